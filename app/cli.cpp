@@ -1,0 +1,744 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+
+#include "benchmark.h"
+#include "demodata.h"
+#include "jsonformat.h"
+#include "output.h"
+#include "searchquery.h"
+#include "store.h"
+
+#include <functional>
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QTextStream>
+
+#ifdef Q_OS_UNIX
+#include <poll.h>
+#include <unistd.h>
+#endif
+
+namespace runlens::cli {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+// A usage error: wrong options or arguments. Reported with the command's help hint, exit status 2.
+struct UsageProblem
+{
+    QString message;
+};
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    std::function<int(const QString &db, const QStringList &args)> run;
+};
+
+const QList<Command> &commands();
+
+QString globalHelp()
+{
+    QString s =
+        QStringLiteral("Usage: runlens [--db FILE] [COMMAND] [OPTIONS]\n\n"
+                       "Runlens, a native experiment tracker. Without a command it opens the window.\n\n"
+                       "Global options:\n"
+                       "  --db FILE      database file (default: $RUNLENS_DB, else %1)\n"
+                       "  -h, --help     show this help; `runlens COMMAND --help` for a command\n"
+                       "  -v, --version  show the version\n\n"
+                       "Commands:\n")
+            .arg(Store::defaultPath());
+    for (const Command &c : commands())
+        s += QStringLiteral("  %1%2\n")
+                 .arg(QString::fromLatin1(c.name).leftJustified(14), QLatin1String(c.summary));
+    s += QStringLiteral("\nExit status: 0 success, 1 bad input or data error, 2 usage error.\n");
+    return s;
+}
+
+// Parses a command's options; throws UsageProblem. Returns false when --help was printed.
+bool parse(QCommandLineParser &p, const QString &command, const QString &description, const QStringList &args)
+{
+    p.setApplicationDescription(description);
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addHelpOption();
+    if (!p.parse(QStringList{QStringLiteral("runlens ") + command} + args))
+        throw UsageProblem{p.errorText()};
+    if (p.isSet(QStringLiteral("help"))) {
+        QString help = p.helpText();
+        help.replace(QStringLiteral("Usage: runlens %1").arg(command),
+                     QStringLiteral("Usage: runlens [--db FILE] %1").arg(command));
+        out() << help;
+        return false;
+    }
+    return true;
+}
+
+Format formatOption(const QCommandLineParser &p, Format fallback = Format::Table)
+{
+    if (!p.isSet(QStringLiteral("format")))
+        return fallback;
+    const auto f = formatFromName(p.value(QStringLiteral("format")));
+    if (!f)
+        throw UsageProblem{QStringLiteral("--format must be table, json or csv (got '%1')")
+                               .arg(p.value(QStringLiteral("format")))};
+    return *f;
+}
+
+QCommandLineOption formatOptionSpec()
+{
+    return {QStringLiteral("format"), QStringLiteral("Output format: table, json or csv."),
+            QStringLiteral("FORMAT")};
+}
+
+qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fallback)
+{
+    if (!p.isSet(name))
+        return fallback;
+    bool ok = false;
+    const qint64 v = p.value(name).toLongLong(&ok);
+    if (!ok)
+        throw UsageProblem{QStringLiteral("--%1 must be an integer (got '%2')").arg(name, p.value(name))};
+    return v;
+}
+
+QJsonValue msOrNull(const std::optional<qint64> &ms)
+{
+    return ms ? QJsonValue(double(*ms)) : QJsonValue();
+}
+
+QString isoTime(const std::optional<qint64> &ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(*ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+              : QString();
+}
+
+// ------------------------------------------------------------------------------------------------ commands
+
+int experimentsCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(formatOptionSpec());
+    p.addOption({QStringLiteral("include-deleted"), QStringLiteral("Also list deleted experiments.")});
+    if (!parse(p, QStringLiteral("experiments"), QStringLiteral("List experiments."), args))
+        return Ok;
+    const Format format = formatOption(p);
+    if (!p.positionalArguments().isEmpty())
+        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    Store store(db);
+    Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
+                     QStringLiteral("description"), QStringLiteral("lifecycle")});
+    for (const Experiment &e : store.experiments(p.isSet(QStringLiteral("include-deleted")))) {
+        listing.addRow({{QStringLiteral("id"), double(e.id)},
+                        {QStringLiteral("name"), e.name},
+                        {QStringLiteral("run_count"), double(e.runCount)},
+                        {QStringLiteral("description"), e.description},
+                        {QStringLiteral("lifecycle"), lifecycleName(e.lifecycle)}});
+    }
+    listing.write(out(), format);
+    return Ok;
+}
+
+QJsonObject runJson(const Run &r)
+{
+    QJsonObject params, tags, metrics;
+    for (auto it = r.params.begin(); it != r.params.end(); ++it)
+        params.insert(it.key(), it.value());
+    for (auto it = r.tags.begin(); it != r.tags.end(); ++it)
+        tags.insert(it.key(), it.value());
+    for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it) {
+        const MetricSummary &m = it.value();
+        metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(m.last)},
+                                             {QStringLiteral("min"), text::jsonNumber(m.min)},
+                                             {QStringLiteral("max"), text::jsonNumber(m.max)},
+                                             {QStringLiteral("count"), double(m.count)},
+                                             {QStringLiteral("last_step"), double(m.lastStep)}});
+    }
+    return {{QStringLiteral("id"), r.id},
+            {QStringLiteral("name"), r.name},
+            {QStringLiteral("experiment"), r.experimentName},
+            {QStringLiteral("status"), runStatusName(r.status)},
+            {QStringLiteral("start_time"), msOrNull(r.startMs)},
+            {QStringLiteral("end_time"), msOrNull(r.endMs)},
+            {QStringLiteral("lifecycle"), lifecycleName(r.lifecycle)},
+            {QStringLiteral("parent_id"), r.parentId.isEmpty() ? QJsonValue() : QJsonValue(r.parentId)},
+            {QStringLiteral("user"), r.user},
+            {QStringLiteral("params"), params},
+            {QStringLiteral("tags"), tags},
+            {QStringLiteral("metrics"), metrics}};
+}
+
+int runsCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(formatOptionSpec());
+    p.addOption({QStringLiteral("experiment"), QStringLiteral("Only runs of this experiment."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("filter"),
+                 QStringLiteral("MLflow search filter, e.g. \"metrics.loss < 0.2 and "
+                                "params.lr = '0.01'\"."),
+                 QStringLiteral("EXPR")});
+    p.addOption({QStringLiteral("order-by"),
+                 QStringLiteral("e.g. \"metrics.loss ASC, attributes.start_time DESC\"."),
+                 QStringLiteral("EXPR")});
+    p.addOption({QStringLiteral("include-deleted"), QStringLiteral("Also list deleted runs.")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N runs."), QStringLiteral("N")});
+    if (!parse(p, QStringLiteral("runs"), QStringLiteral("List and search runs."), args))
+        return Ok;
+    const Format format = formatOption(p);
+    RunQuery q;
+    q.filter = p.value(QStringLiteral("filter"));
+    q.orderBy = p.value(QStringLiteral("order-by"));
+    q.includeDeleted = p.isSet(QStringLiteral("include-deleted"));
+    q.limit = integerOption(p, QStringLiteral("limit"), -1);
+    if (p.isSet(QStringLiteral("limit")) && q.limit < 0)
+        throw UsageProblem{QStringLiteral("--limit must not be negative")};
+    if (!p.positionalArguments().isEmpty())
+        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+
+    Store store(db, Store::Mode::ReadWrite);
+    if (p.isSet(QStringLiteral("experiment"))) {
+        const auto e = store.experimentByName(p.value(QStringLiteral("experiment")));
+        if (!e)
+            throw Error(QStringLiteral("no experiment named '%1'").arg(p.value(QStringLiteral("experiment"))),
+                        Error::Kind::NotFound);
+        q.experiments << e->id;
+    }
+    const std::vector<Run> runs = store.searchRuns(q);
+
+    QStringList paramKeys, metricKeys;
+    for (const Run &r : runs) {
+        for (auto it = r.params.keyBegin(); it != r.params.keyEnd(); ++it)
+            if (!paramKeys.contains(*it))
+                paramKeys << *it;
+        for (auto it = r.metrics.keyBegin(); it != r.metrics.keyEnd(); ++it)
+            if (!metricKeys.contains(*it))
+                metricKeys << *it;
+    }
+    paramKeys.sort();
+    metricKeys.sort();
+    QStringList columns{
+        QStringLiteral("id"),        QStringLiteral("name"),       QStringLiteral("experiment"),
+        QStringLiteral("status"),    QStringLiteral("start_time"), QStringLiteral("end_time"),
+        QStringLiteral("lifecycle"), QStringLiteral("parent_id"),  QStringLiteral("user")};
+    for (const QString &k : paramKeys)
+        columns << QStringLiteral("params.") + k;
+    for (const QString &k : metricKeys)
+        columns << QStringLiteral("metrics.") + k;
+    Listing listing(columns);
+    for (const Run &r : runs) {
+        QJsonObject row = runJson(r);
+        if (format != Format::Json) {
+            if (format == Format::Table) {
+                row.insert(QStringLiteral("start_time"), isoTime(r.startMs));
+                row.insert(QStringLiteral("end_time"), isoTime(r.endMs));
+            }
+            for (auto it = r.params.begin(); it != r.params.end(); ++it)
+                row.insert(QStringLiteral("params.") + it.key(), it.value());
+            for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
+                row.insert(QStringLiteral("metrics.") + it.key(), text::jsonNumber(it.value().last));
+        }
+        listing.addRow(row);
+    }
+    listing.write(out(), format);
+    return Ok;
+}
+
+int metricCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(formatOptionSpec());
+    p.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("Run id."));
+    p.addPositionalArgument(QStringLiteral("KEY"), QStringLiteral("Metric key."));
+    if (!parse(p, QStringLiteral("metric"),
+               QStringLiteral("Print every point of a metric in logging order: step, timestamp, value."),
+               args))
+        return Ok;
+    const Format format = formatOption(p, Format::Csv);
+    if (p.positionalArguments().size() != 2)
+        throw UsageProblem{QStringLiteral("expected RUN and KEY")};
+    const QString runId = p.positionalArguments().at(0);
+    const QString key = p.positionalArguments().at(1);
+    Store store(db);
+    if (!store.run(runId))
+        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+    if (!store.metricKeys(runId).contains(key))
+        throw Error(QStringLiteral("run %1 has no metric '%2'").arg(runId, key), Error::Kind::NotFound);
+    const std::vector<MetricPoint> points = store.metricHistory(runId, key);
+    if (format == Format::Json) {
+        QJsonArray a;
+        for (const MetricPoint &pt : points)
+            a.append(QJsonObject{{QStringLiteral("step"), double(pt.step)},
+                                 {QStringLiteral("timestamp"), double(pt.timestamp)},
+                                 {QStringLiteral("value"), text::jsonNumber(pt.value)}});
+        out() << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
+        return Ok;
+    }
+    if (format == Format::Csv) {
+        // Written directly: a metric may have millions of points.
+        out() << "step,timestamp,value\n";
+        for (const MetricPoint &pt : points)
+            out() << pt.step << ',' << pt.timestamp << ',' << text::formatNumber(pt.value) << '\n';
+        return Ok;
+    }
+    Listing listing({QStringLiteral("step"), QStringLiteral("timestamp"), QStringLiteral("value")});
+    for (const MetricPoint &pt : points)
+        listing.addRow({{QStringLiteral("step"), double(pt.step)},
+                        {QStringLiteral("timestamp"), double(pt.timestamp)},
+                        {QStringLiteral("value"), text::jsonNumber(pt.value)}});
+    listing.write(out(), format);
+    return Ok;
+}
+
+std::pair<QString, QString> keyValue(const QString &option, const QString &arg)
+{
+    const qsizetype eq = arg.indexOf(QLatin1Char('='));
+    if (eq <= 0)
+        throw UsageProblem{QStringLiteral("--%1 expects KEY=VALUE (got '%2')").arg(option, arg)};
+    return {arg.left(eq), arg.mid(eq + 1)};
+}
+
+// Steps default to "one after this key's previous step" (0 for a new key), so that a stream of values
+// without steps draws as a curve.
+class StepCounter
+{
+public:
+    StepCounter(Store &store, const QString &runId)
+        : m_store(store)
+        , m_runId(runId)
+    {}
+    qint64 next(const QString &key)
+    {
+        auto it = m_next.find(key);
+        if (it == m_next.end()) {
+            const auto s = m_store.metricSummary(m_runId, key);
+            it = m_next.insert(key, s ? s->lastStep + 1 : 0);
+        }
+        return *it;
+    }
+    void logged(const QString &key, qint64 step)
+    {
+        auto it = m_next.find(key);
+        if (it == m_next.end() || step + 1 > *it)
+            m_next.insert(key, step + 1);
+    }
+
+private:
+    Store &m_store;
+    QString m_runId;
+    QHash<QString, qint64> m_next;
+};
+
+bool stdinHasMoreNow()
+{
+#ifdef Q_OS_UNIX
+    pollfd fd{STDIN_FILENO, POLLIN, 0};
+    return ::poll(&fd, 1, 0) > 0;
+#else
+    return false;
+#endif
+}
+
+// One JSON line -> a batch. Throws Error naming the line.
+Store::Batch batchFromLine(const QByteArray &line, qint64 lineNo, StepCounter &steps)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
+    if (pe.error != QJsonParseError::NoError)
+        throw Error(QStringLiteral("stdin line %1: invalid JSON at offset %2: %3")
+                        .arg(lineNo)
+                        .arg(pe.offset)
+                        .arg(pe.errorString()));
+    if (!doc.isObject())
+        throw Error(QStringLiteral("stdin line %1: expected a JSON object").arg(lineNo));
+    const QJsonObject o = doc.object();
+    static const QStringList known{QStringLiteral("params"), QStringLiteral("tags"),
+                                   QStringLiteral("metrics"), QStringLiteral("step"),
+                                   QStringLiteral("timestamp")};
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (!known.contains(it.key()))
+            throw Error(
+                QStringLiteral("stdin line %1: unknown field '%2' (expected params, tags, metrics, step, "
+                               "timestamp)")
+                    .arg(lineNo)
+                    .arg(it.key()));
+    }
+    const auto integerField = [&](const QString &name) -> std::optional<qint64> {
+        if (!o.contains(name))
+            return std::nullopt;
+        const QJsonValue v = o.value(name);
+        const double d = v.toDouble(std::nan(""));
+        if (!v.isDouble() || d != std::floor(d) || std::abs(d) > 9.007199254740992e15)
+            throw Error(QStringLiteral("stdin line %1: '%2' must be an integer").arg(lineNo).arg(name));
+        return qint64(d);
+    };
+    const std::optional<qint64> step = integerField(QStringLiteral("step"));
+    const qint64 timestamp = integerField(QStringLiteral("timestamp")).value_or(nowMs());
+    const auto stringMap = [&](const QString &name, QMap<QString, QString> &into) {
+        const QJsonValue v = o.value(name);
+        if (v.isUndefined())
+            return;
+        if (!v.isObject())
+            throw Error(QStringLiteral("stdin line %1: '%2' must be an object").arg(lineNo).arg(name));
+        const QJsonObject m = v.toObject();
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            if (it->isString())
+                into.insert(it.key(), it->toString());
+            else if (it->isDouble())
+                into.insert(it.key(), text::formatNumber(it->toDouble()));
+            else if (it->isBool())
+                into.insert(it.key(), it->toBool() ? QStringLiteral("True") : QStringLiteral("False"));
+            else
+                throw Error(QStringLiteral("stdin line %1: %2.%3 must be a string or number")
+                                .arg(lineNo)
+                                .arg(name, it.key()));
+        }
+    };
+    Store::Batch batch;
+    stringMap(QStringLiteral("params"), batch.params);
+    stringMap(QStringLiteral("tags"), batch.tags);
+    const QJsonValue metrics = o.value(QStringLiteral("metrics"));
+    if (!metrics.isUndefined()) {
+        if (!metrics.isObject())
+            throw Error(QStringLiteral("stdin line %1: 'metrics' must be an object").arg(lineNo));
+        const QJsonObject m = metrics.toObject();
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            const auto value = text::numberFromJson(*it);
+            if (!value)
+                throw Error(
+                    QStringLiteral("stdin line %1: metrics.%2 must be a number or \"NaN\", \"Infinity\", "
+                                   "\"-Infinity\"")
+                        .arg(lineNo)
+                        .arg(it.key()));
+            batch.metrics.push_back(
+                {it.key(), MetricPoint{step.value_or(steps.next(it.key())), timestamp, *value}});
+        }
+    }
+    return batch;
+}
+
+int logCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("experiment"),
+                 QStringLiteral("Experiment of a new run (created if missing; default "
+                                "\"Default\")."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Name of a new run."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("run"), QStringLiteral("Add to this existing run instead of creating one."),
+                 QStringLiteral("ID")});
+    p.addOption({QStringLiteral("param"), QStringLiteral("Log a param (repeatable). Params are immutable."),
+                 QStringLiteral("K=V")});
+    p.addOption({QStringLiteral("tag"), QStringLiteral("Set a tag (repeatable)."), QStringLiteral("K=V")});
+    p.addOption({QStringLiteral("metric"),
+                 QStringLiteral("Log a metric value (repeatable); nan and inf allowed."),
+                 QStringLiteral("K=V")});
+    p.addOption({QStringLiteral("step"),
+                 QStringLiteral("Step of the --metric values (default: each key's previous "
+                                "step + 1, 0 for a new key)."),
+                 QStringLiteral("N")});
+    p.addOption({QStringLiteral("timestamp"),
+                 QStringLiteral("Timestamp in ms since the epoch (default: now)."), QStringLiteral("MS")});
+    p.addOption({QStringLiteral("end"),
+                 QStringLiteral("Close the run with this status: FINISHED, FAILED or KILLED."),
+                 QStringLiteral("STATUS")});
+    p.addOption(
+        {QStringLiteral("stdin"), QStringLiteral("Read JSON lines from standard input even with --run and "
+                                                 "--end.")});
+    const QString description = QStringLiteral(
+        "Create a run (printing its id) or add to --run ID.\n"
+        "Without --param, --tag or --metric, JSON lines are read from standard input, one object per step:\n"
+        "  {\"params\": {...}, \"tags\": {...}, \"metrics\": {\"loss\": 0.5}, \"step\": 3, \"timestamp\": "
+        "MS}\n"
+        "every field optional; metric values may be \"NaN\", \"Infinity\", \"-Infinity\". Each line is "
+        "stored\n"
+        "atomically and is visible to other readers at once. Standard input is not read when only --run and\n"
+        "--end are given (closing a run), unless --stdin is set.");
+    if (!parse(p, QStringLiteral("log"), description, args))
+        return Ok;
+    if (!p.positionalArguments().isEmpty())
+        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    std::optional<RunStatus> endStatus;
+    if (p.isSet(QStringLiteral("end"))) {
+        endStatus = runStatusFromName(p.value(QStringLiteral("end")));
+        if (!endStatus || !isTerminal(*endStatus))
+            throw UsageProblem{QStringLiteral("--end must be FINISHED, FAILED or KILLED (got '%1')")
+                                   .arg(p.value(QStringLiteral("end")))};
+    }
+    if (p.isSet(QStringLiteral("run")) &&
+        (p.isSet(QStringLiteral("experiment")) || p.isSet(QStringLiteral("name"))))
+        throw UsageProblem{
+            QStringLiteral("--run adds to an existing run; --experiment and --name are for new runs")};
+    const std::optional<qint64> step =
+        p.isSet(QStringLiteral("step")) ? std::optional<qint64>(integerOption(p, QStringLiteral("step"), 0))
+                                        : std::nullopt;
+    const qint64 timestamp = integerOption(p, QStringLiteral("timestamp"), nowMs());
+
+    Store::Batch batch;
+    for (const QString &a : p.values(QStringLiteral("param"))) {
+        const auto [k, v] = keyValue(QStringLiteral("param"), a);
+        batch.params.insert(k, v);
+    }
+    for (const QString &a : p.values(QStringLiteral("tag"))) {
+        const auto [k, v] = keyValue(QStringLiteral("tag"), a);
+        batch.tags.insert(k, v);
+    }
+    QList<std::pair<QString, double>> metricArgs;
+    for (const QString &a : p.values(QStringLiteral("metric"))) {
+        const auto [k, v] = keyValue(QStringLiteral("metric"), a);
+        const auto value = text::parseNumber(v);
+        if (!value)
+            throw UsageProblem{QStringLiteral("--metric %1: '%2' is not a number").arg(k, v)};
+        metricArgs.append({k, *value});
+    }
+    const bool hasValues = !batch.params.isEmpty() || !batch.tags.isEmpty() || !metricArgs.isEmpty();
+    const bool closingOnly = p.isSet(QStringLiteral("run")) && endStatus && !p.isSet(QStringLiteral("stdin"));
+    const bool readStdin = !hasValues && (!closingOnly || p.isSet(QStringLiteral("stdin")));
+
+    Store store(db);
+    QString runId = p.value(QStringLiteral("run"));
+    {
+        Store::Transaction tx(store);
+        if (runId.isEmpty()) {
+            NewRun init;
+            init.experimentId = store.ensureExperiment(p.value(QStringLiteral("experiment")).isEmpty()
+                                                           ? QStringLiteral("Default")
+                                                           : p.value(QStringLiteral("experiment")));
+            init.name = p.value(QStringLiteral("name"));
+            init.user = qEnvironmentVariable("USER");
+            runId = store.createRun(init).id;
+        } else if (!store.run(runId)) {
+            throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+        }
+        StepCounter steps(store, runId);
+        for (const auto &[k, v] : metricArgs)
+            batch.metrics.push_back({k, MetricPoint{step.value_or(steps.next(k)), timestamp, v}});
+        store.logBatch(runId, batch);
+        if (endStatus && !readStdin)
+            store.setRunStatus(runId, *endStatus);
+        tx.commit();
+    }
+    if (!p.isSet(QStringLiteral("run"))) {
+        out() << runId << '\n';
+        out().flush();
+    }
+    if (!readStdin)
+        return Ok;
+
+    // Lines that arrive together are committed together; an idle stream commits every line at once.
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read standard input"));
+    StepCounter steps(store, runId);
+    qint64 lineNo = 0;
+    std::optional<Store::Transaction> tx;
+    QElapsedTimer sinceCommit;
+    sinceCommit.start();
+    while (true) {
+        QByteArray line = in.readLine();
+        if (line.isEmpty() && in.atEnd())
+            break;
+        ++lineNo;
+        line = line.trimmed();
+        if (line.isEmpty())
+            continue;
+        const Store::Batch b = batchFromLine(line, lineNo, steps);
+        if (!tx)
+            tx.emplace(store);
+        store.logBatch(runId, b);
+        for (const auto &[k, pt] : b.metrics)
+            steps.logged(k, pt.step);
+        if (!stdinHasMoreNow() || sinceCommit.elapsed() > 250) {
+            tx->commit();
+            tx.reset();
+            sinceCommit.restart();
+        }
+    }
+    if (tx)
+        tx->commit();
+    tx.reset();
+    if (endStatus)
+        store.setRunStatus(runId, *endStatus);
+    return Ok;
+}
+
+int demoCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(
+        {QStringLiteral("runs"), QStringLiteral("Number of runs (default 48)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("steps"), QStringLiteral("Training steps per run (default 2000)."),
+                 QStringLiteral("N")});
+    if (!parse(
+            p, QStringLiteral("demo"),
+            QStringLiteral("Fill the database with realistic demo experiments: a hyperparameter sweep with "
+                           "loss/accuracy/lr curves, a diverged run, a failed run, a running run, tags and "
+                           "notes."),
+            args))
+        return Ok;
+    const qint64 runs = integerOption(p, QStringLiteral("runs"), 48);
+    const qint64 steps = integerOption(p, QStringLiteral("steps"), 2000);
+    if (runs < 1 || runs > 1000000)
+        throw UsageProblem{QStringLiteral("--runs must be between 1 and 1000000")};
+    if (steps < 10 || steps > 10000000)
+        throw UsageProblem{QStringLiteral("--steps must be between 10 and 10000000")};
+    Store store(db);
+    const DemoSummary s = generateDemoData(store, DemoOptions{int(runs), int(steps)});
+    out() << QStringLiteral("Added %1 experiments, %2 runs and %3 metric points to %4\n")
+                 .arg(s.experiments)
+                 .arg(s.runs)
+                 .arg(s.points)
+                 .arg(store.path());
+    return Ok;
+}
+
+int benchCommand(const QString &, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print the figures as JSON.")});
+    p.addOption(
+        {QStringLiteral("quick"), QStringLiteral("Smaller data sets (a smoke run; figures not comparable to "
+                                                 "the targets).")});
+    p.addOption({QStringLiteral("dir"),
+                 QStringLiteral("Folder for the scratch databases (default: a temporary "
+                                "folder)."),
+                 QStringLiteral("DIR")});
+    if (!parse(p, QStringLiteral("bench"),
+               QStringLiteral(
+                   "Measure ingest, reads, overviews and search on scratch databases and compare with "
+                   "the targets."),
+               args))
+        return Ok;
+    BenchmarkOptions options;
+    options.quick = p.isSet(QStringLiteral("quick"));
+    options.directory = p.value(QStringLiteral("dir"));
+    const bool json = p.isSet(QStringLiteral("json"));
+    options.progress = [json](const QString &message) {
+        if (!json) {
+            err() << message << '\n';
+            err().flush();
+        }
+    };
+    const BenchmarkReport report = runBenchmark(options);
+    if (json)
+        out() << QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
+    else
+        out() << report.toText();
+    return Ok;
+}
+
+const QList<Command> &commands()
+{
+    static const QList<Command> all = {
+        {"experiments", "list experiments", experimentsCommand},
+        {"runs", "list and search runs (MLflow filter and order-by)", runsCommand},
+        {"metric", "print every point of a run's metric", metricCommand},
+        {"log", "create a run or log params, tags and metrics (also JSON lines on stdin)", logCommand},
+        {"demo", "fill the database with realistic demo data", demoCommand},
+        {"bench", "measure speed and memory against the targets", benchCommand},
+    };
+    return all;
+}
+
+} // namespace
+
+bool isCommand(const QString &name)
+{
+    for (const Command &c : commands()) {
+        if (name == QLatin1String(c.name))
+            return true;
+    }
+    return false;
+}
+
+Invocation scan(const QStringList &arguments)
+{
+    // Window options that take a value, so that the value is not mistaken for a command.
+    static const QStringList windowValueOptions{QStringLiteral("--screenshot"), QStringLiteral("--page"),
+                                                QStringLiteral("--size")};
+    Invocation inv;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &a = arguments[i];
+        if (!inv.command.isEmpty()) {
+            inv.args << a;
+        } else if (a == QLatin1String("--db") || a.startsWith(QLatin1String("--db="))) {
+            if (a == QLatin1String("--db") && i + 1 < arguments.size())
+                inv.db = arguments[++i];
+            else
+                inv.db = a.mid(5);
+            if (inv.db.isEmpty()) {
+                inv.usageError = QStringLiteral("--db needs a file name");
+                return inv;
+            }
+        } else if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            inv.help = true;
+        } else if (a == QLatin1String("--version") || a == QLatin1String("-v")) {
+            inv.version = true;
+        } else if (windowValueOptions.contains(a)) {
+            inv.args << a;
+            if (i + 1 < arguments.size())
+                inv.args << arguments[++i];
+        } else if (a.startsWith(QLatin1Char('-'))) {
+            inv.args << a; // a window option (or Qt's own); the window validates them
+        } else if (isCommand(a)) {
+            inv.command = a;
+        } else {
+            inv.usageError = QStringLiteral("unknown command '%1'").arg(a);
+            return inv;
+        }
+    }
+    return inv;
+}
+
+int run(const Invocation &inv)
+{
+    if (!inv.usageError.isEmpty()) {
+        err() << "runlens: " << inv.usageError << "\nTry 'runlens --help'.\n";
+        return UsageError;
+    }
+    if (inv.version && inv.command.isEmpty()) {
+        out() << "runlens " << RUNLENS_VERSION << '\n';
+        return Ok;
+    }
+    if (inv.help && inv.command.isEmpty()) {
+        out() << globalHelp();
+        return Ok;
+    }
+    const QString db = inv.db.isEmpty() ? Store::defaultPath() : inv.db;
+    for (const Command &c : commands()) {
+        if (inv.command != QLatin1String(c.name))
+            continue;
+        try {
+            return c.run(db, inv.args);
+        } catch (const UsageProblem &u) {
+            err() << "runlens " << inv.command << ": " << u.message << "\nTry 'runlens " << inv.command
+                  << " --help'.\n";
+            return UsageError;
+        } catch (const search::SyntaxError &e) {
+            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            return DataError;
+        } catch (const Error &e) {
+            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            return DataError;
+        }
+    }
+    err() << "runlens: unknown command '" << inv.command << "'\nTry 'runlens --help'.\n";
+    return UsageError;
+}
+
+} // namespace runlens::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// `runlens bench`: measures the store on scratch databases and compares with the targets of the foundation
+// issue. Ratios are measured in the same run on the same machine, so they hold wherever it runs.
+
+#include <functional>
+#include <optional>
+#include <QJsonObject>
+#include <QString>
+
+namespace runlens {
+
+struct BenchmarkOptions
+{
+    bool quick = false; // small data sets: a smoke run whose figures are not comparable with the targets
+    QString directory;  // scratch folder; empty: a temporary one removed afterwards
+    std::function<void(const QString &)> progress;
+};
+
+struct BenchmarkFigure
+{
+    QString key;
+    double value = 0;
+    QString unit;
+    QString target;            // human-readable target, empty when the figure has none
+    std::optional<bool> meets; // whether the target is met
+};
+
+struct BenchmarkReport
+{
+    QList<BenchmarkFigure> figures;
+    QJsonObject parameters; // data-set sizes used
+    QJsonObject toJson() const;
+    QString toText() const;
+    std::optional<double> value(const QString &key) const;
+};
+
+BenchmarkReport runBenchmark(const BenchmarkOptions &options);
+
+} // namespace runlens

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Realistic demo data for first launch, screenshots and tests: a hyperparameter sweep with noisy curves and
+// spikes, a diverged run, a failed run, a running run, nested runs, tags and Markdown notes. Deterministic:
+// the same options give the same params, statuses and values.
+
+#include "store.h"
+
+namespace runlens {
+
+struct DemoOptions
+{
+    int runs = 48;
+    int steps = 2000;
+};
+
+struct DemoSummary
+{
+    int experiments = 0;
+    int runs = 0;
+    qint64 points = 0;
+};
+
+DemoSummary generateDemoData(Store &store, const DemoOptions &options);
+
+} // namespace runlens

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "schema.h"
+
+namespace runlens::schema {
+
+namespace {
+
+QStringList version1()
+{
+    return {
+        QStringLiteral(R"(CREATE TABLE experiments(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            deleted_ms INTEGER))"),
+        QStringLiteral(R"(CREATE TABLE experiment_tags(
+            experiment INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (experiment, key)) WITHOUT ROWID)"),
+        // rid is the compact internal key every child table uses; id is the public 32-hex run id.
+        QStringLiteral(R"(CREATE TABLE runs(
+            rid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            experiment INTEGER NOT NULL REFERENCES experiments(id),
+            name TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'RUNNING'
+                CHECK (status IN ('RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED')),
+            start_ms INTEGER,
+            end_ms INTEGER,
+            user TEXT NOT NULL DEFAULT '',
+            source_name TEXT NOT NULL DEFAULT '',
+            source_type TEXT NOT NULL DEFAULT '',
+            git_commit TEXT NOT NULL DEFAULT '',
+            parent_id TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+            deleted_ms INTEGER,
+            starred INTEGER NOT NULL DEFAULT 0,
+            updated_ms INTEGER NOT NULL DEFAULT 0))"),
+        QStringLiteral("CREATE INDEX runs_by_experiment ON runs(experiment, lifecycle, start_ms)"),
+        QStringLiteral("CREATE INDEX runs_by_parent ON runs(parent_id) WHERE parent_id <> ''"),
+        QStringLiteral(R"(CREATE TABLE params(
+            run INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run, key)) WITHOUT ROWID)"),
+        QStringLiteral("CREATE INDEX params_by_key ON params(key, value)"),
+        QStringLiteral(R"(CREATE TABLE run_tags(
+            run INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (run, key)) WITHOUT ROWID)"),
+        QStringLiteral("CREATE INDEX run_tags_by_key ON run_tags(key, value)"),
+        // One row per run and metric key: the summary the runs table sorts and filters on. SQLite cannot
+        // store NaN, so a NULL last means the last value is NaN; NULL min/max mean every value is NaN.
+        QStringLiteral(R"(CREATE TABLE series(
+            id INTEGER PRIMARY KEY,
+            run INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            last REAL,
+            last_step INTEGER,
+            last_ts INTEGER,
+            min REAL,
+            max REAL,
+            step_min INTEGER,
+            step_max INTEGER,
+            tail_step INTEGER,
+            ordered INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (run, key)))"),
+        QStringLiteral("CREATE INDEX series_by_key_last ON series(key, last)"),
+        // Points in blobs of up to 4096, in logging order (seq). The sketch precedes data so that reading it
+        // does not page in the points. Format: models/SERIES_FORMAT.md.
+        QStringLiteral(R"(CREATE TABLE chunks(
+            id INTEGER PRIMARY KEY,
+            series INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            step_min INTEGER NOT NULL,
+            step_max INTEGER NOT NULL,
+            ts_min INTEGER NOT NULL,
+            ts_max INTEGER NOT NULL,
+            sketch BLOB,
+            data BLOB NOT NULL,
+            UNIQUE (series, seq)))"),
+    };
+}
+
+QStringList version2()
+{
+    return {
+        QStringLiteral(R"(CREATE TABLE artifacts(
+            run INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            media_type TEXT NOT NULL DEFAULT '',
+            created_ms INTEGER NOT NULL,
+            lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+            PRIMARY KEY (run, path)) WITHOUT ROWID)"),
+        QStringLiteral("CREATE INDEX artifacts_by_hash ON artifacts(sha256)"),
+        QStringLiteral(R"(CREATE TABLE registered_models(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL))"),
+        QStringLiteral(R"(CREATE TABLE registered_model_tags(
+            model INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model, key)) WITHOUT ROWID)"),
+        QStringLiteral(R"(CREATE TABLE model_versions(
+            model INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            run_id TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            stage TEXT NOT NULL DEFAULT 'None' CHECK (stage IN ('None', 'Staging', 'Production', 'Archived')),
+            creator TEXT NOT NULL DEFAULT '',
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'deleted')),
+            PRIMARY KEY (model, version)))"),
+        QStringLiteral("CREATE INDEX model_versions_by_run ON model_versions(run_id)"),
+        QStringLiteral(R"(CREATE TABLE model_version_tags(
+            model INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (model, version, key),
+            FOREIGN KEY (model, version) REFERENCES model_versions(model, version) ON DELETE CASCADE)
+            WITHOUT ROWID)"),
+        QStringLiteral(R"(CREATE TABLE model_aliases(
+            model INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (model, alias),
+            FOREIGN KEY (model, version) REFERENCES model_versions(model, version) ON DELETE CASCADE)
+            WITHOUT ROWID)"),
+        // Append-only: who changed what in the registry, from which value to which.
+        QStringLiteral(R"(CREATE TABLE registry_audit(
+            id INTEGER PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            model TEXT NOT NULL,
+            version INTEGER,
+            action TEXT NOT NULL,
+            from_value TEXT,
+            to_value TEXT))"),
+        QStringLiteral("CREATE INDEX registry_audit_by_model ON registry_audit(model, at_ms)"),
+    };
+}
+
+} // namespace
+
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> all = {
+        {1, "experiments, runs, params, tags and metric series", version1()},
+        {2, "artifacts and the model registry", version2()},
+    };
+    return all;
+}
+
+int latestVersion()
+{
+    return migrations().constLast().toVersion;
+}
+
+} // namespace runlens::schema

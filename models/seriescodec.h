@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Encoding of metric-series chunks and their summary sketches. The byte layout is specified in
+// models/SERIES_FORMAT.md; the Python client writes the same bytes with struct/array only.
+
+#include "types.h"
+
+#include <QByteArray>
+#include <span>
+#include <vector>
+
+namespace runlens::series {
+
+inline constexpr int ChunkCapacity = 4096;               // points per full chunk
+inline constexpr int SketchLevels[] = {256, 1024, 4096}; // bucket sizes summarised in each chunk's sketch
+
+// Summary of a run of consecutive points (in logging order). min/max skip NaN; when every value is NaN they
+// are NaN and their steps equal firstStep.
+struct Bucket
+{
+    qint64 firstStep = 0;
+    qint64 lastStep = 0;
+    qint64 minStep = 0;
+    qint64 maxStep = 0;
+    double first = 0;
+    double last = 0;
+    double min = 0;
+    double max = 0;
+    quint32 count = 0;
+    quint32 nanCount = 0;
+
+    static Bucket of(const MetricPoint &p);
+    void add(const MetricPoint &p); // p follows the points already summarised
+    void merge(const Bucket &next); // next follows this bucket
+};
+
+QByteArray encodeChunk(std::span<const MetricPoint> points);
+// Appends the decoded points to out. Throws runlens::Error on a malformed blob (the file is untrusted).
+void decodeChunk(const QByteArray &blob, std::vector<MetricPoint> &out);
+
+QByteArray encodeSketch(std::span<const MetricPoint> points);
+// The buckets of the given level (bucket size from SketchLevels) in point order, appended to out. Returns
+// false when the sketch lacks that level or is malformed (the caller then reads the points instead).
+bool decodeSketchLevel(const QByteArray &sketch, int bucketSize, std::vector<Bucket> &out);
+
+} // namespace runlens::series

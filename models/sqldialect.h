@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The few places where SQL differs between database engines, so that a PostgreSQL backend can be added
+// without touching the callers (the store and the search compiler build all SQL through this).
+
+#include <QString>
+
+namespace runlens {
+
+class SqlDialect
+{
+public:
+    enum class Engine { SQLite, PostgreSQL };
+    explicit SqlDialect(Engine engine = Engine::SQLite)
+        : m_engine(engine)
+    {}
+    Engine engine() const { return m_engine; }
+
+    // Case-sensitive LIKE (MLflow semantics; SQLite connections run with PRAGMA case_sensitive_like=ON).
+    QString like(const QString &lhs, const QString &rhs) const;
+    // Case-insensitive LIKE.
+    QString ilike(const QString &lhs, const QString &rhs) const;
+    // 1 when a REAL expression is missing, NaN (stored as NULL) or infinite, else 0: the "sort last" key.
+    QString nonFiniteOrMissing(const QString &expr) const;
+
+private:
+    Engine m_engine;
+};
+
+} // namespace runlens

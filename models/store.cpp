@@ -1,0 +1,1212 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store.h"
+
+#include "schema.h"
+#include "searchquery.h"
+#include "seriescodec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStandardPaths>
+#include <QUuid>
+
+namespace runlens {
+
+namespace {
+
+constexpr int BusyTimeoutMs = 15000;
+constexpr int MaxBinds = 500; // SQLite's default limit is 32766; stay well below for IN lists
+constexpr int MaxKeyLength = 250;
+
+QVariant realOrNull(double v)
+{
+    return std::isnan(v) ? QVariant(QMetaType(QMetaType::Double)) : QVariant(v);
+}
+
+double realOrNaN(const QVariant &v)
+{
+    return v.isNull() ? std::nan("") : v.toDouble();
+}
+
+std::optional<qint64> optionalInt(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong());
+}
+
+QVariant fromOptional(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+void checkKey(const QString &what, const QString &key)
+{
+    if (key.isEmpty())
+        throw Error(QStringLiteral("%1 key must not be empty").arg(what));
+    if (key.size() > MaxKeyLength)
+        throw Error(QStringLiteral("%1 key '%2…' is longer than %3 characters")
+                        .arg(what, key.left(40))
+                        .arg(MaxKeyLength));
+    for (QChar c : key) {
+        if (c.category() == QChar::Other_Control)
+            throw Error(QStringLiteral("%1 key '%2' contains a control character").arg(what, key));
+    }
+}
+
+QString placeholders(qsizetype n)
+{
+    QString s;
+    s.reserve(n * 2);
+    for (qsizetype i = 0; i < n; ++i)
+        s += i ? QStringLiteral(",?") : QStringLiteral("?");
+    return s;
+}
+
+// Column of step s in [x0, x1] split evenly over `width` columns.
+int columnOf(qint64 s, qint64 x0, qint64 x1, int width)
+{
+    const __int128 span = __int128(x1) - x0 + 1;
+    const __int128 c = (__int128(s) - x0) * width / span;
+    return int(std::clamp<__int128>(c, 0, width - 1));
+}
+
+class M4Accumulator
+{
+public:
+    M4Accumulator(qint64 x0, qint64 x1, int width)
+        : m_x0(x0)
+        , m_x1(x1)
+        , m_width(width)
+    {}
+    void add(const series::Bucket &b)
+    {
+        const int col = columnOf(b.firstStep, m_x0, m_x1, m_width);
+        if (m_columns.empty() || m_columns.back().column != col) {
+            M4Column c;
+            c.column = col;
+            c.firstStep = b.firstStep;
+            c.first = b.first;
+            c.lastStep = b.lastStep;
+            c.last = b.last;
+            c.min = b.min;
+            c.minStep = b.minStep;
+            c.max = b.max;
+            c.maxStep = b.maxStep;
+            c.count = b.count;
+            c.nanCount = b.nanCount;
+            m_columns.push_back(c);
+            return;
+        }
+        M4Column &c = m_columns.back();
+        c.lastStep = b.lastStep;
+        c.last = b.last;
+        c.count += b.count;
+        c.nanCount += b.nanCount;
+        if (!std::isnan(b.min) && (std::isnan(c.min) || b.min < c.min)) {
+            c.min = b.min;
+            c.minStep = b.minStep;
+        }
+        if (!std::isnan(b.max) && (std::isnan(c.max) || b.max > c.max)) {
+            c.max = b.max;
+            c.maxStep = b.maxStep;
+        }
+    }
+    void add(const MetricPoint &p) { add(series::Bucket::of(p)); }
+    std::vector<M4Column> take() { return std::move(m_columns); }
+
+private:
+    qint64 m_x0, m_x1;
+    int m_width;
+    std::vector<M4Column> m_columns;
+};
+
+} // namespace
+
+struct Store::SeriesState
+{
+    qint64 id = 0;
+    qint64 count = 0;
+    MetricPoint last;
+    double min = std::nan("");
+    double max = std::nan("");
+    qint64 stepMin = 0;
+    qint64 stepMax = 0;
+    qint64 tailStep = 0;
+    bool ordered = true;
+};
+
+Store::Store(const QString &path, Mode mode)
+    : m_path(QFileInfo(path).absoluteFilePath())
+    , m_connection(QStringLiteral("runlens-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+    try {
+        open(mode);
+    } catch (...) {
+        QSqlDatabase::removeDatabase(m_connection);
+        throw;
+    }
+}
+
+Store::~Store()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isOpen()) {
+            if (m_txDepth > 0)
+                db.exec(QStringLiteral("ROLLBACK"));
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString Store::defaultPath()
+{
+    const QString env = qEnvironmentVariable("RUNLENS_DB");
+    if (!env.isEmpty())
+        return env;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runlens.db");
+}
+
+void Store::open(Mode mode)
+{
+    m_readOnly = mode == Mode::ReadOnly;
+    const QFileInfo info(m_path);
+    if (info.exists()) {
+        if (!info.isFile())
+            throw Error(QStringLiteral("%1 is not a file").arg(m_path));
+        QFile f(m_path);
+        if (!f.open(QIODevice::ReadOnly))
+            throw Error(QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString()));
+        const QByteArray header = f.read(16);
+        if (f.size() > 0 && header != QByteArray("SQLite format 3\0", 16))
+            throw Error(QStringLiteral("%1 is not a Runlens database (not an SQLite file)").arg(m_path));
+    } else if (m_readOnly) {
+        throw Error(QStringLiteral("database %1 does not exist").arg(m_path), Error::Kind::NotFound);
+    } else if (!QDir().mkpath(info.absolutePath())) {
+        throw Error(QStringLiteral("cannot create the folder %1").arg(info.absolutePath()));
+    }
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
+    if (m_readOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    db.setConnectOptions(options);
+    if (!db.open())
+        throw Error(QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text()),
+                    Error::Kind::Database);
+
+    qint64 appId = 0, version = 0, tables = 0;
+    try {
+        appId = exec(QStringLiteral("PRAGMA application_id")).value(0).toLongLong();
+        version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
+        tables = exec(QStringLiteral("SELECT count(*) FROM sqlite_master")).value(0).toLongLong();
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("%1 is not a readable database: %2").arg(m_path, e.message()),
+                    Error::Kind::Database);
+    }
+
+    if (appId != schema::ApplicationId && !(appId == 0 && tables == 0)) {
+        throw Error(
+            QStringLiteral("%1 is not a Runlens database (it is an SQLite file of another application, "
+                           "with %2 tables)")
+                .arg(m_path)
+                .arg(tables));
+    }
+    if (version > schema::latestVersion()) {
+        throw Error(
+            QStringLiteral("%1 was written by a newer Runlens (schema version %2; this Runlens reads up "
+                           "to %3). Update Runlens to open it; the file was not changed.")
+                .arg(m_path)
+                .arg(version)
+                .arg(schema::latestVersion()),
+            Error::Kind::Version);
+    }
+
+    exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+    exec(QStringLiteral("PRAGMA case_sensitive_like = ON"));
+    exec(QStringLiteral("PRAGMA cache_size = -65536"));
+    exec(QStringLiteral("PRAGMA temp_store = MEMORY"));
+    exec(QStringLiteral("PRAGMA mmap_size = 268435456"));
+    if (m_readOnly) {
+        if (version < schema::latestVersion()) {
+            throw Error(QStringLiteral("%1 has schema version %2 and must be upgraded to %3; open it once "
+                                       "read-write")
+                            .arg(m_path)
+                            .arg(version)
+                            .arg(schema::latestVersion()),
+                        Error::Kind::Version);
+        }
+    } else {
+        if (tables == 0) // larger pages suit chunk blobs; settable only before the first table exists
+            exec(QStringLiteral("PRAGMA page_size = 16384"));
+        exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+        exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
+        if (version < schema::latestVersion())
+            migrate(int(version));
+    }
+    m_schemaVersion = int(exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong());
+}
+
+void Store::migrate(int fromVersion)
+{
+    if (fromVersion > 0) {
+        // Keep a consistent copy of the old file before changing its schema.
+        const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+        QString backup = QStringLiteral("%1.v%2-%3.bak").arg(m_path).arg(fromVersion).arg(stamp);
+        for (int i = 1; QFileInfo::exists(backup); ++i)
+            backup = QStringLiteral("%1.v%2-%3-%4.bak").arg(m_path).arg(fromVersion).arg(stamp).arg(i);
+        exec(QStringLiteral("VACUUM INTO ?"), {backup});
+        m_backupPath = backup;
+    }
+    for (const schema::Migration &m : schema::migrations()) {
+        begin();
+        try {
+            // Another process may have migrated while we waited for the write lock.
+            const int current = int(exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong());
+            if (m.toVersion > current) {
+                for (const QString &sql : m.statements)
+                    exec(sql);
+                // PRAGMAs take no parameters; both numbers are ours.
+                exec(QStringLiteral("PRAGMA application_id = %1").arg(schema::ApplicationId));
+                exec(QStringLiteral("PRAGMA user_version = %1").arg(m.toVersion));
+            }
+            commitOrThrow();
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+}
+
+QSqlQuery Store::prepare(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        throw Error(QStringLiteral("database error: %1").arg(q.lastError().text()), Error::Kind::Database);
+    return q;
+}
+
+namespace {
+
+[[noreturn]] void throwExecError(const QSqlError &err, const QString &path)
+{
+    const QString native = err.nativeErrorCode();
+    if (native == QLatin1String("19") || err.databaseText().contains(QLatin1String("constraint")))
+        throw Error(QStringLiteral("constraint failed: %1").arg(err.databaseText()), Error::Kind::Conflict);
+    if (native == QLatin1String("8"))
+        throw Error(QStringLiteral("%1 is read-only").arg(path), Error::Kind::Database);
+    if (native == QLatin1String("5") || native == QLatin1String("6"))
+        throw Error(QStringLiteral("%1 is locked by another process for longer than %2 s")
+                        .arg(path)
+                        .arg(BusyTimeoutMs / 1000),
+                    Error::Kind::Database);
+    throw Error(QStringLiteral("database error: %1").arg(err.text()), Error::Kind::Database);
+}
+
+} // namespace
+
+// QtSql binds a null QString as SQL NULL; Runlens text is never NULL, only empty.
+static QVariant bindable(const QVariant &v)
+{
+    if (v.typeId() == QMetaType::QString && v.toString().isNull())
+        return QStringLiteral("");
+    return v;
+}
+
+QSqlQuery Store::exec(const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery q = prepare(sql);
+    for (const QVariant &v : binds)
+        q.addBindValue(bindable(v));
+    if (!q.exec())
+        throwExecError(q.lastError(), m_path);
+    q.next();
+    return q;
+}
+
+QSqlQuery &Store::cached(const QString &sql, const QVariantList &binds)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end())
+        it = m_statements.emplace(sql, prepare(sql)).first;
+    QSqlQuery &q = it->second;
+    for (int i = 0; i < binds.size(); ++i)
+        q.bindValue(i, bindable(binds[i]));
+    if (!q.exec()) {
+        const QSqlError err = q.lastError();
+        q.finish();
+        throwExecError(err, m_path);
+    }
+    return q;
+}
+
+QVariant Store::scalar(const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery &q = cached(sql, binds);
+    QVariant v = q.next() ? q.value(0) : QVariant();
+    q.finish();
+    return v;
+}
+
+Store::WriteResult Store::write(const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery &q = cached(sql, binds);
+    WriteResult r{q.numRowsAffected(), q.lastInsertId().toLongLong()};
+    q.finish();
+    return r;
+}
+
+void Store::begin()
+{
+    if (m_txDepth++ == 0) {
+        try {
+            exec(m_readOnly ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+        } catch (...) {
+            m_txDepth = 0;
+            throw;
+        }
+    }
+}
+
+void Store::commitOrThrow()
+{
+    if (m_txDepth == 1) {
+        try {
+            exec(QStringLiteral("COMMIT"));
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+    --m_txDepth;
+}
+
+void Store::rollback()
+{
+    if (m_txDepth == 0)
+        return;
+    if (--m_txDepth == 0) {
+        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+        q.exec(QStringLiteral("ROLLBACK"));
+    } else {
+        // An inner guard failed: its exception unwinds the outer guard, which rolls back.
+    }
+}
+
+Store::Transaction::Transaction(Store &store)
+    : m_store(store)
+{
+    m_store.begin();
+}
+
+Store::Transaction::~Transaction()
+{
+    if (!m_done)
+        m_store.rollback();
+}
+
+void Store::Transaction::commit()
+{
+    m_done = true;
+    m_store.commitOrThrow();
+}
+
+qint64 Store::fileSize() const
+{
+    qint64 total = QFileInfo(m_path).size();
+    const QFileInfo wal(m_path + QStringLiteral("-wal"));
+    if (wal.exists())
+        total += wal.size();
+    return total;
+}
+
+void Store::checkpoint()
+{
+    exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+}
+
+// ---------------------------------------------------------------------------------------------- experiments
+
+ExperimentId Store::createExperiment(const QString &name, const QString &description)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        throw Error(QStringLiteral("experiment name must not be empty"));
+    if (experimentByName(trimmed))
+        throw Error(QStringLiteral("an experiment named '%1' already exists").arg(trimmed),
+                    Error::Kind::Conflict);
+    const qint64 now = nowMs();
+    QSqlQuery q = exec(QStringLiteral("INSERT INTO experiments(name, description, created_ms, updated_ms) "
+                                      "VALUES (?, ?, ?, ?)"),
+                       {trimmed, description, now, now});
+    return q.lastInsertId().toLongLong();
+}
+
+ExperimentId Store::ensureExperiment(const QString &name)
+{
+    Transaction tx(*this);
+    std::optional<Experiment> e = experimentByName(name.trimmed());
+    const ExperimentId id = e ? e->id : createExperiment(name);
+    tx.commit();
+    return id;
+}
+
+static const QString experimentColumns =
+    QStringLiteral("e.id, e.name, e.description, e.lifecycle, e.created_ms, e.updated_ms, "
+                   "(SELECT count(*) FROM runs r WHERE r.experiment = e.id AND r.lifecycle = 'active')");
+
+static Experiment experimentFromQuery(const QSqlQuery &q)
+{
+    Experiment e;
+    e.id = q.value(0).toLongLong();
+    e.name = q.value(1).toString();
+    e.description = q.value(2).toString();
+    e.lifecycle = lifecycleFromName(q.value(3).toString()).value_or(Lifecycle::Active);
+    e.createdMs = q.value(4).toLongLong();
+    e.updatedMs = q.value(5).toLongLong();
+    e.runCount = q.value(6).toLongLong();
+    return e;
+}
+
+std::optional<Experiment> Store::experiment(ExperimentId id)
+{
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT %1 FROM experiments e WHERE e.id = ?").arg(experimentColumns), {id});
+    if (!q.isValid())
+        return std::nullopt;
+    Experiment e = experimentFromQuery(q);
+    QSqlQuery t = exec(QStringLiteral("SELECT key, value FROM experiment_tags WHERE experiment = ?"), {id});
+    for (; t.isValid(); t.next())
+        e.tags.insert(t.value(0).toString(), t.value(1).toString());
+    return e;
+}
+
+std::optional<Experiment> Store::experimentByName(const QString &name)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT id FROM experiments WHERE name = ?"), {name});
+    if (!q.isValid())
+        return std::nullopt;
+    return experiment(q.value(0).toLongLong());
+}
+
+std::vector<Experiment> Store::experiments(bool includeDeleted)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT %1 FROM experiments e %2 ORDER BY e.id")
+                           .arg(experimentColumns,
+                                includeDeleted ? QString() : QStringLiteral("WHERE e.lifecycle = 'active'")));
+    std::vector<Experiment> out;
+    for (; q.isValid(); q.next())
+        out.push_back(experimentFromQuery(q));
+    return out;
+}
+
+void Store::renameExperiment(ExperimentId id, const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        throw Error(QStringLiteral("experiment name must not be empty"));
+    Transaction tx(*this);
+    if (!experiment(id))
+        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+    if (auto other = experimentByName(trimmed); other && other->id != id)
+        throw Error(QStringLiteral("an experiment named '%1' already exists").arg(trimmed),
+                    Error::Kind::Conflict);
+    exec(QStringLiteral("UPDATE experiments SET name = ?, updated_ms = ? WHERE id = ?"),
+         {trimmed, nowMs(), id});
+    tx.commit();
+}
+
+void Store::setExperimentDescription(ExperimentId id, const QString &description)
+{
+    QSqlQuery q = exec(QStringLiteral("UPDATE experiments SET description = ?, updated_ms = ? WHERE id = ?"),
+                       {description, nowMs(), id});
+    if (q.numRowsAffected() == 0)
+        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+}
+
+void Store::setExperimentLifecycle(ExperimentId id, Lifecycle lifecycle)
+{
+    const qint64 now = nowMs();
+    QSqlQuery q = exec(
+        QStringLiteral("UPDATE experiments SET lifecycle = ?, deleted_ms = ?, updated_ms = ? "
+                       "WHERE id = ?"),
+        {lifecycleName(lifecycle), lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now, id});
+    if (q.numRowsAffected() == 0)
+        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+}
+
+void Store::setExperimentTag(ExperimentId id, const QString &key, const QString &value)
+{
+    checkKey(QStringLiteral("tag"), key);
+    Transaction tx(*this);
+    if (!experiment(id))
+        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+    exec(QStringLiteral("INSERT INTO experiment_tags(experiment, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT(experiment, key) DO UPDATE SET value = excluded.value"),
+         {id, key, value});
+    tx.commit();
+}
+
+// ----------------------------------------------------------------------------------------------------- runs
+
+static const QString runColumns = QStringLiteral(
+    "r.rid, r.id, r.experiment, e.name, r.name, r.status, r.start_ms, r.end_ms, r.user, r.source_name, "
+    "r.source_type, r.git_commit, r.parent_id, r.description, r.lifecycle, r.deleted_ms, r.starred");
+
+Run Store::runFromQuery(const QSqlQuery &q)
+{
+    Run r;
+    r.id = q.value(1).toString();
+    r.experimentId = q.value(2).toLongLong();
+    r.experimentName = q.value(3).toString();
+    r.name = q.value(4).toString();
+    r.status = runStatusFromName(q.value(5).toString()).value_or(RunStatus::Running);
+    r.startMs = optionalInt(q.value(6));
+    r.endMs = optionalInt(q.value(7));
+    r.user = q.value(8).toString();
+    r.sourceName = q.value(9).toString();
+    r.sourceType = q.value(10).toString();
+    r.gitCommit = q.value(11).toString();
+    r.parentId = q.value(12).toString();
+    r.description = q.value(13).toString();
+    r.lifecycle = lifecycleFromName(q.value(14).toString()).value_or(Lifecycle::Active);
+    r.deletedMs = optionalInt(q.value(15));
+    r.starred = q.value(16).toBool();
+    return r;
+}
+
+Run Store::createRun(const NewRun &init)
+{
+    const QString id = init.id.isEmpty() ? newRunId() : init.id;
+    if (!isValidRunId(id))
+        throw Error(QStringLiteral("run id '%1' is not 32 lowercase hexadecimal characters").arg(id));
+    Transaction tx(*this);
+    const QVariant experimentLifecycle =
+        scalar(QStringLiteral("SELECT lifecycle FROM experiments WHERE id = ?"), {init.experimentId});
+    if (experimentLifecycle.isNull())
+        throw Error(QStringLiteral("no experiment with id %1").arg(init.experimentId), Error::Kind::NotFound);
+    if (experimentLifecycle.toString() == lifecycleName(Lifecycle::Deleted))
+        throw Error(
+            QStringLiteral("experiment %1 is deleted; restore it before adding runs").arg(init.experimentId),
+            Error::Kind::Conflict);
+    if (!scalar(QStringLiteral("SELECT 1 FROM runs WHERE id = ?"), {id}).isNull())
+        throw Error(QStringLiteral("a run with id %1 already exists").arg(id), Error::Kind::Conflict);
+    const qint64 now = nowMs();
+    write(
+        QStringLiteral("INSERT INTO runs(id, experiment, name, status, start_ms, end_ms, user, source_name, "
+                       "source_type, git_commit, parent_id, description, lifecycle, deleted_ms, updated_ms) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        {id, init.experimentId, init.name, runStatusName(init.status),
+         fromOptional(init.startMs.value_or(now)), fromOptional(init.endMs), init.user, init.sourceName,
+         init.sourceType, init.gitCommit, init.parentId, init.description, lifecycleName(init.lifecycle),
+         init.lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now});
+    tx.commit();
+    Run r;
+    r.id = id;
+    r.experimentId = init.experimentId;
+    r.name = init.name;
+    r.status = init.status;
+    r.startMs = init.startMs.value_or(now);
+    r.endMs = init.endMs;
+    r.user = init.user;
+    r.sourceName = init.sourceName;
+    r.sourceType = init.sourceType;
+    r.gitCommit = init.gitCommit;
+    r.parentId = init.parentId;
+    r.description = init.description;
+    r.lifecycle = init.lifecycle;
+    return r;
+}
+
+qint64 Store::runRid(const QString &runId)
+{
+    const QVariant rid = scalar(QStringLiteral("SELECT rid FROM runs WHERE id = ?"), {runId});
+    if (rid.isNull())
+        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+    return rid.toLongLong();
+}
+
+std::optional<Run> Store::run(const QString &id)
+{
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment WHERE r.id = ?")
+                 .arg(runColumns),
+             {id});
+    if (!q.isValid())
+        return std::nullopt;
+    std::vector<Run> runs{runFromQuery(q)};
+    loadDetails(runs);
+    return runs.front();
+}
+
+void Store::touchRun(qint64 rid)
+{
+    write(QStringLiteral("UPDATE runs SET updated_ms = ? WHERE rid = ?"), {nowMs(), rid});
+}
+
+void Store::setRunStatus(const QString &id, RunStatus status, std::optional<qint64> endMs)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(id);
+    if (isTerminal(status) && !endMs)
+        endMs = nowMs();
+    exec(QStringLiteral("UPDATE runs SET status = ?, end_ms = ?, updated_ms = ? WHERE rid = ?"),
+         {runStatusName(status), isTerminal(status) ? fromOptional(endMs) : QVariant(), nowMs(), rid});
+    tx.commit();
+}
+
+void Store::setRunName(const QString &id, const QString &name)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(id);
+    exec(QStringLiteral("UPDATE runs SET name = ?, updated_ms = ? WHERE rid = ?"), {name, nowMs(), rid});
+    exec(QStringLiteral("UPDATE run_tags SET value = ? WHERE run = ? AND key = ?"),
+         {name, rid, QString::fromLatin1(mlflowtag::RunName)});
+    tx.commit();
+}
+
+void Store::setRunDescription(const QString &id, const QString &description)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(id);
+    exec(QStringLiteral("UPDATE runs SET description = ?, updated_ms = ? WHERE rid = ?"),
+         {description, nowMs(), rid});
+    tx.commit();
+}
+
+void Store::setRunStarred(const QString &id, bool starred)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(id);
+    exec(QStringLiteral("UPDATE runs SET starred = ?, updated_ms = ? WHERE rid = ?"),
+         {starred ? 1 : 0, nowMs(), rid});
+    tx.commit();
+}
+
+void Store::setRunLifecycle(const QString &id, Lifecycle lifecycle)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(id);
+    const qint64 now = nowMs();
+    exec(QStringLiteral("UPDATE runs SET lifecycle = ?, deleted_ms = ?, updated_ms = ? WHERE rid = ?"),
+         {lifecycleName(lifecycle), lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now, rid});
+    tx.commit();
+}
+
+void Store::logParam(const QString &runId, const QString &key, const QString &value)
+{
+    checkKey(QStringLiteral("param"), key);
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    const QVariant existing =
+        scalar(QStringLiteral("SELECT value FROM params WHERE run = ? AND key = ?"), {rid, key});
+    if (!existing.isNull()) {
+        const QString old = existing.toString();
+        if (old != value) {
+            throw Error(
+                QStringLiteral("param '%1' of run %2 is already '%3'; params are immutable (tried '%4')")
+                    .arg(key, runId, old, value),
+                Error::Kind::Conflict);
+        }
+        tx.commit();
+        return;
+    }
+    write(QStringLiteral("INSERT INTO params(run, key, value) VALUES (?, ?, ?)"), {rid, key, value});
+    touchRun(rid);
+    tx.commit();
+}
+
+void Store::applyWellKnownTag(qint64 rid, const QString &key, const QString &value)
+{
+    static const QHash<QString, QString> columns = {
+        {QString::fromLatin1(mlflowtag::RunName), QStringLiteral("name")},
+        {QString::fromLatin1(mlflowtag::User), QStringLiteral("user")},
+        {QString::fromLatin1(mlflowtag::SourceName), QStringLiteral("source_name")},
+        {QString::fromLatin1(mlflowtag::SourceType), QStringLiteral("source_type")},
+        {QString::fromLatin1(mlflowtag::GitCommit), QStringLiteral("git_commit")},
+        {QString::fromLatin1(mlflowtag::ParentRunId), QStringLiteral("parent_id")},
+        {QString::fromLatin1(mlflowtag::Note), QStringLiteral("description")},
+    };
+    const auto it = columns.find(key);
+    if (it != columns.end())
+        exec(QStringLiteral("UPDATE runs SET %1 = ? WHERE rid = ?").arg(*it), {value, rid});
+}
+
+void Store::setTag(const QString &runId, const QString &key, const QString &value)
+{
+    checkKey(QStringLiteral("tag"), key);
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    write(QStringLiteral("INSERT INTO run_tags(run, key, value) VALUES (?, ?, ?) "
+                         "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"),
+          {rid, key, value});
+    applyWellKnownTag(rid, key, value);
+    touchRun(rid);
+    tx.commit();
+}
+
+void Store::deleteTag(const QString &runId, const QString &key)
+{
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    QSqlQuery q = exec(QStringLiteral("DELETE FROM run_tags WHERE run = ? AND key = ?"), {rid, key});
+    if (q.numRowsAffected() == 0)
+        throw Error(QStringLiteral("run %1 has no tag '%2'").arg(runId, key), Error::Kind::NotFound);
+    touchRun(rid);
+    tx.commit();
+}
+
+void Store::loadDetails(std::vector<Run> &runs)
+{
+    if (runs.empty())
+        return;
+    QHash<QString, Run *> byId;
+    for (Run &r : runs)
+        byId.insert(r.id, &r);
+    for (size_t start = 0; start < runs.size(); start += MaxBinds) {
+        const size_t end = std::min(runs.size(), start + MaxBinds);
+        QVariantList ids;
+        for (size_t i = start; i < end; ++i)
+            ids << runs[i].id;
+        const QString in = placeholders(ids.size());
+        const QString runsIn = QStringLiteral("(SELECT rid, id FROM runs WHERE id IN (%1))").arg(in);
+        QSqlQuery p =
+            exec(QStringLiteral("SELECT x.id, p.key, p.value FROM %1 x JOIN params p ON p.run = x.rid")
+                     .arg(runsIn),
+                 ids);
+        for (; p.isValid(); p.next())
+            byId.value(p.value(0).toString())->params.insert(p.value(1).toString(), p.value(2).toString());
+        QSqlQuery t =
+            exec(QStringLiteral("SELECT x.id, t.key, t.value FROM %1 x JOIN run_tags t ON t.run = x.rid")
+                     .arg(runsIn),
+                 ids);
+        for (; t.isValid(); t.next())
+            byId.value(t.value(0).toString())->tags.insert(t.value(1).toString(), t.value(2).toString());
+        QSqlQuery m =
+            exec(QStringLiteral("SELECT x.id, s.key, s.last, s.last_step, s.last_ts, s.min, s.max, s.count "
+                                "FROM %1 x JOIN series s ON s.run = x.rid WHERE s.count > 0")
+                     .arg(runsIn),
+                 ids);
+        for (; m.isValid(); m.next()) {
+            MetricSummary s;
+            s.last = realOrNaN(m.value(2));
+            s.lastStep = m.value(3).toLongLong();
+            s.lastTimestamp = m.value(4).toLongLong();
+            s.min = realOrNaN(m.value(5));
+            s.max = realOrNaN(m.value(6));
+            s.count = m.value(7).toLongLong();
+            byId.value(m.value(0).toString())->metrics.insert(m.value(1).toString(), s);
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------------- metrics
+
+qint64 Store::seriesFor(qint64 rid, const QString &key, bool create)
+{
+    const QVariant id = scalar(QStringLiteral("SELECT id FROM series WHERE run = ? AND key = ?"), {rid, key});
+    if (!id.isNull())
+        return id.toLongLong();
+    if (!create)
+        return 0;
+    return write(QStringLiteral("INSERT INTO series(run, key) VALUES (?, ?)"), {rid, key}).lastInsertId;
+}
+
+void Store::writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points)
+{
+    qint64 seq = firstSeq;
+    for (size_t start = 0; start < points.size(); start += series::ChunkCapacity, ++seq) {
+        const auto slice =
+            points.subspan(start, std::min<size_t>(series::ChunkCapacity, points.size() - start));
+        qint64 stepMin = slice[0].step, stepMax = slice[0].step, tsMin = slice[0].timestamp,
+               tsMax = slice[0].timestamp;
+        for (const MetricPoint &p : slice) {
+            stepMin = std::min(stepMin, p.step);
+            stepMax = std::max(stepMax, p.step);
+            tsMin = std::min(tsMin, p.timestamp);
+            tsMax = std::max(tsMax, p.timestamp);
+        }
+        write(QStringLiteral(
+                  "INSERT INTO chunks(series, seq, count, step_min, step_max, ts_min, ts_max, sketch, "
+                  "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+              {seriesId, seq, qint64(slice.size()), stepMin, stepMax, tsMin, tsMax,
+               series::encodeSketch(slice), series::encodeChunk(slice)});
+    }
+}
+
+void Store::appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points)
+{
+    if (points.empty())
+        return;
+    const qint64 seriesId = seriesFor(rid, key, true);
+    QSqlQuery s = exec(QStringLiteral("SELECT count, last, last_step, last_ts, min, max, step_min, step_max, "
+                                      "tail_step, ordered FROM series WHERE id = ?"),
+                       {seriesId});
+    SeriesState st;
+    st.id = seriesId;
+    st.count = s.value(0).toLongLong();
+    st.last = {s.value(2).toLongLong(), s.value(3).toLongLong(), realOrNaN(s.value(1))};
+    st.min = realOrNaN(s.value(4));
+    st.max = realOrNaN(s.value(5));
+    st.stepMin = s.value(6).toLongLong();
+    st.stepMax = s.value(7).toLongLong();
+    st.tailStep = s.value(8).toLongLong();
+    st.ordered = s.value(9).toBool();
+
+    for (const MetricPoint &p : points) {
+        if (st.count == 0) {
+            st.last = p;
+            st.stepMin = st.stepMax = st.tailStep = p.step;
+        } else {
+            if (isLaterThan(p, st.last))
+                st.last = p;
+            if (p.step < st.tailStep)
+                st.ordered = false;
+        }
+        if (!std::isnan(p.value)) {
+            if (std::isnan(st.min) || p.value < st.min)
+                st.min = p.value;
+            if (std::isnan(st.max) || p.value > st.max)
+                st.max = p.value;
+        }
+        st.stepMin = std::min(st.stepMin, p.step);
+        st.stepMax = std::max(st.stepMax, p.step);
+        st.tailStep = p.step;
+        ++st.count;
+    }
+
+    // A trailing chunk that is not full is rewritten together with the new points, so that live loggers
+    // appending a few points at a time still end up with full chunks; its cost is bounded by one chunk.
+    QSqlQuery tail = exec(QStringLiteral("SELECT id, seq, count, data FROM chunks WHERE series = ? "
+                                         "ORDER BY seq DESC LIMIT 1"),
+                          {seriesId});
+    qint64 nextSeq = 0;
+    if (tail.isValid()) {
+        nextSeq = tail.value(1).toLongLong() + 1;
+        if (tail.value(2).toLongLong() < series::ChunkCapacity) {
+            std::vector<MetricPoint> merged;
+            merged.reserve(size_t(tail.value(2).toLongLong()) + points.size());
+            series::decodeChunk(tail.value(3).toByteArray(), merged);
+            merged.insert(merged.end(), points.begin(), points.end());
+            const qint64 tailId = tail.value(0).toLongLong();
+            nextSeq = tail.value(1).toLongLong();
+            tail.finish();
+            exec(QStringLiteral("DELETE FROM chunks WHERE id = ?"), {tailId});
+            writeChunks(seriesId, nextSeq, merged);
+            points = {};
+        }
+    }
+    tail.finish();
+    if (!points.empty())
+        writeChunks(seriesId, nextSeq, points);
+
+    write(
+        QStringLiteral("UPDATE series SET count = ?, last = ?, last_step = ?, last_ts = ?, min = ?, max = ?, "
+                       "step_min = ?, step_max = ?, tail_step = ?, ordered = ? WHERE id = ?"),
+        {st.count, realOrNull(st.last.value), st.last.step, st.last.timestamp, realOrNull(st.min),
+         realOrNull(st.max), st.stepMin, st.stepMax, st.tailStep, st.ordered ? 1 : 0, seriesId});
+}
+
+void Store::logMetric(const QString &runId, const QString &key, const MetricPoint &point)
+{
+    logMetrics(runId, key, std::span<const MetricPoint>(&point, 1));
+}
+
+void Store::logMetrics(const QString &runId, const QString &key, std::span<const MetricPoint> points)
+{
+    checkKey(QStringLiteral("metric"), key);
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    appendPoints(rid, key, points);
+    touchRun(rid);
+    tx.commit();
+}
+
+void Store::logBatch(const QString &runId, const Batch &batch)
+{
+    Transaction tx(*this);
+    for (auto it = batch.params.begin(); it != batch.params.end(); ++it)
+        logParam(runId, it.key(), it.value());
+    for (auto it = batch.tags.begin(); it != batch.tags.end(); ++it)
+        setTag(runId, it.key(), it.value());
+    // Group by key, keeping each key's logging order.
+    QMap<QString, std::vector<MetricPoint>> byKey;
+    for (const auto &[key, point] : batch.metrics)
+        byKey[key].push_back(point);
+    for (auto it = byKey.begin(); it != byKey.end(); ++it)
+        logMetrics(runId, it.key(), it.value());
+    tx.commit();
+}
+
+QStringList Store::metricKeys(const QString &runId)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT key FROM series WHERE run = ? AND count > 0 ORDER BY key"),
+                       {runRid(runId)});
+    QStringList keys;
+    for (; q.isValid(); q.next())
+        keys << q.value(0).toString();
+    return keys;
+}
+
+std::optional<MetricSummary> Store::metricSummary(const QString &runId, const QString &key)
+{
+    std::vector<Run> runs(1);
+    runs[0].id = runId;
+    runRid(runId);
+    loadDetails(runs);
+    const auto it = runs[0].metrics.constFind(key);
+    return it == runs[0].metrics.constEnd() ? std::nullopt : std::optional<MetricSummary>(*it);
+}
+
+std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QString &key)
+{
+    const qint64 id = seriesFor(runRid(runId), key, false);
+    std::vector<MetricPoint> out;
+    if (!id)
+        return out;
+    QSqlQuery q = exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? ORDER BY seq"), {id});
+    for (; q.isValid(); q.next())
+        series::decodeChunk(q.value(0).toByteArray(), out);
+    return out;
+}
+
+std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1)
+{
+    const qint64 id = seriesFor(runRid(runId), key, false);
+    std::vector<MetricPoint> out;
+    if (!id || x1 < x0)
+        return out;
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND step_max >= ? AND step_min <= ? "
+                            "ORDER BY seq"),
+             {id, x0, x1});
+    std::vector<MetricPoint> chunk;
+    for (; q.isValid(); q.next()) {
+        chunk.clear();
+        series::decodeChunk(q.value(0).toByteArray(), chunk);
+        for (const MetricPoint &p : chunk) {
+            if (p.step >= x0 && p.step <= x1)
+                out.push_back(p);
+        }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const MetricPoint &a, const MetricPoint &b) { return a.step < b.step; });
+    return out;
+}
+
+SeriesOverview Store::readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width)
+{
+    if (width <= 0)
+        throw Error(QStringLiteral("overview width must be positive (got %1)").arg(width));
+    SeriesOverview result;
+    const qint64 rid = runRid(runId);
+    QSqlQuery s =
+        exec(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"), {rid, key});
+    if (!s.isValid() || x1 < x0)
+        return result;
+    const qint64 id = s.value(0).toLongLong();
+    const bool ordered = s.value(1).toBool();
+    M4Accumulator acc(x0, x1, width);
+
+    if (!ordered) {
+        // Steps went backwards somewhere: buckets in logging order do not map to x ranges, so read the
+        // points.
+        const std::vector<MetricPoint> pts = readWindow(runId, key, x0, x1);
+        for (const MetricPoint &p : pts)
+            acc.add(p);
+        result.pointsInRange = qint64(pts.size());
+        result.columns = acc.take();
+        return result;
+    }
+
+    QSqlQuery meta = exec(QStringLiteral("SELECT sum(count) FROM chunks WHERE series = ? AND step_max >= ? "
+                                         "AND step_min <= ?"),
+                          {id, x0, x1});
+    const qint64 approxPoints = meta.value(0).toLongLong();
+    meta.finish();
+    int bucket = 1;
+    for (int level : series::SketchLevels) {
+        if (qint64(level) * 2 * width <= approxPoints)
+            bucket = level;
+    }
+    result.bucketSize = bucket;
+
+    // Whole chunks inside the range contribute their sketch; chunks cut by the range edges their points.
+    const QString inside =
+        QStringLiteral("(? > 1 AND step_min >= ? AND step_max <= ? AND sketch IS NOT NULL)");
+    QSqlQuery q = exec(QStringLiteral("SELECT seq, %1, CASE WHEN %1 THEN sketch ELSE data END FROM chunks "
+                                      "WHERE series = ? AND step_max >= ? AND step_min <= ? ORDER BY seq")
+                           .arg(inside),
+                       {bucket, x0, x1, bucket, x0, x1, id, x0, x1});
+    std::vector<series::Bucket> buckets;
+    std::vector<MetricPoint> pts;
+    for (; q.isValid(); q.next()) {
+        QByteArray payload = q.value(2).toByteArray();
+        if (q.value(1).toBool()) {
+            buckets.clear();
+            if (series::decodeSketchLevel(payload, bucket, buckets)) {
+                for (const series::Bucket &b : buckets) {
+                    acc.add(b);
+                    result.pointsInRange += b.count;
+                }
+                continue;
+            }
+            // A sketch we cannot read (another writer's format, damage): this chunk's points still are.
+            payload =
+                exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND seq = ?"), {id, q.value(0)})
+                    .value(0)
+                    .toByteArray();
+        }
+        pts.clear();
+        series::decodeChunk(payload, pts);
+        for (const MetricPoint &p : pts) {
+            if (p.step >= x0 && p.step <= x1) {
+                acc.add(p);
+                ++result.pointsInRange;
+            }
+        }
+    }
+    result.columns = acc.take();
+    return result;
+}
+
+int Store::compact()
+{
+    Transaction tx(*this);
+    // Series with more than one chunk below capacity, or chunks lacking a sketch (written by other clients).
+    QSqlQuery q = exec(QStringLiteral("SELECT series, min(seq) FROM chunks WHERE count < ? OR sketch IS NULL "
+                                      "GROUP BY series HAVING count(*) > 1 OR sum(sketch IS NULL) > 0"),
+                       {series::ChunkCapacity});
+    std::vector<std::pair<qint64, qint64>> todo;
+    for (; q.isValid(); q.next())
+        todo.emplace_back(q.value(0).toLongLong(), q.value(1).toLongLong());
+    q.finish();
+    for (const auto &[seriesId, fromSeq] : todo) {
+        std::vector<MetricPoint> pts;
+        QSqlQuery c =
+            exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND seq >= ? ORDER BY seq"),
+                 {seriesId, fromSeq});
+        for (; c.isValid(); c.next())
+            series::decodeChunk(c.value(0).toByteArray(), pts);
+        c.finish();
+        exec(QStringLiteral("DELETE FROM chunks WHERE series = ? AND seq >= ?"), {seriesId, fromSeq});
+        writeChunks(seriesId, fromSeq, pts);
+    }
+    tx.commit();
+    return int(todo.size());
+}
+
+// --------------------------------------------------------------------------------------------------- search
+
+namespace {
+
+struct AssembledQuery
+{
+    QString sql;
+    QVariantList binds;
+};
+
+AssembledQuery assemble(const RunQuery &query, const QString &columns, bool ordered,
+                        const SqlDialect &dialect)
+{
+    const search::CompiledQuery c = search::compile(query.filter, query.orderBy, dialect);
+    AssembledQuery out;
+    QStringList where;
+    if (query.onlyDeleted)
+        where << QStringLiteral("r.lifecycle = 'deleted'");
+    else if (!query.includeDeleted)
+        where << QStringLiteral("r.lifecycle = 'active'");
+    QVariantList filterBinds;
+    if (!query.experiments.isEmpty()) {
+        where << QStringLiteral("r.experiment IN (%1)").arg(placeholders(query.experiments.size()));
+        for (ExperimentId id : query.experiments)
+            filterBinds << id;
+    }
+    where << QStringLiteral("(%1)").arg(c.where);
+    out.sql = QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment %2 WHERE %3")
+                  .arg(columns, ordered ? c.joins : QString(), where.join(QStringLiteral(" AND ")));
+    if (ordered)
+        out.binds << c.joinBinds;
+    out.binds << filterBinds << c.whereBinds;
+    if (ordered) {
+        out.sql += QStringLiteral(" ORDER BY ") + c.orderBy;
+        if (query.limit >= 0 || query.offset > 0) {
+            out.sql += QStringLiteral(" LIMIT ? OFFSET ?");
+            out.binds << (query.limit >= 0 ? query.limit : qint64(-1)) << query.offset;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+QStringList Store::searchRunIds(const RunQuery &query)
+{
+    const AssembledQuery a = assemble(query, QStringLiteral("r.id"), true, m_dialect);
+    QSqlQuery q = exec(a.sql, a.binds);
+    QStringList ids;
+    for (; q.isValid(); q.next())
+        ids << q.value(0).toString();
+    return ids;
+}
+
+std::vector<Run> Store::searchRuns(const RunQuery &query)
+{
+    const AssembledQuery a = assemble(query, runColumns, true, m_dialect);
+    QSqlQuery q = exec(a.sql, a.binds);
+    std::vector<Run> runs;
+    for (; q.isValid(); q.next())
+        runs.push_back(runFromQuery(q));
+    q.finish();
+    loadDetails(runs);
+    return runs;
+}
+
+qint64 Store::countRuns(const RunQuery &query)
+{
+    const AssembledQuery a = assemble(query, QStringLiteral("count(*)"), false, m_dialect);
+    return exec(a.sql, a.binds).value(0).toLongLong();
+}
+
+QStringList Store::distinctKeys(const QString &table, const QList<ExperimentId> &experiments)
+{
+    QVariantList binds;
+    for (ExperimentId id : experiments)
+        binds << id;
+    const QString scope =
+        experiments.isEmpty()
+            ? QString()
+            : QStringLiteral(" WHERE run IN (SELECT rid FROM runs WHERE experiment IN (%1))")
+                  .arg(placeholders(experiments.size()));
+    QSqlQuery q = exec(QStringLiteral("SELECT DISTINCT key FROM %1%2 ORDER BY key").arg(table, scope), binds);
+    QStringList keys;
+    for (; q.isValid(); q.next())
+        keys << q.value(0).toString();
+    return keys;
+}
+
+QStringList Store::paramKeys(const QList<ExperimentId> &experiments)
+{
+    return distinctKeys(QStringLiteral("params"), experiments);
+}
+
+QStringList Store::tagKeys(const QList<ExperimentId> &experiments)
+{
+    return distinctKeys(QStringLiteral("run_tags"), experiments);
+}
+
+QStringList Store::allMetricKeys(const QList<ExperimentId> &experiments)
+{
+    return distinctKeys(QStringLiteral("series"), experiments);
+}
+
+} // namespace runlens

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The Runlens store: one SQLite file holding experiments, runs, params, tags, metric series, artifacts and
+// the model registry. The only code in Runlens that writes SQL (with the search compiler it calls). A Store
+// owns one connection and is used from the thread that created it; other threads open their own Store on the
+// same file (WAL and a busy timeout let several processes and threads share it).
+
+#include "error.h"
+#include "sqldialect.h"
+#include "types.h"
+
+#include <memory>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+namespace runlens {
+
+// One pixel column of a series overview: first/min/max/last of the points it covers (the M4 rule), with the
+// steps where they occur. Columns are numbered 0..width-1 from x0; columns with no points are absent.
+struct M4Column
+{
+    int column = 0;
+    qint64 firstStep = 0;
+    qint64 lastStep = 0;
+    qint64 minStep = 0;
+    qint64 maxStep = 0;
+    double first = 0;
+    double last = 0;
+    double min = 0; // over non-NaN values; NaN when every value in the column is NaN
+    double max = 0;
+    qint64 count = 0;
+    qint64 nanCount = 0;
+};
+
+struct SeriesOverview
+{
+    std::vector<M4Column> columns;
+    // Points per summary bucket that were combined: 1 means every point was read and the columns are the
+    // exact per-pixel M4 reduction. Larger buckets are each attributed whole to the column holding their
+    // first point, which shifts at most one bucket per column boundary by less than a pixel.
+    int bucketSize = 1;
+    qint64 pointsInRange = 0;
+};
+
+struct RunQuery
+{
+    QList<ExperimentId> experiments; // empty: every experiment
+    QString filter;                  // MLflow search_runs filter
+    QString orderBy;                 // "<identifier> [ASC|DESC], ..."
+    bool includeDeleted = false;
+    bool onlyDeleted = false;
+    qint64 limit = -1; // < 0: no limit
+    qint64 offset = 0;
+};
+
+class Store
+{
+public:
+    enum class Mode { ReadWrite, ReadOnly };
+
+    // Opens (creating when absent in ReadWrite mode) and migrates. Throws Error naming the problem when the
+    // file is not a Runlens database, is from a newer Runlens, or cannot be opened; the file is left
+    // untouched.
+    explicit Store(const QString &path, Mode mode = Mode::ReadWrite);
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    // $RUNLENS_DB, else QStandardPaths::AppDataLocation/runlens.db.
+    static QString defaultPath();
+
+    QString path() const { return m_path; }
+    int schemaVersion() const { return m_schemaVersion; }
+    QString backupPath() const { return m_backupPath; } // the copy kept by the last migration, if any
+    const SqlDialect &dialect() const { return m_dialect; }
+
+    // Groups several calls into one atomic write. Rolls back unless commit() is called. Nestable: only the
+    // outermost guard commits.
+    class Transaction
+    {
+    public:
+        explicit Transaction(Store &store);
+        ~Transaction();
+        void commit();
+
+    private:
+        Store &m_store;
+        bool m_done = false;
+    };
+
+    // Experiments
+    ExperimentId createExperiment(const QString &name, const QString &description = {});
+    ExperimentId ensureExperiment(const QString &name); // finds or creates
+    std::optional<Experiment> experiment(ExperimentId id);
+    std::optional<Experiment> experimentByName(const QString &name);
+    std::vector<Experiment> experiments(bool includeDeleted = false);
+    void renameExperiment(ExperimentId id, const QString &name);
+    void setExperimentDescription(ExperimentId id, const QString &description);
+    void setExperimentLifecycle(ExperimentId id, Lifecycle lifecycle);
+    void setExperimentTag(ExperimentId id, const QString &key, const QString &value);
+
+    // Runs
+    Run createRun(const NewRun &init);
+    std::optional<Run> run(const QString &id); // with params, tags and metric summaries
+    void setRunStatus(const QString &id, RunStatus status, std::optional<qint64> endMs = std::nullopt);
+    void setRunName(const QString &id, const QString &name);
+    void setRunDescription(const QString &id, const QString &description);
+    void setRunStarred(const QString &id, bool starred);
+    void setRunLifecycle(const QString &id, Lifecycle lifecycle);
+    // Params are immutable: logging the same value again is a no-op, a different value throws Conflict.
+    void logParam(const QString &runId, const QString &key, const QString &value);
+    // Tags are mutable. Well-known MLflow tags (mlflowtag::*) also set the matching native field.
+    void setTag(const QString &runId, const QString &key, const QString &value);
+    void deleteTag(const QString &runId, const QString &key);
+
+    // Metrics. Points are appended in the order given (logging order).
+    void logMetric(const QString &runId, const QString &key, const MetricPoint &point);
+    void logMetrics(const QString &runId, const QString &key, std::span<const MetricPoint> points);
+    struct Batch
+    {
+        QMap<QString, QString> params;
+        QMap<QString, QString> tags;
+        std::vector<std::pair<QString, MetricPoint>> metrics;
+    };
+    void logBatch(const QString &runId, const Batch &batch); // all or nothing
+
+    QStringList metricKeys(const QString &runId);
+    std::optional<MetricSummary> metricSummary(const QString &runId, const QString &key);
+    std::vector<MetricPoint> metricHistory(const QString &runId, const QString &key); // logging order
+    // Every point with x0 <= step <= x1 at full resolution, sorted by step (stable: logging order within a
+    // step).
+    std::vector<MetricPoint> readWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1);
+    // Per-pixel-column M4 of the points with x0 <= step <= x1 over `width` columns; cost follows the width,
+    // not the number of points.
+    SeriesOverview readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width);
+
+    // Search (MLflow filter and order-by). Throws search::SyntaxError for a malformed expression.
+    QStringList searchRunIds(const RunQuery &query);
+    std::vector<Run> searchRuns(const RunQuery &query); // with params, tags and metric summaries
+    qint64 countRuns(const RunQuery &query);
+    QStringList paramKeys(const QList<ExperimentId> &experiments = {});
+    QStringList tagKeys(const QList<ExperimentId> &experiments = {});
+    QStringList allMetricKeys(const QList<ExperimentId> &experiments = {});
+
+    // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones.
+    // Returns the number of series rewritten.
+    int compact();
+
+    // Bytes the database file and its WAL occupy.
+    qint64 fileSize() const;
+    // Moves the WAL's content into the database file (so that fileSize() measures the data alone).
+    void checkpoint();
+
+private:
+    friend class Transaction;
+    struct SeriesState;
+
+    void open(Mode mode);
+    void migrate(int fromVersion);
+    QSqlQuery prepare(const QString &sql);
+    QSqlQuery exec(const QString &sql, const QVariantList &binds = {});
+    // Cached prepared statements for the small hot queries; both finish the statement before returning.
+    QVariant scalar(const QString &sql, const QVariantList &binds = {}); // first column of the first row
+    struct WriteResult
+    {
+        qint64 rowsAffected = 0;
+        qint64 lastInsertId = 0;
+    };
+    WriteResult write(const QString &sql, const QVariantList &binds = {});
+    QSqlQuery &cached(const QString &sql, const QVariantList &binds);
+    void begin();
+    void commitOrThrow();
+    void rollback();
+    qint64 runRid(const QString &runId);
+    qint64 seriesFor(qint64 rid, const QString &key, bool create);
+    void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
+    void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
+    void loadDetails(std::vector<Run> &runs);
+    void touchRun(qint64 rid);
+    void applyWellKnownTag(qint64 rid, const QString &key, const QString &value);
+    Run runFromQuery(const QSqlQuery &q);
+    QStringList distinctKeys(const QString &table, const QList<ExperimentId> &experiments);
+
+    QString m_path;
+    QString m_connection;
+    QString m_backupPath;
+    int m_schemaVersion = 0;
+    int m_txDepth = 0;
+    bool m_readOnly = false;
+    SqlDialect m_dialect;
+    std::unordered_map<QString, QSqlQuery> m_statements;
+};
+
+} // namespace runlens

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Domain types shared by the store, the importers, the item models and the CLI. Plain values, no behaviour
+// beyond small helpers: semantics follow MLflow (see design.md "Data model").
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace runlens {
+
+using ExperimentId = qint64;
+
+enum class Lifecycle { Active, Deleted };
+enum class RunStatus { Running, Scheduled, Finished, Failed, Killed };
+
+QString lifecycleName(Lifecycle l);
+std::optional<Lifecycle> lifecycleFromName(const QString &name);
+QString runStatusName(RunStatus s);
+std::optional<RunStatus> runStatusFromName(const QString &name); // case-insensitive
+bool isTerminal(RunStatus s);
+
+struct Experiment
+{
+    ExperimentId id = 0;
+    QString name;
+    QString description;
+    Lifecycle lifecycle = Lifecycle::Active;
+    qint64 createdMs = 0;
+    qint64 updatedMs = 0;
+    qint64 runCount = 0; // active runs; filled by listings
+    QMap<QString, QString> tags;
+};
+
+// One logged metric value. NaN and +-Inf are legal and round-trip bit-exactly through the store.
+struct MetricPoint
+{
+    qint64 step = 0;
+    qint64 timestamp = 0; // ms since epoch
+    double value = 0.0;
+    friend bool operator==(const MetricPoint &, const MetricPoint &) = default;
+};
+
+// MLflow's rule for a metric's "last" value: the point with the greatest (step, timestamp, value). Values are
+// compared with NaN below every number, so a finite value logged at the same step and time wins over NaN.
+bool isLaterThan(const MetricPoint &a, const MetricPoint &b);
+
+// Per run and key, kept current on every append so that the runs table can sort and filter on it in SQL.
+struct MetricSummary
+{
+    double last = 0.0; // may be NaN or +-Inf
+    qint64 lastStep = 0;
+    qint64 lastTimestamp = 0;
+    double min = std::nan(""); // over non-NaN values; NaN when every value is NaN
+    double max = std::nan("");
+    qint64 count = 0;
+};
+
+struct Run
+{
+    QString id; // 32 lowercase hex characters
+    ExperimentId experimentId = 0;
+    QString experimentName;
+    QString name;
+    RunStatus status = RunStatus::Running;
+    std::optional<qint64> startMs;
+    std::optional<qint64> endMs;
+    QString user;
+    QString sourceName;
+    QString sourceType;
+    QString gitCommit;
+    QString parentId;
+    QString description; // Markdown
+    Lifecycle lifecycle = Lifecycle::Active;
+    std::optional<qint64> deletedMs;
+    bool starred = false;
+    QMap<QString, QString> params;
+    QMap<QString, QString> tags;
+    QMap<QString, MetricSummary> metrics;
+};
+
+// What creating a run may set; anything left empty gets the store's default (new id, now, RUNNING).
+struct NewRun
+{
+    ExperimentId experimentId = 0;
+    QString id;
+    QString name;
+    QString user;
+    RunStatus status = RunStatus::Running;
+    std::optional<qint64> startMs;
+    std::optional<qint64> endMs;
+    QString sourceName;
+    QString sourceType;
+    QString gitCommit;
+    QString parentId;
+    QString description;
+    Lifecycle lifecycle = Lifecycle::Active;
+};
+
+// Well-known MLflow tags that also fill native run fields; kept verbatim as tags too.
+namespace mlflowtag {
+inline constexpr char RunName[] = "mlflow.runName";
+inline constexpr char User[] = "mlflow.user";
+inline constexpr char SourceName[] = "mlflow.source.name";
+inline constexpr char SourceType[] = "mlflow.source.type";
+inline constexpr char GitCommit[] = "mlflow.source.git.commit";
+inline constexpr char ParentRunId[] = "mlflow.parentRunId";
+inline constexpr char Note[] = "mlflow.note.content";
+} // namespace mlflowtag
+
+QString newRunId();                   // 32 random lowercase hex characters
+bool isValidRunId(const QString &id); // 32 lowercase hex characters
+qint64 nowMs();
+
+} // namespace runlens

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs what building, testing and running Runlens needs on Debian 12 (as root, or through sudo).
+# The package list is the project's Debian dependency list; keep CMakeLists.txt's find_package calls in step.
+set -eu
+PACKAGES="build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-charts-dev libqt6svg6-dev libqt6sql6-sqlite libgl1-mesa-dev libsqlite3-dev
+  qt6-qpa-plugins fonts-dejavu-core xvfb xauth python3"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "Installing:$missing"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
