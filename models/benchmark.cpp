@@ -160,7 +160,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
     }
     const auto progress = [&](const QString &m) {
         if (options.progress)
-            options.progress(m);
+            options.progress(QStringLiteral("[%1 MiB] ").arg(peakRssMb(), 0, 'f', 0) + m);
     };
     std::optional<QTemporaryDir> temp;
     QString dir = options.directory;
