@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QTextStream>
@@ -128,6 +129,15 @@ QString isoTime(const std::optional<qint64> &ms)
               : QString();
 }
 
+// Commands that only read must not create a database where a mistyped --db points.
+Store openExisting(const QString &db)
+{
+    if (!QFileInfo::exists(db))
+        throw Error(QStringLiteral("no database at %1 (runlens log or runlens demo creates one)").arg(db),
+                    Error::Kind::NotFound);
+    return Store(db);
+}
+
 // ------------------------------------------------------------------------------------------------ commands
 
 int experimentsCommand(const QString &db, const QStringList &args)
@@ -140,7 +150,7 @@ int experimentsCommand(const QString &db, const QStringList &args)
     const Format format = formatOption(p);
     if (!p.positionalArguments().isEmpty())
         throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
-    Store store(db);
+    Store store = openExisting(db);
     Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
                      QStringLiteral("description"), QStringLiteral("lifecycle")});
     for (const Experiment &e : store.experiments(p.isSet(QStringLiteral("include-deleted")))) {
@@ -211,7 +221,7 @@ int runsCommand(const QString &db, const QStringList &args)
     if (!p.positionalArguments().isEmpty())
         throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
 
-    Store store(db, Store::Mode::ReadWrite);
+    Store store = openExisting(db);
     if (p.isSet(QStringLiteral("experiment"))) {
         const auto e = store.experimentByName(p.value(QStringLiteral("experiment")));
         if (!e)
@@ -274,7 +284,7 @@ int metricCommand(const QString &db, const QStringList &args)
         throw UsageProblem{QStringLiteral("expected RUN and KEY")};
     const QString runId = p.positionalArguments().at(0);
     const QString key = p.positionalArguments().at(1);
-    Store store(db);
+    Store store = openExisting(db);
     if (!store.run(runId))
         throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
     if (!store.metricKeys(runId).contains(key))
