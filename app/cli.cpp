@@ -3,11 +3,14 @@
 
 #include "benchmark.h"
 #include "demodata.h"
+#include "importer.h"
 #include "jsonformat.h"
 #include "output.h"
 #include "searchquery.h"
 #include "store.h"
 
+#include <atomic>
+#include <csignal>
 #include <functional>
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -17,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QTextStream>
+#include <QThread>
 
 #ifdef Q_OS_UNIX
 #include <poll.h>
@@ -587,6 +591,91 @@ int logCommand(const QString &db, const QStringList &args)
     return Ok;
 }
 
+std::atomic<bool> interrupted{false};
+
+extern "C" void onInterrupt(int)
+{
+    interrupted = true;
+}
+
+int importCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("PATH"),
+                            QStringLiteral("mlruns folders, mlflow.db files, TensorBoard log "
+                                           "folders, CSV or JSON-lines logs."),
+                            QStringLiteral("PATH..."));
+    p.addOption({QStringLiteral("experiment"),
+                 QStringLiteral("Experiment for runs whose source names none (default: "
+                                "the source's folder or file name)."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("format"),
+                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv or jsonl "
+                                "(default auto)."),
+                 QStringLiteral("FORMAT")});
+    p.addOption(
+        {QStringLiteral("follow"), QStringLiteral("Keep watching and import new points as they are written; "
+                                                  "stop with Ctrl-C.")});
+    p.addOption({QStringLiteral("interval"), QStringLiteral("Seconds between --follow passes (default 1)."),
+                 QStringLiteral("S")});
+    p.addOption({QStringLiteral("report"), QStringLiteral("Report format: text or json (default text)."),
+                 QStringLiteral("FORMAT")});
+    p.addOption({QStringLiteral("no-artifacts"), QStringLiteral("Do not copy artifact files.")});
+    if (!parse(p, QStringLiteral("import"),
+               QStringLiteral(
+                   "Import runs from other tools. Importing the same source again adds only what is new; "
+                   "each run is imported whole or not at all; sources are never modified."),
+               args))
+        return Ok;
+    if (p.positionalArguments().isEmpty())
+        throw UsageProblem{QStringLiteral("expected at least one PATH")};
+    const auto format = import::formatFromName(p.value(QStringLiteral("format")).isEmpty()
+                                                   ? QStringLiteral("auto")
+                                                   : p.value(QStringLiteral("format")));
+    if (!format)
+        throw UsageProblem{
+            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv or jsonl (got "
+                           "'%1')")
+                .arg(p.value(QStringLiteral("format")))};
+    const QString report = p.value(QStringLiteral("report")).isEmpty() ? QStringLiteral("text")
+                                                                       : p.value(QStringLiteral("report"));
+    if (report != QLatin1String("text") && report != QLatin1String("json"))
+        throw UsageProblem{QStringLiteral("--report must be text or json")};
+    const qint64 interval = integerOption(p, QStringLiteral("interval"), 1);
+    if (interval < 1)
+        throw UsageProblem{QStringLiteral("--interval must be at least 1")};
+
+    Store store(db);
+    import::ImportOptions options;
+    options.experiment = p.value(QStringLiteral("experiment"));
+    options.copyArtifacts = !p.isSet(QStringLiteral("no-artifacts"));
+    options.cancelled = [] { return interrupted.load(); };
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const auto print = [&](const import::ImportReport &r) {
+        if (report == QLatin1String("json"))
+            out() << QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact)) << '\n';
+        else
+            out() << r.toText();
+        out().flush();
+    };
+    import::ImportReport first = import::importPaths(store, p.positionalArguments(), *format, options);
+    print(first);
+    bool failed = !first.failedRuns.isEmpty();
+    while (p.isSet(QStringLiteral("follow")) && !interrupted) {
+        for (qint64 waited = 0; waited < interval * 10 && !interrupted; ++waited)
+            QThread::msleep(100);
+        if (interrupted)
+            break;
+        const import::ImportReport more =
+            import::importPaths(store, p.positionalArguments(), *format, options);
+        failed |= !more.failedRuns.isEmpty();
+        if (more.runsAdded || more.pointsAdded || more.artifactsAdded || !more.failedRuns.isEmpty())
+            print(more);
+    }
+    return failed ? DataError : Ok;
+}
+
 int demoCommand(const QString &db, const QStringList &args)
 {
     QCommandLineParser p;
@@ -659,6 +748,7 @@ const QList<Command> &commands()
         {"runs", "list and search runs (MLflow filter and order-by)", runsCommand},
         {"metric", "print every point of a run's metric", metricCommand},
         {"log", "create a run or log params, tags and metrics (also JSON lines on stdin)", logCommand},
+        {"import", "import MLflow stores and databases, TensorBoard, CSV and JSON-lines logs", importCommand},
         {"demo", "fill the database with realistic demo data", demoCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };

@@ -156,6 +156,22 @@ QStringList version2()
     };
 }
 
+QStringList version3()
+{
+    return {
+        QStringLiteral(R"(CREATE TABLE run_inputs(
+            run INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            source_type TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            schema TEXT NOT NULL DEFAULT '',
+            profile TEXT NOT NULL DEFAULT '',
+            context TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (run, name, digest, context)) WITHOUT ROWID)"),
+    };
+}
+
 } // namespace
 
 const QList<Migration> &migrations()
@@ -163,6 +179,7 @@ const QList<Migration> &migrations()
     static const QList<Migration> all = {
         {1, "experiments, runs, params, tags and metric series", version1()},
         {2, "artifacts and the model registry", version2()},
+        {3, "dataset inputs of runs", version3()},
     };
     return all;
 }

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -203,6 +204,7 @@ struct Store::SeriesState
 Store::Store(const QString &path, Mode mode)
     : m_path(QFileInfo(path).absoluteFilePath())
     , m_connection(QStringLiteral("runlens-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_user(qEnvironmentVariable("USER", QStringLiteral("unknown")))
 {
     try {
         open(mode);
@@ -1162,6 +1164,342 @@ int Store::compact()
     }
     tx.commit();
     return int(todo.size());
+}
+
+QMap<QString, qint64> Store::metricCounts(const QString &runId)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT key, count FROM series WHERE run = ?"), {runRid(runId)});
+    QMap<QString, qint64> counts;
+    for (; q.isValid(); q.next())
+        counts.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return counts;
+}
+
+// ------------------------------------------------------------------------------------ inputs and artifacts
+
+void Store::addDatasetInput(const QString &runId, const DatasetInput &in)
+{
+    if (in.name.isEmpty())
+        throw Error(QStringLiteral("a dataset input needs a name"));
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    write(QStringLiteral(
+              "INSERT OR IGNORE INTO run_inputs(run, name, digest, source_type, source, schema, profile, "
+              "context) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+          {rid, in.name, in.digest, in.sourceType, in.source, in.schema, in.profile, in.context});
+    tx.commit();
+}
+
+std::vector<DatasetInput> Store::datasetInputs(const QString &runId)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT name, digest, source_type, source, schema, profile, context "
+                                      "FROM run_inputs WHERE run = ? ORDER BY name, context"),
+                       {runRid(runId)});
+    std::vector<DatasetInput> out;
+    for (; q.isValid(); q.next()) {
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toString(), q.value(4).toString(), q.value(5).toString(),
+                       q.value(6).toString()});
+    }
+    return out;
+}
+
+void Store::addArtifact(const QString &runId, const Artifact &a)
+{
+    if (a.path.isEmpty() || a.path.startsWith(QLatin1Char('/')) ||
+        a.path.split(QLatin1Char('/')).contains(QLatin1String("..")))
+        throw Error(
+            QStringLiteral("artifact path '%1' must be relative and stay inside the run").arg(a.path));
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    write(QStringLiteral(
+              "INSERT INTO artifacts(run, path, size, sha256, media_type, created_ms, lifecycle) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run, path) DO UPDATE SET size = excluded.size, "
+              "sha256 = excluded.sha256, media_type = excluded.media_type, "
+              "created_ms = excluded.created_ms, lifecycle = excluded.lifecycle"),
+          {rid, a.path, a.size, a.sha256, a.mediaType, a.createdMs ? a.createdMs : nowMs(),
+           lifecycleName(a.lifecycle)});
+    tx.commit();
+}
+
+std::vector<Artifact> Store::artifacts(const QString &runId, bool includeDeleted)
+{
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT path, size, sha256, media_type, created_ms, lifecycle FROM artifacts "
+                            "WHERE run = ? %1 ORDER BY path")
+                 .arg(includeDeleted ? QString() : QStringLiteral("AND lifecycle = 'active'")),
+             {runRid(runId)});
+    std::vector<Artifact> out;
+    for (; q.isValid(); q.next()) {
+        out.push_back({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toString(),
+                       q.value(3).toString(), q.value(4).toLongLong(),
+                       lifecycleFromName(q.value(5).toString()).value_or(Lifecycle::Active)});
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------------------------------------- registry
+
+qint64 Store::modelId(const QString &model)
+{
+    const QVariant id = scalar(QStringLiteral("SELECT id FROM registered_models WHERE name = ?"), {model});
+    if (id.isNull())
+        throw Error(QStringLiteral("no registered model named '%1'").arg(model), Error::Kind::NotFound);
+    return id.toLongLong();
+}
+
+void Store::audit(const QString &model, std::optional<int> version, const QString &action,
+                  const QString &from, const QString &to)
+{
+    write(QStringLiteral(
+              "INSERT INTO registry_audit(at_ms, user, model, version, action, from_value, to_value) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+          {nowMs(), m_user, model, version ? QVariant(*version) : QVariant(QMetaType(QMetaType::Int)), action,
+           from.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(from),
+           to.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(to)});
+}
+
+void Store::createRegisteredModel(const QString &name, const QString &description,
+                                  std::optional<qint64> createdMs)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        throw Error(QStringLiteral("a registered model needs a name"));
+    Transaction tx(*this);
+    if (!scalar(QStringLiteral("SELECT 1 FROM registered_models WHERE name = ?"), {trimmed}).isNull())
+        throw Error(QStringLiteral("a registered model named '%1' already exists").arg(trimmed),
+                    Error::Kind::Conflict);
+    const qint64 at = createdMs.value_or(nowMs());
+    write(QStringLiteral(
+              "INSERT INTO registered_models(name, description, created_ms, updated_ms) VALUES (?, ?, ?, ?)"),
+          {trimmed, description, at, at});
+    audit(trimmed, std::nullopt, QStringLiteral("create_model"), QString(), trimmed);
+    tx.commit();
+}
+
+std::vector<RegisteredModel> Store::registeredModels()
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT name FROM registered_models ORDER BY name"));
+    QStringList names;
+    for (; q.isValid(); q.next())
+        names << q.value(0).toString();
+    q.finish();
+    std::vector<RegisteredModel> out;
+    for (const QString &n : names)
+        out.push_back(*registeredModel(n));
+    return out;
+}
+
+std::optional<RegisteredModel> Store::registeredModel(const QString &name)
+{
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT id, name, description, created_ms, updated_ms FROM registered_models "
+                            "WHERE name = ?"),
+             {name});
+    if (!q.isValid())
+        return std::nullopt;
+    RegisteredModel m;
+    const qint64 id = q.value(0).toLongLong();
+    m.name = q.value(1).toString();
+    m.description = q.value(2).toString();
+    m.createdMs = q.value(3).toLongLong();
+    m.updatedMs = q.value(4).toLongLong();
+    q.finish();
+    for (QSqlQuery t =
+             exec(QStringLiteral("SELECT key, value FROM registered_model_tags WHERE model = ?"), {id});
+         t.isValid(); t.next())
+        m.tags.insert(t.value(0).toString(), t.value(1).toString());
+    for (QSqlQuery a = exec(QStringLiteral("SELECT alias, version FROM model_aliases WHERE model = ?"), {id});
+         a.isValid(); a.next())
+        m.aliases.insert(a.value(0).toString(), a.value(1).toInt());
+    QSqlQuery v =
+        exec(QStringLiteral("SELECT version, run_id, source, description, stage, creator, created_ms, "
+                            "updated_ms FROM model_versions WHERE model = ? AND lifecycle = 'active' "
+                            "ORDER BY version"),
+             {id});
+    for (; v.isValid(); v.next()) {
+        ModelVersion mv;
+        mv.model = m.name;
+        mv.version = v.value(0).toInt();
+        mv.runId = v.value(1).toString();
+        mv.source = v.value(2).toString();
+        mv.description = v.value(3).toString();
+        mv.stage = modelStageFromName(v.value(4).toString()).value_or(ModelStage::None);
+        mv.creator = v.value(5).toString();
+        mv.createdMs = v.value(6).toLongLong();
+        mv.updatedMs = v.value(7).toLongLong();
+        for (auto it = m.aliases.begin(); it != m.aliases.end(); ++it) {
+            if (it.value() == mv.version)
+                mv.aliases << it.key();
+        }
+        m.versions.push_back(mv);
+    }
+    v.finish();
+    for (ModelVersion &mv : m.versions) {
+        for (QSqlQuery t = exec(
+                 QStringLiteral("SELECT key, value FROM model_version_tags WHERE model = ? AND version = ?"),
+                 {id, mv.version});
+             t.isValid(); t.next())
+            mv.tags.insert(t.value(0).toString(), t.value(1).toString());
+    }
+    return m;
+}
+
+int Store::createModelVersion(const QString &model, const ModelVersion &v)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    int version = v.version;
+    if (version == 0)
+        version = int(
+            scalar(QStringLiteral("SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE model = ?"),
+                   {id})
+                .toLongLong());
+    else if (!scalar(QStringLiteral("SELECT 1 FROM model_versions WHERE model = ? AND version = ?"),
+                     {id, version})
+                  .isNull())
+        throw Error(QStringLiteral("model '%1' already has a version %2").arg(model).arg(version),
+                    Error::Kind::Conflict);
+    if (version < 1)
+        throw Error(QStringLiteral("model version numbers start at 1 (got %1)").arg(version));
+    const qint64 now = nowMs();
+    const qint64 created = v.createdMs ? v.createdMs : now;
+    write(QStringLiteral(
+              "INSERT INTO model_versions(model, version, run_id, source, description, stage, creator, "
+              "created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          {id, version, v.runId, v.source, v.description, modelStageName(v.stage),
+           v.creator.isEmpty() ? m_user : v.creator, created, v.updatedMs ? v.updatedMs : created});
+    write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {now, id});
+    audit(model, version, QStringLiteral("create_version"), QString(), v.runId);
+    for (auto it = v.tags.begin(); it != v.tags.end(); ++it)
+        setModelVersionTag(model, version, it.key(), it.value());
+    if (v.stage != ModelStage::None)
+        audit(model, version, QStringLiteral("set_stage"), modelStageName(ModelStage::None),
+              modelStageName(v.stage));
+    tx.commit();
+    return version;
+}
+
+void Store::setModelVersionStage(const QString &model, int version, ModelStage stage)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const QVariant old =
+        scalar(QStringLiteral("SELECT stage FROM model_versions WHERE model = ? AND version = ? "
+                              "AND lifecycle = 'active'"),
+               {id, version});
+    if (old.isNull())
+        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
+                    Error::Kind::NotFound);
+    if (old.toString() != modelStageName(stage)) {
+        write(QStringLiteral(
+                  "UPDATE model_versions SET stage = ?, updated_ms = ? WHERE model = ? AND version = ?"),
+              {modelStageName(stage), nowMs(), id, version});
+        audit(model, version, QStringLiteral("set_stage"), old.toString(), modelStageName(stage));
+    }
+    tx.commit();
+}
+
+void Store::setModelAlias(const QString &model, const QString &alias, int version)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
+    static const QRegularExpression versionLike(QStringLiteral("^[vV][0-9]+$"));
+    if (!valid.match(alias).hasMatch())
+        throw Error(QStringLiteral("alias '%1' may only contain letters, digits, '_' and '-'").arg(alias));
+    if (alias.compare(QLatin1String("latest"), Qt::CaseInsensitive) == 0 ||
+        versionLike.match(alias).hasMatch())
+        throw Error(
+            QStringLiteral("alias '%1' is reserved ('latest' and 'v<number>' name versions)").arg(alias));
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    if (scalar(QStringLiteral(
+                   "SELECT 1 FROM model_versions WHERE model = ? AND version = ? AND lifecycle = 'active'"),
+               {id, version})
+            .isNull())
+        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
+                    Error::Kind::NotFound);
+    const QVariant old = scalar(
+        QStringLiteral("SELECT version FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
+    if (old.isNull() || old.toInt() != version) {
+        write(QStringLiteral("INSERT INTO model_aliases(model, alias, version) VALUES (?, ?, ?) "
+                             "ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version"),
+              {id, alias, version});
+        audit(model, version, QStringLiteral("set_alias"),
+              old.isNull() ? QString() : QStringLiteral("%1@%2").arg(alias).arg(old.toInt()),
+              QStringLiteral("%1@%2").arg(alias).arg(version));
+    }
+    tx.commit();
+}
+
+void Store::deleteModelAlias(const QString &model, const QString &alias)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const QVariant old = scalar(
+        QStringLiteral("SELECT version FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
+    if (old.isNull())
+        throw Error(QStringLiteral("model '%1' has no alias '%2'").arg(model, alias), Error::Kind::NotFound);
+    write(QStringLiteral("DELETE FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
+    audit(model, old.toInt(), QStringLiteral("delete_alias"),
+          QStringLiteral("%1@%2").arg(alias).arg(old.toInt()), QString());
+    tx.commit();
+}
+
+void Store::setRegisteredModelTag(const QString &model, const QString &key, const QString &value)
+{
+    checkKey(QStringLiteral("tag"), key);
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const QVariant old = scalar(
+        QStringLiteral("SELECT value FROM registered_model_tags WHERE model = ? AND key = ?"), {id, key});
+    if (old.isNull() || old.toString() != value) {
+        write(QStringLiteral("INSERT INTO registered_model_tags(model, key, value) VALUES (?, ?, ?) "
+                             "ON CONFLICT(model, key) DO UPDATE SET value = excluded.value"),
+              {id, key, value});
+        audit(model, std::nullopt, QStringLiteral("set_tag"),
+              old.isNull() ? QString() : key + QLatin1Char('=') + old.toString(),
+              key + QLatin1Char('=') + value);
+    }
+    tx.commit();
+}
+
+void Store::setModelVersionTag(const QString &model, int version, const QString &key, const QString &value)
+{
+    checkKey(QStringLiteral("tag"), key);
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    if (scalar(QStringLiteral("SELECT 1 FROM model_versions WHERE model = ? AND version = ?"), {id, version})
+            .isNull())
+        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
+                    Error::Kind::NotFound);
+    const QVariant old =
+        scalar(QStringLiteral("SELECT value FROM model_version_tags WHERE model = ? AND version = ? "
+                              "AND key = ?"),
+               {id, version, key});
+    if (old.isNull() || old.toString() != value) {
+        write(QStringLiteral("INSERT INTO model_version_tags(model, version, key, value) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT(model, version, key) DO UPDATE SET value = excluded.value"),
+              {id, version, key, value});
+        audit(model, version, QStringLiteral("set_tag"),
+              old.isNull() ? QString() : key + QLatin1Char('=') + old.toString(),
+              key + QLatin1Char('=') + value);
+    }
+    tx.commit();
+}
+
+std::vector<AuditEntry> Store::auditTrail(const QString &model)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT at_ms, user, model, version, action, from_value, to_value "
+                                      "FROM registry_audit %1 ORDER BY id")
+                           .arg(model.isEmpty() ? QString() : QStringLiteral("WHERE model = ?")),
+                       model.isEmpty() ? QVariantList() : QVariantList{model});
+    std::vector<AuditEntry> out;
+    for (; q.isValid(); q.next()) {
+        out.push_back({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).isNull() ? std::nullopt : std::optional<int>(q.value(3).toInt()),
+                       q.value(4).toString(), q.value(5).toString(), q.value(6).toString()});
+    }
+    return out;
 }
 
 // --------------------------------------------------------------------------------------------------- search

@@ -147,6 +147,36 @@ public:
     QStringList tagKeys(const QList<ExperimentId> &experiments = {});
     QStringList allMetricKeys(const QList<ExperimentId> &experiments = {});
 
+    // Per metric key of the run, how many points are stored (what an incremental import appends after).
+    QMap<QString, qint64> metricCounts(const QString &runId);
+
+    // Dataset inputs (idempotent: the same input twice is stored once).
+    void addDatasetInput(const QString &runId, const DatasetInput &input);
+    std::vector<DatasetInput> datasetInputs(const QString &runId);
+
+    // Artifact rows; the bytes live in the ArtifactStore (artifactstore.h). A row at the same path is
+    // replaced.
+    void addArtifact(const QString &runId, const Artifact &artifact);
+    std::vector<Artifact> artifacts(const QString &runId, bool includeDeleted = false);
+
+    // Model registry. Every change is recorded in the audit trail, in the same transaction, by user().
+    void createRegisteredModel(const QString &name, const QString &description = {},
+                               std::optional<qint64> createdMs = std::nullopt);
+    std::optional<RegisteredModel> registeredModel(const QString &name); // with versions, aliases and tags
+    std::vector<RegisteredModel> registeredModels();
+    // v.version 0 takes the next number; an explicit number (imports) must be free. Returns the number.
+    int createModelVersion(const QString &model, const ModelVersion &v);
+    void setModelVersionStage(const QString &model, int version, ModelStage stage);
+    // Aliases follow MLflow: [A-Za-z0-9_-]+, unique per model, "latest" and "v<digits>" reserved. Setting an
+    // existing alias moves it.
+    void setModelAlias(const QString &model, const QString &alias, int version);
+    void deleteModelAlias(const QString &model, const QString &alias);
+    void setRegisteredModelTag(const QString &model, const QString &key, const QString &value);
+    void setModelVersionTag(const QString &model, int version, const QString &key, const QString &value);
+    std::vector<AuditEntry> auditTrail(const QString &model = {});
+    QString user() const { return m_user; }
+    void setUser(const QString &user) { m_user = user; }
+
     // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones.
     // Returns the number of series rewritten.
     int compact();
@@ -185,6 +215,9 @@ private:
     void applyWellKnownTag(qint64 rid, const QString &key, const QString &value);
     Run runFromQuery(const QSqlQuery &q);
     QStringList distinctKeys(const QString &table, const QList<ExperimentId> &experiments);
+    qint64 modelId(const QString &model);
+    void audit(const QString &model, std::optional<int> version, const QString &action, const QString &from,
+               const QString &to);
 
     QString m_path;
     QString m_connection;
@@ -193,6 +226,7 @@ private:
     int m_txDepth = 0;
     bool m_readOnly = false;
     SqlDialect m_dialect;
+    QString m_user;
     std::unordered_map<QString, QSqlQuery> m_statements;
 };
 

@@ -52,6 +52,22 @@ bool isLaterThan(const MetricPoint &a, const MetricPoint &b)
     return !std::isnan(a.value) && a.value > b.value;
 }
 
+static constexpr const char *stageNames[] = {"None", "Staging", "Production", "Archived"};
+
+QString modelStageName(ModelStage s)
+{
+    return QString::fromLatin1(stageNames[static_cast<int>(s)]);
+}
+
+std::optional<ModelStage> modelStageFromName(const QString &name)
+{
+    for (int i = 0; i < 4; ++i) {
+        if (name.compare(QLatin1String(stageNames[i]), Qt::CaseInsensitive) == 0)
+            return static_cast<ModelStage>(i);
+    }
+    return std::nullopt;
+}
+
 QString newRunId()
 {
     quint32 words[4];

@@ -103,6 +103,72 @@ struct NewRun
     Lifecycle lifecycle = Lifecycle::Active;
 };
 
+// A dataset a run consumed (MLflow's log_input), with the context it was used in (e.g. "training").
+struct DatasetInput
+{
+    QString name;
+    QString digest;
+    QString sourceType;
+    QString source;
+    QString schema;
+    QString profile;
+    QString context;
+    friend bool operator==(const DatasetInput &, const DatasetInput &) = default;
+};
+
+// A file attached to a run: its bytes live content-addressed (by sha256) in the artifact store.
+struct Artifact
+{
+    QString path; // relative, '/'-separated
+    qint64 size = 0;
+    QString sha256;
+    QString mediaType;
+    qint64 createdMs = 0;
+    Lifecycle lifecycle = Lifecycle::Active;
+};
+
+enum class ModelStage { None, Staging, Production, Archived };
+QString modelStageName(ModelStage s); // "None", "Staging", "Production", "Archived"
+std::optional<ModelStage> modelStageFromName(const QString &name); // case-insensitive
+
+struct ModelVersion
+{
+    QString model;
+    int version = 0;
+    QString runId;
+    QString source; // artifact path of the model
+    QString description;
+    ModelStage stage = ModelStage::None;
+    QString creator;
+    qint64 createdMs = 0;
+    qint64 updatedMs = 0;
+    QStringList aliases;
+    QMap<QString, QString> tags;
+};
+
+struct RegisteredModel
+{
+    QString name;
+    QString description;
+    qint64 createdMs = 0;
+    qint64 updatedMs = 0;
+    QMap<QString, QString> tags;
+    QMap<QString, int> aliases; // alias -> version
+    std::vector<ModelVersion> versions;
+};
+
+// One registry change, as the audit trail records it.
+struct AuditEntry
+{
+    qint64 atMs = 0;
+    QString user;
+    QString model;
+    std::optional<int> version;
+    QString action;
+    QString from;
+    QString to;
+};
+
 // Well-known MLflow tags that also fill native run fields; kept verbatim as tags too.
 namespace mlflowtag {
 inline constexpr char RunName[] = "mlflow.runName";

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "artifactstore.h"
+
+#include "error.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeDatabase>
+#include <QTemporaryFile>
+
+namespace runlens {
+
+namespace {
+constexpr qint64 BlockSize = 1 << 20;
+
+bool isHexDigest(const QString &s)
+{
+    if (s.size() != 64)
+        return false;
+    for (QChar c : s) {
+        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) ||
+              (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+ArtifactStore::ArtifactStore(const QString &databasePath)
+{
+    const QFileInfo db(databasePath);
+    m_root = db.absolutePath() + QLatin1Char('/') + db.completeBaseName() + QStringLiteral("-artifacts");
+}
+
+QString ArtifactStore::objectPath(const QString &sha256) const
+{
+    if (!isHexDigest(sha256))
+        throw Error(QStringLiteral("'%1' is not a sha256 digest").arg(sha256));
+    return QStringLiteral("%1/objects/%2/%3").arg(m_root, sha256.left(2), sha256.mid(2));
+}
+
+bool ArtifactStore::contains(const QString &sha256) const
+{
+    return isHexDigest(sha256) && QFileInfo::exists(objectPath(sha256));
+}
+
+ArtifactStore::Stored ArtifactStore::put(const QString &file, const std::function<bool()> &cancelled)
+{
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+    const QString incoming = m_root + QStringLiteral("/incoming");
+    if (!QDir().mkpath(incoming))
+        throw Error(QStringLiteral("cannot create %1").arg(incoming));
+    QTemporaryFile out(incoming + QStringLiteral("/XXXXXX.part"));
+    if (!out.open())
+        throw Error(QStringLiteral("cannot write in %1: %2").arg(incoming, out.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QByteArray block;
+    Stored s;
+    while (true) {
+        if (cancelled && cancelled())
+            throw Error(QStringLiteral("copy of %1 cancelled").arg(file));
+        block = in.read(BlockSize);
+        if (block.isEmpty()) {
+            if (in.error() != QFileDevice::NoError)
+                throw Error(QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+            break;
+        }
+        hash.addData(block);
+        if (out.write(block) != block.size())
+            throw Error(QStringLiteral("cannot write a copy of %1: %2").arg(file, out.errorString()));
+        s.size += block.size();
+    }
+    if (!out.flush())
+        throw Error(QStringLiteral("cannot write a copy of %1: %2").arg(file, out.errorString()));
+    s.sha256 = QString::fromLatin1(hash.result().toHex());
+    const QString target = objectPath(s.sha256);
+    if (QFileInfo::exists(target))
+        return s; // deduplicated; the temporary copy is removed with `out`
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        throw Error(QStringLiteral("cannot create %1").arg(QFileInfo(target).absolutePath()));
+    out.close();
+    if (!out.rename(target)) {
+        if (QFileInfo::exists(target)) // another writer stored the same bytes meanwhile
+            return s;
+        throw Error(QStringLiteral("cannot store %1: %2").arg(file, out.errorString()));
+    }
+    out.setAutoRemove(false);
+    QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    s.added = true;
+    return s;
+}
+
+std::optional<QString> ArtifactStore::normalizedPath(const QString &path)
+{
+    QString p = path;
+    p.replace(QLatin1Char('\\'), QLatin1Char('/'));
+    if (p.isEmpty() || p.startsWith(QLatin1Char('/')) || (p.size() > 1 && p[1] == QLatin1Char(':')))
+        return std::nullopt;
+    for (QChar c : p) {
+        if (c.category() == QChar::Other_Control)
+            return std::nullopt;
+    }
+    const QStringList parts = p.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (parts.isEmpty())
+        return std::nullopt;
+    for (const QString &part : parts) {
+        if (part == QLatin1String("..") || part == QLatin1String("."))
+            return std::nullopt;
+    }
+    return parts.join(QLatin1Char('/'));
+}
+
+QString ArtifactStore::mediaType(const QString &fileName)
+{
+    static const QMimeDatabase db;
+    return db.mimeTypeForFile(fileName, QMimeDatabase::MatchExtension).name();
+}
+
+} // namespace runlens

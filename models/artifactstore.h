@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Artifact bytes, stored content-addressed by sha256 in a folder next to the database
+// (<database>-artifacts/objects/ab/cdef…), deduplicated. Files are streamed (never whole in memory) and
+// land under their final name only when completely written: a failed or cancelled copy leaves nothing behind.
+
+#include <functional>
+#include <optional>
+#include <QString>
+
+namespace runlens {
+
+class ArtifactStore
+{
+public:
+    explicit ArtifactStore(const QString &databasePath);
+    QString root() const { return m_root; }
+
+    struct Stored
+    {
+        QString sha256; // lowercase hex
+        qint64 size = 0;
+        bool added = false; // false when identical bytes were already stored
+    };
+    // Throws Error naming the file on a read or write failure, and when `cancelled` returns true.
+    Stored put(const QString &file, const std::function<bool()> &cancelled = {});
+    QString objectPath(const QString &sha256) const;
+    bool contains(const QString &sha256) const;
+
+    // A safe relative artifact path ('/'-separated, no empty, "." or ".." segments, not absolute, no drive or
+    // control characters), or nullopt when the path could escape the run's artifact root.
+    static std::optional<QString> normalizedPath(const QString &path);
+    static QString mediaType(const QString &fileName);
+
+private:
+    QString m_root;
+};
+
+} // namespace runlens

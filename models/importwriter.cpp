@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "importwriter.h"
+
+#include <QCryptographicHash>
+#include <QFileInfo>
+#include <QJsonArray>
+
+namespace runlens::import {
+
+QString derivedRunId(const QString &sourceKey)
+{
+    const QByteArray digest = QCryptographicHash::hash(
+        QByteArrayLiteral("runlens-import\n") + sourceKey.toUtf8(), QCryptographicHash::Sha256);
+    return QString::fromLatin1(digest.toHex().left(32));
+}
+
+void ImportReport::merge(const ImportReport &o)
+{
+    experimentsAdded += o.experimentsAdded;
+    runsAdded += o.runsAdded;
+    runsUpdated += o.runsUpdated;
+    pointsAdded += o.pointsAdded;
+    artifactsAdded += o.artifactsAdded;
+    modelsAdded += o.modelsAdded;
+    versionsAdded += o.versionsAdded;
+    for (auto it = o.warnings.begin(); it != o.warnings.end(); ++it)
+        warnings[it.key()] << it.value();
+    for (auto it = o.skipped.begin(); it != o.skipped.end(); ++it)
+        skipped[it.key()] += it.value();
+    failedRuns << o.failedRuns;
+    cancelled |= o.cancelled;
+}
+
+int ImportReport::warningCount() const
+{
+    int n = 0;
+    for (const QStringList &w : warnings)
+        n += int(w.size());
+    return n;
+}
+
+QJsonObject ImportReport::toJson() const
+{
+    QJsonObject w;
+    for (auto it = warnings.begin(); it != warnings.end(); ++it)
+        w.insert(it.key(), QJsonArray::fromStringList(it.value()));
+    QJsonObject s;
+    for (auto it = skipped.begin(); it != skipped.end(); ++it)
+        s.insert(it.key(), double(it.value()));
+    return {{QStringLiteral("experiments_added"), experimentsAdded},
+            {QStringLiteral("runs_added"), runsAdded},
+            {QStringLiteral("runs_updated"), runsUpdated},
+            {QStringLiteral("points_added"), double(pointsAdded)},
+            {QStringLiteral("artifacts_added"), artifactsAdded},
+            {QStringLiteral("models_added"), modelsAdded},
+            {QStringLiteral("model_versions_added"), versionsAdded},
+            {QStringLiteral("skipped"), s},
+            {QStringLiteral("failed_runs"), QJsonArray::fromStringList(failedRuns)},
+            {QStringLiteral("warnings"), w},
+            {QStringLiteral("cancelled"), cancelled}};
+}
+
+QString ImportReport::toText() const
+{
+    QString t =
+        QStringLiteral("%1 experiments, %2 runs added (%3 updated), %4 points, %5 artifacts, %6 models "
+                       "(%7 versions) added")
+            .arg(experimentsAdded)
+            .arg(runsAdded)
+            .arg(runsUpdated)
+            .arg(pointsAdded)
+            .arg(artifactsAdded)
+            .arg(modelsAdded)
+            .arg(versionsAdded);
+    if (cancelled)
+        t += QStringLiteral(" — cancelled");
+    t += QLatin1Char('\n');
+    for (auto it = skipped.begin(); it != skipped.end(); ++it)
+        t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(it.key());
+    for (const QString &f : failedRuns)
+        t += QStringLiteral("failed: %1\n").arg(f);
+    if (!warnings.isEmpty()) {
+        t += QStringLiteral("%1 warnings:\n").arg(warningCount());
+        for (auto it = warnings.begin(); it != warnings.end(); ++it) {
+            t += QStringLiteral("  %1\n").arg(it.key());
+            for (const QString &m : it.value())
+                t += QStringLiteral("    %1\n").arg(m);
+        }
+    }
+    return t;
+}
+
+ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment)
+    : m_store(store)
+    , m_options(options)
+    , m_defaultExperiment(defaultExperiment.isEmpty() ? QStringLiteral("Default") : defaultExperiment)
+    , m_artifacts(store.path())
+{}
+
+bool ImportWriter::isCancelled() const
+{
+    return m_options.cancelled && m_options.cancelled();
+}
+
+void ImportWriter::progress(qint64 done, qint64 total)
+{
+    if (m_options.progress)
+        m_options.progress(done, total);
+}
+
+void ImportWriter::warning(const Diagnostic &d)
+{
+    m_report.warnings[d.file] << d.message;
+}
+
+void ImportWriter::skipped(const QString &what, qint64 count)
+{
+    m_report.skipped[what] += count;
+}
+
+ExperimentId ImportWriter::experimentFor(const QString &name)
+{
+    if (const auto e = m_store.experimentByName(name)) {
+        // A deleted experiment of the source is open while its runs are written and deleted again in
+        // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
+        // reported).
+        if (e->lifecycle == Lifecycle::Deleted && m_experiments.value(name).lifecycle == Lifecycle::Deleted &&
+            !m_reopened.contains(name)) {
+            m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
+            m_reopened.insert(name);
+        }
+        return e->id;
+    }
+    const SourceExperiment described = m_experiments.value(name);
+    Store::Transaction tx(m_store);
+    const ExperimentId id = m_store.createExperiment(name, described.description);
+    for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
+        m_store.setExperimentTag(id, it.key(), it.value());
+    tx.commit();
+    m_reopened.insert(name);
+    ++m_report.experimentsAdded;
+    return id;
+}
+
+bool ImportWriter::experiment(const SourceExperiment &e)
+{
+    m_experiments.insert(e.name, e);
+    try {
+        experimentFor(e.name);
+    } catch (const Error &err) {
+        warning({e.name, err.message()});
+    }
+    return !isCancelled();
+}
+
+bool ImportWriter::run(SourceRun &&r)
+{
+    if (isCancelled())
+        return false;
+    const QString id = r.id.isEmpty() ? derivedRunId(r.sourceKey) : r.id;
+    try {
+        writeRun(r, id);
+    } catch (const Error &e) {
+        m_report.failedRuns << QStringLiteral("run %1 (%2): %3").arg(id, r.name, e.message());
+    }
+    return !isCancelled();
+}
+
+void ImportWriter::writeRun(SourceRun &r, const QString &id)
+{
+    if (r.experiment.isEmpty())
+        r.experiment = m_defaultExperiment;
+    const std::optional<Run> before = m_store.run(id);
+
+    // Artifact bytes first, outside the run's transaction: long copies must not hold the write lock.
+    QMap<QString, Artifact> stored;
+    if (before) {
+        for (const Artifact &a : m_store.artifacts(id, true))
+            stored.insert(a.path, a);
+    }
+    std::vector<Artifact> newArtifacts;
+    if (m_options.copyArtifacts) {
+        for (const SourceArtifact &a : r.artifacts) {
+            const std::optional<QString> path = ArtifactStore::normalizedPath(a.path);
+            if (!path) {
+                warning(
+                    {a.filePath,
+                     QStringLiteral("artifact path '%1' would leave the run's folder; skipped").arg(a.path)});
+                continue;
+            }
+            const QFileInfo info(a.filePath);
+            if (stored.contains(*path) && stored.value(*path).size == info.size())
+                continue;
+            try {
+                const ArtifactStore::Stored s = m_artifacts.put(a.filePath, m_options.cancelled);
+                newArtifacts.push_back(
+                    {*path, s.size, s.sha256, ArtifactStore::mediaType(*path), nowMs(), Lifecycle::Active});
+            } catch (const Error &e) {
+                if (isCancelled())
+                    throw;
+                warning({a.filePath, e.message()});
+            }
+        }
+    }
+
+    Store::Transaction tx(m_store);
+    const ExperimentId experiment = experimentFor(r.experiment);
+    qint64 points = 0;
+    if (!before) {
+        NewRun init;
+        init.experimentId = experiment;
+        init.id = id;
+        init.name = r.name;
+        init.user = r.user;
+        init.status = r.status;
+        init.startMs = r.startMs;
+        init.endMs = r.endMs;
+        init.lifecycle = r.lifecycle;
+        m_store.createRun(init);
+    } else if (before->status != r.status || before->endMs != r.endMs) {
+        m_store.setRunStatus(id, r.status, r.endMs);
+    }
+    for (auto it = r.params.begin(); it != r.params.end(); ++it) {
+        if (before && before->params.contains(it.key())) {
+            if (before->params.value(it.key()) != it.value())
+                warning(
+                    {r.sourceKey.isEmpty() ? id : r.sourceKey,
+                     QStringLiteral(
+                         "param '%1' is '%2' in the source but '%3' here; params are immutable, kept '%3'")
+                         .arg(it.key(), it.value(), before->params.value(it.key()))});
+            continue;
+        }
+        m_store.logParam(id, it.key(), it.value());
+    }
+    for (auto it = r.tags.begin(); it != r.tags.end(); ++it) {
+        if (!before || before->tags.value(it.key()) != it.value() || !before->tags.contains(it.key()))
+            m_store.setTag(id, it.key(), it.value());
+    }
+    if (before && r.lifecycle != before->lifecycle)
+        m_store.setRunLifecycle(id, r.lifecycle);
+    const QMap<QString, qint64> counts = before ? m_store.metricCounts(id) : QMap<QString, qint64>();
+    for (SourceMetric &m : r.metrics) {
+        const qint64 have = counts.value(m.key, 0);
+        const qint64 source = qint64(m.points.size());
+        if (source > have) {
+            m_store.logMetrics(id, m.key, std::span<const MetricPoint>(m.points).subspan(size_t(have)));
+            points += source - have;
+        } else if (source < have) {
+            warning(
+                {r.sourceKey.isEmpty() ? id : r.sourceKey,
+                 QStringLiteral("metric '%1' has %2 points in the source but %3 here; kept the stored ones")
+                     .arg(m.key)
+                     .arg(source)
+                     .arg(have)});
+        }
+    }
+    for (const DatasetInput &in : r.inputs)
+        m_store.addDatasetInput(id, in);
+    for (const Artifact &a : newArtifacts)
+        m_store.addArtifact(id, a);
+    tx.commit();
+
+    m_report.pointsAdded += points;
+    m_report.artifactsAdded += int(newArtifacts.size());
+    if (!before)
+        ++m_report.runsAdded;
+    else if (points > 0 || !newArtifacts.empty())
+        ++m_report.runsUpdated;
+}
+
+bool ImportWriter::model(const SourceModel &m)
+{
+    try {
+        Store::Transaction tx(m_store);
+        std::optional<RegisteredModel> existing = m_store.registeredModel(m.name);
+        if (!existing) {
+            m_store.createRegisteredModel(m.name, m.description, m.createdMs);
+            ++m_report.modelsAdded;
+            existing = m_store.registeredModel(m.name);
+        }
+        for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
+            m_store.setRegisteredModelTag(m.name, it.key(), it.value());
+        for (const SourceModelVersion &v : m.versions) {
+            const std::optional<ModelStage> stage = modelStageFromName(v.stage);
+            if (!stage)
+                warning({m.name, QStringLiteral("version %1: unknown stage '%2', kept as None")
+                                     .arg(v.version)
+                                     .arg(v.stage)});
+            const auto have = std::find_if(existing->versions.begin(), existing->versions.end(),
+                                           [&](const ModelVersion &x) { return x.version == v.version; });
+            if (have == existing->versions.end()) {
+                ModelVersion mv;
+                mv.version = v.version;
+                mv.runId = v.runId;
+                mv.source = v.source;
+                mv.description = v.description;
+                mv.stage = stage.value_or(ModelStage::None);
+                mv.creator = v.creator;
+                mv.createdMs = v.createdMs.value_or(0);
+                mv.updatedMs = v.updatedMs.value_or(0);
+                mv.tags = v.tags;
+                m_store.createModelVersion(m.name, mv);
+                ++m_report.versionsAdded;
+            } else if (stage && have->stage != *stage) {
+                m_store.setModelVersionStage(m.name, v.version, *stage);
+            }
+        }
+        for (auto it = m.aliases.begin(); it != m.aliases.end(); ++it) {
+            try {
+                m_store.setModelAlias(m.name, it.key(), it.value());
+            } catch (const Error &e) {
+                warning({m.name, QStringLiteral("alias '%1': %2").arg(it.key(), e.message())});
+            }
+        }
+        tx.commit();
+    } catch (const Error &e) {
+        warning({m.name, QStringLiteral("registered model not imported: %1").arg(e.message())});
+    }
+    return !isCancelled();
+}
+
+ImportReport ImportWriter::finish()
+{
+    // Runs could only be added while their experiment was active; deleted ones are deleted now.
+    for (const SourceExperiment &e : m_experiments) {
+        if (e.lifecycle != Lifecycle::Deleted || !m_reopened.contains(e.name))
+            continue;
+        if (const auto stored = m_store.experimentByName(e.name))
+            m_store.setExperimentLifecycle(stored->id, Lifecycle::Deleted);
+    }
+    m_report.cancelled = isCancelled();
+    return m_report;
+}
+
+} // namespace runlens::import

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Stores what import readers deliver. Idempotent: a run is found again by its id (sources without ids get one
+// derived from a stable source key), only points beyond those already stored are appended, params, tags,
+// inputs, artifacts and registry entries already present are left alone. Atomic per run: a run that fails is
+// rolled back whole and reported; the import goes on with the next one.
+
+#include "artifactstore.h"
+#include "importsource.h"
+#include "store.h"
+
+#include <QJsonObject>
+#include <QSet>
+
+namespace runlens::import {
+
+struct ImportOptions
+{
+    QString experiment; // for runs whose source names no experiment
+    bool copyArtifacts = true;
+    std::function<bool()> cancelled;
+    std::function<void(qint64 done, qint64 total)> progress;
+};
+
+struct ImportReport
+{
+    int experimentsAdded = 0;
+    int runsAdded = 0;
+    int runsUpdated = 0;
+    qint64 pointsAdded = 0;
+    int artifactsAdded = 0;
+    int modelsAdded = 0;
+    int versionsAdded = 0;
+    QMap<QString, QStringList> warnings; // by file
+    QMap<QString, qint64> skipped;       // e.g. "histograms" -> 12
+    QStringList failedRuns;              // one line per run that was rolled back
+    bool cancelled = false;
+
+    void merge(const ImportReport &other);
+    QJsonObject toJson() const;
+    QString toText() const;
+    int warningCount() const;
+};
+
+// The id a run without one gets: the first 32 hex digits of sha256 of its source key.
+QString derivedRunId(const QString &sourceKey);
+
+class ImportWriter : public ImportSink
+{
+public:
+    ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment);
+    bool experiment(const SourceExperiment &e) override;
+    bool run(SourceRun &&r) override;
+    bool model(const SourceModel &m) override;
+    void warning(const Diagnostic &d) override;
+    void skipped(const QString &what, qint64 count) override;
+    bool isCancelled() const override;
+    void progress(qint64 done, qint64 total) override;
+    // Applies what had to wait for the runs (deleted experiments) and returns the report.
+    ImportReport finish();
+
+private:
+    void writeRun(SourceRun &r, const QString &id);
+    ExperimentId experimentFor(const QString &name);
+
+    Store &m_store;
+    ImportOptions m_options;
+    QString m_defaultExperiment;
+    ArtifactStore m_artifacts;
+    ImportReport m_report;
+    QMap<QString, SourceExperiment> m_experiments; // by name, as the source described them
+    QSet<QString> m_reopened; // experiments active only for this import (created or reopened by it)
+};
+
+} // namespace runlens::import

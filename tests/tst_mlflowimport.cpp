@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Importing MLflow file stores: the real fixture store with exact equality to its ground truth, idempotence,
+// incremental growth, atomicity per run, hostile and damaged stores, and the public stores (old formats,
+// tracking-server layout with mlartifacts/).
+
+#include "artifactstore.h"
+#include "importer.h"
+#include "mlflowfilereader.h"
+#include "store.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+
+using namespace runlens;
+using namespace runlens::import;
+
+namespace {
+
+const QString Fixtures = QStringLiteral(RUNLENS_FIXTURES);
+
+QJsonObject groundTruth(const QString &name)
+{
+    QFile f(Fixtures + QLatin1Char('/') + name + QStringLiteral("/ground_truth.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// Sources are copied first: nothing may ever write into the shared fixtures.
+bool copyTree(const QString &from, const QString &to)
+{
+    QProcess cp;
+    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
+    if (!cp.waitForFinished(60000) || cp.exitCode() != 0)
+        return false;
+    QProcess chmod;
+    chmod.start(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("u+w"), to});
+    return chmod.waitForFinished(60000) && chmod.exitCode() == 0;
+}
+
+QByteArray treeHash(const QString &root)
+{
+    QStringList entries;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString f = it.next();
+        QFile file(f);
+        file.open(QIODevice::ReadOnly);
+        entries << f + QLatin1Char(':') +
+                       QString::fromLatin1(
+                           QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha1).toHex());
+    }
+    entries.sort();
+    return QCryptographicHash::hash(entries.join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha1);
+}
+
+// MLflow's rule for the latest value.
+MetricPoint latest(const std::vector<MetricPoint> &pts)
+{
+    MetricPoint best = pts.front();
+    for (const MetricPoint &p : pts) {
+        if (isLaterThan(p, best))
+            best = p;
+    }
+    return best;
+}
+
+} // namespace
+
+class TestMlflowImport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void fileStoreMatchesGroundTruth();
+    void reimportAddsNothing();
+    void grownSourceAddsOnlyNewPoints();
+    void resolvesArtifactLocations_data();
+    void resolvesArtifactLocations();
+    void damagedStoreImportsTheRest();
+    void hostileStore();
+    void publicTrackingServerStore();
+    void publicOldFormatStore();
+
+private:
+    ImportReport importPath(const QString &path, Format f = Format::Auto);
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
+    QString m_source;
+};
+
+void TestMlflowImport::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_source = m_dir->filePath(QStringLiteral("src"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/mlflow-file"), m_source));
+    m_store = std::make_unique<Store>(m_dir->filePath(QStringLiteral("runlens.db")));
+}
+
+void TestMlflowImport::cleanup()
+{
+    m_store.reset();
+    m_dir.reset();
+}
+
+ImportReport TestMlflowImport::importPath(const QString &path, Format f)
+{
+    return importPaths(*m_store, {path}, f, ImportOptions{});
+}
+
+void TestMlflowImport::fileStoreMatchesGroundTruth()
+{
+    const QJsonObject truth = groundTruth(QStringLiteral("mlflow-file"));
+    QVERIFY(!truth.isEmpty());
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    QCOMPARE(detectFormat(mlruns), Format::MlflowFiles);
+    QCOMPARE(detectFormat(m_source), Format::MlflowFiles); // the folder holding mlruns works too
+    const QByteArray before = treeHash(m_source);
+    const ImportReport report = importPath(mlruns);
+    QCOMPARE(treeHash(m_source), before); // the source is never modified
+    QVERIFY2(report.failedRuns.isEmpty(), qPrintable(report.failedRuns.join(QLatin1Char('\n'))));
+    QCOMPARE(report.runsAdded, 12);
+
+    // Experiments with their tags.
+    const QJsonObject experiments = truth.value(QStringLiteral("experiments")).toObject();
+    for (auto it = experiments.begin(); it != experiments.end(); ++it) {
+        const auto e = m_store->experimentByName(it.key());
+        QVERIFY2(e, qPrintable(it.key()));
+        const QJsonObject tags = it->toObject().value(QStringLiteral("tags")).toObject();
+        for (auto t = tags.begin(); t != tags.end(); ++t)
+            QCOMPARE(e->tags.value(t.key()), t->toString());
+    }
+
+    // Every run: id, name, experiment, params, status, point count.
+    RunQuery all;
+    all.includeDeleted = true;
+    QCOMPARE(m_store->countRuns(all), qint64(truth.value(QStringLiteral("check_all_runs")).toInt()));
+    QCOMPARE(m_store->countRuns(RunQuery{}),
+             qint64(truth.value(QStringLiteral("check_active_runs")).toInt()));
+    for (const QJsonValue &v : truth.value(QStringLiteral("runs")).toArray()) {
+        const QJsonObject want = v.toObject();
+        const auto run = m_store->run(want.value(QStringLiteral("run_id")).toString());
+        QVERIFY2(run, qPrintable(want.value(QStringLiteral("run_id")).toString()));
+        QCOMPARE(run->name, want.value(QStringLiteral("name")).toString());
+        QCOMPARE(runStatusName(run->status), want.value(QStringLiteral("status")).toString());
+        const QJsonObject params = want.value(QStringLiteral("params")).toObject();
+        QCOMPARE(run->params.size(), params.size());
+        for (auto p = params.begin(); p != params.end(); ++p)
+            QCOMPARE(run->params.value(p.key()), p->toString());
+        qint64 points = 0;
+        for (const MetricSummary &s : run->metrics)
+            points += s.count;
+        QCOMPARE(points, qint64(want.value(QStringLiteral("n_metric_points")).toInt()));
+        QVERIFY(run->startMs && run->endMs);
+    }
+    const QString deleted = truth.value(QStringLiteral("deleted_run_id")).toString();
+    QCOMPARE(m_store->run(deleted)->lifecycle, Lifecycle::Deleted);
+
+    // run-01: NaN at loss step 10 and +inf at val_loss step 2 survive.
+    const QString run01 = QStringLiteral("234cdb4d277242e397f83d9d2f9664b7");
+    const std::vector<MetricPoint> loss01 = m_store->metricHistory(run01, QStringLiteral("loss"));
+    QCOMPARE(qint64(loss01.size()), qint64(truth.value(QStringLiteral("check_nan_history_len")).toInt()));
+    QVERIFY(std::isnan(loss01[10].value) && loss01[10].step == 10);
+    const std::vector<MetricPoint> val01 = m_store->metricHistory(run01, QStringLiteral("val_loss"));
+    const auto inf = std::find_if(val01.begin(), val01.end(), [](auto &p) { return p.step == 2; });
+    QVERIFY(inf != val01.end() && std::isinf(inf->value) && inf->value > 0);
+
+    // run-02: loss step 7 logged twice (both kept, in order), and the latest loss by MLflow's rule.
+    RunQuery byName;
+    byName.filter = QStringLiteral("attributes.run_name = 'run-02'");
+    const QStringList ids = m_store->searchRunIds(byName);
+    QCOMPARE(ids.size(), 1);
+    std::vector<double> step7;
+    const std::vector<MetricPoint> loss02 = m_store->metricHistory(ids[0], QStringLiteral("loss"));
+    for (const MetricPoint &p : loss02) {
+        if (p.step == 7)
+            step7.push_back(p.value);
+    }
+    const QJsonArray wantStep7 = truth.value(QStringLiteral("check_repeated_step7")).toArray();
+    QCOMPARE(step7.size(), size_t(2));
+    QCOMPARE(step7[0], wantStep7[0].toDouble());
+    QCOMPARE(step7[1], wantStep7[1].toDouble());
+    const double wantLatest = truth.value(QStringLiteral("check_latest_loss_run2")).toDouble();
+    QCOMPARE(latest(loss02).value, wantLatest);
+    QCOMPARE(m_store->metricSummary(ids[0], QStringLiteral("loss"))->last, wantLatest);
+
+    // The ground truth's filter, through Runlens' own search.
+    RunQuery filter;
+    filter.filter = QStringLiteral("metrics.loss < 0.2 and params.lr = '0.01'");
+    filter.orderBy = QStringLiteral("attributes.run_name ASC");
+    QStringList names;
+    for (const Run &r : m_store->searchRuns(filter))
+        names << r.name;
+    QStringList want;
+    for (const QJsonValue &n : truth.value(QStringLiteral("check_filter_loss_lt_0.2_lr_0.01")).toArray())
+        want << n.toString();
+    QCOMPARE(names, want);
+
+    // Registry: versions, stages, alias.
+    const QJsonObject reg = truth.value(QStringLiteral("registry")).toObject();
+    const auto model = m_store->registeredModel(reg.value(QStringLiteral("name")).toString());
+    QVERIFY(model);
+    QCOMPARE(int(model->versions.size()), reg.value(QStringLiteral("versions")).toArray().size());
+    const QJsonObject stages = reg.value(QStringLiteral("stages")).toObject();
+    for (const ModelVersion &v : model->versions)
+        QCOMPARE(modelStageName(v.stage), stages.value(QString::number(v.version)).toString());
+    QCOMPARE(model->aliases.value(QStringLiteral("champion")),
+             truth.value(QStringLiteral("check_model_alias")).toInt());
+    QCOMPARE(model->tags.value(QStringLiteral("domain")), QStringLiteral("demo"));
+    QCOMPARE(model->versions[1].tags.value(QStringLiteral("validated")), QStringLiteral("true"));
+    QVERIFY(!m_store->auditTrail(model->name).empty());
+
+    // Artifacts: resolved relative to the store although artifact_uri names /tmp/realml/out, stored by hash.
+    const std::vector<Artifact> arts = m_store->artifacts(run01);
+    QStringList paths;
+    for (const Artifact &a : arts)
+        paths << a.path;
+    QVERIFY2(paths.contains(QStringLiteral("bundle/sub/deep.txt")), qPrintable(paths.join(QLatin1Char(','))));
+    QVERIFY(paths.contains(QStringLiteral("meta/info.json")));
+    const ArtifactStore store(m_store->path());
+    for (const Artifact &a : arts) {
+        QFile stored(store.objectPath(a.sha256));
+        QVERIFY(stored.open(QIODevice::ReadOnly));
+        QFile original(mlruns + QStringLiteral("/346757139775306384/") + run01 +
+                       QStringLiteral("/artifacts/") + a.path);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QCOMPARE(stored.readAll(), original.readAll());
+        QCOMPARE(stored.size(), a.size);
+    }
+    // Dataset inputs (run-00 logged dataset 'toy' for training).
+    const std::vector<DatasetInput> inputs =
+        m_store->datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
+    QCOMPARE(inputs.size(), size_t(1));
+    QCOMPARE(inputs[0].name, QStringLiteral("toy"));
+    QCOMPARE(inputs[0].context, QStringLiteral("training"));
+    QCOMPARE(inputs[0].digest, QStringLiteral("4fb5574f"));
+}
+
+void TestMlflowImport::reimportAddsNothing()
+{
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const ImportReport first = importPath(mlruns);
+    QVERIFY(first.pointsAdded > 0 && first.artifactsAdded > 0);
+    const qint64 size = m_store->fileSize();
+    const size_t audit = m_store->auditTrail().size();
+    const ImportReport second = importPath(mlruns);
+    QCOMPARE(second.runsAdded, 0);
+    QCOMPARE(second.runsUpdated, 0);
+    QCOMPARE(second.pointsAdded, qint64(0));
+    QCOMPARE(second.artifactsAdded, 0);
+    QCOMPARE(second.modelsAdded, 0);
+    QCOMPARE(second.versionsAdded, 0);
+    QCOMPARE(second.experimentsAdded, 0);
+    QVERIFY(second.failedRuns.isEmpty());
+    QCOMPARE(m_store->auditTrail().size(), audit); // no registry change recorded for a no-op
+    RunQuery all;
+    all.includeDeleted = true;
+    QCOMPARE(m_store->countRuns(all), qint64(12));
+    QVERIFY(m_store->fileSize() <= size + 64 * 1024);
+}
+
+void TestMlflowImport::grownSourceAddsOnlyNewPoints()
+{
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    importPath(mlruns);
+    const QString runDir = mlruns + QStringLiteral("/346757139775306384/234cdb4d277242e397f83d9d2f9664b7");
+    QFile metric(runDir + QStringLiteral("/metrics/loss"));
+    QVERIFY(metric.open(QIODevice::Append));
+    metric.write("1800000000000 0.0125 120\n1800000001000 nan 121\n");
+    metric.close();
+    QFile newKey(runDir + QStringLiteral("/metrics/grad_norm"));
+    QVERIFY(newKey.open(QIODevice::WriteOnly));
+    newKey.write("1800000000000 3.5 0\n");
+    newKey.close();
+    const qint64 auditBefore = qint64(m_store->auditTrail().size());
+    const ImportReport r = importPath(mlruns);
+    QCOMPARE(r.pointsAdded, qint64(3));
+    QCOMPARE(r.runsUpdated, 1);
+    QCOMPARE(r.runsAdded, 0);
+    const std::vector<MetricPoint> loss =
+        m_store->metricHistory(QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"), QStringLiteral("loss"));
+    QCOMPARE(loss.size(), size_t(122));
+    QCOMPARE(loss[120].value, 0.0125);
+    QVERIFY(std::isnan(loss[121].value));
+    QCOMPARE(qint64(m_store->auditTrail().size()), auditBefore); // nothing changed in the registry
+}
+
+void TestMlflowImport::resolvesArtifactLocations_data()
+{
+    QTest::addColumn<QString>("uri");
+    QTest::addColumn<QString>("expected"); // relative to the temp dir, empty: not found
+    QTest::newRow("absolute path of another machine")
+        << "file:///tmp/realml/out/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
+        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+    QTest::newRow("windows drive URI")
+        << "file:///D:/work/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
+        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+    QTest::newRow("file:C:\\ form")
+        << "file:C:\\Users\\me\\mlruns\\1\\0123456789abcdef0123456789abcdef\\artifacts"
+        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+    QTest::newRow("WSL mount") << "/mnt/c/Users/me/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
+                               << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+    QTest::newRow("mlflow-artifacts with sibling mlartifacts")
+        << "mlflow-artifacts:/1/0123456789abcdef0123456789abcdef/artifacts"
+        << "store/mlartifacts/1/0123456789abcdef0123456789abcdef/artifacts";
+    QTest::newRow("parent segments refused") << "file:///x/../../etc"
+                                             << "";
+    QTest::newRow("remote store") << "s3://bucket/1/abc/artifacts"
+                                  << "";
+    QTest::newRow("too short a tail to trust") << "/elsewhere/artifacts"
+                                               << "";
+    QTest::newRow("empty") << ""
+                           << "";
+}
+
+void TestMlflowImport::resolvesArtifactLocations()
+{
+    QFETCH(QString, uri);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString run = QStringLiteral("/1/0123456789abcdef0123456789abcdef/artifacts");
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/mlruns")) + run));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/mlartifacts")) + run));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/artifacts"))));
+    const QString got = resolveArtifactLocation(
+        uri, {dir.filePath(QStringLiteral("store/mlruns")), dir.filePath(QStringLiteral("store"))});
+    QCOMPARE(got, expected.isEmpty() ? QString() : QDir::cleanPath(dir.filePath(expected)));
+}
+
+void TestMlflowImport::damagedStoreImportsTheRest()
+{
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString exp = mlruns + QStringLiteral("/346757139775306384/");
+    // A run whose meta.yaml is not YAML, a metric file with garbage lines, a param that is a folder of junk.
+    QFile meta(exp + QStringLiteral("234cdb4d277242e397f83d9d2f9664b7/meta.yaml"));
+    QVERIFY(meta.open(QIODevice::WriteOnly));
+    meta.write("run_id: [unclosed\n\t- : :\n");
+    meta.close();
+    QFile metric(exp + QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d/metrics/loss"));
+    QVERIFY(metric.open(QIODevice::Append));
+    metric.write("garbage line here\n1700 notanumber 3\n\x01\x02\x03\n1800000000000 0.5 9999\n");
+    metric.close();
+    const ImportReport r = importPath(mlruns);
+    QCOMPARE(r.runsAdded, 11); // the unreadable run is reported, the others are complete
+    QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
+    QVERIFY(r.warnings.contains(exp + QStringLiteral("234cdb4d277242e397f83d9d2f9664b7/meta.yaml")));
+    const QStringList metricWarnings =
+        r.warnings.value(exp + QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d/metrics/loss"));
+    QCOMPARE(metricWarnings.size(), 1);
+    QVERIFY2(metricWarnings[0].startsWith(QLatin1String("3 malformed line(s)")),
+             qPrintable(metricWarnings[0]));
+    const std::vector<MetricPoint> loss =
+        m_store->metricHistory(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"), QStringLiteral("loss"));
+    QCOMPARE(loss.back().step, qint64(9999));
+}
+
+void TestMlflowImport::hostileStore()
+{
+    // Symlinks pointing out of the store, an artifact_uri naming a private folder, a key file that is a
+    // symlink.
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString runDir = mlruns + QStringLiteral("/346757139775306384/3333e4f688f74fe7ab5891ec5b73c34d");
+    QTemporaryDir secret;
+    QFile s(secret.filePath(QStringLiteral("id_rsa")));
+    QVERIFY(s.open(QIODevice::WriteOnly));
+    s.write("PRIVATE");
+    s.close();
+    QVERIFY(QFile::link(secret.filePath(QStringLiteral("id_rsa")),
+                        runDir + QStringLiteral("/artifacts/leak.txt")));
+    QVERIFY(QFile::link(secret.path(), runDir + QStringLiteral("/artifacts/leakdir")));
+    QVERIFY(
+        QFile::link(secret.filePath(QStringLiteral("id_rsa")), runDir + QStringLiteral("/params/stolen")));
+    QFile meta(mlruns + QStringLiteral("/260834619802499275/f4e76955f78e4c03b0d5fd582fc60167/meta.yaml"));
+    QVERIFY(meta.open(QIODevice::ReadOnly));
+    QByteArray text = meta.readAll();
+    meta.close();
+    text.replace(QByteArray("artifact_uri: "),
+                 QByteArray("artifact_uri: file://") + secret.path().toUtf8() + "\nx_old_uri: ");
+    QVERIFY(meta.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    meta.write(text);
+    meta.close();
+
+    const ImportReport r = importPath(mlruns);
+    QVERIFY(r.failedRuns.isEmpty());
+    const auto run = m_store->run(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
+    QVERIFY(!run->params.contains(QStringLiteral("stolen")));
+    for (const Artifact &a : m_store->artifacts(run->id))
+        QVERIFY2(!a.path.contains(QLatin1String("leak")), qPrintable(a.path));
+    // The redirected run falls back to its own artifacts folder; nothing of the named folder is taken.
+    for (const Artifact &a : m_store->artifacts(QStringLiteral("f4e76955f78e4c03b0d5fd582fc60167")))
+        QVERIFY2(a.path != QLatin1String("id_rsa"), qPrintable(a.path));
+    // No stored object holds the secret.
+    QDirIterator it(ArtifactStore(m_store->path()).root(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll() != QByteArray("PRIVATE"));
+    }
+    QVERIFY(r.warningCount() >= 3);
+}
+
+void TestMlflowImport::publicTrackingServerStore()
+{
+    // MLflow 2.3.2 tracking-server layout: artifacts in a sibling mlartifacts/ named by mlflow-artifacts:/
+    // URIs.
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("sample"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/silver6wings-MLFlowSample"), src));
+    const ImportReport r = importPath(src + QStringLiteral("/mlruns"));
+    QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
+    QCOMPARE(r.runsAdded, 38); // 38 run folders (the fixture README says 41)
+    QCOMPARE(r.modelsAdded, 4);
+    QCOMPARE(r.versionsAdded, 8);
+    QVERIFY(r.artifactsAdded > 0);
+    std::set<QString> stages;
+    for (const RegisteredModel &m : m_store->registeredModels()) {
+        for (const ModelVersion &v : m.versions)
+            stages.insert(modelStageName(v.stage));
+    }
+    QVERIFY(stages.count(QStringLiteral("Production")) && stages.count(QStringLiteral("Archived")) &&
+            stages.count(QStringLiteral("None")));
+}
+
+void TestMlflowImport::publicOldFormatStore()
+{
+    // MLflow 1.27: integer experiment ids, run names only in tags (or none).
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("packt"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/packt-dl-at-scale/chapter02/mlruns"), src));
+    const ImportReport r = importPath(src);
+    QVERIFY(r.failedRuns.isEmpty());
+    QCOMPARE(r.runsAdded, 2);
+    QVERIFY(r.pointsAdded > 0);
+    for (const Run &run : m_store->searchRuns(RunQuery{})) {
+        QCOMPARE(run.user, QStringLiteral("bwin"));
+        QVERIFY(!run.params.isEmpty());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestMlflowImport)
+#include "tst_mlflowimport.moc"
