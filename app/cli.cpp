@@ -19,6 +19,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QRegularExpression>
 #include <QTextStream>
 #include <QThread>
 
@@ -85,9 +86,10 @@ bool parse(QCommandLineParser &p, const QString &command, const QString &descrip
     if (!p.parse(QStringList{QStringLiteral("runlens ") + command} + args))
         throw UsageProblem{p.errorText()};
     if (p.isSet(QStringLiteral("help"))) {
+        // helpText() names the program as started (a path); users call it `runlens`.
         QString help = p.helpText();
-        help.replace(QStringLiteral("Usage: runlens %1").arg(command),
-                     QStringLiteral("Usage: runlens [--db FILE] %1").arg(command));
+        static const QRegularExpression usage(QStringLiteral("^Usage: \\S+"));
+        help.replace(usage, QStringLiteral("Usage: runlens [--db FILE] %1").arg(command));
         out() << help;
         return false;
     }
@@ -362,7 +364,7 @@ bool stdinHasMoreNow()
 {
 #ifdef Q_OS_UNIX
     pollfd fd{STDIN_FILENO, POLLIN, 0};
-    return ::poll(&fd, 1, 0) > 0;
+    return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN);
 #else
     return false;
 #endif
@@ -506,6 +508,9 @@ int logCommand(const QString &db, const QStringList &args)
     Store::Batch batch;
     for (const QString &a : p.values(QStringLiteral("param"))) {
         const auto [k, v] = keyValue(QStringLiteral("param"), a);
+        if (batch.params.contains(k) && batch.params.value(k) != v)
+            throw UsageProblem{
+                QStringLiteral("--param %1 given twice with different values; params are immutable").arg(k)};
         batch.params.insert(k, v);
     }
     for (const QString &a : p.values(QStringLiteral("tag"))) {
@@ -540,8 +545,10 @@ int logCommand(const QString &db, const QStringList &args)
             throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
         }
         StepCounter steps(store, runId);
-        for (const auto &[k, v] : metricArgs)
+        for (const auto &[k, v] : metricArgs) {
             batch.metrics.push_back({k, MetricPoint{step.value_or(steps.next(k)), timestamp, v}});
+            steps.logged(k, batch.metrics.back().second.step);
+        }
         store.logBatch(runId, batch);
         if (endStatus && !readStdin)
             store.setRunStatus(runId, *endStatus);
@@ -571,12 +578,23 @@ int logCommand(const QString &db, const QStringList &args)
         line = line.trimmed();
         if (line.isEmpty())
             continue;
-        const Store::Batch b = batchFromLine(line, lineNo, steps);
         if (!tx)
             tx.emplace(store);
-        store.logBatch(runId, b);
-        for (const auto &[k, pt] : b.metrics)
-            steps.logged(k, pt.step);
+        try {
+            // Each line is its own savepoint: a bad line leaves the lines before it stored.
+            const Store::Batch b = batchFromLine(line, lineNo, steps);
+            Store::Transaction lineTx(store);
+            store.logBatch(runId, b);
+            lineTx.commit();
+            for (const auto &[k, pt] : b.metrics)
+                steps.logged(k, pt.step);
+        } catch (const Error &e) {
+            tx->commit();
+            const QString message = e.message().startsWith(QLatin1String("stdin line"))
+                                        ? e.message()
+                                        : QStringLiteral("stdin line %1: %2").arg(lineNo).arg(e.message());
+            throw Error(message, e.kind());
+        }
         if (!stdinHasMoreNow() || sinceCommit.elapsed() > 250) {
             tx->commit();
             tx.reset();

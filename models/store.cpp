@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -17,6 +19,7 @@
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUuid>
 
 namespace runlens {
@@ -265,15 +268,20 @@ void Store::open(Mode mode)
                     Error::Kind::Database);
 
     qint64 appId = 0, version = 0, tables = 0;
-    try {
-        appId = exec(QStringLiteral("PRAGMA application_id")).value(0).toLongLong();
-        version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
-        tables = exec(QStringLiteral("SELECT count(*) FROM sqlite_master")).value(0).toLongLong();
-    } catch (const Error &e) {
-        throw Error(QStringLiteral("%1 is not a readable database: %2").arg(m_path, e.message()),
-                    Error::Kind::Database);
+    {
+        try {
+            // One snapshot: another process may be creating the schema of a new file right now.
+            exec(QStringLiteral("BEGIN"));
+            appId = exec(QStringLiteral("PRAGMA application_id")).value(0).toLongLong();
+            version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
+            tables = exec(QStringLiteral("SELECT count(*) FROM sqlite_master")).value(0).toLongLong();
+            exec(QStringLiteral("COMMIT"));
+        } catch (const Error &e) {
+            QSqlQuery(QSqlDatabase::database(m_connection, false)).exec(QStringLiteral("ROLLBACK"));
+            throw Error(QStringLiteral("%1 is not a readable database: %2").arg(m_path, e.message()),
+                        Error::Kind::Database);
+        }
     }
-
     if (appId != schema::ApplicationId && !(appId == 0 && tables == 0)) {
         throw Error(
             QStringLiteral("%1 is not a Runlens database (it is an SQLite file of another application, "
@@ -308,7 +316,20 @@ void Store::open(Mode mode)
     } else {
         if (tables == 0) // larger pages suit chunk blobs; settable only before the first table exists
             exec(QStringLiteral("PRAGMA page_size = 16384"));
-        exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+        // Switching to WAL does not wait on the busy handler; another process may be setting up the same
+        // file.
+        QElapsedTimer waited;
+        waited.start();
+        while (true) {
+            try {
+                exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+                break;
+            } catch (const Error &) {
+                if (waited.elapsed() > BusyTimeoutMs)
+                    throw;
+                QThread::msleep(20);
+            }
+        }
         exec(QStringLiteral("PRAGMA synchronous = NORMAL"));
         if (version < schema::latestVersion())
             migrate(int(version));
@@ -318,32 +339,49 @@ void Store::open(Mode mode)
 
 void Store::migrate(int fromVersion)
 {
+    QString backup;
     if (fromVersion > 0) {
-        // Keep a consistent copy of the old file before changing its schema.
+        // Keep a consistent copy of the old file before changing its schema. The name is unique per process:
+        // several processes may open the same old file at once (only one migrates; the others drop theirs).
         const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-        QString backup = QStringLiteral("%1.v%2-%3.bak").arg(m_path).arg(fromVersion).arg(stamp);
+        backup = QStringLiteral("%1.v%2-%3-%4.bak")
+                     .arg(m_path)
+                     .arg(fromVersion)
+                     .arg(stamp)
+                     .arg(QCoreApplication::applicationPid());
         for (int i = 1; QFileInfo::exists(backup); ++i)
-            backup = QStringLiteral("%1.v%2-%3-%4.bak").arg(m_path).arg(fromVersion).arg(stamp).arg(i);
+            backup = QStringLiteral("%1.v%2-%3-%4-%5.bak")
+                         .arg(m_path)
+                         .arg(fromVersion)
+                         .arg(stamp)
+                         .arg(QCoreApplication::applicationPid())
+                         .arg(i);
         exec(QStringLiteral("VACUUM INTO ?"), {backup});
-        m_backupPath = backup;
     }
-    for (const schema::Migration &m : schema::migrations()) {
-        begin();
-        try {
-            // Another process may have migrated while we waited for the write lock.
-            const int current = int(exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong());
-            if (m.toVersion > current) {
-                for (const QString &sql : m.statements)
-                    exec(sql);
-                // PRAGMAs take no parameters; both numbers are ours.
-                exec(QStringLiteral("PRAGMA application_id = %1").arg(schema::ApplicationId));
-                exec(QStringLiteral("PRAGMA user_version = %1").arg(m.toVersion));
-            }
-            commitOrThrow();
-        } catch (...) {
-            rollback();
-            throw;
+    // Every pending migration in one write transaction, so no other process ever sees a half-migrated file.
+    begin();
+    int current = 0;
+    try {
+        current = int(exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong());
+        for (const schema::Migration &m : schema::migrations()) {
+            if (m.toVersion <= current)
+                continue;
+            for (const QString &sql : m.statements)
+                exec(sql);
+            // PRAGMAs take no parameters; both numbers are ours.
+            exec(QStringLiteral("PRAGMA application_id = %1").arg(schema::ApplicationId));
+            exec(QStringLiteral("PRAGMA user_version = %1").arg(m.toVersion));
         }
+        commitOrThrow();
+    } catch (...) {
+        rollback();
+        throw;
+    }
+    if (!backup.isEmpty()) {
+        if (current == fromVersion)
+            m_backupPath = backup;
+        else
+            QFile::remove(backup); // another process migrated meanwhile, with its own backup
     }
 }
 
@@ -366,9 +404,7 @@ namespace {
     if (native == QLatin1String("8"))
         throw Error(QStringLiteral("%1 is read-only").arg(path), Error::Kind::Database);
     if (native == QLatin1String("5") || native == QLatin1String("6"))
-        throw Error(QStringLiteral("%1 is locked by another process for longer than %2 s")
-                        .arg(path)
-                        .arg(BusyTimeoutMs / 1000),
+        throw Error(QStringLiteral("%1 is busy: another process holds its lock").arg(path),
                     Error::Kind::Database);
     throw Error(QStringLiteral("database error: %1").arg(err.text()), Error::Kind::Database);
 }
@@ -426,27 +462,24 @@ Store::WriteResult Store::write(const QString &sql, const QVariantList &binds)
     return r;
 }
 
+// The outermost guard is a transaction; inner guards are savepoints, so that a failing inner part can be
+// rolled back alone while the outer work goes on (e.g. one bad line of a stream).
 void Store::begin()
 {
-    if (m_txDepth++ == 0) {
-        try {
-            exec(m_readOnly ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
-        } catch (...) {
-            m_txDepth = 0;
-            throw;
-        }
-    }
+    if (m_txDepth == 0)
+        exec(m_readOnly ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+    else
+        exec(QStringLiteral("SAVEPOINT rl%1").arg(m_txDepth));
+    ++m_txDepth;
 }
 
 void Store::commitOrThrow()
 {
-    if (m_txDepth == 1) {
-        try {
-            exec(QStringLiteral("COMMIT"));
-        } catch (...) {
-            rollback();
-            throw;
-        }
+    try {
+        exec(m_txDepth == 1 ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE rl%1").arg(m_txDepth - 1));
+    } catch (...) {
+        rollback();
+        throw;
     }
     --m_txDepth;
 }
@@ -455,11 +488,13 @@ void Store::rollback()
 {
     if (m_txDepth == 0)
         return;
-    if (--m_txDepth == 0) {
-        QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    --m_txDepth;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (m_txDepth == 0) {
         q.exec(QStringLiteral("ROLLBACK"));
     } else {
-        // An inner guard failed: its exception unwinds the outer guard, which rolls back.
+        q.exec(QStringLiteral("ROLLBACK TO rl%1").arg(m_txDepth));
+        q.exec(QStringLiteral("RELEASE rl%1").arg(m_txDepth));
     }
 }
 

@@ -79,8 +79,8 @@ public:
     QString backupPath() const { return m_backupPath; } // the copy kept by the last migration, if any
     const SqlDialect &dialect() const { return m_dialect; }
 
-    // Groups several calls into one atomic write. Rolls back unless commit() is called. Nestable: only the
-    // outermost guard commits.
+    // Groups several calls into one atomic write. Rolls back unless commit() is called. Nestable: an inner
+    // guard is a savepoint, rolled back alone when it is not committed; only the outermost guard commits.
     class Transaction
     {
     public:

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Several `runlens` processes on one database file at once: concurrent writers to separate runs and to the
+// same run, a reader polling while they write, and the test process's own Store watching a live stream.
+// Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary folder.
+
+#include "store.h"
+
+#include <algorithm>
+#include <memory>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace runlens;
+
+namespace {
+
+constexpr int Lines = 3000;   // JSON lines per writer
+constexpr int WaitMs = 55000; // per test: stays under a minute on a small machine
+constexpr qint64 Timestamp = 1'700'000'000'000;
+
+// Exactly representable values, so that what comes back can be compared with ==.
+double valueOf(int seed, int i)
+{
+    return seed * 100000.0 + i + 0.25;
+}
+
+// One JSON line per step with a value for each key.
+QByteArray jsonLines(const QStringList &keys, int seed, int from, int to)
+{
+    QByteArray out;
+    for (int i = from; i < to; ++i) {
+        QByteArray metrics;
+        for (qsizetype k = 0; k < keys.size(); ++k) {
+            metrics += (k ? ", \"" : "\"") + keys[k].toUtf8() +
+                       "\": " + QByteArray::number(valueOf(seed + int(k), i), 'g', 17);
+        }
+        out += "{\"metrics\": {" + metrics + "}, \"step\": " + QByteArray::number(i) +
+               ", \"timestamp\": " + QByteArray::number(Timestamp + i) + "}\n";
+    }
+    return out;
+}
+
+QString describe(QProcess &p)
+{
+    return QStringLiteral("%1 %2: state %3, exit status %4, exit code %5\nstderr: %6")
+        .arg(p.program(), p.arguments().join(u' '))
+        .arg(int(p.state()))
+        .arg(int(p.exitStatus()))
+        .arg(p.exitCode())
+        .arg(QString::fromUtf8(p.readAllStandardError()));
+}
+
+bool succeeded(const QProcess &p)
+{
+    return p.state() == QProcess::NotRunning && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+// Spins the event loop (which feeds the children's stdin and drains their output) until every process has
+// ended or the deadline passes.
+bool waitAll(const QList<QProcess *> &processes, QDeadlineTimer deadline)
+{
+    const auto running = [&] {
+        return std::any_of(processes.begin(), processes.end(),
+                           [](QProcess *p) { return p->state() != QProcess::NotRunning; });
+    };
+    while (running() && !deadline.hasExpired())
+        QTest::qWait(5);
+    return !running();
+}
+
+} // namespace
+
+class TestConcurrency : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void simultaneousFirstOpen();
+    void twoWritersSeparateRuns_data();
+    void twoWritersSeparateRuns();
+    void twoAppendersSameRunWithReader();
+    void liveVisibilityAcrossProcesses();
+
+private:
+    std::unique_ptr<QProcess> start(const QStringList &args);
+    // Checks one metric of a run: exactly Lines points, steps 0..Lines-1 in order, the values sent.
+    void verifySeries(Store &store, const QString &runId, const QString &key, int seed);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_db;
+    QProcessEnvironment m_env;
+    // Processes a failed test left running are killed in cleanup().
+    std::vector<std::unique_ptr<QProcess>> m_children;
+};
+
+void TestConcurrency::initTestCase()
+{
+    QVERIFY2(QFileInfo(QStringLiteral(RUNLENS_BINARY)).isExecutable(), "RUNLENS_BINARY " RUNLENS_BINARY);
+}
+
+void TestConcurrency::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY2(m_dir->isValid(), qPrintable(m_dir->errorString()));
+    const QString root = m_dir->path();
+    for (const char *sub : {"home", "tmp"})
+        QVERIFY(QDir(root).mkpath(QLatin1String(sub)));
+    m_db = root + QStringLiteral("/shared.db");
+    m_env = QProcessEnvironment::systemEnvironment();
+    m_env.remove(QStringLiteral("RUNLENS_DB"));
+    m_env.insert(QStringLiteral("HOME"), root + QStringLiteral("/home"));
+    m_env.insert(QStringLiteral("XDG_DATA_HOME"), root + QStringLiteral("/home/.local/share"));
+    m_env.insert(QStringLiteral("XDG_CONFIG_HOME"), root + QStringLiteral("/home/.config"));
+    m_env.insert(QStringLiteral("XDG_CACHE_HOME"), root + QStringLiteral("/home/.cache"));
+    m_env.insert(QStringLiteral("TMPDIR"), root + QStringLiteral("/tmp"));
+    m_env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+}
+
+void TestConcurrency::cleanup()
+{
+    for (const auto &p : m_children) {
+        if (p->state() != QProcess::NotRunning) {
+            p->kill();
+            p->waitForFinished(5000);
+        }
+    }
+    m_children.clear();
+    m_dir.reset();
+}
+
+std::unique_ptr<QProcess> TestConcurrency::start(const QStringList &args)
+{
+    auto p = std::make_unique<QProcess>();
+    p->setProcessEnvironment(m_env);
+    p->setWorkingDirectory(m_dir->path());
+    p->start(QStringLiteral(RUNLENS_BINARY), QStringList{QStringLiteral("--db"), m_db} + args);
+    return p;
+}
+
+void TestConcurrency::verifySeries(Store &store, const QString &runId, const QString &key, int seed)
+{
+    const std::vector<MetricPoint> points = store.metricHistory(runId, key);
+    QVERIFY2(points.size() == size_t(Lines), qPrintable(QStringLiteral("%1 of run %2: %3 points, expected %4")
+                                                            .arg(key, runId)
+                                                            .arg(points.size())
+                                                            .arg(Lines)));
+    for (int i = 0; i < Lines; ++i) {
+        const MetricPoint expected{i, Timestamp + i, valueOf(seed, i)};
+        if (!(points[size_t(i)] == expected)) {
+            QFAIL(qPrintable(QStringLiteral("%1 point %2: step %3 value %4, expected step %5 value %6")
+                                 .arg(key)
+                                 .arg(i)
+                                 .arg(points[size_t(i)].step)
+                                 .arg(points[size_t(i)].value)
+                                 .arg(expected.step)
+                                 .arg(expected.value)));
+        }
+    }
+    const auto summary = store.metricSummary(runId, key);
+    QVERIFY(summary);
+    QCOMPARE(summary->count, qint64(Lines));
+    QCOMPARE(summary->lastStep, qint64(Lines - 1));
+}
+
+// Several processes open one brand-new file at the same moment: all of them must accept it, whichever
+// creates the schema. Repeated on fresh files, since the interleaving differs from round to round.
+void TestConcurrency::simultaneousFirstOpen()
+{
+    constexpr int Rounds = 40, Processes = 4;
+    QStringList failures;
+    const QDeadlineTimer deadline(WaitMs);
+    for (int round = 0; round < Rounds && !deadline.hasExpired(); ++round) {
+        m_db = m_dir->filePath(QStringLiteral("first-open-%1.db").arg(round));
+        QList<QProcess *> group;
+        for (int i = 0; i < Processes; ++i) {
+            m_children.push_back(
+                start({QStringLiteral("log"), QStringLiteral("--metric"), QStringLiteral("x=1")}));
+            group << m_children.back().get();
+        }
+        for (QProcess *p : group)
+            p->closeWriteChannel();
+        QVERIFY2(waitAll(group, deadline), "the processes did not finish in time");
+        qsizetype created = 0;
+        for (QProcess *p : group) {
+            if (succeeded(*p))
+                ++created;
+            else
+                failures << QStringLiteral("round %1: %2").arg(round).arg(describe(*p));
+        }
+        Store store(m_db);
+        QCOMPARE(store.searchRunIds(RunQuery()).size(), created); // one run per successful process
+    }
+    QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("%1 of %2 processes failed; first: %3")
+                                                .arg(failures.size())
+                                                .arg(Rounds * Processes)
+                                                .arg(failures.value(0))));
+}
+
+void TestConcurrency::twoWritersSeparateRuns_data()
+{
+    QTest::addColumn<QString>("experimentA");
+    QTest::addColumn<QString>("experimentB");
+    QTest::addColumn<bool>("newFile"); // whether the writers also race to create the file and its schema
+
+    for (const bool newFile : {true, false}) {
+        const char *file = newFile ? "new file" : "existing file";
+        QTest::addRow("%s, different experiments", file)
+            << QStringLiteral("alpha") << QStringLiteral("beta") << newFile;
+        // Both processes also race to create the one experiment.
+        QTest::addRow("%s, same experiment", file)
+            << QStringLiteral("shared") << QStringLiteral("shared") << newFile;
+    }
+}
+
+// Two writers start together, each streaming its own run.
+void TestConcurrency::twoWritersSeparateRuns()
+{
+    QFETCH(QString, experimentA);
+    QFETCH(QString, experimentB);
+    QFETCH(bool, newFile);
+    if (!newFile)
+        Store(m_db).checkpoint(); // creates the schema
+    QCOMPARE(QFileInfo::exists(m_db), !newFile);
+    const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
+
+    QElapsedTimer timer;
+    timer.start();
+    auto a = start({QStringLiteral("log"), QStringLiteral("--experiment"), experimentA,
+                    QStringLiteral("--name"), QStringLiteral("writer-a")});
+    auto b = start({QStringLiteral("log"), QStringLiteral("--experiment"), experimentB,
+                    QStringLiteral("--name"), QStringLiteral("writer-b")});
+    QProcess *pa = a.get(), *pb = b.get();
+    m_children.push_back(std::move(a));
+    m_children.push_back(std::move(b));
+    QVERIFY2(pa->waitForStarted(10000), qPrintable(describe(*pa)));
+    QVERIFY2(pb->waitForStarted(10000), qPrintable(describe(*pb)));
+    pa->write(jsonLines(keys, 10, 0, Lines));
+    pb->write(jsonLines(keys, 20, 0, Lines));
+    pa->closeWriteChannel();
+    pb->closeWriteChannel();
+
+    QVERIFY2(waitAll({pa, pb}, QDeadlineTimer(WaitMs)), "the writers did not finish in time");
+    qInfo("two writers x %d lines: %lld ms", Lines, timer.elapsed());
+    const QByteArray errA = pa->readAllStandardError(), errB = pb->readAllStandardError();
+    QVERIFY2(succeeded(*pa), qPrintable(describe(*pa) + QString::fromUtf8(errA)));
+    QVERIFY2(succeeded(*pb), qPrintable(describe(*pb) + QString::fromUtf8(errB)));
+    QVERIFY2(!errA.contains("locked") && !errB.contains("locked"), errA + errB);
+    QVERIFY2(errA.isEmpty() && errB.isEmpty(), errA + errB);
+
+    static const QRegularExpression idLine(QStringLiteral("^[0-9a-f]{32}\n$"));
+    const QString idA = QString::fromUtf8(pa->readAllStandardOutput());
+    const QString idB = QString::fromUtf8(pb->readAllStandardOutput());
+    QVERIFY2(idLine.match(idA).hasMatch(), qPrintable(idA));
+    QVERIFY2(idLine.match(idB).hasMatch(), qPrintable(idB));
+    QVERIFY(idA != idB);
+
+    Store store(m_db);
+    const auto runA = store.run(idA.trimmed());
+    const auto runB = store.run(idB.trimmed());
+    QVERIFY(runA && runB);
+    QCOMPARE(runA->experimentName, experimentA);
+    QCOMPARE(runB->experimentName, experimentB);
+    QCOMPARE(runA->name, QStringLiteral("writer-a"));
+    QCOMPARE(runB->name, QStringLiteral("writer-b"));
+    verifySeries(store, runA->id, keys[0], 10);
+    verifySeries(store, runA->id, keys[1], 11);
+    verifySeries(store, runB->id, keys[0], 20);
+    verifySeries(store, runB->id, keys[1], 21);
+    const auto experiments = store.experiments();
+    QCOMPARE(experiments.size(), size_t(experimentA == experimentB ? 1 : 2));
+    qint64 runs = 0;
+    for (const Experiment &e : experiments)
+        runs += e.runCount;
+    QCOMPARE(runs, qint64(2));
+}
+
+// Two processes append different keys to one run while a third lists runs in a loop.
+void TestConcurrency::twoAppendersSameRunWithReader()
+{
+    {
+        auto create = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("shared"),
+                             QStringLiteral("--name"), QStringLiteral("target")});
+        QVERIFY(create->waitForStarted(10000));
+        create->closeWriteChannel();
+        QVERIFY2(create->waitForFinished(20000) && succeeded(*create), qPrintable(describe(*create)));
+        m_children.push_back(std::move(create));
+    }
+    const QString runId = QString::fromUtf8(m_children.back()->readAllStandardOutput()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    QElapsedTimer timer;
+    timer.start();
+    auto left = start({QStringLiteral("log"), QStringLiteral("--run"), runId});
+    auto right = start({QStringLiteral("log"), QStringLiteral("--run"), runId});
+    QProcess *pl = left.get(), *pr = right.get();
+    m_children.push_back(std::move(left));
+    m_children.push_back(std::move(right));
+    QVERIFY2(pl->waitForStarted(10000), qPrintable(describe(*pl)));
+    QVERIFY2(pr->waitForStarted(10000), qPrintable(describe(*pr)));
+    pl->write(jsonLines({QStringLiteral("left")}, 30, 0, Lines));
+    pr->write(jsonLines({QStringLiteral("right")}, 40, 0, Lines));
+    pl->closeWriteChannel();
+    pr->closeWriteChannel();
+
+    // Read while they write. What a reader sees may lag but never goes backwards.
+    const QDeadlineTimer deadline(WaitMs);
+    int reads = 0;
+    qint64 lastLeft = 0, lastRight = 0;
+    while ((pl->state() != QProcess::NotRunning || pr->state() != QProcess::NotRunning) &&
+           !deadline.hasExpired()) {
+        auto reader = start({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+        QProcess *p = reader.get();
+        m_children.push_back(std::move(reader));
+        QVERIFY2(waitAll({p}, deadline), "a reader did not finish in time");
+        const QByteArray out = p->readAllStandardOutput();
+        QVERIFY2(succeeded(*p), qPrintable(describe(*p)));
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(out, &pe);
+        QVERIFY2(pe.error == QJsonParseError::NoError && doc.isArray(), out.left(2000));
+        QCOMPARE(doc.array().size(), 1);
+        const QJsonObject run = doc.array().at(0).toObject();
+        QCOMPARE(run.value(QStringLiteral("id")).toString(), runId);
+        const QJsonObject metrics = run.value(QStringLiteral("metrics")).toObject();
+        const qint64 nowLeft =
+            metrics.value(QStringLiteral("left")).toObject().value(QStringLiteral("count")).toInteger();
+        const qint64 nowRight =
+            metrics.value(QStringLiteral("right")).toObject().value(QStringLiteral("count")).toInteger();
+        QVERIFY2(nowLeft >= lastLeft && nowRight >= lastRight,
+                 qPrintable(QStringLiteral("counts went backwards: left %1 -> %2, right %3 -> %4")
+                                .arg(lastLeft)
+                                .arg(nowLeft)
+                                .arg(lastRight)
+                                .arg(nowRight)));
+        lastLeft = nowLeft;
+        lastRight = nowRight;
+        ++reads;
+        m_children.pop_back();
+    }
+    QVERIFY2(waitAll({pl, pr}, deadline), "the appenders did not finish in time");
+    qInfo("two appenders x %d lines with %d concurrent reads: %lld ms", Lines, reads, timer.elapsed());
+    QVERIFY2(reads > 0, "the writers finished before a single read");
+
+    const QByteArray errL = pl->readAllStandardError(), errR = pr->readAllStandardError();
+    QVERIFY2(succeeded(*pl), qPrintable(describe(*pl) + QString::fromUtf8(errL)));
+    QVERIFY2(succeeded(*pr), qPrintable(describe(*pr) + QString::fromUtf8(errR)));
+    QVERIFY2(errL.isEmpty() && errR.isEmpty(), errL + errR);
+    QVERIFY2(pl->readAllStandardOutput().isEmpty(), "appending to --run prints no id");
+
+    Store store(m_db);
+    verifySeries(store, runId, QStringLiteral("left"), 30);
+    verifySeries(store, runId, QStringLiteral("right"), 40);
+    QCOMPARE(store.metricKeys(runId), (QStringList{QStringLiteral("left"), QStringLiteral("right")}));
+}
+
+// The test process keeps one Store open while a writer streams: it sees each committed line without
+// reopening, long before the writer exits, and never half a line.
+void TestConcurrency::liveVisibilityAcrossProcesses()
+{
+    Store store(m_db); // created here, before the writer exists
+    const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
+    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live")});
+    QProcess *p = writer.get();
+    m_children.push_back(std::move(writer));
+    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+
+    // The id is printed (and the run committed) before any line is read.
+    const QDeadlineTimer deadline(WaitMs);
+    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
+    QVERIFY2(runId.size() == 32, qPrintable(describe(*p)));
+    QVERIFY(store.run(runId));
+    QVERIFY(!store.metricSummary(runId, keys[0]));
+
+    // Polls the open store until `target` points are visible; every snapshot holds whole lines.
+    qint64 firstSeen = 0;
+    int polls = 0;
+    const auto pollUntil = [&](qint64 target) {
+        while (!deadline.hasExpired()) {
+            const auto run = store.run(runId);
+            const qint64 loss = run->metrics.value(keys[0]).count;
+            const qint64 accuracy = run->metrics.value(keys[1]).count;
+            ++polls;
+            if (loss != accuracy)
+                return QStringLiteral("half a line visible: %1 loss and %2 accuracy points")
+                    .arg(loss)
+                    .arg(accuracy);
+            if (loss > 0 && firstSeen == 0)
+                firstSeen = loss;
+            if (loss == target)
+                return QString();
+            if (loss > target)
+                return QStringLiteral("%1 points visible, only %2 sent").arg(loss).arg(target);
+            QTest::qWait(10);
+        }
+        return QStringLiteral("timed out waiting for %1 points").arg(target);
+    };
+
+    const int half = Lines / 2;
+    p->write(jsonLines(keys, 50, 0, half));
+    QString problem = pollUntil(half);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(firstSeen > 0, "no point became visible");
+    QVERIFY2(p->state() == QProcess::Running, "the writer ended while its stdin was still open");
+
+    p->write(jsonLines(keys, 50, half, Lines));
+    p->closeWriteChannel();
+    problem = pollUntil(Lines);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(waitAll({p}, deadline), "the writer did not finish in time");
+    QVERIFY2(succeeded(*p), qPrintable(describe(*p)));
+    qInfo("first poll with points saw %lld of %d; %d polls", firstSeen, Lines, polls);
+
+    verifySeries(store, runId, keys[0], 50);
+    verifySeries(store, runId, keys[1], 51);
+}
+
+QTEST_GUILESS_MAIN(TestConcurrency)
+#include "tst_concurrency.moc"
