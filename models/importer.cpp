@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importer.h"
 
+#include "csvlogreader.h"
 #include "mlflowfilereader.h"
 
 #include <QFileInfo>
@@ -22,6 +23,8 @@ const QList<Reader> &readers()
 {
     static const QList<Reader> all = {
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
+        {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},
+        {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines},
     };
     return all;
 }
@@ -92,7 +95,7 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
     for (const auto &[path, reader] : plan) {
         const QString fallback =
             options.experiment.isEmpty() ? QFileInfo(path).completeBaseName() : options.experiment;
-        ImportWriter writer(store, options, fallback);
+        ImportWriter writer(store, options, fallback, path);
         try {
             reader->read(path, writer);
         } catch (const Error &e) {

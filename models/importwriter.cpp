@@ -90,10 +90,12 @@ QString ImportReport::toText() const
     return t;
 }
 
-ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment)
+ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment,
+                           const QString &source)
     : m_store(store)
     , m_options(options)
     , m_defaultExperiment(defaultExperiment.isEmpty() ? QStringLiteral("Default") : defaultExperiment)
+    , m_source(source.isEmpty() ? QString() : QFileInfo(source).canonicalFilePath())
     , m_artifacts(store.path())
 {}
 
@@ -157,7 +159,7 @@ bool ImportWriter::run(SourceRun &&r)
 {
     if (isCancelled())
         return false;
-    const QString id = r.id.isEmpty() ? derivedRunId(r.sourceKey) : r.id;
+    const QString id = r.id.isEmpty() ? derivedRunId(m_source + QLatin1Char('\n') + r.sourceKey) : r.id;
     try {
         writeRun(r, id);
     } catch (const Error &e) {

@@ -49,7 +49,10 @@ QString derivedRunId(const QString &sourceKey);
 class ImportWriter : public ImportSink
 {
 public:
-    ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment);
+    // `source` is the imported path: source keys (relative within a source) are qualified with its canonical
+    // location, so that two projects' "version_0/metrics.csv" stay two runs.
+    ImportWriter(Store &store, const ImportOptions &options, const QString &defaultExperiment,
+                 const QString &source = {});
     bool experiment(const SourceExperiment &e) override;
     bool run(SourceRun &&r) override;
     bool model(const SourceModel &m) override;
@@ -67,6 +70,7 @@ private:
     Store &m_store;
     ImportOptions m_options;
     QString m_defaultExperiment;
+    QString m_source;
     ArtifactStore m_artifacts;
     ImportReport m_report;
     QMap<QString, SourceExperiment> m_experiments; // by name, as the source described them

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void lastValueRule();
     void failingBatchLeavesNothing();
     void failingTransactionLeavesNothing();
+    void innerGuardRollsBackAlone();
     void lifecycleAndSearchScope();
     void refusesForeignFiles_data();
     void refusesForeignFiles();
@@ -408,6 +409,32 @@ void TestStore::failingTransactionLeavesNothing()
     QCOMPARE(m_store->searchRunIds(RunQuery{}).size(), 1);
     const qint64 size = m_store->fileSize();
     QVERIFY(size > 0);
+}
+
+void TestStore::innerGuardRollsBackAlone()
+{
+    // A caught failure inside a nested guard undoes only that guard's writes; the outer work commits.
+    const Run r = newRun();
+    {
+        Store::Transaction outer(*m_store);
+        m_store->logParam(r.id, QStringLiteral("kept"), QStringLiteral("1"));
+        try {
+            Store::Transaction inner(*m_store);
+            m_store->logMetric(r.id, QStringLiteral("half"), {0, 0, 1.0});
+            m_store->setTag(r.id, QStringLiteral("half"), QStringLiteral("x"));
+            m_store->logParam(r.id, QStringLiteral("kept"), QStringLiteral("2")); // conflict
+            inner.commit();
+            QFAIL("expected a conflict");
+        } catch (const Error &) {
+        }
+        m_store->logMetric(r.id, QStringLiteral("after"), {0, 0, 2.0});
+        outer.commit();
+    }
+    const auto got = m_store->run(r.id);
+    QCOMPARE(got->params.value(QStringLiteral("kept")), QStringLiteral("1"));
+    QVERIFY(!got->tags.contains(QStringLiteral("half")));
+    QVERIFY(!got->metrics.contains(QStringLiteral("half")));
+    QVERIFY(got->metrics.contains(QStringLiteral("after")));
 }
 
 void TestStore::lifecycleAndSearchScope()

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Format-independent import behaviour: format detection, run identity across sources, idempotent and
+// incremental re-imports of logs that grow, and refusal of unknown paths before anything is written.
+
+#include "importer.h"
+#include "store.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::import;
+
+namespace {
+
+const QString Fixtures = QStringLiteral(RUNLENS_FIXTURES);
+
+bool copyTree(const QString &from, const QString &to)
+{
+    QProcess cp;
+    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
+    if (!cp.waitForFinished(60000) || cp.exitCode() != 0)
+        return false;
+    QProcess chmod;
+    chmod.start(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("u+w"), to});
+    return chmod.waitForFinished(60000) && chmod.exitCode() == 0;
+}
+
+} // namespace
+
+class TestImport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void detectsFormats_data();
+    void detectsFormats();
+    void sameRelativeKeysFromTwoSourcesStayApart();
+    void growingCsvAddsOnlyNewRows();
+    void unknownPathChangesNothing();
+};
+
+void TestImport::detectsFormats_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("format");
+    QTest::newRow("mlruns") << "mlflow-file/mlruns" << int(Format::MlflowFiles);
+    QTest::newRow("folder holding mlruns") << "public/silver6wings-MLFlowSample" << int(Format::MlflowFiles);
+    QTest::newRow("lightning csv logs") << "public/driemann-ml-aos/lightning_logs" << int(Format::Csv);
+    QTest::newRow("one metrics.csv") << "public/driemann-ml-aos/lightning_logs/version_1/metrics.csv"
+                                     << int(Format::Csv);
+    QTest::newRow("talos scan") << "public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m/012920001059.csv"
+                                << int(Format::Csv);
+    QTest::newRow("fixture readme is nothing") << "README.md" << int(Format::Auto);
+}
+
+void TestImport::detectsFormats()
+{
+    QFETCH(QString, path);
+    QFETCH(int, format);
+    QCOMPARE(int(detectFormat(Fixtures + QLatin1Char('/') + path)), format);
+}
+
+void TestImport::sameRelativeKeysFromTwoSourcesStayApart()
+{
+    // Two projects' lightning_logs both hold version_1/metrics.csv: they are different runs.
+    QTemporaryDir dir;
+    const QString a = dir.filePath(QStringLiteral("project-a/lightning_logs"));
+    const QString b = dir.filePath(QStringLiteral("project-b/lightning_logs"));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("project-a"))) &&
+            QDir().mkpath(dir.filePath(QStringLiteral("project-b"))));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs"), a));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs"), b));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport first = importPaths(store, {a, b}, Format::Auto, ImportOptions{});
+    QCOMPARE(first.runsAdded, 8);
+    QCOMPARE(first.runsUpdated, 0);
+    const ImportReport again = importPaths(store, {b, a}, Format::Auto, ImportOptions{});
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    QCOMPARE(store.countRuns(RunQuery{}), qint64(8));
+}
+
+void TestImport::growingCsvAddsOnlyNewRows()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("train.csv"));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("step,loss,acc\n0,1.0,0.1\n1,0.8,0.2\n");
+    f.close();
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    ImportOptions options;
+    options.experiment = QStringLiteral("live");
+    QCOMPARE(importPaths(store, {csv}, Format::Csv, options).pointsAdded, qint64(4));
+    QVERIFY(f.open(QIODevice::Append));
+    f.write("2,0.5,nan\n3,0.4,0.5\n");
+    f.close();
+    const ImportReport grown = importPaths(store, {csv}, Format::Csv, options);
+    QCOMPARE(grown.pointsAdded, qint64(4));
+    QCOMPARE(grown.runsAdded, 0);
+    QCOMPARE(grown.runsUpdated, 1);
+    const QStringList ids = store.searchRunIds(RunQuery{});
+    QCOMPARE(ids.size(), 1);
+    const std::vector<MetricPoint> acc = store.metricHistory(ids[0], QStringLiteral("acc"));
+    QCOMPARE(acc.size(), size_t(4));
+    QVERIFY(std::isnan(acc[2].value));
+    QCOMPARE(store.run(ids[0])->experimentName, QStringLiteral("live"));
+}
+
+void TestImport::unknownPathChangesNothing()
+{
+    QTemporaryDir dir;
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const QString good = Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs");
+    QVERIFY_THROWS_EXCEPTION(Error, importPaths(store, {good, dir.filePath(QStringLiteral("typo"))},
+                                                Format::Auto, ImportOptions{}));
+    QVERIFY_THROWS_EXCEPTION(Error, importPaths(store, {good, Fixtures + QStringLiteral("/README.md")},
+                                                Format::Auto, ImportOptions{}));
+    QCOMPARE(store.countRuns(RunQuery{}), qint64(0));
+    QVERIFY(store.experiments().empty());
+}
+
+QTEST_GUILESS_MAIN(TestImport)
+#include "tst_import.moc"
