@@ -853,6 +853,9 @@ int run(const Invocation &inv)
         } catch (const Error &e) {
             err() << "runlens " << inv.command << ": " << e.message() << '\n';
             return DataError;
+        } catch (const std::exception &e) {
+            err() << "runlens " << inv.command << ": " << e.what() << '\n';
+            return DataError;
         }
     }
     err() << "runlens: unknown command '" << inv.command << "'\nTry 'runlens --help'.\n";

@@ -54,9 +54,13 @@ public:
     }
     static QString text(const YAML::Node &n)
     {
-        if (!n.IsDefined() || n.IsNull() || !n.IsScalar())
+        try {
+            if (!n.IsDefined() || n.IsNull() || !n.IsScalar())
+                return {};
+            return QString::fromStdString(n.Scalar());
+        } catch (const YAML::Exception &) {
             return {};
-        return QString::fromStdString(n.Scalar());
+        }
     }
 
 private:
@@ -265,29 +269,41 @@ public:
             if (!y.ok())
                 continue;
             SourceExperiment e;
-            e.sourceId = y.string("experiment_id");
-            if (e.sourceId.isEmpty())
-                e.sourceId = QFileInfo(dir).fileName();
-            e.name = y.string("name");
-            if (e.name.isEmpty()) {
-                m_sink.warning({meta, QStringLiteral("experiment without a name; named after its id")});
-                e.name = QStringLiteral("experiment-%1").arg(e.sourceId);
-            }
-            const QString stage = y.string("lifecycle_stage");
-            e.lifecycle =
-                trashed || stage == QLatin1String("deleted") ? Lifecycle::Deleted : Lifecycle::Active;
-            e.createdMs = y.integer("creation_time");
-            for (const auto &[key, file] : keyFiles(dir + QStringLiteral("/tags"), m_sink)) {
-                if (key == QLatin1String("mlflow.note.content"))
-                    e.description = readText(file, m_sink);
-                e.tags.insert(key, readText(file, m_sink));
+            try {
+                e.sourceId = y.string("experiment_id");
+                if (e.sourceId.isEmpty())
+                    e.sourceId = QFileInfo(dir).fileName();
+                e.name = y.string("name");
+                if (e.name.isEmpty()) {
+                    m_sink.warning({meta, QStringLiteral("experiment without a name; named after its id")});
+                    e.name = QStringLiteral("experiment-%1").arg(e.sourceId);
+                }
+                const QString stage = y.string("lifecycle_stage");
+                e.lifecycle =
+                    trashed || stage == QLatin1String("deleted") ? Lifecycle::Deleted : Lifecycle::Active;
+                e.createdMs = y.integer("creation_time");
+                for (const auto &[key, file] : keyFiles(dir + QStringLiteral("/tags"), m_sink)) {
+                    if (key == QLatin1String("mlflow.note.content"))
+                        e.description = readText(file, m_sink);
+                    e.tags.insert(key, readText(file, m_sink));
+                }
+            } catch (const std::exception &ex) {
+                m_sink.warning(
+                    {meta, QStringLiteral("experiment skipped: %1").arg(QString::fromUtf8(ex.what()))});
+                continue;
             }
             if (!m_sink.experiment(e))
                 return;
             for (const QString &runDir : runsPerExperiment[i]) {
                 if (m_sink.isCancelled())
                     return;
-                std::optional<SourceRun> run = readRun(runDir, e);
+                std::optional<SourceRun> run;
+                try {
+                    run = readRun(runDir, e);
+                } catch (const std::exception &ex) { // yaml-cpp throws on unexpected node shapes
+                    m_sink.warning(
+                        {runDir, QStringLiteral("run skipped: %1").arg(QString::fromUtf8(ex.what()))});
+                }
                 if (run && !m_sink.run(std::move(*run)))
                     return;
                 m_sink.progress(++done, total);
@@ -396,7 +412,7 @@ private:
             d.schema = ds.string("schema");
             d.profile = ds.string("profile");
             const YAML::Node tags = in.root()["tags"];
-            if (tags.IsMap())
+            if (tags.IsDefined() && tags.IsMap())
                 d.context = YamlFile::text(tags["mlflow.data.context"]);
             r.inputs.push_back(d);
         }
@@ -408,10 +424,24 @@ private:
         if (!models.exists())
             return;
         for (const QString &name : models.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-            const QString dir = models.filePath(name);
+            try {
+                if (!readModel(models.filePath(name), name))
+                    return;
+            } catch (const std::exception &ex) {
+                m_sink.warning(
+                    {models.filePath(name),
+                     QStringLiteral("registered model skipped: %1").arg(QString::fromUtf8(ex.what()))});
+            }
+        }
+    }
+
+    // Returns false when the sink asks to stop.
+    bool readModel(const QString &dir, const QString &name)
+    {
+        {
             const YamlFile y(dir + QStringLiteral("/meta.yaml"), m_sink);
             if (!y.ok())
-                continue;
+                return true;
             SourceModel m;
             m.name = y.string("name");
             if (m.name.isEmpty())
@@ -456,8 +486,7 @@ private:
             }
             std::sort(m.versions.begin(), m.versions.end(),
                       [](auto &a, auto &b) { return a.version < b.version; });
-            if (!m_sink.model(m))
-                return;
+            return m_sink.model(m);
         }
     }
 

@@ -349,8 +349,17 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     QVERIFY(metric.open(QIODevice::Append));
     metric.write("garbage line here\n1700 notanumber 3\n\x01\x02\x03\n1800000000000 0.5 9999\n");
     metric.close();
+    // A dataset input without tags (found by the fuzzer: it used to throw out of the reader).
+    QFile input(
+        exp +
+        QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d/inputs/25a43105a17c03f385351eef24599ee6/meta.yaml"));
+    QVERIFY(input.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    input.write("destination_id: x\ndestination_type: RUN\nsource_id: 7fdb7968bdd343ea63a67b7f4c2e0387\n"
+                "source_type: DATASET\n");
+    input.close();
     const ImportReport r = importPath(mlruns);
     QCOMPARE(r.runsAdded, 11); // the unreadable run is reported, the others are complete
+    QCOMPARE(m_store->datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d")).size(), size_t(1));
     QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
     QVERIFY(r.warnings.contains(exp + QStringLiteral("234cdb4d277242e397f83d9d2f9664b7/meta.yaml")));
     const QStringList metricWarnings =
