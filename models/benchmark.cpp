@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "benchmark.h"
 
+#include "csvlogreader.h"
+#include "importer.h"
 #include "jsonformat.h"
+#include "mlflowfilereader.h"
 #include "store.h"
 
 #include <algorithm>
 #include <cmath>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -103,6 +108,84 @@ double naiveIngestPointsPerSecond(const QString &path, const std::vector<MetricP
     }
     QSqlDatabase::removeDatabase(name);
     return rate;
+}
+
+// Counts what a reader delivers and keeps nothing, so that only parsing is measured.
+class CountingSink : public import::ImportSink
+{
+public:
+    qint64 points = 0;
+    bool experiment(const import::SourceExperiment &) override { return true; }
+    bool run(import::SourceRun &&r) override
+    {
+        for (const import::SourceMetric &m : r.metrics)
+            points += qint64(m.points.size());
+        return true;
+    }
+    bool model(const import::SourceModel &) override { return true; }
+    void warning(const import::Diagnostic &) override {}
+    void skipped(const QString &, qint64) override {}
+};
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        throw Error(QStringLiteral("bench: cannot write %1").arg(path));
+}
+
+// An MLflow file store with `runs` runs of `keys` metric files of `lines` lines each.
+void writeMlflowStore(const QString &root, int runs, int keys, qint64 lines)
+{
+    writeFile(root + QStringLiteral("/1/meta.yaml"),
+              "experiment_id: '1'\nname: bench\nlifecycle_stage: active\n");
+    for (int r = 0; r < runs; ++r) {
+        const QByteArray id = QByteArray::number(r).rightJustified(32, '0');
+        const QString dir = root + QStringLiteral("/1/") + QString::fromLatin1(id);
+        writeFile(dir + QStringLiteral("/meta.yaml"), "run_id: " + id + "\nrun_uuid: " + id +
+                                                          "\nstatus: 3\nstart_time: 1\nend_time: 2\n"
+                                                          "lifecycle_stage: active\nartifact_uri: ''\n");
+        for (int k = 0; k < keys; ++k) {
+            QByteArray text;
+            text.reserve(lines * 40);
+            for (qint64 i = 0; i < lines; ++i) {
+                text += QByteArray::number(1'700'000'000'000 + i * 17) + ' ' +
+                        QByteArray::number(0.1 + 1.0 / double(i + 1), 'g', 17) + ' ' + QByteArray::number(i) +
+                        '\n';
+            }
+            writeFile(dir + QStringLiteral("/metrics/m%1").arg(k), text);
+        }
+    }
+}
+
+void writeCsv(const QString &path, qint64 rows, int metrics)
+{
+    QByteArray text = "step";
+    for (int m = 0; m < metrics; ++m)
+        text += ",metric_" + QByteArray::number(m);
+    text += '\n';
+    text.reserve(rows * (8 + metrics * 20));
+    for (qint64 i = 0; i < rows; ++i) {
+        text += QByteArray::number(i);
+        for (int m = 0; m < metrics; ++m)
+            text += ',' + QByteArray::number(double(m + 1) / double(i + 1), 'g', 17);
+        text += '\n';
+    }
+    writeFile(path, text);
+}
+
+template<typename Read> double readerRate(const QString &path, Read read, int repeats)
+{
+    std::vector<double> rates;
+    for (int rep = 0; rep < repeats; ++rep) {
+        CountingSink sink;
+        QElapsedTimer t;
+        t.start();
+        read(path, sink);
+        rates.push_back(double(sink.points) / (double(t.nsecsElapsed()) / 1e9));
+    }
+    return median(rates);
 }
 
 } // namespace
@@ -304,6 +387,27 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
             times.push_back(double(t.nsecsElapsed()) / 1e6);
         }
         add(QStringLiteral("search_first_page_with_details_ms"), median(times), QStringLiteral("ms"));
+    }
+    // Import: reading foreign formats (the parsers alone), then a whole import into a store.
+    progress(QStringLiteral("import readers…"));
+    {
+        const qint64 lines = options.quick ? 50'000 : 250'000;
+        const QString mlruns = dir + QStringLiteral("/mlruns-%1").arg(stamp);
+        writeMlflowStore(mlruns, 4, 4, lines);
+        const double mlflowRate = readerRate(mlruns, import::readMlflowFiles, sz.repeats);
+        add(QStringLiteral("import_mlflow_files_points_per_s"), mlflowRate, QStringLiteral("points/s"),
+            QStringLiteral(">= 3000000"), mlflowRate >= 3e6);
+        const QString csv = dir + QStringLiteral("/log-%1.csv").arg(stamp);
+        writeCsv(csv, options.quick ? 100'000 : 1'000'000, 5);
+        const double csvRate = readerRate(csv, import::readCsvLog, sz.repeats);
+        add(QStringLiteral("import_csv_points_per_s"), csvRate, QStringLiteral("points/s"),
+            QStringLiteral(">= 3000000"), csvRate >= 3e6);
+        Store target(dir + QStringLiteral("/import-%1.db").arg(stamp));
+        QElapsedTimer t;
+        t.start();
+        const import::ImportReport r = import::importPaths(target, {mlruns}, import::Format::MlflowFiles, {});
+        add(QStringLiteral("import_mlflow_end_to_end_points_per_s"),
+            double(r.pointsAdded) / (double(t.nsecsElapsed()) / 1e9), QStringLiteral("points/s"));
     }
     add(QStringLiteral("peak_rss_mb"), peakRssMb(), QStringLiteral("MiB"));
     if (options.quick) {
