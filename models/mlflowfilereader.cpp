@@ -88,25 +88,14 @@ QString readText(const QString &path, ImportSink &sink, bool *ok = nullptr)
 }
 
 // Files below dir as (key, path): the key is the '/'-joined relative path, as MLflow stores keys with '/'.
+// The same walk as for artifacts: symbolic links are not followed.
 QList<std::pair<QString, QString>> keyFiles(const QString &dir, ImportSink &sink)
 {
     QList<std::pair<QString, QString>> out;
     if (!QFileInfo(dir).isDir())
         return out;
-    const QDir base(dir);
-    QDirIterator it(dir, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        const QFileInfo info = it.fileInfo();
-        if (info.isSymLink()) {
-            sink.warning({info.filePath(), QStringLiteral("symbolic link not followed")});
-            continue;
-        }
-        if (info.isFile())
-            out.append({base.relativeFilePath(info.filePath()), info.filePath()});
-    }
-    std::sort(out.begin(), out.end());
+    for (const SourceArtifact &f : listArtifacts(dir, sink))
+        out.append({f.path, f.filePath});
     return out;
 }
 

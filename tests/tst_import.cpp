@@ -4,6 +4,7 @@
 
 #include "importer.h"
 #include "store.h"
+#include "testsupport.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -11,21 +12,11 @@
 
 using namespace runlens;
 using namespace runlens::import;
+using runlens::test::copyTree;
 
 namespace {
 
 const QString Fixtures = QStringLiteral(RUNLENS_FIXTURES);
-
-bool copyTree(const QString &from, const QString &to)
-{
-    QProcess cp;
-    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
-    if (!cp.waitForFinished(60000) || cp.exitCode() != 0)
-        return false;
-    QProcess chmod;
-    chmod.start(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("u+w"), to});
-    return chmod.waitForFinished(60000) && chmod.exitCode() == 0;
-}
 
 } // namespace
 

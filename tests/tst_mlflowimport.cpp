@@ -7,6 +7,7 @@
 #include "importer.h"
 #include "mlflowfilereader.h"
 #include "store.h"
+#include "testsupport.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
@@ -20,6 +21,7 @@
 
 using namespace runlens;
 using namespace runlens::import;
+using runlens::test::copyTree;
 
 namespace {
 
@@ -34,16 +36,6 @@ QJsonObject groundTruth(const QString &name)
 }
 
 // Sources are copied first: nothing may ever write into the shared fixtures.
-bool copyTree(const QString &from, const QString &to)
-{
-    QProcess cp;
-    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), from, to});
-    if (!cp.waitForFinished(60000) || cp.exitCode() != 0)
-        return false;
-    QProcess chmod;
-    chmod.start(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("u+w"), to});
-    return chmod.waitForFinished(60000) && chmod.exitCode() == 0;
-}
 
 QByteArray treeHash(const QString &root)
 {
