@@ -1,0 +1,1365 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The TensorBoard reader against real event files: every point of the fixture runs equal to what
+// TensorBoard's own EventAccumulator read back, Lightning logs with their hparams.yaml, damaged files of
+// every kind (cut, flipped, forged lengths, garbage, unreadable, symlink loops), hparams attribution, and
+// read throughput.
+
+#include "error.h"
+#include "importsource.h"
+#include "jsonformat.h"
+#include "tensorboardreader.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtEndian>
+#include <QtTest>
+
+using namespace runlens;
+using namespace runlens::import;
+
+namespace {
+
+QString tbRoot()
+{
+    return QStringLiteral(RUNLENS_FIXTURES "/tensorboard/tb");
+}
+
+QString lightningRoot()
+{
+    return QStringLiteral(RUNLENS_FIXTURES "/public/packt-dl-at-scale/chapter02/lightning_logs");
+}
+
+const QString kRunAFile = QStringLiteral("run_a/events.out.tfevents.1795376542.vm.4135.0");
+
+// Keeps everything a reader delivers. Skip counts are reported before the run they belong to, so they are
+// also filed under the next run delivered.
+class RecordingSink : public ImportSink
+{
+public:
+    bool experiment(const SourceExperiment &e) override
+    {
+        experiments.push_back(e);
+        return true;
+    }
+    bool run(SourceRun &&r) override
+    {
+        skipsByRun[r.name] = std::exchange(m_pendingSkips, {});
+        runs.push_back(std::move(r));
+        return runs.size() < stopAfterRuns;
+    }
+    bool model(const SourceModel &m) override
+    {
+        models.push_back(m);
+        return true;
+    }
+    void warning(const Diagnostic &d) override { warnings.push_back(d); }
+    void skipped(const QString &what, qint64 count) override
+    {
+        skips[what] += count;
+        m_pendingSkips[what] += count;
+    }
+    void progress(qint64 done, qint64 total) override
+    {
+        lastDone = done;
+        lastTotal = total;
+    }
+
+    const SourceRun *runNamed(const QString &name) const
+    {
+        for (const SourceRun &r : runs)
+            if (r.name == name)
+                return &r;
+        return nullptr;
+    }
+    QStringList runNames() const
+    {
+        QStringList names;
+        for (const SourceRun &r : runs)
+            names << r.name;
+        names.sort();
+        return names;
+    }
+    bool warnedAbout(const QString &fileEnding) const
+    {
+        for (const Diagnostic &d : warnings)
+            if (d.file.endsWith(fileEnding))
+                return true;
+        return false;
+    }
+    QString allWarnings() const
+    {
+        QStringList lines;
+        for (const Diagnostic &d : warnings)
+            lines << d.file + QLatin1String(": ") + d.message;
+        return lines.join(QLatin1Char('\n'));
+    }
+
+    std::vector<SourceExperiment> experiments;
+    std::vector<SourceRun> runs;
+    std::vector<SourceModel> models;
+    std::vector<Diagnostic> warnings;
+    QMap<QString, qint64> skips;
+    QMap<QString, QMap<QString, qint64>> skipsByRun;
+    qint64 lastDone = -1;
+    qint64 lastTotal = -1;
+    size_t stopAfterRuns = std::numeric_limits<size_t>::max();
+
+private:
+    QMap<QString, qint64> m_pendingSkips;
+};
+
+bool sameBits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+const SourceMetric *metricOf(const SourceRun &run, const QString &key)
+{
+    for (const SourceMetric &m : run.metrics)
+        if (m.key == key)
+            return &m;
+    return nullptr;
+}
+
+QStringList metricKeys(const SourceRun &run)
+{
+    QStringList keys;
+    for (const SourceMetric &m : run.metrics)
+        keys << m.key;
+    keys.sort();
+    return keys;
+}
+
+// Exact equality of two runs' metrics: same keys, same points in the same order, values bit for bit.
+void compareMetrics(const SourceRun &actual, const SourceRun &expected)
+{
+    QCOMPARE(metricKeys(actual), metricKeys(expected));
+    for (const SourceMetric &e : expected.metrics) {
+        const SourceMetric *a = metricOf(actual, e.key);
+        QVERIFY(a);
+        QCOMPARE(a->points.size(), e.points.size());
+        for (size_t i = 0; i < e.points.size(); ++i) {
+            QCOMPARE(a->points[i].step, e.points[i].step);
+            QCOMPARE(a->points[i].timestamp, e.points[i].timestamp);
+            QVERIFY2(sameBits(a->points[i].value, e.points[i].value),
+                     qPrintable(QStringLiteral("%1[%2]").arg(e.key).arg(i)));
+        }
+    }
+}
+
+QByteArray readBytes(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return f.readAll();
+}
+
+void writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
+}
+
+SourceRun decodeBytes(const QByteArray &bytes, RecordingSink *sink = nullptr)
+{
+    RecordingSink local;
+    SourceRun run;
+    readTensorBoardEvents(bytes, QStringLiteral("buffer"), run, sink ? *sink : local);
+    return run;
+}
+
+// ---- A protobuf wire-format and TFRecord writer of the test's own, to build event files ----------------
+
+class Wire
+{
+public:
+    Wire &varint(int field, quint64 v)
+    {
+        key(field, 0);
+        raw(v);
+        return *this;
+    }
+    Wire &f64(int field, double v)
+    {
+        key(field, 1);
+        char b[8];
+        qToLittleEndian(v, b);
+        bytes.append(b, 8);
+        return *this;
+    }
+    Wire &f32(int field, float v)
+    {
+        key(field, 5);
+        char b[4];
+        qToLittleEndian(v, b);
+        bytes.append(b, 4);
+        return *this;
+    }
+    Wire &len(int field, QByteArrayView data)
+    {
+        key(field, 2);
+        raw(quint64(data.size()));
+        bytes.append(data.data(), data.size());
+        return *this;
+    }
+    Wire &msg(int field, const Wire &m) { return len(field, m.bytes); }
+
+    QByteArray bytes;
+
+private:
+    void key(int field, int wireType) { raw(quint64(field) << 3 | quint64(wireType)); }
+    void raw(quint64 v)
+    {
+        while (v >= 0x80) {
+            bytes.append(char(v | 0x80));
+            v >>= 7;
+        }
+        bytes.append(char(v));
+    }
+};
+
+QByteArray frame(QByteArrayView data, std::optional<quint64> declaredLength = std::nullopt)
+{
+    QByteArray out(12, Qt::Uninitialized);
+    qToLittleEndian<quint64>(declaredLength.value_or(quint64(data.size())), out.data());
+    qToLittleEndian<quint32>(maskCrc32c(crc32c(QByteArrayView(out.constData(), 8))), out.data() + 8);
+    out.append(data.data(), data.size());
+    char crc[4];
+    qToLittleEndian<quint32>(maskCrc32c(crc32c(data)), crc);
+    out.append(crc, 4);
+    return out;
+}
+
+Wire eventWire(double wall, qint64 step)
+{
+    Wire e;
+    e.f64(1, wall).varint(2, quint64(step));
+    return e;
+}
+
+QByteArray simpleScalarEvent(double wall, qint64 step, QByteArrayView tag, float value)
+{
+    Wire v;
+    v.len(1, tag).f32(2, value);
+    Wire summary;
+    summary.msg(1, v);
+    return frame(eventWire(wall, step).msg(5, summary).bytes);
+}
+
+Wire pluginMetadata(QByteArrayView plugin, QByteArrayView content = {})
+{
+    Wire pluginData;
+    pluginData.len(1, plugin);
+    if (!content.isEmpty())
+        pluginData.len(2, content);
+    Wire metadata;
+    metadata.msg(1, pluginData);
+    return metadata;
+}
+
+QByteArray tensorEvent(double wall, qint64 step, QByteArrayView tag, const Wire &tensor,
+                       QByteArrayView plugin)
+{
+    Wire v;
+    v.len(1, tag);
+    if (!plugin.isEmpty())
+        v.msg(9, pluginMetadata(plugin));
+    v.msg(8, tensor);
+    Wire summary;
+    summary.msg(1, v);
+    return frame(eventWire(wall, step).msg(5, summary).bytes);
+}
+
+QByteArray fileVersionEvent(double wall)
+{
+    return frame(eventWire(wall, 0).len(3, "brain.Event:2").bytes);
+}
+
+struct RecordSpan
+{
+    qint64 offset;
+    qint64 length; // of the data
+    qint64 size() const { return 16 + length; }
+};
+
+std::vector<RecordSpan> recordSpans(const QByteArray &file)
+{
+    std::vector<RecordSpan> spans;
+    qint64 at = 0;
+    while (at + 16 <= file.size()) {
+        const qint64 length = qint64(qFromLittleEndian<quint64>(file.constData() + at));
+        spans.push_back({at, length});
+        at += 16 + length;
+    }
+    return spans;
+}
+
+QByteArray without(const QByteArray &file, const std::vector<RecordSpan> &drop)
+{
+    QByteArray out = file;
+    for (auto it = drop.rbegin(); it != drop.rend(); ++it)
+        out.remove(it->offset, it->size());
+    return out;
+}
+
+// An independent reading of simple_value scalars (a separate, minimal wire walker), to check files that no
+// ground truth covers.
+std::map<QString, std::vector<MetricPoint>> simpleScalars(const QByteArray &file)
+{
+    struct Field
+    {
+        int number;
+        int type;
+        quint64 value;
+        QByteArrayView data;
+    };
+    const auto fields = [](QByteArrayView m) {
+        std::vector<Field> out;
+        qint64 i = 0;
+        const auto varint = [&]() {
+            quint64 v = 0;
+            for (int shift = 0; i < m.size() && shift < 64; shift += 7) {
+                const uchar c = uchar(m[i++]);
+                v |= quint64(c & 0x7f) << shift;
+                if (c < 0x80)
+                    break;
+            }
+            return v;
+        };
+        while (i < m.size()) {
+            const quint64 key = varint();
+            Field f{int(key >> 3), int(key & 7), 0, {}};
+            if (f.type == 0) {
+                f.value = varint();
+            } else if (f.type == 1) {
+                f.value = qFromLittleEndian<quint64>(m.data() + i);
+                i += 8;
+            } else if (f.type == 5) {
+                f.value = qFromLittleEndian<quint32>(m.data() + i);
+                i += 4;
+            } else {
+                const qint64 n = qint64(varint());
+                f.data = m.sliced(i, std::min(n, m.size() - i));
+                i += n;
+            }
+            out.push_back(f);
+        }
+        return out;
+    };
+    std::map<QString, std::vector<MetricPoint>> result;
+    for (const RecordSpan &r : recordSpans(file)) {
+        double wall = 0;
+        qint64 step = 0;
+        std::vector<QByteArrayView> summaries;
+        for (const Field &f : fields(QByteArrayView(file).sliced(r.offset + 12, r.length))) {
+            if (f.number == 1)
+                std::memcpy(&wall, &f.value, 8);
+            else if (f.number == 2)
+                step = qint64(f.value);
+            else if (f.number == 5)
+                summaries.push_back(f.data);
+        }
+        for (QByteArrayView s : summaries) {
+            for (const Field &v : fields(s)) {
+                QString tag;
+                std::optional<float> value;
+                for (const Field &f : fields(v.data)) {
+                    if (f.number == 1)
+                        tag = QString::fromUtf8(f.data);
+                    if (f.number == 2) {
+                        const quint32 bits = quint32(f.value);
+                        float x;
+                        std::memcpy(&x, &bits, 4);
+                        value = x;
+                    }
+                }
+                if (value)
+                    result[tag].push_back({step, std::llround(wall * 1000.0), double(*value)});
+            }
+        }
+    }
+    return result;
+}
+
+double groundTruthValue(const QJsonValue &v)
+{
+    if (v.isString()) {
+        const QString s = v.toString();
+        if (s == QLatin1String("nan"))
+            return std::numeric_limits<double>::quiet_NaN();
+        if (s == QLatin1String("inf"))
+            return std::numeric_limits<double>::infinity();
+        if (s == QLatin1String("-inf"))
+            return -std::numeric_limits<double>::infinity();
+        qFatal("unexpected value %s", qPrintable(s));
+    }
+    return v.toDouble();
+}
+
+QJsonObject groundTruth()
+{
+    static const QJsonObject truth =
+        QJsonDocument::fromJson(readBytes(QStringLiteral(RUNLENS_FIXTURES "/tensorboard/ground_truth.json")))
+            .object();
+    return truth;
+}
+
+bool copyTree(const QString &from, const QString &to)
+{
+    QDir().mkpath(to);
+    const QDir src(from);
+    for (const QFileInfo &e :
+         src.entryInfoList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot | QDir::Hidden)) {
+        const QString target = to + QLatin1Char('/') + e.fileName();
+        if (e.isDir()) {
+            if (!copyTree(e.absoluteFilePath(), target))
+                return false;
+        } else {
+            if (!QFile::copy(e.absoluteFilePath(), target))
+                return false;
+            QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner);
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(runlens::import::SourceRun)
+
+class TestTensorBoardReader : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void crc32cMatchesReference();
+    void groundTruthRuns_data();
+    void groundTruthRuns();
+    void runSetMatchesMultiplexer();
+    void hparamsAttribution();
+    void sourceKeysSurviveMovingTheTree();
+    void singleFolderAndSingleFile();
+    void lightningLogs();
+    void hparamsYaml_data();
+    void hparamsYaml();
+    void yamlParamsWinOverEventHParams();
+    void hparamValueTypes();
+    void tensorScalars_data();
+    void tensorScalars();
+    void malformed_data();
+    void malformed();
+    void unreadableFile();
+    void symlinkLoops();
+    void randomDamageNeverCrashes();
+    void looksLikeTensorBoard_data();
+    void looksLikeTensorBoard();
+    void unreadablePathsThrow();
+    void stopsWhenSinkSaysSo();
+    void throughput_data();
+    void throughput();
+
+private:
+    RecordingSink m_tree;
+};
+
+void TestTensorBoardReader::initTestCase()
+{
+    QVERIFY2(QFileInfo(tbRoot()).isDir(), "fixtures missing");
+    readTensorBoard(tbRoot(), m_tree);
+    QVERIFY2(m_tree.warnings.empty(), qPrintable(m_tree.allWarnings()));
+    QVERIFY(m_tree.lastTotal > 0);
+    QCOMPARE(m_tree.lastDone, m_tree.lastTotal);
+}
+
+void TestTensorBoardReader::crc32cMatchesReference()
+{
+    // RFC 3720 (iSCSI) test vectors and the catalogue check value.
+    QCOMPARE(crc32c("123456789"), 0xE3069283u);
+    QCOMPARE(crc32c(QByteArray(32, '\0')), 0x8A9136AAu);
+    QCOMPARE(crc32c(QByteArray(32, '\xff')), 0x62A8AB43u);
+    QByteArray ascending;
+    for (int i = 0; i < 32; ++i)
+        ascending.append(char(i));
+    QCOMPARE(crc32c(ascending), 0x46DD794Eu);
+    QCOMPARE(crc32c(QByteArray()), 0u);
+    // The sliced implementation against a bit-at-a-time one, over every alignment and tail length.
+    QRandomGenerator rng(7);
+    for (int n = 0; n < 200; ++n) {
+        QByteArray data(n, Qt::Uninitialized);
+        for (char &c : data)
+            c = char(rng.bounded(256));
+        quint32 crc = 0xffffffffu;
+        for (char c : data) {
+            crc ^= uchar(c);
+            for (int k = 0; k < 8; ++k)
+                crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        QCOMPARE(crc32c(data), ~crc);
+        QCOMPARE(crc32c(QByteArrayView(data).sliced(n / 3)), crc32c(data.mid(n / 3)));
+    }
+    const quint32 x = 0x12345678u;
+    QCOMPARE(maskCrc32c(x), ((x >> 15) | (x << 17)) + 0xa282ead8u);
+}
+
+void TestTensorBoardReader::groundTruthRuns_data()
+{
+    QTest::addColumn<QString>("run");
+    const QJsonObject runs = groundTruth().value(QLatin1String("runs")).toObject();
+    for (auto it = runs.begin(); it != runs.end(); ++it)
+        QTest::newRow(qPrintable(it.key())) << it.key();
+}
+
+void TestTensorBoardReader::groundTruthRuns()
+{
+    QFETCH(QString, run);
+    const QJsonObject truth = groundTruth().value(QLatin1String("runs")).toObject().value(run).toObject();
+    const SourceRun *r = m_tree.runNamed(run);
+    QVERIFY2(r, qPrintable(m_tree.runNames().join(QLatin1Char(','))));
+
+    const QStringList files = truth.value(QLatin1String("event_files")).toVariant().toStringList();
+    QCOMPARE(r->sourceKey, run + QLatin1Char('/') + files.first());
+    QCOMPARE(r->status, RunStatus::Finished);
+    QVERIFY(r->experiment.isEmpty());
+    QVERIFY(r->id.isEmpty());
+
+    // Metrics: every tag the scalars plugin shows (simple_value and tensor scalars alike), point for point.
+    const QJsonObject plugin = truth.value(QLatin1String("plugin_accumulator")).toObject();
+    QStringList expectedKeys;
+    QMap<QString, qint64> expectedSkips;
+    qint64 minTs = std::numeric_limits<qint64>::max();
+    qint64 maxTs = std::numeric_limits<qint64>::min();
+    for (auto it = plugin.begin(); it != plugin.end(); ++it) {
+        const QJsonObject tag = it.value().toObject();
+        const QString pluginName = tag.value(QLatin1String("plugin")).toString();
+        if (pluginName == QLatin1String("hparams"))
+            continue;
+        if (pluginName != QLatin1String("scalars")) {
+            expectedSkips[pluginName] += tag.value(QLatin1String("count")).toInteger();
+            continue;
+        }
+        expectedKeys << it.key();
+        const SourceMetric *m = metricOf(*r, it.key());
+        QVERIFY2(m, qPrintable(it.key()));
+        const QJsonArray points = tag.value(QLatin1String("points")).toArray();
+        QCOMPARE(qint64(m->points.size()), tag.value(QLatin1String("count")).toInteger());
+        QCOMPARE(qsizetype(m->points.size()), points.size());
+        for (qsizetype i = 0; i < points.size(); ++i) {
+            const QJsonArray p = points[i].toArray();
+            const MetricPoint &got = m->points[size_t(i)];
+            const double wall = p[1].toDouble();
+            const double value = groundTruthValue(p[2]);
+            QCOMPARE(got.step, p[0].toInteger());
+            QCOMPARE(got.timestamp, qint64(std::llround(wall * 1000.0)));
+            if (std::isnan(value))
+                QVERIFY2(std::isnan(got.value), qPrintable(QStringLiteral("%1[%2]").arg(it.key()).arg(i)));
+            else
+                QVERIFY2(sameBits(got.value, value), qPrintable(QStringLiteral("%1[%2]: %3 != %4")
+                                                                    .arg(it.key())
+                                                                    .arg(i)
+                                                                    .arg(got.value, 0, 'g', 17)
+                                                                    .arg(value, 0, 'g', 17)));
+            minTs = std::min(minTs, got.timestamp);
+            maxTs = std::max(maxTs, got.timestamp);
+        }
+    }
+    expectedKeys.sort();
+    QCOMPARE(metricKeys(*r), expectedKeys);
+
+    // Histograms, text and the like are counted, not imported.
+    QCOMPARE(m_tree.skipsByRun.value(run), expectedSkips);
+
+    // Params: the hparams session of the run, values as text (numbers compared as numbers).
+    const QJsonObject hp = truth.value(QLatin1String("hparams"))
+                               .toObject()
+                               .value(QLatin1String("_hparams_/session_start_info"))
+                               .toObject()
+                               .value(QLatin1String("sessionStartInfo"))
+                               .toObject()
+                               .value(QLatin1String("hparams"))
+                               .toObject();
+    if (!hp.isEmpty()) {
+        QCOMPARE(r->params.size(), hp.size());
+        for (auto it = hp.begin(); it != hp.end(); ++it) {
+            QVERIFY2(r->params.contains(it.key()), qPrintable(it.key()));
+            const QString got = r->params.value(it.key());
+            if (it.value().isString()) {
+                QCOMPARE(got, it.value().toString());
+            } else {
+                const std::optional<double> number = text::parseNumber(got);
+                QVERIFY2(number, qPrintable(got));
+                QCOMPARE(*number, it.value().toDouble());
+            }
+        }
+    }
+
+    // Start and end span the run's events (the writer's first event may be later than faked scalar times).
+    QVERIFY(r->startMs && r->endMs);
+    QVERIFY(*r->startMs <= minTs);
+    QVERIFY(*r->endMs >= maxTs);
+    QVERIFY(*r->startMs <= *r->endMs);
+}
+
+void TestTensorBoardReader::runSetMatchesMultiplexer()
+{
+    QStringList expected = groundTruth().value(QLatin1String("multiplexer_runs")).toVariant().toStringList();
+    expected.sort();
+    QCOMPARE(m_tree.runNames(), expected);
+    // Children are delivered before their parent.
+    QStringList order;
+    for (const SourceRun &r : m_tree.runs)
+        order << r.name;
+    QVERIFY(order.indexOf(QLatin1String("run_a/hparams")) < order.indexOf(QLatin1String("run_a")));
+}
+
+void TestTensorBoardReader::hparamsAttribution()
+{
+    // torch's add_hparams put the session in run_a/hparams; run_a has none of its own, so it gets them too.
+    const SourceRun *sub = m_tree.runNamed(QStringLiteral("run_a/hparams"));
+    const SourceRun *parent = m_tree.runNamed(QStringLiteral("run_a"));
+    QVERIFY(sub && parent);
+    QCOMPARE(sub->params.value(QStringLiteral("optimizer")), QStringLiteral("adam"));
+    QCOMPARE(sub->params.value(QStringLiteral("lr")), QStringLiteral("0.01"));
+    QCOMPARE(sub->params.value(QStringLiteral("batch_size")), QStringLiteral("32"));
+    QCOMPARE(sub->params.value(QStringLiteral("use_bn")), QStringLiteral("1"));
+    QCOMPARE(parent->params, sub->params);
+    // The sub-run keeps its own metrics; the parent does not take them.
+    QVERIFY(metricOf(*sub, QStringLiteral("hparam/final_loss")));
+    QVERIFY(!metricOf(*parent, QStringLiteral("hparam/final_loss")));
+    // run_b's TF2 hparams live in its .hparams event file.
+    const SourceRun *b = m_tree.runNamed(QStringLiteral("run_b"));
+    QVERIFY(b);
+    QCOMPARE(b->params.value(QStringLiteral("optimizer")), QStringLiteral("sgd"));
+    QCOMPARE(b->params.value(QStringLiteral("lr")), QStringLiteral("0.001"));
+    QCOMPARE(b->params.value(QStringLiteral("batch_size")), QStringLiteral("64"));
+
+    // Two sub-runs that disagree: the parent gets nothing rather than a guess; one that agrees: it does.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray parentFile = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    const QByteArray hparamsFile =
+        readBytes(tbRoot() + QStringLiteral("/run_b/events.out.tfevents.1795376542.vm.4135.3.hparams"));
+    const QByteArray otherHparams =
+        readBytes(tbRoot() + QStringLiteral("/run_a/hparams/events.out.tfevents.1795376542.vm.4135.1"));
+    writeBytes(dir.filePath(QStringLiteral("p/events.out.tfevents.1")), parentFile);
+    writeBytes(dir.filePath(QStringLiteral("p/s1/events.out.tfevents.2")), hparamsFile);
+    writeBytes(dir.filePath(QStringLiteral("p/s2/events.out.tfevents.3")), otherHparams);
+    writeBytes(dir.filePath(QStringLiteral("q/events.out.tfevents.1")), parentFile);
+    writeBytes(dir.filePath(QStringLiteral("q/s1/events.out.tfevents.2")), hparamsFile);
+    writeBytes(dir.filePath(QStringLiteral("q/s2/events.out.tfevents.3")), hparamsFile);
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+    QCOMPARE(sink.runNames(), QStringList({"p", "p/s1", "p/s2", "q", "q/s1", "q/s2"}));
+    QVERIFY(sink.runNamed(QStringLiteral("p"))->params.isEmpty());
+    QCOMPARE(sink.runNamed(QStringLiteral("q"))->params, sink.runNamed(QStringLiteral("q/s1"))->params);
+}
+
+void TestTensorBoardReader::sourceKeysSurviveMovingTheTree()
+{
+    QTemporaryDir a;
+    QTemporaryDir b;
+    QVERIFY(a.isValid() && b.isValid());
+    QVERIFY(copyTree(tbRoot(), a.filePath(QStringLiteral("logs"))));
+    QVERIFY(copyTree(tbRoot(), b.filePath(QStringLiteral("deeper/elsewhere/tb"))));
+    RecordingSink first;
+    RecordingSink second;
+    readTensorBoard(a.filePath(QStringLiteral("logs")), first);
+    readTensorBoard(b.filePath(QStringLiteral("deeper/elsewhere/tb")), second);
+    QCOMPARE(first.runs.size(), m_tree.runs.size());
+    QCOMPARE(second.runs.size(), m_tree.runs.size());
+    for (size_t i = 0; i < m_tree.runs.size(); ++i) {
+        QCOMPARE(first.runs[i].sourceKey, m_tree.runs[i].sourceKey);
+        QCOMPARE(second.runs[i].sourceKey, m_tree.runs[i].sourceKey);
+        QCOMPARE(second.runs[i].name, m_tree.runs[i].name);
+        compareMetrics(second.runs[i], m_tree.runs[i]);
+    }
+}
+
+void TestTensorBoardReader::singleFolderAndSingleFile()
+{
+    RecordingSink folder;
+    readTensorBoard(tbRoot() + QStringLiteral("/run_b"), folder);
+    QCOMPARE(folder.runs.size(), size_t(1));
+    QCOMPARE(folder.runs[0].name, QStringLiteral("run_b"));
+    QCOMPARE(folder.runs[0].sourceKey, QStringLiteral("events.out.tfevents.1795376542.vm.4135.2"));
+    compareMetrics(folder.runs[0], *m_tree.runNamed(QStringLiteral("run_b")));
+    QCOMPARE(folder.runs[0].params, m_tree.runNamed(QStringLiteral("run_b"))->params);
+
+    RecordingSink file;
+    readTensorBoard(tbRoot() + QLatin1Char('/') + kRunAFile, file);
+    QCOMPARE(file.runs.size(), size_t(1));
+    QCOMPARE(file.runs[0].name, QStringLiteral("run_a"));
+    QCOMPARE(file.runs[0].sourceKey, QStringLiteral("events.out.tfevents.1795376542.vm.4135.0"));
+    compareMetrics(file.runs[0], *m_tree.runNamed(QStringLiteral("run_a")));
+    QVERIFY(file.runs[0].params.isEmpty()); // one file: no sub-run to inherit from
+
+    // The buffer entry point reads the same as the folder reader.
+    RecordingSink bufferSink;
+    const SourceRun fromBuffer = decodeBytes(readBytes(tbRoot() + QLatin1Char('/') + kRunAFile), &bufferSink);
+    compareMetrics(fromBuffer, file.runs[0]);
+    QCOMPARE(fromBuffer.startMs, file.runs[0].startMs);
+    QCOMPARE(fromBuffer.endMs, file.runs[0].endMs);
+    QCOMPARE(bufferSink.skips, file.skips);
+}
+
+void TestTensorBoardReader::lightningLogs()
+{
+    RecordingSink sink;
+    readTensorBoard(lightningRoot(), sink);
+    QCOMPARE(sink.runNames(), QStringList({"version_0", "version_1", "version_2"}));
+    for (const SourceRun &run : sink.runs) {
+        const QString folder = lightningRoot() + QLatin1Char('/') + run.name;
+        QStringList files = QDir(folder).entryList({QStringLiteral("events.out.tfevents.*")}, QDir::Files);
+        files.sort();
+        QCOMPARE(files.size(), 2);
+        QCOMPARE(run.sourceKey, run.name + QLatin1Char('/') + files.first());
+
+        // Every scalar of both files, in file order, against an independent wire reading.
+        std::map<QString, std::vector<MetricPoint>> expected;
+        for (const QString &f : files)
+            for (auto &[tag, points] : simpleScalars(readBytes(folder + QLatin1Char('/') + f)))
+                expected[tag].insert(expected[tag].end(), points.begin(), points.end());
+        SourceRun want;
+        for (auto &[tag, points] : expected)
+            want.metrics.push_back({tag, points});
+        compareMetrics(run, want);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(metricOf(run, QStringLiteral("train_accuracy_step"))->points.size(), size_t(112));
+        QCOMPARE(metricOf(run, QStringLiteral("epoch"))->points.size(), size_t(115));
+        QCOMPARE(metricOf(run, QStringLiteral("test_accuracy"))->points.size(), size_t(1));
+        QCOMPARE(metricOf(run, QStringLiteral("hp_metric"))->points.size(), size_t(2));
+
+        // Params: hparams.yaml line by line (this file is flat), nothing lost; the Python tag as its name.
+        const QString yamlPath = QFileInfo(folder + QStringLiteral("/hparams.yaml")).absoluteFilePath();
+        QMap<QString, QString> yaml;
+        for (const QByteArray &line : readBytes(yamlPath).split('\n')) {
+            const qsizetype colon = line.indexOf(": ");
+            if (colon > 0)
+                yaml.insert(QString::fromUtf8(line.left(colon)), QString::fromUtf8(line.mid(colon + 2)));
+        }
+        QCOMPARE(yaml.size(), 12);
+        yaml[QStringLiteral("optimizer")] = QStringLiteral("torch.optim.adam.Adam");
+        QCOMPARE(run.params, yaml);
+
+        bool warned = false;
+        for (const Diagnostic &d : sink.warnings)
+            if (d.file == yamlPath && d.message.contains(QLatin1String("optimizer")) &&
+                d.message.contains(QLatin1String("!!python/name:torch.optim.adam.Adam")))
+                warned = true;
+        QVERIFY2(warned, qPrintable(sink.allWarnings()));
+        QVERIFY(run.startMs && run.endMs && *run.startMs < *run.endMs);
+    }
+    QCOMPARE(sink.warnings.size(), size_t(3)); // one per hparams.yaml, nothing else
+    QVERIFY(sink.skips.isEmpty());
+}
+
+void TestTensorBoardReader::hparamsYaml_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QStringList>("params"); // "key=value", sorted; empty with checkParams false: not checked
+    QTest::addColumn<bool>("warns");
+
+    QTest::newRow("flat") << QByteArray("lr: 0.001\nname: resnet\nuse_bn: true\nsteps: 100\n")
+                          << QStringList({"lr=0.001", "name=resnet", "steps=100", "use_bn=true"}) << false;
+    QTest::newRow("nested mapping flattened with /")
+        << QByteArray("model:\n  depth: 4\n  widths: [64, 32]\n  head: {kind: mlp}\nseed: 1\n")
+        << QStringList({"model/depth=4", "model/head/kind=mlp", "model/widths=[64, 32]", "seed=1"}) << false;
+    QTest::newRow("nulls and quoted text")
+        << QByteArray("a: null\nb: ~\nc: 'null'\nd:\ne: \"x: y\"\n")
+        << QStringList({"a=null", "b=null", "c=null", "d=null", "e=x: y"}) << false;
+    QTest::newRow("standard tags are plain")
+        << QByteArray("a: !!str 12\nb: !!float 1\n") << QStringList({"a=12", "b=1"}) << false;
+    QTest::newRow("python name") << QByteArray("opt: !!python/name:torch.optim.sgd.SGD ''\nlr: 0.1\n")
+                                 << QStringList({"lr=0.1", "opt=torch.optim.sgd.SGD"}) << true;
+    QTest::newRow("python tuple") << QByteArray("betas: !!python/tuple\n- 0.9\n- 0.999\neps: 1.0e-08\n")
+                                  << QStringList({"betas=[0.9, 0.999]", "eps=1.0e-08"}) << true;
+    QTest::newRow("python object left out")
+        << QByteArray("args: !!python/object:argparse.Namespace\n  x: 1\nlr: 0.1\n")
+        << QStringList({"lr=0.1"}) << true;
+    QTest::newRow("python object/apply left out")
+        << QByteArray("od: !!python/object/apply:collections.OrderedDict\n- - - a\n    - 1\nk: v\n")
+        << QStringList({"k=v"}) << true;
+    QTest::newRow("python tag inside a list") << QByteArray("callbacks: [!!python/name:a.B '', 3]\n")
+                                              << QStringList({"callbacks=[a.B, 3]"}) << true;
+    QTest::newRow("custom tag as text")
+        << QByteArray("a: !custom hello\nb: 2\n") << QStringList({"a=hello", "b=2"}) << true;
+    QTest::newRow("invalid yaml") << QByteArray("a: [1, 2\nb: {\n") << QStringList() << true;
+    QTest::newRow("not a mapping") << QByteArray("- 1\n- 2\n") << QStringList() << true;
+    QTest::newRow("empty file") << QByteArray() << QStringList() << false;
+    QTest::newRow("binary garbage") << QByteArray("\x00\xff\x01: \x02\x9f[[{", 12) << QStringList() << true;
+    QByteArray laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; ++i) {
+        laughs += QStringLiteral("a%1: &a%1 [").arg(i).toUtf8();
+        for (int k = 0; k < 9; ++k)
+            laughs += QStringLiteral("%1*a%2").arg(k ? QStringLiteral(", ") : QString()).arg(i - 1).toUtf8();
+        laughs += "]\n";
+    }
+    QTest::newRow("alias bomb") << laughs << QStringList({"?"}) << true;
+}
+
+void TestTensorBoardReader::hparamsYaml()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QStringList, params);
+    QFETCH(bool, warns);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeBytes(dir.filePath(QStringLiteral("run/hparams.yaml")), yaml);
+    QFile::copy(tbRoot() + QStringLiteral("/run_b/events.out.tfevents.1795376542.vm.4135.2"),
+                dir.filePath(QStringLiteral("run/events.out.tfevents.1")));
+    RecordingSink sink;
+    QElapsedTimer timer;
+    timer.start();
+    readTensorBoard(dir.path(), sink);
+    QVERIFY(timer.elapsed() < 20000);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    const SourceRun &run = sink.runs[0];
+    QCOMPARE(metricKeys(run), QStringList({"acc", "loss"})); // the YAML never costs the metrics
+    if (params != QStringList({"?"})) {
+        QStringList got;
+        for (auto it = run.params.cbegin(); it != run.params.cend(); ++it)
+            got << it.key() + QLatin1Char('=') + it.value();
+        QCOMPARE(got, params);
+    }
+    QCOMPARE(sink.warnedAbout(QStringLiteral("/run/hparams.yaml")), warns);
+    QCOMPARE(sink.warnings.size(), size_t(warns ? 1 : 0));
+}
+
+void TestTensorBoardReader::yamlParamsWinOverEventHParams()
+{
+    // Lightning writes the same hyperparameters to hparams.yaml (typed) and to an hparams summary (as text);
+    // where both name a key, the YAML value is kept; keys only in the events still come through.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile::copy(tbRoot() + QStringLiteral("/run_a/hparams/events.out.tfevents.1795376542.vm.4135.1"),
+                dir.filePath(QStringLiteral("events.out.tfevents.1")));
+    writeBytes(dir.filePath(QStringLiteral("hparams.yaml")), "lr: 0.5\nextra: yes\n");
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    const QMap<QString, QString> expected{
+        {"lr", "0.5"}, {"extra", "yes"}, {"optimizer", "adam"}, {"batch_size", "32"}, {"use_bn", "1"}};
+    QCOMPARE(sink.runs[0].params, expected);
+    QCOMPARE(sink.runs[0].name, QFileInfo(dir.path()).fileName());
+}
+
+void TestTensorBoardReader::hparamValueTypes()
+{
+    const auto hparamsEvent = [](std::vector<std::pair<QByteArray, Wire>> values) {
+        Wire start;
+        for (const auto &[key, value] : values) {
+            Wire entry;
+            entry.len(1, key).msg(2, value);
+            start.msg(1, entry);
+        }
+        Wire content;
+        content.msg(3, start);
+        Wire v;
+        v.len(1, "_hparams_/session_start_info").msg(9, pluginMetadata("hparams", content.bytes));
+        Wire summary;
+        summary.msg(1, v);
+        return frame(eventWire(1.0, 0).msg(5, summary).bytes);
+    };
+    const auto number = [](double x) {
+        Wire w;
+        w.f64(2, x);
+        return w;
+    };
+    const auto string = [](QByteArray x) {
+        Wire w;
+        w.len(3, x);
+        return w;
+    };
+    Wire yes;
+    yes.varint(4, 1);
+    Wire null;
+    null.varint(1, 0);
+    Wire list;
+    list.msg(1, number(1.5)).msg(1, string("x"));
+    Wire listValue;
+    listValue.msg(6, list);
+    const QByteArray file = hparamsEvent({{"bool", yes},
+                                          {"null", null},
+                                          {"list", listValue},
+                                          {"small", number(1e-8)},
+                                          {"big", number(1e20)},
+                                          {"int", number(3.0)},
+                                          {"negative", number(-2.5)},
+                                          {"text", string("adam")}}) +
+                            hparamsEvent({{"text", string("sgd")}, {"int", number(3.0)}});
+    RecordingSink sink;
+    const SourceRun run = decodeBytes(file, &sink);
+    const QMap<QString, QString> expected{{"bool", "true"},     {"null", "null"}, {"list", "[1.5, x]"},
+                                          {"small", "1e-08"},   {"big", "1e+20"}, {"int", "3"},
+                                          {"negative", "-2.5"}, {"text", "sgd"}};
+    QCOMPARE(run.params, expected);
+    // Logged twice with different values: the last one is kept, and the warning names the key.
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QVERIFY2(sink.warnings[0].message.contains(QLatin1String("text")), qPrintable(sink.allWarnings()));
+
+    // hparams content that is not an HParamsPluginData counts as a damaged record.
+    Wire v;
+    v.len(1, "_hparams_/session_start_info").msg(9, pluginMetadata("hparams", "\x1a\xff\xff\xff\xff\x0f"));
+    Wire summary;
+    summary.msg(1, v);
+    RecordingSink bad;
+    decodeBytes(frame(eventWire(1.0, 0).msg(5, summary).bytes), &bad);
+    QCOMPARE(bad.skips.value(QStringLiteral("corrupt records")), 1);
+}
+
+void TestTensorBoardReader::tensorScalars_data()
+{
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<SourceRun>("expected");
+    QTest::addColumn<QString>("skipped"); // "what=count", or empty
+
+    const auto tensor = [](int dtype) {
+        Wire t;
+        t.varint(1, quint64(dtype));
+        return t;
+    };
+    const auto points = [](QString key, std::vector<MetricPoint> p) {
+        SourceRun run;
+        run.metrics.push_back({key, std::move(p)});
+        return run;
+    };
+    const double inf = std::numeric_limits<double>::infinity();
+
+    QTest::newRow("float_val") << tensorEvent(10.0, 3, "t", tensor(1).f32(5, 0.25f), "scalars")
+                               << points("t", {{3, 10000, 0.25}}) << QString();
+    QTest::newRow("double_val") << tensorEvent(10.25, 4, "t", tensor(2).f64(6, 0.1), "scalars")
+                                << points("t", {{4, 10250, 0.1}}) << QString();
+    {
+        char b[8];
+        qToLittleEndian(-inf, b);
+        QTest::newRow("tensor_content double -inf")
+            << tensorEvent(1.0, -5, "t", tensor(2).len(4, QByteArrayView(b, 8)), "scalars")
+            << points("t", {{-5, 1000, -inf}}) << QString();
+        qToLittleEndian(1.5f, b);
+        QTest::newRow("tensor_content float")
+            << tensorEvent(1.0, 1, "t", tensor(1).len(4, QByteArrayView(b, 4)), "scalars")
+            << points("t", {{1, 1000, 1.5}}) << QString();
+    }
+    {
+        Wire shape;
+        Wire dim;
+        dim.varint(1, 1);
+        shape.msg(2, dim);
+        QTest::newRow("shape [1]") << tensorEvent(1.0, 1, "t", tensor(1).msg(2, shape).f32(5, 2.0f),
+                                                  "scalars")
+                                   << points("t", {{1, 1000, 2.0}}) << QString();
+        Wire shape3;
+        Wire dim3;
+        dim3.varint(1, 3);
+        shape3.msg(2, dim3);
+        QTest::newRow("shape [3] is not a scalar")
+            << tensorEvent(1.0, 1, "t", tensor(1).msg(2, shape3).f32(5, 2.0f), "scalars") << SourceRun()
+            << QStringLiteral("non-scalar tensors=1");
+    }
+    QTest::newRow("half 1.5") << tensorEvent(1.0, 1, "t", tensor(19).varint(13, 0x3e00), "scalars")
+                              << points("t", {{1, 1000, 1.5}}) << QString();
+    QTest::newRow("int64") << tensorEvent(1.0, 1, "t", tensor(9).varint(10, 42), "scalars")
+                           << points("t", {{1, 1000, 42.0}}) << QString();
+    QTest::newRow("string tensor is not a scalar")
+        << tensorEvent(1.0, 1, "t", tensor(7).len(8, "x"), "scalars") << SourceRun()
+        << QStringLiteral("non-scalar tensors=1");
+    QTest::newRow("no plugin: a tensor")
+        << tensorEvent(1.0, 1, "t", tensor(1).f32(5, 1.0f), "") << SourceRun() << QStringLiteral("tensors=1");
+    QTest::newRow("other plugin counted under its name")
+        << tensorEvent(1.0, 1, "t", tensor(1).f32(5, 1.0f), "pr_curves") << SourceRun()
+        << QStringLiteral("pr_curves=1");
+    // Writers attach metadata to a tag's first value only; the plugin is remembered for the rest.
+    QTest::newRow("metadata on first value only")
+        << tensorEvent(1.0, 1, "t", tensor(1).f32(5, 1.0f), "scalars") +
+               tensorEvent(2.0, 2, "t", tensor(1).f32(5, 2.0f), "") +
+               tensorEvent(3.0, 3, "u", tensor(1).f32(5, 3.0f), "")
+        << points("t", {{1, 1000, 1.0}, {2, 2000, 2.0}}) << QStringLiteral("tensors=1");
+    QTest::newRow("simple_value, steps kept in logging order")
+        << fileVersionEvent(5.0) + simpleScalarEvent(1.0, 9, "s", 1.0f) +
+               simpleScalarEvent(2.0, 3, "s", 2.0f) + simpleScalarEvent(3.0, 9, "s", 3.0f)
+        << points("s", {{9, 1000, 1.0}, {3, 2000, 2.0}, {9, 3000, 3.0}}) << QString();
+    QTest::newRow("untagged value") << simpleScalarEvent(1.0, 1, "", 1.0f) << SourceRun()
+                                    << QStringLiteral("untagged values=1");
+    {
+        Wire v;
+        v.len(1, "img").len(4, "png bytes");
+        Wire h;
+        h.len(1, "h").len(5, "histo");
+        Wire a;
+        a.len(1, "a").len(6, "wav");
+        Wire summary;
+        summary.msg(1, v).msg(1, h).msg(1, a);
+        const QByteArray graph = frame(eventWire(1.0, 0).len(4, "graph").bytes);
+        const QByteArray runMetadata = frame(eventWire(1.0, 0).len(8, "meta").bytes);
+        QTest::newRow("images, histograms, audio, graphs, run metadata")
+            << frame(eventWire(1.0, 0).msg(5, summary).bytes) + graph + runMetadata << SourceRun()
+            << QStringLiteral("audio=1,graphs=1,histograms=1,images=1,run metadata=1");
+    }
+}
+
+void TestTensorBoardReader::tensorScalars()
+{
+    QFETCH(QByteArray, file);
+    QFETCH(SourceRun, expected);
+    QFETCH(QString, skipped);
+    RecordingSink sink;
+    const SourceRun run = decodeBytes(file, &sink);
+    compareMetrics(run, expected);
+    QStringList skips;
+    for (auto it = sink.skips.cbegin(); it != sink.skips.cend(); ++it)
+        skips << it.key() + QLatin1Char('=') + QString::number(it.value());
+    QCOMPARE(skips.join(QLatin1Char(',')), skipped);
+    QVERIFY2(sink.warnings.empty(), qPrintable(sink.allWarnings()));
+}
+
+void TestTensorBoardReader::malformed_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<int>("record");
+    QTest::addColumn<QString>("expect"); // prefix: records before `record`; drop: all but `record`; all; none
+    QTest::addColumn<qint64>("corrupt"); // skipped("corrupt records")
+    QTest::addColumn<bool>("warns");
+
+    QTest::newRow("truncated mid-length") << "cut:4" << 50 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated mid-length-crc") << "cut:10" << 50 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated mid-data") << "cut:data/2" << 50 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated mid-data-crc") << "cut:data+2" << 50 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated at a record boundary") << "cut:0" << 50 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated last record") << "cut:data/2" << -1 << "prefix" << qint64(0) << false;
+    QTest::newRow("truncated inside first record") << "cut:data/2" << 0 << "none" << qint64(0) << true;
+    QTest::newRow("flipped byte in length") << "flip:1" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("flipped byte in length crc") << "flip:9" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("flipped byte in data crc") << "flip:data+1" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("flipped byte in payload") << "flip:data/2" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("flipped byte in first record") << "flip:data/2" << 0 << "drop" << qint64(1) << true;
+    QTest::newRow("flipped byte in last record") << "flip:data/2" << -1 << "drop" << qint64(1) << true;
+    QTest::newRow("two damaged records") << "flip2:data/2" << 50 << "drop2" << qint64(2) << true;
+    QTest::newRow("huge declared length, valid crc")
+        << "length:1099511627776" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("max u64 length, valid crc")
+        << "length:18446744073709551615" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("length past the end, valid crc") << "length:1000000" << 50 << "drop" << qint64(1) << true;
+    QTest::newRow("0-length record") << "insert:empty" << 50 << "all" << qint64(0) << false;
+    QTest::newRow("unparsable payload, valid crcs") << "insert:garbage" << 50 << "all" << qint64(1) << true;
+    QTest::newRow("trailing garbage") << "append:garbage" << -1 << "all" << qint64(1) << true;
+    QTest::newRow("garbage file") << "replace:garbage" << 0 << "none" << qint64(1) << true;
+    QTest::newRow("empty file") << "replace:empty" << 0 << "none" << qint64(0) << true;
+}
+
+void TestTensorBoardReader::malformed()
+{
+    QFETCH(QString, damage);
+    QFETCH(int, record);
+    QFETCH(QString, expect);
+    QFETCH(qint64, corrupt);
+    QFETCH(bool, warns);
+
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    const std::vector<RecordSpan> spans = recordSpans(original);
+    QCOMPARE(spans.size(), size_t(910));
+    if (record < 0)
+        record = int(spans.size()) - 1;
+    const RecordSpan span = spans[size_t(record)];
+    const auto where = [&](const QString &spec) -> qint64 {
+        if (spec == QLatin1String("data/2"))
+            return span.offset + 12 + span.length / 2;
+        if (spec.startsWith(QLatin1String("data+")))
+            return span.offset + 12 + span.length + spec.mid(5).toLongLong();
+        return span.offset + spec.toLongLong();
+    };
+    QRandomGenerator rng(1234);
+    QByteArray garbage(4096, Qt::Uninitialized);
+    for (char &c : garbage)
+        c = char(rng.bounded(256));
+
+    const QString kind = damage.section(QLatin1Char(':'), 0, 0);
+    const QString arg = damage.section(QLatin1Char(':'), 1);
+    QByteArray damaged = original;
+    QString fileName = QStringLiteral("events.out.tfevents.1795376542.vm.4135.0");
+    if (kind == QLatin1String("cut")) {
+        damaged.truncate(where(arg));
+    } else if (kind == QLatin1String("flip")) {
+        damaged[where(arg)] = char(damaged[where(arg)] ^ 0x20);
+    } else if (kind == QLatin1String("flip2")) {
+        damaged[where(arg)] = char(damaged[where(arg)] ^ 0x20);
+        const RecordSpan other = spans[size_t(record) + 10];
+        damaged[other.offset + 12 + other.length / 2] ^= 0x20;
+    } else if (kind == QLatin1String("length")) {
+        const QByteArray forged = frame(QByteArrayView(), arg.toULongLong()).left(12);
+        damaged.replace(span.offset, 12, forged);
+    } else if (kind == QLatin1String("insert")) {
+        damaged.insert(
+            span.offset,
+            frame(arg == QLatin1String("empty") ? QByteArray() : QByteArray("\x0a\xff\xff\xff\xff\x0f\x01")));
+    } else if (kind == QLatin1String("append")) {
+        damaged.append(garbage.left(100));
+    } else if (kind == QLatin1String("replace")) {
+        damaged = arg == QLatin1String("empty") ? QByteArray() : garbage;
+        fileName = QStringLiteral("events.out.tfevents.x");
+    }
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeBytes(dir.filePath(QStringLiteral("run_a/") + fileName), damaged);
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+
+    SourceRun expected;
+    if (expect == QLatin1String("prefix"))
+        expected = decodeBytes(original.left(span.offset));
+    else if (expect == QLatin1String("drop"))
+        expected = decodeBytes(without(original, {span}));
+    else if (expect == QLatin1String("drop2"))
+        expected = decodeBytes(without(original, {span, spans[size_t(record) + 10]}));
+    else if (expect == QLatin1String("all"))
+        expected = decodeBytes(original);
+
+    if (expect == QLatin1String("none")) {
+        QVERIFY(sink.runs.empty());
+    } else {
+        QCOMPARE(sink.runs.size(), size_t(1));
+        compareMetrics(sink.runs[0], expected);
+        QVERIFY(!expected.metrics.empty() || record == 0);
+    }
+    QCOMPARE(sink.skips.value(QStringLiteral("corrupt records")), corrupt);
+    if (warns) {
+        QVERIFY2(sink.warnedAbout(QLatin1Char('/') + fileName), qPrintable(sink.allWarnings()));
+        QCOMPARE(sink.warnings.size(), size_t(1)); // once per file, with the count
+        if (corrupt > 0)
+            QVERIFY(sink.warnings[0].message.contains(QString::number(corrupt)));
+    } else {
+        QVERIFY2(sink.warnings.empty(), qPrintable(sink.allWarnings()));
+    }
+}
+
+void TestTensorBoardReader::unreadableFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(copyTree(tbRoot() + QStringLiteral("/run_b"), dir.filePath(QStringLiteral("run_b"))));
+
+    // An event file whose symlink target is gone: readable by nobody, root included.
+    const QString dangling = dir.filePath(QStringLiteral("run_b/events.out.tfevents.1795376542.vm.4135.9"));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("gone")), dangling));
+    {
+        RecordingSink sink;
+        readTensorBoard(dir.path(), sink);
+        QCOMPARE(sink.runs.size(), size_t(1));
+        compareMetrics(sink.runs[0], *m_tree.runNamed(QStringLiteral("run_b")));
+        QCOMPARE(sink.runs[0].params, m_tree.runNamed(QStringLiteral("run_b"))->params);
+        QCOMPARE(sink.warnings.size(), size_t(1));
+        QVERIFY2(sink.warnedAbout(QStringLiteral(".4135.9")), qPrintable(sink.allWarnings()));
+    }
+    QVERIFY(QFile::remove(dangling));
+
+    // A file without read permission.
+    const QString locked =
+        dir.filePath(QStringLiteral("run_b/events.out.tfevents.1795376542.vm.4135.3.hparams"));
+    QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions()));
+    QFile probe(locked);
+    if (probe.open(QIODevice::ReadOnly))
+        QSKIP("running with privileges that read a chmod 000 file (root)");
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    compareMetrics(sink.runs[0], *m_tree.runNamed(QStringLiteral("run_b")));
+    QVERIFY(sink.runs[0].params.isEmpty()); // they were in the unreadable file
+    QVERIFY2(sink.warnedAbout(QStringLiteral(".hparams")), qPrintable(sink.allWarnings()));
+    QFile::setPermissions(locked, QFile::ReadOwner | QFile::WriteOwner);
+
+    // A folder that cannot be listed: a warning, and the rest of the tree still comes through.
+    const QString closed = dir.filePath(QStringLiteral("closed"));
+    QVERIFY(copyTree(tbRoot() + QStringLiteral("/run_a"), closed));
+    QVERIFY(QFile::setPermissions(closed, QFileDevice::Permissions()));
+    RecordingSink tree;
+    readTensorBoard(dir.path(), tree);
+    QFile::setPermissions(closed, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QCOMPARE(tree.runNames(), QStringList({"run_b"}));
+    QVERIFY2(tree.warnedAbout(QStringLiteral("/closed")), qPrintable(tree.allWarnings()));
+}
+
+void TestTensorBoardReader::symlinkLoops()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString root = dir.filePath(QStringLiteral("logs"));
+    QVERIFY(copyTree(tbRoot(), root));
+    QVERIFY(QFile::link(QStringLiteral(".."), root + QStringLiteral("/run_a/up")));  // loops to the root
+    QVERIFY(QFile::link(QStringLiteral("."), root + QStringLiteral("/run_b/self"))); // loops to itself
+    QVERIFY(QFile::link(root + QStringLiteral("/run_b"), root + QStringLiteral("/alias"))); // sorts first
+    QVERIFY(QFile::link(QStringLiteral("knot"), root + QStringLiteral("/knot")));           // ELOOP
+    RecordingSink sink;
+    readTensorBoard(root, sink);
+    QCOMPARE(sink.runNames(), m_tree.runNames()); // each real folder once, under its real path
+    for (const SourceRun &r : sink.runs)
+        compareMetrics(r, *m_tree.runNamed(r.name));
+    QVERIFY(runlens::import::looksLikeTensorBoard(root));
+    // A link to a run outside the tree is followed.
+    QTemporaryDir other;
+    QVERIFY(QFile::link(root + QStringLiteral("/run_b"), other.filePath(QStringLiteral("linked"))));
+    RecordingSink linked;
+    readTensorBoard(other.path(), linked);
+    QCOMPARE(linked.runNames(), QStringList({"linked"}));
+}
+
+void TestTensorBoardReader::randomDamageNeverCrashes()
+{
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    const SourceRun full = decodeBytes(original);
+    size_t fullPoints = 0;
+    for (const SourceMetric &m : full.metrics)
+        fullPoints += m.points.size();
+    QRandomGenerator rng(99);
+    for (int round = 0; round < 300; ++round) {
+        QByteArray bytes = original;
+        const int edits = 1 + int(rng.bounded(8));
+        for (int e = 0; e < edits; ++e) {
+            const qsizetype at = qsizetype(rng.bounded(quint32(bytes.size())));
+            switch (rng.bounded(4)) {
+            case 0:
+                bytes[at] = char(rng.bounded(256));
+                break;
+            case 1:
+                bytes.remove(at, qsizetype(rng.bounded(64)));
+                break;
+            case 2:
+                bytes.insert(at, QByteArray(int(rng.bounded(64)), char(rng.bounded(256))));
+                break;
+            default:
+                bytes.truncate(at);
+                break;
+            }
+            if (bytes.isEmpty())
+                break;
+        }
+        RecordingSink sink;
+        const SourceRun run = decodeBytes(bytes, &sink);
+        size_t points = 0;
+        for (const SourceMetric &m : run.metrics)
+            points += m.points.size();
+        QVERIFY(points <= fullPoints);
+    }
+}
+
+void TestTensorBoardReader::looksLikeTensorBoard_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("expected");
+    QTest::newRow("log root") << tbRoot() << true;
+    QTest::newRow("event file") << tbRoot() + QLatin1Char('/') + kRunAFile << true;
+    QTest::newRow("nested lightning logs")
+        << QStringLiteral(RUNLENS_FIXTURES "/public/packt-dl-at-scale") << true;
+    QTest::newRow("json file") << QStringLiteral(RUNLENS_FIXTURES "/tensorboard/ground_truth.json") << false;
+    QTest::newRow("mlflow store") << QStringLiteral(RUNLENS_FIXTURES "/mlflow-file") << false;
+    QTest::newRow("missing") << QStringLiteral("/nonexistent/for/sure") << false;
+}
+
+void TestTensorBoardReader::looksLikeTensorBoard()
+{
+    QFETCH(QString, path);
+    QFETCH(bool, expected);
+    QCOMPARE(runlens::import::looksLikeTensorBoard(path), expected);
+}
+
+void TestTensorBoardReader::unreadablePathsThrow()
+{
+    RecordingSink sink;
+    QVERIFY_THROWS_EXCEPTION(Error, readTensorBoard(QStringLiteral("/nonexistent/for/sure"), sink));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeBytes(dir.filePath(QStringLiteral("run/hparams.yaml")), "lr: 1\n");
+    try {
+        readTensorBoard(dir.path(), sink);
+        QFAIL("a folder without event files was accepted");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(QLatin1String("events.out.tfevents")), qPrintable(e.message()));
+    }
+    QVERIFY(sink.runs.empty());
+    QVERIFY(sink.warnings.empty());
+}
+
+void TestTensorBoardReader::stopsWhenSinkSaysSo()
+{
+    RecordingSink sink;
+    sink.stopAfterRuns = 1;
+    readTensorBoard(tbRoot(), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+}
+
+void TestTensorBoardReader::throughput_data()
+{
+    QTest::addColumn<bool>("tensorStyle");
+    QTest::newRow("simple_value (torch, Lightning)") << false;
+    QTest::newRow("tensor scalars with metadata (TF2)") << true;
+}
+
+void TestTensorBoardReader::throughput()
+{
+    // ~2M scalars in the shape real writers produce: one event per value, four tags. A figure, not a bar:
+    // speed targets live in benchmarks.
+    QFETCH(bool, tensorStyle);
+    const qint64 scalars = qEnvironmentVariableIntValue("RUNLENS_TB_SCALARS") > 0
+                               ? qEnvironmentVariableIntValue("RUNLENS_TB_SCALARS")
+                               : 2'000'000;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("bench/events.out.tfevents.1700000000.host.1.0"));
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray chunk = fileVersionEvent(1.7e9);
+        const QByteArray tags[] = {"loss", "accuracy", "learning_rate", "grad/norm"};
+        for (qint64 i = 0; i < scalars; ++i) {
+            const double wall = 1.7e9 + double(i) * 0.001;
+            const float value = float(i % 1000) * 0.5f;
+            if (tensorStyle) {
+                Wire tensor;
+                tensor.varint(1, 1).f32(5, value);
+                chunk += tensorEvent(wall, i / 4, tags[i % 4], tensor, "scalars");
+            } else {
+                chunk += simpleScalarEvent(wall, i / 4, tags[i % 4], value);
+            }
+            if (chunk.size() > (1 << 20)) {
+                QCOMPARE(f.write(chunk), chunk.size());
+                chunk.clear();
+            }
+        }
+        QCOMPARE(f.write(chunk), chunk.size());
+    }
+    RecordingSink sink;
+    QElapsedTimer timer;
+    timer.start();
+    readTensorBoard(dir.path(), sink);
+    const qint64 ns = timer.nsecsElapsed();
+    QCOMPARE(sink.runs.size(), size_t(1));
+    qint64 points = 0;
+    for (const SourceMetric &m : sink.runs[0].metrics)
+        points += qint64(m.points.size());
+    QCOMPARE(points, scalars);
+    const SourceMetric *norm = metricOf(sink.runs[0], QStringLiteral("grad/norm"));
+    QVERIFY(norm);
+    const MetricPoint last = norm->points.back();
+    const qint64 i = (scalars - 1) / 4 * 4 + 3;
+    QCOMPARE(last.step, i / 4);
+    QCOMPARE(last.timestamp, std::llround((1.7e9 + double(i) * 0.001) * 1000.0));
+    QCOMPARE(last.value, double(float(i % 1000) * 0.5f));
+    qInfo("read %lld scalars (%lld MB) in %.0f ms: %.2f M scalars/s", scalars,
+          QFileInfo(path).size() / 1000000, double(ns) / 1e6, double(scalars) / (double(ns) / 1e9) / 1e6);
+}
+
+QTEST_GUILESS_MAIN(TestTensorBoardReader)
+#include "tst_tensorboardreader.moc"
