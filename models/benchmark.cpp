@@ -5,7 +5,9 @@
 #include "importer.h"
 #include "jsonformat.h"
 #include "mlflowfilereader.h"
+#include "proto/tensorboard.pb.h"
 #include "store.h"
+#include "tensorboardreader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +20,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QtEndian>
 #include <QUuid>
 #include <random>
 
@@ -173,6 +176,41 @@ void writeCsv(const QString &path, qint64 rows, int metrics)
         text += '\n';
     }
     writeFile(path, text);
+}
+
+// A TensorBoard event file as torch's SummaryWriter writes it: one event per scalar (simple_value), TFRecord
+// framing with masked CRC-32C.
+void writeEventFile(const QString &path, qint64 scalars, int tags)
+{
+    QByteArray out;
+    const auto record = [&out](const std::string &payload) {
+        const quint64 length = payload.size();
+        char header[8];
+        qToLittleEndian(length, header);
+        out.append(header, 8);
+        char crc[4];
+        qToLittleEndian(import::maskCrc32c(import::crc32c(QByteArrayView(header, 8))), crc);
+        out.append(crc, 4);
+        out.append(payload.data(), qsizetype(payload.size()));
+        qToLittleEndian(
+            import::maskCrc32c(import::crc32c(QByteArrayView(payload.data(), qsizetype(payload.size())))),
+            crc);
+        out.append(crc, 4);
+    };
+    runlens::tb::TbEvent version;
+    version.set_wall_time(1'700'000'000.0);
+    version.set_file_version("brain.Event:2");
+    record(version.SerializeAsString());
+    runlens::tb::TbEvent e;
+    runlens::tb::TbSummaryValue *v = e.mutable_summary()->add_value();
+    for (qint64 i = 0; i < scalars; ++i) {
+        e.set_wall_time(1'700'000'000.0 + double(i) * 0.01);
+        e.set_step(i / tags);
+        v->set_tag("train/metric_" + std::to_string(i % tags));
+        v->set_simple_value(float(1.0 / double(i + 1)));
+        record(e.SerializeAsString());
+    }
+    writeFile(path, out);
 }
 
 template<typename Read> double readerRate(const QString &path, Read read, int repeats)
@@ -402,6 +440,13 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
         const double csvRate = readerRate(csv, import::readCsvLog, sz.repeats);
         add(QStringLiteral("import_csv_points_per_s"), csvRate, QStringLiteral("points/s"),
             QStringLiteral(">= 3000000"), csvRate >= 3e6);
+        const QString events =
+            dir + QStringLiteral("/tb-%1/run/events.out.tfevents.1700000000.bench.1.0").arg(stamp);
+        writeEventFile(events, options.quick ? 200'000 : 2'000'000, 4);
+        const double tbRate =
+            readerRate(QFileInfo(events).absolutePath(), import::readTensorBoard, sz.repeats);
+        add(QStringLiteral("import_tensorboard_scalars_per_s"), tbRate, QStringLiteral("scalars/s"),
+            QStringLiteral(">= 1000000"), tbRate >= 1e6);
         Store target(dir + QStringLiteral("/import-%1.db").arg(stamp));
         QElapsedTimer t;
         t.start();

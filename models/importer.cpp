@@ -3,6 +3,7 @@
 
 #include "csvlogreader.h"
 #include "mlflowfilereader.h"
+#include "tensorboardreader.h"
 
 #include <QFileInfo>
 
@@ -23,6 +24,7 @@ const QList<Reader> &readers()
 {
     static const QList<Reader> all = {
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
+        {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},
         {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines},
     };
