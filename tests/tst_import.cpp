@@ -6,6 +6,7 @@
 #include "store.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void sameRelativeKeysFromTwoSourcesStayApart();
     void growingCsvAddsOnlyNewRows();
     void unknownPathChangesNothing();
+    void cancelStopsBetweenRuns();
+    void followImportsNewPoints();
 };
 
 void TestImport::detectsFormats_data()
@@ -110,6 +113,74 @@ void TestImport::unknownPathChangesNothing()
                                                 Format::Auto, ImportOptions{}));
     QCOMPARE(store.countRuns(RunQuery{}), qint64(0));
     QVERIFY(store.experiments().empty());
+}
+
+void TestImport::cancelStopsBetweenRuns()
+{
+    // The window's worker cancels through ImportOptions: runs written so far stay whole, nothing after.
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("mlruns"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/mlflow-file/mlruns"), src));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    int seen = 0;
+    ImportOptions options;
+    qint64 lastDone = 0, lastTotal = 0;
+    options.progress = [&](qint64 done, qint64 total) {
+        lastDone = done;
+        lastTotal = total;
+        ++seen;
+    };
+    options.cancelled = [&] { return seen >= 3; };
+    const ImportReport r = importPaths(store, {src}, Format::Auto, options);
+    QVERIFY(r.cancelled);
+    QCOMPARE(r.runsAdded, 3);
+    QCOMPARE(lastDone, qint64(3));
+    QCOMPARE(lastTotal, qint64(12));
+    RunQuery all;
+    all.includeDeleted = true;
+    QCOMPARE(store.countRuns(all), qint64(3));
+    for (const QString &id : store.searchRunIds(all))
+        QVERIFY(!store.metricKeys(id).isEmpty()); // each imported run is complete
+    // Importing again without cancelling completes the rest.
+    const ImportReport rest = importPaths(store, {src}, Format::Auto, ImportOptions{});
+    QCOMPARE(rest.runsAdded, 9);
+}
+
+void TestImport::followImportsNewPoints()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("live.csv"));
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("step,loss\n0,1.0\n");
+    f.flush();
+    const QString db = dir.filePath(QStringLiteral("r.db"));
+    QProcess follow;
+    follow.start(QStringLiteral(RUNLENS_BINARY),
+                 {QStringLiteral("--db"), db, QStringLiteral("import"), csv, QStringLiteral("--follow"),
+                  QStringLiteral("--interval"), QStringLiteral("1"), QStringLiteral("--report"),
+                  QStringLiteral("json")});
+    QVERIFY(follow.waitForStarted());
+    const auto points = [&]() -> qint64 {
+        if (!QFileInfo::exists(db))
+            return 0;
+        Store store(db);
+        const QStringList ids = store.searchRunIds(RunQuery{});
+        return ids.isEmpty() ? 0 : store.metricCounts(ids[0]).value(QStringLiteral("loss"));
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(points(), qint64(1), 10000);
+    f.write("1,0.5\n2,0.25\n");
+    f.flush();
+    QTRY_COMPARE_WITH_TIMEOUT(points(), qint64(3), 10000);
+    f.write("3,nan\n");
+    f.close();
+    QTRY_COMPARE_WITH_TIMEOUT(points(), qint64(4), 10000);
+    follow.terminate(); // SIGTERM: --follow stops at the next check and exits normally
+    QVERIFY(follow.waitForFinished(10000));
+    QCOMPARE(follow.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(follow.exitCode(), 0);
+    const QList<QByteArray> reports = follow.readAllStandardOutput().trimmed().split('\n');
+    QVERIFY2(reports.size() >= 2, "one report per pass that added something");
 }
 
 QTEST_GUILESS_MAIN(TestImport)
