@@ -2,6 +2,7 @@
 #include "importer.h"
 
 #include "csvlogreader.h"
+#include "mlflowdbreader.h"
 #include "mlflowfilereader.h"
 #include "tensorboardreader.h"
 
@@ -23,6 +24,7 @@ struct Reader
 const QList<Reader> &readers()
 {
     static const QList<Reader> all = {
+        {Format::MlflowDatabase, "mlflow-db", looksLikeMlflowDatabase, readMlflowDatabase},
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
         {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},

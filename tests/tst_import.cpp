@@ -7,6 +7,9 @@
 #include "testsupport.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -27,6 +30,7 @@ class TestImport : public QObject
 private Q_SLOTS:
     void detectsFormats_data();
     void detectsFormats();
+    void databaseImportMatchesGroundTruth();
     void sameRelativeKeysFromTwoSourcesStayApart();
     void growingCsvAddsOnlyNewRows();
     void unknownPathChangesNothing();
@@ -45,6 +49,13 @@ void TestImport::detectsFormats_data()
                                      << int(Format::Csv);
     QTest::newRow("talos scan") << "public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m/012920001059.csv"
                                 << int(Format::Csv);
+    QTest::newRow("mlflow.db") << "mlflow-sqlite/mlflow.db" << int(Format::MlflowDatabase);
+    QTest::newRow("2019 mlflow database")
+        << "public/mlflow-tests-db/tests/resources/db/db_version_7ac759974ad8_with_metrics.sql"
+        << int(Format::MlflowDatabase);
+    QTest::newRow("tensorboard logs") << "tensorboard/tb" << int(Format::TensorBoard);
+    QTest::newRow("lightning tensorboard logs")
+        << "public/packt-dl-at-scale/chapter02/lightning_logs" << int(Format::TensorBoard);
     QTest::newRow("fixture readme is nothing") << "README.md" << int(Format::Auto);
 }
 
@@ -53,6 +64,42 @@ void TestImport::detectsFormats()
     QFETCH(QString, path);
     QFETCH(int, format);
     QCOMPARE(int(detectFormat(Fixtures + QLatin1Char('/') + path)), format);
+}
+
+void TestImport::databaseImportMatchesGroundTruth()
+{
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("src"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/mlflow-sqlite"), src));
+    QFile truthFile(src + QStringLiteral("/ground_truth.json"));
+    QVERIFY(truthFile.open(QIODevice::ReadOnly));
+    const QJsonObject truth = QJsonDocument::fromJson(truthFile.readAll()).object();
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport r =
+        importPaths(store, {src + QStringLiteral("/mlflow.db")}, Format::Auto, ImportOptions{});
+    QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
+    QCOMPARE(store.countRuns(RunQuery{}), qint64(truth.value(QStringLiteral("check_active_runs")).toInt()));
+    RunQuery filter;
+    filter.filter = QStringLiteral("metrics.loss < 0.2 and params.lr = '0.01'");
+    filter.orderBy = QStringLiteral("attributes.run_name");
+    QStringList names;
+    for (const Run &run : store.searchRuns(filter))
+        names << run.name;
+    QStringList want;
+    for (const QJsonValue &v : truth.value(QStringLiteral("check_filter_loss_lt_0.2_lr_0.01")).toArray())
+        want << v.toString();
+    QCOMPARE(names, want);
+    RunQuery run2;
+    run2.filter = QStringLiteral("attributes.run_name = 'run-02'");
+    const QStringList ids = store.searchRunIds(run2);
+    QCOMPARE(ids.size(), 1);
+    QCOMPARE(store.metricSummary(ids[0], QStringLiteral("loss"))->last,
+             truth.value(QStringLiteral("check_latest_loss_run2")).toDouble());
+    const auto model = store.registeredModel(QStringLiteral("toy-classifier"));
+    QVERIFY(model);
+    QCOMPARE(model->aliases.value(QStringLiteral("champion")),
+             truth.value(QStringLiteral("check_model_alias")).toInt());
+    QVERIFY(r.artifactsAdded > 0);
 }
 
 void TestImport::sameRelativeKeysFromTwoSourcesStayApart()
