@@ -78,6 +78,8 @@ private Q_SLOTS:
     void resolvesArtifactLocations_data();
     void resolvesArtifactLocations();
     void damagedStoreImportsTheRest();
+    void failingRunLeavesNothing();
+    void trashedExperimentsImportDeleted();
     void hostileStore();
     void publicTrackingServerStore();
     void publicOldFormatStore();
@@ -362,6 +364,51 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     const std::vector<MetricPoint> loss =
         m_store->metricHistory(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"), QStringLiteral("loss"));
     QCOMPARE(loss.back().step, qint64(9999));
+}
+
+void TestMlflowImport::failingRunLeavesNothing()
+{
+    // One run holds a metric key longer than the store accepts (nested folders make a 300-character key):
+    // its params and tags, written before the metric is refused, must go with it; the other runs import
+    // whole.
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString run = QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d");
+    const QString deep = mlruns + QStringLiteral("/346757139775306384/") + run + QStringLiteral("/metrics/") +
+                         QString(100, QLatin1Char('a')) + QLatin1Char('/') + QString(100, QLatin1Char('b')) +
+                         QLatin1Char('/') + QString(100, QLatin1Char('c'));
+    QVERIFY(QDir().mkpath(QFileInfo(deep).absolutePath()));
+    QFile f(deep);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("1700000000000 1.0 0\n");
+    f.close();
+    const ImportReport r = importPath(mlruns);
+    QCOMPARE(r.failedRuns.size(), 1);
+    QVERIFY2(r.failedRuns[0].contains(run) && r.failedRuns[0].contains(QLatin1String("longer than")),
+             qPrintable(r.failedRuns[0]));
+    QCOMPARE(r.runsAdded, 11);
+    QVERIFY(!m_store->run(run)); // no half-imported run: no row, params, tags or points
+    RunQuery all;
+    all.includeDeleted = true;
+    QCOMPARE(m_store->countRuns(all), qint64(11));
+}
+
+void TestMlflowImport::trashedExperimentsImportDeleted()
+{
+    // MLflow moves deleted experiments to .trash/: they and their runs import as deleted, and re-import of
+    // the same store keeps them so.
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    QVERIFY(QDir().mkpath(mlruns + QStringLiteral("/.trash")));
+    QVERIFY(QDir().rename(mlruns + QStringLiteral("/260834619802499275"),
+                          mlruns + QStringLiteral("/.trash/260834619802499275")));
+    const ImportReport first = importPath(mlruns);
+    QVERIFY(first.failedRuns.isEmpty());
+    QCOMPARE(first.runsAdded, 12);
+    const auto text = m_store->experimentByName(QStringLiteral("text-regression"));
+    QVERIFY(text);
+    QCOMPARE(text->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(m_store->countRuns(RunQuery{}), qint64(7)); // only image-classification's runs are active
+    QCOMPARE(importPath(mlruns).runsAdded, 0);
+    QCOMPARE(m_store->experimentByName(QStringLiteral("text-regression"))->lifecycle, Lifecycle::Deleted);
 }
 
 void TestMlflowImport::hostileStore()
