@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Item-data roles of every Runlens item model, in one place. Views and delegates use these names; no bare
+// Qt::UserRole anywhere.
+
+#include <Qt>
+
+namespace runlens {
+
+enum Role : int {
+    RunIdRole = Qt::UserRole + 1, // QString: the run's 32-hex id, on every column of a run row
+    RunStatusRole,                // int: RunStatus of the run
+    StarredRole,                  // bool: the run is starred
+    SortValueRole,                // QVariant: the raw value behind the displayed text (numbers as double)
+    ExperimentIdRole,             // qint64: an experiment's id
+    RunCountRole,                 // qint64: an experiment's active runs
+};
+
+} // namespace runlens
