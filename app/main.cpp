@@ -7,8 +7,11 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QIcon>
+#include <QImage>
 #include <QTextStream>
+#include <QTimer>
 
 namespace {
 
@@ -18,21 +21,80 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(RUNLENS_VERSION));
 }
 
+QElapsedTimer &sinceStart()
+{
+    static QElapsedTimer timer;
+    return timer;
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "runlens: " << message << "\nTry 'runlens --help'.\n";
+    return runlens::cli::UsageError;
+}
+
+// --screenshot: waits until every load has finished, saves the window as PNG, prints the time from start to
+// ready in ms, and exits.
+void scheduleScreenshot(runlens::MainWindow *window, const QString &file)
+{
+    auto *poll = new QTimer(window);
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll] {
+        if (window->isLoading()) {
+            if (sinceStart().elapsed() > 60'000) {
+                QTextStream(stderr) << "runlens: the window did not finish loading within 60 s\n";
+                QCoreApplication::exit(runlens::cli::DataError);
+            }
+            return;
+        }
+        poll->stop();
+        const qint64 readyMs = sinceStart().elapsed();
+        const QImage image = window->grab().toImage();
+        if (image.isNull() || !image.save(file, "PNG")) {
+            QTextStream(stderr) << "runlens: cannot write " << file << '\n';
+            QCoreApplication::exit(runlens::cli::DataError);
+            return;
+        }
+        QTextStream(stdout) << "ready in " << readyMs << " ms\n";
+        QCoreApplication::exit(runlens::cli::Ok);
+    });
+    poll->start(5);
+}
+
 int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
 {
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Runlens"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/runlens.svg")));
-    // QApplication removed the arguments Qt understands; anything left besides --db is unknown.
-    const runlens::cli::Invocation rest = runlens::cli::scan(QCoreApplication::arguments());
-    if (!rest.args.isEmpty()) {
-        QTextStream(stderr) << "runlens: unknown option '" << rest.args.first()
-                            << "'\nTry 'runlens --help'.\n";
-        return runlens::cli::UsageError;
+    // QApplication removed the arguments Qt understands; what is left besides --db are ours.
+    const QStringList rest = runlens::cli::scan(QCoreApplication::arguments()).args;
+    QString screenshot, page = QStringLiteral("runs");
+    QSize size;
+    for (qsizetype i = 0; i < rest.size(); ++i) {
+        const QString &a = rest[i];
+        const bool hasValue = i + 1 < rest.size();
+        if (a == QLatin1String("--screenshot") && hasValue) {
+            screenshot = rest[++i];
+        } else if (a == QLatin1String("--page") && hasValue) {
+            page = rest[++i];
+        } else if (a == QLatin1String("--size") && hasValue) {
+            const QStringList wh = rest[++i].split(QLatin1Char('x'));
+            const int w = wh.value(0).toInt(), h = wh.size() == 2 ? wh[1].toInt() : 0;
+            if (w < 200 || h < 150 || w > 10000 || h > 10000)
+                return usageError(QStringLiteral("--size expects WIDTHxHEIGHT, e.g. 1600x1000"));
+            size = QSize(w, h);
+        } else {
+            return usageError(QStringLiteral("unknown option '%1'").arg(a));
+        }
     }
+    if (page != QLatin1String("runs"))
+        return usageError(QStringLiteral("--page %1: only the runs page exists so far").arg(page));
     runlens::MainWindow window(inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db);
+    if (size.isValid())
+        window.resize(size);
     window.show();
+    if (!screenshot.isEmpty())
+        scheduleScreenshot(&window, screenshot);
     return app.exec();
 }
 
@@ -40,6 +102,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
 
 int main(int argc, char **argv)
 {
+    sinceStart().start();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

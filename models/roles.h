@@ -15,6 +15,7 @@ enum Role : int {
     SortValueRole,                // QVariant: the raw value behind the displayed text (numbers as double)
     ExperimentIdRole,             // qint64: an experiment's id
     RunCountRole,                 // qint64: an experiment's active runs
+    DeletedRole,                  // bool: the item (experiment or run) is in the trash
 };
 
 } // namespace runlens

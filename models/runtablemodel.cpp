@@ -186,17 +186,24 @@ void RunTableModel::sort(int column, Qt::SortOrder order)
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char *fixed[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
     if (section >= 0 && section < FixedColumnCount)
         return tr(fixed[section]);
     const int p = section - FixedColumnCount;
-    if (p >= 0 && p < m_params.size())
-        return m_params[p];
+    if (p >= 0 && p < m_params.size()) {
+        if (role == Qt::ToolTipRole)
+            return tr("param %1").arg(m_params[p]);
+        // A key that is both a param and a metric (often "lr") says which one each column is.
+        return m_metrics.contains(m_params[p]) ? tr("%1 (param)").arg(m_params[p]) : m_params[p];
+    }
     const int m = p - int(m_params.size());
-    if (m >= 0 && m < m_metrics.size())
-        return m_metrics[m];
+    if (m >= 0 && m < m_metrics.size()) {
+        if (role == Qt::ToolTipRole)
+            return tr("metric %1, last value").arg(m_metrics[m]);
+        return m_params.contains(m_metrics[m]) ? tr("%1 (metric)").arg(m_metrics[m]) : m_metrics[m];
+    }
     return {};
 }
 

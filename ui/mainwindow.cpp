@@ -1,91 +1,154 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
-#include "store.h"
+#include "experimentlistmodel.h"
+#include "experimentsidebar.h"
+#include "runspage.h"
+#include "runtablemodel.h"
+#include "storeworker.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QtConcurrent>
+#include <QVBoxLayout>
 
 namespace runlens {
 
+namespace {
+QSettings settings()
+{
+    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
+}
+} // namespace
+
 MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     : QMainWindow(parent)
-    , m_databasePath(databasePath)
 {
-    setWindowTitle(QStringLiteral("%1 — Runlens").arg(QFileInfo(databasePath).fileName()));
-    auto *splitter = new QSplitter(this);
-    m_experiments = new QListWidget(splitter);
-    m_experiments->setObjectName(QStringLiteral("experimentList"));
-    m_placeholder = new QLabel(tr("Loading %1…").arg(databasePath), splitter);
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    splitter->addWidget(m_experiments);
-    splitter->addWidget(m_placeholder);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({260, 900});
-    setCentralWidget(splitter);
+    auto *central = new QWidget(this);
+    m_banner = new QLabel(central);
+    m_banner->setObjectName(QStringLiteral("problemBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setMargin(8);
+    m_banner->setAutoFillBackground(true);
+    QPalette bannerPalette = m_banner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(0xfd, 0xed, 0xec));
+    bannerPalette.setColor(QPalette::WindowText, QColor(0x8a, 0x1c, 0x1c));
+    m_banner->setPalette(bannerPalette);
+    m_banner->hide();
+    m_splitter = new QSplitter(central);
+    m_pages = new QStackedWidget(m_splitter);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+    createMenus();
+    resize(1400, 880);
+    {
+        QSettings s = settings();
+        restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    }
+    openDatabase(databasePath);
+}
 
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    file->addAction(tr("&Open Database…"), QKeySequence::Open, this, &MainWindow::chooseDatabase);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Filter Runs"), QKeySequence::Find, this, [this] {
+        if (m_runs)
+            m_runs->focusFilter();
+    });
+    edit->addAction(tr("Find &Experiment"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, [this] {
+        if (m_sidebar)
+            m_sidebar->focusSearch();
+    });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Runlens"), this, [this] {
-        QMessageBox::about(this, tr("About Runlens"),
-                           tr("<b>Runlens %1</b><p>A native experiment tracker.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Runlens"),
+            tr("<h3>Runlens %1</h3><p>A native experiment tracker: every point of every curve, "
+               "MLflow, TensorBoard and CSV logs read as they are.</p><p>Database: %2</p>")
+                .arg(QCoreApplication::applicationVersion(), m_databasePath.toHtmlEscaped()));
     });
-
-    connect(&m_loader, &QFutureWatcher<Loaded>::finished, this, [this] { showLoaded(m_loader.result()); });
-    resize(1280, 800);
-    load();
 }
 
-MainWindow::~MainWindow()
+void MainWindow::openDatabase(const QString &path)
 {
-    m_loader.waitForFinished();
-}
-
-void MainWindow::load()
-{
+    // Pages and models of the previous database go first: they hold the worker.
+    delete m_sidebar;
+    delete m_runs;
+    delete m_experiments;
+    m_databasePath = QFileInfo(path).absoluteFilePath();
+    m_worker = std::make_unique<StoreWorker>(m_databasePath);
+    m_experiments = new ExperimentListModel(m_worker.get(), this);
+    m_experimentsLoaded = false;
+    m_banner->hide();
+    m_sidebar = new ExperimentSidebar(m_experiments);
+    m_runs = new RunsPage(m_worker.get());
+    m_splitter->insertWidget(0, m_sidebar);
+    m_pages->addWidget(m_runs);
+    m_splitter->setStretchFactor(1, 1);
+    {
+        QSettings s = settings();
+        if (!m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray()))
+            m_splitter->setSizes({260, 1140});
+    }
+    setWindowTitle(tr("%1 — Runlens").arg(QFileInfo(m_databasePath).fileName()));
     statusBar()->showMessage(tr("Opening %1…").arg(m_databasePath));
-    m_loader.setFuture(QtConcurrent::run([path = m_databasePath] {
-        Loaded loaded;
-        try {
-            Store store(path);
-            loaded.experiments = store.experiments();
-        } catch (const Error &e) {
-            loaded.error = e.message();
-        }
-        return loaded;
-    }));
+
+    connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
+    connect(m_runs, &RunsPage::statusMessage, statusBar(),
+            [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
+        m_experimentsLoaded = true;
+        statusBar()->showMessage(m_databasePath);
+    });
+    connect(m_experiments, &ExperimentListModel::loadFailed, this, [this](const QString &message) {
+        m_experimentsLoaded = true;
+        statusBar()->showMessage(tr("Cannot open the database"));
+        m_banner->setText(
+            tr("Cannot open the database: %1\nChoose another one with File › Open Database.").arg(message));
+        m_banner->show();
+    });
+    m_experiments->reload();
 }
 
-void MainWindow::showLoaded(const Loaded &loaded)
+void MainWindow::chooseDatabase()
 {
-    statusBar()->clearMessage();
-    if (!loaded.error.isEmpty()) {
-        m_placeholder->setText(tr("Cannot open the database:\n%1").arg(loaded.error));
-        statusBar()->showMessage(tr("Cannot open %1").arg(m_databasePath));
-        return;
-    }
-    m_experiments->clear();
-    qint64 runs = 0;
-    for (const Experiment &e : loaded.experiments) {
-        auto *item =
-            new QListWidgetItem(QStringLiteral("%1  (%2)").arg(e.name).arg(e.runCount), m_experiments);
-        item->setToolTip(e.description);
-        runs += e.runCount;
-    }
-    m_placeholder->setText(
-        loaded.experiments.empty()
-            ? tr("No experiments yet.\nLog one with `runlens log` or try `runlens demo`.")
-            : tr("%n experiment(s), %1 runs", nullptr, int(loaded.experiments.size())).arg(runs));
-    statusBar()->showMessage(m_databasePath);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Runlens Database"),
+                                                      QFileInfo(m_databasePath).absolutePath(),
+                                                      tr("Runlens databases (*.db *.sqlite);;All files (*)"));
+    if (!path.isEmpty())
+        openDatabase(path);
+}
+
+bool MainWindow::isLoading() const
+{
+    return !m_experimentsLoaded || (m_runs && m_runs->isLoading());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings s = settings();
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    event->accept();
 }
 
 } // namespace runlens

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The main window: experiments sidebar and a central area. Opens the store on a worker thread so that a
-// slow disk or a long migration never freezes the window.
+// The main window: experiments sidebar and the pages (Runs for now), menus, status bar. Thin: pages own
+// their widgets; all database work goes through the StoreWorker, never on the GUI thread.
 
 #include "types.h"
 
-#include <QFutureWatcher>
+#include <memory>
 #include <QMainWindow>
 
 class QLabel;
-class QListWidget;
+class QSplitter;
+class QStackedWidget;
 
 namespace runlens {
+
+class ExperimentListModel;
+class ExperimentSidebar;
+class RunsPage;
+class StoreWorker;
 
 class MainWindow : public QMainWindow
 {
@@ -21,19 +27,28 @@ public:
     explicit MainWindow(const QString &databasePath, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // True until the experiments and the first page of runs have arrived (for --screenshot and tests).
+    bool isLoading() const;
+    RunsPage *runsPage() const { return m_runs; }
+    ExperimentSidebar *sidebar() const { return m_sidebar; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    struct Loaded
-    {
-        std::vector<Experiment> experiments;
-        QString error;
-    };
-    void load();
-    void showLoaded(const Loaded &loaded);
+    void createMenus();
+    void openDatabase(const QString &path);
+    void chooseDatabase();
 
     QString m_databasePath;
-    QListWidget *m_experiments = nullptr;
-    QLabel *m_placeholder = nullptr;
-    QFutureWatcher<Loaded> m_loader;
+    std::unique_ptr<StoreWorker> m_worker;
+    ExperimentListModel *m_experiments = nullptr;
+    ExperimentSidebar *m_sidebar = nullptr;
+    RunsPage *m_runs = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
+    QStackedWidget *m_pages = nullptr;
+    bool m_experimentsLoaded = false;
 };
 
 } // namespace runlens
