@@ -23,11 +23,6 @@
 #include <QTextStream>
 #include <QThread>
 
-#ifdef Q_OS_UNIX
-#include <poll.h>
-#include <unistd.h>
-#endif
-
 namespace runlens::cli {
 
 namespace {
@@ -360,16 +355,6 @@ private:
     QHash<QString, qint64> m_next;
 };
 
-bool stdinHasMoreNow()
-{
-#ifdef Q_OS_UNIX
-    pollfd fd{STDIN_FILENO, POLLIN, 0};
-    return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN);
-#else
-    return false;
-#endif
-}
-
 // One JSON line -> a batch. Throws Error naming the line.
 Store::Batch batchFromLine(const QByteArray &line, qint64 lineNo, StepCounter &steps)
 {
@@ -561,19 +546,38 @@ int logCommand(const QString &db, const QStringList &args)
     if (!readStdin)
         return Ok;
 
-    // Lines that arrive together are committed together; an idle stream commits every line at once.
+    // Lines that arrive together are committed together. Before any read that could block, what was stored is
+    // committed: a writer that stalls (even in the middle of a line) never keeps the database locked.
     QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
+    if (!in.open(stdin, QIODevice::ReadOnly | QIODevice::Unbuffered))
         throw Error(QStringLiteral("cannot read standard input"));
     StepCounter steps(store, runId);
     qint64 lineNo = 0;
     std::optional<Store::Transaction> tx;
     QElapsedTimer sinceCommit;
     sinceCommit.start();
+    QByteArray buffer;
+    bool eof = false;
+    const auto commit = [&] {
+        if (tx)
+            tx->commit();
+        tx.reset();
+        sinceCommit.restart();
+    };
     while (true) {
-        QByteArray line = in.readLine();
-        if (line.isEmpty() && in.atEnd())
+        qsizetype newline = buffer.indexOf('\n');
+        if (newline < 0 && !eof) {
+            commit();
+            const QByteArray chunk = in.read(1 << 16); // blocks until some input arrives
+            if (chunk.isEmpty())
+                eof = true;
+            buffer += chunk;
+            continue;
+        }
+        if (newline < 0 && buffer.isEmpty())
             break;
+        QByteArray line = newline < 0 ? buffer : buffer.left(newline);
+        buffer.remove(0, newline < 0 ? buffer.size() : newline + 1);
         ++lineNo;
         line = line.trimmed();
         if (line.isEmpty())
@@ -589,17 +593,14 @@ int logCommand(const QString &db, const QStringList &args)
             for (const auto &[k, pt] : b.metrics)
                 steps.logged(k, pt.step);
         } catch (const Error &e) {
-            tx->commit();
+            commit();
             const QString message = e.message().startsWith(QLatin1String("stdin line"))
                                         ? e.message()
                                         : QStringLiteral("stdin line %1: %2").arg(lineNo).arg(e.message());
             throw Error(message, e.kind());
         }
-        if (!stdinHasMoreNow() || sinceCommit.elapsed() > 250) {
-            tx->commit();
-            tx.reset();
-            sinceCommit.restart();
-        }
+        if (sinceCommit.elapsed() > 250)
+            commit();
     }
     if (tx)
         tx->commit();

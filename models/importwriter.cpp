@@ -190,8 +190,11 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
                      QStringLiteral("artifact path '%1' would leave the run's folder; skipped").arg(a.path)});
                 continue;
             }
+            // Unchanged since it was stored: same size and not modified after the copy was made.
             const QFileInfo info(a.filePath);
-            if (stored.contains(*path) && stored.value(*path).size == info.size())
+            const auto have = stored.constFind(*path);
+            if (have != stored.constEnd() && have->size == info.size() &&
+                info.lastModified().toMSecsSinceEpoch() <= have->createdMs)
                 continue;
             try {
                 const ArtifactStore::Stored s = m_artifacts.put(a.filePath, m_options.cancelled);
@@ -219,7 +222,9 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         init.endMs = r.endMs;
         init.lifecycle = r.lifecycle;
         m_store.createRun(init);
-    } else if (before->status != r.status || before->endMs != r.endMs) {
+    } else if (!isTerminal(before->status) && (before->status != r.status || before->endMs != r.endMs)) {
+        // A run still going when last imported has progressed (import --follow); a finished run's status is
+        // left as it is here (someone may have corrected it).
         m_store.setRunStatus(id, r.status, r.endMs);
     }
     for (auto it = r.params.begin(); it != r.params.end(); ++it) {
@@ -234,12 +239,12 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
         m_store.logParam(id, it.key(), it.value());
     }
+    // Tags the run has here are left alone (they may have been edited here); the source only adds new ones.
+    // Its lifecycle is not changed either: a run deleted or restored here stays so.
     for (auto it = r.tags.begin(); it != r.tags.end(); ++it) {
-        if (!before || before->tags.value(it.key()) != it.value() || !before->tags.contains(it.key()))
+        if (!before || !before->tags.contains(it.key()))
             m_store.setTag(id, it.key(), it.value());
     }
-    if (before && r.lifecycle != before->lifecycle)
-        m_store.setRunLifecycle(id, r.lifecycle);
     const QMap<QString, qint64> counts = before ? m_store.metricCounts(id) : QMap<QString, qint64>();
     for (SourceMetric &m : r.metrics) {
         const qint64 have = counts.value(m.key, 0);

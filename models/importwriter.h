@@ -3,7 +3,8 @@
 
 // Stores what import readers deliver. Idempotent: a run is found again by its id (sources without ids get one
 // derived from a stable source key), only points beyond those already stored are appended, params, tags,
-// inputs, artifacts and registry entries already present are left alone. Atomic per run: a run that fails is
+// inputs, artifacts and registry entries already present are left alone, and what people changed here (a tag,
+// a run deleted or restored, a finished run's status) is not undone. Atomic per run: a run that fails is
 // rolled back whole and reported; the import goes on with the next one.
 
 #include "artifactstore.h"

@@ -17,6 +17,23 @@ namespace {
 constexpr qint64 MaxYamlBytes = 4 << 20;
 constexpr qint64 MaxTextBytes = 16 << 20;
 
+// A regular file, not a link, FIFO or device: a copied store must not make the import read ~/.ssh, block on a
+// pipe or stream /dev/zero.
+bool isPlainFile(const QString &path, ImportSink &sink)
+{
+    const QFileInfo info(path);
+    if (info.isSymLink()) {
+        sink.warning({path, QStringLiteral("symbolic link not followed")});
+        return false;
+    }
+    if (!info.isFile()) {
+        if (info.exists())
+            sink.warning({path, QStringLiteral("not a regular file; skipped")});
+        return false;
+    }
+    return true;
+}
+
 class YamlFile
 {
 public:
@@ -24,6 +41,8 @@ public:
     YamlFile(const QString &path, ImportSink &sink)
         : m_path(path)
     {
+        if (!isPlainFile(path, sink))
+            return;
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
             sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
@@ -34,7 +53,7 @@ public:
             return;
         }
         try {
-            m_root = YAML::Load(f.readAll().toStdString());
+            m_root = YAML::Load(f.read(MaxYamlBytes).toStdString());
             m_ok = m_root.IsMap();
             if (!m_ok)
                 sink.warning({path, QStringLiteral("not a YAML mapping")});
@@ -71,9 +90,11 @@ private:
 
 QString readText(const QString &path, ImportSink &sink, bool *ok = nullptr)
 {
-    QFile f(path);
     if (ok)
         *ok = false;
+    if (!isPlainFile(path, sink))
+        return {};
+    QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
         return {};
@@ -84,7 +105,7 @@ QString readText(const QString &path, ImportSink &sink, bool *ok = nullptr)
     }
     if (ok)
         *ok = true;
-    return QString::fromUtf8(f.readAll());
+    return QString::fromUtf8(f.read(MaxTextBytes));
 }
 
 // Files below dir as (key, path): the key is the '/'-joined relative path, as MLflow stores keys with '/'.
@@ -125,6 +146,8 @@ std::optional<RunStatus> statusOf(const QString &s)
 // "timestamp value [step]" lines. Returns false when the file could not be read at all.
 bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
 {
+    if (!isPlainFile(path, sink))
+        return false;
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
@@ -159,15 +182,19 @@ bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
         const auto [sb, se] = field();
         const auto [xb, xe] = field();
         bool ok = tb != te && vb != ve && xb == xe;
+        // A number out of range is a malformed line, not a silent 0.
+        const auto parsed = [](std::from_chars_result r, const char *end) {
+            return r.ptr == end && r.ec == std::errc();
+        };
         if (ok)
-            ok = std::from_chars(tb, te, pt.timestamp).ptr == te;
+            ok = parsed(std::from_chars(tb, te, pt.timestamp), te);
         if (ok) {
             // from_chars takes nan, inf and infinity in any case, as Python writes them; not a leading '+'.
             const char *v = vb + (*vb == '+' ? 1 : 0);
-            ok = std::from_chars(v, ve, pt.value).ptr == ve;
+            ok = parsed(std::from_chars(v, ve, pt.value), ve);
         }
         if (ok && sb != se)
-            ok = std::from_chars(sb, se, pt.step).ptr == se;
+            ok = parsed(std::from_chars(sb, se, pt.step), se);
         if (ok) {
             metric.points.push_back(pt);
         } else if (tb != te) {
@@ -185,7 +212,7 @@ bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
 bool isRunFolder(const QString &dir)
 {
     const QString meta = dir + QStringLiteral("/meta.yaml");
-    if (!QFileInfo(meta).isFile())
+    if (!QFileInfo(meta).isFile() || QFileInfo(meta).isSymLink())
         return false;
     QFile f(meta);
     if (!f.open(QIODevice::ReadOnly))
@@ -202,7 +229,7 @@ QString storeRoot(const QString &path)
         !QFileInfo(info.absoluteFilePath() + QStringLiteral("/0/meta.yaml")).exists()) {
         const QDir d(info.absoluteFilePath());
         bool hasExperiments = false;
-        for (const QString &e : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        for (const QString &e : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks))
             hasExperiments |= QFileInfo(d.filePath(e) + QStringLiteral("/meta.yaml")).exists();
         if (!hasExperiments)
             return QDir::cleanPath(nested);
@@ -222,13 +249,15 @@ public:
     {
         QList<std::pair<QString, bool>> experiments; // folder, in trash
         const QDir root(m_root);
-        for (const QString &e : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        for (const QString &e :
+             root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name)) {
             if (e != QLatin1String("models") && e != QLatin1String(".trash"))
                 experiments.append({root.filePath(e), false});
         }
         const QDir trash(root.filePath(QStringLiteral(".trash")));
         if (trash.exists()) {
-            for (const QString &e : trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            for (const QString &e :
+                 trash.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name))
                 experiments.append({trash.filePath(e), true});
         }
         // Count runs first, for progress.
@@ -237,7 +266,8 @@ public:
         for (const auto &[dir, trashed] : experiments) {
             QStringList runs;
             const QDir d(dir);
-            for (const QString &r : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            for (const QString &r :
+                 d.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name)) {
                 if (isRunFolder(d.filePath(r)))
                     runs << d.filePath(r);
             }
@@ -379,7 +409,8 @@ private:
         const QDir inputs(runDir + QStringLiteral("/inputs"));
         if (!inputs.exists())
             return;
-        for (const QString &id : inputs.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        for (const QString &id :
+             inputs.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name)) {
             const YamlFile in(inputs.filePath(id) + QStringLiteral("/meta.yaml"), m_sink);
             if (!in.ok() || in.string("source_type") != QLatin1String("DATASET"))
                 continue;
@@ -412,7 +443,8 @@ private:
         const QDir models(m_root + QStringLiteral("/models"));
         if (!models.exists())
             return;
-        for (const QString &name : models.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        for (const QString &name :
+             models.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name)) {
             try {
                 if (!readModel(models.filePath(name), name))
                     return;
@@ -491,8 +523,11 @@ bool looksLikeMlflowFiles(const QString &path)
     if (!info.isDir())
         return false;
     const QDir root(storeRoot(path));
-    for (const QString &e : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    for (const QString &e : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks)) {
         const QString meta = root.filePath(e) + QStringLiteral("/meta.yaml");
+        const QFileInfo info(meta);
+        if (!info.isFile() || info.isSymLink())
+            continue; // never open a FIFO or device while merely detecting
         QFile f(meta);
         if (f.open(QIODevice::ReadOnly)) {
             const QByteArray head = f.read(4096);
@@ -574,6 +609,10 @@ QString resolveArtifactLocation(const QString &uri, const QStringList &roots)
 std::vector<SourceArtifact> listArtifacts(const QString &folder, ImportSink &sink)
 {
     std::vector<SourceArtifact> out;
+    if (QFileInfo(folder).isSymLink()) {
+        sink.warning({folder, QStringLiteral("symbolic link not followed")});
+        return out;
+    }
     const QDir base(folder);
     QDirIterator it(folder, QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
                     QDirIterator::Subdirectories);

@@ -6,6 +6,7 @@
 #include "store.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void unknownPathChangesNothing();
     void cancelStopsBetweenRuns();
     void followImportsNewPoints();
+    void stalledLogWriterDoesNotHoldTheLock();
 };
 
 void TestImport::detectsFormats_data()
@@ -228,6 +230,38 @@ void TestImport::followImportsNewPoints()
     QCOMPARE(follow.exitCode(), 0);
     const QList<QByteArray> reports = follow.readAllStandardOutput().trimmed().split('\n');
     QVERIFY2(reports.size() >= 2, "one report per pass that added something");
+}
+
+void TestImport::stalledLogWriterDoesNotHoldTheLock()
+{
+    // `runlens log` streaming from a writer that stops in the middle of a line (a block-buffered pipe) must
+    // not keep the database locked meanwhile: another process's write goes through at once.
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("r.db"));
+    QString runId;
+    {
+        Store store(db);
+        NewRun init;
+        init.experimentId = store.createExperiment(QStringLiteral("e"));
+        runId = store.createRun(init).id;
+    }
+    QProcess log;
+    log.start(QStringLiteral(RUNLENS_BINARY),
+              {QStringLiteral("--db"), db, QStringLiteral("log"), QStringLiteral("--run"), runId});
+    QVERIFY(log.waitForStarted());
+    log.write("{\"metrics\": {\"a\": 1}}\n{\"metrics\": {\"a\":");
+    Store store(db);
+    QTRY_COMPARE(store.metricCounts(runId).value(QStringLiteral("a")), qint64(1));
+    QElapsedTimer t;
+    t.start();
+    store.logMetric(runId, QStringLiteral("b"),
+                    {0, 0, 5.0}); // would wait 15 s and fail if the lock were held
+    QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
+    log.write(" 2}}\n");
+    log.closeWriteChannel();
+    QVERIFY(log.waitForFinished(10000));
+    QCOMPARE(log.exitCode(), 0);
+    QCOMPARE(store.metricCounts(runId).value(QStringLiteral("a")), qint64(2));
 }
 
 QTEST_GUILESS_MAIN(TestImport)

@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <set>
+#include <sys/stat.h>
 
 using namespace runlens;
 using namespace runlens::import;
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void fileStoreMatchesGroundTruth();
     void reimportAddsNothing();
     void grownSourceAddsOnlyNewPoints();
+    void reimportKeepsLocalEditsAndSeesChangedArtifacts();
     void resolvesArtifactLocations_data();
     void resolvesArtifactLocations();
     void damagedStoreImportsTheRest();
@@ -288,6 +290,43 @@ void TestMlflowImport::grownSourceAddsOnlyNewPoints()
     QCOMPARE(qint64(m_store->auditTrail().size()), auditBefore); // nothing changed in the registry
 }
 
+void TestMlflowImport::reimportKeepsLocalEditsAndSeesChangedArtifacts()
+{
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    importPath(mlruns);
+    const QString id = QStringLiteral("234cdb4d277242e397f83d9d2f9664b7");
+    m_store->setRunLifecycle(id, Lifecycle::Deleted);
+    m_store->setTag(id, QStringLiteral("stage"), QStringLiteral("edited here"));
+    m_store->setRunStatus(id, RunStatus::Killed);
+    // An artifact rewritten with other bytes of the same size.
+    const QString notes =
+        mlruns + QStringLiteral("/346757139775306384/") + id + QStringLiteral("/artifacts/notes.txt");
+    QFile f(notes);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QByteArray bytes = f.readAll();
+    QVERIFY(!bytes.isEmpty());
+    for (char &c : bytes)
+        c = c == 'x' ? 'y' : 'x';
+    f.seek(0);
+    f.write(bytes);
+    f.flush();
+    QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime));
+    f.close();
+    const ImportReport r = importPath(mlruns);
+    QCOMPARE(r.artifactsAdded, 1);
+    const auto run = m_store->run(id);
+    QCOMPARE(run->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(run->tags.value(QStringLiteral("stage")), QStringLiteral("edited here"));
+    QCOMPARE(run->status, RunStatus::Killed);
+    for (const Artifact &a : m_store->artifacts(id)) {
+        if (a.path == QLatin1String("notes.txt")) {
+            QFile stored(ArtifactStore(m_store->path()).objectPath(a.sha256));
+            QVERIFY(stored.open(QIODevice::ReadOnly));
+            QCOMPARE(stored.readAll(), bytes);
+        }
+    }
+}
+
 void TestMlflowImport::resolvesArtifactLocations_data()
 {
     QTest::addColumn<QString>("uri");
@@ -341,7 +380,9 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     meta.close();
     QFile metric(exp + QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d/metrics/loss"));
     QVERIFY(metric.open(QIODevice::Append));
-    metric.write("garbage line here\n1700 notanumber 3\n\x01\x02\x03\n1800000000000 0.5 9999\n");
+    metric.write(
+        "garbage line here\n1700 notanumber 3\n\x01\x02\x03\n1700 1e400 5\n1700 2.5 99999999999999999999\n"
+        "1800000000000 0.5 9999\n");
     metric.close();
     // A dataset input without tags (found by the fuzzer: it used to throw out of the reader).
     QFile input(
@@ -359,7 +400,7 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     const QStringList metricWarnings =
         r.warnings.value(exp + QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d/metrics/loss"));
     QCOMPARE(metricWarnings.size(), 1);
-    QVERIFY2(metricWarnings[0].startsWith(QLatin1String("3 malformed line(s)")),
+    QVERIFY2(metricWarnings[0].startsWith(QLatin1String("5 malformed line(s)")),
              qPrintable(metricWarnings[0]));
     const std::vector<MetricPoint> loss =
         m_store->metricHistory(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"), QStringLiteral("loss"));
@@ -437,8 +478,22 @@ void TestMlflowImport::hostileStore()
     meta.write(text);
     meta.close();
 
-    const ImportReport r = importPath(mlruns);
+    // Whole folders that are links out of the store (review finding), and a FIFO where a meta.yaml should be.
+    const QString other = mlruns + QStringLiteral("/346757139775306384/234cdb4d277242e397f83d9d2f9664b7");
+    QVERIFY(QDir(other + QStringLiteral("/params")).removeRecursively());
+    QVERIFY(QFile::link(secret.path(), other + QStringLiteral("/params")));
+    QVERIFY(QDir(other + QStringLiteral("/artifacts")).removeRecursively());
+    QVERIFY(QFile::link(secret.path(), other + QStringLiteral("/artifacts")));
+    const QString fifo = mlruns + QStringLiteral("/models/toy-classifier/version-1/meta.yaml");
+    QVERIFY(QFile::remove(fifo));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+
+    const ImportReport r = importPath(mlruns); // must not block on the FIFO
     QVERIFY(r.failedRuns.isEmpty());
+    QVERIFY(r.warnings.value(fifo).join(QLatin1Char(' ')).contains(QLatin1String("not a regular file")));
+    const auto linked = m_store->run(QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"));
+    QVERIFY(linked->params.isEmpty());
+    QVERIFY(m_store->artifacts(linked->id).empty());
     const auto run = m_store->run(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
     QVERIFY(!run->params.contains(QStringLiteral("stolen")));
     for (const Artifact &a : m_store->artifacts(run->id))
