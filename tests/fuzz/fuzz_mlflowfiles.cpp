@@ -3,6 +3,7 @@
 // rest of the input replaces (a metric file, a run's, an experiment's, a model's or a version's meta.yaml, an
 // alias, a param, a dataset), then the whole store is read with a sink that keeps nothing.
 
+#include "discardingsink.h"
 #include "error.h"
 #include "mlflowfilereader.h"
 
@@ -14,23 +15,6 @@ using namespace runlens;
 using namespace runlens::import;
 
 namespace {
-
-class DiscardingSink : public ImportSink
-{
-public:
-    bool experiment(const SourceExperiment &) override { return true; }
-    bool run(SourceRun &&r) override
-    {
-        for (const SourceArtifact &a : r.artifacts) {
-            if (a.path.startsWith(QLatin1Char('/')) || a.path.contains(QLatin1String("..")))
-                __builtin_trap(); // an artifact path escaping the run is a bug
-        }
-        return true;
-    }
-    bool model(const SourceModel &) override { return true; }
-    void warning(const Diagnostic &) override {}
-    void skipped(const QString &, qint64) override {}
-};
 
 const char *const RunId = "0123456789abcdef0123456789abcdef";
 
@@ -47,8 +31,9 @@ void writeBaseline(const QString &root)
     const QString run = root + QStringLiteral("/1/") + QLatin1String(RunId);
     put(root + QStringLiteral("/1/meta.yaml"), "experiment_id: '1'\nname: fuzz\nlifecycle_stage: active\n");
     put(run + QStringLiteral("/meta.yaml"),
-        QByteArray("run_id: ") + RunId + "\nstatus: 3\nstart_time: 1\nend_time: 2\nartifact_uri: file:///x/1/" +
-            RunId + "/artifacts\nlifecycle_stage: active\n");
+        QByteArray("run_id: ") + RunId +
+            "\nstatus: 3\nstart_time: 1\nend_time: 2\nartifact_uri: file:///x/1/" + RunId +
+            "/artifacts\nlifecycle_stage: active\n");
     put(run + QStringLiteral("/metrics/loss"), "1 0.5 0\n2 nan 1\n");
     put(run + QStringLiteral("/params/lr"), "0.1");
     put(run + QStringLiteral("/artifacts/a.txt"), "a");
