@@ -2,12 +2,14 @@
 // The lazy runs table over a real store: pages arrive from the store worker, QAbstractItemModelTester checks
 // every change, sorting and filtering go through SQL, answers to an older query are dropped.
 
+#include "experimentlistmodel.h"
 #include "roles.h"
 #include "runtablemodel.h"
 #include "searchquery.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,6 +25,7 @@ private Q_SLOTS:
     void filterAndMalformedFilter();
     void staleAnswersAreDropped();
     void unreadableDatabaseReportsFailure();
+    void experimentListAndProxy();
 
 private:
     QTemporaryDir m_dir;
@@ -173,6 +176,43 @@ void TestRunTableModel::unreadableDatabaseReportsFailure()
     QVERIFY(failed.first().first().toString().contains(QLatin1String("not a Runlens database")));
     QTRY_VERIFY(!model.isLoading());
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestRunTableModel::experimentListAndProxy()
+{
+    // The sidebar's model and its filter proxy, checked together through reloads and a deleted experiment.
+    StoreWorker worker(m_db);
+    ExperimentListModel model(&worker);
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+    QAbstractItemModelTester sourceTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &ExperimentListModel::loaded);
+    QVERIFY(loaded.isValid());
+    model.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0).data().toString(), QStringLiteral("sweep"));
+    QCOMPARE(model.index(0).data(RunCountRole).toLongLong(), qint64(Runs));
+    {
+        Store store(m_db);
+        store.createExperiment(QStringLiteral("ablation"));
+        const ExperimentId gone = store.createExperiment(QStringLiteral("abandoned"));
+        store.setExperimentLifecycle(gone, Lifecycle::Deleted);
+    }
+    model.reload();
+    QTRY_COMPARE(loaded.count(), 2);
+    QCOMPARE(model.rowCount(), 2);
+    proxy.setFilterFixedString(QStringLiteral("AB"));
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("ablation"));
+    model.setIncludeDeleted(true);
+    QTRY_COMPARE(loaded.count(), 3);
+    QCOMPARE(model.rowCount(), 3);
+    const int gone = model.rowOf(model.experimentAt(2).id);
+    QVERIFY(model.index(gone).data(DeletedRole).toBool());
+    QCOMPARE(proxy.rowCount(), 2); // "ablation" and "abandoned"
 }
 
 QTEST_GUILESS_MAIN(TestRunTableModel)
