@@ -10,6 +10,7 @@
 #include "runspage.h"
 #include "runtablemodel.h"
 
+#include <QClipboard>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void showsRunsOfChosenExperiment();
     void filterBar();
     void sortByClickingHeader();
+    void copyRowsAsTsv();
     void refusesNewerDatabaseWithMessage();
 
 private:
@@ -129,6 +131,37 @@ void TestMainWindow::sortByClickingHeader()
     if (names.first() != sorted.first())
         std::reverse(sorted.begin(), sorted.end()); // the first click may sort either way
     QCOMPARE(names, sorted);
+}
+
+void TestMainWindow::copyRowsAsTsv()
+{
+    MainWindow window(m_db);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    QTableView *table = window.runsPage()->table();
+    RunTableModel *model = window.runsPage()->model();
+    QTRY_VERIFY(model->columnCount() > RunTableModel::FixedColumnCount && model->rowCount() >= 3);
+    // Click the first row, Ctrl+click the third, then Ctrl+C.
+    const QRect first = table->visualRect(model->index(0, RunTableModel::NameColumn));
+    const QRect third = table->visualRect(model->index(2, RunTableModel::NameColumn));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, first.center());
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::ControlModifier, third.center());
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+    const QStringList lines =
+        QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    const QStringList head = lines[0].split(QLatin1Char('\t'));
+    QCOMPARE(head.value(0), QStringLiteral("id"));
+    QVERIFY(head.contains(QStringLiteral("Name")));
+    const int lossColumn = int(head.indexOf(QStringLiteral("train/loss")));
+    QVERIFY(lossColumn > 0);
+    const QStringList row = lines[2].split(QLatin1Char('\t'));
+    QCOMPARE(row.size(), head.size());
+    QCOMPARE(row[0], model->runAt(2).id);
+    QCOMPARE(row[int(head.indexOf(QStringLiteral("Name")))], model->runAt(2).name);
+    // Metric values at full precision, as the run holds them.
+    const double loss = model->runAt(2).metrics.value(QStringLiteral("train/loss")).last;
+    QCOMPARE(row[lossColumn].toDouble(), loss);
 }
 
 void TestMainWindow::refusesNewerDatabaseWithMessage()

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runspage.h"
 
+#include "jsonformat.h"
+#include "roles.h"
 #include "runtablemodel.h"
 #include "searchquery.h"
 #include "storeworker.h"
 
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -61,6 +66,16 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_filterError);
     layout->addWidget(m_table, 1);
+
+    auto *copy = new QAction(tr("Copy Rows"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_table->addAction(copy);
+    connect(copy, &QAction::triggered, this, [this] {
+        const QString tsv = selectionAsTsv();
+        if (!tsv.isEmpty())
+            QGuiApplication::clipboard()->setText(tsv);
+    });
 
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
@@ -143,6 +158,43 @@ void RunsPage::fitColumns()
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 36, 280));
+}
+
+QString RunsPage::selectionAsTsv() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << i.row();
+    if (rows.isEmpty())
+        return {};
+    std::sort(rows.begin(), rows.end());
+    const QHeaderView *header = m_table->horizontalHeader();
+    QList<int> columns;
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        if (!header->isSectionHidden(c) && c != RunTableModel::StarColumn)
+            columns << c;
+    }
+    const int firstMetric = RunTableModel::FixedColumnCount + int(m_model->paramColumns().size());
+    const auto clean = [](QString s) {
+        return s.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    };
+    QStringList lines;
+    QStringList head{QStringLiteral("id")};
+    for (int c : columns)
+        head << clean(m_model->headerData(c, Qt::Horizontal).toString());
+    lines << head.join(QLatin1Char('\t'));
+    for (int r : rows) {
+        QStringList cells{m_model->runAt(r).id};
+        for (int c : columns) {
+            const QModelIndex i = m_model->index(r, c);
+            const QVariant raw = i.data(SortValueRole);
+            cells << clean(c >= firstMetric && raw.isValid() ? text::formatNumber(raw.toDouble())
+                                                             : i.data().toString());
+        }
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
 void RunsPage::updateCount()

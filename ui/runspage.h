@@ -29,6 +29,9 @@ public:
     QTableView *table() const { return m_table; }
     // True while anything the page shows is still being loaded.
     bool isLoading() const;
+    // The selected rows as tab-separated text with a header line, columns in their on-screen order; metric
+    // values at full precision.
+    QString selectionAsTsv() const;
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
