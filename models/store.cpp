@@ -40,6 +40,19 @@ double realOrNaN(const QVariant &v)
     return v.isNull() ? std::nan("") : v.toDouble();
 }
 
+// A series summary from columns first.. of q: last, last_step, last_ts, min, max, count (NULL reals are NaN).
+MetricSummary summaryAt(const QSqlQuery &q, int first)
+{
+    MetricSummary s;
+    s.last = realOrNaN(q.value(first));
+    s.lastStep = q.value(first + 1).toLongLong();
+    s.lastTimestamp = q.value(first + 2).toLongLong();
+    s.min = realOrNaN(q.value(first + 3));
+    s.max = realOrNaN(q.value(first + 4));
+    s.count = q.value(first + 5).toLongLong();
+    return s;
+}
+
 std::optional<qint64> optionalInt(const QVariant &v)
 {
     return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong());
@@ -892,16 +905,8 @@ void Store::loadDetails(std::vector<Run> &runs)
                                 "FROM %1 x JOIN series s ON s.run = x.rid WHERE s.count > 0")
                      .arg(runsIn),
                  ids);
-        for (; m.isValid(); m.next()) {
-            MetricSummary s;
-            s.last = realOrNaN(m.value(2));
-            s.lastStep = m.value(3).toLongLong();
-            s.lastTimestamp = m.value(4).toLongLong();
-            s.min = realOrNaN(m.value(5));
-            s.max = realOrNaN(m.value(6));
-            s.count = m.value(7).toLongLong();
-            byId.value(m.value(0).toString())->metrics.insert(m.value(1).toString(), s);
-        }
+        for (; m.isValid(); m.next())
+            byId.value(m.value(0).toString())->metrics.insert(m.value(1).toString(), summaryAt(m, 2));
     }
 }
 
@@ -1055,12 +1060,10 @@ QStringList Store::metricKeys(const QString &runId)
 
 std::optional<MetricSummary> Store::metricSummary(const QString &runId, const QString &key)
 {
-    std::vector<Run> runs(1);
-    runs[0].id = runId;
-    runRid(runId);
-    loadDetails(runs);
-    const auto it = runs[0].metrics.constFind(key);
-    return it == runs[0].metrics.constEnd() ? std::nullopt : std::optional<MetricSummary>(*it);
+    QSqlQuery q = exec(QStringLiteral("SELECT last, last_step, last_ts, min, max, count FROM series "
+                                      "WHERE run = ? AND key = ? AND count > 0"),
+                       {runRid(runId), key});
+    return q.isValid() ? std::optional<MetricSummary>(summaryAt(q, 0)) : std::nullopt;
 }
 
 std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QString &key)
