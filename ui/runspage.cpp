@@ -77,6 +77,10 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
             QGuiApplication::clipboard()->setText(tsv);
     });
 
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT runActivated(index.data(RunIdRole).toString());
+    });
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (text.isEmpty())

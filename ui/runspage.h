@@ -35,6 +35,8 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
+    // A run was opened (double-click or Enter on its row).
+    void runActivated(const QString &runId);
 
 private:
     void applyFilter();
