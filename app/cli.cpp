@@ -789,7 +789,7 @@ Invocation scan(const QStringList &arguments)
 {
     // Window options that take a value, so that the value is not mistaken for a command.
     static const QStringList windowValueOptions{QStringLiteral("--screenshot"), QStringLiteral("--page"),
-                                                QStringLiteral("--size")};
+                                                QStringLiteral("--size"), QStringLiteral("--theme")};
     Invocation inv;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments[i];

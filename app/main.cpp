@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "mainwindow.h"
 #include "store.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -69,12 +70,17 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     // QApplication removed the arguments Qt understands; what is left besides --db are ours.
     const QStringList rest = runlens::cli::scan(QCoreApplication::arguments()).args;
     QString screenshot, page = QStringLiteral("runs");
+    std::optional<runlens::theme::Theme> theme;
     QSize size;
     for (qsizetype i = 0; i < rest.size(); ++i) {
         const QString &a = rest[i];
         const bool hasValue = i + 1 < rest.size();
         if (a == QLatin1String("--screenshot") && hasValue) {
             screenshot = rest[++i];
+        } else if (a == QLatin1String("--theme") && hasValue) {
+            theme = runlens::theme::fromName(rest[++i]);
+            if (!theme)
+                return usageError(QStringLiteral("--theme expects system, light or dark"));
         } else if (a == QLatin1String("--page") && hasValue) {
             page = rest[++i];
         } else if (a == QLatin1String("--size") && hasValue) {
@@ -89,6 +95,10 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     }
     if (page != QLatin1String("runs"))
         return usageError(QStringLiteral("--page %1: only the runs page exists so far").arg(page));
+    // An explicit --theme is for this session (screenshots); otherwise the one chosen in View › Appearance.
+    const runlens::theme::Theme chosen = theme.value_or(runlens::theme::saved());
+    if (chosen != runlens::theme::Theme::System)
+        runlens::theme::apply(chosen);
     runlens::MainWindow window(inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db);
     if (size.isValid())
         window.resize(size);

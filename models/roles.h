@@ -16,6 +16,7 @@ enum Role : int {
     ExperimentIdRole,             // qint64: an experiment's id
     RunCountRole,                 // qint64: an experiment's active runs
     DeletedRole,                  // bool: the item (experiment or run) is in the trash
+    RunColorRole,                 // QColor: the run's colour in the shared run-colour map (runcolors.h)
 };
 
 } // namespace runlens

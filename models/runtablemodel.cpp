@@ -5,8 +5,12 @@
 #include "roles.h"
 #include "searchquery.h"
 
+#include "runcolors.h"
+
 #include <cmath>
+#include <QColor>
 #include <QDateTime>
+#include <QSet>
 
 namespace runlens {
 
@@ -18,6 +22,9 @@ QString quotedKey(const QString &key)
     k.replace(QLatin1Char('`'), QStringLiteral("``"));
     return QLatin1Char('`') + k + QLatin1Char('`');
 }
+
+const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
+const char *const valueNames[] = {"last", "min", "max"};
 
 QString durationText(qint64 ms)
 {
@@ -45,18 +52,62 @@ void RunTableModel::setQuery(const RunQuery &query)
     reload();
 }
 
+void RunTableModel::setColumns(const QList<MetricColumn> &metrics, const QStringList &params)
+{
+    if (metrics == m_metrics && params == m_params)
+        return;
+    beginResetModel();
+    m_metrics = metrics;
+    m_params = params;
+    endResetModel();
+}
+
 void RunTableModel::setParamColumns(const QStringList &keys)
 {
-    beginResetModel();
-    m_params = keys;
-    endResetModel();
+    setColumns(m_metrics, keys);
 }
 
 void RunTableModel::setMetricColumns(const QStringList &keys)
 {
-    beginResetModel();
-    m_metrics = keys;
-    endResetModel();
+    QList<MetricColumn> metrics;
+    for (const QString &k : keys)
+        metrics.append({k, MetricValue::Last});
+    setColumns(metrics, m_params);
+}
+
+QString RunTableModel::columnId(int column) const
+{
+    if (column >= 0 && column < FixedColumnCount)
+        return QString::fromLatin1(fixedIds[column]);
+    const int m = column - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size())
+        return QStringLiteral("metric:%1:%2")
+            .arg(QLatin1String(valueNames[int(m_metrics[m].value)]), m_metrics[m].key);
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size())
+        return QStringLiteral("param:") + m_params[p];
+    return {};
+}
+
+int RunTableModel::columnOf(const QString &id) const
+{
+    for (int c = 0, n = columnCount(); c < n; ++c)
+        if (columnId(c) == id)
+            return c;
+    return -1;
+}
+
+bool RunTableModel::isMetricColumn(int column) const
+{
+    return column >= FixedColumnCount && column < FixedColumnCount + m_metrics.size();
+}
+
+int RunTableModel::rowOf(const QString &runId) const
+{
+    for (size_t r = 0; r < m_runs.size(); ++r)
+        if (m_runs[r].id == runId)
+            return int(r);
+    return -1;
 }
 
 void RunTableModel::setPending(int delta)
@@ -67,12 +118,21 @@ void RunTableModel::setPending(int delta)
         Q_EMIT loadingChanged(isLoading());
 }
 
+void RunTableModel::setTotal(qint64 total)
+{
+    if (total == m_total)
+        return;
+    m_total = total;
+    Q_EMIT totalCountChanged(total);
+}
+
 void RunTableModel::reload()
 {
     beginResetModel();
     m_runs.clear();
     m_total = -1;
     m_fetching = false;
+    m_refreshing = false;
     ++m_generation;
     endResetModel();
     const quint64 generation = m_generation;
@@ -82,16 +142,155 @@ void RunTableModel::reload()
         this, [query](Store &store) { return store.countRuns(query); },
         [this, generation](qint64 total) {
             setPending(-1);
-            if (generation != m_generation)
-                return;
-            m_total = total;
-            Q_EMIT totalCountChanged(total);
+            if (generation == m_generation)
+                setTotal(total);
         },
         [this](const QString &message) {
             setPending(-1);
             Q_EMIT loadFailed(message);
         });
     fetchMore({});
+}
+
+void RunTableModel::refresh()
+{
+    if (m_refreshing || m_fetching || isLoading())
+        return;
+    m_refreshing = true;
+    RunQuery window = m_query;
+    window.offset = 0;
+    window.limit = std::max<qint64>(qint64(m_runs.size()), PageSize);
+    const quint64 generation = m_generation;
+    using Answer = std::pair<qint64, std::vector<Run>>;
+    m_worker->run<Answer>(
+        this,
+        [window](Store &store) {
+            // One read transaction: the count and the rows describe the same moment.
+            Store::Transaction tx(store);
+            Answer a{store.countRuns(window), store.searchRuns(window)};
+            tx.commit();
+            return a;
+        },
+        [this, generation](Answer answer) {
+            if (generation != m_generation)
+                return;
+            // Still "refreshing" while rows change: views must not fetch a page at offsets that are moving.
+            apply(std::move(answer.second));
+            m_refreshing = false;
+            setTotal(answer.first);
+            Q_EMIT refreshed();
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_generation)
+                m_refreshing = false;
+            Q_EMIT loadFailed(message);
+        });
+}
+
+// Turns the loaded rows into `fresh` with removals, one layout change for moves, and insertions, so that
+// views keep their selection and scroll position (persistent indexes follow the runs).
+void RunTableModel::apply(std::vector<Run> fresh)
+{
+    QHash<QString, int> position;
+    position.reserve(qsizetype(fresh.size()));
+    for (size_t i = 0; i < fresh.size(); ++i)
+        position.insert(fresh[i].id, int(i));
+
+    for (int r = int(m_runs.size()) - 1; r >= 0;) {
+        if (position.contains(m_runs[size_t(r)].id)) {
+            --r;
+            continue;
+        }
+        int first = r;
+        while (first > 0 && !position.contains(m_runs[size_t(first - 1)].id))
+            --first;
+        beginRemoveRows({}, first, r);
+        m_runs.erase(m_runs.begin() + first, m_runs.begin() + r + 1);
+        endRemoveRows();
+        r = first - 1;
+    }
+
+    const auto before = [&](const Run &a, const Run &b) {
+        return position.value(a.id) < position.value(b.id);
+    };
+    if (!std::is_sorted(m_runs.begin(), m_runs.end(), before)) {
+        Q_EMIT layoutAboutToBeChanged();
+        QHash<QString, int> oldRow;
+        for (size_t r = 0; r < m_runs.size(); ++r)
+            oldRow.insert(m_runs[r].id, int(r));
+        std::stable_sort(m_runs.begin(), m_runs.end(), before);
+        QList<int> newRowOf(qsizetype(m_runs.size()));
+        for (size_t r = 0; r < m_runs.size(); ++r)
+            newRowOf[oldRow.value(m_runs[r].id)] = int(r);
+        const QModelIndexList from = persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &i : from)
+            to << index(newRowOf.value(i.row()), i.column());
+        changePersistentIndexList(from, to);
+        Q_EMIT layoutChanged();
+    }
+
+    size_t j = 0;
+    for (size_t i = 0; i < fresh.size();) {
+        if (j < m_runs.size() && m_runs[j].id == fresh[i].id) {
+            m_runs[j++] = std::move(fresh[i++]);
+            continue;
+        }
+        size_t end = i;
+        while (end < fresh.size() && (j >= m_runs.size() || fresh[end].id != m_runs[j].id))
+            ++end;
+        beginInsertRows({}, int(j), int(j + (end - i)) - 1);
+        m_runs.insert(m_runs.begin() + qsizetype(j), std::make_move_iterator(fresh.begin() + qsizetype(i)),
+                      std::make_move_iterator(fresh.begin() + qsizetype(end)));
+        endInsertRows();
+        j += end - i;
+        i = end;
+    }
+    if (!m_runs.empty())
+        Q_EMIT dataChanged(index(0, 0), index(int(m_runs.size()) - 1, columnCount() - 1));
+}
+
+void RunTableModel::setStarred(const QStringList &runIds, bool starred)
+{
+    m_worker->run<bool>(
+        this,
+        [runIds, starred](Store &store) {
+            store.setRunsStarred(runIds, starred);
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+}
+
+void RunTableModel::setDeleted(const QStringList &runIds, bool deleted)
+{
+    m_worker->run<bool>(
+        this,
+        [runIds, deleted](Store &store) {
+            store.setRunsLifecycle(runIds, deleted ? Lifecycle::Deleted : Lifecycle::Active);
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+}
+
+void RunTableModel::setColor(const QStringList &runIds, const QColor &color)
+{
+    const QString tag = QString::fromLatin1(RunColorTag);
+    const QString value = color.isValid() ? color.name(QColor::HexRgb) : QString();
+    m_worker->run<bool>(
+        this,
+        [runIds, tag, value](Store &store) {
+            Store::Transaction tx(store);
+            for (const QString &id : runIds) {
+                if (value.isEmpty())
+                    store.deleteTag(id, tag);
+                else
+                    store.setTag(id, tag, value);
+            }
+            tx.commit();
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
 }
 
 int RunTableModel::rowCount(const QModelIndex &parent) const
@@ -106,14 +305,14 @@ int RunTableModel::columnCount(const QModelIndex &parent) const
 
 bool RunTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (parent.isValid() || m_fetching)
+    if (parent.isValid() || m_fetching || m_refreshing)
         return false;
     return m_total < 0 || qint64(m_runs.size()) < m_total;
 }
 
 void RunTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_fetching || (m_total >= 0 && qint64(m_runs.size()) >= m_total))
+    if (parent.isValid() || m_fetching || m_refreshing || (m_total >= 0 && qint64(m_runs.size()) >= m_total))
         return;
     m_fetching = true;
     RunQuery page = m_query;
@@ -129,10 +328,8 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
                 return;
             if (runs.empty()) {
                 m_fetching = false;
-                if (m_total < 0 || m_total > qint64(m_runs.size())) {
-                    m_total = qint64(m_runs.size()); // the listing shrank meanwhile
-                    Q_EMIT totalCountChanged(m_total);
-                }
+                if (m_total < 0 || m_total > qint64(m_runs.size()))
+                    setTotal(qint64(m_runs.size())); // the listing shrank meanwhile
                 return;
             }
             const int first = int(m_runs.size());
@@ -166,12 +363,21 @@ QString RunTableModel::orderByFor(int column, Qt::SortOrder order) const
     default:
         break;
     }
-    const int p = column - FixedColumnCount;
+    const int m = column - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size()) {
+        const QString metric = QStringLiteral("metrics.") + quotedKey(m_metrics[m].key);
+        switch (m_metrics[m].value) {
+        case MetricValue::Last:
+            return metric + dir;
+        case MetricValue::Min:
+            return QStringLiteral("min(%1)").arg(metric) + dir;
+        case MetricValue::Max:
+            return QStringLiteral("max(%1)").arg(metric) + dir;
+        }
+    }
+    const int p = m - int(m_metrics.size());
     if (p >= 0 && p < m_params.size())
         return QStringLiteral("params.") + quotedKey(m_params[p]) + dir;
-    const int m = p - int(m_params.size());
-    if (m >= 0 && m < m_metrics.size())
-        return QStringLiteral("metrics.") + quotedKey(m_metrics[m]) + dir;
     return {};
 }
 
@@ -190,19 +396,29 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char *fixed[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
     if (section >= 0 && section < FixedColumnCount)
-        return tr(fixed[section]);
-    const int p = section - FixedColumnCount;
+        return role == Qt::ToolTipRole && section == StarColumn ? tr("Starred") : tr(fixed[section]);
+    const int m = section - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size()) {
+        const MetricColumn &c = m_metrics[m];
+        if (role == Qt::ToolTipRole) {
+            static const char *what[] = {"last value", "smallest value", "largest value"};
+            return tr("metric %1, %2").arg(c.key, tr(what[int(c.value)]));
+        }
+        QString title = c.key;
+        if (c.value != MetricValue::Last)
+            title += c.value == MetricValue::Min ? tr(" (min)") : tr(" (max)");
+        // A key that is both a param and a metric (often "lr") says which one each column is.
+        else if (m_params.contains(c.key))
+            title += tr(" (metric)");
+        return title;
+    }
+    const int p = m - int(m_metrics.size());
     if (p >= 0 && p < m_params.size()) {
         if (role == Qt::ToolTipRole)
             return tr("param %1").arg(m_params[p]);
-        // A key that is both a param and a metric (often "lr") says which one each column is.
-        return m_metrics.contains(m_params[p]) ? tr("%1 (param)").arg(m_params[p]) : m_params[p];
-    }
-    const int m = p - int(m_params.size());
-    if (m >= 0 && m < m_metrics.size()) {
-        if (role == Qt::ToolTipRole)
-            return tr("metric %1, last value").arg(m_metrics[m]);
-        return m_params.contains(m_metrics[m]) ? tr("%1 (metric)").arg(m_metrics[m]) : m_metrics[m];
+        const bool alsoMetric = std::any_of(m_metrics.begin(), m_metrics.end(),
+                                            [&](const MetricColumn &c) { return c.key == m_params[p]; });
+        return alsoMetric ? tr("%1 (param)").arg(m_params[p]) : m_params[p];
     }
     return {};
 }
@@ -219,14 +435,37 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return int(run.status);
     case StarredRole:
         return run.starred;
+    case DeletedRole:
+        return run.lifecycle == Lifecycle::Deleted;
+    case RunColorRole:
+        return RunColors::of(run.id, run.tags);
+    case Qt::DecorationRole:
+        return index.column() == NameColumn ? QVariant(RunColors::of(run.id, run.tags)) : QVariant();
+    case Qt::ForegroundRole:
+        if (index.column() == StarColumn)
+            return run.starred ? QColor(0xe0, 0x9b, 0x00) : QColor(128, 128, 128, 120);
+        if (index.column() == StatusColumn) {
+            switch (run.status) {
+            case RunStatus::Failed:
+                return QColor(0xd6, 0x3c, 0x3c);
+            case RunStatus::Running:
+                return QColor(0x2f, 0x7f, 0xe0);
+            case RunStatus::Killed:
+            case RunStatus::Scheduled:
+                return QColor(128, 128, 128);
+            case RunStatus::Finished:
+                break;
+            }
+        }
+        return {};
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
     case SortValueRole:
         return cell(run, index.column(), role);
     case Qt::TextAlignmentRole:
-        return index.column() >= FixedColumnCount + m_params.size()
-                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                   : QVariant();
+        if (index.column() == StarColumn)
+            return Qt::AlignCenter;
+        return isMetricColumn(index.column()) ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     default:
         return {};
     }
@@ -237,10 +476,16 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
     const bool raw = role == SortValueRole;
     switch (column) {
     case StarColumn:
-        return raw ? QVariant(run.starred) : QVariant(run.starred ? QStringLiteral("★") : QString());
+        if (raw)
+            return run.starred;
+        if (role == Qt::ToolTipRole)
+            return run.starred ? tr("Starred: click to unstar") : tr("Click to star");
+        return run.starred ? QStringLiteral("★") : QStringLiteral("☆");
     case StatusColumn:
         return runStatusName(run.status);
     case NameColumn:
+        if (role == Qt::ToolTipRole)
+            return run.name.isEmpty() ? run.id : tr("%1\n%2").arg(run.name, run.id);
         return run.name.isEmpty() ? (raw ? QString() : run.id.left(8)) : run.name;
     case StartColumn:
         if (!run.startMs)
@@ -263,25 +508,30 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
     default:
         break;
     }
-    const int p = column - FixedColumnCount;
-    if (p >= 0 && p < m_params.size()) {
-        const auto it = run.params.constFind(m_params[p]);
-        return it == run.params.constEnd() ? QVariant() : QVariant(*it);
-    }
-    const int m = p - int(m_params.size());
+    const int m = column - FixedColumnCount;
     if (m >= 0 && m < m_metrics.size()) {
-        const auto it = run.metrics.constFind(m_metrics[m]);
+        const auto it = run.metrics.constFind(m_metrics[m].key);
         if (it == run.metrics.constEnd())
             return {};
+        double value = it->last;
+        if (m_metrics[m].value == MetricValue::Min)
+            value = it->min;
+        else if (m_metrics[m].value == MetricValue::Max)
+            value = it->max;
         if (raw)
-            return it->last;
+            return value;
         if (role == Qt::ToolTipRole)
             return tr("last %1 at step %2\nmin %3, max %4, %5 points")
                 .arg(text::formatNumber(it->last))
                 .arg(it->lastStep)
                 .arg(text::formatNumber(it->min), text::formatNumber(it->max))
                 .arg(it->count);
-        return std::isfinite(it->last) ? QString::number(it->last, 'g', 6) : text::formatNumber(it->last);
+        return std::isfinite(value) ? QString::number(value, 'g', 6) : text::formatNumber(value);
+    }
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size()) {
+        const auto it = run.params.constFind(m_params[p]);
+        return it == run.params.constEnd() ? QVariant() : QVariant(*it);
     }
     return {};
 }

@@ -3,7 +3,9 @@
 
 // The runs table: a lazy model over the store (pages fetched with fetchMore on the store worker, never on the
 // GUI thread), sorted and filtered in SQL with the MLflow search language. Columns: fixed run attributes,
-// then one per chosen param and one per chosen metric (last value).
+// then one per chosen metric (its last, min or max value), then one per chosen param. Rows carry the run's
+// colour from the shared run-colour map. refresh() brings loaded rows up to date without a reset, so
+// selection (persistent indexes) follows the runs.
 
 #include "storeworker.h"
 #include "types.h"
@@ -29,20 +31,45 @@ public:
     };
     static constexpr int PageSize = 200;
 
+    enum class MetricValue { Last, Min, Max };
+    struct MetricColumn
+    {
+        QString key;
+        MetricValue value = MetricValue::Last;
+        friend bool operator==(const MetricColumn &, const MetricColumn &) = default;
+    };
+
     explicit RunTableModel(StoreWorker *worker, QObject *parent = nullptr);
 
     // Replaces what is listed: experiments, filter, deleted or not. A malformed filter throws
     // search::SyntaxError before anything changes (for inline messages in the filter bar).
     void setQuery(const RunQuery &query);
     RunQuery query() const { return m_query; }
+    void setColumns(const QList<MetricColumn> &metrics, const QStringList &params);
     void setParamColumns(const QStringList &keys);
-    void setMetricColumns(const QStringList &keys);
+    void setMetricColumns(const QStringList &keys); // last values
     QStringList paramColumns() const { return m_params; }
-    QStringList metricColumns() const { return m_metrics; }
+    QList<MetricColumn> metricColumns() const { return m_metrics; }
+    // What a column shows, for the column chooser and saved layouts: "metric:last:<key>", "param:<key>",
+    // or the fixed column's name ("status", ...).
+    QString columnId(int column) const;
+    int columnOf(const QString &columnId) const; // -1 when not shown
+    bool isMetricColumn(int column) const;
 
     qint64 totalCount() const { return m_total; } // -1 until counted
     bool isLoading() const { return m_pending > 0; }
     const Run &runAt(int row) const { return m_runs.at(size_t(row)); }
+    int rowOf(const QString &runId) const; // -1 when not loaded
+
+    // Re-reads the loaded rows (at least one page) and applies the differences in place: changed cells,
+    // runs that appeared, went or moved. Does nothing while a load is under way.
+    void refresh();
+
+    // Writes through the store worker; the rows change once the store has answered. Failures arrive as
+    // writeFailed.
+    void setStarred(const QStringList &runIds, bool starred);
+    void setDeleted(const QStringList &runIds, bool deleted); // trash or restore; the rows leave this listing
+    void setColor(const QStringList &runIds, const QColor &color); // invalid color: back to the default
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -59,20 +86,25 @@ Q_SIGNALS:
     void totalCountChanged(qint64 total);
     void loadingChanged(bool loading);
     void loadFailed(const QString &message);
+    void writeFailed(const QString &message);
+    void refreshed();
 
 private:
     void reload();
     void setPending(int delta);
+    void apply(std::vector<Run> fresh);
+    void setTotal(qint64 total);
     QVariant cell(const Run &run, int column, int role) const;
 
     StoreWorker *m_worker;
     RunQuery m_query;
     QStringList m_params;
-    QStringList m_metrics;
+    QList<MetricColumn> m_metrics;
     std::vector<Run> m_runs;
     qint64 m_total = -1;
     quint64 m_generation = 0; // answers for an older query are dropped
     bool m_fetching = false;
+    bool m_refreshing = false;
     int m_pending = 0;
 };
 

@@ -111,6 +111,9 @@ struct Identifier
     QString key;
     int keyPosition = 0;
     const Attribute *attribute = nullptr; // for EntityType::Attribute
+    // Order-by only (a Runlens extension): min(metrics.<key>) / max(metrics.<key>) sort by the metric's
+    // smallest or largest value instead of its last one.
+    QString aggregate = QStringLiteral("last");
 };
 
 bool isOperatorChar(QChar c)
@@ -203,7 +206,7 @@ public:
                 if (atEnd() || peek() == u',')
                     fail(m_pos, n == 0 ? QStringLiteral("an order-by identifier such as metrics.<key> DESC")
                                        : QStringLiteral("an order-by identifier after ','"));
-                const Identifier id = identifier(true);
+                const Identifier id = orderIdentifier();
                 skipSpace();
                 bool descending = false;
                 if (!atEnd() && peek() != u',') {
@@ -231,6 +234,30 @@ public:
     }
 
 private:
+    // An order-by identifier, or min(metrics.<key>) / max(metrics.<key>).
+    Identifier orderIdentifier()
+    {
+        const int start = m_pos;
+        const QString word = keywordAt(m_pos);
+        const int open = m_pos + word.size();
+        const bool isAggregate = (word.compare(QLatin1String("min"), Qt::CaseInsensitive) == 0 ||
+                                  word.compare(QLatin1String("max"), Qt::CaseInsensitive) == 0) &&
+                                 open < m_text.size() && m_text.at(open) == u'(';
+        if (!isAggregate)
+            return identifier(true);
+        m_pos = open + 1;
+        skipSpace();
+        Identifier id = identifier(true, true);
+        if (id.type != EntityType::Metric)
+            fail(start, QStringLiteral("metrics.<key> inside %1(...)").arg(word.toLower()));
+        id.aggregate = word.toLower();
+        skipSpace();
+        if (atEnd() || peek() != u')')
+            fail(m_pos, QStringLiteral("')' after %1(metrics.%2").arg(word.toLower(), id.key));
+        ++m_pos;
+        return id;
+    }
+
     const QString &m_text;
     SyntaxError::Part m_part;
     const SqlDialect &m_dialect;
@@ -327,7 +354,7 @@ private:
 
     // `<type>.<key>`: the key is bare (up to whitespace, an operator character or, in an order-by, a comma)
     // or in backticks or double quotes.
-    Identifier identifier(bool inOrderBy)
+    Identifier identifier(bool inOrderBy, bool inCall = false)
     {
         Identifier id;
         const QString prefix = keywordAt(m_pos);
@@ -360,7 +387,8 @@ private:
                  QStringLiteral("a key (quote keys with backticks or double quotes, not single quotes)"));
         } else {
             const int start = m_pos;
-            while (!atEnd() && !peek().isSpace() && !isOperatorChar(peek()) && !(inOrderBy && peek() == u','))
+            while (!atEnd() && !peek().isSpace() && !isOperatorChar(peek()) &&
+                   !(inOrderBy && peek() == u',') && !(inCall && peek() == u')'))
                 ++m_pos;
             id.key = m_text.mid(start, m_pos - start);
         }
@@ -630,7 +658,7 @@ private:
         case EntityType::Metric: {
             joins << QStringLiteral("LEFT JOIN series %1 ON %1.run = r.rid AND %1.key = ?").arg(alias);
             joinBinds << id.key;
-            const QString value = alias + QStringLiteral(".last");
+            const QString value = alias + u'.' + id.aggregate; // last, min or max: columns of series
             terms << m_dialect.nonFiniteOrMissing(value) + QStringLiteral(" ASC") << value + u' ' + direction;
             return;
         }

@@ -15,6 +15,13 @@ QString SqlDialect::ilike(const QString &lhs, const QString &rhs) const
     return QStringLiteral("(lower(%1) LIKE lower(%2))").arg(lhs, rhs);
 }
 
+QString SqlDialect::ilikeEscaped(const QString &lhs, const QString &rhs) const
+{
+    if (m_engine == Engine::PostgreSQL)
+        return QStringLiteral("(%1 ILIKE %2 ESCAPE '\\')").arg(lhs, rhs);
+    return QStringLiteral("(lower(%1) LIKE lower(%2) ESCAPE '\\')").arg(lhs, rhs);
+}
+
 QString SqlDialect::nonFiniteOrMissing(const QString &expr) const
 {
     if (m_engine == Engine::PostgreSQL)

@@ -21,6 +21,8 @@ public:
     QString like(const QString &lhs, const QString &rhs) const;
     // Case-insensitive LIKE.
     QString ilike(const QString &lhs, const QString &rhs) const;
+    // Case-insensitive LIKE where '\' escapes '%', '_' and itself in the pattern (for literal substrings).
+    QString ilikeEscaped(const QString &lhs, const QString &rhs) const;
     // 1 when a REAL expression is missing, NaN (stored as NULL) or infinite, else 0: the "sort last" key.
     QString nonFiniteOrMissing(const QString &expr) const;
 

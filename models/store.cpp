@@ -811,6 +811,27 @@ void Store::setRunLifecycle(const QString &id, Lifecycle lifecycle)
     tx.commit();
 }
 
+void Store::setRunsLifecycle(const QStringList &ids, Lifecycle lifecycle)
+{
+    Transaction tx(*this);
+    for (const QString &id : ids)
+        setRunLifecycle(id, lifecycle);
+    tx.commit();
+}
+
+void Store::setRunsStarred(const QStringList &ids, bool starred)
+{
+    Transaction tx(*this);
+    for (const QString &id : ids)
+        setRunStarred(id, starred);
+    tx.commit();
+}
+
+qint64 Store::dataVersion()
+{
+    return scalar(QStringLiteral("PRAGMA data_version")).toLongLong();
+}
+
 void Store::logParam(const QString &runId, const QString &key, const QString &value)
 {
     checkKey(QStringLiteral("param"), key);
@@ -1560,18 +1581,35 @@ AssembledQuery assemble(const RunQuery &query, const QString &columns, bool orde
         where << QStringLiteral("r.lifecycle = 'deleted'");
     else if (!query.includeDeleted)
         where << QStringLiteral("r.lifecycle = 'active'");
-    QVariantList filterBinds;
+    QVariantList filterBinds, textBinds;
     if (!query.experiments.isEmpty()) {
         where << QStringLiteral("r.experiment IN (%1)").arg(placeholders(query.experiments.size()));
         for (ExperimentId id : query.experiments)
             filterBinds << id;
     }
     where << QStringLiteral("(%1)").arg(c.where);
+    for (const QString &word : query.text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        QString escaped = word;
+        escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        const QString pattern = QLatin1Char('%') + escaped + QLatin1Char('%');
+        QStringList alternatives;
+        for (const char *column : {"r.name", "r.id", "r.user", "r.source_name"})
+            alternatives << dialect.ilikeEscaped(QString::fromLatin1(column), QStringLiteral("?"));
+        for (const char *table : {"params", "run_tags"})
+            alternatives << QStringLiteral("EXISTS (SELECT 1 FROM %1 x WHERE x.run = r.rid AND %2)")
+                                .arg(QString::fromLatin1(table),
+                                     dialect.ilikeEscaped(QStringLiteral("x.value"), QStringLiteral("?")));
+        where << QStringLiteral("(%1)").arg(alternatives.join(QStringLiteral(" OR ")));
+        for (qsizetype i = 0; i < alternatives.size(); ++i)
+            textBinds << pattern;
+    }
     out.sql = QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment %2 WHERE %3")
                   .arg(columns, ordered ? c.joins : QString(), where.join(QStringLiteral(" AND ")));
     if (ordered)
         out.binds << c.joinBinds;
-    out.binds << filterBinds << c.whereBinds;
+    out.binds << filterBinds << c.whereBinds << textBinds;
     if (ordered) {
         out.sql += QStringLiteral(" ORDER BY ") + c.orderBy;
         if (query.limit >= 0 || query.offset > 0) {

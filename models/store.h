@@ -52,6 +52,9 @@ struct RunQuery
     QList<ExperimentId> experiments; // empty: every experiment
     QString filter;                  // MLflow search_runs filter
     QString orderBy;                 // "<identifier> [ASC|DESC], ..."
+    // Plain words, matched (case-insensitively, as substrings) against the run's name, id, user, source and
+    // its param and tag values; every word must match somewhere. The quick filter beside the search language.
+    QString text;
     bool includeDeleted = false;
     bool onlyDeleted = false;
     qint64 limit = -1; // < 0: no limit
@@ -112,6 +115,9 @@ public:
     void setRunDescription(const QString &id, const QString &description);
     void setRunStarred(const QString &id, bool starred);
     void setRunLifecycle(const QString &id, Lifecycle lifecycle);
+    // Several runs at once, all or nothing (the trash and star actions of the runs table).
+    void setRunsLifecycle(const QStringList &ids, Lifecycle lifecycle);
+    void setRunsStarred(const QStringList &ids, bool starred);
     // Params are immutable: logging the same value again is a no-op, a different value throws Conflict.
     void logParam(const QString &runId, const QString &key, const QString &value);
     // Tags are mutable. Well-known MLflow tags (mlflowtag::*) also set the matching native field.
@@ -180,6 +186,10 @@ public:
     // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones.
     // Returns the number of series rewritten.
     int compact();
+
+    // Changes whenever another connection (another thread's Store, another process) commits to the file; the
+    // views poll it to refresh within a second of a CLI, client or import writing. SQLite's data_version.
+    qint64 dataVersion();
 
     // Bytes the database file and its WAL occupy.
     qint64 fileSize() const;

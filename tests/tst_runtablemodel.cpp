@@ -2,8 +2,10 @@
 // The lazy runs table over a real store: pages arrive from the store worker, QAbstractItemModelTester checks
 // every change, sorting and filtering go through SQL, answers to an older query are dropped.
 
+#include "changewatcher.h"
 #include "experimentlistmodel.h"
 #include "roles.h"
+#include "runcolors.h"
 #include "runtablemodel.h"
 #include "searchquery.h"
 
@@ -26,6 +28,11 @@ private Q_SLOTS:
     void staleAnswersAreDropped();
     void unreadableDatabaseReportsFailure();
     void experimentListAndProxy();
+    void refreshAppliesChangesInPlace();
+    void refreshFollowsMovedRuns();
+    void starTrashAndColourWriteThrough();
+    void minMaxColumnsShowAndSort();
+    void quickTextFilter();
 
 private:
     QTemporaryDir m_dir;
@@ -84,8 +91,13 @@ void TestRunTableModel::pagesArriveLazily()
     const QModelIndex last = model.index(Runs - 1, RunTableModel::NameColumn);
     QCOMPARE(last.data().toString(), QStringLiteral("run-0000"));
     QCOMPARE(last.data(RunIdRole).toString(), model.runAt(Runs - 1).id);
+    // Metrics come before params (what people compare first stays on screen).
     QCOMPARE(model.headerData(RunTableModel::FixedColumnCount, Qt::Horizontal).toString(),
+             QStringLiteral("loss"));
+    QCOMPARE(model.headerData(RunTableModel::FixedColumnCount + 1, Qt::Horizontal).toString(),
              QStringLiteral("lr"));
+    QCOMPARE(model.columnId(RunTableModel::FixedColumnCount), QStringLiteral("metric:last:loss"));
+    QCOMPARE(model.columnOf(QStringLiteral("param:lr")), RunTableModel::FixedColumnCount + 1);
 }
 
 void TestRunTableModel::sortsInSqlWithMissingLast()
@@ -213,6 +225,243 @@ void TestRunTableModel::experimentListAndProxy()
     const int gone = model.rowOf(model.experimentAt(2).id);
     QVERIFY(model.index(gone).data(DeletedRole).toBool());
     QCOMPARE(proxy.rowCount(), 2); // "ablation" and "abandoned"
+}
+
+namespace {
+
+// A small database of its own: runs r0..r(n-1), r<i> started at i, with loss = i logged at step 0.
+QString smallDatabase(const QTemporaryDir &dir, const QString &name, int n, QStringList *ids)
+{
+    const QString path = dir.filePath(name);
+    Store store(path);
+    const ExperimentId e = store.createExperiment(QStringLiteral("small"));
+    for (int i = 0; i < n; ++i) {
+        NewRun init;
+        init.experimentId = e;
+        init.name = QStringLiteral("r%1").arg(i);
+        init.startMs = 1000 + i;
+        const QString id = store.createRun(init).id;
+        store.logMetric(id, QStringLiteral("loss"), MetricPoint{0, 0, double(i)});
+        store.logParam(id, QStringLiteral("optimizer"),
+                       i % 2 ? QStringLiteral("Adam") : QStringLiteral("sgd"));
+        *ids << id;
+    }
+    return path;
+}
+
+QStringList names(const RunTableModel &model)
+{
+    QStringList out;
+    for (int r = 0; r < model.rowCount(); ++r)
+        out << model.runAt(r).name;
+    return out;
+}
+
+} // namespace
+
+void TestRunTableModel::refreshAppliesChangesInPlace()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("refresh.db"), 6, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetricColumns({QStringLiteral("loss")});
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 6);
+    QCOMPARE(names(model), (QStringList{"r5", "r4", "r3", "r2", "r1", "r0"}));
+    const QPersistentModelIndex r2(model.index(3, RunTableModel::NameColumn));
+    QCOMPARE(r2.data().toString(), QStringLiteral("r2"));
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QVERIFY(resets.isValid());
+
+    // The change watcher notices another connection's commit.
+    ChangeWatcher watcher(&worker, 50);
+    QSignalSpy changed(&watcher, &ChangeWatcher::changed);
+    QVERIFY(changed.isValid());
+    watcher.start();
+    QTest::qWait(200);
+    QCOMPARE(changed.count(), 0); // nothing written yet
+    {
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.experimentByName(QStringLiteral("small"))->id;
+        init.name = QStringLiteral("newest");
+        init.startMs = 5000;
+        other.createRun(init);
+        other.setRunLifecycle(ids[4], Lifecycle::Deleted);                         // r4 goes
+        other.logMetric(ids[2], QStringLiteral("loss"), MetricPoint{1, 0, 0.125}); // r2 changes
+    }
+    QTRY_VERIFY(changed.count() >= 1);
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    QVERIFY(refreshed.isValid());
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(names(model), (QStringList{"newest", "r5", "r3", "r2", "r1", "r0"}));
+    QCOMPARE(model.totalCount(), qint64(6));
+    QCOMPARE(resets.count(), 0); // applied in place
+    QVERIFY(r2.isValid());
+    QCOMPARE(r2.row(), 3);
+    QCOMPARE(r2.data().toString(), QStringLiteral("r2"));
+    QCOMPARE(model.index(r2.row(), RunTableModel::FixedColumnCount).data(SortValueRole).toDouble(), 0.125);
+}
+
+void TestRunTableModel::refreshFollowsMovedRuns()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("moves.db"), 5, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetricColumns({QStringLiteral("loss")});
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 5);
+    model.sort(RunTableModel::FixedColumnCount, Qt::AscendingOrder); // by loss: r0..r4
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(names(model), (QStringList{"r0", "r1", "r2", "r3", "r4"}));
+    const QPersistentModelIndex r0(model.index(0, RunTableModel::NameColumn));
+    const QPersistentModelIndex r3(model.index(3, RunTableModel::NameColumn));
+    QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+    QVERIFY(layout.isValid());
+    {
+        Store other(db);
+        other.logMetric(ids[0], QStringLiteral("loss"), MetricPoint{1, 0, 3.5}); // r0 moves between r3 and r4
+    }
+    model.refresh();
+    QTRY_COMPARE(layout.count(), 1);
+    QCOMPARE(names(model), (QStringList{"r1", "r2", "r3", "r0", "r4"}));
+    QCOMPARE(r0.row(), 3);
+    QCOMPARE(r0.data().toString(), QStringLiteral("r0"));
+    QCOMPARE(r3.row(), 2);
+    QCOMPARE(r3.data().toString(), QStringLiteral("r3"));
+}
+
+void TestRunTableModel::starTrashAndColourWriteThrough()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("writes.db"), 4, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 4);
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    QVERIFY(refreshed.isValid());
+
+    model.setStarred({ids[1], ids[2]}, true);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QVERIFY(model.index(model.rowOf(ids[1]), 0).data(StarredRole).toBool());
+    QCOMPARE(model.index(model.rowOf(ids[2]), RunTableModel::StarColumn).data().toString(),
+             QStringLiteral("★"));
+    QVERIFY(!model.index(model.rowOf(ids[3]), 0).data(StarredRole).toBool());
+    QVERIFY(Store(db).run(ids[2])->starred);
+
+    // Colours: by id until a colour is set; the tag holds it; resetting goes back.
+    const QColor byId = RunColors::byId(ids[0]);
+    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), byId);
+    QCOMPARE(
+        model.index(model.rowOf(ids[0]), RunTableModel::NameColumn).data(Qt::DecorationRole).value<QColor>(),
+        byId);
+    model.setColor({ids[0]}, QColor(0x12, 0x34, 0x56));
+    QTRY_COMPARE(refreshed.count(), 2);
+    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(),
+             QColor(0x12, 0x34, 0x56));
+    QCOMPARE(Store(db).run(ids[0])->tags.value(QString::fromLatin1(RunColorTag)), QStringLiteral("#123456"));
+    model.setColor({ids[0]}, QColor());
+    QTRY_COMPARE(refreshed.count(), 3);
+    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), byId);
+
+    // Trash: the rows leave the listing; the trash listing shows them; restoring brings them back.
+    model.setDeleted({ids[0], ids[3]}, true);
+    QTRY_COMPARE(refreshed.count(), 4);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.totalCount(), qint64(2));
+    QCOMPARE(Store(db).run(ids[3])->lifecycle, Lifecycle::Deleted);
+    RunQuery trash;
+    trash.onlyDeleted = true;
+    model.setQuery(trash);
+    QTRY_COMPARE(model.totalCount(), qint64(2));
+    QTRY_COMPARE(model.rowCount(), 2);
+    QVERIFY(model.index(0, 0).data(DeletedRole).toBool());
+    model.setDeleted({ids[3]}, false);
+    QTRY_COMPARE(refreshed.count(), 5);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.runAt(0).id, ids[0]);
+    QCOMPARE(Store(db).run(ids[3])->lifecycle, Lifecycle::Active);
+
+    // A write that fails (no such run) says so and changes nothing.
+    QSignalSpy failed(&model, &RunTableModel::writeFailed);
+    QVERIFY(failed.isValid());
+    model.setStarred({QStringLiteral("0123456789abcdef0123456789abcdef")}, true);
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains(QLatin1String("0123456789abcdef0123456789abcdef")));
+}
+
+void TestRunTableModel::minMaxColumnsShowAndSort()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("minmax.db"), 3, &ids);
+    {
+        Store store(db);
+        // r0: 0 then 10 (min 0, max 10, last 10); r1: 1 then -5 (min -5); r2: 2 only.
+        store.logMetric(ids[0], QStringLiteral("loss"), MetricPoint{1, 0, 10});
+        store.logMetric(ids[1], QStringLiteral("loss"), MetricPoint{1, 0, -5});
+    }
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    using V = RunTableModel::MetricValue;
+    model.setColumns({{QStringLiteral("loss"), V::Last},
+                      {QStringLiteral("loss"), V::Min},
+                      {QStringLiteral("loss"), V::Max}},
+                     {QStringLiteral("optimizer")});
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 3);
+    const int last = RunTableModel::FixedColumnCount, min = last + 1, max = last + 2;
+    QCOMPARE(model.headerData(min, Qt::Horizontal).toString(), QStringLiteral("loss (min)"));
+    QCOMPARE(model.headerData(max, Qt::Horizontal).toString(), QStringLiteral("loss (max)"));
+    QCOMPARE(model.columnId(max), QStringLiteral("metric:max:loss"));
+    QCOMPARE(model.columnId(max + 1), QStringLiteral("param:optimizer"));
+    const int r0 = model.rowOf(ids[0]);
+    QCOMPARE(model.index(r0, last).data(SortValueRole).toDouble(), 10.0);
+    QCOMPARE(model.index(r0, min).data(SortValueRole).toDouble(), 0.0);
+    QCOMPARE(model.index(r0, max).data(SortValueRole).toDouble(), 10.0);
+    QCOMPARE(model.orderByFor(min, Qt::AscendingOrder), QStringLiteral("min(metrics.`loss`) ASC"));
+    model.sort(min, Qt::AscendingOrder);
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(names(model), (QStringList{"r1", "r0", "r2"}));
+    model.sort(max, Qt::DescendingOrder);
+    QTRY_VERIFY(!model.isLoading());
+    QCOMPARE(names(model), (QStringList{"r0", "r2", "r1"}));
+}
+
+void TestRunTableModel::quickTextFilter()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("text.db"), 4, &ids);
+    {
+        Store store(db);
+        store.setTag(ids[0], QStringLiteral("note"), QStringLiteral("50% off_peak"));
+    }
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto listed = [&](const QString &text) {
+        RunQuery q;
+        q.text = text;
+        model.setQuery(q);
+        if (!QTest::qWaitFor([&] { return !model.isLoading(); }))
+            return QStringList{QStringLiteral("timeout")};
+        return names(model);
+    };
+    QCOMPARE(listed(QStringLiteral("R3")), (QStringList{"r3"}));         // names, any case
+    QCOMPARE(listed(QStringLiteral("adam")), (QStringList{"r3", "r1"})); // param values
+    QCOMPARE(listed(QStringLiteral("adam r1")), (QStringList{"r1"}));    // every word must match
+    QCOMPARE(listed(ids[2].mid(4, 10)), (QStringList{"r2"}));            // part of an id
+    QCOMPARE(listed(QStringLiteral("50%")), (QStringList{"r0"}));        // % and _ are literal
+    QCOMPARE(listed(QStringLiteral("f_p")), (QStringList{"r0"}));
+    QCOMPARE(listed(QStringLiteral("5_%")), QStringList{});
+    QCOMPARE(listed(QStringLiteral("x' OR 1=1 --")), QStringList{});
 }
 
 QTEST_GUILESS_MAIN(TestRunTableModel)

@@ -407,6 +407,8 @@ void TestSearchLanguage::invalidExpressions_data()
     orderBy("unknown attribute", "attributes.color", 11, "lifecycle_stage", "color");
     orderBy("unterminated key", "metrics.`acc", 8, "a closing `", "`acc");
     orderBy("unknown prefix", "met.acc", 0, "metrics, params, tags or attributes", "met");
+    orderBy("min of a param", "min(params.lr)", 0, "metrics.<key> inside min(...)", "min");
+    orderBy("unclosed max", "max(metrics.acc", 15, "')' after max(metrics.acc", "");
 }
 
 void TestSearchLanguage::invalidExpressions()
@@ -589,6 +591,12 @@ void TestSearchLanguage::search_data()
     row("start_time ASC", "", "attributes.start_time", L{"epsilon", "alpha", "beta", "gamma", "delta"});
     row("run_name DESC", "", "attributes.run_name DESC", L{"gamma", "epsilon", "delta", "beta", "alpha"});
     row("filter and order", "metrics.acc > 0", "metrics.acc DESC", L{"alpha", "delta", "gamma"});
+    // Runlens extension: min(...)/max(...) sort by a metric's extremes (NaN excluded, +-inf kept).
+    row("min ASC", "", "min(metrics.acc) ASC", L{"alpha", "gamma", "delta", "beta", "epsilon"});
+    row("max DESC", "", "max(metrics.acc) DESC", L{"beta", "alpha", "delta", "gamma", "epsilon"});
+    row("MIN quoted key", "", "MIN( metrics.`val loss` ) desc",
+        L{"gamma", "alpha", "delta", "beta", "epsilon"});
+    row("min with infinities", "", "min(metrics.loss)", L{"alpha", "gamma", "beta", "epsilon", "delta"});
     row("deleted run sorts too", "", "metrics.acc DESC",
         L{"zeta", "alpha", "delta", "gamma", "beta", "epsilon"}, true);
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "changewatcher.h"
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "runspage.h"
 #include "runtablemodel.h"
 #include "storeworker.h"
+#include "theme.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -27,6 +30,7 @@ QSettings settings()
 {
     return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
 }
+constexpr int MaxRecent = 8;
 } // namespace
 
 MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
@@ -39,10 +43,6 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->setMargin(8);
     m_banner->setAutoFillBackground(true);
-    QPalette bannerPalette = m_banner->palette();
-    bannerPalette.setColor(QPalette::Window, QColor(0xfd, 0xed, 0xec));
-    bannerPalette.setColor(QPalette::WindowText, QColor(0x8a, 0x1c, 0x1c));
-    m_banner->setPalette(bannerPalette);
     m_banner->hide();
     m_splitter = new QSplitter(central);
     m_pages = new QStackedWidget(m_splitter);
@@ -66,7 +66,11 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Database…"), QKeySequence::New, this, &MainWindow::newDatabase);
     file->addAction(tr("&Open Database…"), QKeySequence::Open, this, &MainWindow::chooseDatabase);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -77,6 +81,36 @@ void MainWindow::createMenus()
     edit->addAction(tr("Find &Experiment"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, [this] {
         if (m_sidebar)
             m_sidebar->focusSearch();
+    });
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QMenu *appearance = view->addMenu(tr("&Appearance"));
+    auto *themes = new QActionGroup(this);
+    const theme::Theme current = theme::saved();
+    for (auto [t, label] : {std::pair{theme::Theme::System, tr("&System")},
+                            {theme::Theme::Light, tr("&Light")},
+                            {theme::Theme::Dark, tr("&Dark")}}) {
+        QAction *a = appearance->addAction(label, this, [t] {
+            theme::apply(t);
+            theme::save(t);
+        });
+        a->setCheckable(true);
+        a->setChecked(t == current);
+        themes->addAction(a);
+    }
+    view->addSeparator();
+    view->addAction(tr("Show &Trash"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
+        if (m_runs)
+            m_runs->setTrashShown(!m_runs->isTrashShown());
+    });
+    view->addAction(tr("Choose &Columns…"), this, [this] {
+        if (m_runs)
+            m_runs->chooseColumns();
+    });
+    view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
+        if (m_runs)
+            m_runs->refresh();
+        if (m_experiments)
+            m_experiments->reload();
     });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Runlens"), this, [this] {
@@ -91,6 +125,7 @@ void MainWindow::createMenus()
 void MainWindow::openDatabase(const QString &path)
 {
     // Pages and models of the previous database go first: they hold the worker.
+    delete m_watcher;
     delete m_sidebar;
     delete m_runs;
     delete m_experiments;
@@ -116,17 +151,92 @@ void MainWindow::openDatabase(const QString &path)
     connect(m_runs, &RunsPage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
     connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
+        if (!m_experimentsLoaded) {
+            statusBar()->showMessage(m_databasePath);
+            rememberRecent(m_databasePath);
+            m_watcher->start();
+        }
         m_experimentsLoaded = true;
-        statusBar()->showMessage(m_databasePath);
     });
     connect(m_experiments, &ExperimentListModel::loadFailed, this, [this](const QString &message) {
         m_experimentsLoaded = true;
+        m_watcher->stop();
         statusBar()->showMessage(tr("Cannot open the database"));
-        m_banner->setText(
+        showProblem(
             tr("Cannot open the database: %1\nChoose another one with File › Open Database.").arg(message));
-        m_banner->show();
+    });
+    // Another process (CLI, Python client, an import) wrote: the views catch up within a second.
+    m_watcher = new ChangeWatcher(m_worker.get(), 400, this);
+    connect(m_watcher, &ChangeWatcher::changed, this, [this] {
+        m_runs->refresh();
+        m_experiments->reload();
     });
     m_experiments->reload();
+}
+
+void MainWindow::showProblem(const QString &text)
+{
+    QPalette p = m_banner->palette();
+    const bool dark = theme::isDark();
+    p.setColor(QPalette::Window, dark ? QColor(0x5a, 0x1e, 0x1e) : QColor(0xfd, 0xed, 0xec));
+    p.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xdc, 0xdc) : QColor(0x8a, 0x1c, 0x1c));
+    m_banner->setPalette(p);
+    m_banner->setText(text);
+    m_banner->show();
+}
+
+QStringList MainWindow::recentDatabases()
+{
+    return settings().value(QStringLiteral("recentDatabases")).toStringList();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QStringList recent = recentDatabases();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings().setValue(QStringLiteral("recentDatabases"), recent.mid(0, MaxRecent));
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentDatabases();
+    for (const QString &path : recent) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (QFileInfo::exists(path))
+                openDatabase(path);
+            else
+                showProblem(tr("%1 no longer exists.").arg(path));
+        });
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        a->setEnabled(path != m_databasePath);
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("No recent databases"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu
+        ->addAction(tr("&Clear List"), this, [] { settings().remove(QStringLiteral("recentDatabases")); })
+        ->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::newDatabase()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("New Runlens Database"),
+                                                QFileInfo(m_databasePath).absolutePath(),
+                                                tr("Runlens databases (*.db)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".db");
+    const bool existed = QFileInfo::exists(path);
+    openDatabase(path);
+    if (existed) {
+        // The dialog asked to overwrite; a tracker never silently truncates a database: open it instead.
+        showProblem(tr("%1 already exists and was opened as it is (Runlens does not overwrite databases).")
+                        .arg(path));
+    }
 }
 
 void MainWindow::chooseDatabase()

@@ -10,11 +10,13 @@
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
 class QSplitter;
 class QStackedWidget;
 
 namespace runlens {
 
+class ChangeWatcher;
 class ExperimentListModel;
 class ExperimentSidebar;
 class RunsPage;
@@ -30,6 +32,11 @@ public:
     // True until the experiments and the first page of runs have arrived (for --screenshot and tests).
     bool isLoading() const;
     RunsPage *runsPage() const { return m_runs; }
+    QString databasePath() const { return m_databasePath; }
+    // Closes the current database and opens (creating when absent) another one; remembered as recent once it
+    // opened.
+    void openDatabase(const QString &path);
+    static QStringList recentDatabases();
     ExperimentSidebar *sidebar() const { return m_sidebar; }
 
 protected:
@@ -37,11 +44,16 @@ protected:
 
 private:
     void createMenus();
-    void openDatabase(const QString &path);
     void chooseDatabase();
+    void newDatabase();
+    void rememberRecent(const QString &path);
+    void fillRecentMenu();
+    void showProblem(const QString &text);
 
     QString m_databasePath;
     std::unique_ptr<StoreWorker> m_worker;
+    ChangeWatcher *m_watcher = nullptr;
+    QMenu *m_recentMenu = nullptr;
     ExperimentListModel *m_experiments = nullptr;
     ExperimentSidebar *m_sidebar = nullptr;
     RunsPage *m_runs = nullptr;

@@ -1,45 +1,86 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runspage.h"
 
+#include "columnchooserdialog.h"
+#include "filtercompleter.h"
 #include "jsonformat.h"
 #include "roles.h"
+#include "runcolors.h"
 #include "runtablemodel.h"
 #include "searchquery.h"
 #include "storeworker.h"
 
 #include <QAction>
 #include <QClipboard>
+#include <QColorDialog>
+#include <QCryptographicHash>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace runlens {
 
 namespace {
-constexpr int MaxKeyColumns = 24; // per kind, until the column chooser lets people pick
+
+constexpr int DefaultKeyColumns = 24; // per kind, shown until someone chooses columns
+
+const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
+
+QSettings settings()
+{
+    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
 }
+
+bool alwaysShown(const QString &id)
+{
+    return id == QLatin1String("star") || id == QLatin1String("name");
+}
+
+} // namespace
 
 RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
     , m_model(new RunTableModel(worker, this))
     , m_filter(new QLineEdit(this))
+    , m_text(new QLineEdit(this))
+    , m_trash(new QToolButton(this))
+    , m_columns(new QToolButton(this))
     , m_filterError(new QLabel(this))
     , m_count(new QLabel(this))
     , m_table(new QTableView(this))
+    , m_completer(new FilterCompleter(m_filter))
 {
     m_filter->setObjectName(QStringLiteral("runFilter"));
     m_filter->setPlaceholderText(tr("Filter runs, e.g.  metrics.loss < 0.2 and params.optimizer = 'adam'"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("MLflow search syntax: metrics.<key>, params.<key>, tags.<key>, attributes.<key> "
+                            "joined with AND. Press Enter to apply."));
+    m_text->setObjectName(QStringLiteral("quickFilter"));
+    m_text->setPlaceholderText(tr("Search names, ids, values…"));
+    m_text->setClearButtonEnabled(true);
+    m_text->setMaximumWidth(240);
+    m_textDelay.setSingleShot(true);
+    m_textDelay.setInterval(200);
+    m_trash->setObjectName(QStringLiteral("trashToggle"));
+    m_trash->setText(tr("Trash"));
+    m_trash->setCheckable(true);
+    m_trash->setToolTip(tr("Show the runs in the trash"));
+    m_columns->setObjectName(QStringLiteral("columnsButton"));
+    m_columns->setText(tr("Columns…"));
+    m_columns->setToolTip(tr("Choose the metric, param and attribute columns"));
     m_filterError->setObjectName(QStringLiteral("filterError"));
     m_filterError->setVisible(false);
     m_filterError->setWordWrap(true);
     QPalette errorPalette = m_filterError->palette();
-    errorPalette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
+    errorPalette.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30)); // reads on light and dark
     m_filterError->setPalette(errorPalette);
     m_count->setObjectName(QStringLiteral("runCount"));
 
@@ -50,6 +91,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, Qt::DescendingOrder);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -57,9 +99,22 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+
+    m_empty = new QLabel(m_table->viewport());
+    m_empty->setObjectName(QStringLiteral("emptyState"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setEnabled(false);
+    m_empty->hide();
+    auto *emptyLayout = new QVBoxLayout(m_table->viewport());
+    emptyLayout->addWidget(m_empty, 0, Qt::AlignCenter);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
+    bar->addWidget(m_text);
+    bar->addWidget(m_trash);
+    bar->addWidget(m_columns);
     bar->addWidget(m_count);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -67,31 +122,137 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     layout->addWidget(m_filterError);
     layout->addWidget(m_table, 1);
 
-    auto *copy = new QAction(tr("Copy Rows"), m_table);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_table->addAction(copy);
-    connect(copy, &QAction::triggered, this, [this] {
-        const QString tsv = selectionAsTsv();
-        if (!tsv.isEmpty())
-            QGuiApplication::clipboard()->setText(tsv);
-    });
+    createActions();
 
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         if (index.isValid())
             Q_EMIT runActivated(index.data(RunIdRole).toString());
     });
+    connect(m_table, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        if (index.column() == RunTableModel::StarColumn)
+            m_model->setStarred({index.data(RunIdRole).toString()}, !index.data(StarredRole).toBool());
+    });
+    connect(m_table, &QWidget::customContextMenuRequested, this, &RunsPage::showContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            [this] { chooseColumns(); });
+    connect(m_columns, &QToolButton::clicked, this, &RunsPage::chooseColumns);
+    connect(m_trash, &QToolButton::toggled, this, &RunsPage::setTrashShown);
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (text.isEmpty())
             applyFilter();
     });
+    connect(m_text, &QLineEdit::textChanged, &m_textDelay, qOverload<>(&QTimer::start));
+    connect(&m_textDelay, &QTimer::timeout, this, &RunsPage::applyFilter);
     connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::fitColumns);
     connect(m_model, &RunTableModel::loadFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not load runs: %1").arg(message));
     });
+    connect(m_model, &RunTableModel::writeFailed, this, [this](const QString &message) {
+        Q_EMIT statusMessage(tr("Could not change the runs: %1").arg(message));
+    });
+    connect(m_model, &RunTableModel::refreshed, this, [this] {
+        // A live run may have logged a key the columns do not know yet.
+        for (int r = 0; r < m_model->rowCount(); ++r) {
+            const Run &run = m_model->runAt(r);
+            for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+                if (!m_keys.metrics.contains(*it))
+                    return loadColumns();
+            for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+                if (!m_keys.params.contains(*it))
+                    return loadColumns();
+        }
+    });
+}
+
+RunsPage::~RunsPage()
+{
+    saveLayout();
+}
+
+void RunsPage::createActions()
+{
+    const auto add = [this](const QString &text, const QKeySequence &key, const char *name, auto slot) {
+        auto *a = new QAction(text, m_table);
+        a->setObjectName(QString::fromLatin1(name));
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_table->addAction(a);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    add(tr("&Copy Rows"), QKeySequence::Copy, "copyRows", [this] {
+        const QString tsv = selectionAsTsv();
+        if (!tsv.isEmpty())
+            QGuiApplication::clipboard()->setText(tsv);
+    });
+    add(tr("Copy Run &ID"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), "copyRunId", [this] {
+        const QStringList ids = selectedRunIds();
+        if (!ids.isEmpty())
+            QGuiApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
+    });
+    add(tr("&Star"), QKeySequence(Qt::CTRL | Qt::Key_D), "toggleStar", [this] {
+        const QStringList ids = selectedRunIds();
+        if (ids.isEmpty())
+            return;
+        // Like a mail client: star all unless every selected run is starred already.
+        bool allStarred = true;
+        for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+            allStarred = allStarred && i.data(StarredRole).toBool();
+        m_model->setStarred(ids, !allStarred);
+    });
+    add(tr("Move to &Trash"), QKeySequence::Delete, "trashRuns", [this] { trashSelected(); });
+    add(tr("&Restore"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), "restoreRuns", [this] {
+        const QStringList ids = selectedRunIds();
+        if (!ids.isEmpty() && isTrashShown()) {
+            m_model->setDeleted(ids, false);
+            Q_EMIT statusMessage(tr("Restored %n run(s)", nullptr, int(ids.size())));
+        }
+    });
+}
+
+void RunsPage::trashSelected()
+{
+    const QStringList ids = selectedRunIds();
+    if (ids.isEmpty() || isTrashShown())
+        return;
+    m_model->setDeleted(ids, true);
+    Q_EMIT statusMessage(
+        tr("Moved %n run(s) to the trash — the Trash view restores them", nullptr, int(ids.size())));
+}
+
+void RunsPage::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex at = m_table->indexAt(pos);
+    if (!at.isValid())
+        return;
+    if (!m_table->selectionModel()->isRowSelected(at.row(), {}))
+        m_table->selectRow(at.row());
+    const auto action = [this](const char *name) {
+        return m_table->findChild<QAction *>(QLatin1String(name));
+    };
+    QMenu menu(this);
+    menu.addAction(tr("&Open"), this, [this, at] { Q_EMIT runActivated(at.data(RunIdRole).toString()); });
+    menu.addSeparator();
+    QAction *star = action("toggleStar");
+    star->setText(at.data(StarredRole).toBool() ? tr("Un&star") : tr("&Star"));
+    menu.addAction(star);
+    menu.addAction(tr("Set &Colour…"), this, [this, at] {
+        const QColor c =
+            QColorDialog::getColor(at.data(RunColorRole).value<QColor>(), this, tr("Run Colour"));
+        if (c.isValid())
+            m_model->setColor(selectedRunIds(), c);
+    });
+    menu.addAction(tr("Reset Colour"), this, [this] { m_model->setColor(selectedRunIds(), QColor()); });
+    menu.addSeparator();
+    menu.addAction(action("copyRows"));
+    menu.addAction(action("copyRunId"));
+    menu.addSeparator();
+    menu.addAction(isTrashShown() ? action("restoreRuns") : action("trashRuns"));
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 bool RunsPage::isLoading() const
@@ -107,17 +268,44 @@ void RunsPage::focusFilter()
 
 void RunsPage::showExperiment(ExperimentId id)
 {
+    if (id == m_experiment && m_hasLayout) { // chosen again (the sidebar reloaded): keep rows and scroll
+        refresh();
+        return;
+    }
+    saveLayout();
+    m_hasLayout = false;
     m_experiment = id;
     m_fitted = false;
     loadColumns();
     applyFilter();
 }
 
+void RunsPage::refresh()
+{
+    m_model->refresh();
+}
+
+void RunsPage::setTrashShown(bool shown)
+{
+    if (m_trash->isChecked() != shown)
+        m_trash->setChecked(shown); // comes back here through toggled
+    else
+        applyFilter();
+}
+
+bool RunsPage::isTrashShown() const
+{
+    return m_trash->isChecked();
+}
+
 void RunsPage::applyFilter()
 {
+    m_textDelay.stop();
     RunQuery q = m_model->query();
     q.experiments = m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
     q.filter = m_filter->text().trimmed();
+    q.text = m_text->text().trimmed();
+    q.onlyDeleted = m_trash->isChecked();
     try {
         m_model->setQuery(q);
         m_filterError->setVisible(false);
@@ -134,23 +322,165 @@ void RunsPage::loadColumns()
     const QList<ExperimentId> scope =
         m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
     m_columnsLoading = true;
-    m_worker->run<std::pair<QStringList, QStringList>>(
+    m_worker->run<Keys>(
         this,
-        [scope](Store &store) { return std::make_pair(store.paramKeys(scope), store.allMetricKeys(scope)); },
-        [this, generation](std::pair<QStringList, QStringList> keys) {
+        [scope](Store &store) {
+            return Keys{store.allMetricKeys(scope), store.paramKeys(scope), store.tagKeys(scope)};
+        },
+        [this, generation](Keys keys) {
             if (generation != m_columnsGeneration)
                 return;
             m_columnsLoading = false;
-            m_model->setParamColumns(keys.first.mid(0, MaxKeyColumns));
-            m_model->setMetricColumns(keys.second.mid(0, MaxKeyColumns));
-            m_fitted = false;
-            fitColumns();
+            applyKeys(keys);
         },
         [this, generation](const QString &message) {
             if (generation == m_columnsGeneration)
                 m_columnsLoading = false;
             Q_EMIT statusMessage(message);
         });
+}
+
+void RunsPage::applyKeys(const Keys &keys)
+{
+    const bool refreshing = m_hasLayout; // same experiment, new keys: keep what is on screen
+    m_keys = keys;
+    m_completer->setKeys(keys.metrics, keys.params, keys.tags);
+    QSettings s = settings();
+    s.beginGroup(settingsGroup(m_experiment));
+    const bool custom = s.contains(QStringLiteral("columns"));
+    if (refreshing && custom) {
+        setVisibleColumns(visibleColumns());
+        return;
+    }
+    setVisibleColumns(custom ? s.value(QStringLiteral("columns")).toStringList() : defaultColumns());
+    if (refreshing)
+        return;
+    const QVariantMap widths = s.value(QStringLiteral("widths")).toMap();
+    m_layoutRestored = !widths.isEmpty();
+    for (auto it = widths.begin(); it != widths.end(); ++it) {
+        const int c = m_model->columnOf(it.key());
+        if (c >= 0)
+            m_table->setColumnWidth(c, std::clamp(it.value().toInt(), 24, 1000));
+    }
+    m_hasLayout = true;
+    m_fitted = m_layoutRestored;
+    fitColumns();
+}
+
+QStringList RunsPage::defaultColumns() const
+{
+    QStringList ids;
+    for (const char *id : fixedIds)
+        ids << QString::fromLatin1(id);
+    for (const QString &k : m_keys.metrics.mid(0, DefaultKeyColumns))
+        ids << QStringLiteral("metric:last:") + k;
+    for (const QString &k : m_keys.params.mid(0, DefaultKeyColumns))
+        ids << QStringLiteral("param:") + k;
+    return ids;
+}
+
+QStringList RunsPage::visibleColumns() const
+{
+    const QHeaderView *header = m_table->horizontalHeader();
+    QStringList ids;
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        if (!header->isSectionHidden(c))
+            ids << m_model->columnId(c);
+    }
+    return ids;
+}
+
+void RunsPage::setVisibleColumns(const QStringList &requested)
+{
+    QStringList ids = requested;
+    for (const char *id : {"star", "name"})
+        if (!ids.contains(QLatin1String(id)))
+            ids.prepend(QString::fromLatin1(id));
+    QList<RunTableModel::MetricColumn> metrics;
+    QStringList params;
+    for (const QString &id : ids) {
+        if (id.startsWith(QLatin1String("metric:"))) {
+            const int colon = id.indexOf(QLatin1Char(':'), 7);
+            const QString value = id.mid(7, colon - 7), key = id.mid(colon + 1);
+            if (colon < 0 || !m_keys.metrics.contains(key))
+                continue;
+            using V = RunTableModel::MetricValue;
+            const V v = value == QLatin1String("min")   ? V::Min
+                        : value == QLatin1String("max") ? V::Max
+                                                        : V::Last;
+            metrics.append({key, v});
+        } else if (id.startsWith(QLatin1String("param:"))) {
+            if (m_keys.params.contains(id.mid(6)))
+                params << id.mid(6);
+        }
+    }
+    m_model->setColumns(metrics, params);
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        m_table->setColumnHidden(c, !ids.contains(QString::fromLatin1(fixedIds[c])));
+    int visual = 0;
+    for (const QString &id : ids) {
+        const int c = m_model->columnOf(id);
+        if (c < 0)
+            continue;
+        const int from = header->visualIndex(c);
+        if (from != visual)
+            header->moveSection(from, visual);
+        ++visual;
+    }
+}
+
+void RunsPage::chooseColumns()
+{
+    const QStringList current = visibleColumns();
+    ColumnChooserDialog dialog(m_keys.metrics, m_keys.params, current, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QStringList chosen = dialog.chosen();
+    QStringList ids;
+    for (const QString &id : current)
+        if (alwaysShown(id) || chosen.contains(id))
+            ids << id;
+    for (const QString &id : chosen)
+        if (!ids.contains(id))
+            ids << id;
+    setVisibleColumns(ids);
+    for (const QString &id : ids)
+        if (!current.contains(id)) {
+            const int c = m_model->columnOf(id);
+            m_table->resizeColumnToContents(c);
+            m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 48, 280));
+        }
+    QSettings s = settings();
+    s.setValue(settingsGroup(m_experiment) + QStringLiteral("/columns"), visibleColumns());
+    saveLayout();
+}
+
+QString RunsPage::settingsGroup(ExperimentId id) const
+{
+    // Per database (by path) and experiment; a hash keeps the path's slashes out of the settings key.
+    const QByteArray db =
+        QCryptographicHash::hash(m_worker->databasePath().toUtf8(), QCryptographicHash::Sha1)
+            .toHex()
+            .left(16);
+    return QStringLiteral("runs/%1/%2").arg(QString::fromLatin1(db)).arg(id);
+}
+
+void RunsPage::saveLayout() const
+{
+    if (!m_hasLayout)
+        return;
+    QSettings s = settings();
+    s.beginGroup(settingsGroup(m_experiment));
+    QVariantMap widths;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        if (!m_table->isColumnHidden(c))
+            widths.insert(m_model->columnId(c), m_table->columnWidth(c));
+    s.setValue(QStringLiteral("widths"), widths);
+    // The order only when someone chose columns: defaults follow the experiment's keys as they grow.
+    if (s.contains(QStringLiteral("columns")))
+        s.setValue(QStringLiteral("columns"), visibleColumns());
 }
 
 // Sizes the columns once per experiment, to the first rows that arrive (the view only measures what it has).
@@ -162,6 +492,18 @@ void RunsPage::fitColumns()
     m_table->resizeColumnsToContents();
     for (int c = 0; c < m_model->columnCount(); ++c)
         m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 36, 280));
+}
+
+QStringList RunsPage::selectedRunIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << i.row();
+    std::sort(rows.begin(), rows.end());
+    QStringList ids;
+    for (int r : rows)
+        ids << m_model->runAt(r).id;
+    return ids;
 }
 
 QString RunsPage::selectionAsTsv() const
@@ -179,7 +521,6 @@ QString RunsPage::selectionAsTsv() const
         if (!header->isSectionHidden(c) && c != RunTableModel::StarColumn)
             columns << c;
     }
-    const int firstMetric = RunTableModel::FixedColumnCount + int(m_model->paramColumns().size());
     const auto clean = [](QString s) {
         return s.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
     };
@@ -193,8 +534,8 @@ QString RunsPage::selectionAsTsv() const
         for (int c : columns) {
             const QModelIndex i = m_model->index(r, c);
             const QVariant raw = i.data(SortValueRole);
-            cells << clean(c >= firstMetric && raw.isValid() ? text::formatNumber(raw.toDouble())
-                                                             : i.data().toString());
+            cells << clean(m_model->isMetricColumn(c) && raw.isValid() ? text::formatNumber(raw.toDouble())
+                                                                       : i.data().toString());
         }
         lines << cells.join(QLatin1Char('\t'));
     }
@@ -204,7 +545,24 @@ QString RunsPage::selectionAsTsv() const
 void RunsPage::updateCount()
 {
     const qint64 total = m_model->totalCount();
-    m_count->setText(total < 0 ? tr("counting…") : tr("%n run(s)", nullptr, int(total)));
+    const bool trash = isTrashShown();
+    if (total < 0)
+        m_count->setText(tr("counting…"));
+    else if (trash)
+        m_count->setText(tr("%n run(s) in the trash", nullptr, int(total)));
+    else
+        m_count->setText(tr("%n run(s)", nullptr, int(total)));
+    const bool empty = total == 0 && !m_model->isLoading();
+    if (empty) {
+        const bool filtered = !m_filter->text().trimmed().isEmpty() || !m_text->text().trimmed().isEmpty();
+        m_empty->setText(trash ? tr("The trash is empty.")
+                         : filtered
+                             ? tr("No run matches the filter.")
+                             : tr("No runs yet.\n\nDrop an mlruns folder, an mlflow.db, TensorBoard logs "
+                                  "or a CSV log on this window to import it,\nor log from training "
+                                  "code with the runlens CLI or Python client."));
+    }
+    m_empty->setVisible(empty);
 }
 
 } // namespace runlens

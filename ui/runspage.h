@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The runs page: a filter bar taking MLflow's search language (errors shown inline, with their position),
-// and the lazy runs table with a column per param and metric of the experiment.
+// The runs page: a filter bar taking MLflow's search language (errors inline, with their position; keys
+// completed as they are typed), a quick text filter, the trash view, and the lazy runs table with a column
+// per chosen metric and param. Column choices, order and widths are remembered per database and experiment.
 
 #include "types.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QLabel;
 class QLineEdit;
 class QTableView;
+class QToolButton;
 
 namespace runlens {
 
+class FilterCompleter;
 class RunTableModel;
 class StoreWorker;
 
@@ -22,16 +26,29 @@ class RunsPage : public QWidget
     Q_OBJECT
 public:
     explicit RunsPage(StoreWorker *worker, QWidget *parent = nullptr);
+    ~RunsPage() override; // remembers the current experiment's columns
 
     void showExperiment(ExperimentId id); // 0: every experiment
+    ExperimentId experiment() const { return m_experiment; }
     void focusFilter();
+    // Brings the loaded rows up to date (another process wrote), keeping selection and scroll position.
+    void refresh();
+    void setTrashShown(bool shown);
+    bool isTrashShown() const;
+    void chooseColumns();
+    // The columns shown, by RunTableModel::columnId(), in on-screen order.
+    QStringList visibleColumns() const;
+    void setVisibleColumns(const QStringList &ids);
+
     RunTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
+    FilterCompleter *completer() const { return m_completer; }
     // True while anything the page shows is still being loaded.
     bool isLoading() const;
     // The selected rows as tab-separated text with a header line, columns in their on-screen order; metric
     // values at full precision.
     QString selectionAsTsv() const;
+    QStringList selectedRunIds() const;
 
 Q_SIGNALS:
     void statusMessage(const QString &message);
@@ -39,21 +56,41 @@ Q_SIGNALS:
     void runActivated(const QString &runId);
 
 private:
+    struct Keys
+    {
+        QStringList metrics, params, tags;
+    };
+    void createActions();
     void applyFilter();
     void loadColumns();
+    void applyKeys(const Keys &keys);
     void updateCount();
     void fitColumns();
+    void saveLayout() const;
+    QString settingsGroup(ExperimentId id) const;
+    QStringList defaultColumns() const;
+    void trashSelected();
+    void showContextMenu(const QPoint &pos);
 
     StoreWorker *m_worker;
     RunTableModel *m_model;
     QLineEdit *m_filter;
+    QLineEdit *m_text;
+    QToolButton *m_trash;
+    QToolButton *m_columns;
     QLabel *m_filterError;
     QLabel *m_count;
+    QLabel *m_empty;
     QTableView *m_table;
+    FilterCompleter *m_completer;
+    QTimer m_textDelay;
     ExperimentId m_experiment = 0;
+    Keys m_keys;
     quint64 m_columnsGeneration = 0;
     bool m_columnsLoading = false;
-    bool m_fitted = false; // columns sized to the first rows of the current experiment
+    bool m_layoutRestored = false; // widths came from the settings: do not fit
+    bool m_fitted = false;         // columns sized to the first rows of the current experiment
+    bool m_hasLayout = false;      // m_experiment's columns are on screen (and may be saved)
 };
 
 } // namespace runlens
