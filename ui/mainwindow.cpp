@@ -61,7 +61,13 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     openDatabase(databasePath);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Pages and models hold the worker: they (the central widget with everything in it) go before it does.
+    delete m_watcher;
+    delete takeCentralWidget();
+    delete m_experiments;
+}
 
 void MainWindow::createMenus()
 {

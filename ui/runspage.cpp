@@ -48,6 +48,9 @@ bool alwaysShown(const QString &id)
 RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
+    // Per database by path; a hash keeps the path's slashes out of the settings key.
+    , m_databaseKey(QString::fromLatin1(
+          QCryptographicHash::hash(worker->databasePath().toUtf8(), QCryptographicHash::Sha1).toHex().left(16)))
     , m_model(new RunTableModel(worker, this))
     , m_filter(new QLineEdit(this))
     , m_text(new QLineEdit(this))
@@ -459,12 +462,7 @@ void RunsPage::chooseColumns()
 
 QString RunsPage::settingsGroup(ExperimentId id) const
 {
-    // Per database (by path) and experiment; a hash keeps the path's slashes out of the settings key.
-    const QByteArray db =
-        QCryptographicHash::hash(m_worker->databasePath().toUtf8(), QCryptographicHash::Sha1)
-            .toHex()
-            .left(16);
-    return QStringLiteral("runs/%1/%2").arg(QString::fromLatin1(db)).arg(id);
+    return QStringLiteral("runs/%1/%2").arg(m_databaseKey).arg(id);
 }
 
 void RunsPage::saveLayout() const

@@ -73,6 +73,7 @@ private:
     void showContextMenu(const QPoint &pos);
 
     StoreWorker *m_worker;
+    QString m_databaseKey; // the database, for settings keys (the page may outlive the worker's thread)
     RunTableModel *m_model;
     QLineEdit *m_filter;
     QLineEdit *m_text;
