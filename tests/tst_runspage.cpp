@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The runs page driven as a person would, offscreen, on real databases: live refresh while another process
+// writes, trash and restore with the keyboard, stars by clicking, the quick filter, key completion in the
+// filter bar, the column chooser and its memory per experiment, recent databases, and the dark appearance.
+
+#include "columnchooserdialog.h"
+#include "filtercompleter.h"
+#include "mainwindow.h"
+#include "roles.h"
+#include "runspage.h"
+#include "runtablemodel.h"
+#include "theme.h"
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QCompleter>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace runlens;
+
+class TestRunsPage : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void liveRefreshKeepsSelectionAndScroll();
+    void trashAndRestoreWithKeyboard();
+    void starByClickingAndShortcut();
+    void quickFilterNarrowsAsYouType();
+    void filterCompletesKeys();
+    void columnChooserIsRememberedPerExperiment();
+    void recentDatabasesAndNewDatabase();
+    void darkAppearance();
+
+private:
+    QString makeDatabase(const QString &name, int runs);
+    static void waitLoaded(MainWindow &window);
+    QTemporaryDir m_dir;
+};
+
+void TestRunsPage::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    qputenv("XDG_CONFIG_HOME",
+            m_dir.filePath(QStringLiteral("config")).toUtf8()); // keep QSettings out of $HOME
+}
+
+// Runs run000..run<n-1> in experiment "main" (newest last-numbered first), with loss, acc, lr and optimizer;
+// and an experiment "other" with one run.
+QString TestRunsPage::makeDatabase(const QString &name, int runs)
+{
+    const QString path = m_dir.filePath(name);
+    Store store(path);
+    const ExperimentId main = store.createExperiment(QStringLiteral("main"));
+    Store::Transaction tx(store);
+    for (int i = 0; i < runs; ++i) {
+        NewRun init;
+        init.experimentId = main;
+        init.name = QStringLiteral("run%1").arg(i, 3, 10, QLatin1Char('0'));
+        init.startMs = 1'700'000'000'000 + i * 1000;
+        init.status = RunStatus::Finished;
+        const QString id = store.createRun(init).id;
+        Store::Batch b;
+        b.params.insert(QStringLiteral("lr"), QString::number(0.001 * (i % 4 + 1)));
+        b.params.insert(QStringLiteral("optimizer"), i % 3 ? QStringLiteral("adam") : QStringLiteral("sgd"));
+        b.metrics.push_back({QStringLiteral("loss"), MetricPoint{0, 0, 1.0 / (i + 1)}});
+        b.metrics.push_back({QStringLiteral("val/acc"), MetricPoint{0, 0, 0.5 + i * 0.001}});
+        store.logBatch(id, b);
+    }
+    tx.commit();
+    const ExperimentId other = store.createExperiment(QStringLiteral("other"));
+    NewRun init;
+    init.experimentId = other;
+    init.name = QStringLiteral("lonely");
+    const QString id = store.createRun(init).id;
+    store.logMetric(id, QStringLiteral("reward"), MetricPoint{0, 0, 1});
+    return path;
+}
+
+void TestRunsPage::waitLoaded(MainWindow &window)
+{
+    QTRY_VERIFY(!window.isLoading());
+    QTRY_VERIFY(window.runsPage()->model()->totalCount() >= 0);
+}
+
+void TestRunsPage::liveRefreshKeepsSelectionAndScroll()
+{
+    const QString db = makeDatabase(QStringLiteral("live.db"), 600);
+    MainWindow window(db);
+    window.resize(1200, 700);
+    window.show();
+    waitLoaded(window);
+    RunsPage *page = window.runsPage();
+    QTableView *table = page->table();
+    RunTableModel *model = page->model();
+    QTRY_COMPARE(model->totalCount(), qint64(600));
+    // Scroll down to row 150 (a page beyond the first) and select it.
+    QTRY_VERIFY(model->rowCount() >= RunTableModel::PageSize);
+    while (model->rowCount() < 300) {
+        table->scrollToBottom();
+        QTest::qWait(20);
+    }
+    table->scrollTo(model->index(150, 0), QAbstractItemView::PositionAtTop);
+    table->selectRow(150);
+    const QString selected = model->runAt(150).id;
+    const int scroll = table->verticalScrollBar()->value();
+    QVERIFY(scroll > 0);
+
+    // Another process: a new run (newest, so it sorts first) and a new value for the selected run.
+    {
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("fresh");
+        init.startMs = 1'800'000'000'000;
+        other.createRun(init);
+        other.logMetric(selected, QStringLiteral("loss"), MetricPoint{5, 0, 42.0});
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), qint64(601), 1500); // within the second (+ margin)
+    QCOMPARE(model->index(0, RunTableModel::NameColumn).data().toString(), QStringLiteral("fresh"));
+    QCOMPARE(page->selectedRunIds(), QStringList{selected}); // the selection followed its run
+    const int row = model->rowOf(selected);
+    QCOMPARE(row, 151);
+    const int loss = model->columnOf(QStringLiteral("metric:last:loss"));
+    QCOMPARE(model->index(row, loss).data(SortValueRole).toDouble(), 42.0);
+    QCOMPARE(table->verticalScrollBar()->value(), scroll); // the view did not jump
+}
+
+void TestRunsPage::trashAndRestoreWithKeyboard()
+{
+    const QString db = makeDatabase(QStringLiteral("trash.db"), 10);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunsPage *page = window.runsPage();
+    QTableView *table = page->table();
+    RunTableModel *model = page->model();
+    QTRY_COMPARE(model->rowCount(), 10);
+    const QStringList doomed{model->runAt(1).id, model->runAt(2).id};
+    table->setFocus();
+    table->selectionModel()->select(
+        QItemSelection(model->index(1, 0), model->index(2, model->columnCount() - 1)),
+        QItemSelectionModel::ClearAndSelect);
+    QCOMPARE(page->selectedRunIds(), doomed);
+    QTest::keyClick(table, Qt::Key_Delete);
+    QTRY_COMPARE(model->rowCount(), 8);
+    QCOMPARE(model->rowOf(doomed[0]), -1);
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(), QStringLiteral("8 run(s)"));
+    QCOMPARE(Store(db).run(doomed[1])->lifecycle, Lifecycle::Deleted);
+
+    // The trash lists them; Ctrl+Shift+R restores the selected one.
+    auto *trash = window.findChild<QToolButton *>(QStringLiteral("trashToggle"));
+    QTest::mouseClick(trash, Qt::LeftButton);
+    QTRY_COMPARE(model->totalCount(), qint64(2));
+    QTRY_COMPARE(model->rowCount(), 2);
+    QTRY_COMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(),
+                 QStringLiteral("2 run(s) in the trash"));
+    QTest::keyClick(table, Qt::Key_Delete); // Del in the trash does nothing (there is no purge)
+    table->selectRow(model->rowOf(doomed[0]));
+    QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(Store(db).run(doomed[0])->lifecycle, Lifecycle::Active);
+    QCOMPARE(Store(db).run(doomed[1])->lifecycle, Lifecycle::Deleted);
+    QTest::mouseClick(trash, Qt::LeftButton);
+    QTRY_COMPARE(model->totalCount(), qint64(9));
+    // The empty trash says so.
+    QTest::mouseClick(trash, Qt::LeftButton);
+    QTRY_COMPARE(model->rowCount(), 1);
+    table->selectRow(0);
+    QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(model->totalCount(), qint64(0));
+    auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
+    QTRY_VERIFY(empty->isVisible());
+    QCOMPARE(empty->text(), QStringLiteral("The trash is empty."));
+}
+
+void TestRunsPage::starByClickingAndShortcut()
+{
+    const QString db = makeDatabase(QStringLiteral("star.db"), 5);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunsPage *page = window.runsPage();
+    QTableView *table = page->table();
+    RunTableModel *model = page->model();
+    QTRY_COMPARE(model->rowCount(), 5);
+    const QString id = model->runAt(3).id;
+    const QRect star = table->visualRect(model->index(3, RunTableModel::StarColumn));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, star.center());
+    QTRY_VERIFY(model->index(model->rowOf(id), 0).data(StarredRole).toBool());
+    QVERIFY(Store(db).run(id)->starred);
+    // Ctrl+D on a selection where one run is starred stars both; again unstars both.
+    const QString other = model->runAt(0).id;
+    table->selectionModel()->select(QItemSelection(model->index(0, 0), model->index(0, 0)),
+                                    QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QCOMPARE(page->selectedRunIds().size(), 2);
+    QTest::keyClick(table, Qt::Key_D, Qt::ControlModifier);
+    QTRY_VERIFY(Store(db).run(other)->starred);
+    QVERIFY(Store(db).run(id)->starred);
+    QTRY_VERIFY(model->index(model->rowOf(other), 0).data(StarredRole).toBool());
+    QTest::keyClick(table, Qt::Key_D, Qt::ControlModifier);
+    QTRY_VERIFY(!Store(db).run(other)->starred);
+    QVERIFY(!Store(db).run(id)->starred);
+}
+
+void TestRunsPage::quickFilterNarrowsAsYouType()
+{
+    const QString db = makeDatabase(QStringLiteral("quick.db"), 30);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunTableModel *model = window.runsPage()->model();
+    QTRY_COMPARE(model->totalCount(), qint64(30));
+    auto *quick = window.findChild<QLineEdit *>(QStringLiteral("quickFilter"));
+    QTest::keyClicks(quick, QStringLiteral("RUN01"));
+    QTRY_COMPARE(model->totalCount(), qint64(10));   // run010..run019
+    QTest::keyClicks(quick, QStringLiteral(" sgd")); // and a param value: 12, 15, 18
+    QTRY_COMPARE(model->totalCount(), qint64(3));
+    // Combined with the search language.
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("runFilter"));
+    QTest::keyClicks(filter, QStringLiteral("metrics.loss < 0.07"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(model->totalCount(), qint64(2)); // 15 and 18 (1/16, 1/19)
+    quick->clear();
+    QTRY_COMPARE(model->totalCount(), qint64(30 - 14)); // loss < 0.07: runs 14..29
+}
+
+void TestRunsPage::filterCompletesKeys()
+{
+    const QString db = makeDatabase(QStringLiteral("complete.db"), 3);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("runFilter"));
+    FilterCompleter *completer = window.runsPage()->completer();
+    filter->setFocus();
+    QTest::keyClicks(filter, QStringLiteral("met"));
+    QCOMPARE(completer->candidates(), QStringList{QStringLiteral("metrics.")});
+    QTest::keyClicks(filter, QStringLiteral("rics."));
+    QCOMPARE(completer->candidates(),
+             (QStringList{QStringLiteral("metrics.loss"), QStringLiteral("metrics.val/acc")}));
+    QTest::keyClicks(filter, QStringLiteral("v"));
+    QCOMPARE(completer->candidates(), QStringList{QStringLiteral("metrics.val/acc")});
+    QTRY_VERIFY(completer->completer()->popup()->isVisible());
+    // Choosing the entry replaces only the word being typed.
+    QTest::keyClick(completer->completer()->popup(), Qt::Key_Down);
+    QTest::keyClick(completer->completer()->popup(), Qt::Key_Return);
+    QCOMPARE(filter->text(), QStringLiteral("metrics.val/acc "));
+    QTest::keyClicks(filter, QStringLiteral("> 0.5 and params.o"));
+    QCOMPARE(completer->candidates(), QStringList{QStringLiteral("params.optimizer")});
+    // Inside a quoted value nothing is offered.
+    QTest::keyClicks(filter, QStringLiteral("ptimizer = 'ad"));
+    QVERIFY(completer->candidates().isEmpty());
+    QTest::keyClicks(filter, QStringLiteral("am'"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_VERIFY(!window.isLoading());
+    QCOMPARE(window.runsPage()->model()->totalCount(), qint64(2)); // runs 1 and 2 use adam and acc > 0.5
+}
+
+void TestRunsPage::columnChooserIsRememberedPerExperiment()
+{
+    const QString db = makeDatabase(QStringLiteral("columns.db"), 4);
+    QStringList chosen;
+    {
+        MainWindow window(db);
+        window.show();
+        waitLoaded(window);
+        RunsPage *page = window.runsPage();
+        QStringList before = page->visibleColumns();
+        QVERIFY(before.contains(QStringLiteral("param:optimizer")));
+        QVERIFY(before.indexOf(QStringLiteral("metric:last:loss")) <
+                before.indexOf(QStringLiteral("param:lr")));
+        // Drive the dialog: tick min of loss, untick optimizer and the user column.
+        QTimer::singleShot(0, this, [] {
+            auto *dialog = qobject_cast<ColumnChooserDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QTest::keyClicks(dialog->search(), QStringLiteral("o"));
+            QTreeWidget *tree = dialog->tree();
+            for (QTreeWidgetItem *item :
+                 tree->findItems(QStringLiteral("loss"), Qt::MatchExactly | Qt::MatchRecursive))
+                item->setCheckState(2, Qt::Checked);
+            for (QTreeWidgetItem *item :
+                 tree->findItems(QStringLiteral("optimizer"), Qt::MatchExactly | Qt::MatchRecursive))
+                item->setCheckState(0, Qt::Unchecked);
+            for (QTreeWidgetItem *item :
+                 tree->findItems(QStringLiteral("User"), Qt::MatchExactly | Qt::MatchRecursive))
+                item->setCheckState(0, Qt::Unchecked);
+            QVERIFY(tree->findItems(QStringLiteral("val/acc"), Qt::MatchExactly | Qt::MatchRecursive)
+                        .first()
+                        ->isHidden());
+            dialog->accept();
+        });
+        QTest::mouseClick(window.findChild<QToolButton *>(QStringLiteral("columnsButton")), Qt::LeftButton);
+        chosen = page->visibleColumns();
+        QVERIFY(chosen.contains(QStringLiteral("metric:min:loss")));
+        QVERIFY(!chosen.contains(QStringLiteral("param:optimizer")));
+        QVERIFY(!chosen.contains(QStringLiteral("user")));
+        QVERIFY(chosen.contains(QStringLiteral("name")));
+        const int minColumn = page->model()->columnOf(QStringLiteral("metric:min:loss"));
+        QCOMPARE(page->model()->headerData(minColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("loss (min)"));
+        // Sorting by it goes through SQL.
+        QHeaderView *header = page->table()->horizontalHeader();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(minColumn) + 5, header->height() / 2));
+        QTRY_VERIFY(page->model()->query().orderBy.startsWith(QLatin1String("min(metrics.`loss`)")));
+        // A moved column keeps its place.
+        header->moveSection(header->visualIndex(page->model()->columnOf(QStringLiteral("param:lr"))), 1);
+        chosen = page->visibleColumns();
+        QCOMPARE(chosen.at(1), QStringLiteral("param:lr"));
+    }
+    {
+        MainWindow window(db);
+        window.show();
+        waitLoaded(window);
+        QCOMPARE(window.runsPage()->visibleColumns(), chosen);
+        // Another experiment has its own (default) columns.
+        window.runsPage()->showExperiment(Store(db).experimentByName(QStringLiteral("other"))->id);
+        QTRY_VERIFY(!window.isLoading());
+        QVERIFY(window.runsPage()->visibleColumns().contains(QStringLiteral("metric:last:reward")));
+        QVERIFY(window.runsPage()->visibleColumns().contains(QStringLiteral("user")));
+    }
+}
+
+void TestRunsPage::recentDatabasesAndNewDatabase()
+{
+    const QString first = makeDatabase(QStringLiteral("recent1.db"), 2);
+    const QString second = m_dir.filePath(QStringLiteral("brand-new.db"));
+    MainWindow window(first);
+    window.show();
+    waitLoaded(window);
+    QCOMPARE(MainWindow::recentDatabases().value(0), QFileInfo(first).absoluteFilePath());
+    window.openDatabase(second); // what File › New Database does after its dialog
+    waitLoaded(window);
+    QVERIFY(QFileInfo::exists(second));
+    QCOMPARE(Store(second).experiments().size(), size_t(0));
+    QCOMPARE(window.runsPage()->model()->totalCount(), qint64(0));
+    QCOMPARE(MainWindow::recentDatabases().mid(0, 2),
+             (QStringList{QFileInfo(second).absoluteFilePath(), QFileInfo(first).absoluteFilePath()}));
+    QVERIFY(window.windowTitle().startsWith(QLatin1String("brand-new.db")));
+    auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
+    QTRY_VERIFY(empty->isVisible());
+    QVERIFY(empty->text().startsWith(QLatin1String("No runs yet")));
+}
+
+void TestRunsPage::darkAppearance()
+{
+    const QString db = makeDatabase(QStringLiteral("dark.db"), 3);
+    theme::apply(theme::Theme::Dark);
+    QVERIFY(theme::isDark());
+    MainWindow window(db);
+    window.resize(1000, 600);
+    window.show();
+    waitLoaded(window);
+    QTableView *table = window.runsPage()->table();
+    const QImage image = table->viewport()->grab().toImage();
+    // The table's background is dark and its text light: sample an empty area and the text colour's mean.
+    const QColor background = image.pixelColor(image.width() - 5, image.height() - 5);
+    QVERIFY2(background.lightness() < 80, qPrintable(background.name()));
+    QVERIFY(table->palette().color(QPalette::Text).lightness() > 180);
+    theme::apply(theme::Theme::Light);
+    QVERIFY(!theme::isDark());
+    QTRY_VERIFY(table->palette().color(QPalette::Base).lightness() > 200);
+}
+
+QTEST_MAIN(TestRunsPage)
+#include "tst_runspage.moc"
