@@ -114,20 +114,15 @@ void ImportJob::work()
             return;
         }
         skipped << tr("%1: %2").arg(shown, problem);
-        report.warnings[source.path] << tr("not imported: %1").arg(problem);
     }
     if (!skipped.isEmpty())
         post([this, skipped] { Q_EMIT sourcesSkipped(skipped); });
     if (plan.isEmpty()) {
-        if (*m_cancel) {
-            report.cancelled = true;
-            post([this, report] {
-                m_done = true;
-                Q_EMIT finished(report);
-            });
-        } else {
-            fail(tr("Nothing imported. %1").arg(skipped.join(QLatin1Char('\n'))));
-        }
+        report.cancelled = *m_cancel;
+        post([this, report] {
+            m_done = true;
+            Q_EMIT finished(report);
+        });
         return;
     }
 

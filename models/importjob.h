@@ -57,7 +57,8 @@ Q_SIGNALS:
     // A source begins, with its resolved format; index into request().sources.
     void sourceStarted(int index, const QString &path, runlens::import::Format format);
     void progress(int index, qint64 done, qint64 total);
-    // Sources left out (skipUnrecognised), one "path: reason" line each, before anything is imported.
+    // Sources left out (skipUnrecognised), one "path: reason" line each, before anything is imported. When
+    // every source is left out, finished() follows with an empty report.
     void sourcesSkipped(const QStringList &messages);
     // The import ended, whole or cancelled (report.cancelled); runs written so far stay.
     void finished(const runlens::import::ImportReport &report);
