@@ -4,6 +4,7 @@
 #include "changewatcher.h"
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
+#include "importcontroller.h"
 #include "runspage.h"
 #include "runtablemodel.h"
 #include "storeworker.h"
@@ -52,6 +53,12 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_splitter, 1);
     setCentralWidget(central);
+    m_import = new ImportController(this, [this] { return m_worker->databasePath(); });
+    connect(m_import, &ImportController::imported, this, [this] {
+        m_experiments->reload();
+        m_runs->showExperiment(m_sidebar->currentExperiment());
+    });
+    setAcceptDrops(true);
     createMenus();
     resize(1400, 880);
     {
@@ -77,6 +84,9 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    [this] { m_import->openImportDialog(m_experiments); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -256,7 +266,33 @@ void MainWindow::chooseDatabase()
 
 bool MainWindow::isLoading() const
 {
-    return !m_experimentsLoaded || (m_runs && m_runs->isLoading());
+    return !m_experimentsLoaded || (m_experiments && m_experiments->isLoading()) ||
+           (m_runs && m_runs->isLoading());
+}
+
+bool MainWindow::isImporting() const
+{
+    return m_import->isImporting();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    m_import->dragEnter(event);
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
+{
+    m_import->dragMove(event);
+}
+
+void MainWindow::dragLeaveEvent(QDragLeaveEvent *)
+{
+    m_import->dragLeave();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    m_import->drop(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

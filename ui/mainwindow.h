@@ -19,6 +19,7 @@ namespace runlens {
 class ChangeWatcher;
 class ExperimentListModel;
 class ExperimentSidebar;
+class ImportController;
 class RunsPage;
 class StoreWorker;
 
@@ -38,9 +39,16 @@ public:
     void openDatabase(const QString &path);
     static QStringList recentDatabases();
     ExperimentSidebar *sidebar() const { return m_sidebar; }
+    ImportController *importController() const { return m_import; }
+    bool isImporting() const; // an import runs or is queued
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Files and folders dropped on the window are imported (ImportController).
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dragLeaveEvent(QDragLeaveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();
@@ -60,6 +68,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
     QStackedWidget *m_pages = nullptr;
+    ImportController *m_import = nullptr;
     bool m_experimentsLoaded = false;
 };
 
