@@ -16,6 +16,7 @@ enum Role : int {
     ExperimentIdRole,             // qint64: an experiment's id
     RunCountRole,                 // qint64: an experiment's active runs
     DeletedRole,                  // bool: the item (experiment or run) is in the trash
+    DescriptionRole,              // QString: an experiment's description as written (Markdown)
 };
 
 } // namespace runlens
