@@ -87,14 +87,11 @@ QSize ExperimentDelegate::sizeHint(const QStyleOptionViewItem &option, const QMo
 void ExperimentDelegate::updateEditorGeometry(QWidget *editor, const QStyleOptionViewItem &option,
                                               const QModelIndex &index) const
 {
-    if (summaryLine(index.data(DescriptionRole).toString()).isEmpty()) {
-        QStyledItemDelegate::updateEditorGeometry(editor, option, index);
-        return;
-    }
-    const QRect line = nameLine(option, true);
-    const int height = std::max(editor->sizeHint().height(), line.height());
-    editor->setGeometry(
-        QRect(option.rect.left(), line.center().y() - height / 2, option.rect.width(), height));
+    // Over the name as drawn, so that the text does not jump when editing starts; the line edit's own
+    // margins take a few pixels of the padding.
+    const QRect line = nameLine(option, !summaryLine(index.data(DescriptionRole).toString()).isEmpty());
+    const int height = std::min(std::max(editor->sizeHint().height(), line.height()), option.rect.height());
+    editor->setGeometry(QRect(line.left() - 4, line.center().y() - height / 2, line.width() + 8, height));
 }
 
 } // namespace runlens

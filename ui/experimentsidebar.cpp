@@ -79,6 +79,10 @@ ExperimentSidebar::ExperimentSidebar(ExperimentListModel *model, QWidget *parent
     m_newButton->setObjectName(QStringLiteral("newExperimentButton"));
     m_newButton->setDefaultAction(m_newAction);
     m_newButton->setAutoRaise(true);
+    QFont plusFont = m_newButton->font(); // a bare "+" at text size is too small a target to find
+    plusFont.setBold(true);
+    plusFont.setPointSizeF(plusFont.pointSizeF() * 1.4);
+    m_newButton->setFont(plusFont);
     m_trashButton->setObjectName(QStringLiteral("showTrashButton"));
     m_trashButton->setDefaultAction(m_showTrashAction);
     m_trashButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
