@@ -17,6 +17,7 @@ enum Role : int {
     RunCountRole,                 // qint64: an experiment's active runs
     DeletedRole,                  // bool: the item (experiment or run) is in the trash
     RunColorRole,                 // QColor: the run's colour in the shared run-colour map (runcolors.h)
+    DescriptionRole,              // QString: an experiment's description as written (Markdown)
 };
 
 } // namespace runlens

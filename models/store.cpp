@@ -545,19 +545,47 @@ void Store::checkpoint()
 
 // ---------------------------------------------------------------------------------------------- experiments
 
+// Names stay taken while an experiment is in the trash, as in MLflow: restoring it must never collide, and
+// a name keeps meaning one experiment until it is purged.
+void Store::checkNameFree(const QString &name, ExperimentId self)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT id, lifecycle FROM experiments WHERE name = ?"), {name});
+    if (!q.isValid() || q.value(0).toLongLong() == self)
+        return;
+    if (q.value(1).toString() == lifecycleName(Lifecycle::Deleted))
+        throw Error(
+            QStringLiteral("an experiment named '%1' is in the trash; restore it or choose another name")
+                .arg(name),
+            Error::Kind::Conflict);
+    throw Error(QStringLiteral("an experiment named '%1' already exists").arg(name), Error::Kind::Conflict);
+}
+
+// MLflow only edits active experiments; a trashed one is kept as it was deleted until it is restored.
+void Store::requireActiveExperiment(ExperimentId id, const QString &doing)
+{
+    QSqlQuery q = exec(QStringLiteral("SELECT name, lifecycle FROM experiments WHERE id = ?"), {id});
+    if (!q.isValid())
+        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+    if (q.value(1).toString() == lifecycleName(Lifecycle::Deleted))
+        throw Error(QStringLiteral("experiment '%1' is in the trash; restore it before %2")
+                        .arg(q.value(0).toString(), doing),
+                    Error::Kind::Conflict);
+}
+
 ExperimentId Store::createExperiment(const QString &name, const QString &description)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
         throw Error(QStringLiteral("experiment name must not be empty"));
-    if (experimentByName(trimmed))
-        throw Error(QStringLiteral("an experiment named '%1' already exists").arg(trimmed),
-                    Error::Kind::Conflict);
+    Transaction tx(*this);
+    checkNameFree(trimmed, 0);
     const qint64 now = nowMs();
     QSqlQuery q = exec(QStringLiteral("INSERT INTO experiments(name, description, created_ms, updated_ms) "
                                       "VALUES (?, ?, ?, ?)"),
                        {trimmed, description, now, now});
-    return q.lastInsertId().toLongLong();
+    const ExperimentId id = q.lastInsertId().toLongLong();
+    tx.commit();
+    return id;
 }
 
 ExperimentId Store::ensureExperiment(const QString &name)
@@ -624,11 +652,8 @@ void Store::renameExperiment(ExperimentId id, const QString &name)
     if (trimmed.isEmpty())
         throw Error(QStringLiteral("experiment name must not be empty"));
     Transaction tx(*this);
-    if (!experiment(id))
-        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
-    if (auto other = experimentByName(trimmed); other && other->id != id)
-        throw Error(QStringLiteral("an experiment named '%1' already exists").arg(trimmed),
-                    Error::Kind::Conflict);
+    requireActiveExperiment(id, QStringLiteral("renaming it"));
+    checkNameFree(trimmed, id);
     exec(QStringLiteral("UPDATE experiments SET name = ?, updated_ms = ? WHERE id = ?"),
          {trimmed, nowMs(), id});
     tx.commit();
@@ -636,10 +661,11 @@ void Store::renameExperiment(ExperimentId id, const QString &name)
 
 void Store::setExperimentDescription(ExperimentId id, const QString &description)
 {
-    QSqlQuery q = exec(QStringLiteral("UPDATE experiments SET description = ?, updated_ms = ? WHERE id = ?"),
-                       {description, nowMs(), id});
-    if (q.numRowsAffected() == 0)
-        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+    Transaction tx(*this);
+    requireActiveExperiment(id, QStringLiteral("editing its description"));
+    exec(QStringLiteral("UPDATE experiments SET description = ?, updated_ms = ? WHERE id = ?"),
+         {description, nowMs(), id});
+    tx.commit();
 }
 
 void Store::setExperimentLifecycle(ExperimentId id, Lifecycle lifecycle)
@@ -657,8 +683,7 @@ void Store::setExperimentTag(ExperimentId id, const QString &key, const QString 
 {
     checkKey(QStringLiteral("tag"), key);
     Transaction tx(*this);
-    if (!experiment(id))
-        throw Error(QStringLiteral("no experiment with id %1").arg(id), Error::Kind::NotFound);
+    requireActiveExperiment(id, QStringLiteral("tagging it"));
     exec(QStringLiteral("INSERT INTO experiment_tags(experiment, key, value) VALUES (?, ?, ?) "
                         "ON CONFLICT(experiment, key) DO UPDATE SET value = excluded.value"),
          {id, key, value});

@@ -102,6 +102,9 @@ public:
     std::optional<Experiment> experiment(ExperimentId id);
     std::optional<Experiment> experimentByName(const QString &name);
     std::vector<Experiment> experiments(bool includeDeleted = false);
+    // Names are trimmed, non-empty and unique among active and trashed experiments alike (as in MLflow, a
+    // trashed experiment keeps its name until it is purged): a taken name throws Conflict. Only active
+    // experiments can be renamed, described or tagged (Conflict otherwise).
     void renameExperiment(ExperimentId id, const QString &name);
     void setExperimentDescription(ExperimentId id, const QString &description);
     void setExperimentLifecycle(ExperimentId id, Lifecycle lifecycle);
@@ -226,6 +229,8 @@ private:
     Run runFromQuery(const QSqlQuery &q);
     QStringList distinctKeys(const QString &table, const QList<ExperimentId> &experiments);
     qint64 modelId(const QString &model);
+    void checkNameFree(const QString &name, ExperimentId self); // throws Conflict when another one has it
+    void requireActiveExperiment(ExperimentId id, const QString &doing);
     void audit(const QString &model, std::optional<int> version, const QString &action, const QString &from,
                const QString &to);
 

@@ -47,6 +47,7 @@ private Q_SLOTS:
 
     void createsWithSchema();
     void experiments();
+    void experimentNamesStayTakenInTheTrash();
     void runsAndDefaults();
     void paramsAreImmutable();
     void tagsFillNativeFields();
@@ -141,6 +142,62 @@ void TestStore::experiments()
     m_store->setExperimentLifecycle(b, Lifecycle::Active);
     QCOMPARE(m_store->experiments().size(), size_t(2));
     QVERIFY_THROWS_EXCEPTION(Error, m_store->setExperimentDescription(9999, QStringLiteral("x")));
+}
+
+void TestStore::experimentNamesStayTakenInTheTrash()
+{
+    // MLflow semantics: a trashed experiment keeps its name until it is purged, and only active experiments
+    // are edited. Every refusal names the reason and changes nothing.
+    const auto conflict = [](auto &&call, const char *needle) {
+        try {
+            call();
+        } catch (const Error &e) {
+            QCOMPARE(e.kind(), Error::Kind::Conflict);
+            QVERIFY2(e.message().contains(QLatin1String(needle)), qPrintable(e.message()));
+            return;
+        }
+        QFAIL("no Conflict thrown");
+    };
+    const ExperimentId gone =
+        m_store->createExperiment(QStringLiteral("  old sweep "), QStringLiteral("notes"));
+    QCOMPARE(m_store->experiment(gone)->name, QStringLiteral("old sweep")); // stored trimmed
+    const ExperimentId other = m_store->createExperiment(QStringLiteral("other"));
+    conflict([&] { m_store->createExperiment(QStringLiteral("other ")); }, "already exists");
+    conflict([&] { m_store->renameExperiment(gone, QStringLiteral("exp")); }, "already exists");
+    m_store->renameExperiment(gone, QStringLiteral("old sweep")); // its own name is no conflict
+
+    m_store->setExperimentLifecycle(gone, Lifecycle::Deleted);
+    conflict([&] { m_store->createExperiment(QStringLiteral("old sweep")); }, "is in the trash");
+    conflict([&] { m_store->renameExperiment(other, QStringLiteral("old sweep")); }, "is in the trash");
+    conflict([&] { m_store->renameExperiment(gone, QStringLiteral("fresh")); }, "restore it before renaming");
+    conflict([&] { m_store->setExperimentDescription(gone, QStringLiteral("x")); }, "restore it before");
+    conflict([&] { m_store->setExperimentTag(gone, QStringLiteral("k"), QStringLiteral("v")); },
+             "restore it before");
+    const Experiment kept = *m_store->experiment(gone);
+    QCOMPARE(kept.name, QStringLiteral("old sweep"));
+    QCOMPARE(kept.description, QStringLiteral("notes"));
+    QVERIFY(kept.tags.isEmpty());
+    QCOMPARE(m_store->experiment(other)->name, QStringLiteral("other"));
+    QCOMPARE(m_store->experiments(true).size(), size_t(3));
+
+    // Restored, it is editable again; a name freed by a rename can be taken.
+    m_store->setExperimentLifecycle(gone, Lifecycle::Active);
+    m_store->renameExperiment(gone, QStringLiteral("new sweep"));
+    QCOMPARE(m_store->experimentByName(QStringLiteral("new sweep"))->lifecycle, Lifecycle::Active);
+    const ExperimentId reused = m_store->createExperiment(QStringLiteral("old sweep"));
+    QVERIFY(reused != gone);
+    try {
+        m_store->renameExperiment(other, QStringLiteral(" \t "));
+        QFAIL("an empty name was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.kind(), Error::Kind::Input);
+    }
+    try {
+        m_store->setExperimentLifecycle(424242, Lifecycle::Deleted);
+        QFAIL("a missing experiment was deleted");
+    } catch (const Error &e) {
+        QCOMPARE(e.kind(), Error::Kind::NotFound);
+    }
 }
 
 void TestStore::runsAndDefaults()

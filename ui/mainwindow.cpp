@@ -87,6 +87,10 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
                     [this] { m_import->openImportDialog(m_experiments); });
+    file->addAction(tr("&New Experiment…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] {
+        if (m_sidebar)
+            m_sidebar->createExperiment();
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -166,6 +170,8 @@ void MainWindow::openDatabase(const QString &path)
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
     connect(m_runs, &RunsPage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_sidebar, &ExperimentSidebar::statusMessage, statusBar(),
+            [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
         if (!m_experimentsLoaded) {
             statusBar()->showMessage(m_databasePath);
