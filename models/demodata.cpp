@@ -174,4 +174,50 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options)
     return summary;
 }
 
+DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
+{
+    std::mt19937_64 rng(10000);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    DemoSummary summary;
+    Store::Transaction tx(store);
+    const ExperimentId e = store.ensureExperiment(QStringLiteral("scale"));
+    summary.experiments = 1;
+    const qint64 baseMs = nowMs() - qint64(options.runs) * 60'000;
+    static const char *users[] = {"ana", "ben", "chen", "dana"};
+    std::vector<MetricPoint> points(size_t(std::max(1, options.steps)));
+    for (int r = 0; r < options.runs; ++r) {
+        NewRun init;
+        init.experimentId = e;
+        init.name = QStringLiteral("trial-%1").arg(r, 5, 10, QLatin1Char('0'));
+        init.user = QString::fromLatin1(users[r % 4]);
+        init.status = r % 50 == 7 ? RunStatus::Failed : RunStatus::Finished;
+        init.startMs = baseMs + qint64(r) * 60'000;
+        init.endMs = *init.startMs + 30'000 + qint64(unit(rng) * 600'000);
+        init.sourceName = QStringLiteral("search.py");
+        init.gitCommit = QStringLiteral("%1").arg(quint64(rng()), 16, 16, QLatin1Char('0')) +
+                         QStringLiteral("%1").arg(quint64(rng()) >> 32, 8, 16, QLatin1Char('0'));
+        const QString id = store.createRun(init).id;
+        Store::Batch b;
+        for (int p = 0; p < options.params; ++p)
+            b.params.insert(QStringLiteral("hp_%1").arg(p, 2, 10, QLatin1Char('0')),
+                            p % 3 == 0 ? QString::number(std::pow(10.0, -1 - 4 * unit(rng)), 'g', 4)
+                            : p % 3 == 1 ? QString::number(int(unit(rng) * 512))
+                                         : QStringLiteral("choice_%1").arg(int(unit(rng) * 6)));
+        b.tags.insert(QStringLiteral("sweep"), QStringLiteral("random-search"));
+        b.tags.insert(QStringLiteral("seed"), QString::number(r % 5));
+        store.logBatch(id, b);
+        for (int m = 0; m < options.metrics; ++m) {
+            const double start = 1 + unit(rng), rate = 0.05 + unit(rng) * 0.2;
+            for (size_t s = 0; s < points.size(); ++s)
+                points[s] = {qint64(s), *init.startMs + qint64(s) * 1000,
+                             start * std::exp(-rate * double(s)) + 0.02 * unit(rng)};
+            store.logMetrics(id, QStringLiteral("metric_%1").arg(m, 2, 10, QLatin1Char('0')), points);
+            summary.points += qint64(points.size());
+        }
+        ++summary.runs;
+    }
+    tx.commit();
+    return summary;
+}
+
 } // namespace runlens

@@ -24,4 +24,16 @@ struct DemoSummary
 
 DemoSummary generateDemoData(Store &store, const DemoOptions &options);
 
+// A wide experiment for scale checks (the window's startup target is 10,000 runs x 30 params x 10 metrics):
+// `runs` runs in experiment "scale", each with `params` params, `metrics` metrics of `steps` points and a
+// few tags. Deterministic.
+struct ScaleOptions
+{
+    int runs = 10000;
+    int params = 30;
+    int metrics = 10;
+    int steps = 20;
+};
+DemoSummary generateScaleData(Store &store, const ScaleOptions &options);
+
 } // namespace runlens

@@ -305,14 +305,15 @@ int RunTableModel::columnCount(const QModelIndex &parent) const
 
 bool RunTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (parent.isValid() || m_fetching || m_refreshing)
+    // Nothing to fetch before the first setQuery(): a view must not list every experiment meanwhile.
+    if (parent.isValid() || m_fetching || m_refreshing || m_generation == 0)
         return false;
     return m_total < 0 || qint64(m_runs.size()) < m_total;
 }
 
 void RunTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_fetching || m_refreshing || (m_total >= 0 && qint64(m_runs.size()) >= m_total))
+    if (!canFetchMore(parent))
         return;
     m_fetching = true;
     RunQuery page = m_query;

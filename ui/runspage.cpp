@@ -73,7 +73,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_textDelay.setSingleShot(true);
     m_textDelay.setInterval(200);
     m_trash->setObjectName(QStringLiteral("trashToggle"));
-    m_trash->setText(tr("Trash"));
+    m_trash->setText(tr("Trashed Runs"));
     m_trash->setCheckable(true);
     m_trash->setToolTip(tr("Show the runs in the trash"));
     m_columns->setObjectName(QStringLiteral("columnsButton"));
@@ -95,6 +95,9 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    // Fit columns to the rows on screen, not to 1,000 (Qt's default): with 50 columns that is the
+    // difference between a few ms and 100 ms before the first paint.
+    m_table->horizontalHeader()->setResizeContentsPrecision(0);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
