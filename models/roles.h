@@ -16,6 +16,9 @@ enum Role : int {
     ExperimentIdRole,             // qint64: an experiment's id
     RunCountRole,                 // qint64: an experiment's active runs
     DeletedRole,                  // bool: the item (experiment or run) is in the trash
+    FullTextRole,  // QString: a cell's complete text (full precision, not shortened) for copying
+    SparklineRole, // Sparkline (runmetricsmodel.h): a metric's overview, on the sparkline column
+    PendingRole,   // bool: a write of this item is in flight; it shows the stored value until then
 };
 
 } // namespace runlens
