@@ -3,6 +3,7 @@
 
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
+#include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
 #include "storeworker.h"
@@ -18,6 +19,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace runlens {
@@ -93,6 +95,7 @@ void MainWindow::openDatabase(const QString &path)
     // Pages and models of the previous database go first: they hold the worker.
     delete m_sidebar;
     delete m_runs;
+    delete m_runPage;
     delete m_experiments;
     m_databasePath = QFileInfo(path).absoluteFilePath();
     m_worker = std::make_unique<StoreWorker>(m_databasePath);
@@ -127,6 +130,24 @@ void MainWindow::openDatabase(const QString &path)
         m_banner->show();
     });
     m_experiments->reload();
+
+    // The run page: opened from the runs table, Back returns to the table with its selection and scroll.
+    m_runPage = new RunPage(m_worker.get());
+    m_pages->addWidget(m_runPage);
+    connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
+    connect(m_runPage, &RunPage::backRequested, this, [this] {
+        m_pages->setCurrentWidget(m_runs);
+        m_runs->table()->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_runPage, &RunPage::statusMessage, statusBar(),
+            [this](const QString &m) { statusBar()->showMessage(m); });
+}
+
+void MainWindow::showRun(const QString &id)
+{
+    m_runPage->showRun(id);
+    m_pages->setCurrentWidget(m_runPage);
+    m_runPage->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::chooseDatabase()
@@ -140,7 +161,7 @@ void MainWindow::chooseDatabase()
 
 bool MainWindow::isLoading() const
 {
-    return !m_experimentsLoaded || (m_runs && m_runs->isLoading());
+    return !m_experimentsLoaded || (m_runs && m_runs->isLoading()) || (m_runPage && m_runPage->isLoading());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -17,6 +17,7 @@ namespace runlens {
 
 class ExperimentListModel;
 class ExperimentSidebar;
+class RunPage;
 class RunsPage;
 class StoreWorker;
 
@@ -30,6 +31,9 @@ public:
     // True until the experiments and the first page of runs have arrived (for --screenshot and tests).
     bool isLoading() const;
     RunsPage *runsPage() const { return m_runs; }
+    // The page of one run, opened from the runs table; Back on it returns to the table as it was.
+    RunPage *runPage() const { return m_runPage; }
+    void showRun(const QString &id);
     ExperimentSidebar *sidebar() const { return m_sidebar; }
 
 protected:
@@ -45,6 +49,7 @@ private:
     ExperimentListModel *m_experiments = nullptr;
     ExperimentSidebar *m_sidebar = nullptr;
     RunsPage *m_runs = nullptr;
+    RunPage *m_runPage = nullptr;
     QSplitter *m_splitter = nullptr;
     QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
     QStackedWidget *m_pages = nullptr;
