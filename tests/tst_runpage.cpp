@@ -58,7 +58,7 @@ using namespace runlens;
 namespace {
 
 constexpr qint64 T0 = 1'700'000'000'000;
-constexpr int SpikeStep = 500;
+constexpr int SpikeStep = 502; // inside its pixel column: neither its first nor its last point
 constexpr int NanStep = 700;
 constexpr int LossPoints = 1000;
 
@@ -511,6 +511,11 @@ void TestRunPage::editsTags()
     openWindow(window);
     showRunAndWait(window, m_main);
     RunPage *page = window.runPage();
+    // Rows come and go with the writes: the tester checks each change, on the model and its filter.
+    QAbstractItemModelTester modelTester(page->tagsModel(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(page->tagsView()->model(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
     page->tabs()->setCurrentWidget(page->tagsView()->parentWidget()->parentWidget());
     DetailTableView *view = page->tagsView();
     QTRY_VERIFY(view->isVisible());
