@@ -49,6 +49,8 @@ void scheduleScreenshot(runlens::MainWindow *window, const QString &file)
         }
         poll->stop();
         const qint64 readyMs = sinceStart().elapsed();
+        // What just arrived may still have its layout pending; a person would see it laid out.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         const QImage image = window->grab().toImage();
         if (image.isNull() || !image.save(file, "PNG")) {
             QTextStream(stderr) << "runlens: cannot write " << file << '\n';
@@ -93,16 +95,24 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
             return usageError(QStringLiteral("unknown option '%1'").arg(a));
         }
     }
-    if (page != QLatin1String("runs"))
-        return usageError(QStringLiteral("--page %1: only the runs page exists so far").arg(page));
     // An explicit --theme is for this session (screenshots); otherwise the one chosen in View › Appearance.
     const runlens::theme::Theme chosen = theme.value_or(runlens::theme::saved());
     if (chosen != runlens::theme::Theme::System)
         runlens::theme::apply(chosen);
+    QString runId;
+    if (page.startsWith(QLatin1String("run:")))
+        runId = page.mid(4);
+    else if (page.startsWith(QLatin1String("compare:")) || page == QLatin1String("models"))
+        return usageError(
+            QStringLiteral("--page %1: the compare and models pages are not in this version yet").arg(page));
+    else if (page != QLatin1String("runs"))
+        return usageError(QStringLiteral("--page %1: expected 'runs' or 'run:RUN_ID'").arg(page));
     runlens::MainWindow window(inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db);
     if (size.isValid())
         window.resize(size);
     window.show();
+    if (!runId.isEmpty())
+        window.showRun(runId);
     if (!screenshot.isEmpty())
         scheduleScreenshot(&window, screenshot);
     return app.exec();

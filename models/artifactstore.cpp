@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
+#include <QSaveFile>
 #include <QTemporaryFile>
 
 namespace runlens {
@@ -92,6 +93,40 @@ ArtifactStore::Stored ArtifactStore::put(const QString &file, const std::functio
     QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
     s.added = true;
     return s;
+}
+
+void ArtifactStore::copyObject(const QString &sha256, const QString &target,
+                               const std::function<bool()> &cancelled) const
+{
+    const QString source = objectPath(sha256);
+    QFile in(source);
+    if (!in.exists())
+        throw Error(
+            QStringLiteral("the bytes of %1 are missing from the artifact store (%2)").arg(sha256, source),
+            Error::Kind::NotFound);
+    if (!in.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read %1: %2").arg(source, in.errorString()));
+    if (!QDir().mkpath(QFileInfo(target).absolutePath()))
+        throw Error(QStringLiteral("cannot create %1").arg(QFileInfo(target).absolutePath()));
+    QSaveFile out(target);
+    if (!out.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("cannot write %1: %2").arg(target, out.errorString()));
+    while (true) {
+        if (cancelled && cancelled()) {
+            out.cancelWriting();
+            throw Error(QStringLiteral("copy to %1 cancelled").arg(target));
+        }
+        const QByteArray block = in.read(BlockSize);
+        if (block.isEmpty()) {
+            if (in.error() != QFileDevice::NoError)
+                throw Error(QStringLiteral("cannot read %1: %2").arg(source, in.errorString()));
+            break;
+        }
+        if (out.write(block) != block.size())
+            throw Error(QStringLiteral("cannot write %1: %2").arg(target, out.errorString()));
+    }
+    if (!out.commit())
+        throw Error(QStringLiteral("cannot write %1: %2").arg(target, out.errorString()));
 }
 
 std::optional<QString> ArtifactStore::normalizedPath(const QString &path)

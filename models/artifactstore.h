@@ -26,6 +26,11 @@ public:
     // Throws Error naming the file on a read or write failure, and when `cancelled` returns true.
     Stored put(const QString &file, const std::function<bool()> &cancelled = {});
     QString objectPath(const QString &sha256) const;
+    // Copies an object's bytes to `target` (streamed; the file appears under its name only when complete,
+    // replacing one that was there). Throws Error naming the problem: not a digest, bytes missing from the
+    // store, a read or write failure, or `cancelled` returning true.
+    void copyObject(const QString &sha256, const QString &target,
+                    const std::function<bool()> &cancelled = {}) const;
     bool contains(const QString &sha256) const;
 
     // A safe relative artifact path ('/'-separated, no empty, "." or ".." segments, not absolute, no drive or

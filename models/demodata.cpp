@@ -200,7 +200,7 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
         Store::Batch b;
         for (int p = 0; p < options.params; ++p)
             b.params.insert(QStringLiteral("hp_%1").arg(p, 2, 10, QLatin1Char('0')),
-                            p % 3 == 0 ? QString::number(std::pow(10.0, -1 - 4 * unit(rng)), 'g', 4)
+                            p % 3 == 0   ? QString::number(std::pow(10.0, -1 - 4 * unit(rng)), 'g', 4)
                             : p % 3 == 1 ? QString::number(int(unit(rng) * 512))
                                          : QStringLiteral("choice_%1").arg(int(unit(rng) * 6)));
         b.tags.insert(QStringLiteral("sweep"), QStringLiteral("random-search"));

@@ -311,7 +311,8 @@ QVariant ExperimentListModel::data(const QModelIndex &index, int role) const
 Qt::ItemFlags ExperimentListModel::flags(const QModelIndex &index) const
 {
     Qt::ItemFlags f = QAbstractListModel::flags(index);
-    if (index.isValid() && checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+    if (index.isValid() &&
+        checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
         const Experiment &e = m_rows[size_t(index.row())];
         if (e.id > 0 && e.lifecycle == Lifecycle::Active)
             f |= Qt::ItemIsEditable;

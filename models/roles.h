@@ -18,6 +18,9 @@ enum Role : int {
     DeletedRole,                  // bool: the item (experiment or run) is in the trash
     RunColorRole,                 // QColor: the run's colour in the shared run-colour map (runcolors.h)
     DescriptionRole,              // QString: an experiment's description as written (Markdown)
+    FullTextRole,  // QString: a cell's complete text (full precision, not shortened) for copying
+    SparklineRole, // Sparkline (runmetricsmodel.h): a metric's overview, on the sparkline column
+    PendingRole,   // bool: a write of this item is in flight; it shows the stored value until then
 };
 
 } // namespace runlens

@@ -814,6 +814,9 @@ void Store::setRunDescription(const QString &id, const QString &description)
     const qint64 rid = runRid(id);
     exec(QStringLiteral("UPDATE runs SET description = ?, updated_ms = ? WHERE rid = ?"),
          {description, nowMs(), rid});
+    exec(QStringLiteral("INSERT INTO run_tags(run, key, value) VALUES (?, ?, ?) "
+                        "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"),
+         {rid, QString::fromLatin1(mlflowtag::Note), description});
     tx.commit();
 }
 
@@ -916,8 +919,23 @@ void Store::deleteTag(const QString &runId, const QString &key)
     QSqlQuery q = exec(QStringLiteral("DELETE FROM run_tags WHERE run = ? AND key = ?"), {rid, key});
     if (q.numRowsAffected() == 0)
         throw Error(QStringLiteral("run %1 has no tag '%2'").arg(runId, key), Error::Kind::NotFound);
+    if (key == QLatin1String(mlflowtag::Note))
+        exec(QStringLiteral("UPDATE runs SET description = '' WHERE rid = ?"), {rid});
     touchRun(rid);
     tx.commit();
+}
+
+std::vector<Run> Store::childRuns(const QString &id)
+{
+    runRid(id); // throws NotFound
+    QSqlQuery q = exec(QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment "
+                                      "WHERE r.parent_id = ? ORDER BY r.start_ms, r.rid")
+                           .arg(runColumns),
+                       {id});
+    std::vector<Run> out;
+    for (; q.isValid(); q.next())
+        out.push_back(runFromQuery(q));
+    return out;
 }
 
 void Store::loadDetails(std::vector<Run> &runs)
@@ -1110,6 +1128,17 @@ std::optional<MetricSummary> Store::metricSummary(const QString &runId, const QS
                                       "WHERE run = ? AND key = ? AND count > 0"),
                        {runRid(runId), key});
     return q.isValid() ? std::optional<MetricSummary>(summaryAt(q, 0)) : std::nullopt;
+}
+
+QMap<QString, StepRange> Store::metricStepRanges(const QString &runId)
+{
+    QSqlQuery q = exec(
+        QStringLiteral("SELECT key, step_min, step_max FROM series WHERE run = ? AND count > 0 ORDER BY key"),
+        {runRid(runId)});
+    QMap<QString, StepRange> out;
+    for (; q.isValid(); q.next())
+        out.insert(q.value(0).toString(), {q.value(1).toLongLong(), q.value(2).toLongLong()});
+    return out;
 }
 
 std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QString &key)
@@ -1686,8 +1715,9 @@ QStringList Store::distinctKeys(const QString &table, const QList<ExperimentId> 
     const QString scope =
         experiments.isEmpty()
             ? QString()
-            : QStringLiteral(" AND EXISTS (SELECT 1 FROM %1 x JOIN runs r ON r.rid = x.run WHERE x.key = k.key "
-                             "AND r.experiment IN (%2))")
+            : QStringLiteral(
+                  " AND EXISTS (SELECT 1 FROM %1 x JOIN runs r ON r.rid = x.run WHERE x.key = k.key "
+                  "AND r.experiment IN (%2))")
                   .arg(table, placeholders(experiments.size()));
     QSqlQuery q = exec(QStringLiteral("WITH RECURSIVE k(key) AS (SELECT min(key) FROM %1 UNION ALL "
                                       "SELECT (SELECT min(key) FROM %1 WHERE key > k.key) FROM k "

@@ -47,6 +47,13 @@ struct SeriesOverview
     qint64 pointsInRange = 0;
 };
 
+// The steps a metric series spans, from its summary row (no points read).
+struct StepRange
+{
+    qint64 first = 0;
+    qint64 last = 0;
+};
+
 struct RunQuery
 {
     QList<ExperimentId> experiments; // empty: every experiment
@@ -115,6 +122,9 @@ public:
     std::optional<Run> run(const QString &id); // with params, tags and metric summaries
     void setRunStatus(const QString &id, RunStatus status, std::optional<qint64> endMs = std::nullopt);
     void setRunName(const QString &id, const QString &name);
+    // The description is MLflow's mlflow.note.content tag (what MLflow's UI edits): the tag is written too,
+    // so that both show the edit and a re-import, which leaves existing tags alone, does not bring back the
+    // old note.
     void setRunDescription(const QString &id, const QString &description);
     void setRunStarred(const QString &id, bool starred);
     void setRunLifecycle(const QString &id, Lifecycle lifecycle);
@@ -125,7 +135,11 @@ public:
     void logParam(const QString &runId, const QString &key, const QString &value);
     // Tags are mutable. Well-known MLflow tags (mlflowtag::*) also set the matching native field.
     void setTag(const QString &runId, const QString &key, const QString &value);
+    // Deleting mlflow.note.content clears the description, as it deletes the note in MLflow.
     void deleteTag(const QString &runId, const QString &key);
+    // Runs whose parent is `id` (MLflow's nested runs), oldest first, deleted ones included; the runs' own
+    // fields only (no params, tags or metrics). Throws NotFound when `id` is not a run.
+    std::vector<Run> childRuns(const QString &id);
 
     // Metrics. Points are appended in the order given (logging order).
     void logMetric(const QString &runId, const QString &key, const MetricPoint &point);
@@ -140,6 +154,8 @@ public:
 
     QStringList metricKeys(const QString &runId);
     std::optional<MetricSummary> metricSummary(const QString &runId, const QString &key);
+    // First and last step of every metric of the run, e.g. the x range of readOverview() over a whole series.
+    QMap<QString, StepRange> metricStepRanges(const QString &runId);
     std::vector<MetricPoint> metricHistory(const QString &runId, const QString &key); // logging order
     // Every point with x0 <= step <= x1 at full resolution, sorted by step (stable: logging order within a
     // step).

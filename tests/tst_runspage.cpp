@@ -177,7 +177,7 @@ void TestRunsPage::trashAndRestoreWithKeyboard()
     table->selectRow(0);
     QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_COMPARE(model->totalCount(), qint64(0));
-    auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
+    auto *empty = window.findChild<QLabel *>(QStringLiteral("runsEmptyState"));
     QTRY_VERIFY(empty->isVisible());
     QCOMPARE(empty->text(), QStringLiteral("The trash is empty."));
 }
@@ -346,7 +346,7 @@ void TestRunsPage::recentDatabasesAndNewDatabase()
     QCOMPARE(MainWindow::recentDatabases().mid(0, 2),
              (QStringList{QFileInfo(second).absoluteFilePath(), QFileInfo(first).absoluteFilePath()}));
     QVERIFY(window.windowTitle().startsWith(QLatin1String("brand-new.db")));
-    auto *empty = window.findChild<QLabel *>(QStringLiteral("emptyState"));
+    auto *empty = window.findChild<QLabel *>(QStringLiteral("runsEmptyState"));
     QTRY_VERIFY(empty->isVisible());
     QVERIFY(empty->text().startsWith(QLatin1String("No runs yet")));
 }

@@ -51,6 +51,9 @@ private Q_SLOTS:
     void runsAndDefaults();
     void paramsAreImmutable();
     void tagsFillNativeFields();
+    void descriptionIsTheNoteTag();
+    void childRuns();
+    void metricStepRanges();
     void invalidKeysAndIds_data();
     void invalidKeysAndIds();
     void nonFiniteRoundTrip();
@@ -282,6 +285,95 @@ void TestStore::tagsFillNativeFields()
     m_store->deleteTag(r.id, QStringLiteral("team"));
     QVERIFY(!m_store->run(r.id)->tags.contains(QStringLiteral("team")));
     QVERIFY_THROWS_EXCEPTION(Error, m_store->deleteTag(r.id, QStringLiteral("team")));
+}
+
+void TestStore::descriptionIsTheNoteTag()
+{
+    const QString note = QString::fromLatin1(mlflowtag::Note);
+    const Run r = newRun();
+    // Written from the description side: the tag follows, even when the run had none.
+    m_store->setRunDescription(r.id, QStringLiteral("## Why\nbecause"));
+    auto got = m_store->run(r.id);
+    QCOMPARE(got->description, QStringLiteral("## Why\nbecause"));
+    QCOMPARE(got->tags.value(note), QStringLiteral("## Why\nbecause"));
+    // From the tag side (MLflow's UI): the description follows.
+    m_store->setTag(r.id, note, QStringLiteral("edited in MLflow"));
+    QCOMPARE(m_store->run(r.id)->description, QStringLiteral("edited in MLflow"));
+    // Clearing the description keeps an empty tag, so that a re-import does not restore the old note.
+    m_store->setRunDescription(r.id, QString());
+    got = m_store->run(r.id);
+    QVERIFY(got->description.isEmpty());
+    QVERIFY(got->tags.contains(note));
+    QVERIFY(got->tags.value(note).isEmpty());
+    // Deleting the tag deletes the note.
+    m_store->setRunDescription(r.id, QStringLiteral("again"));
+    m_store->deleteTag(r.id, note);
+    got = m_store->run(r.id);
+    QVERIFY(got->description.isEmpty());
+    QVERIFY(!got->tags.contains(note));
+    QVERIFY_THROWS_EXCEPTION(
+        Error,
+        m_store->setRunDescription(QStringLiteral("ffffffffffffffffffffffffffffffff"), QStringLiteral("x")));
+}
+
+void TestStore::childRuns()
+{
+    const Run parent = newRun(QStringLiteral("parent"));
+    const Run other = newRun(QStringLiteral("other"));
+    const auto child = [&](const QString &name, qint64 start, const QString &parentId) {
+        NewRun init;
+        init.experimentId = m_experiment;
+        init.name = name;
+        init.startMs = start;
+        init.parentId = parentId;
+        return m_store->createRun(init);
+    };
+    const Run late = child(QStringLiteral("late"), 3000, parent.id);
+    const Run early = child(QStringLiteral("early"), 1000, parent.id);
+    child(QStringLiteral("elsewhere"), 2000, other.id);
+    // Nested through the MLflow tag, as imports do; a deleted child is still listed.
+    const Run tagged = child(QStringLiteral("tagged"), 2000, {});
+    m_store->setTag(tagged.id, QString::fromLatin1(mlflowtag::ParentRunId), parent.id);
+    m_store->setRunLifecycle(tagged.id, Lifecycle::Deleted);
+
+    const std::vector<Run> children = m_store->childRuns(parent.id);
+    QCOMPARE(children.size(), size_t(3));
+    QCOMPARE(children[0].id, early.id); // oldest first
+    QCOMPARE(children[1].id, tagged.id);
+    QCOMPARE(children[2].id, late.id);
+    QCOMPARE(children[0].name, QStringLiteral("early"));
+    QCOMPARE(children[0].parentId, parent.id);
+    QCOMPARE(children[0].experimentName, QStringLiteral("exp"));
+    QCOMPARE(children[1].lifecycle, Lifecycle::Deleted);
+    QVERIFY(m_store->childRuns(early.id).empty());
+    try {
+        m_store->childRuns(QStringLiteral("ffffffffffffffffffffffffffffffff"));
+        QFAIL("children of a missing run were listed");
+    } catch (const Error &e) {
+        QCOMPARE(e.kind(), Error::Kind::NotFound);
+    }
+}
+
+void TestStore::metricStepRanges()
+{
+    const Run r = newRun();
+    QVERIFY(m_store->metricStepRanges(r.id).isEmpty());
+    // Steps out of order and a NaN: the range is over steps, whatever the values.
+    const std::vector<MetricPoint> loss{{5, 1, 1.0}, {-3, 2, NaN}, {40, 3, 2.0}, {7, 4, 0.5}};
+    m_store->logMetrics(r.id, QStringLiteral("loss"), loss);
+    m_store->logMetric(r.id, QStringLiteral("lr"), {100, 5, 0.1});
+    const QMap<QString, StepRange> ranges = m_store->metricStepRanges(r.id);
+    QCOMPARE(ranges.keys(), (QStringList{QStringLiteral("loss"), QStringLiteral("lr")}));
+    QCOMPARE(ranges.value(QStringLiteral("loss")).first, qint64(-3));
+    QCOMPARE(ranges.value(QStringLiteral("loss")).last, qint64(40));
+    QCOMPARE(ranges.value(QStringLiteral("lr")).first, qint64(100));
+    QCOMPARE(ranges.value(QStringLiteral("lr")).last, qint64(100));
+    // The range is the one an overview of the whole series needs: every point falls in it.
+    const StepRange l = ranges.value(QStringLiteral("loss"));
+    QCOMPARE(m_store->readOverview(r.id, QStringLiteral("loss"), l.first, l.last, 50).pointsInRange,
+             qint64(4));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             m_store->metricStepRanges(QStringLiteral("ffffffffffffffffffffffffffffffff")));
 }
 
 void TestStore::invalidKeysAndIds_data()

@@ -5,6 +5,7 @@
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "importcontroller.h"
+#include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
 #include "storeworker.h"
@@ -22,6 +23,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace runlens {
@@ -148,6 +150,7 @@ void MainWindow::openDatabase(const QString &path)
     delete m_watcher;
     delete m_sidebar;
     delete m_runs;
+    delete m_runPage;
     delete m_experiments;
     m_databasePath = QFileInfo(path).absoluteFilePath();
     m_worker = std::make_unique<StoreWorker>(m_databasePath);
@@ -191,9 +194,29 @@ void MainWindow::openDatabase(const QString &path)
     m_watcher = new ChangeWatcher(m_worker.get(), 400, this);
     connect(m_watcher, &ChangeWatcher::changed, this, [this] {
         m_runs->refresh();
+        if (m_pages->currentWidget() == m_runPage)
+            m_runPage->refresh();
         m_experiments->reload();
     });
     m_experiments->reload();
+
+    // The run page: opened from the runs table, Back returns to the table with its selection and scroll.
+    m_runPage = new RunPage(m_worker.get());
+    m_pages->addWidget(m_runPage);
+    connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
+    connect(m_runPage, &RunPage::backRequested, this, [this] {
+        m_pages->setCurrentWidget(m_runs);
+        m_runs->table()->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_runPage, &RunPage::statusMessage, statusBar(),
+            [this](const QString &m) { statusBar()->showMessage(m); });
+}
+
+void MainWindow::showRun(const QString &id)
+{
+    m_runPage->showRun(id);
+    m_pages->setCurrentWidget(m_runPage);
+    m_runPage->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::showProblem(const QString &text)
@@ -273,7 +296,7 @@ void MainWindow::chooseDatabase()
 bool MainWindow::isLoading() const
 {
     return !m_experimentsLoaded || (m_experiments && m_experiments->isLoading()) ||
-           (m_runs && m_runs->isLoading());
+           (m_runs && m_runs->isLoading()) || (m_runPage && m_runPage->isLoading());
 }
 
 bool MainWindow::isImporting() const

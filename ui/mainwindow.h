@@ -20,6 +20,7 @@ class ChangeWatcher;
 class ExperimentListModel;
 class ExperimentSidebar;
 class ImportController;
+class RunPage;
 class RunsPage;
 class StoreWorker;
 
@@ -38,6 +39,9 @@ public:
     // opened.
     void openDatabase(const QString &path);
     static QStringList recentDatabases();
+    // The page of one run, opened from the runs table; Back on it returns to the table as it was.
+    RunPage *runPage() const { return m_runPage; }
+    void showRun(const QString &id);
     ExperimentSidebar *sidebar() const { return m_sidebar; }
     ImportController *importController() const { return m_import; }
     bool isImporting() const; // an import runs or is queued
@@ -65,6 +69,7 @@ private:
     ExperimentListModel *m_experiments = nullptr;
     ExperimentSidebar *m_sidebar = nullptr;
     RunsPage *m_runs = nullptr;
+    RunPage *m_runPage = nullptr;
     QSplitter *m_splitter = nullptr;
     QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
     QStackedWidget *m_pages = nullptr;

@@ -50,7 +50,9 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     , m_worker(worker)
     // Per database by path; a hash keeps the path's slashes out of the settings key.
     , m_databaseKey(QString::fromLatin1(
-          QCryptographicHash::hash(worker->databasePath().toUtf8(), QCryptographicHash::Sha1).toHex().left(16)))
+          QCryptographicHash::hash(worker->databasePath().toUtf8(), QCryptographicHash::Sha1)
+              .toHex()
+              .left(16)))
     , m_model(new RunTableModel(worker, this))
     , m_filter(new QLineEdit(this))
     , m_text(new QLineEdit(this))
@@ -108,7 +110,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
 
     m_empty = new QLabel(m_table->viewport());
-    m_empty->setObjectName(QStringLiteral("emptyState"));
+    m_empty->setObjectName(QStringLiteral("runsEmptyState"));
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     m_empty->setEnabled(false);

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "displaytext.h"
+
+#include "jsonformat.h"
+
+#include <cmath>
+#include <QDateTime>
+#include <QLocale>
+
+namespace runlens::display {
+
+namespace {
+// A cell shows one line of a few hundred characters at most; measuring and eliding megabytes of text on
+// every paint would stall the view.
+constexpr int MaxCellChars = 400;
+constexpr int MaxTooltipChars = 4000;
+} // namespace
+
+QString dateTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString duration(qint64 ms)
+{
+    if (ms < 0)
+        return QStringLiteral("−") + duration(-ms);
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
+    const qint64 s = ms / 1000;
+    if (s < 60)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    if (s < 86400)
+        return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1d %2h").arg(s / 86400).arg((s % 86400) / 3600);
+}
+
+QString bytes(qint64 size)
+{
+    if (size < 1024)
+        return QStringLiteral("%1 bytes").arg(size);
+    return QLocale::system().formattedDataSize(size, 1);
+}
+
+QString compactNumber(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', 6) : text::formatNumber(v);
+}
+
+QString singleLine(const QString &text)
+{
+    QString s = text.left(MaxCellChars);
+    s.replace(QStringLiteral("\r\n"), QStringLiteral(" ↵ "));
+    s.replace(QLatin1Char('\n'), QStringLiteral(" ↵ "));
+    s.replace(QLatin1Char('\r'), QStringLiteral(" ↵ "));
+    s.replace(QLatin1Char('\t'), QLatin1Char(' '));
+    if (text.size() > MaxCellChars)
+        s += QStringLiteral("…");
+    return s;
+}
+
+QString tooltipText(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    QString body = text.left(MaxTooltipChars).toHtmlEscaped();
+    if (text.size() > MaxTooltipChars)
+        body +=
+            QStringLiteral("…\n\n(%1 characters in all; copy the cell for the whole text)").arg(text.size());
+    return QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(body);
+}
+
+} // namespace runlens::display
