@@ -8,6 +8,7 @@
 #include "output.h"
 #include "searchquery.h"
 #include "store.h"
+#include "windowbench.h"
 
 #include <atomic>
 #include <csignal>
@@ -20,6 +21,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
 
@@ -760,7 +762,12 @@ int benchCommand(const QString &, const QStringList &args)
             err().flush();
         }
     };
-    const BenchmarkReport report = runBenchmark(options);
+    BenchmarkReport report = runBenchmark(options);
+    // The window's figures come from the real window, started offscreen as a separate process.
+    QTemporaryDir scratch;
+    const QString dir = options.directory.isEmpty() ? scratch.path() : options.directory;
+    report.figures << measureWindow(QCoreApplication::applicationFilePath(), dir, options.quick,
+                                    options.progress);
     if (json)
         out() << QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
     else

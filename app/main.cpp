@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "store.h"
 #include "theme.h"
+#include "windowbench.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -73,6 +74,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     const QStringList rest = runlens::cli::scan(QCoreApplication::arguments()).args;
     QString screenshot, page = QStringLiteral("runs");
     std::optional<runlens::theme::Theme> theme;
+    bool scrollCheck = false;
     QSize size;
     for (qsizetype i = 0; i < rest.size(); ++i) {
         const QString &a = rest[i];
@@ -83,6 +85,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
             theme = runlens::theme::fromName(rest[++i]);
             if (!theme)
                 return usageError(QStringLiteral("--theme expects system, light or dark"));
+        } else if (a == QLatin1String("--scroll-check")) {
+            scrollCheck = true;
         } else if (a == QLatin1String("--page") && hasValue) {
             page = rest[++i];
         } else if (a == QLatin1String("--size") && hasValue) {
@@ -115,6 +119,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         window.showRun(runId);
     if (!screenshot.isEmpty())
         scheduleScreenshot(&window, screenshot);
+    else if (scrollCheck)
+        runlens::scheduleScrollCheck(&window);
     return app.exec();
 }
 

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The window's performance checks, measured on the real window in its own process: start-up to a painted
+// runs table (`--screenshot` prints it) and the longest GUI-thread stall while scrolling the whole table
+// (`--scroll-check`). `runlens bench` runs both on a scratch database of 10,000 runs x 30 params x 10
+// metrics and on an empty one, and reports them with the targets.
+
+#include "benchmark.h"
+
+#include <QList>
+
+namespace runlens {
+
+class MainWindow;
+
+// In the window process: once loaded, drags the runs table's scroll bar to the end until every run is
+// loaded, measuring the longest gap in a 1 ms heartbeat on the GUI thread; prints
+// "scrolled N rows in T ms, longest stall S ms" and quits.
+void scheduleScrollCheck(MainWindow *window);
+
+// In the bench process: starts `binary` (this executable) offscreen on scratch databases in `dir`.
+QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, bool quick,
+                                     const std::function<void(const QString &)> &progress);
+
+} // namespace runlens
