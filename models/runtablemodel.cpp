@@ -318,7 +318,7 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
     m_fetching = true;
     RunQuery page = m_query;
     page.offset = qint64(m_runs.size());
-    page.limit = PageSize;
+    page.limit = m_runs.empty() ? FirstPageSize : PageSize;
     const quint64 generation = m_generation;
     setPending(+1);
     m_worker->run<std::vector<Run>>(
@@ -388,7 +388,8 @@ void RunTableModel::sort(int column, Qt::SortOrder order)
     if (orderBy.isEmpty() || orderBy == m_query.orderBy)
         return;
     m_query.orderBy = orderBy;
-    reload();
+    if (m_generation > 0) // before the first setQuery() there is nothing to reload (a view's initial sort)
+        reload();
 }
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -30,6 +30,7 @@ public:
         FixedColumnCount
     };
     static constexpr int PageSize = 200;
+    static constexpr int FirstPageSize = 60; // a screenful and more: the first paint waits for it
 
     enum class MetricValue { Last, Min, Max };
     struct MetricColumn

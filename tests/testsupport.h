@@ -4,7 +4,9 @@
 // Small helpers shared by the test suites.
 
 #include <QProcess>
+#include <QSettings>
 #include <QString>
+#include <QTest>
 
 namespace runlens::test {
 
@@ -18,6 +20,25 @@ inline bool copyTree(const QString &from, const QString &to)
     QProcess chmod;
     chmod.start(QStringLiteral("chmod"), {QStringLiteral("-R"), QStringLiteral("u+w"), to});
     return chmod.waitForFinished(60000) && chmod.exitCode() == 0;
+}
+
+// Forgets what the window remembered (last experiment, columns, recent databases): each test starts afresh.
+// Suites point XDG_CONFIG_HOME into their temporary folder first, so this never touches the user's settings.
+inline void forgetSettings()
+{
+    QSettings(QStringLiteral("runlens"), QStringLiteral("runlens")).clear();
+}
+
+// Waits until a lazy model has fetched every row (views fetch only what they show).
+template<typename Model> bool fetchAll(Model *model, int timeoutMs = 30000)
+{
+    return QTest::qWaitFor(
+        [model] {
+            if (model->canFetchMore({}))
+                model->fetchMore({});
+            return !model->canFetchMore({}) && !model->isLoading();
+        },
+        timeoutMs);
 }
 
 } // namespace runlens::test

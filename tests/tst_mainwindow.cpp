@@ -9,6 +9,7 @@
 #include "roles.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "testsupport.h"
 
 #include <QClipboard>
 #include <QHeaderView>
@@ -28,6 +29,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init() { test::forgetSettings(); }
     void showsRunsOfChosenExperiment();
     void filterBar();
     void sortByClickingHeader();

@@ -4,11 +4,13 @@
 // filter bar, the column chooser and its memory per experiment, recent databases, and the dark appearance.
 
 #include "columnchooserdialog.h"
+#include "experimentsidebar.h"
 #include "filtercompleter.h"
 #include "mainwindow.h"
 #include "roles.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "testsupport.h"
 #include "theme.h"
 
 #include <QAbstractItemView>
@@ -31,6 +33,7 @@ class TestRunsPage : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init() { test::forgetSettings(); }
     void liveRefreshKeepsSelectionAndScroll();
     void trashAndRestoreWithKeyboard();
     void starByClickingAndShortcut();
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void filterCompletesKeys();
     void columnChooserIsRememberedPerExperiment();
     void recentDatabasesAndNewDatabase();
+    void reopensTheLastExperiment();
     void darkAppearance();
 
 private:
@@ -103,7 +107,7 @@ void TestRunsPage::liveRefreshKeepsSelectionAndScroll()
     RunTableModel *model = page->model();
     QTRY_COMPARE(model->totalCount(), qint64(600));
     // Scroll down to row 150 (a page beyond the first) and select it.
-    QTRY_VERIFY(model->rowCount() >= RunTableModel::PageSize);
+    QTRY_VERIFY(model->rowCount() >= RunTableModel::FirstPageSize);
     while (model->rowCount() < 300) {
         table->scrollToBottom();
         QTest::qWait(20);
@@ -349,6 +353,29 @@ void TestRunsPage::recentDatabasesAndNewDatabase()
     auto *empty = window.findChild<QLabel *>(QStringLiteral("runsEmptyState"));
     QTRY_VERIFY(empty->isVisible());
     QVERIFY(empty->text().startsWith(QLatin1String("No runs yet")));
+}
+
+void TestRunsPage::reopensTheLastExperiment()
+{
+    const QString db = makeDatabase(QStringLiteral("reopen.db"), 3);
+    const ExperimentId other = Store(db).experimentByName(QStringLiteral("other"))->id;
+    {
+        MainWindow window(db);
+        window.show();
+        waitLoaded(window);
+        QCOMPARE(window.runsPage()->model()->totalCount(), qint64(3)); // the first experiment
+        window.sidebar()->selectExperiment(other);
+        QTRY_COMPARE(window.runsPage()->model()->totalCount(), qint64(1));
+    }
+    MainWindow window(db);
+    // Its runs are asked for at once, before the experiments list has arrived.
+    QCOMPARE(window.runsPage()->model()->query().experiments, QList<ExperimentId>{other});
+    window.show();
+    waitLoaded(window);
+    QCOMPARE(window.sidebar()->currentExperiment(), other);
+    QCOMPARE(window.runsPage()->model()->totalCount(), qint64(1));
+    QCOMPARE(window.runsPage()->model()->index(0, RunTableModel::NameColumn).data().toString(),
+             QStringLiteral("lonely"));
 }
 
 void TestRunsPage::darkAppearance()

@@ -74,7 +74,7 @@ void TestRunTableModel::pagesArriveLazily()
     QVERIFY(total.isValid());
     model.setQuery(RunQuery{});
     QCOMPARE(model.rowCount(), 0); // nothing on the GUI thread yet
-    QTRY_COMPARE(model.rowCount(), RunTableModel::PageSize);
+    QTRY_COMPARE(model.rowCount(), RunTableModel::FirstPageSize);
     QTRY_COMPARE(model.totalCount(), qint64(Runs));
     QCOMPARE(total.count(), 1);
     QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 2);
@@ -107,7 +107,7 @@ void TestRunTableModel::sortsInSqlWithMissingLast()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setMetricColumns({QStringLiteral("loss")});
     model.setQuery(RunQuery{});
-    QTRY_COMPARE(model.rowCount(), RunTableModel::PageSize);
+    QTRY_COMPARE(model.rowCount(), RunTableModel::FirstPageSize);
     const int lossColumn = RunTableModel::FixedColumnCount;
     for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
         model.sort(lossColumn, order);

@@ -220,6 +220,12 @@ void ExperimentSidebar::syncSelection()
     updateActions();
 }
 
+void ExperimentSidebar::preselect(ExperimentId id)
+{
+    if (m_current < 0 && id > 0)
+        m_current = id;
+}
+
 void ExperimentSidebar::selectExperiment(ExperimentId id)
 {
     const int row = m_model->rowOf(id);

@@ -31,6 +31,9 @@ public:
     // The chosen experiment, 0 when none is.
     ExperimentId currentExperiment() const;
     void selectExperiment(ExperimentId id);
+    // Before the first load: the experiment to keep chosen when it is listed (the one open last time), so
+    // that its runs can load while the list does.
+    void preselect(ExperimentId id);
     void focusSearch();
     bool isShowingTrash() const;
 

@@ -14,6 +14,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -171,6 +172,17 @@ void MainWindow::openDatabase(const QString &path)
     statusBar()->showMessage(tr("Opening %1…").arg(m_databasePath));
 
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
+    // Reopen where the person left off; its runs load while the experiments list does.
+    const QString lastKey =
+        QStringLiteral("lastExperiment/") +
+        QString::fromLatin1(
+            QCryptographicHash::hash(m_databasePath.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this,
+            [lastKey](ExperimentId id) { settings().setValue(lastKey, id); });
+    if (const ExperimentId last = settings().value(lastKey).toLongLong(); last > 0) {
+        m_sidebar->preselect(last);
+        m_runs->showExperiment(last);
+    }
     connect(m_runs, &RunsPage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
     connect(m_sidebar, &ExperimentSidebar::statusMessage, statusBar(),

@@ -276,10 +276,11 @@ void RunsPage::focusFilter()
 
 void RunsPage::showExperiment(ExperimentId id)
 {
-    if (id == m_experiment && m_hasLayout) { // chosen again (the sidebar reloaded): keep rows and scroll
+    if (id == m_experiment && m_shown) { // chosen again (the sidebar reloaded): keep rows and scroll
         refresh();
         return;
     }
+    m_shown = true;
     saveLayout();
     m_hasLayout = false;
     m_experiment = id;

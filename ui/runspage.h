@@ -92,6 +92,7 @@ private:
     bool m_layoutRestored = false; // widths came from the settings: do not fit
     bool m_fitted = false;         // columns sized to the first rows of the current experiment
     bool m_hasLayout = false;      // m_experiment's columns are on screen (and may be saved)
+    bool m_shown = false;          // showExperiment() was called: m_experiment is what the page lists
 };
 
 } // namespace runlens
