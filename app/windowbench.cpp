@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 
@@ -72,6 +73,10 @@ double runWindow(const QString &binary, const QStringList &args, const QString &
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    // The child windows keep their settings (recent databases, last experiment) away from the user's, and
+    // each start is a first start.
+    QTemporaryDir config;
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
     p.setProcessEnvironment(env);
     p.start(binary, args);
     if (!p.waitForFinished(180'000) || p.exitCode() != 0)

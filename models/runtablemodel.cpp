@@ -154,8 +154,11 @@ void RunTableModel::reload()
 
 void RunTableModel::refresh()
 {
-    if (m_refreshing || m_fetching || isLoading())
+    if (m_refreshing || m_fetching || isLoading()) {
+        m_refreshPending = true; // a write of ours or another process's must still show
         return;
+    }
+    m_refreshPending = false;
     m_refreshing = true;
     RunQuery window = m_query;
     window.offset = 0;
@@ -179,6 +182,8 @@ void RunTableModel::refresh()
             m_refreshing = false;
             setTotal(answer.first);
             Q_EMIT refreshed();
+            if (m_refreshPending)
+                refresh();
         },
         [this, generation](const QString &message) {
             if (generation == m_generation)
@@ -195,6 +200,18 @@ void RunTableModel::apply(std::vector<Run> fresh)
     position.reserve(qsizetype(fresh.size()));
     for (size_t i = 0; i < fresh.size(); ++i)
         position.insert(fresh[i].id, int(i));
+    // The merge below needs each id once on each side; a run loaded twice goes first.
+    QSet<QString> seen;
+    for (int r = 0; r < int(m_runs.size());) {
+        if (seen.contains(m_runs[size_t(r)].id)) {
+            beginRemoveRows({}, r, r);
+            m_runs.erase(m_runs.begin() + r);
+            endRemoveRows();
+        } else {
+            seen.insert(m_runs[size_t(r)].id);
+            ++r;
+        }
+    }
 
     for (int r = int(m_runs.size()) - 1; r >= 0;) {
         if (position.contains(m_runs[size_t(r)].id)) {
@@ -333,6 +350,18 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
                     setTotal(qint64(m_runs.size())); // the listing shrank meanwhile
                 return;
             }
+            // Paging is by offset: a run that another process added above the loaded rows shifts the next
+            // page by one, so its first run may be loaded already. Never list a run twice.
+            QSet<QString> loaded;
+            loaded.reserve(qsizetype(m_runs.size()));
+            for (const Run &r : m_runs)
+                loaded.insert(r.id);
+            std::erase_if(runs, [&](const Run &r) { return loaded.contains(r.id); });
+            if (runs.empty()) {
+                m_fetching = false;
+                refresh(); // the listing moved under us: bring the loaded rows up to date
+                return;
+            }
             const int first = int(m_runs.size());
             beginInsertRows({}, first, first + int(runs.size()) - 1);
             m_runs.insert(m_runs.end(), std::make_move_iterator(runs.begin()),
@@ -340,6 +369,8 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
             endInsertRows();
             // Only now: views react to the insertion by asking for more, which must start after these rows.
             m_fetching = false;
+            if (m_refreshPending)
+                refresh();
         },
         [this, generation](const QString &message) {
             setPending(-1);

@@ -106,6 +106,7 @@ private:
     quint64 m_generation = 0; // answers for an older query are dropped
     bool m_fetching = false;
     bool m_refreshing = false;
+    bool m_refreshPending = false; // asked while a load was under way: done when it ends
     int m_pending = 0;
 };
 

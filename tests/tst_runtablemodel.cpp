@@ -10,6 +10,7 @@
 #include "searchquery.h"
 
 #include <QAbstractItemModelTester>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void experimentListAndProxy();
     void refreshAppliesChangesInPlace();
     void refreshFollowsMovedRuns();
+    void pagingSurvivesRunsAddedAbove();
     void starTrashAndColourWriteThrough();
     void minMaxColumnsShowAndSort();
     void quickTextFilter();
@@ -334,6 +336,49 @@ void TestRunTableModel::refreshFollowsMovedRuns()
     QCOMPARE(r0.data().toString(), QStringLiteral("r0"));
     QCOMPARE(r3.row(), 2);
     QCOMPARE(r3.data().toString(), QStringLiteral("r3"));
+}
+
+void TestRunTableModel::pagingSurvivesRunsAddedAbove()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("paging.db"), 100, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), RunTableModel::FirstPageSize);
+    QTRY_VERIFY(!model.isLoading());
+    {
+        // A run newer than all others arrives between two pages: the next page starts one run earlier.
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.experimentByName(QStringLiteral("small"))->id;
+        init.name = QStringLiteral("newest");
+        init.startMs = 9999;
+        other.createRun(init);
+    }
+    const auto unique = [&] {
+        QSet<QString> seen;
+        for (int r = 0; r < model.rowCount(); ++r)
+            seen.insert(model.runAt(r).id);
+        return int(seen.size()) == model.rowCount();
+    };
+    for (int round = 0; round < 3; ++round) { // refreshes after the duplicate must not multiply anything
+        while (model.canFetchMore({}) || model.isLoading()) {
+            if (model.canFetchMore({}))
+                model.fetchMore({});
+            QTest::qWait(5);
+        }
+        QVERIFY(unique());
+        QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+        QVERIFY(refreshed.isValid());
+        model.refresh();
+        QTRY_COMPARE(refreshed.count(), 1);
+        QVERIFY(unique());
+    }
+    QTRY_COMPARE(model.rowCount(), 101);
+    QCOMPARE(model.totalCount(), qint64(101));
+    QCOMPARE(model.runAt(0).name, QStringLiteral("newest"));
 }
 
 void TestRunTableModel::starTrashAndColourWriteThrough()

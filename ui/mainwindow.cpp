@@ -217,6 +217,7 @@ void MainWindow::openDatabase(const QString &path)
     m_pages->addWidget(m_runPage);
     connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
     connect(m_runPage, &RunPage::backRequested, this, [this] {
+        m_runs->refresh(); // edits made on the run page (our own connection: no data_version change)
         m_pages->setCurrentWidget(m_runs);
         m_runs->table()->setFocus(Qt::OtherFocusReason);
     });

@@ -209,6 +209,10 @@ void RunHeaderWidget::setBackText(const QString &where)
 void RunHeaderWidget::setName(const QString &name)
 {
     m_storedName = name;
+    // A live refresh must not overwrite a name being typed; the edit is compared with the stored name when
+    // it is committed.
+    if (m_name->hasFocus() && m_name->isModified())
+        return;
     if (m_name->text() != name)
         m_name->setText(name);
     m_name->setCursorPosition(0);
