@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void columnChooserIsRememberedPerExperiment();
     void recentDatabasesAndNewDatabase();
     void reopensTheLastExperiment();
+    void searchingExperimentsIsNotChoosing();
     void darkAppearance();
 
 private:
@@ -376,6 +378,33 @@ void TestRunsPage::reopensTheLastExperiment()
     QCOMPARE(window.runsPage()->model()->totalCount(), qint64(1));
     QCOMPARE(window.runsPage()->model()->index(0, RunTableModel::NameColumn).data().toString(),
              QStringLiteral("lonely"));
+}
+
+void TestRunsPage::searchingExperimentsIsNotChoosing()
+{
+    const QString db = makeDatabase(QStringLiteral("search.db"), 4);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunTableModel *model = window.runsPage()->model();
+    QCOMPARE(model->totalCount(), qint64(4)); // "main"
+    auto *search = window.findChild<QLineEdit *>(QStringLiteral("experimentSearch"));
+    auto *list = window.findChild<QListView *>(QStringLiteral("experimentList"));
+    QTest::keyClicks(search, QStringLiteral("oth")); // hides "main"
+    QCOMPARE(list->model()->rowCount(), 1);
+    QTest::qWait(100);
+    QCOMPARE(model->totalCount(), qint64(4));        // still main's runs
+    QTest::keyClicks(search, QStringLiteral("zzz")); // hides everything: nothing is chosen, nothing loads
+    QTest::qWait(100);
+    QCOMPARE(model->totalCount(), qint64(4));
+    search->clear();
+    QTRY_COMPARE(list->model()->rowCount(), 2);
+    QCOMPARE(list->currentIndex().data().toString(), QStringLiteral("main"));
+    // A click is a choice, also on a row that was hidden and shown again.
+    QTest::keyClicks(search, QStringLiteral("oth"));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualRect(list->model()->index(0, 0)).center());
+    QTRY_COMPARE(model->totalCount(), qint64(1));
 }
 
 void TestRunsPage::darkAppearance()

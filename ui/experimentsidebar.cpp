@@ -109,7 +109,22 @@ ExperimentSidebar::ExperimentSidebar(ExperimentListModel *model, QWidget *parent
     connect(m_showTrashAction, &QAction::toggled, this, &ExperimentSidebar::setShowTrash);
     connect(m_list, &QWidget::customContextMenuRequested, this, &ExperimentSidebar::showContextMenu);
     connect(m_notice, &QLabel::linkActivated, this, &ExperimentSidebar::noticeLinkActivated);
-    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        // Narrowing the list is not choosing: the runs page keeps the chosen experiment even while the
+        // search hides it; it is chosen again (selected) when it shows once more.
+        m_filtering = true;
+        m_proxy->setFilterFixedString(text);
+        m_filtering = false;
+        const int row = m_model->rowOf(m_current);
+        const QModelIndex index = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+        if (m_list->currentIndex() != index) {
+            // Shown again: selected again. Hidden: no other row pretends to be current, so a click on any
+            // visible row is a choice.
+            m_filtering = true;
+            m_list->setCurrentIndex(index);
+            m_filtering = false;
+        }
+    });
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { choose(current); });
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &ExperimentSidebar::updateActions);
@@ -185,6 +200,8 @@ bool ExperimentSidebar::isShowingTrash() const
 
 void ExperimentSidebar::choose(const QModelIndex &current)
 {
+    if (m_filtering)
+        return;
     const ExperimentId id = current.isValid() ? current.data(ExperimentIdRole).toLongLong() : 0;
     if (current.isValid())
         m_currentRow = current.row();

@@ -81,6 +81,7 @@ private:
     quint64 m_dialogRequest = 0; // the write the open dialog waits for
     ExperimentId m_undoId = 0;   // the experiment the notice's Undo link restores
     ExperimentId m_current = -1; // -1 until the first load has chosen something (0 is "none")
+    bool m_filtering = false;    // the search is narrowing the list: current-row changes are not choices
     int m_currentRow = -1;       // its row in the list: where a neighbour is chosen when it goes away
 };
 
