@@ -152,6 +152,7 @@ void MainWindow::openDatabase(const QString &path)
     delete m_sidebar;
     delete m_runs;
     delete m_runPage;
+    m_runPage = nullptr;
     delete m_experiments;
     m_databasePath = QFileInfo(path).absoluteFilePath();
     m_worker = std::make_unique<StoreWorker>(m_databasePath);
@@ -212,10 +213,18 @@ void MainWindow::openDatabase(const QString &path)
     });
     m_experiments->reload();
 
-    // The run page: opened from the runs table, Back returns to the table with its selection and scroll.
+    connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
+}
+
+// The run page is built when first needed: most sessions start on the runs table, and building it is a good
+// part of the window's start-up time.
+RunPage *MainWindow::runPage()
+{
+    if (m_runPage)
+        return m_runPage;
+    // Opened from the runs table, Back returns to the table with its selection and scroll.
     m_runPage = new RunPage(m_worker.get());
     m_pages->addWidget(m_runPage);
-    connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
     connect(m_runPage, &RunPage::backRequested, this, [this] {
         m_runs->refresh(); // edits made on the run page (our own connection: no data_version change)
         m_pages->setCurrentWidget(m_runs);
@@ -223,11 +232,12 @@ void MainWindow::openDatabase(const QString &path)
     });
     connect(m_runPage, &RunPage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
+    return m_runPage;
 }
 
 void MainWindow::showRun(const QString &id)
 {
-    m_runPage->showRun(id);
+    runPage()->showRun(id);
     m_pages->setCurrentWidget(m_runPage);
     m_runPage->setFocus(Qt::OtherFocusReason);
 }

@@ -40,7 +40,7 @@ public:
     void openDatabase(const QString &path);
     static QStringList recentDatabases();
     // The page of one run, opened from the runs table; Back on it returns to the table as it was.
-    RunPage *runPage() const { return m_runPage; }
+    RunPage *runPage(); // built on first use
     void showRun(const QString &id);
     ExperimentSidebar *sidebar() const { return m_sidebar; }
     ImportController *importController() const { return m_import; }
