@@ -15,6 +15,17 @@ RunMetricsModel::RunMetricsModel(QObject *parent)
 
 void RunMetricsModel::setMetrics(const QMap<QString, MetricSummary> &metrics)
 {
+    // The same keys with new values (a live run): update in place, keeping selection, scroll and the curves
+    // drawn until their new overviews arrive.
+    if (qsizetype(m_rows.size()) == metrics.size() && !m_rows.empty() &&
+        std::equal(m_rows.begin(), m_rows.end(), metrics.keyBegin(),
+                   [](const Row &row, const QString &key) { return row.key == key; })) {
+        auto it = metrics.begin();
+        for (Row &row : m_rows)
+            row.summary = *it++;
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+        return;
+    }
     beginResetModel();
     m_rows.clear();
     m_rows.reserve(size_t(metrics.size()));

@@ -52,10 +52,42 @@ void RunTableModel::setQuery(const RunQuery &query)
     reload();
 }
 
+namespace {
+template<typename List> bool isSubsequence(const List &part, const List &whole)
+{
+    qsizetype j = 0;
+    for (qsizetype i = 0; i < whole.size() && j < part.size(); ++i)
+        if (whole[i] == part[j])
+            ++j;
+    return j == part.size();
+}
+} // namespace
+
 void RunTableModel::setColumns(const QList<MetricColumn> &metrics, const QStringList &params)
 {
     if (metrics == m_metrics && params == m_params)
         return;
+    // Keys only added (a live run logged a new one): insert their columns, so that views keep selection,
+    // scroll and the widths of the other columns.
+    if (isSubsequence(m_metrics, metrics) && isSubsequence(m_params, params)) {
+        for (qsizetype i = 0; i < metrics.size(); ++i) {
+            if (i < m_metrics.size() && m_metrics[i] == metrics[i])
+                continue;
+            const int column = FixedColumnCount + int(i);
+            beginInsertColumns({}, column, column);
+            m_metrics.insert(i, metrics[i]);
+            endInsertColumns();
+        }
+        for (qsizetype i = 0; i < params.size(); ++i) {
+            if (i < m_params.size() && m_params[i] == params[i])
+                continue;
+            const int column = FixedColumnCount + int(m_metrics.size() + i);
+            beginInsertColumns({}, column, column);
+            m_params.insert(i, params[i]);
+            endInsertColumns();
+        }
+        return;
+    }
     beginResetModel();
     m_metrics = metrics;
     m_params = params;

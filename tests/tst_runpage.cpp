@@ -138,6 +138,7 @@ private Q_SLOTS:
     void initTestCase();
     void init() { test::forgetSettings(); }
     void openedFromRunsTableShowsTheRun();
+    void metricsOfALiveRunUpdateInPlace();
     void backKeepsTableSelectionAndScroll();
     void modelsStayConsistentAcrossRuns();
     void staleAnswersAreDropped();
@@ -1131,6 +1132,36 @@ void TestRunPage::importedMlflowRun()
     // The deleted run is shown as such.
     showRunAndWait(window, truth.value(QStringLiteral("deleted_run_id")).toString());
     QVERIFY(header->trashBanner()->isVisible());
+}
+
+void TestRunPage::metricsOfALiveRunUpdateInPlace()
+{
+    RunMetricsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    MetricSummary loss;
+    loss.last = 0.5;
+    loss.count = 10;
+    QMap<QString, MetricSummary> metrics{{QStringLiteral("acc"), loss}, {QStringLiteral("loss"), loss}};
+    model.setMetrics(metrics);
+    Sparkline curve;
+    curve.width = 4;
+    curve.columns.push_back(M4Column{});
+    model.setSparklines({{QStringLiteral("loss"), curve}});
+    const QPersistentModelIndex lossRow(model.index(1, RunMetricsModel::KeyColumn));
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QVERIFY(resets.isValid());
+    metrics[QStringLiteral("loss")].last = 0.25;
+    metrics[QStringLiteral("loss")].count = 11;
+    model.setMetrics(metrics); // a live tick: same keys, new values
+    QCOMPARE(resets.count(), 0);
+    QVERIFY(lossRow.isValid());
+    QCOMPARE(model.index(1, RunMetricsModel::LastColumn).data(SortValueRole).toDouble(), 0.25);
+    QVERIFY(
+        model.index(1, RunMetricsModel::SparklineColumn).data(SparklineRole).isValid()); // kept until redrawn
+    metrics.insert(QStringLiteral("lr"), loss);                                          // a new key: rebuilt
+    model.setMetrics(metrics);
+    QCOMPARE(resets.count(), 1);
+    QCOMPARE(model.rowCount(), 3);
 }
 
 QTEST_MAIN(TestRunPage)

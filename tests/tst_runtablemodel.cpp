@@ -32,6 +32,7 @@ private Q_SLOTS:
     void refreshAppliesChangesInPlace();
     void refreshFollowsMovedRuns();
     void pagingSurvivesRunsAddedAbove();
+    void newKeysInsertColumnsWithoutReset();
     void starTrashAndColourWriteThrough();
     void minMaxColumnsShowAndSort();
     void quickTextFilter();
@@ -379,6 +380,36 @@ void TestRunTableModel::pagingSurvivesRunsAddedAbove()
     QTRY_COMPARE(model.rowCount(), 101);
     QCOMPARE(model.totalCount(), qint64(101));
     QCOMPARE(model.runAt(0).name, QStringLiteral("newest"));
+}
+
+void TestRunTableModel::newKeysInsertColumnsWithoutReset()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("columns.db"), 3, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    using V = RunTableModel::MetricValue;
+    model.setColumns({{QStringLiteral("loss"), V::Last}}, {QStringLiteral("optimizer")});
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 3);
+    const QPersistentModelIndex optimizer(model.index(1, RunTableModel::FixedColumnCount + 1));
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&model, &QAbstractItemModel::columnsInserted);
+    QVERIFY(resets.isValid() && inserted.isValid());
+    // "acc" sorts before "loss", "batch" before "optimizer": columns appear in the middle.
+    model.setColumns({{QStringLiteral("acc"), V::Last}, {QStringLiteral("loss"), V::Last}},
+                     {QStringLiteral("batch"), QStringLiteral("optimizer")});
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(inserted.count(), 2);
+    QCOMPARE(model.columnId(RunTableModel::FixedColumnCount), QStringLiteral("metric:last:acc"));
+    QCOMPARE(model.columnId(RunTableModel::FixedColumnCount + 2), QStringLiteral("param:batch"));
+    QCOMPARE(optimizer.column(), RunTableModel::FixedColumnCount + 3);
+    QCOMPARE(optimizer.data().toString(), model.runAt(1).params.value(QStringLiteral("optimizer")));
+    // Anything else (a column removed) resets.
+    model.setColumns({{QStringLiteral("loss"), V::Last}}, {});
+    QCOMPARE(resets.count(), 1);
+    QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 1);
 }
 
 void TestRunTableModel::starTrashAndColourWriteThrough()
