@@ -684,6 +684,14 @@ private:
 
 } // namespace
 
+QStringList attributeNames()
+{
+    QStringList names;
+    for (const Attribute &a : attributes)
+        names << QString::fromLatin1(a.name);
+    return names;
+}
+
 CompiledQuery compile(const QString &filter, const QString &orderBy, const SqlDialect &dialect)
 {
     CompiledQuery out;

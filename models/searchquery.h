@@ -8,6 +8,7 @@
 #include "sqldialect.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVariantList>
 
 namespace runlens::search {
@@ -46,6 +47,9 @@ struct CompiledQuery
     QVariantList whereBinds;
     QString orderBy; // never empty: ends with the default tie-breakers (start time descending, then run id)
 };
+
+// The attribute keys the language knows (attributes.<key>), for completion.
+QStringList attributeNames();
 
 // Throws SyntaxError.
 CompiledQuery compile(const QString &filter, const QString &orderBy,

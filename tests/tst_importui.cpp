@@ -496,7 +496,8 @@ void TestImportUi::secondDropIsQueued()
     const QString logs = writeCsvLogs(m_dir.filePath(QStringLiteral("queue-logs")), 120, 500);
     const QString csv = m_dir.filePath(QStringLiteral("queued.csv"));
     QVERIFY(QFile::copy(Fixtures + LightningCsv, csv));
-    MainWindow window(freshDatabase(QStringLiteral("queue.db")));
+    const QString queueDb = freshDatabase(QStringLiteral("queue.db"));
+    MainWindow window(queueDb);
     window.show();
     QTRY_VERIFY(!window.isLoading());
     ImportController *importer = window.importController();
@@ -517,6 +518,9 @@ void TestImportUi::secondDropIsQueued()
     QCOMPARE(importer->currentJob(), running);
     QCOMPARE(importer->queuedCount(), 1);
     QVERIFY(importer->progressWidget()->text().endsWith(QStringLiteral(" · 1 more queued")));
+    // Opening another database meanwhile does not redirect what was dropped on this one.
+    const QString otherDb = freshDatabase(QStringLiteral("queue-other.db"));
+    window.openDatabase(otherDb);
 
     QVERIFY(reports.wait(ImportTimeoutMs));
     QCOMPARE(imported.count(), 2); // the views reloaded after each
@@ -527,6 +531,8 @@ void TestImportUi::secondDropIsQueued()
     QCOMPARE(report->countText(Count::RunsAdded), number(121));
     QTRY_VERIFY(!window.isLoading());
     report->close();
+    QCOMPARE(Store(queueDb).searchRunIds(everyRun()).size(), qsizetype(121));
+    QCOMPARE(Store(otherDb).searchRunIds(everyRun()).size(), qsizetype(0));
 }
 
 void TestImportUi::closingWindowDuringImport()

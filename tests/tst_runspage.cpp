@@ -10,6 +10,7 @@
 #include "roles.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "searchquery.h"
 #include "testsupport.h"
 #include "theme.h"
 
@@ -267,6 +268,16 @@ void TestRunsPage::filterCompletesKeys()
     QVERIFY(completer->candidates().isEmpty());
     QTest::keyClicks(filter, QStringLiteral("am'"));
     QTest::keyClick(filter, Qt::Key_Return);
+    {
+        // Every attribute offered is one the language accepts.
+        QLineEdit probe;
+        FilterCompleter attributes(&probe);
+        probe.setText(QStringLiteral("attributes."));
+        const QStringList offered = attributes.candidates();
+        QVERIFY(offered.contains(QStringLiteral("attributes.start_time")));
+        for (const QString &c : offered)
+            search::compile(QString(), c); // throws (failing the test) for an unknown attribute
+    }
     QTRY_VERIFY(!window.isLoading());
     QCOMPARE(window.runsPage()->model()->totalCount(), qint64(2)); // runs 1 and 2 use adam and acc > 0.5
 }

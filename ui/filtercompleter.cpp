@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "filtercompleter.h"
 
+#include "searchquery.h"
+
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QLineEdit>
@@ -25,11 +27,6 @@ bool endsWord(QChar c)
 {
     return c.isSpace() || c == u'(' || c == u',' || c == u'<' || c == u'>' || c == u'=' || c == u'!';
 }
-
-const QStringList attributes = {QStringLiteral("run_id"),          QStringLiteral("run_name"),
-                                QStringLiteral("status"),          QStringLiteral("user_id"),
-                                QStringLiteral("start_time"),      QStringLiteral("end_time"),
-                                QStringLiteral("lifecycle_stage"), QStringLiteral("artifact_uri")};
 
 } // namespace
 
@@ -97,7 +94,7 @@ QStringList FilterCompleter::candidates() const
             keys = &m_tags;
         else if (prefix == QLatin1String("attributes") || prefix == QLatin1String("attribute") ||
                  prefix == QLatin1String("attr") || prefix == QLatin1String("run"))
-            keys = &attributes;
+            keys = &m_attributes;
         if (!keys)
             return {};
         for (const QString &k : *keys)

@@ -5,7 +5,9 @@
 // params., tags., attributes.) and then the experiment's keys, quoted with backticks when they need it.
 // The rest of the expression is left alone, unlike QLineEdit::setCompleter, which completes the whole text.
 
+#include "searchquery.h"
 #include <QObject>
+
 #include <QStringList>
 
 class QCompleter;
@@ -34,6 +36,7 @@ private:
     QCompleter *m_completer;
     QStringListModel *m_model;
     QStringList m_metrics, m_params, m_tags;
+    const QStringList m_attributes = search::attributeNames();
 };
 
 } // namespace runlens

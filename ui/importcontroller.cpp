@@ -97,7 +97,7 @@ void ImportController::start(const ImportRequest &request)
 {
     if (request.sources.isEmpty())
         return;
-    m_queue.append(request);
+    m_queue.append({m_databasePath(), request});
     if (m_job)
         updateProgress(); // shows the queue
     else
@@ -119,7 +119,8 @@ void ImportController::startNext()
 {
     if (m_job || m_queue.isEmpty())
         return;
-    m_job = new ImportJob(m_databasePath(), m_queue.takeFirst(), this);
+    const auto [database, request] = m_queue.takeFirst();
+    m_job = new ImportJob(database, request, this);
     m_source = -1;
     m_done = m_total = 0;
     m_cancelling = false;

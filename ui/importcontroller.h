@@ -76,7 +76,8 @@ private:
 
     QMainWindow *m_window;
     std::function<QString()> m_databasePath;
-    QList<ImportRequest> m_queue;
+    // Each with the database it was asked for: opening another database meanwhile does not redirect it.
+    QList<std::pair<QString, ImportRequest>> m_queue;
     ImportJob *m_job = nullptr;
     int m_source = -1; // index of the job's source being imported, -1 while checking them
     import::Format m_format = import::Format::Auto;
