@@ -16,13 +16,6 @@ namespace runlens {
 
 namespace {
 
-QString quotedKey(const QString &key)
-{
-    QString k = key;
-    k.replace(QLatin1Char('`'), QStringLiteral("``"));
-    return QLatin1Char('`') + k + QLatin1Char('`');
-}
-
 const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
 const char *const valueNames[] = {"last", "min", "max"};
 
@@ -41,7 +34,9 @@ QString durationText(qint64 ms)
 RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
     : QAbstractTableModel(parent)
     , m_worker(worker)
-{}
+{
+    indexColumns();
+}
 
 void RunTableModel::setQuery(const RunQuery &query)
 {
@@ -70,27 +65,25 @@ void RunTableModel::setColumns(const QList<MetricColumn> &metrics, const QString
     // Keys only added (a live run logged a new one): insert their columns, so that views keep selection,
     // scroll and the widths of the other columns.
     if (isSubsequence(m_metrics, metrics) && isSubsequence(m_params, params)) {
-        for (qsizetype i = 0; i < metrics.size(); ++i) {
-            if (i < m_metrics.size() && m_metrics[i] == metrics[i])
-                continue;
-            const int column = FixedColumnCount + int(i);
-            beginInsertColumns({}, column, column);
-            m_metrics.insert(i, metrics[i]);
-            endInsertColumns();
-        }
-        for (qsizetype i = 0; i < params.size(); ++i) {
-            if (i < m_params.size() && m_params[i] == params[i])
-                continue;
-            const int column = FixedColumnCount + int(m_metrics.size() + i);
-            beginInsertColumns({}, column, column);
-            m_params.insert(i, params[i]);
-            endInsertColumns();
-        }
+        const auto insertMissing = [this](auto &current, const auto &wanted, auto firstColumn) {
+            for (qsizetype i = 0; i < wanted.size(); ++i) {
+                if (i < current.size() && current[i] == wanted[i])
+                    continue;
+                const int column = firstColumn() + int(i);
+                beginInsertColumns({}, column, column);
+                current.insert(i, wanted[i]);
+                indexColumns();
+                endInsertColumns();
+            }
+        };
+        insertMissing(m_metrics, metrics, [] { return int(FixedColumnCount); });
+        insertMissing(m_params, params, [this] { return FixedColumnCount + int(m_metrics.size()); });
         return;
     }
     beginResetModel();
     m_metrics = metrics;
     m_params = params;
+    indexColumns();
     endResetModel();
 }
 
@@ -107,26 +100,71 @@ void RunTableModel::setMetricColumns(const QStringList &keys)
     setColumns(metrics, m_params);
 }
 
+QString RunTableModel::fixedColumnId(int column)
+{
+    return column >= 0 && column < FixedColumnCount ? QString::fromLatin1(fixedIds[column]) : QString();
+}
+
+QString RunTableModel::fixedColumnTitle(int column)
+{
+    static const char *titles[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
+    return column >= 0 && column < FixedColumnCount ? tr(titles[column]) : QString();
+}
+
+QString RunTableModel::metricColumnId(const MetricColumn &c)
+{
+    return QStringLiteral("metric:%1:%2").arg(QLatin1String(valueNames[int(c.value)]), c.key);
+}
+
+QString RunTableModel::paramColumnId(const QString &key)
+{
+    return QStringLiteral("param:") + key;
+}
+
+std::optional<RunTableModel::MetricColumn> RunTableModel::metricColumnFromId(const QString &id)
+{
+    if (!id.startsWith(QLatin1String("metric:")))
+        return std::nullopt;
+    const int colon = int(id.indexOf(QLatin1Char(':'), 7));
+    if (colon < 0)
+        return std::nullopt;
+    const QString value = id.mid(7, colon - 7);
+    for (int v = 0; v < 3; ++v)
+        if (value == QLatin1String(valueNames[v]))
+            return MetricColumn{id.mid(colon + 1), MetricValue(v)};
+    return std::nullopt;
+}
+
+std::optional<QString> RunTableModel::paramKeyFromId(const QString &id)
+{
+    if (!id.startsWith(QLatin1String("param:")))
+        return std::nullopt;
+    return id.mid(6);
+}
+
 QString RunTableModel::columnId(int column) const
 {
     if (column >= 0 && column < FixedColumnCount)
-        return QString::fromLatin1(fixedIds[column]);
+        return fixedColumnId(column);
     const int m = column - FixedColumnCount;
     if (m >= 0 && m < m_metrics.size())
-        return QStringLiteral("metric:%1:%2")
-            .arg(QLatin1String(valueNames[int(m_metrics[m].value)]), m_metrics[m].key);
+        return metricColumnId(m_metrics[m]);
     const int p = m - int(m_metrics.size());
     if (p >= 0 && p < m_params.size())
-        return QStringLiteral("param:") + m_params[p];
+        return paramColumnId(m_params[p]);
     return {};
 }
 
 int RunTableModel::columnOf(const QString &id) const
 {
+    return m_columnIndex.value(id, -1);
+}
+
+void RunTableModel::indexColumns()
+{
+    m_columnIndex.clear();
     for (int c = 0, n = columnCount(); c < n; ++c)
-        if (columnId(c) == id)
-            return c;
-    return -1;
+        m_columnIndex.insert(columnId(c), c);
 }
 
 bool RunTableModel::isMetricColumn(int column) const
@@ -228,22 +266,11 @@ void RunTableModel::refresh()
 // views keep their selection and scroll position (persistent indexes follow the runs).
 void RunTableModel::apply(std::vector<Run> fresh)
 {
+    // Each id is once on each side: one query's answer, and loaded rows that fetchMore keeps unique.
     QHash<QString, int> position;
     position.reserve(qsizetype(fresh.size()));
     for (size_t i = 0; i < fresh.size(); ++i)
         position.insert(fresh[i].id, int(i));
-    // The merge below needs each id once on each side; a run loaded twice goes first.
-    QSet<QString> seen;
-    for (int r = 0; r < int(m_runs.size());) {
-        if (seen.contains(m_runs[size_t(r)].id)) {
-            beginRemoveRows({}, r, r);
-            m_runs.erase(m_runs.begin() + r);
-            endRemoveRows();
-        } else {
-            seen.insert(m_runs[size_t(r)].id);
-            ++r;
-        }
-    }
 
     for (int r = int(m_runs.size()) - 1; r >= 0;) {
         if (position.contains(m_runs[size_t(r)].id)) {
@@ -429,7 +456,7 @@ QString RunTableModel::orderByFor(int column, Qt::SortOrder order) const
     }
     const int m = column - FixedColumnCount;
     if (m >= 0 && m < m_metrics.size()) {
-        const QString metric = QStringLiteral("metrics.") + quotedKey(m_metrics[m].key);
+        const QString metric = QStringLiteral("metrics.") + search::quotedKey(m_metrics[m].key);
         switch (m_metrics[m].value) {
         case MetricValue::Last:
             return metric + dir;
@@ -441,7 +468,7 @@ QString RunTableModel::orderByFor(int column, Qt::SortOrder order) const
     }
     const int p = m - int(m_metrics.size());
     if (p >= 0 && p < m_params.size())
-        return QStringLiteral("params.") + quotedKey(m_params[p]) + dir;
+        return QStringLiteral("params.") + search::quotedKey(m_params[p]) + dir;
     return {};
 }
 
@@ -459,9 +486,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const char *fixed[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
     if (section >= 0 && section < FixedColumnCount)
-        return role == Qt::ToolTipRole && section == StarColumn ? tr("Starred") : tr(fixed[section]);
+        return role == Qt::ToolTipRole && section == StarColumn ? tr("Starred") : fixedColumnTitle(section);
     const int m = section - FixedColumnCount;
     if (m >= 0 && m < m_metrics.size()) {
         const MetricColumn &c = m_metrics[m];

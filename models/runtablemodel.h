@@ -10,7 +10,9 @@
 #include "storeworker.h"
 #include "types.h"
 
+#include <optional>
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace runlens {
 
@@ -55,6 +57,13 @@ public:
     // or the fixed column's name ("status", ...).
     QString columnId(int column) const;
     int columnOf(const QString &columnId) const; // -1 when not shown
+    // The column-id grammar, in one place for the chooser and saved layouts.
+    static QString fixedColumnId(int column); // "status", ...
+    static QString fixedColumnTitle(int column);
+    static QString metricColumnId(const MetricColumn &c);
+    static QString paramColumnId(const QString &key);
+    static std::optional<MetricColumn> metricColumnFromId(const QString &id);
+    static std::optional<QString> paramKeyFromId(const QString &id);
     bool isMetricColumn(int column) const;
 
     qint64 totalCount() const { return m_total; } // -1 until counted
@@ -95,12 +104,14 @@ private:
     void setPending(int delta);
     void apply(std::vector<Run> fresh);
     void setTotal(qint64 total);
+    void indexColumns();
     QVariant cell(const Run &run, int column, int role) const;
 
     StoreWorker *m_worker;
     RunQuery m_query;
     QStringList m_params;
     QList<MetricColumn> m_metrics;
+    QHash<QString, int> m_columnIndex; // columnId -> column, rebuilt when the columns change
     std::vector<Run> m_runs;
     qint64 m_total = -1;
     quint64 m_generation = 0; // answers for an older query are dropped

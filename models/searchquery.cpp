@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "searchquery.h"
 
+#include <QRegularExpression>
+
 #include <cmath>
 #include <optional>
 #include <QStringList>
@@ -683,6 +685,16 @@ private:
 };
 
 } // namespace
+
+QString quotedKey(const QString &key, bool onlyIfNeeded)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_.\\-/:]+$"));
+    if (onlyIfNeeded && plain.match(key).hasMatch())
+        return key;
+    QString k = key;
+    k.replace(QLatin1Char('`'), QStringLiteral("``"));
+    return QLatin1Char('`') + k + QLatin1Char('`');
+}
 
 QStringList attributeNames()
 {

@@ -48,6 +48,10 @@ struct CompiledQuery
     QString orderBy; // never empty: ends with the default tie-breakers (start time descending, then run id)
 };
 
+// A key written so that the language reads it back unchanged: in backticks, a backtick doubled. With
+// `onlyIfNeeded`, a key of plain characters stays bare (nicer in completions).
+QString quotedKey(const QString &key, bool onlyIfNeeded = false);
+
 // The attribute keys the language knows (attributes.<key>), for completion.
 QStringList attributeNames();
 

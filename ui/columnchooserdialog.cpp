@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "columnchooserdialog.h"
 
+#include "runtablemodel.h"
+
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,7 +15,6 @@ namespace runlens {
 
 namespace {
 constexpr int IdRole = Qt::UserRole + 1; // per check column: the column id it stands for (local to this tree)
-const char *const valueNames[] = {"last", "min", "max"};
 } // namespace
 
 ColumnChooserDialog::ColumnChooserDialog(const QStringList &metricKeys, const QStringList &paramKeys,
@@ -47,21 +48,18 @@ ColumnChooserDialog::ColumnChooserDialog(const QStringList &metricKeys, const QS
         item->setToolTip(0, label);
     };
     auto *attributes = new QTreeWidgetItem(m_tree, {tr("Run attributes")});
-    const std::pair<const char *, const char *> fixed[] = {{"status", "Status"},     {"start", "Start"},
-                                                           {"duration", "Duration"}, {"user", "User"},
-                                                           {"source", "Source"},     {"commit", "Commit"}};
-    for (const auto &[id, label] : fixed)
-        addItem(attributes, tr(label), {QString::fromLatin1(id)});
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        if (c != RunTableModel::StarColumn && c != RunTableModel::NameColumn) // always shown
+            addItem(attributes, RunTableModel::fixedColumnTitle(c), {RunTableModel::fixedColumnId(c)});
     auto *metrics = new QTreeWidgetItem(m_tree, {tr("Metrics (%1)").arg(metricKeys.size())});
-    for (const QString &key : metricKeys) {
-        QStringList ids;
-        for (const char *v : valueNames)
-            ids << QStringLiteral("metric:%1:%2").arg(QLatin1String(v), key);
-        addItem(metrics, key, ids);
-    }
+    using V = RunTableModel::MetricValue;
+    for (const QString &key : metricKeys)
+        addItem(metrics, key,
+                {RunTableModel::metricColumnId({key, V::Last}), RunTableModel::metricColumnId({key, V::Min}),
+                 RunTableModel::metricColumnId({key, V::Max})});
     auto *params = new QTreeWidgetItem(m_tree, {tr("Params (%1)").arg(paramKeys.size())});
     for (const QString &key : paramKeys)
-        addItem(params, key, {QStringLiteral("param:") + key});
+        addItem(params, key, {RunTableModel::paramColumnId(key)});
     for (QTreeWidgetItem *group : {attributes, metrics, params}) {
         group->setFlags(Qt::ItemIsEnabled);
         QFont f = group->font(0);

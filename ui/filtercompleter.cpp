@@ -1,27 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "filtercompleter.h"
 
-#include "searchquery.h"
 
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QLineEdit>
-#include <QRegularExpression>
 #include <QStringListModel>
 
 namespace runlens {
 
 namespace {
-
-QString quotedIfNeeded(const QString &key)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_.\\-/:]+$"));
-    if (plain.match(key).hasMatch())
-        return key;
-    QString k = key;
-    k.replace(QLatin1Char('`'), QStringLiteral("``"));
-    return QLatin1Char('`') + k + QLatin1Char('`');
-}
 
 bool endsWord(QChar c)
 {
@@ -98,7 +86,7 @@ QStringList FilterCompleter::candidates() const
         if (!keys)
             return {};
         for (const QString &k : *keys)
-            out << word.left(dot + 1) + quotedIfNeeded(k);
+            out << word.left(dot + 1) + search::quotedKey(k, true);
     }
     QStringList matching;
     for (const QString &c : out)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importdialog.h"
 
+#include "appsettings.h"
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -31,11 +32,6 @@ namespace {
 // The format combo's entries, in order.
 constexpr Format ComboFormats[] = {Format::Auto,        Format::MlflowFiles, Format::MlflowDatabase,
                                    Format::TensorBoard, Format::Csv,         Format::JsonLines};
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
-}
 
 QStringList localFiles(const QMimeData *mime)
 {
@@ -281,7 +277,7 @@ void ImportDialog::removeSelected()
 
 void ImportDialog::chooseFiles()
 {
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add Files to Import"), s.value(QStringLiteral("import/lastFolder")).toString(),
         tr("Logs and databases (*.db *.sqlite *.csv *.tsv *.jsonl *.ndjson *.json *.log "
@@ -294,7 +290,7 @@ void ImportDialog::chooseFiles()
 
 void ImportDialog::chooseFolder()
 {
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     const QString folder = QFileDialog::getExistingDirectory(
         this, tr("Add Folder to Import"), s.value(QStringLiteral("import/lastFolder")).toString());
     if (folder.isEmpty())

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "appsettings.h"
 #include "changewatcher.h"
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
@@ -14,7 +15,6 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QCryptographicHash>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -30,10 +30,6 @@
 namespace runlens {
 
 namespace {
-QSettings settings()
-{
-    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
-}
 constexpr int MaxRecent = 8;
 } // namespace
 
@@ -58,14 +54,15 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     setCentralWidget(central);
     m_import = new ImportController(this, [this] { return m_worker->databasePath(); });
     connect(m_import, &ImportController::imported, this, [this] {
+        // The watcher sees the import's commits too; this is for the rows' last state right at the end.
         m_experiments->reload();
-        m_runs->showExperiment(m_sidebar->currentExperiment());
+        m_runs->refresh();
     });
     setAcceptDrops(true);
     createMenus();
     resize(1400, 880);
     {
-        QSettings s = settings();
+        QSettings s = appsettings::open();
         restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     }
     openDatabase(databasePath);
@@ -165,7 +162,7 @@ void MainWindow::openDatabase(const QString &path)
     m_pages->addWidget(m_runs);
     m_splitter->setStretchFactor(1, 1);
     {
-        QSettings s = settings();
+        QSettings s = appsettings::open();
         if (!m_splitter->restoreState(s.value(QStringLiteral("window/splitter")).toByteArray()))
             m_splitter->setSizes({260, 1140});
     }
@@ -174,13 +171,10 @@ void MainWindow::openDatabase(const QString &path)
 
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
     // Reopen where the person left off; its runs load while the experiments list does.
-    const QString lastKey =
-        QStringLiteral("lastExperiment/") +
-        QString::fromLatin1(
-            QCryptographicHash::hash(m_databasePath.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+    const QString lastKey = QStringLiteral("lastExperiment/") + appsettings::databaseKey(m_databasePath);
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, this,
-            [lastKey](ExperimentId id) { settings().setValue(lastKey, id); });
-    if (const ExperimentId last = settings().value(lastKey).toLongLong(); last > 0) {
+            [lastKey](ExperimentId id) { appsettings::open().setValue(lastKey, id); });
+    if (const ExperimentId last = appsettings::open().value(lastKey).toLongLong(); last > 0) {
         m_sidebar->preselect(last);
         m_runs->showExperiment(last);
     }
@@ -255,7 +249,7 @@ void MainWindow::showProblem(const QString &text)
 
 QStringList MainWindow::recentDatabases()
 {
-    return settings().value(QStringLiteral("recentDatabases")).toStringList();
+    return appsettings::open().value(QStringLiteral("recentDatabases")).toStringList();
 }
 
 void MainWindow::rememberRecent(const QString &path)
@@ -263,7 +257,7 @@ void MainWindow::rememberRecent(const QString &path)
     QStringList recent = recentDatabases();
     recent.removeAll(path);
     recent.prepend(path);
-    settings().setValue(QStringLiteral("recentDatabases"), recent.mid(0, MaxRecent));
+    appsettings::open().setValue(QStringLiteral("recentDatabases"), recent.mid(0, MaxRecent));
 }
 
 void MainWindow::fillRecentMenu()
@@ -285,7 +279,8 @@ void MainWindow::fillRecentMenu()
         m_recentMenu->addAction(tr("No recent databases"))->setEnabled(false);
     m_recentMenu->addSeparator();
     m_recentMenu
-        ->addAction(tr("&Clear List"), this, [] { settings().remove(QStringLiteral("recentDatabases")); })
+        ->addAction(tr("&Clear List"), this,
+                    [] { appsettings::open().remove(QStringLiteral("recentDatabases")); })
         ->setEnabled(!recent.isEmpty());
 }
 
@@ -349,7 +344,7 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     event->accept();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runpage.h"
 
+#include "appsettings.h"
 #include "artifactstore.h"
 #include "childrunsmodel.h"
 #include "detailtableview.h"
@@ -45,11 +46,6 @@ namespace runlens {
 namespace {
 
 enum Tab { NotesTab, TagsTab, InputsTab, ArtifactsTab, ChildrenTab };
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
-}
 
 QString displayName(const Run &run)
 {
@@ -188,7 +184,7 @@ RunPage::~RunPage()
 {
     if (!m_splittersPlaced)
         return; // never shown: its splitters have no sizes worth keeping
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     s.setValue(QStringLiteral("runPage/body"), m_bodySplitter->saveState());
     s.setValue(QStringLiteral("runPage/left"), m_leftSplitter->saveState());
 }
@@ -200,7 +196,7 @@ void RunPage::showEvent(QShowEvent *event)
         return;
     m_splittersPlaced = true;
     // The sizes people chose last time, else metrics and params a little wider than the tabs.
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     if (!m_bodySplitter->restoreState(s.value(QStringLiteral("runPage/body")).toByteArray()))
         m_bodySplitter->setSizes({width() * 58 / 100, width() * 42 / 100});
     if (!m_leftSplitter->restoreState(s.value(QStringLiteral("runPage/left")).toByteArray()))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runspage.h"
 
+#include "appsettings.h"
 #include "columnchooserdialog.h"
 #include "filtercompleter.h"
 #include "jsonformat.h"
@@ -13,13 +14,13 @@
 #include <QAction>
 #include <QClipboard>
 #include <QColorDialog>
-#include <QCryptographicHash>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QSet>
 #include <QSettings>
 #include <QTableView>
 #include <QToolButton>
@@ -31,13 +32,6 @@ namespace {
 
 constexpr int DefaultKeyColumns = 24; // per kind, shown until someone chooses columns
 
-const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
-}
-
 bool alwaysShown(const QString &id)
 {
     return id == QLatin1String("star") || id == QLatin1String("name");
@@ -48,11 +42,7 @@ bool alwaysShown(const QString &id)
 RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
-    // Per database by path; a hash keeps the path's slashes out of the settings key.
-    , m_databaseKey(QString::fromLatin1(
-          QCryptographicHash::hash(worker->databasePath().toUtf8(), QCryptographicHash::Sha1)
-              .toHex()
-              .left(16)))
+    , m_databaseKey(appsettings::databaseKey(worker->databasePath()))
     , m_model(new RunTableModel(worker, this))
     , m_filter(new QLineEdit(this))
     , m_text(new QLineEdit(this))
@@ -167,10 +157,10 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
         for (int r = 0; r < m_model->rowCount(); ++r) {
             const Run &run = m_model->runAt(r);
             for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
-                if (!m_keys.metrics.contains(*it))
+                if (!m_metricKeySet.contains(*it))
                     return loadColumns();
             for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
-                if (!m_keys.params.contains(*it))
+                if (!m_paramKeySet.contains(*it))
                     return loadColumns();
         }
     });
@@ -276,11 +266,6 @@ void RunsPage::focusFilter()
 
 void RunsPage::showExperiment(ExperimentId id)
 {
-    if (id == m_experiment && m_shown) { // chosen again (the sidebar reloaded): keep rows and scroll
-        refresh();
-        return;
-    }
-    m_shown = true;
     saveLayout();
     m_hasLayout = false;
     m_experiment = id;
@@ -353,8 +338,10 @@ void RunsPage::applyKeys(const Keys &keys)
 {
     const bool refreshing = m_hasLayout; // same experiment, new keys: keep what is on screen
     m_keys = keys;
+    m_metricKeySet = QSet<QString>(keys.metrics.begin(), keys.metrics.end());
+    m_paramKeySet = QSet<QString>(keys.params.begin(), keys.params.end());
     m_completer->setKeys(keys.metrics, keys.params, keys.tags);
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     s.beginGroup(settingsGroup(m_experiment));
     const bool custom = s.contains(QStringLiteral("columns"));
     if (refreshing && custom) {
@@ -379,12 +366,12 @@ void RunsPage::applyKeys(const Keys &keys)
 QStringList RunsPage::defaultColumns() const
 {
     QStringList ids;
-    for (const char *id : fixedIds)
-        ids << QString::fromLatin1(id);
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        ids << RunTableModel::fixedColumnId(c);
     for (const QString &k : m_keys.metrics.mid(0, DefaultKeyColumns))
-        ids << QStringLiteral("metric:last:") + k;
+        ids << RunTableModel::metricColumnId({k, RunTableModel::MetricValue::Last});
     for (const QString &k : m_keys.params.mid(0, DefaultKeyColumns))
-        ids << QStringLiteral("param:") + k;
+        ids << RunTableModel::paramColumnId(k);
     return ids;
 }
 
@@ -409,25 +396,17 @@ void RunsPage::setVisibleColumns(const QStringList &requested)
     QList<RunTableModel::MetricColumn> metrics;
     QStringList params;
     for (const QString &id : ids) {
-        if (id.startsWith(QLatin1String("metric:"))) {
-            const int colon = id.indexOf(QLatin1Char(':'), 7);
-            const QString value = id.mid(7, colon - 7), key = id.mid(colon + 1);
-            if (colon < 0 || !m_keys.metrics.contains(key))
-                continue;
-            using V = RunTableModel::MetricValue;
-            const V v = value == QLatin1String("min")   ? V::Min
-                        : value == QLatin1String("max") ? V::Max
-                                                        : V::Last;
-            metrics.append({key, v});
-        } else if (id.startsWith(QLatin1String("param:"))) {
-            if (m_keys.params.contains(id.mid(6)))
-                params << id.mid(6);
-        }
+        if (const auto metric = RunTableModel::metricColumnFromId(id);
+            metric && m_metricKeySet.contains(metric->key))
+            metrics.append(*metric);
+        else if (const auto param = RunTableModel::paramKeyFromId(id);
+                 param && m_paramKeySet.contains(*param))
+            params << *param;
     }
     m_model->setColumns(metrics, params);
     QHeaderView *header = m_table->horizontalHeader();
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
-        m_table->setColumnHidden(c, !ids.contains(QString::fromLatin1(fixedIds[c])));
+        m_table->setColumnHidden(c, !ids.contains(RunTableModel::fixedColumnId(c)));
     int visual = 0;
     for (const QString &id : ids) {
         const int c = m_model->columnOf(id);
@@ -461,7 +440,7 @@ void RunsPage::chooseColumns()
             m_table->resizeColumnToContents(c);
             m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 48, 280));
         }
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     s.setValue(settingsGroup(m_experiment) + QStringLiteral("/columns"), visibleColumns());
     saveLayout();
 }
@@ -475,7 +454,7 @@ void RunsPage::saveLayout() const
 {
     if (!m_hasLayout)
         return;
-    QSettings s = settings();
+    QSettings s = appsettings::open();
     s.beginGroup(settingsGroup(m_experiment));
     QVariantMap widths;
     for (int c = 0; c < m_model->columnCount(); ++c)
@@ -498,26 +477,28 @@ void RunsPage::fitColumns()
         m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 36, 280));
 }
 
-QStringList RunsPage::selectedRunIds() const
+QList<int> RunsPage::selectedRows() const
 {
     QList<int> rows;
     for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
         rows << i.row();
     std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+QStringList RunsPage::selectedRunIds() const
+{
     QStringList ids;
-    for (int r : rows)
+    for (int r : selectedRows())
         ids << m_model->runAt(r).id;
     return ids;
 }
 
 QString RunsPage::selectionAsTsv() const
 {
-    QList<int> rows;
-    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
-        rows << i.row();
+    const QList<int> rows = selectedRows();
     if (rows.isEmpty())
         return {};
-    std::sort(rows.begin(), rows.end());
     const QHeaderView *header = m_table->horizontalHeader();
     QList<int> columns;
     for (int v = 0; v < header->count(); ++v) {

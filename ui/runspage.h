@@ -7,6 +7,7 @@
 
 #include "types.h"
 
+#include <QSet>
 #include <QTimer>
 #include <QWidget>
 
@@ -70,6 +71,7 @@ private:
     QString settingsGroup(ExperimentId id) const;
     QStringList defaultColumns() const;
     void trashSelected();
+    QList<int> selectedRows() const; // in row order
     void showContextMenu(const QPoint &pos);
 
     StoreWorker *m_worker;
@@ -87,12 +89,12 @@ private:
     QTimer m_textDelay;
     ExperimentId m_experiment = 0;
     Keys m_keys;
+    QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands
     quint64 m_columnsGeneration = 0;
     bool m_columnsLoading = false;
     bool m_layoutRestored = false; // widths came from the settings: do not fit
     bool m_fitted = false;         // columns sized to the first rows of the current experiment
     bool m_hasLayout = false;      // m_experiment's columns are on screen (and may be saved)
-    bool m_shown = false;          // showExperiment() was called: m_experiment is what the page lists
 };
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "theme.h"
 
+#include "appsettings.h"
 #include <QApplication>
 #include <QPalette>
 #include <QSettings>
@@ -10,11 +11,6 @@
 namespace runlens::theme {
 
 namespace {
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("runlens"), QStringLiteral("runlens"));
-}
 
 QPalette darkPalette()
 {
@@ -76,12 +72,13 @@ QString name(Theme t)
 
 Theme saved()
 {
-    return fromName(settings().value(QStringLiteral("view/theme")).toString()).value_or(Theme::System);
+    return fromName(appsettings::open().value(QStringLiteral("view/theme")).toString())
+        .value_or(Theme::System);
 }
 
 void save(Theme t)
 {
-    settings().setValue(QStringLiteral("view/theme"), name(t));
+    appsettings::open().setValue(QStringLiteral("view/theme"), name(t));
 }
 
 void apply(Theme t)
