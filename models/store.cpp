@@ -694,7 +694,12 @@ void Store::setExperimentTag(ExperimentId id, const QString &key, const QString 
 
 static const QString runColumns = QStringLiteral(
     "r.rid, r.id, r.experiment, e.name, r.name, r.status, r.start_ms, r.end_ms, r.user, r.source_name, "
-    "r.source_type, r.git_commit, r.parent_id, r.description, r.lifecycle, r.deleted_ms, r.starred");
+    "r.source_type, r.git_commit, r.parent_id, r.description, r.lifecycle, r.deleted_ms, r.starred, "
+    "r.updated_ms");
+
+// Every change to a run moves its updated_ms forward, also two changes within one millisecond: a reader that
+// saw the first one must see that the second happened.
+static const QString touched = QStringLiteral("updated_ms = max(?, updated_ms + 1)");
 
 Run Store::runFromQuery(const QSqlQuery &q)
 {
@@ -715,6 +720,7 @@ Run Store::runFromQuery(const QSqlQuery &q)
     r.lifecycle = lifecycleFromName(q.value(14).toString()).value_or(Lifecycle::Active);
     r.deletedMs = optionalInt(q.value(15));
     r.starred = q.value(16).toBool();
+    r.updatedMs = q.value(17).toLongLong();
     return r;
 }
 
@@ -784,7 +790,7 @@ std::optional<Run> Store::run(const QString &id)
 
 void Store::touchRun(qint64 rid)
 {
-    write(QStringLiteral("UPDATE runs SET updated_ms = ? WHERE rid = ?"), {nowMs(), rid});
+    write(QStringLiteral("UPDATE runs SET %1 WHERE rid = ?").arg(touched), {nowMs(), rid});
 }
 
 void Store::setRunStatus(const QString &id, RunStatus status, std::optional<qint64> endMs)
@@ -793,7 +799,7 @@ void Store::setRunStatus(const QString &id, RunStatus status, std::optional<qint
     const qint64 rid = runRid(id);
     if (isTerminal(status) && !endMs)
         endMs = nowMs();
-    exec(QStringLiteral("UPDATE runs SET status = ?, end_ms = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET status = ?, end_ms = ?, %1 WHERE rid = ?").arg(touched),
          {runStatusName(status), isTerminal(status) ? fromOptional(endMs) : QVariant(), nowMs(), rid});
     tx.commit();
 }
@@ -802,7 +808,7 @@ void Store::setRunName(const QString &id, const QString &name)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET name = ?, updated_ms = ? WHERE rid = ?"), {name, nowMs(), rid});
+    exec(QStringLiteral("UPDATE runs SET name = ?, %1 WHERE rid = ?").arg(touched), {name, nowMs(), rid});
     exec(QStringLiteral("UPDATE run_tags SET value = ? WHERE run = ? AND key = ?"),
          {name, rid, QString::fromLatin1(mlflowtag::RunName)});
     tx.commit();
@@ -812,7 +818,7 @@ void Store::setRunDescription(const QString &id, const QString &description)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET description = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET description = ?, %1 WHERE rid = ?").arg(touched),
          {description, nowMs(), rid});
     exec(QStringLiteral("INSERT INTO run_tags(run, key, value) VALUES (?, ?, ?) "
                         "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"),
@@ -824,7 +830,7 @@ void Store::setRunStarred(const QString &id, bool starred)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET starred = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET starred = ?, %1 WHERE rid = ?").arg(touched),
          {starred ? 1 : 0, nowMs(), rid});
     tx.commit();
 }
@@ -834,7 +840,7 @@ void Store::setRunLifecycle(const QString &id, Lifecycle lifecycle)
     Transaction tx(*this);
     const qint64 rid = runRid(id);
     const qint64 now = nowMs();
-    exec(QStringLiteral("UPDATE runs SET lifecycle = ?, deleted_ms = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET lifecycle = ?, deleted_ms = ?, %1 WHERE rid = ?").arg(touched),
          {lifecycleName(lifecycle), lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now, rid});
     tx.commit();
 }
@@ -1684,6 +1690,32 @@ QStringList Store::searchRunIds(const RunQuery &query)
     for (; q.isValid(); q.next())
         ids << q.value(0).toString();
     return ids;
+}
+
+std::vector<std::pair<QString, qint64>> Store::searchRunStamps(const RunQuery &query)
+{
+    const AssembledQuery a = assemble(query, QStringLiteral("r.id, r.updated_ms"), true, m_dialect);
+    QSqlQuery q = exec(a.sql, a.binds);
+    std::vector<std::pair<QString, qint64>> stamps;
+    for (; q.isValid(); q.next())
+        stamps.emplace_back(q.value(0).toString(), q.value(1).toLongLong());
+    return stamps;
+}
+
+std::vector<Run> Store::runs(const QStringList &ids)
+{
+    std::vector<Run> out;
+    for (qsizetype start = 0; start < ids.size(); start += MaxBinds) {
+        const QStringList slice = ids.mid(start, MaxBinds);
+        QSqlQuery q = exec(QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment "
+                                          "WHERE r.id IN (%2)")
+                               .arg(runColumns, placeholders(slice.size())),
+                           QVariantList(slice.begin(), slice.end()));
+        for (; q.isValid(); q.next())
+            out.push_back(runFromQuery(q));
+    }
+    loadDetails(out);
+    return out;
 }
 
 std::vector<Run> Store::searchRuns(const RunQuery &query)

@@ -166,6 +166,11 @@ public:
 
     // Search (MLflow filter and order-by). Throws search::SyntaxError for a malformed expression.
     QStringList searchRunIds(const RunQuery &query);
+    // The ids of the runs a query lists, in its order, each with its updatedMs: what a view compares with
+    // the rows it holds, to re-read only the runs that changed.
+    std::vector<std::pair<QString, qint64>> searchRunStamps(const RunQuery &query);
+    // Runs by id, with params, tags and metric summaries, in no particular order; unknown ids are left out.
+    std::vector<Run> runs(const QStringList &ids);
     std::vector<Run> searchRuns(const RunQuery &query); // with params, tags and metric summaries
     qint64 countRuns(const RunQuery &query);
     QStringList paramKeys(const QList<ExperimentId> &experiments = {});

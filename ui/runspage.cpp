@@ -156,9 +156,9 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::writeFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not change the runs: %1").arg(message));
     });
-    connect(m_model, &RunTableModel::refreshed, this, [this] {
-        // A live run may have logged a key the columns do not know yet.
-        for (int r = 0; r < m_model->rowCount(); ++r) {
+    connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
+        // A live run may have logged a key the columns do not know yet (only the runs read again can have).
+        for (int r : rows) {
             const Run &run = m_model->runAt(r);
             for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
                 if (!m_metricKeySet.contains(*it))
