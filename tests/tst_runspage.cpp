@@ -51,6 +51,7 @@ private Q_SLOTS:
     void darkAppearance();
     void cellsPaintAsTheStyleDoes();
     void columnsFitTheRowsOnScreen();
+    void unsortableHeadersKeepTheIndicator();
 
 private:
     QString makeDatabase(const QString &name, int runs);
@@ -519,6 +520,57 @@ void TestRunsPage::columnsFitTheRowsOnScreen()
     QVERIFY(table->columnWidth(RunTableModel::StarColumn) < header->defaultSectionSize());
     QVERIFY(table->columnWidth(RunTableModel::NameColumn) >
             header->sectionSizeHint(RunTableModel::NameColumn));
+}
+
+// Clicking a column SQL cannot sort by (duration, source, commit, the star) changes nothing, and the sort
+// indicator stays on the column the rows are sorted by; new key columns do not move it either.
+void TestRunsPage::unsortableHeadersKeepTheIndicator()
+{
+    const QString db = makeDatabase(QStringLiteral("sorting.db"), 12);
+    MainWindow window(db);
+    window.resize(1400, 700);
+    window.show();
+    waitLoaded(window);
+    QTableView *table = window.runsPage()->table();
+    RunTableModel *model = window.runsPage()->model();
+    QTRY_VERIFY(model->columnCount() > RunTableModel::FixedColumnCount && model->rowCount() == 12);
+    QHeaderView *header = table->horizontalHeader();
+    const auto click = [&](int column) {
+        const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+    const auto indicatorOn = [&](int column, Qt::SortOrder order) {
+        return header->sortIndicatorSection() == column && header->sortIndicatorOrder() == order;
+    };
+    QVERIFY(indicatorOn(RunTableModel::StartColumn, Qt::DescendingOrder));
+    const QString byStart = model->query().orderBy;
+    const QString first = model->runAt(0).id;
+    for (int column : {int(RunTableModel::DurationColumn), int(RunTableModel::SourceColumn),
+                       int(RunTableModel::CommitColumn), int(RunTableModel::StarColumn)}) {
+        click(column);
+        QVERIFY2(indicatorOn(RunTableModel::StartColumn, Qt::DescendingOrder),
+                 qPrintable(RunTableModel::fixedColumnTitle(column)));
+        QCOMPARE(model->query().orderBy, byStart);
+        QVERIFY(!model->isLoading()); // nothing was reloaded
+    }
+    QCOMPARE(model->runAt(0).id, first);
+    // A sortable column takes the indicator; an unsortable one clicked next leaves it there.
+    const int loss = model->columnOf(QStringLiteral("metric:last:loss"));
+    click(loss);
+    QTRY_VERIFY(model->query().orderBy.startsWith(QLatin1String("metrics.`loss`")));
+    const Qt::SortOrder lossOrder = header->sortIndicatorOrder();
+    QVERIFY(indicatorOn(loss, lossOrder));
+    QTRY_VERIFY(!window.isLoading());
+    click(RunTableModel::CommitColumn);
+    QVERIFY(indicatorOn(loss, lossOrder));
+    // A key logged meanwhile inserts a column before the sorted one: the indicator follows its column.
+    {
+        Store other(db);
+        other.logMetric(model->runAt(0).id, QStringLiteral("aaa"), MetricPoint{0, 0, 1.0});
+    }
+    QTRY_VERIFY(model->columnOf(QStringLiteral("metric:last:aaa")) >= 0);
+    QCOMPARE(model->columnOf(QStringLiteral("metric:last:loss")), loss + 1);
+    QTRY_VERIFY(indicatorOn(loss + 1, lossOrder));
 }
 
 QTEST_MAIN(TestRunsPage)

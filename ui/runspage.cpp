@@ -85,7 +85,8 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicatorShown(true);
-    m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, Qt::DescendingOrder);
+    m_sortColumn = RunTableModel::fixedColumnId(RunTableModel::StartColumn);
+    m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, m_sortOrder);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -137,6 +138,18 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_table, &QWidget::customContextMenuRequested, this, &RunsPage::showContextMenu);
     connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
             [this] { chooseColumns(); });
+    // The view has asked the model to sort by the clicked column by now; a column SQL cannot sort by
+    // (duration, source, commit, the star) left the rows as they were, so the indicator goes back to the
+    // column they are sorted by.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                if (m_model->orderByFor(column, order).isEmpty()) {
+                    showSortIndicator();
+                } else {
+                    m_sortColumn = m_model->columnId(column);
+                    m_sortOrder = order;
+                }
+            });
     connect(m_columns, &QToolButton::clicked, this, &RunsPage::chooseColumns);
     connect(m_trash, &QToolButton::toggled, this, &RunsPage::setTrashShown);
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
@@ -423,6 +436,16 @@ void RunsPage::setVisibleColumns(const QStringList &requested)
             header->moveSection(from, visual);
         ++visual;
     }
+    showSortIndicator(); // a reset of the columns leaves the indicator on whatever column has its number now
+}
+
+// Puts the header's indicator on the column the rows are sorted by (found by id: columns come and go).
+void RunsPage::showSortIndicator()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    const QSignalBlocker blocker(header);
+    header->setSortIndicator(m_model->columnOf(m_sortColumn), m_sortOrder);
+    header->viewport()->update();
 }
 
 void RunsPage::chooseColumns()
