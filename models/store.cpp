@@ -784,7 +784,7 @@ std::optional<Run> Store::run(const QString &id)
     if (!q.isValid())
         return std::nullopt;
     std::vector<Run> runs{runFromQuery(q)};
-    loadDetails(runs);
+    loadDetails(runs, {q.value(0).toLongLong()});
     return runs.front();
 }
 
@@ -944,39 +944,37 @@ std::vector<Run> Store::childRuns(const QString &id)
     return out;
 }
 
-void Store::loadDetails(std::vector<Run> &runs)
+// Details by the runs' row ids (rids[i] is runs[i]'s): each child table is read through its (run, key) key,
+// and matched by integer, not by the 32-character run id on every row.
+void Store::loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids)
 {
     if (runs.empty())
         return;
-    QHash<QString, Run *> byId;
-    for (Run &r : runs)
-        byId.insert(r.id, &r);
+    QHash<qint64, Run *> byRid;
+    byRid.reserve(qsizetype(runs.size()));
+    for (size_t i = 0; i < runs.size(); ++i)
+        byRid.insert(rids[i], &runs[i]);
     for (size_t start = 0; start < runs.size(); start += MaxBinds) {
         const size_t end = std::min(runs.size(), start + MaxBinds);
-        QVariantList ids;
+        QVariantList binds;
         for (size_t i = start; i < end; ++i)
-            ids << runs[i].id;
-        const QString in = placeholders(ids.size());
-        const QString runsIn = QStringLiteral("(SELECT rid, id FROM runs WHERE id IN (%1))").arg(in);
+            binds << rids[i];
+        const QString in = placeholders(binds.size());
         QSqlQuery p =
-            exec(QStringLiteral("SELECT x.id, p.key, p.value FROM %1 x JOIN params p ON p.run = x.rid")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, value FROM params WHERE run IN (%1)").arg(in), binds);
         for (; p.isValid(); p.next())
-            byId.value(p.value(0).toString())->params.insert(p.value(1).toString(), p.value(2).toString());
+            byRid.value(p.value(0).toLongLong())->params.insert(p.value(1).toString(), p.value(2).toString());
         QSqlQuery t =
-            exec(QStringLiteral("SELECT x.id, t.key, t.value FROM %1 x JOIN run_tags t ON t.run = x.rid")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, value FROM run_tags WHERE run IN (%1)").arg(in), binds);
         for (; t.isValid(); t.next())
-            byId.value(t.value(0).toString())->tags.insert(t.value(1).toString(), t.value(2).toString());
+            byRid.value(t.value(0).toLongLong())->tags.insert(t.value(1).toString(), t.value(2).toString());
         QSqlQuery m =
-            exec(QStringLiteral("SELECT x.id, s.key, s.last, s.last_step, s.last_ts, s.min, s.max, s.count "
-                                "FROM %1 x JOIN series s ON s.run = x.rid WHERE s.count > 0")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, last, last_step, last_ts, min, max, count FROM series "
+                                "WHERE run IN (%1) AND count > 0")
+                     .arg(in),
+                 binds);
         for (; m.isValid(); m.next())
-            byId.value(m.value(0).toString())->metrics.insert(m.value(1).toString(), summaryAt(m, 2));
+            byRid.value(m.value(0).toLongLong())->metrics.insert(m.value(1).toString(), summaryAt(m, 2));
     }
 }
 
@@ -1705,16 +1703,19 @@ std::vector<std::pair<QString, qint64>> Store::searchRunStamps(const RunQuery &q
 std::vector<Run> Store::runs(const QStringList &ids)
 {
     std::vector<Run> out;
+    std::vector<qint64> rids;
     for (qsizetype start = 0; start < ids.size(); start += MaxBinds) {
         const QStringList slice = ids.mid(start, MaxBinds);
         QSqlQuery q = exec(QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment "
                                           "WHERE r.id IN (%2)")
                                .arg(runColumns, placeholders(slice.size())),
                            QVariantList(slice.begin(), slice.end()));
-        for (; q.isValid(); q.next())
+        for (; q.isValid(); q.next()) {
             out.push_back(runFromQuery(q));
+            rids.push_back(q.value(0).toLongLong());
+        }
     }
-    loadDetails(out);
+    loadDetails(out, rids);
     return out;
 }
 
@@ -1723,10 +1724,13 @@ std::vector<Run> Store::searchRuns(const RunQuery &query)
     const AssembledQuery a = assemble(query, runColumns, true, m_dialect);
     QSqlQuery q = exec(a.sql, a.binds);
     std::vector<Run> runs;
-    for (; q.isValid(); q.next())
+    std::vector<qint64> rids;
+    for (; q.isValid(); q.next()) {
         runs.push_back(runFromQuery(q));
+        rids.push_back(q.value(0).toLongLong());
+    }
     q.finish();
-    loadDetails(runs);
+    loadDetails(runs, rids);
     return runs;
 }
 

@@ -244,7 +244,7 @@ private:
     qint64 seriesFor(qint64 rid, const QString &key, bool create);
     void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
     void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
-    void loadDetails(std::vector<Run> &runs);
+    void loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids);
     void touchRun(qint64 rid);
     void applyWellKnownTag(qint64 rid, const QString &key, const QString &value);
     Run runFromQuery(const QSqlQuery &q);
