@@ -445,7 +445,8 @@ void TestRunsPage::darkAppearance()
 }
 
 // The table's delegate lays text out once per cell instead of the style's three times; what it paints must
-// not differ from what the style paints: plain, selected, right-aligned, coloured and elided cells.
+// not differ from what the style paints: plain, selected, right-aligned, coloured and elided cells, and the
+// run names beside their colour.
 void TestRunsPage::cellsPaintAsTheStyleDoes()
 {
     const QString db = makeDatabase(QStringLiteral("paint.db"), 40);

@@ -11,28 +11,37 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
-    const bool plainText =
-        !(opt.features & (QStyleOptionViewItem::HasDecoration | QStyleOptionViewItem::HasCheckIndicator |
-                          QStyleOptionViewItem::WrapText)) &&
-        !(opt.state & QStyle::State_Editing) && !opt.text.contains(QLatin1Char('\n'));
-    if (!plainText) {
+    const bool simple =
+        !(opt.features & (QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::WrapText)) &&
+        !(opt.state & QStyle::State_Editing) && !opt.text.contains(QLatin1Char('\n')) &&
+        (!(opt.features & QStyleOptionViewItem::HasDecoration) ||
+         opt.decorationPosition == QStyleOptionViewItem::Left);
+    if (!simple) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
     const QWidget *widget = opt.widget;
     const QStyle *style = widget ? widget->style() : QApplication::style();
     const QString text = opt.text;
-    // The style draws everything but the text: panel, selection, alternate rows, focus.
-    opt.text.clear();
-    opt.features &= ~QStyleOptionViewItem::HasDisplay;
+    // The style draws everything but the text: panel, selection, alternate rows, decoration, focus. Beside
+    // a decoration it is given a one-space text, so that it places the decoration (and tells where the
+    // text goes) as it would with the real one; a space costs no layout to speak of.
+    QRect area = opt.rect;
+    if (opt.features & QStyleOptionViewItem::HasDecoration) {
+        opt.text = QStringLiteral(" ");
+        area = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget);
+    } else {
+        opt.text.clear();
+        opt.features &= ~QStyleOptionViewItem::HasDisplay;
+    }
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
     if (text.isEmpty())
         return;
 
-    // The text as QCommonStyle places it: inside the focus-frame margin, one line aligned in the cell,
+    // The text as QCommonStyle places it: inside the focus-frame margin, one line aligned in its rectangle,
     // elided when too wide; in the palette's text colour for the cell's state.
     const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
-    const QRect area = opt.rect.adjusted(margin, 0, -margin, 0);
+    area.adjust(margin, 0, -margin, 0);
     const QFontMetricsF metrics(opt.font);
     QString shown = text;
     qreal width = metrics.horizontalAdvance(shown);

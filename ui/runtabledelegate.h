@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Paints the runs table's plain-text cells the way the style does (background, selection, focus, colours,
-// alignment, elision), but lays their single line of text out once instead of three times: a screenful of
-// the table is hundreds of cells, and the style's text layout was most of the cost of showing it. Cells with
-// a decoration (the run's colour beside its name) are left to QStyledItemDelegate.
+// Paints the runs table's one-line cells the way the style does (background, selection, focus, colours, the
+// run's colour beside its name, alignment, elision), but lays their text out once instead of three times: a
+// screenful of the table is hundreds of cells, and the style's text layout was most of the cost of showing
+// it. Anything else (check boxes, wrapped or multi-line text, editors) is left to QStyledItemDelegate.
 
 #include <QStyledItemDelegate>
 
