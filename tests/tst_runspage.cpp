@@ -445,8 +445,8 @@ void TestRunsPage::darkAppearance()
 }
 
 // The table's delegate lays text out once per cell instead of the style's three times; what it paints must
-// not differ from what the style paints: plain, selected, right-aligned, coloured and elided cells, and the
-// run names beside their colour.
+// not differ from what the style paints: plain, selected, focused, right-aligned, coloured and elided cells,
+// and the run names beside their colour.
 void TestRunsPage::cellsPaintAsTheStyleDoes()
 {
     const QString db = makeDatabase(QStringLiteral("paint.db"), 40);
@@ -459,7 +459,12 @@ void TestRunsPage::cellsPaintAsTheStyleDoes()
     QTRY_VERIFY(model->columnCount() > RunTableModel::FixedColumnCount && model->rowCount() == 40);
     QVERIFY(qobject_cast<RunTableDelegate *>(table->itemDelegate()));
     table->setColumnHidden(RunTableModel::DurationColumn, true); // these runs never ended: it ticks
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    table->setFocus();
     table->selectRow(2);
+    table->setCurrentIndex(model->index(2, model->columnOf(QStringLiteral("param:lr")))); // the focus frame
+    QVERIFY(table->hasFocus());
     table->setColumnWidth(RunTableModel::StartColumn, 50); // elided
     table->setColumnWidth(RunTableModel::UserColumn, 4);   // narrower than the margins
     model->setStarred({model->runAt(1).id}, true);         // a coloured star

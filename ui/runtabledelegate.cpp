@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QPainter>
+#include <QPen>
 
 namespace runlens {
 
@@ -11,9 +12,12 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
+    // The focus frame is drawn over the text (and tints it), and only the current cell has one: the style
+    // paints that cell, as it does check boxes, wrapped or multi-line text and editors.
     const bool simple =
         !(opt.features & (QStyleOptionViewItem::HasCheckIndicator | QStyleOptionViewItem::WrapText)) &&
-        !(opt.state & QStyle::State_Editing) && !opt.text.contains(QLatin1Char('\n')) &&
+        !(opt.state & (QStyle::State_Editing | QStyle::State_HasFocus)) &&
+        !opt.text.contains(QLatin1Char('\n')) &&
         (!(opt.features & QStyleOptionViewItem::HasDecoration) ||
          opt.decorationPosition == QStyleOptionViewItem::Left);
     if (!simple) {
@@ -23,18 +27,17 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     const QWidget *widget = opt.widget;
     const QStyle *style = widget ? widget->style() : QApplication::style();
     const QString text = opt.text;
-    // The style draws everything but the text: panel, selection, alternate rows, decoration, focus. Beside
-    // a decoration it is given a one-space text, so that it places the decoration (and tells where the
-    // text goes) as it would with the real one; a space costs no layout to speak of.
+    // The style draws the panel (selection, alternate rows) and the decoration. Beside a decoration it is
+    // given a one-space text, so that it places the decoration (and tells where the text goes) as it would
+    // with the real one; a space costs no layout to speak of. Without one the panel is all it draws.
     QRect area = opt.rect;
     if (opt.features & QStyleOptionViewItem::HasDecoration) {
         opt.text = QStringLiteral(" ");
         area = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget);
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
     } else {
-        opt.text.clear();
-        opt.features &= ~QStyleOptionViewItem::HasDisplay;
+        style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
     }
-    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
     if (text.isEmpty())
         return;
 
@@ -64,13 +67,24 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         top += area.height() - lineHeight;
     else if (align & Qt::AlignVCenter)
         top += (area.height() - lineHeight) / 2;
-    painter->save();
+    // Text that fits stays inside the cell; elided text is clipped to it as the style clips, since an
+    // ellipsis may not fit a very narrow column. (Saving the painter's whole state for every cell would
+    // cost more than the text.)
+    const bool clip = shown.size() != text.size();
+    if (clip) {
+        painter->save();
+        painter->setClipRect(opt.rect, Qt::IntersectClip);
+    }
+    const QPen pen = painter->pen();
+    const QFont font = painter->font();
     painter->setPen(opt.palette.color(group, opt.state & QStyle::State_Selected ? QPalette::HighlightedText
                                                                                 : QPalette::Text));
     painter->setFont(opt.font);
-    painter->setClipRect(area, Qt::IntersectClip);
     painter->drawText(QPointF(x, top + metrics.ascent()), shown);
-    painter->restore();
+    painter->setFont(font);
+    painter->setPen(pen);
+    if (clip)
+        painter->restore();
 }
 
 } // namespace runlens

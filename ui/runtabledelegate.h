@@ -4,7 +4,8 @@
 // Paints the runs table's one-line cells the way the style does (background, selection, focus, colours, the
 // run's colour beside its name, alignment, elision), but lays their text out once instead of three times: a
 // screenful of the table is hundreds of cells, and the style's text layout was most of the cost of showing
-// it. Anything else (check boxes, wrapped or multi-line text, editors) is left to QStyledItemDelegate.
+// it. Anything else (the focused cell, check boxes, wrapped or multi-line text, editors) is left to
+// QStyledItemDelegate.
 
 #include <QStyledItemDelegate>
 
