@@ -53,6 +53,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     , m_filterError(new QLabel(this))
     , m_count(new QLabel(this))
     , m_table(new QTableView(this))
+    , m_delegate(new RunTableDelegate(m_table))
     , m_completer(new FilterCompleter(m_filter))
 {
     m_filter->setObjectName(QStringLiteral("runFilter"));
@@ -101,7 +102,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setItemDelegate(new RunTableDelegate(m_table));
+    m_table->setItemDelegate(m_delegate);
 
     m_empty = new QLabel(m_table->viewport());
     m_empty->setObjectName(QStringLiteral("runsEmptyState"));
@@ -550,10 +551,12 @@ void RunsPage::fitColumn(int column)
         const int padding =
             2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
             (m_table->showGrid() ? 1 : 0);
-        const QFontMetrics metrics = m_table->fontMetrics();
-        for (int r = first; r <= last; ++r)
-            width = std::max(width, metrics.horizontalAdvance(m_model->index(r, column).data().toString()) +
-                                        padding);
+        // The delegate's measure, which it remembers for painting the same cells right after.
+        const QFont font = m_table->font();
+        for (int r = first; r <= last; ++r) {
+            const QString text = m_model->index(r, column).data().toString();
+            width = std::max(width, qRound(m_delegate->textWidth(text, font)) + padding);
+        }
     }
     m_table->setColumnWidth(column, std::clamp(width, 36, 280));
 }

@@ -19,6 +19,7 @@ class QToolButton;
 namespace runlens {
 
 class FilterCompleter;
+class RunTableDelegate;
 class RunTableModel;
 class StoreWorker;
 
@@ -91,6 +92,7 @@ private:
     QLabel *m_count;
     QLabel *m_empty;
     QTableView *m_table;
+    RunTableDelegate *m_delegate;
     FilterCompleter *m_completer;
     QTimer m_textDelay;
     ExperimentId m_experiment = 0;

@@ -47,7 +47,7 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     area.adjust(margin, 0, -margin, 0);
     const QFontMetricsF metrics(opt.font);
     QString shown = text;
-    qreal width = metrics.horizontalAdvance(shown);
+    qreal width = textWidth(shown, opt.font);
     if (width > area.width()) {
         shown = QFontMetrics(opt.font).elidedText(text, opt.textElideMode, area.width());
         width = metrics.horizontalAdvance(shown);
@@ -85,6 +85,19 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setPen(pen);
     if (clip)
         painter->restore();
+}
+
+qreal RunTableDelegate::textWidth(const QString &text, const QFont &font) const
+{
+    const QString key = font.key();
+    if (key != m_widthsFont || m_widths.size() > 20000) { // bounded: scrolling 10,000 runs sees many values
+        m_widths.clear();
+        m_widthsFont = key;
+    }
+    auto it = m_widths.constFind(text);
+    if (it == m_widths.constEnd())
+        it = m_widths.insert(text, QFontMetricsF(font).horizontalAdvance(text));
+    return *it;
 }
 
 } // namespace runlens

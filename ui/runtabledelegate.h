@@ -7,6 +7,7 @@
 // it. Anything else (the focused cell, check boxes, wrapped or multi-line text, editors) is left to
 // QStyledItemDelegate.
 
+#include <QHash>
 #include <QStyledItemDelegate>
 
 namespace runlens {
@@ -19,6 +20,14 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;
+
+    // The advance of `text` in `font`, remembered: the columns are fitted with the same measure just before
+    // the cells are painted, and a table shows the same values again and again (statuses, users, sources).
+    qreal textWidth(const QString &text, const QFont &font) const;
+
+private:
+    mutable QHash<QString, qreal> m_widths; // for m_widthsFont
+    mutable QString m_widthsFont;           // QFont::key()
 };
 
 } // namespace runlens
