@@ -469,20 +469,28 @@ void TestRunsPage::cellsPaintAsTheStyleDoes()
     table->setColumnWidth(RunTableModel::UserColumn, 4);   // narrower than the margins
     model->setStarred({model->runAt(1).id}, true);         // a coloured star
     QTRY_VERIFY(model->runAt(1).starred);
-    const QImage ours = table->viewport()->grab().toImage();
+    auto *ourDelegate = table->itemDelegate();
     auto *plain = new QStyledItemDelegate(table);
-    table->setItemDelegate(plain);
-    const QImage style = table->viewport()->grab().toImage();
-    QCOMPARE(ours.size(), style.size());
-    int differing = 0;
-    for (int y = 0; y < ours.height(); ++y)
-        for (int x = 0; x < ours.width(); ++x)
-            differing += ours.pixel(x, y) != style.pixel(x, y);
-    if (differing > 0) {
-        ours.save(m_dir.filePath(QStringLiteral("ours.png")));
-        style.save(m_dir.filePath(QStringLiteral("style.png")));
-    }
-    QCOMPARE(differing, 0);
+    const auto compare = [&](const QString &what) {
+        table->setItemDelegate(ourDelegate);
+        const QImage ours = table->viewport()->grab().toImage();
+        table->setItemDelegate(plain);
+        const QImage style = table->viewport()->grab().toImage();
+        QCOMPARE(ours.size(), style.size());
+        int differing = 0;
+        for (int y = 0; y < ours.height(); ++y)
+            for (int x = 0; x < ours.width(); ++x)
+                differing += ours.pixel(x, y) != style.pixel(x, y);
+        if (differing > 0) {
+            ours.save(m_dir.filePath(what + QStringLiteral("-ours.png")));
+            style.save(m_dir.filePath(what + QStringLiteral("-style.png")));
+        }
+        QVERIFY2(differing == 0, qPrintable(QStringLiteral("%1: %2 pixels differ").arg(what).arg(differing)));
+    };
+    compare(QStringLiteral("fusion"));
+    // A style sheet places and colours item text its own way: the style paints every cell then.
+    table->setStyleSheet(QStringLiteral("QTableView::item { color: #a01010; }"));
+    compare(QStringLiteral("style-sheet"));
 }
 
 // Columns are sized to the text of the rows on screen: those on screen before the first paint, the others

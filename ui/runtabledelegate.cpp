@@ -20,12 +20,12 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         !opt.text.contains(QLatin1Char('\n')) &&
         (!(opt.features & QStyleOptionViewItem::HasDecoration) ||
          opt.decorationPosition == QStyleOptionViewItem::Left);
-    if (!simple) {
+    const QWidget *widget = opt.widget;
+    const QStyle *style = widget ? widget->style() : QApplication::style();
+    if (!simple || !placesTextAsCommonStyle(style, opt)) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
-    const QWidget *widget = opt.widget;
-    const QStyle *style = widget ? widget->style() : QApplication::style();
     const QString text = opt.text;
     // The style draws the panel (selection, alternate rows) and the decoration. Beside a decoration it is
     // given a one-space text, so that it places the decoration (and tells where the text goes) as it would
@@ -85,6 +85,24 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setPen(pen);
     if (clip)
         painter->restore();
+}
+
+// The text is placed here as QCommonStyle places it (Fusion, Windows): over the whole cell less the focus
+// frame's margin. A style that gives item text another rectangle (Breeze narrows it) or a style sheet paints
+// every cell itself. Asked once per style.
+bool RunTableDelegate::placesTextAsCommonStyle(const QStyle *style, const QStyleOptionViewItem &option) const
+{
+    if (m_probedStyle != style) {
+        QStyleOptionViewItem probe = option;
+        probe.rect = QRect(0, 0, 200, 24);
+        probe.text = QStringLiteral("x");
+        probe.features = QStyleOptionViewItem::HasDisplay;
+        m_probedStyle = const_cast<QStyle *>(style);
+        m_commonStyle =
+            !style->inherits("QStyleSheetStyle") &&
+            style->subElementRect(QStyle::SE_ItemViewItemText, &probe, option.widget) == probe.rect;
+    }
+    return m_commonStyle;
 }
 
 qreal RunTableDelegate::textWidth(const QString &text, const QFont &font) const

@@ -4,10 +4,11 @@
 // Paints the runs table's one-line cells the way the style does (background, selection, focus, colours, the
 // run's colour beside its name, alignment, elision), but lays their text out once instead of three times: a
 // screenful of the table is hundreds of cells, and the style's text layout was most of the cost of showing
-// it. Anything else (the focused cell, check boxes, wrapped or multi-line text, editors) is left to
-// QStyledItemDelegate.
+// it. Anything else (the focused cell, check boxes, wrapped or multi-line text, editors, and every cell under
+// a style that places item text its own way) is left to QStyledItemDelegate.
 
 #include <QHash>
+#include <QPointer>
 #include <QStyledItemDelegate>
 
 namespace runlens {
@@ -26,6 +27,10 @@ public:
     qreal textWidth(const QString &text, const QFont &font) const;
 
 private:
+    bool placesTextAsCommonStyle(const QStyle *style, const QStyleOptionViewItem &option) const;
+
+    mutable QPointer<QStyle> m_probedStyle; // the style placesTextAsCommonStyle() last answered for
+    mutable bool m_commonStyle = false;
     mutable QHash<QString, qreal> m_widths; // for m_widthsFont
     mutable QString m_widthsFont;           // QFont::key()
 };
