@@ -543,8 +543,10 @@ void RunsPage::fitColumn(int column)
     if (last < 0)
         last = m_model->rowCount() - 1;
     int width = m_table->horizontalHeader()->sectionSizeHint(column);
-    if (m_model->index(first, column).data(Qt::DecorationRole).isValid()) {
-        // A decorated column (the run's colour beside its name): the delegate's own measure.
+    if (m_model->index(first, column).data(Qt::DecorationRole).isValid() ||
+        !m_delegate->placesTextAsCommonStyle(m_table, m_model->index(first, column))) {
+        // A decorated column (the run's colour beside its name), or a style with margins of its own: the
+        // style's measure through the delegate.
         width = std::max(width, static_cast<const QAbstractItemView *>(m_table)->sizeHintForColumn(column));
     } else {
         // The style's margins around an item's text (PM_FocusFrameHMargin + 1 on each side), and the grid.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtabledelegate.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QPainter>
 #include <QPen>
@@ -22,7 +23,7 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
          opt.decorationPosition == QStyleOptionViewItem::Left);
     const QWidget *widget = opt.widget;
     const QStyle *style = widget ? widget->style() : QApplication::style();
-    if (!simple || !placesTextAsCommonStyle(style, opt)) {
+    if (!simple || !placesTextAsCommonStyle(opt)) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }
@@ -89,20 +90,44 @@ void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 
 // The text is placed here as QCommonStyle places it (Fusion, Windows): over the whole cell less the focus
 // frame's margin. A style that gives item text another rectangle (Breeze narrows it) or a style sheet paints
-// every cell itself. Asked once per style.
-bool RunTableDelegate::placesTextAsCommonStyle(const QStyle *style, const QStyleOptionViewItem &option) const
+// every cell itself. Asked once per style, with a plain cell's options.
+bool RunTableDelegate::placesTextAsCommonStyle(const QStyleOptionViewItem &option) const
 {
+    const QStyle *style = option.widget ? option.widget->style() : QApplication::style();
     if (m_probedStyle != style) {
         QStyleOptionViewItem probe = option;
         probe.rect = QRect(0, 0, 200, 24);
         probe.text = QStringLiteral("x");
         probe.features = QStyleOptionViewItem::HasDisplay;
+        probe.state &= ~QStyle::State_HasFocus;
+        // Without showDecorationSelected QCommonStyle answers with the text's own box, aligned in the cell:
+        // the same place for the text, but not comparable with the cell.
+        probe.showDecorationSelected = true;
         m_probedStyle = const_cast<QStyle *>(style);
         m_commonStyle =
             !style->inherits("QStyleSheetStyle") &&
             style->subElementRect(QStyle::SE_ItemViewItemText, &probe, option.widget) == probe.rect;
     }
     return m_commonStyle;
+}
+
+bool RunTableDelegate::placesTextAsCommonStyle(QAbstractItemView *view, const QModelIndex &index) const
+{
+    QStyleOptionViewItem option;
+    option.initFrom(view);
+    option.widget = view;
+    option.decorationSize = view->iconSize().isValid()
+                                ? view->iconSize()
+                                : QSize(view->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, view),
+                                        view->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, view));
+    option.displayAlignment = Qt::AlignLeft | Qt::AlignVCenter;
+    option.decorationPosition = QStyleOptionViewItem::Left;
+    option.decorationAlignment = Qt::AlignCenter;
+    option.textElideMode = view->textElideMode();
+    option.showDecorationSelected =
+        view->style()->styleHint(QStyle::SH_ItemView_ShowDecorationSelected, nullptr, view);
+    initStyleOption(&option, index);
+    return placesTextAsCommonStyle(option);
 }
 
 qreal RunTableDelegate::textWidth(const QString &text, const QFont &font) const

@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QStyledItemDelegate>
 
+class QAbstractItemView;
+
 namespace runlens {
 
 class RunTableDelegate : public QStyledItemDelegate
@@ -26,9 +28,13 @@ public:
     // the cells are painted, and a table shows the same values again and again (statuses, users, sources).
     qreal textWidth(const QString &text, const QFont &font) const;
 
-private:
-    bool placesTextAsCommonStyle(const QStyle *style, const QStyleOptionViewItem &option) const;
+    // Whether `view`'s style places item text (of the cell at `index`) as QCommonStyle does, so that this
+    // delegate paints the cells itself and textWidth() plus the style's margins is a cell's width; false
+    // under other styles and style sheets (the style then paints and measures every cell).
+    bool placesTextAsCommonStyle(QAbstractItemView *view, const QModelIndex &index) const;
 
+private:
+    bool placesTextAsCommonStyle(const QStyleOptionViewItem &option) const;
     mutable QPointer<QStyle> m_probedStyle; // the style placesTextAsCommonStyle() last answered for
     mutable bool m_commonStyle = false;
     mutable QHash<QString, qreal> m_widths; // for m_widthsFont
