@@ -242,14 +242,39 @@ void RunTableModel::refresh()
     RunQuery window = m_query;
     window.offset = 0;
     window.limit = std::max<qint64>(qint64(m_runs.size()), PageSize);
+    // What the rows were read at: the store sends back the listing's ids and stamps, and in full only the
+    // runs whose stamp moved (or that are new here). A logger writing every second into one run of 10,000
+    // loaded ones costs one run's details, not 10,000.
+    // The lookup is built on the worker: with 10,000 rows loaded that is milliseconds the GUI thread keeps.
+    std::vector<std::pair<QString, qint64>> loaded;
+    loaded.reserve(m_runs.size());
+    for (const Run &r : m_runs)
+        loaded.emplace_back(r.id, r.updatedMs);
     const quint64 generation = m_generation;
-    using Answer = std::pair<qint64, std::vector<Run>>;
+    struct Answer
+    {
+        qint64 total = 0;
+        QStringList order;
+        std::vector<Run> changed;
+    };
     m_worker->run<Answer>(
         this,
-        [window](Store &store) {
-            // One read transaction: the count and the rows describe the same moment.
+        [window, loaded = std::move(loaded)](Store &store) {
+            QHash<QString, qint64> known;
+            known.reserve(qsizetype(loaded.size()));
+            for (const auto &[id, updated] : loaded)
+                known.insert(id, updated);
+            // One read transaction: the count, the order and the runs describe the same moment.
             Store::Transaction tx(store);
-            Answer a{store.countRuns(window), store.searchRuns(window)};
+            Answer a;
+            a.total = store.countRuns(window);
+            QStringList stale;
+            for (auto &[id, updated] : store.searchRunStamps(window)) {
+                if (known.value(id, -1) != updated)
+                    stale << id;
+                a.order << std::move(id);
+            }
+            a.changed = store.runs(stale);
             tx.commit();
             return a;
         },
@@ -257,10 +282,10 @@ void RunTableModel::refresh()
             if (generation != m_generation)
                 return;
             // Still "refreshing" while rows change: views must not fetch a page at offsets that are moving.
-            apply(std::move(answer.second));
+            const QList<int> rows = apply(answer.order, std::move(answer.changed));
             m_refreshing = false;
-            setTotal(answer.first);
-            Q_EMIT refreshed();
+            setTotal(answer.total);
+            Q_EMIT refreshed(rows);
             if (m_refreshPending)
                 refresh();
         },
@@ -271,15 +296,34 @@ void RunTableModel::refresh()
         });
 }
 
-// Turns the loaded rows into `fresh` with removals, one layout change for moves, and insertions, so that
-// views keep their selection and scroll position (persistent indexes follow the runs).
-void RunTableModel::apply(std::vector<Run> fresh)
+// Turns the loaded rows into the listing `order` with removals, one layout change for moves, and insertions,
+// so that views keep their selection and scroll position (persistent indexes follow the runs); the runs in
+// `changed` replace theirs (dataChanged for those rows only) or are the inserted ones.
+QList<int> RunTableModel::apply(const QStringList &order, std::vector<Run> changed)
 {
+    QHash<QString, Run *> fresh;
+    fresh.reserve(qsizetype(changed.size()));
+    for (Run &r : changed)
+        fresh.insert(r.id, &r);
+    // The usual case while a logger writes: the same runs in the same order, a few of them changed.
+    if (order.size() == qsizetype(m_runs.size()) &&
+        std::equal(order.begin(), order.end(), m_runs.begin(),
+                   [](const QString &id, const Run &r) { return id == r.id; })) {
+        QList<int> rows;
+        for (size_t r = 0; r < m_runs.size(); ++r) {
+            if (Run *run = fresh.value(m_runs[r].id)) {
+                m_runs[r] = std::move(*run);
+                rows << int(r);
+                Q_EMIT dataChanged(index(int(r), 0), index(int(r), columnCount() - 1));
+            }
+        }
+        return rows;
+    }
     // Each id is once on each side: one query's answer, and loaded rows that fetchMore keeps unique.
     QHash<QString, int> position;
-    position.reserve(qsizetype(fresh.size()));
-    for (size_t i = 0; i < fresh.size(); ++i)
-        position.insert(fresh[i].id, int(i));
+    position.reserve(order.size());
+    for (qsizetype i = 0; i < order.size(); ++i)
+        position.insert(order[i], int(i));
 
     for (int r = int(m_runs.size()) - 1; r >= 0;) {
         if (position.contains(m_runs[size_t(r)].id)) {
@@ -316,24 +360,48 @@ void RunTableModel::apply(std::vector<Run> fresh)
         Q_EMIT layoutChanged();
     }
 
+    QList<int> updated, reread; // rows replaced in place; rows inserted
     size_t j = 0;
-    for (size_t i = 0; i < fresh.size();) {
-        if (j < m_runs.size() && m_runs[j].id == fresh[i].id) {
-            m_runs[j++] = std::move(fresh[i++]);
+    for (qsizetype i = 0; i < order.size();) {
+        if (j < m_runs.size() && m_runs[j].id == order[i]) {
+            if (Run *run = fresh.value(order[i])) {
+                m_runs[j] = std::move(*run);
+                updated << int(j);
+            }
+            ++j;
+            ++i;
             continue;
         }
-        size_t end = i;
-        while (end < fresh.size() && (j >= m_runs.size() || fresh[end].id != m_runs[j].id))
-            ++end;
-        beginInsertRows({}, int(j), int(j + (end - i)) - 1);
-        m_runs.insert(m_runs.begin() + qsizetype(j), std::make_move_iterator(fresh.begin() + qsizetype(i)),
-                      std::make_move_iterator(fresh.begin() + qsizetype(end)));
+        // Runs new to this listing, each read in full (an id without its run was loaded here when the request
+        // left, which the refresh guard rules out; it is picked up by the next refresh).
+        std::vector<Run> inserted;
+        for (; i < order.size() && (j >= m_runs.size() || order[i] != m_runs[j].id); ++i) {
+            if (Run *run = fresh.value(order[i]))
+                inserted.push_back(std::move(*run));
+            else
+                m_refreshPending = true;
+        }
+        if (inserted.empty())
+            continue;
+        beginInsertRows({}, int(j), int(j + inserted.size()) - 1);
+        m_runs.insert(m_runs.begin() + qsizetype(j), std::make_move_iterator(inserted.begin()),
+                      std::make_move_iterator(inserted.end()));
         endInsertRows();
-        j += end - i;
-        i = end;
+        for (size_t k = 0; k < inserted.size(); ++k)
+            reread << int(j + k);
+        j += inserted.size();
     }
-    if (!m_runs.empty())
-        Q_EMIT dataChanged(index(0, 0), index(int(m_runs.size()) - 1, columnCount() - 1));
+    // One dataChanged per block of consecutive changed rows.
+    for (qsizetype k = 0; k < updated.size();) {
+        qsizetype end = k + 1;
+        while (end < updated.size() && updated[end] == updated[end - 1] + 1)
+            ++end;
+        Q_EMIT dataChanged(index(updated[k], 0), index(updated[end - 1], columnCount() - 1));
+        k = end;
+    }
+    reread << updated; // all rows before j: insertions further down did not move them
+    std::sort(reread.begin(), reread.end());
+    return reread;
 }
 
 void RunTableModel::setStarred(const QStringList &runIds, bool starred)

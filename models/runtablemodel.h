@@ -71,8 +71,9 @@ public:
     const Run &runAt(int row) const { return m_runs.at(size_t(row)); }
     int rowOf(const QString &runId) const; // -1 when not loaded
 
-    // Re-reads the loaded rows (at least one page) and applies the differences in place: changed cells,
-    // runs that appeared, went or moved. Does nothing while a load is under way.
+    // Brings the loaded rows (at least one page) up to date and applies the differences in place: changed
+    // cells, runs that appeared, went or moved. Only runs whose Run::updatedMs moved are read again. Asked
+    // while a load is under way, it runs when the load ends.
     void refresh();
 
     // Writes through the store worker; the rows change once the store has answered. Failures arrive as
@@ -97,12 +98,13 @@ Q_SIGNALS:
     void loadingChanged(bool loading);
     void loadFailed(const QString &message);
     void writeFailed(const QString &message);
-    void refreshed();
+    // A refresh was applied; `rows` are those read again (changed or new), in row order.
+    void refreshed(const QList<int> &rows);
 
 private:
     void reload();
     void setPending(int delta);
-    void apply(std::vector<Run> fresh);
+    QList<int> apply(const QStringList &order, std::vector<Run> changed); // the rows read again
     void setTotal(qint64 total);
     void indexColumns();
     QVariant cell(const Run &run, int column, int role) const;

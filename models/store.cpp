@@ -580,7 +580,12 @@ void Store::setExperimentTag(ExperimentId id, const QString &key, const QString 
 
 static const QString runColumns = QStringLiteral(
     "r.rid, r.id, r.experiment, e.name, r.name, r.status, r.start_ms, r.end_ms, r.user, r.source_name, "
-    "r.source_type, r.git_commit, r.parent_id, r.description, r.lifecycle, r.deleted_ms, r.starred");
+    "r.source_type, r.git_commit, r.parent_id, r.description, r.lifecycle, r.deleted_ms, r.starred, "
+    "r.updated_ms");
+
+// Every change to a run moves its updated_ms forward, also two changes within one millisecond: a reader that
+// saw the first one must see that the second happened.
+static const QString touched = QStringLiteral("updated_ms = max(?, updated_ms + 1)");
 
 Run Store::runFromQuery(const QSqlQuery &q)
 {
@@ -601,6 +606,7 @@ Run Store::runFromQuery(const QSqlQuery &q)
     r.lifecycle = lifecycleFromName(q.value(14).toString()).value_or(Lifecycle::Active);
     r.deletedMs = optionalInt(q.value(15));
     r.starred = q.value(16).toBool();
+    r.updatedMs = q.value(17).toLongLong();
     return r;
 }
 
@@ -664,13 +670,13 @@ std::optional<Run> Store::run(const QString &id)
     if (!q.isValid())
         return std::nullopt;
     std::vector<Run> runs{runFromQuery(q)};
-    loadDetails(runs);
+    loadDetails(runs, {q.value(0).toLongLong()});
     return runs.front();
 }
 
 void Store::touchRun(qint64 rid)
 {
-    write(QStringLiteral("UPDATE runs SET updated_ms = ? WHERE rid = ?"), {nowMs(), rid});
+    write(QStringLiteral("UPDATE runs SET %1 WHERE rid = ?").arg(touched), {nowMs(), rid});
 }
 
 void Store::setRunStatus(const QString &id, RunStatus status, std::optional<qint64> endMs)
@@ -679,7 +685,7 @@ void Store::setRunStatus(const QString &id, RunStatus status, std::optional<qint
     const qint64 rid = runRid(id);
     if (isTerminal(status) && !endMs)
         endMs = nowMs();
-    exec(QStringLiteral("UPDATE runs SET status = ?, end_ms = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET status = ?, end_ms = ?, %1 WHERE rid = ?").arg(touched),
          {runStatusName(status), isTerminal(status) ? fromOptional(endMs) : QVariant(), nowMs(), rid});
     tx.commit();
 }
@@ -688,7 +694,7 @@ void Store::setRunName(const QString &id, const QString &name)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET name = ?, updated_ms = ? WHERE rid = ?"), {name, nowMs(), rid});
+    exec(QStringLiteral("UPDATE runs SET name = ?, %1 WHERE rid = ?").arg(touched), {name, nowMs(), rid});
     exec(QStringLiteral("UPDATE run_tags SET value = ? WHERE run = ? AND key = ?"),
          {name, rid, QString::fromLatin1(mlflowtag::RunName)});
     tx.commit();
@@ -698,7 +704,7 @@ void Store::setRunDescription(const QString &id, const QString &description)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET description = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET description = ?, %1 WHERE rid = ?").arg(touched),
          {description, nowMs(), rid});
     exec(QStringLiteral("INSERT INTO run_tags(run, key, value) VALUES (?, ?, ?) "
                         "ON CONFLICT(run, key) DO UPDATE SET value = excluded.value"),
@@ -710,7 +716,7 @@ void Store::setRunStarred(const QString &id, bool starred)
 {
     Transaction tx(*this);
     const qint64 rid = runRid(id);
-    exec(QStringLiteral("UPDATE runs SET starred = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET starred = ?, %1 WHERE rid = ?").arg(touched),
          {starred ? 1 : 0, nowMs(), rid});
     tx.commit();
 }
@@ -720,7 +726,7 @@ void Store::setRunLifecycle(const QString &id, Lifecycle lifecycle)
     Transaction tx(*this);
     const qint64 rid = runRid(id);
     const qint64 now = nowMs();
-    exec(QStringLiteral("UPDATE runs SET lifecycle = ?, deleted_ms = ?, updated_ms = ? WHERE rid = ?"),
+    exec(QStringLiteral("UPDATE runs SET lifecycle = ?, deleted_ms = ?, %1 WHERE rid = ?").arg(touched),
          {lifecycleName(lifecycle), lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now, rid});
     tx.commit();
 }
@@ -824,39 +830,37 @@ std::vector<Run> Store::childRuns(const QString &id)
     return out;
 }
 
-void Store::loadDetails(std::vector<Run> &runs)
+// Details by the runs' row ids (rids[i] is runs[i]'s): each child table is read through its (run, key) key,
+// and matched by integer, not by the 32-character run id on every row.
+void Store::loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids)
 {
     if (runs.empty())
         return;
-    QHash<QString, Run *> byId;
-    for (Run &r : runs)
-        byId.insert(r.id, &r);
+    QHash<qint64, Run *> byRid;
+    byRid.reserve(qsizetype(runs.size()));
+    for (size_t i = 0; i < runs.size(); ++i)
+        byRid.insert(rids[i], &runs[i]);
     for (size_t start = 0; start < runs.size(); start += MaxBinds) {
         const size_t end = std::min(runs.size(), start + MaxBinds);
-        QVariantList ids;
+        QVariantList binds;
         for (size_t i = start; i < end; ++i)
-            ids << runs[i].id;
-        const QString in = placeholders(ids.size());
-        const QString runsIn = QStringLiteral("(SELECT rid, id FROM runs WHERE id IN (%1))").arg(in);
+            binds << rids[i];
+        const QString in = placeholders(binds.size());
         QSqlQuery p =
-            exec(QStringLiteral("SELECT x.id, p.key, p.value FROM %1 x JOIN params p ON p.run = x.rid")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, value FROM params WHERE run IN (%1)").arg(in), binds);
         for (; p.isValid(); p.next())
-            byId.value(p.value(0).toString())->params.insert(p.value(1).toString(), p.value(2).toString());
+            byRid.value(p.value(0).toLongLong())->params.insert(p.value(1).toString(), p.value(2).toString());
         QSqlQuery t =
-            exec(QStringLiteral("SELECT x.id, t.key, t.value FROM %1 x JOIN run_tags t ON t.run = x.rid")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, value FROM run_tags WHERE run IN (%1)").arg(in), binds);
         for (; t.isValid(); t.next())
-            byId.value(t.value(0).toString())->tags.insert(t.value(1).toString(), t.value(2).toString());
+            byRid.value(t.value(0).toLongLong())->tags.insert(t.value(1).toString(), t.value(2).toString());
         QSqlQuery m =
-            exec(QStringLiteral("SELECT x.id, s.key, s.last, s.last_step, s.last_ts, s.min, s.max, s.count "
-                                "FROM %1 x JOIN series s ON s.run = x.rid WHERE s.count > 0")
-                     .arg(runsIn),
-                 ids);
+            exec(QStringLiteral("SELECT run, key, last, last_step, last_ts, min, max, count FROM series "
+                                "WHERE run IN (%1) AND count > 0")
+                     .arg(in),
+                 binds);
         for (; m.isValid(); m.next())
-            byId.value(m.value(0).toString())->metrics.insert(m.value(1).toString(), summaryAt(m, 2));
+            byRid.value(m.value(0).toLongLong())->metrics.insert(m.value(1).toString(), summaryAt(m, 2));
     }
 }
 
@@ -1585,15 +1589,47 @@ QStringList Store::searchRunIds(const RunQuery &query)
     return ids;
 }
 
+std::vector<std::pair<QString, qint64>> Store::searchRunStamps(const RunQuery &query)
+{
+    const AssembledQuery a = assemble(query, QStringLiteral("r.id, r.updated_ms"), true, m_dialect);
+    QSqlQuery q = exec(a.sql, a.binds);
+    std::vector<std::pair<QString, qint64>> stamps;
+    for (; q.isValid(); q.next())
+        stamps.emplace_back(q.value(0).toString(), q.value(1).toLongLong());
+    return stamps;
+}
+
+std::vector<Run> Store::runs(const QStringList &ids)
+{
+    std::vector<Run> out;
+    std::vector<qint64> rids;
+    for (qsizetype start = 0; start < ids.size(); start += MaxBinds) {
+        const QStringList slice = ids.mid(start, MaxBinds);
+        QSqlQuery q = exec(QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment "
+                                          "WHERE r.id IN (%2)")
+                               .arg(runColumns, placeholders(slice.size())),
+                           QVariantList(slice.begin(), slice.end()));
+        for (; q.isValid(); q.next()) {
+            out.push_back(runFromQuery(q));
+            rids.push_back(q.value(0).toLongLong());
+        }
+    }
+    loadDetails(out, rids);
+    return out;
+}
+
 std::vector<Run> Store::searchRuns(const RunQuery &query)
 {
     const AssembledQuery a = assemble(query, runColumns, true, m_dialect);
     QSqlQuery q = exec(a.sql, a.binds);
     std::vector<Run> runs;
-    for (; q.isValid(); q.next())
+    std::vector<qint64> rids;
+    for (; q.isValid(); q.next()) {
         runs.push_back(runFromQuery(q));
+        rids.push_back(q.value(0).toLongLong());
+    }
     q.finish();
-    loadDetails(runs);
+    loadDetails(runs, rids);
     return runs;
 }
 

@@ -158,6 +158,11 @@ public:
 
     // Search (MLflow filter and order-by). Throws search::SyntaxError for a malformed expression.
     QStringList searchRunIds(const RunQuery &query);
+    // The ids of the runs a query lists, in its order, each with its updatedMs: what a view compares with
+    // the rows it holds, to re-read only the runs that changed.
+    std::vector<std::pair<QString, qint64>> searchRunStamps(const RunQuery &query);
+    // Runs by id, with params, tags and metric summaries, in no particular order; unknown ids are left out.
+    std::vector<Run> runs(const QStringList &ids);
     std::vector<Run> searchRuns(const RunQuery &query); // with params, tags and metric summaries
     qint64 countRuns(const RunQuery &query);
     QStringList paramKeys(const QList<ExperimentId> &experiments = {});
@@ -231,7 +236,7 @@ private:
     qint64 seriesFor(qint64 rid, const QString &key, bool create);
     void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
     void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
-    void loadDetails(std::vector<Run> &runs);
+    void loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids);
     void touchRun(qint64 rid);
     void applyWellKnownTag(qint64 rid, const QString &key, const QString &value);
     Run runFromQuery(const QSqlQuery &q);

@@ -80,6 +80,9 @@ struct Run
     Lifecycle lifecycle = Lifecycle::Active;
     std::optional<qint64> deletedMs;
     bool starred = false;
+    // When anything of the run last changed, its params, tags and metrics included (ms since the epoch, and
+    // greater with every change even within a millisecond): views re-read a run only when it moved.
+    qint64 updatedMs = 0;
     QMap<QString, QString> params;
     QMap<QString, QString> tags;
     QMap<QString, MetricSummary> metrics;

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void darkAppearance();
     void cellsPaintAsTheStyleDoes();
     void columnsFitTheRowsOnScreen();
+    void unsortableHeadersKeepTheIndicator();
 
 private:
     QString makeDatabase(const QString &name, int runs);
@@ -444,7 +445,8 @@ void TestRunsPage::darkAppearance()
 }
 
 // The table's delegate lays text out once per cell instead of the style's three times; what it paints must
-// not differ from what the style paints: plain, selected, right-aligned, coloured and elided cells.
+// not differ from what the style paints: plain, selected, focused, right-aligned, coloured and elided cells,
+// and the run names beside their colour.
 void TestRunsPage::cellsPaintAsTheStyleDoes()
 {
     const QString db = makeDatabase(QStringLiteral("paint.db"), 40);
@@ -455,27 +457,45 @@ void TestRunsPage::cellsPaintAsTheStyleDoes()
     QTableView *table = window.runsPage()->table();
     RunTableModel *model = window.runsPage()->model();
     QTRY_VERIFY(model->columnCount() > RunTableModel::FixedColumnCount && model->rowCount() == 40);
-    QVERIFY(qobject_cast<RunTableDelegate *>(table->itemDelegate()));
     table->setColumnHidden(RunTableModel::DurationColumn, true); // these runs never ended: it ticks
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    table->setFocus();
     table->selectRow(2);
+    table->setCurrentIndex(model->index(2, model->columnOf(QStringLiteral("param:lr")))); // the focus frame
+    QVERIFY(table->hasFocus());
     table->setColumnWidth(RunTableModel::StartColumn, 50); // elided
     table->setColumnWidth(RunTableModel::UserColumn, 4);   // narrower than the margins
     model->setStarred({model->runAt(1).id}, true);         // a coloured star
     QTRY_VERIFY(model->runAt(1).starred);
-    const QImage ours = table->viewport()->grab().toImage();
+    auto *ourDelegate = qobject_cast<RunTableDelegate *>(table->itemDelegate());
+    QVERIFY(ourDelegate);
+    // Under Fusion the delegate paints (and measures) the cells itself, whatever their alignment.
+    for (int column : {int(RunTableModel::StarColumn), int(RunTableModel::NameColumn),
+                       model->columnOf(QStringLiteral("metric:last:loss"))})
+        QVERIFY(ourDelegate->placesTextAsCommonStyle(table, model->index(0, column)));
     auto *plain = new QStyledItemDelegate(table);
-    table->setItemDelegate(plain);
-    const QImage style = table->viewport()->grab().toImage();
-    QCOMPARE(ours.size(), style.size());
-    int differing = 0;
-    for (int y = 0; y < ours.height(); ++y)
-        for (int x = 0; x < ours.width(); ++x)
-            differing += ours.pixel(x, y) != style.pixel(x, y);
-    if (differing > 0) {
-        ours.save(m_dir.filePath(QStringLiteral("ours.png")));
-        style.save(m_dir.filePath(QStringLiteral("style.png")));
-    }
-    QCOMPARE(differing, 0);
+    const auto compare = [&](const QString &what) {
+        table->setItemDelegate(ourDelegate);
+        const QImage ours = table->viewport()->grab().toImage();
+        table->setItemDelegate(plain);
+        const QImage style = table->viewport()->grab().toImage();
+        QCOMPARE(ours.size(), style.size());
+        int differing = 0;
+        for (int y = 0; y < ours.height(); ++y)
+            for (int x = 0; x < ours.width(); ++x)
+                differing += ours.pixel(x, y) != style.pixel(x, y);
+        if (differing > 0) {
+            ours.save(m_dir.filePath(what + QStringLiteral("-ours.png")));
+            style.save(m_dir.filePath(what + QStringLiteral("-style.png")));
+        }
+        QVERIFY2(differing == 0, qPrintable(QStringLiteral("%1: %2 pixels differ").arg(what).arg(differing)));
+    };
+    compare(QStringLiteral("fusion"));
+    // A style sheet places and colours item text its own way: the style paints every cell then.
+    table->setStyleSheet(QStringLiteral("QTableView::item { color: #a01010; }"));
+    compare(QStringLiteral("style-sheet"));
+    QVERIFY(!ourDelegate->placesTextAsCommonStyle(table, model->index(0, RunTableModel::StatusColumn)));
 }
 
 // Columns are sized to the text of the rows on screen: those on screen before the first paint, the others
@@ -519,6 +539,57 @@ void TestRunsPage::columnsFitTheRowsOnScreen()
     QVERIFY(table->columnWidth(RunTableModel::StarColumn) < header->defaultSectionSize());
     QVERIFY(table->columnWidth(RunTableModel::NameColumn) >
             header->sectionSizeHint(RunTableModel::NameColumn));
+}
+
+// Clicking a column SQL cannot sort by (duration, source, commit, the star) changes nothing, and the sort
+// indicator stays on the column the rows are sorted by; new key columns do not move it either.
+void TestRunsPage::unsortableHeadersKeepTheIndicator()
+{
+    const QString db = makeDatabase(QStringLiteral("sorting.db"), 12);
+    MainWindow window(db);
+    window.resize(1400, 700);
+    window.show();
+    waitLoaded(window);
+    QTableView *table = window.runsPage()->table();
+    RunTableModel *model = window.runsPage()->model();
+    QTRY_VERIFY(model->columnCount() > RunTableModel::FixedColumnCount && model->rowCount() == 12);
+    QHeaderView *header = table->horizontalHeader();
+    const auto click = [&](int column) {
+        const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+    const auto indicatorOn = [&](int column, Qt::SortOrder order) {
+        return header->sortIndicatorSection() == column && header->sortIndicatorOrder() == order;
+    };
+    QVERIFY(indicatorOn(RunTableModel::StartColumn, Qt::DescendingOrder));
+    const QString byStart = model->query().orderBy;
+    const QString first = model->runAt(0).id;
+    for (int column : {int(RunTableModel::DurationColumn), int(RunTableModel::SourceColumn),
+                       int(RunTableModel::CommitColumn), int(RunTableModel::StarColumn)}) {
+        click(column);
+        QVERIFY2(indicatorOn(RunTableModel::StartColumn, Qt::DescendingOrder),
+                 qPrintable(RunTableModel::fixedColumnTitle(column)));
+        QCOMPARE(model->query().orderBy, byStart);
+        QVERIFY(!model->isLoading()); // nothing was reloaded
+    }
+    QCOMPARE(model->runAt(0).id, first);
+    // A sortable column takes the indicator; an unsortable one clicked next leaves it there.
+    const int loss = model->columnOf(QStringLiteral("metric:last:loss"));
+    click(loss);
+    QTRY_VERIFY(model->query().orderBy.startsWith(QLatin1String("metrics.`loss`")));
+    const Qt::SortOrder lossOrder = header->sortIndicatorOrder();
+    QVERIFY(indicatorOn(loss, lossOrder));
+    QTRY_VERIFY(!window.isLoading());
+    click(RunTableModel::CommitColumn);
+    QVERIFY(indicatorOn(loss, lossOrder));
+    // A key logged meanwhile inserts a column before the sorted one: the indicator follows its column.
+    {
+        Store other(db);
+        other.logMetric(model->runAt(0).id, QStringLiteral("aaa"), MetricPoint{0, 0, 1.0});
+    }
+    QTRY_VERIFY(model->columnOf(QStringLiteral("metric:last:aaa")) >= 0);
+    QCOMPARE(model->columnOf(QStringLiteral("metric:last:loss")), loss + 1);
+    QTRY_VERIFY(indicatorOn(loss + 1, lossOrder));
 }
 
 QTEST_MAIN(TestRunsPage)

@@ -13,6 +13,8 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void experimentListAndProxy();
     void refreshAppliesChangesInPlace();
     void refreshFollowsMovedRuns();
+    void refreshReadsOnlyChangedRuns();
     void pagingSurvivesRunsAddedAbove();
     void newKeysInsertColumnsWithoutReset();
     void starTrashAndColourWriteThrough();
@@ -307,6 +310,51 @@ void TestRunTableModel::refreshAppliesChangesInPlace()
     QCOMPARE(r2.row(), 3);
     QCOMPARE(r2.data().toString(), QStringLiteral("r2"));
     QCOMPARE(model.index(r2.row(), RunTableModel::FixedColumnCount).data(SortValueRole).toDouble(), 0.125);
+    QCOMPARE(refreshed[0][0].value<QList<int>>(), (QList<int>{0, 3})); // "newest" and r2 were read
+}
+
+// A refresh reads in full only the runs whose stamp (Run::updatedMs) moved: a change that did not move it
+// is not seen (the store never makes one; here it is made behind its back), and only the changed rows are
+// announced.
+void TestRunTableModel::refreshReadsOnlyChangedRuns()
+{
+    QStringList ids;
+    const QString db = smallDatabase(m_dir, QStringLiteral("stamps.db"), 8, &ids);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setMetricColumns({QStringLiteral("loss")});
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), 8);
+    QCOMPARE(names(model), (QStringList{"r7", "r6", "r5", "r4", "r3", "r2", "r1", "r0"}));
+    {
+        QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        raw.setDatabaseName(db);
+        QVERIFY(raw.open());
+        QSqlQuery q(raw);
+        QVERIFY(q.exec(QStringLiteral("UPDATE runs SET name = 'sneaky' WHERE id = '%1'").arg(ids[6])));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    {
+        Store other(db);
+        other.logMetric(ids[3], QStringLiteral("loss"), MetricPoint{1, 0, 0.25});
+        other.setTag(ids[1], QStringLiteral("note"), QStringLiteral("x"));
+    }
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    QVERIFY(changed.isValid() && refreshed.isValid());
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(refreshed[0][0].value<QList<int>>(), (QList<int>{4, 6})); // r3 and r1
+    QCOMPARE(changed.count(), 2);
+    for (const QList<QVariant> &args : changed) {
+        const int row = args[0].toModelIndex().row();
+        QCOMPARE(args[1].toModelIndex().row(), row);
+        QVERIFY(row == 4 || row == 6);
+    }
+    QCOMPARE(model.index(4, RunTableModel::FixedColumnCount).data(SortValueRole).toDouble(), 0.25);
+    QCOMPARE(model.runAt(6).tags.value(QStringLiteral("note")), QStringLiteral("x"));
+    QCOMPARE(model.runAt(1).name, QStringLiteral("r6")); // not read again
 }
 
 void TestRunTableModel::refreshFollowsMovedRuns()

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void tagsFillNativeFields();
     void descriptionIsTheNoteTag();
     void childRuns();
+    void everyChangeMovesTheRunStamp();
     void metricStepRanges();
     void invalidKeysAndIds_data();
     void invalidKeysAndIds();
@@ -314,6 +315,64 @@ void TestStore::descriptionIsTheNoteTag()
     QVERIFY_THROWS_EXCEPTION(
         Error,
         m_store->setRunDescription(QStringLiteral("ffffffffffffffffffffffffffffffff"), QStringLiteral("x")));
+}
+
+// Views re-read a run only when its updatedMs moved: params, tags, metrics and attributes all move it, and
+// two changes within one millisecond still give two different stamps.
+void TestStore::everyChangeMovesTheRunStamp()
+{
+    const Run run = newRun(QStringLiteral("stamped"));
+    const Run other = newRun(QStringLiteral("untouched"));
+    const auto stamp = [&](const QString &id) { return m_store->run(id)->updatedMs; };
+    QVERIFY(stamp(run.id) > 0);
+    const qint64 otherStamp = stamp(other.id);
+    qint64 last = stamp(run.id);
+    const auto moved = [&] {
+        const qint64 now = stamp(run.id);
+        const bool forward = now > last;
+        last = now;
+        return forward;
+    };
+    m_store->logParam(run.id, QStringLiteral("lr"), QStringLiteral("0.1"));
+    QVERIFY(moved());
+    m_store->setTag(run.id, QStringLiteral("team"), QStringLiteral("a"));
+    QVERIFY(moved());
+    m_store->setTag(run.id, QStringLiteral("team"), QStringLiteral("b")); // same millisecond, most likely
+    QVERIFY(moved());
+    m_store->deleteTag(run.id, QStringLiteral("team"));
+    QVERIFY(moved());
+    m_store->logMetric(run.id, QStringLiteral("loss"), MetricPoint{0, 0, 1.0});
+    QVERIFY(moved());
+    m_store->logMetric(run.id, QStringLiteral("loss"), MetricPoint{1, 0, 0.5});
+    QVERIFY(moved());
+    m_store->setRunName(run.id, QStringLiteral("renamed"));
+    QVERIFY(moved());
+    m_store->setRunStarred(run.id, true);
+    QVERIFY(moved());
+    m_store->setRunDescription(run.id, QStringLiteral("notes"));
+    QVERIFY(moved());
+    m_store->setRunStatus(run.id, RunStatus::Finished);
+    QVERIFY(moved());
+    m_store->setRunLifecycle(run.id, Lifecycle::Deleted);
+    QVERIFY(moved());
+    m_store->setRunLifecycle(run.id, Lifecycle::Active);
+    QVERIFY(moved());
+    QCOMPARE(stamp(other.id), otherStamp);
+
+    // The listing's ids with their stamps, in the listing's order; runs read by id with their details.
+    RunQuery q;
+    q.experiments = {m_experiment};
+    q.orderBy = QStringLiteral("attributes.run_name ASC");
+    const auto stamps = m_store->searchRunStamps(q);
+    QCOMPARE(int(stamps.size()), 2);
+    QCOMPARE(stamps[0], std::pair(run.id, last));
+    QCOMPARE(stamps[1], std::pair(other.id, otherStamp));
+    const std::vector<Run> read = m_store->runs({run.id, QString(32, QLatin1Char('f'))});
+    QCOMPARE(int(read.size()), 1);
+    QCOMPARE(read[0].name, QStringLiteral("renamed"));
+    QCOMPARE(read[0].params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
+    QCOMPARE(read[0].metrics.value(QStringLiteral("loss")).last, 0.5);
+    QCOMPARE(read[0].updatedMs, last);
 }
 
 void TestStore::childRuns()

@@ -53,6 +53,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     , m_filterError(new QLabel(this))
     , m_count(new QLabel(this))
     , m_table(new QTableView(this))
+    , m_delegate(new RunTableDelegate(m_table))
     , m_completer(new FilterCompleter(m_filter))
 {
     m_filter->setObjectName(QStringLiteral("runFilter"));
@@ -85,7 +86,8 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicatorShown(true);
-    m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, Qt::DescendingOrder);
+    m_sortColumn = RunTableModel::fixedColumnId(RunTableModel::StartColumn);
+    m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, m_sortOrder);
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -100,7 +102,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setItemDelegate(new RunTableDelegate(m_table));
+    m_table->setItemDelegate(m_delegate);
 
     m_empty = new QLabel(m_table->viewport());
     m_empty->setObjectName(QStringLiteral("runsEmptyState"));
@@ -137,6 +139,18 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_table, &QWidget::customContextMenuRequested, this, &RunsPage::showContextMenu);
     connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
             [this] { chooseColumns(); });
+    // The view has asked the model to sort by the clicked column by now; a column SQL cannot sort by
+    // (duration, source, commit, the star) left the rows as they were, so the indicator goes back to the
+    // column they are sorted by.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                if (m_model->orderByFor(column, order).isEmpty()) {
+                    showSortIndicator();
+                } else {
+                    m_sortColumn = m_model->columnId(column);
+                    m_sortOrder = order;
+                }
+            });
     connect(m_columns, &QToolButton::clicked, this, &RunsPage::chooseColumns);
     connect(m_trash, &QToolButton::toggled, this, &RunsPage::setTrashShown);
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
@@ -156,9 +170,9 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::writeFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not change the runs: %1").arg(message));
     });
-    connect(m_model, &RunTableModel::refreshed, this, [this] {
-        // A live run may have logged a key the columns do not know yet.
-        for (int r = 0; r < m_model->rowCount(); ++r) {
+    connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
+        // A live run may have logged a key the columns do not know yet (only the runs read again can have).
+        for (int r : rows) {
             const Run &run = m_model->runAt(r);
             for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
                 if (!m_metricKeySet.contains(*it))
@@ -431,6 +445,16 @@ void RunsPage::setVisibleColumns(const QStringList &requested)
             header->moveSection(from, visual);
         ++visual;
     }
+    showSortIndicator(); // a reset of the columns leaves the indicator on whatever column has its number now
+}
+
+// Puts the header's indicator on the column the rows are sorted by (found by id: columns come and go).
+void RunsPage::showSortIndicator()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    const QSignalBlocker blocker(header);
+    header->setSortIndicator(m_model->columnOf(m_sortColumn), m_sortOrder);
+    header->viewport()->update();
 }
 
 void RunsPage::chooseColumns()
@@ -527,18 +551,22 @@ void RunsPage::fitColumn(int column)
     if (last < 0)
         last = m_model->rowCount() - 1;
     int width = m_table->horizontalHeader()->sectionSizeHint(column);
-    if (m_model->index(first, column).data(Qt::DecorationRole).isValid()) {
-        // A decorated column (the run's colour beside its name): the delegate's own measure.
+    if (m_model->index(first, column).data(Qt::DecorationRole).isValid() ||
+        !m_delegate->placesTextAsCommonStyle(m_table, m_model->index(first, column))) {
+        // A decorated column (the run's colour beside its name), or a style with margins of its own: the
+        // style's measure through the delegate.
         width = std::max(width, static_cast<const QAbstractItemView *>(m_table)->sizeHintForColumn(column));
     } else {
         // The style's margins around an item's text (PM_FocusFrameHMargin + 1 on each side), and the grid.
         const int padding =
             2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
             (m_table->showGrid() ? 1 : 0);
-        const QFontMetrics metrics = m_table->fontMetrics();
-        for (int r = first; r <= last; ++r)
-            width = std::max(width, metrics.horizontalAdvance(m_model->index(r, column).data().toString()) +
-                                        padding);
+        // The delegate's measure, which it remembers for painting the same cells right after.
+        const QFont font = m_table->font();
+        for (int r = first; r <= last; ++r) {
+            const QString text = m_model->index(r, column).data().toString();
+            width = std::max(width, qRound(m_delegate->textWidth(text, font)) + padding);
+        }
     }
     m_table->setColumnWidth(column, std::clamp(width, 36, 280));
 }

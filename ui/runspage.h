@@ -19,6 +19,7 @@ class QToolButton;
 namespace runlens {
 
 class FilterCompleter;
+class RunTableDelegate;
 class RunTableModel;
 class StoreWorker;
 
@@ -71,6 +72,7 @@ private:
     void loadColumns();
     void applyKeys(const Keys &keys);
     void updateCount();
+    void showSortIndicator();
     void fitColumns();
     void fitColumn(int column);
     void fitRemainingColumns();
@@ -92,9 +94,12 @@ private:
     QLabel *m_count;
     QLabel *m_empty;
     QTableView *m_table;
+    RunTableDelegate *m_delegate;
     FilterCompleter *m_completer;
     QTimer m_textDelay;
     ExperimentId m_experiment = 0;
+    QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     Keys m_keys;
     QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands
     quint64 m_columnsGeneration = 0;
