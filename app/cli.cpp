@@ -18,6 +18,7 @@
 #include <functional>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -901,12 +902,27 @@ int benchCommand(const QString &, const QStringList &args)
                  QStringLiteral("Folder for the scratch databases (default: a temporary "
                                 "folder)."),
                  QStringLiteral("DIR")});
+    p.addOption(
+        {QStringLiteral("only"),
+         QStringLiteral("Measure only these groups, comma-separated: store (ingest, reads, overviews, "
+                        "search, imports), window, compare (default: all)."),
+         QStringLiteral("GROUPS")});
     if (!parse(p, QStringLiteral("bench"),
                QStringLiteral(
                    "Measure ingest, reads, overviews and search on scratch databases and compare with "
                    "the targets."),
                args))
         return Ok;
+    const QStringList groups{QStringLiteral("store"), QStringLiteral("window"), QStringLiteral("compare")};
+    QStringList only = groups;
+    if (p.isSet(QStringLiteral("only"))) {
+        only = p.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString &g : only) {
+            if (!groups.contains(g))
+                throw UsageProblem{
+                    QStringLiteral("unknown group '%1' (expected store, window or compare)").arg(g)};
+        }
+    }
     BenchmarkOptions options;
     options.quick = p.isSet(QStringLiteral("quick"));
     options.directory = p.value(QStringLiteral("dir"));
@@ -917,14 +933,20 @@ int benchCommand(const QString &, const QStringList &args)
             err().flush();
         }
     };
-    BenchmarkReport report = runBenchmark(options);
+    BenchmarkReport report;
+    if (only.contains(QStringLiteral("store")))
+        report = runBenchmark(options);
     // The window's figures come from the real window, started offscreen as a separate process.
     QTemporaryDir scratch;
     const QString dir = options.directory.isEmpty() ? scratch.path() : options.directory;
-    report.figures << measureWindow(QCoreApplication::applicationFilePath(), dir, options.quick,
-                                    options.progress);
-    report.figures << measureCompare(QCoreApplication::applicationFilePath(), dir, options.quick,
-                                     options.progress);
+    if (!options.directory.isEmpty() && !QDir().mkpath(dir))
+        throw Error(QStringLiteral("bench: cannot create %1").arg(dir));
+    if (only.contains(QStringLiteral("window")))
+        report.figures << measureWindow(QCoreApplication::applicationFilePath(), dir, options.quick,
+                                        options.progress);
+    if (only.contains(QStringLiteral("compare")))
+        report.figures << measureCompare(QCoreApplication::applicationFilePath(), dir, options.quick,
+                                         options.progress);
     if (json)
         out() << QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
     else

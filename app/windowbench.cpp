@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
@@ -130,6 +131,13 @@ void scheduleCompareCheck(MainWindow *window, const QStringList &runIds)
 
 namespace {
 
+// A scratch database left by an earlier bench in the same --dir is rebuilt, not added to.
+void removeScratchDatabase(const QString &db)
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(db + QLatin1String(suffix));
+}
+
 // Runs the window offscreen and returns what it printed; empty when it failed or took longer than 5 minutes.
 QString windowOutput(const QString &binary, const QStringList &args)
 {
@@ -185,6 +193,7 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
     const int runs = quick ? 5 : 50, metrics = 4;
     const qint64 points = quick ? 100'000 : 1'000'000;
     const QString db = dir + QStringLiteral("/compare.db");
+    removeScratchDatabase(db);
     if (progress)
         progress(
             QStringLiteral("compare: %1 runs x %2 metrics x %3 points").arg(runs).arg(metrics).arg(points));
@@ -307,6 +316,8 @@ QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, 
                   empty = dir + QStringLiteral("/window-empty.db");
     if (progress)
         progress(QStringLiteral("window: %1 runs x 30 params x 10 metrics").arg(runs));
+    removeScratchDatabase(wide);
+    removeScratchDatabase(empty);
     {
         Store store(wide);
         generateScaleData(store, ScaleOptions{runs, 30, 10, 20});
