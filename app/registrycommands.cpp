@@ -7,6 +7,8 @@
 #include "jsonformat.h"
 #include "registrycsv.h"
 
+#include <atomic>
+#include <csignal>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -21,6 +23,14 @@
 namespace runlens::cli {
 
 namespace {
+
+// Ctrl-C or a termination request during model-export: the copy stops and the staging folder goes.
+std::atomic<bool> exportInterrupted{false};
+
+extern "C" void onExportInterrupt(int)
+{
+    exportInterrupted = true;
+}
 
 QString utcTime(qint64 ms)
 {
@@ -616,11 +626,13 @@ int modelExportCommand(const QString &db, const QStringList &args)
     StagingFolder staging(parent, targetInfo.fileName());
     const QString stagingRoot = QDir::cleanPath(staging.path());
     const ArtifactStore artifacts(store.path());
+    std::signal(SIGINT, onExportInterrupt);
+    std::signal(SIGTERM, onExportInterrupt);
     for (const auto &[relative, a] : files) {
         const QString file = QDir::cleanPath(stagingRoot + QLatin1Char('/') + relative);
         if (!file.startsWith(stagingRoot + QLatin1Char('/')))
             throw Error(QStringLiteral("artifact path '%1' would leave the export folder").arg(a.path));
-        artifacts.copyObject(a.sha256, file);
+        artifacts.copyObject(a.sha256, file, [] { return exportInterrupted.load(); });
         if (QFileInfo(file).size() != a.size)
             throw Error(QStringLiteral("artifact '%1' has %2 bytes in the store, %3 expected")
                             .arg(a.path)
