@@ -219,24 +219,34 @@ ModelVersion resolveVersion(Store &store, const QString &model, const QString &s
 // "file:///…/<run>/artifacts/model", "mlflow-artifacts:/0/<run>/artifacts/model").
 QString sourceInRun(const ModelVersion &v)
 {
-    QString rest = v.source;
-    const QString runsUri = QStringLiteral("runs:/") + v.runId;
-    const QString artifactsMarker = QLatin1Char('/') + v.runId + QStringLiteral("/artifacts");
-    if (rest.isEmpty())
+    if (v.source.isEmpty())
         return {};
-    if (!v.runId.isEmpty() && (rest == runsUri || rest.startsWith(runsUri + QLatin1Char('/')))) {
-        rest = rest.mid(runsUri.size());
-    } else if (const qsizetype at = v.runId.isEmpty() ? -1 : rest.lastIndexOf(artifactsMarker); at >= 0) {
-        rest = rest.mid(at + artifactsMarker.size());
-        if (!rest.isEmpty() && !rest.startsWith(QLatin1Char('/')))
-            rest = v.source; // "<run>/artifactsX…": not the run's artifact folder after all
+    QString rest;
+    bool found = false;
+    if (!v.runId.isEmpty()) {
+        const QString runsUri = QStringLiteral("runs:/") + v.runId;
+        const QString artifacts = QLatin1Char('/') + v.runId + QStringLiteral("/artifacts");
+        const qsizetype at = v.source.lastIndexOf(artifacts);
+        if (v.source == runsUri || v.source.startsWith(runsUri + QLatin1Char('/'))) {
+            rest = v.source.mid(runsUri.size());
+            found = true;
+        } else if (at >= 0 && (at + artifacts.size() == v.source.size() ||
+                               v.source.at(at + artifacts.size()) == QLatin1Char('/'))) {
+            rest = v.source.mid(at + artifacts.size());
+            found = true;
+        }
     }
-    if (rest == v.source && rest.contains(QStringLiteral(":/")))
-        throw Error(QStringLiteral("version %1 of '%2' has the source '%3', which is not among the "
-                                   "artifacts of run %4")
-                        .arg(v.version)
-                        .arg(v.model, v.source, v.runId),
-                    Error::Kind::NotFound);
+    if (!found) {
+        // Otherwise only a relative path of our own; any other URI or absolute path is somewhere else.
+        if (v.source.contains(QLatin1Char(':')) || v.source.startsWith(QLatin1Char('/')) ||
+            v.source.startsWith(QLatin1Char('\\')))
+            throw Error(QStringLiteral("version %1 of '%2' has the source '%3', which is not among the "
+                                       "artifacts of run %4")
+                            .arg(v.version)
+                            .arg(v.model, v.source, v.runId),
+                        Error::Kind::NotFound);
+        rest = v.source;
+    }
     while (rest.startsWith(QLatin1Char('/')))
         rest = rest.mid(1);
     if (rest.isEmpty())

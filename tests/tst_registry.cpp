@@ -153,6 +153,8 @@ private Q_SLOTS:
     void cliRoundTrip();
     void cliBadInput();
     void modelExportLeavesNothingOnFailure();
+    void modelExportFindsSources_data();
+    void modelExportFindsSources();
     void importedRegistries_data();
     void importedRegistries();
     void reimportKeepsDeletedVersionsDeleted();
@@ -953,6 +955,55 @@ void TestRegistry::modelExportLeavesNothingOnFailure()
     r = run({"--db", m_db, "model-export", "clf", "1", "--out", keep.fileName()});
     VERIFY_EXIT(r, 1);
     QVERIFY2(r.err.contains("not a folder"), r.err.constData());
+}
+
+void TestRegistry::modelExportFindsSources_data()
+{
+    QTest::addColumn<QString>("source"); // RUN stands for the run id
+    QTest::addColumn<QStringList>("files");
+
+    const QStringList model{"MLmodel", "conda.yaml", "lineage.json", "weights/model.bin"};
+    QTest::newRow("relative folder") << "model" << model;
+    QTest::newRow("runs URI") << "runs:/RUN/model" << model;
+    QTest::newRow("runs URI, whole run")
+        << "runs:/RUN"
+        << QStringList{"lineage.json", "model/MLmodel", "model/conda.yaml", "model/weights/model.bin",
+                       "modelcard.md", "plots/loss.csv"};
+    QTest::newRow("file URI of another machine") << "file:///D:/work/mlruns/3/RUN/artifacts/model" << model;
+    QTest::newRow("tracking server URI")
+        << "mlflow-artifacts:/0/RUN/artifacts/model/weights" << QStringList{"lineage.json", "model.bin"};
+    QTest::newRow("a file") << "/home/me/mlruns/0/RUN/artifacts/modelcard.md"
+                            << QStringList{"lineage.json", "modelcard.md"};
+    QTest::newRow("another store") << "s3://bucket/models/RUN-copy/model" << QStringList();
+    QTest::newRow("absolute path elsewhere") << "/srv/models/model" << QStringList();
+    QTest::newRow("artifacts of a look-alike folder") << "/x/RUN/artifactsX/model" << QStringList();
+    QTest::newRow("escaping") << "runs:/RUN/../../etc" << QStringList();
+}
+
+void TestRegistry::modelExportFindsSources()
+{
+    QFETCH(QString, source);
+    QFETCH(QStringList, files);
+    {
+        Store store(m_db);
+        const QString runId = makeRun(store);
+        store.createRegisteredModel(QStringLiteral("m"));
+        ModelVersion v;
+        v.runId = runId;
+        v.source = QString(source).replace(QLatin1String("RUN"), runId);
+        store.createModelVersion(QStringLiteral("m"), v);
+    }
+    const QString out = m_dir->filePath(QStringLiteral("out"));
+    const Result r = run({"--db", m_db, "model-export", "m", "1", "--out", out});
+    if (files.isEmpty()) {
+        VERIFY_EXIT(r, 1);
+        QVERIFY2(r.err.contains("not among the artifacts") || r.err.contains("unsafe artifact path"),
+                 r.err.constData());
+        QVERIFY(!QFileInfo::exists(out));
+        return;
+    }
+    VERIFY_EXIT(r, 0);
+    QCOMPARE(treeFiles(out), files);
 }
 
 void TestRegistry::importedRegistries_data()
