@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
 
+#include "artifactcommands.h"
 #include "benchmark.h"
 #include "chartexport.h"
 #include "chartgrid.h"
@@ -942,6 +943,9 @@ const QList<Command> &commands()
         {"import", "import MLflow stores and databases, TensorBoard, CSV and JSON-lines logs", importCommand},
         {"demo", "fill the database with realistic demo data", demoCommand},
         {"export-chart", "draw metric charts of runs into a PNG, SVG or PDF file", exportChartCommand},
+        {"artifacts", "list a run's artifacts", artifactsCommand},
+        {"attach", "attach local files and folders to a run as artifacts", attachCommand},
+        {"artifact-get", "copy an artifact or a folder of artifacts out of a run", artifactGetCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };
     return all;
