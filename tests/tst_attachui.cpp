@@ -27,6 +27,7 @@
 #include <QApplication>
 #include <QDirIterator>
 #include <QHeaderView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -441,7 +442,14 @@ void TestAttachUi::attachActionsFollowCurrentRun()
     QTRY_VERIFY(files->isEnabled());
     QCOMPARE(m_window->currentRunId(&label), m_runIds.at(1));
     QCOMPARE(label, QStringLiteral("beta"));
-    keepScreenshot(m_window.get(), QStringLiteral("attach-file-menu"));
+    // The File menu as a person opens it.
+    QMenu *menu = qobject_cast<QMenu *>(files->parent());
+    QVERIFY(menu);
+    QVERIFY(menu->actions().contains(folder));
+    menu->popup(m_window->mapToGlobal(QPoint(0, 0)));
+    QTRY_VERIFY(menu->isVisible());
+    keepScreenshot(menu, QStringLiteral("attach-file-menu"));
+    menu->close();
 }
 
 QTEST_MAIN(TestAttachUi)
