@@ -6,6 +6,7 @@
 
 #include "artifactstore.h"
 #include "attachjob.h"
+#include "importwriter.h"
 #include "store.h"
 
 #include <QCryptographicHash>
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void normalizedPath();
     void putRefusesLinksAndFifos();
     void putRefusesFileChangedWhileCopied();
+    void importDoesNotFollowLinkSwappedIn();
 
     void attachKeepsRelativePaths();
     void attachLeavesOutLinksLoopsAndFifos();
@@ -268,6 +270,38 @@ void TestArtifacts::putRefusesFileChangedWhileCopied()
     const ArtifactStore::Stored s = objects.put(file);
     QCOMPARE(s.sha256, sha256(readFile(file)));
     QVERIFY(s.added);
+}
+
+// The MLflow readers list a run's artifacts without following links; a file swapped for a link (or a FIFO)
+// after that listing reaches the import writer as a plain name, and must still not be followed or block.
+void TestArtifacts::importDoesNotFollowLinkSwappedIn()
+{
+    const QString secret = m_dir->filePath(QStringLiteral("private/id_rsa"));
+    QVERIFY(writeFile(secret, "PRIVATE KEY"));
+    const QString artifacts = m_dir->filePath(QStringLiteral("mlruns/0/run/artifacts"));
+    QVERIFY(writeFile(artifacts + QStringLiteral("/model.txt"), "model"));
+    QVERIFY(QFile::link(secret, artifacts + QStringLiteral("/leak.txt")));
+    QCOMPARE(::mkfifo(QFile::encodeName(artifacts + QStringLiteral("/pipe")).constData(), 0600), 0);
+
+    import::SourceRun run;
+    run.id = QStringLiteral("0123456789abcdef0123456789abcdef");
+    run.name = QStringLiteral("swapped");
+    for (const char *name : {"model.txt", "leak.txt", "pipe"})
+        run.artifacts.push_back(
+            {QString::fromLatin1(name), artifacts + QLatin1Char('/') + QLatin1String(name)});
+    import::ImportWriter writer(*m_store, {}, QStringLiteral("imported"));
+    QVERIFY(writer.run(std::move(run)));
+    const import::ImportReport report = writer.finish();
+    QCOMPARE(paths(m_store->artifacts(QStringLiteral("0123456789abcdef0123456789abcdef"))),
+             QStringList{QStringLiteral("model.txt")});
+    const QString warnings = report.warnings.value(artifacts + QStringLiteral("/leak.txt")).join(u' ');
+    QVERIFY2(warnings.contains(QLatin1String("symbolic link")), qPrintable(warnings));
+    QVERIFY(report.warnings.value(artifacts + QStringLiteral("/pipe"))
+                .join(u' ')
+                .contains(QLatin1String("not a regular file")));
+    QDirIterator it(ArtifactStore(m_db).root(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        QVERIFY(readFile(it.next()) != QByteArray("PRIVATE KEY"));
 }
 
 void TestArtifacts::attachKeepsRelativePaths()
