@@ -380,6 +380,8 @@ void TestAttachUi::cancelFromStatusBarLeavesNothing()
     attach->attach(m_runIds.at(0), {m_dir.filePath(QStringLiteral("big"))}, QStringLiteral("alpha"));
     ImportProgressWidget *progress = attach->progressWidget();
     QVERIFY(progress->isVisible());
+    QCOMPARE(m_window->findChild<QPushButton *>(QStringLiteral("cancelAttach")), progress->cancelButton());
+    QVERIFY(m_window->findChild<QPushButton *>(QStringLiteral("cancelImport")) != progress->cancelButton());
     QVERIFY(progress->text().contains(QLatin1String("alpha")));
     // Progress arrives while the big file is copied.
     QTRY_VERIFY_WITH_TIMEOUT(progress->bar()->maximum() > 0 && progress->bar()->value() > 0, 30000);

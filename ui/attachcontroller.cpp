@@ -13,9 +13,12 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QStatusBar>
 
 namespace runlens {
@@ -44,7 +47,12 @@ AttachController::AttachController(QMainWindow *window, std::function<QString()>
     , m_progress(new ImportProgressWidget(window))
     , m_highlight(new DropHighlight(window))
 {
+    // Named apart from the import's widgets, which sit beside them in the status bar.
     m_progress->setObjectName(QStringLiteral("attachProgress"));
+    m_progress->bar()->setObjectName(QStringLiteral("attachProgressBar"));
+    m_progress->cancelButton()->setObjectName(QStringLiteral("cancelAttach"));
+    if (auto *label = m_progress->findChild<QLabel *>(QStringLiteral("importStatus")))
+        label->setObjectName(QStringLiteral("attachStatus"));
     m_progress->setCancelTexts(tr("Stop attaching; nothing of this attach is kept"),
                                tr("Cancelling attach…"));
     window->statusBar()->addPermanentWidget(m_progress);
