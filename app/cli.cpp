@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
 
+#include "artifactcommands.h"
 #include "benchmark.h"
 #include "chartexport.h"
 #include "chartgrid.h"
@@ -969,6 +970,9 @@ const QList<Command> &commands()
         {"stage", "transition a model version to None, Staging, Production or Archived", stageCommand},
         {"model-export", "copy a model version's artifacts and lineage.json into a folder",
          modelExportCommand},
+        {"artifacts", "list a run's artifacts", artifactsCommand},
+        {"attach", "attach local files and folders to a run as artifacts", attachCommand},
+        {"artifact-get", "copy an artifact or a folder of artifacts out of a run", artifactGetCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };
     return all;

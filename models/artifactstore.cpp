@@ -11,6 +11,14 @@
 #include <QSaveFile>
 #include <QTemporaryFile>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
+
 namespace runlens {
 
 namespace {
@@ -26,6 +34,74 @@ bool isHexDigest(const QString &s)
             return false;
     }
     return true;
+}
+
+// What tells that a source file changed under a copy: its size and modification time, from the open handle.
+struct FileState
+{
+    qint64 size = -1;
+    qint64 mtimeNs = 0;
+    bool operator==(const FileState &) const = default;
+};
+
+FileState sourceState(QFile &in)
+{
+    FileState state;
+#ifdef Q_OS_UNIX
+    struct stat st;
+    if (::fstat(in.handle(), &st) == 0) {
+        state.size = st.st_size;
+#ifdef Q_OS_DARWIN
+        state.mtimeNs = qint64(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+#else
+        state.mtimeNs = qint64(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+#endif
+    }
+#else
+    state.size = in.size();
+    state.mtimeNs = in.fileTime(QFileDevice::FileModificationTime).toMSecsSinceEpoch() * 1000000;
+#endif
+    return state;
+}
+
+// Opens `file` for reading when it is a regular file. On POSIX the link check and the type check are made on
+// what was opened, not on the name beforehand, so that swapping the file for a link or a FIFO between a
+// folder walk and the copy changes nothing; O_NONBLOCK keeps the open of a FIFO from waiting for a writer.
+void openSource(const QString &file, QFile &in, FileState &state)
+{
+#ifdef Q_OS_UNIX
+    const int fd =
+        ::open(QFile::encodeName(file).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        const int error = errno;
+        if (error == ELOOP)
+            throw Error(QStringLiteral("%1 is a symbolic link; links are not followed").arg(file));
+        throw Error(
+            QStringLiteral("cannot read %1: %2").arg(file, QString::fromLocal8Bit(std::strerror(error))));
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(QStringLiteral("%1 is not a regular file (a folder, FIFO, socket or device); not copied")
+                        .arg(file));
+    }
+    // Regular files ignore O_NONBLOCK; cleared all the same so that reads mean what they say.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (!in.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        throw Error(QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+    }
+#else
+    const QFileInfo info(file);
+    if (info.isSymLink())
+        throw Error(QStringLiteral("%1 is a symbolic link; links are not followed").arg(file));
+    if (!info.isFile())
+        throw Error(QStringLiteral("%1 is not a regular file; not copied").arg(file));
+    in.setFileName(file);
+    if (!in.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+#endif
+    state = sourceState(in);
 }
 } // namespace
 
@@ -47,11 +123,12 @@ bool ArtifactStore::contains(const QString &sha256) const
     return isHexDigest(sha256) && QFileInfo::exists(objectPath(sha256));
 }
 
-ArtifactStore::Stored ArtifactStore::put(const QString &file, const std::function<bool()> &cancelled)
+ArtifactStore::Stored ArtifactStore::put(const QString &file, const std::function<bool()> &cancelled,
+                                         const std::function<void(qint64)> &progress)
 {
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+    QFile in;
+    FileState before;
+    openSource(file, in, before);
     const QString incoming = m_root + QStringLiteral("/incoming");
     if (!QDir().mkpath(incoming))
         throw Error(QStringLiteral("cannot create %1").arg(incoming));
@@ -74,9 +151,20 @@ ArtifactStore::Stored ArtifactStore::put(const QString &file, const std::functio
         if (out.write(block) != block.size())
             throw Error(QStringLiteral("cannot write a copy of %1: %2").arg(file, out.errorString()));
         s.size += block.size();
+        if (progress)
+            progress(s.size);
     }
     if (!out.flush())
         throw Error(QStringLiteral("cannot write a copy of %1: %2").arg(file, out.errorString()));
+    // Bytes written while the copy was read would make a torn mix of two versions under a digest of neither
+    // the old file nor the new one: refuse it, as a copy that failed.
+    if (const FileState after = sourceState(in); after != before || after.size != s.size)
+        throw Error(QStringLiteral("%1 changed while it was being copied; nothing was stored").arg(file));
+    if (out.size() != s.size)
+        throw Error(QStringLiteral("cannot write a copy of %1: the copy is %2 bytes, not %3")
+                        .arg(file)
+                        .arg(out.size())
+                        .arg(s.size));
     s.sha256 = QString::fromLatin1(hash.result().toHex());
     const QString target = objectPath(s.sha256);
     if (QFileInfo::exists(target))

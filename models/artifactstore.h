@@ -23,8 +23,13 @@ public:
         qint64 size = 0;
         bool added = false; // false when identical bytes were already stored
     };
-    // Throws Error naming the file on a read or write failure, and when `cancelled` returns true.
-    Stored put(const QString &file, const std::function<bool()> &cancelled = {});
+    // Throws Error naming the file on a read or write failure, and when `cancelled` returns true. Only a
+    // regular file is read: a symbolic link in the last component is not followed (callers resolve the links
+    // they trust), and a FIFO, socket or device is refused without blocking on it. A file that changes while
+    // it is copied (its size or modification time moves) is refused too, and nothing is stored.
+    // `progress`, when given, gets the bytes copied so far after each block.
+    Stored put(const QString &file, const std::function<bool()> &cancelled = {},
+               const std::function<void(qint64)> &progress = {});
     QString objectPath(const QString &sha256) const;
     // Copies an object's bytes to `target` (streamed; the file appears under its name only when complete,
     // replacing one that was there). Throws Error naming the problem: not a digest, bytes missing from the

@@ -1267,6 +1267,11 @@ std::vector<Artifact> Store::artifacts(const QString &runId, bool includeDeleted
     return out;
 }
 
+bool Store::isArtifactObjectUsed(const QString &sha256)
+{
+    return !scalar(QStringLiteral("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1"), {sha256}).isNull();
+}
+
 // ------------------------------------------------------------------------------------------------- registry
 
 qint64 Store::modelId(const QString &model)

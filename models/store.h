@@ -180,6 +180,9 @@ public:
     // replaced.
     void addArtifact(const QString &runId, const Artifact &artifact);
     std::vector<Artifact> artifacts(const QString &runId, bool includeDeleted = false);
+    // Whether any artifact row (of any run, deleted ones included) names these bytes: an attach that failed
+    // removes the objects it brought only when nothing else uses them.
+    bool isArtifactObjectUsed(const QString &sha256);
 
     // Model registry. Every change is recorded in the audit trail, in the same transaction, by user(), and
     // a call that changes nothing records nothing. Version numbers are never reused: a deleted version keeps

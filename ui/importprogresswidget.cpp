@@ -18,6 +18,7 @@ ImportProgressWidget::ImportProgressWidget(QWidget *parent)
     , m_label(new QLabel(this))
     , m_bar(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_cancellingText(tr("Cancelling import…"))
 {
     m_label->setObjectName(QStringLiteral("importStatus"));
     m_bar->setObjectName(QStringLiteral("importProgress"));
@@ -61,7 +62,13 @@ void ImportProgressWidget::setProgress(qint64 done, qint64 total)
 void ImportProgressWidget::setCancelling()
 {
     m_cancel->setEnabled(false);
-    m_label->setText(tr("Cancelling import…"));
+    m_label->setText(m_cancellingText);
+}
+
+void ImportProgressWidget::setCancelTexts(const QString &toolTip, const QString &cancelling)
+{
+    m_cancel->setToolTip(toolTip);
+    m_cancellingText = cancelling;
 }
 
 void ImportProgressWidget::reset()

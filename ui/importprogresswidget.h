@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The status bar's view of a running import: what is being read, how far it is, and a Cancel button.
+// The status bar's view of a running import (or attach): what is being read, how far it is, and a Cancel
+// button.
 
 #include <QWidget>
 
@@ -24,6 +25,8 @@ public:
     // Cancel was pressed: the button stays disabled until reset() for the next import.
     void setCancelling();
     void reset();
+    // For jobs other than imports: the Cancel button's tooltip and the text shown while cancelling.
+    void setCancelTexts(const QString &toolTip, const QString &cancelling);
 
     QProgressBar *bar() const { return m_bar; }
     QPushButton *cancelButton() const { return m_cancel; }
@@ -35,6 +38,7 @@ private:
     QLabel *m_label;
     QProgressBar *m_bar;
     QPushButton *m_cancel;
+    QString m_cancellingText;
 };
 
 } // namespace runlens

@@ -2,11 +2,14 @@
 #include "mainwindow.h"
 
 #include "appsettings.h"
+#include "attachcontroller.h"
 #include "changewatcher.h"
 #include "comparepage.h"
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "importcontroller.h"
+#include "roles.h"
+#include "rundiffview.h"
 #include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
@@ -18,6 +21,8 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -58,6 +63,12 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
         // The watcher sees the import's commits too; this is for the rows' last state right at the end.
         m_experiments->reload();
         m_runs->refresh();
+    });
+    m_attach = new AttachController(
+        this, [this] { return m_worker->databasePath(); }, m_import);
+    connect(m_attach, &AttachController::attached, this, [this](const QString &runId) {
+        if (m_runPage && m_pages->currentWidget() == m_runPage && m_runPage->runId() == runId)
+            m_runPage->refresh();
     });
     setAcceptDrops(true);
     createMenus();
@@ -103,6 +114,26 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
                     [this] { m_import->openImportDialog(m_experiments); });
+    m_attachFiles = file->addAction(tr("&Attach Files…"), this, [this] {
+        QString label;
+        const QString id = currentRunId(&label);
+        if (id.isEmpty())
+            statusBar()->showMessage(tr("Open a run or select one in the runs table to attach files to it"));
+        else
+            m_attach->chooseAndAttach(id, label, false);
+    });
+    m_attachFiles->setObjectName(QStringLiteral("attachFiles"));
+    m_attachFolder = file->addAction(tr("Attach &Folder…"), this, [this] {
+        QString label;
+        const QString id = currentRunId(&label);
+        if (id.isEmpty())
+            statusBar()->showMessage(
+                tr("Open a run or select one in the runs table to attach a folder to it"));
+        else
+            m_attach->chooseAndAttach(id, label, true);
+    });
+    m_attachFolder->setObjectName(QStringLiteral("attachFolder"));
+    connect(file, &QMenu::aboutToShow, this, &MainWindow::updateAttachActions);
     file->addAction(tr("&New Experiment…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this, [this] {
         if (m_sidebar)
             m_sidebar->createExperiment();
@@ -236,6 +267,25 @@ bool MainWindow::openDatabase(const QString &path)
 
     connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
     connect(m_runs, &RunsPage::compareRequested, this, &MainWindow::showCompare);
+    // Files dropped on a run's row attach to that run; on the table's empty space they import.
+    QTableView *table = m_runs->table();
+    m_attach->addDropTarget(table->viewport(), [table](const QPoint &pos) {
+        const QModelIndex index = table->indexAt(pos);
+        if (!index.isValid())
+            return AttachController::Spot{};
+        const auto *model = qobject_cast<const RunTableModel *>(index.model());
+        const int nameColumn = model ? model->columnOf(QStringLiteral("name")) : -1;
+        return AttachController::Spot{index.data(RunIdRole).toString(),
+                                      nameColumn >= 0 ? index.siblingAtColumn(nameColumn).data().toString()
+                                                      : QString(),
+                                      QRect(0, table->rowViewportPosition(index.row()),
+                                            table->viewport()->width(), table->rowHeight(index.row()))};
+    });
+    connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateAttachActions);
+    connect(m_pages, &QStackedWidget::currentChanged, this, &MainWindow::updateAttachActions,
+            Qt::UniqueConnection);
+    updateAttachActions();
     return true;
 }
 
@@ -253,6 +303,20 @@ ComparePage *MainWindow::comparePage()
             m_runs->table()->setFocus(Qt::OtherFocusReason);
     });
     connect(m_comparePage, &ComparePage::runActivated, this, &MainWindow::showRun);
+    // Files dropped on a run's column header attach to that run.
+    QHeaderView *header = m_comparePage->diffView()->table()->horizontalHeader();
+    m_attach->addDropTarget(header->viewport(), [header](const QPoint &pos) {
+        const int section = header->logicalIndexAt(pos);
+        if (section < 0 || !header->model())
+            return AttachController::Spot{};
+        const QString id = header->model()->headerData(section, Qt::Horizontal, RunIdRole).toString();
+        if (id.isEmpty())
+            return AttachController::Spot{};
+        return AttachController::Spot{
+            id, header->model()->headerData(section, Qt::Horizontal, Qt::DisplayRole).toString(),
+            QRect(header->sectionViewportPosition(section), 0, header->sectionSize(section),
+                  header->viewport()->height())};
+    });
     connect(m_comparePage, &ComparePage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
     return m_comparePage;
@@ -287,6 +351,13 @@ RunPage *MainWindow::runPage()
     });
     connect(m_runPage, &RunPage::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m); });
+    // The whole page takes dropped files for its run.
+    RunPage *page = m_runPage;
+    m_attach->addDropTarget(page, [page](const QPoint &) {
+        if (page->runId().isEmpty() || !page->currentRun())
+            return AttachController::Spot{};
+        return AttachController::Spot{page->runId(), page->currentRun()->name, page->rect()};
+    });
     return m_runPage;
 }
 
@@ -380,6 +451,35 @@ bool MainWindow::isLoading() const
     return !m_experimentsLoaded || (m_experiments && m_experiments->isLoading()) ||
            (m_runs && m_runs->isLoading()) || (m_runPage && m_runPage->isLoading()) ||
            (m_comparePage && m_comparePage->isLoading());
+}
+
+QString MainWindow::currentRunId(QString *label) const
+{
+    if (m_runPage && m_pages->currentWidget() == m_runPage) {
+        // Its run may still be loading (the action is enabled as the page opens); not when it is missing.
+        if (m_runPage->currentRun() && label)
+            *label = m_runPage->currentRun()->name;
+        return m_runPage->problem().isEmpty() ? m_runPage->runId() : QString();
+    }
+    if (!m_runs || m_pages->currentWidget() != m_runs)
+        return {};
+    const QStringList selected = m_runs->selectedRunIds();
+    if (selected.size() != 1)
+        return {};
+    if (label) {
+        const QModelIndexList rows = m_runs->table()->selectionModel()->selectedRows();
+        const int nameColumn = m_runs->model()->columnOf(QStringLiteral("name"));
+        if (!rows.isEmpty() && nameColumn >= 0)
+            *label = rows.first().siblingAtColumn(nameColumn).data().toString();
+    }
+    return selected.first();
+}
+
+void MainWindow::updateAttachActions()
+{
+    const bool any = !currentRunId().isEmpty();
+    m_attachFiles->setEnabled(any);
+    m_attachFolder->setEnabled(any);
 }
 
 bool MainWindow::isImporting() const

@@ -9,6 +9,7 @@
 #include <memory>
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
@@ -16,6 +17,7 @@ class QStackedWidget;
 
 namespace runlens {
 
+class AttachController;
 class ChangeWatcher;
 class ComparePage;
 class ExperimentListModel;
@@ -49,6 +51,12 @@ public:
     void showCompare(const QStringList &runIds);
     ExperimentSidebar *sidebar() const { return m_sidebar; }
     ImportController *importController() const { return m_import; }
+    AttachController *attachController() const { return m_attach; }
+    // The run File › Attach works on: the open run page's run, else the one run selected in the runs table;
+    // empty when there is none. `label` gets its name.
+    QString currentRunId(QString *label = nullptr) const;
+    QAction *attachFilesAction() const { return m_attachFiles; }
+    QAction *attachFolderAction() const { return m_attachFolder; }
     bool isImporting() const; // an import runs or is queued
 
 protected:
@@ -68,6 +76,7 @@ private:
     void fillRecentMenu();
     void showProblem(const QString &text);
     void releaseWorker();
+    void updateAttachActions();
 
     QString m_databasePath;
     std::unique_ptr<StoreWorker> m_worker;
@@ -84,6 +93,9 @@ private:
     QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
     QStackedWidget *m_pages = nullptr;
     ImportController *m_import = nullptr;
+    AttachController *m_attach = nullptr;
+    QAction *m_attachFiles = nullptr;
+    QAction *m_attachFolder = nullptr;
     bool m_experimentsLoaded = false;
 };
 
