@@ -175,6 +175,13 @@ public:
     // replaced.
     void addArtifact(const QString &runId, const Artifact &artifact);
     std::vector<Artifact> artifacts(const QString &runId, bool includeDeleted = false);
+    // Soft delete: the artifact at `path`, or every artifact below it when `path` is a folder, is marked
+    // deleted (its row and bytes stay, artifacts(runId, true) still lists it). Returns how many rows changed;
+    // throws NotFound when nothing active is at or below `path`.
+    int deleteArtifact(const QString &runId, const QString &path);
+    // Undoes deleteArtifact for the same path. Returns how many rows changed; throws NotFound when nothing
+    // deleted is at or below `path`.
+    int restoreArtifact(const QString &runId, const QString &path);
 
     // Model registry. Every change is recorded in the audit trail, in the same transaction, by user().
     void createRegisteredModel(const QString &name, const QString &description = {},
@@ -239,6 +246,7 @@ private:
     qint64 modelId(const QString &model);
     void checkNameFree(const QString &name, ExperimentId self); // throws Conflict when another one has it
     void requireActiveExperiment(ExperimentId id, const QString &doing);
+    int setArtifactLifecycle(const QString &runId, const QString &path, Lifecycle lifecycle);
     void audit(const QString &model, std::optional<int> version, const QString &action, const QString &from,
                const QString &to);
 
