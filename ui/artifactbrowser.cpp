@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "artifactbrowser.h"
 
+#include "appsettings.h"
 #include "artifactpreview.h"
 #include "artifactpreviewwidget.h"
 #include "artifactstore.h"
@@ -26,6 +27,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSet>
+#include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStyle>
@@ -90,7 +92,6 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
     m_view->setExpandsOnDoubleClick(false); // activated() toggles folders; twice would undo it
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(ArtifactTreeModel::NameColumn, QHeaderView::Stretch);
     m_panel = new SectionPanel({}, tr("No artifacts stored for this run"), m_view, m_model, nullptr, this);
 
     m_openAction = new QAction(tr("&Open"), m_view);
@@ -139,6 +140,7 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
 
     m_splitter->setObjectName(QStringLiteral("artifactSplitter"));
     m_splitter->setChildrenCollapsible(false);
+    m_panel->setMinimumWidth(160);
     m_splitter->addWidget(m_panel);
     m_splitter->addWidget(m_preview);
     m_splitter->setStretchFactor(0, 1);
@@ -193,7 +195,23 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
     updateActions();
 }
 
-ArtifactBrowser::~ArtifactBrowser() = default;
+ArtifactBrowser::~ArtifactBrowser()
+{
+    if (m_splitterPlaced) // never shown: its sizes are not worth keeping
+        appsettings::open().setValue(QStringLiteral("runPage/artifacts"), m_splitter->saveState());
+}
+
+void ArtifactBrowser::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_splitterPlaced)
+        return;
+    m_splitterPlaced = true;
+    // Placed once the tab is first shown, when the browser has its real width.
+    if (!m_splitter->restoreState(
+            appsettings::open().value(QStringLiteral("runPage/artifacts")).toByteArray()))
+        m_splitter->setSizes({width() * 45 / 100, width() * 55 / 100});
+}
 
 int ArtifactBrowser::count() const
 {
@@ -286,8 +304,10 @@ void ArtifactBrowser::applyList(std::vector<Artifact> artifacts, bool keepState)
         m_view->expandAll();
     }
     if (!m_model->artifacts().empty() && !keepState) {
-        for (int c = ArtifactTreeModel::SizeColumn; c < ArtifactTreeModel::ColumnCount; ++c)
+        for (int c = 0; c < ArtifactTreeModel::ColumnCount; ++c)
             m_view->resizeColumnToContents(c);
+        m_view->setColumnWidth(ArtifactTreeModel::NameColumn,
+                               std::clamp(m_view->columnWidth(ArtifactTreeModel::NameColumn), 140, 300));
     }
     if (!selected.isEmpty() && m_model->indexOfPath(selected).isValid())
         select(selected);

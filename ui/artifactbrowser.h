@@ -79,6 +79,9 @@ Q_SIGNALS:
     void problem(const QString &message);
     void statusMessage(const QString &message);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void showCurrent();
     void requestPreview(const Artifact &artifact);
@@ -118,6 +121,7 @@ private:
     int m_copies = 0;
     int m_writes = 0;
     int m_shownCount = -1;
+    bool m_splitterPlaced = false;
 };
 
 } // namespace runlens

@@ -139,8 +139,11 @@ void ArtifactPreviewWidget::setHeading(const Artifact &a, const QString &extra)
         facts << a.mediaType;
     if (!extra.isEmpty())
         facts << extra;
-    facts << QStringLiteral("sha256 %1").arg(a.sha256);
+    // The short hash keeps the pane narrow enough to share the tab with the tree; the full one is a hover
+    // away.
+    facts << QStringLiteral("sha256 %1…").arg(a.sha256.left(16));
     m_facts->setText(facts.join(QStringLiteral(" · ")));
+    m_facts->setToolTip(QStringLiteral("sha256 %1").arg(a.sha256));
     m_title->show();
     m_facts->show();
 }
@@ -153,6 +156,7 @@ void ArtifactPreviewWidget::showMessage(const QString &title, const QString &mes
     m_title->setToolTip({});
     m_title->setVisible(!title.isEmpty());
     m_facts->hide();
+    m_facts->setToolTip({});
     setNote({});
     m_message->setText(message);
     m_stack->setCurrentWidget(m_message);

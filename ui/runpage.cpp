@@ -158,7 +158,6 @@ RunPage::~RunPage()
     QSettings s = appsettings::open();
     s.setValue(QStringLiteral("runPage/body"), m_bodySplitter->saveState());
     s.setValue(QStringLiteral("runPage/left"), m_leftSplitter->saveState());
-    s.setValue(QStringLiteral("runPage/artifacts"), m_artifactBrowser->splitter()->saveState());
 }
 
 void RunPage::showEvent(QShowEvent *event)
@@ -173,9 +172,6 @@ void RunPage::showEvent(QShowEvent *event)
         m_bodySplitter->setSizes({width() * 58 / 100, width() * 42 / 100});
     if (!m_leftSplitter->restoreState(s.value(QStringLiteral("runPage/left")).toByteArray()))
         m_leftSplitter->setSizes({height() * 55 / 100, height() * 45 / 100});
-    QSplitter *artifacts = m_artifactBrowser->splitter();
-    if (!artifacts->restoreState(s.value(QStringLiteral("runPage/artifacts")).toByteArray()))
-        artifacts->setSizes({width() * 45 / 100, width() * 55 / 100});
 }
 
 QWidget *RunPage::buildBody()
