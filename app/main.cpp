@@ -3,10 +3,12 @@
 
 #include "cli.h"
 #include "mainwindow.h"
+#include "runpage.h"
 #include "store.h"
 #include "theme.h"
 #include "windowbench.h"
 
+#include <optional>
 #include <QApplication>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -107,9 +109,17 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     if (chosen != runlens::theme::Theme::System)
         runlens::theme::apply(chosen);
     QString runId;
+    std::optional<QString> artifact; // run:ID/artifacts[/PATH] opens the Artifacts tab (and selects PATH)
     QStringList compareIds;
     if (page.startsWith(QLatin1String("run:"))) {
-        runId = page.mid(4);
+        runId = page.mid(4).section(QLatin1Char('/'), 0, 0);
+        const QString rest = page.mid(4).section(QLatin1Char('/'), 1);
+        if (rest == QLatin1String("artifacts") || rest.startsWith(QLatin1String("artifacts/")))
+            artifact = rest.mid(10);
+        else if (!rest.isEmpty())
+            return usageError(QStringLiteral("--page run:ID/%1: expected run:ID, run:ID/artifacts or "
+                                             "run:ID/artifacts/PATH")
+                                  .arg(rest));
     } else if (page.startsWith(QLatin1String("compare:"))) {
         compareIds = page.mid(8).split(QLatin1Char(','), Qt::SkipEmptyParts);
         if (compareIds.isEmpty())
@@ -127,6 +137,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     window.show();
     if (!runId.isEmpty())
         window.showRun(runId);
+    if (artifact)
+        window.runPage()->showArtifacts(*artifact);
     if (!compareIds.isEmpty())
         window.showCompare(compareIds);
     if (!screenshot.isEmpty())

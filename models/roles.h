@@ -15,7 +15,7 @@ enum Role : int {
     SortValueRole,                // QVariant: the raw value behind the displayed text (numbers as double)
     ExperimentIdRole,             // qint64: an experiment's id
     RunCountRole,                 // qint64: an experiment's active runs
-    DeletedRole,                  // bool: the item (experiment or run) is in the trash
+    DeletedRole,                  // bool: the item (experiment, run or artifact) is in the trash
     RunColorRole,                 // QColor: the run's colour in the shared run-colour map (runcolors.h)
     DescriptionRole,              // QString: an experiment's description as written (Markdown)
     FullTextRole,  // QString: a cell's complete text (full precision, not shortened) for copying
@@ -31,7 +31,10 @@ enum Role : int {
     SectionHeaderRole,       // bool: the row titles a section (Params, Metrics, Tags, Attributes); on cells
                              // and on the vertical header
     BaselineDeltaRole,       // double: a numeric cell's value minus the baseline's; absent when not numeric
-    ParamKeyRole,  // QString: a param's key, on the items of the parallel-coordinates axis list
+    ParamKeyRole,            // QString: a param's key, on the items of the parallel-coordinates axis list
+    // The artifact tree (ArtifactTreeModel), on every column of an item.
+    ArtifactPathRole,   // QString: the item's path relative to the run's artifact root ('/'-separated)
+    ArtifactFolderRole, // bool: the item is a folder (its size is the sum of the files below it)
 };
 
 } // namespace runlens

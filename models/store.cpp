@@ -1272,6 +1272,42 @@ bool Store::isArtifactObjectUsed(const QString &sha256)
     return !scalar(QStringLiteral("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1"), {sha256}).isNull();
 }
 
+int Store::deleteArtifact(const QString &runId, const QString &path)
+{
+    return setArtifactLifecycle(runId, path, Lifecycle::Deleted);
+}
+
+int Store::restoreArtifact(const QString &runId, const QString &path)
+{
+    return setArtifactLifecycle(runId, path, Lifecycle::Active);
+}
+
+int Store::setArtifactLifecycle(const QString &runId, const QString &path, Lifecycle lifecycle)
+{
+    QString p = path;
+    while (p.endsWith(QLatin1Char('/')))
+        p.chop(1);
+    if (p.isEmpty())
+        throw Error(QStringLiteral("name an artifact or a folder of artifacts"));
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    // A folder is every path starting with "<folder>/": the range ["<folder>/", "<folder>0") in byte order
+    // ('0' follows '/'), which the primary key serves and which needs no LIKE escaping.
+    const QString from =
+        lifecycle == Lifecycle::Deleted ? QStringLiteral("active") : QStringLiteral("deleted");
+    const WriteResult r =
+        write(QStringLiteral("UPDATE artifacts SET lifecycle = ? WHERE run = ? AND lifecycle = ? AND "
+                             "(path = ? OR (path >= ? AND path < ?))"),
+              {lifecycleName(lifecycle), rid, from, p, p + QLatin1Char('/'), p + QLatin1Char('0')});
+    if (r.rowsAffected == 0)
+        throw Error(lifecycle == Lifecycle::Deleted
+                        ? QStringLiteral("run %1 has no artifact at '%2'").arg(runId, p)
+                        : QStringLiteral("run %1 has no deleted artifact at '%2'").arg(runId, p),
+                    Error::Kind::NotFound);
+    tx.commit();
+    return int(r.rowsAffected);
+}
+
 // ------------------------------------------------------------------------------------------------- registry
 
 qint64 Store::modelId(const QString &model)

@@ -183,6 +183,13 @@ public:
     // Whether any artifact row (of any run, deleted ones included) names these bytes: an attach that failed
     // removes the objects it brought only when nothing else uses them.
     bool isArtifactObjectUsed(const QString &sha256);
+    // Soft delete: the artifact at `path`, or every artifact below it when `path` is a folder, is marked
+    // deleted (its row and bytes stay, artifacts(runId, true) still lists it). Returns how many rows changed;
+    // throws NotFound when nothing active is at or below `path`.
+    int deleteArtifact(const QString &runId, const QString &path);
+    // Undoes deleteArtifact for the same path. Returns how many rows changed; throws NotFound when nothing
+    // deleted is at or below `path`.
+    int restoreArtifact(const QString &runId, const QString &path);
 
     // Model registry. Every change is recorded in the audit trail, in the same transaction, by user(), and
     // a call that changes nothing records nothing. Version numbers are never reused: a deleted version keeps
@@ -278,6 +285,7 @@ private:
     qint64 modelId(const QString &model);
     void checkNameFree(const QString &name, ExperimentId self); // throws Conflict when another one has it
     void requireActiveExperiment(ExperimentId id, const QString &doing);
+    int setArtifactLifecycle(const QString &runId, const QString &path, Lifecycle lifecycle);
     void audit(const QString &model, std::optional<int> version, const QString &action, const QString &from,
                const QString &to);
     std::vector<ModelVersion> loadVersions(const QString &condition, const QVariantList &binds);

@@ -5,14 +5,15 @@
 // and parent/child runs; Back, Alt+Left and Esc return to the table as it was. Also a real MLflow store
 // imported through the import API, a run id that does not exist, and the page in a dark palette.
 
+#include "artifactbrowser.h"
 #include "artifactstore.h"
+#include "artifacttreemodel.h"
 #include "childrunsmodel.h"
 #include "detailtableview.h"
 #include "importer.h"
 #include "jsonformat.h"
 #include "mainwindow.h"
 #include "roles.h"
-#include "runartifactsmodel.h"
 #include "runheaderwidget.h"
 #include "runinputsmodel.h"
 #include "runmetricsmodel.h"
@@ -52,6 +53,7 @@
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace runlens;
@@ -399,14 +401,16 @@ void TestRunPage::openedFromRunsTableShowsTheRun()
     QVERIFY2(inputTip.contains(QStringLiteral("mlflow_colspec")) &&
                  inputTip.contains(QStringLiteral("50000")),
              qPrintable(inputTip));
-    const QAbstractItemModel *artifacts = page->artifactsView()->model();
+    // Artifacts as a tree: folders (sorted by name) holding the files, sizes summed.
+    const ArtifactTreeModel *artifacts = page->artifactsModel();
     QCOMPARE(artifacts->rowCount(), 2);
-    QCOMPARE(artifacts->index(0, RunArtifactsModel::PathColumn).data().toString(),
-             QStringLiteral("model/weights.bin"));
-    QCOMPARE(artifacts->index(0, RunArtifactsModel::SizeColumn).data().toString(), QStringLiteral("1.0 MiB"));
-    QCOMPARE(artifacts->index(1, RunArtifactsModel::SizeColumn).data().toString(),
+    QCOMPARE(artifacts->index(0, ArtifactTreeModel::NameColumn).data().toString(), QStringLiteral("model"));
+    QCOMPARE(artifacts->index(0, ArtifactTreeModel::SizeColumn).data().toString(), QStringLiteral("1.0 MiB"));
+    const QModelIndex report = artifacts->indexOfPath(QStringLiteral("reports/report.txt"));
+    QCOMPARE(report.data().toString(), QStringLiteral("report.txt"));
+    QCOMPARE(report.siblingAtColumn(ArtifactTreeModel::SizeColumn).data().toString(),
              QStringLiteral("15 bytes"));
-    QCOMPARE(artifacts->index(1, RunArtifactsModel::MediaTypeColumn).data().toString(),
+    QCOMPARE(report.siblingAtColumn(ArtifactTreeModel::MediaTypeColumn).data().toString(),
              QStringLiteral("text/plain"));
     // Notes rendered from Markdown.
     QTextBrowser *notes = page->notes()->browser();
@@ -955,14 +959,14 @@ void TestRunPage::artifactsOpenAndSave()
         opened << url;
         return true;
     });
-    page->tabs()->setCurrentWidget(page->artifactsView()->parentWidget()->parentWidget());
-    DetailTableView *view = page->artifactsView();
+    page->showArtifacts();
+    QTreeView *view = page->artifactsView();
     QTRY_VERIFY(view->isVisible());
-    const int row =
-        rowWithText(view->model(), RunArtifactsModel::PathColumn, QStringLiteral("reports/report.txt"));
-    QVERIFY(row >= 0);
-    const QRect rect = view->visualRect(view->model()->index(row, RunArtifactsModel::PathColumn));
-    doubleClick(view->viewport(), rect.center());
+    const QString path = QStringLiteral("reports/report.txt");
+    const QModelIndex index = page->artifactsModel()->indexOfPath(path);
+    QVERIFY(index.isValid());
+    view->scrollTo(index);
+    doubleClick(view->viewport(), view->visualRect(index).center());
     QTRY_COMPARE(opened.size(), 1);
     const QString file = opened.first().toLocalFile();
     QCOMPARE(QFileInfo(file).fileName(), QStringLiteral("report.txt")); // named like the artifact
@@ -971,21 +975,20 @@ void TestRunPage::artifactsOpenAndSave()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("hello artifact\n"));
     // Opened again: the copy is reused.
-    page->openArtifact(row);
+    ArtifactBrowser *browser = page->artifactBrowser();
+    browser->openArtifact(path);
     QCOMPARE(opened.size(), 2);
     QCOMPARE(opened.last().toLocalFile(), file);
     // Saved elsewhere.
     const QString target = m_dir.filePath(QStringLiteral("saved/out.txt"));
-    page->saveArtifact(row, target);
+    browser->saveCopy(path, target);
     QTRY_VERIFY(QFileInfo::exists(target));
     QTRY_VERIFY(!page->isBusy());
     QFile saved(target);
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QCOMPARE(saved.readAll(), QByteArray("hello artifact\n"));
     // Bytes missing from the store: a clear message, nothing opened.
-    const int missing =
-        rowWithText(view->model(), RunArtifactsModel::PathColumn, QStringLiteral("model/weights.bin"));
-    page->openArtifact(missing);
+    browser->openArtifact(QStringLiteral("model/weights.bin"));
     QTRY_VERIFY(!page->isBusy());
     QVERIFY2(page->message().contains(QStringLiteral("missing from the artifact store")),
              qPrintable(page->message()));

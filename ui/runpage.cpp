@@ -2,11 +2,11 @@
 #include "runpage.h"
 
 #include "appsettings.h"
-#include "artifactstore.h"
+#include "artifactbrowser.h"
+#include "artifacttreemodel.h"
 #include "childrunsmodel.h"
 #include "detailtableview.h"
 #include "roles.h"
-#include "runartifactsmodel.h"
 #include "rundetails.h"
 #include "runheaderwidget.h"
 #include "runinputsmodel.h"
@@ -61,40 +61,11 @@ bool sameRuns(const std::vector<Run> &a, const std::vector<Run> &b)
     });
 }
 
-bool sameArtifacts(const std::vector<Artifact> &a, const std::vector<Artifact> &b)
-{
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Artifact &x, const Artifact &y) {
-        return x.path == y.path && x.sha256 == y.sha256 && x.createdMs == y.createdMs;
-    });
-}
-
-// Where an artifact's bytes are copied to be opened: content-addressed like the store, so that a file
-// opened twice is copied once, under the artifact's own name so that the desktop picks the right
-// application.
-QString cachePath(const Artifact &a)
-{
-    QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    if (base.isEmpty())
-        base = QDir::tempPath() + QStringLiteral("/runlens");
-    QString name = a.path.section(QLatin1Char('/'), -1);
-    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String(".."))
-        name = QStringLiteral("artifact");
-    return QStringLiteral("%1/artifacts/%2/%3").arg(base, a.sha256, name);
-}
-
-QLabel *quietLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setForegroundRole(QPalette::PlaceholderText);
-    return label;
-}
-
 } // namespace
 
 RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
-    , m_opener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
     , m_stack(new QStackedWidget(this))
     , m_content(new QWidget(this))
     , m_problemPage(new QWidget(this))
@@ -106,7 +77,6 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     , m_tags(new RunTagsModel(worker, this))
     , m_children(new ChildRunsModel(this))
     , m_inputs(new RunInputsModel(this))
-    , m_artifacts(new RunArtifactsModel(this))
     , m_metricsProxy(new QSortFilterProxyModel(this))
     , m_paramsProxy(new QSortFilterProxyModel(this))
     , m_tagsProxy(new QSortFilterProxyModel(this))
@@ -283,38 +253,11 @@ QWidget *RunPage::buildBody()
     m_inputsPanel =
         new SectionPanel({}, tr("No dataset inputs logged"), m_inputsView, m_inputs, nullptr, this);
 
-    // Artifacts: opened (double-click, Enter) through a copy named like the artifact, or saved elsewhere.
-    m_artifactsView = new DetailTableView(this);
-    m_artifactsView->setObjectName(QStringLiteral("artifactsView"));
-    m_artifactsView->setModel(m_artifacts);
-    m_artifactsPanel = new SectionPanel({}, tr("No artifacts stored for this run"), m_artifactsView,
-                                        m_artifacts, nullptr, this);
-    auto *artifactBar = new QWidget(this);
-    auto *open = new QPushButton(tr("&Open"), artifactBar);
-    open->setObjectName(QStringLiteral("openArtifact"));
-    auto *saveAs = new QPushButton(tr("Save &As…"), artifactBar);
-    saveAs->setObjectName(QStringLiteral("saveArtifact"));
-    auto *artifactRowLayout = new QHBoxLayout(artifactBar);
-    artifactRowLayout->setContentsMargins(0, 0, 0, 0);
-    artifactRowLayout->addWidget(
-        quietLabel(tr("Double-click to open with the desktop's application"), artifactBar), 1);
-    artifactRowLayout->addWidget(open);
-    artifactRowLayout->addWidget(saveAs);
-    m_artifactsPanel->addFooter(artifactBar);
-    auto *openAction = new QAction(tr("&Open"), m_artifactsView);
-    auto *saveAction = new QAction(tr("Save &As…"), m_artifactsView);
-    m_artifactsView->insertAction(m_artifactsView->copyRowsAction(), openAction);
-    m_artifactsView->insertAction(m_artifactsView->copyRowsAction(), saveAction);
-    const auto openCurrent = [this] {
-        const int row = artifactRow(m_artifactsView->currentIndex());
-        if (row >= 0)
-            openArtifact(row);
-    };
-    connect(m_artifactsView, &QTableView::activated, this, openCurrent);
-    connect(open, &QPushButton::clicked, this, openCurrent);
-    connect(openAction, &QAction::triggered, this, openCurrent);
-    connect(saveAs, &QPushButton::clicked, this, &RunPage::chooseArtifactTarget);
-    connect(saveAction, &QAction::triggered, this, &RunPage::chooseArtifactTarget);
+    // Artifacts: a tree beside a preview, with open, save a copy and delete (artifactbrowser.h).
+    m_artifactBrowser = new ArtifactBrowser(m_worker, this);
+    connect(m_artifactBrowser, &ArtifactBrowser::countChanged, this, &RunPage::updateTabTitles);
+    connect(m_artifactBrowser, &ArtifactBrowser::problem, this, &RunPage::showMessage);
+    connect(m_artifactBrowser, &ArtifactBrowser::statusMessage, this, &RunPage::statusMessage);
 
     // Child runs: a click opens one here.
     m_childrenView = new DetailTableView(this);
@@ -336,9 +279,9 @@ QWidget *RunPage::buildBody()
     m_tabs->insertTab(NotesTab, m_notes, tr("Notes"));
     m_tabs->insertTab(TagsTab, m_tagsPanel, tr("Tags"));
     m_tabs->insertTab(InputsTab, m_inputsPanel, tr("Datasets"));
-    m_tabs->insertTab(ArtifactsTab, m_artifactsPanel, tr("Artifacts"));
+    m_tabs->insertTab(ArtifactsTab, m_artifactBrowser, tr("Artifacts"));
     m_tabs->insertTab(ChildrenTab, m_childrenPanel, tr("Child Runs"));
-    for (SectionPanel *p : {m_tagsPanel, m_inputsPanel, m_artifactsPanel, m_childrenPanel})
+    for (SectionPanel *p : {m_tagsPanel, m_inputsPanel, m_childrenPanel})
         connect(p, &SectionPanel::countChanged, this, &RunPage::updateTabTitles);
     updateTabTitles();
 
@@ -358,18 +301,37 @@ void RunPage::updateTabTitles()
     };
     m_tabs->setTabText(TagsTab, title(tr("Tags"), m_tagsPanel->count()));
     m_tabs->setTabText(InputsTab, title(tr("Datasets"), m_inputsPanel->count()));
-    m_tabs->setTabText(ArtifactsTab, title(tr("Artifacts"), m_artifactsPanel->count()));
+    m_tabs->setTabText(ArtifactsTab, title(tr("Artifacts"), m_artifactBrowser->count()));
     m_tabs->setTabText(ChildrenTab, title(tr("Child Runs"), m_childrenPanel->count()));
+}
+
+QTreeView *RunPage::artifactsView() const
+{
+    return m_artifactBrowser->view();
+}
+
+ArtifactTreeModel *RunPage::artifactsModel() const
+{
+    return m_artifactBrowser->model();
+}
+
+void RunPage::showArtifacts(const QString &path)
+{
+    m_tabs->setCurrentIndex(ArtifactsTab);
+    if (path.isEmpty())
+        return;
+    if (m_detailsLoading || !m_run || m_run->id != m_runId || !m_artifactBrowser->select(path))
+        m_pendingArtifact = path;
 }
 
 bool RunPage::isLoading() const
 {
-    return m_detailsLoading || m_sparklinesLoading;
+    return m_detailsLoading || m_sparklinesLoading || m_artifactBrowser->isLoading();
 }
 
 bool RunPage::isBusy() const
 {
-    return m_writes > 0 || m_copies > 0 || m_tags->isWriting();
+    return m_writes > 0 || m_artifactBrowser->isBusy() || m_tags->isWriting();
 }
 
 QString RunPage::problem() const
@@ -384,7 +346,7 @@ QString RunPage::message() const
 
 void RunPage::setUrlOpener(std::function<bool(const QUrl &)> opener)
 {
-    m_opener = std::move(opener);
+    m_artifactBrowser->setUrlOpener(std::move(opener));
 }
 
 void RunPage::showRun(const QString &id)
@@ -553,8 +515,12 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
         m_children->setRuns(std::move(d.children));
     if (!refresh || m_inputs->inputs() != d.inputs)
         m_inputs->setInputs(std::move(d.inputs));
-    if (!refresh || !sameArtifacts(m_artifacts->artifacts(), d.artifacts))
-        m_artifacts->setArtifacts(std::move(d.artifacts));
+    m_artifactBrowser->setArtifacts(run.id, std::move(d.artifacts), refresh);
+    if (!m_pendingArtifact.isEmpty()) {
+        if (!m_artifactBrowser->select(m_pendingArtifact))
+            showMessage(tr("This run has no artifact at %1").arg(m_pendingArtifact));
+        m_pendingArtifact.clear();
+    }
     m_run = std::move(d.run);
     if (!refresh) {
         m_metricsView->resizeColumnsToContents();
@@ -565,9 +531,6 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
             RunParamsModel::KeyColumn,
             std::clamp(m_paramsView->columnWidth(RunParamsModel::KeyColumn), 80, 260));
         m_tagsView->setColumnWidth(RunTagsModel::KeyColumn, 200);
-        m_artifactsView->resizeColumnsToContents();
-        m_artifactsView->setColumnWidth(RunArtifactsModel::PathColumn,
-                                        std::clamp(m_artifactsView->columnWidth(0), 120, 320));
         m_inputsView->resizeColumnsToContents();
         for (int c = 0; c < RunInputsModel::ColumnCount; ++c)
             m_inputsView->setColumnWidth(c, std::clamp(m_inputsView->columnWidth(c), 60, 240));
@@ -685,77 +648,6 @@ void RunPage::removeSelectedTags()
     for (const QModelIndex &i : m_tagsView->selectionModel()->selectedRows(RunTagsModel::KeyColumn))
         keys << i.data(FullTextRole).toString();
     m_tags->removeTags(keys);
-}
-
-int RunPage::artifactRow(const QModelIndex &viewIndex) const
-{
-    return viewIndex.isValid() ? viewIndex.row() : -1;
-}
-
-void RunPage::openArtifact(int row)
-{
-    if (row < 0 || row >= m_artifacts->rowCount())
-        return;
-    const Artifact a = m_artifacts->artifactAt(row);
-    const QString target = cachePath(a);
-    const auto open = [this](const QString &file) {
-        if (!m_opener(QUrl::fromLocalFile(file)))
-            showMessage(tr("No application could open %1").arg(file));
-    };
-    const QFileInfo cached(target);
-    if (cached.isFile() && cached.size() == a.size) {
-        open(target); // copied before: the name holds the digest of the bytes
-        return;
-    }
-    copyArtifact(row, target, open);
-}
-
-void RunPage::saveArtifact(int row, const QString &target)
-{
-    if (row < 0 || row >= m_artifacts->rowCount())
-        return;
-    copyArtifact(row, target, [this](const QString &file) {
-        Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(file)));
-    });
-}
-
-void RunPage::chooseArtifactTarget()
-{
-    const int row = artifactRow(m_artifactsView->currentIndex());
-    if (row < 0) {
-        showMessage(tr("Choose an artifact to save first."));
-        return;
-    }
-    const Artifact &a = m_artifacts->artifactAt(row);
-    const QString target = QFileDialog::getSaveFileName(
-        this, tr("Save Artifact"), QDir::home().filePath(a.path.section(QLatin1Char('/'), -1)));
-    if (!target.isEmpty())
-        saveArtifact(row, target);
-}
-
-void RunPage::copyArtifact(int row, const QString &target, std::function<void(const QString &)> done)
-{
-    const Artifact a = m_artifacts->artifactAt(row);
-    const QString database = m_worker->databasePath();
-    ++m_copies;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, target, path = a.path, done] {
-        --m_copies;
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (error.isEmpty())
-            done(target);
-        else
-            showMessage(tr("Could not copy the artifact %1: %2").arg(path, error));
-    });
-    watcher->setFuture(QtConcurrent::run([database, sha = a.sha256, target] {
-        try {
-            ArtifactStore(database).copyObject(sha, target);
-            return QString();
-        } catch (const Error &e) {
-            return e.message();
-        }
-    }));
 }
 
 void RunPage::keyPressEvent(QKeyEvent *event)

@@ -21,12 +21,14 @@ class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
+class QTreeView;
 
 namespace runlens {
 
+class ArtifactBrowser;
+class ArtifactTreeModel;
 class ChildRunsModel;
 class DetailTableView;
-class RunArtifactsModel;
 class RunHeaderWidget;
 class RunInputsModel;
 class RunMetricsModel;
@@ -61,14 +63,13 @@ public:
     // The last message about a failed action, shown above the sections; empty when none is shown.
     QString message() const;
 
+    // Shows the Artifacts tab; a non-empty `path` is selected (and previewed) once the run's list is read.
+    void showArtifacts(const QString &path = {});
+
     void goBack();
     // Before the run is left (another run, the window closed, another database): unsaved notes are saved,
     // discarded or kept as the person chooses. False when they chose to stay.
     bool confirmLeave();
-    // Opens artifact `row` (of artifactsModel()) with the desktop's application for it: its bytes are
-    // copied, off the GUI thread, to a cache file named like the artifact.
-    void openArtifact(int row);
-    void saveArtifact(int row, const QString &target);
     // How opened artifacts are handed to the desktop; QDesktopServices::openUrl unless replaced (tests).
     void setUrlOpener(std::function<bool(const QUrl &)> opener);
 
@@ -80,13 +81,14 @@ public:
     DetailTableView *tagsView() const { return m_tagsView; }
     DetailTableView *childrenView() const { return m_childrenView; }
     DetailTableView *inputsView() const { return m_inputsView; }
-    DetailTableView *artifactsView() const { return m_artifactsView; }
+    ArtifactBrowser *artifactBrowser() const { return m_artifactBrowser; }
+    QTreeView *artifactsView() const;
     RunMetricsModel *metricsModel() const { return m_metrics; }
     RunParamsModel *paramsModel() const { return m_params; }
     RunTagsModel *tagsModel() const { return m_tags; }
     ChildRunsModel *childrenModel() const { return m_children; }
     RunInputsModel *inputsModel() const { return m_inputs; }
-    RunArtifactsModel *artifactsModel() const { return m_artifacts; }
+    ArtifactTreeModel *artifactsModel() const;
 
 Q_SIGNALS:
     void backRequested();
@@ -112,14 +114,10 @@ private:
     void saveNotes(const QString &markdown);
     void addTag();
     void removeSelectedTags();
-    void copyArtifact(int row, const QString &target, std::function<void(const QString &)> done);
-    int artifactRow(const QModelIndex &viewIndex) const;
-    void chooseArtifactTarget();
     void updateTabTitles();
     QWidget *buildBody();
 
     StoreWorker *m_worker;
-    std::function<bool(const QUrl &)> m_opener;
     QString m_runId;
     QMap<QString, MetricSummary> m_shownMetrics; // to tell whether a refresh changed any metric
     std::optional<Run> m_run;
@@ -129,8 +127,8 @@ private:
     bool m_detailsLoading = false;
     bool m_sparklinesLoading = false;
     int m_writes = 0;
-    int m_copies = 0;
     bool m_splittersPlaced = false;
+    QString m_pendingArtifact; // showArtifacts() before the list was read
 
     QStackedWidget *m_stack;
     QWidget *m_content;
@@ -148,7 +146,6 @@ private:
     RunTagsModel *m_tags;
     ChildRunsModel *m_children;
     RunInputsModel *m_inputs;
-    RunArtifactsModel *m_artifacts;
     QSortFilterProxyModel *m_metricsProxy;
     QSortFilterProxyModel *m_paramsProxy;
     QSortFilterProxyModel *m_tagsProxy;
@@ -157,12 +154,11 @@ private:
     DetailTableView *m_tagsView = nullptr;
     DetailTableView *m_childrenView = nullptr;
     DetailTableView *m_inputsView = nullptr;
-    DetailTableView *m_artifactsView = nullptr;
+    ArtifactBrowser *m_artifactBrowser = nullptr;
     SectionPanel *m_metricsPanel = nullptr;
     SectionPanel *m_paramsPanel = nullptr;
     SectionPanel *m_tagsPanel = nullptr;
     SectionPanel *m_inputsPanel = nullptr;
-    SectionPanel *m_artifactsPanel = nullptr;
     SectionPanel *m_childrenPanel = nullptr;
     QLineEdit *m_newTagKey = nullptr;
     QLineEdit *m_newTagValue = nullptr;
