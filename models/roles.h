@@ -31,7 +31,13 @@ enum Role : int {
     SectionHeaderRole,       // bool: the row titles a section (Params, Metrics, Tags, Attributes); on cells
                              // and on the vertical header
     BaselineDeltaRole,       // double: a numeric cell's value minus the baseline's; absent when not numeric
-    ParamKeyRole,  // QString: a param's key, on the items of the parallel-coordinates axis list
+    ParamKeyRole,            // QString: a param's key, on the items of the parallel-coordinates axis list
+    // The model registry (RegisteredModelsModel, ModelVersionsModel, AuditTrailModel, RegistryTagsModel).
+    ModelNameRole,    // QString: the registered model's name, on every column of a model or version row
+    ModelVersionRole, // int: the model version's number, on every column of a version row (0: none)
+    TagKeyRole,       // QString: the tag's key, on every column of a tag row
+    ArtifactPathRole, // QString: an artifact folder's path ("" for the whole run), on the promote dialog's
+                      // folder tree
 };
 
 } // namespace runlens
