@@ -3,6 +3,7 @@
 
 #include "m4reducer.h"
 
+#include "artifactstore.h"
 #include "schema.h"
 #include "searchquery.h"
 #include "seriescodec.h"
@@ -65,6 +66,17 @@ QVariant fromOptional(const std::optional<qint64> &v)
     return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
+// Who the audit trail names: the login name, as MLflow's mlflow.user; never empty.
+QString currentUser()
+{
+    for (const char *name : {"USER", "LOGNAME", "USERNAME"}) {
+        const QString user = qEnvironmentVariable(name).trimmed();
+        if (!user.isEmpty())
+            return user;
+    }
+    return QStringLiteral("unknown");
+}
+
 void checkKey(const QString &what, const QString &key)
 {
     if (key.isEmpty())
@@ -106,7 +118,7 @@ struct Store::SeriesState
 Store::Store(const QString &path, Mode mode)
     : m_path(QFileInfo(path).absoluteFilePath())
     , m_connection(QStringLiteral("runlens-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-    , m_user(qEnvironmentVariable("USER", QStringLiteral("unknown")))
+    , m_user(currentUser())
 {
     try {
         open(mode);
@@ -1260,6 +1272,16 @@ qint64 Store::modelId(const QString &model)
     return id.toLongLong();
 }
 
+void Store::requireVersion(qint64 modelId, const QString &model, int version)
+{
+    if (scalar(QStringLiteral(
+                   "SELECT 1 FROM model_versions WHERE model = ? AND version = ? AND lifecycle = 'active'"),
+               {modelId, version})
+            .isNull())
+        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
+                    Error::Kind::NotFound);
+}
+
 void Store::audit(const QString &model, std::optional<int> version, const QString &action,
                   const QString &from, const QString &to)
 {
@@ -1285,7 +1307,7 @@ void Store::createRegisteredModel(const QString &name, const QString &descriptio
     write(QStringLiteral(
               "INSERT INTO registered_models(name, description, created_ms, updated_ms) VALUES (?, ?, ?, ?)"),
           {trimmed, description, at, at});
-    audit(trimmed, std::nullopt, QStringLiteral("create_model"), QString(), trimmed);
+    audit(trimmed, std::nullopt, QStringLiteral("create"), QString(), trimmed);
     tx.commit();
 }
 
@@ -1297,8 +1319,54 @@ std::vector<RegisteredModel> Store::registeredModels()
         names << q.value(0).toString();
     q.finish();
     std::vector<RegisteredModel> out;
-    for (const QString &n : names)
-        out.push_back(*registeredModel(n));
+    for (const QString &n : names) {
+        // Another connection may delete a model between the two reads.
+        if (std::optional<RegisteredModel> m = registeredModel(n))
+            out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+// Active versions matching `condition` (on model_versions v), with their aliases and tags.
+std::vector<ModelVersion> Store::loadVersions(const QString &condition, const QVariantList &binds)
+{
+    QSqlQuery v =
+        exec(QStringLiteral("SELECT m.id, m.name, v.version, v.run_id, v.source, v.description, v.stage, "
+                            "v.creator, v.created_ms, v.updated_ms FROM model_versions v "
+                            "JOIN registered_models m ON m.id = v.model "
+                            "WHERE v.lifecycle = 'active' AND %1 ORDER BY m.name, v.version")
+                 .arg(condition),
+             binds);
+    std::vector<ModelVersion> out;
+    std::vector<qint64> ids;
+    for (; v.isValid(); v.next()) {
+        ModelVersion mv;
+        ids.push_back(v.value(0).toLongLong());
+        mv.model = v.value(1).toString();
+        mv.version = v.value(2).toInt();
+        mv.runId = v.value(3).toString();
+        mv.source = v.value(4).toString();
+        mv.description = v.value(5).toString();
+        mv.stage = modelStageFromName(v.value(6).toString()).value_or(ModelStage::None);
+        mv.creator = v.value(7).toString();
+        mv.createdMs = v.value(8).toLongLong();
+        mv.updatedMs = v.value(9).toLongLong();
+        out.push_back(mv);
+    }
+    v.finish();
+    for (size_t i = 0; i < out.size(); ++i) {
+        ModelVersion &mv = out[i];
+        for (QSqlQuery a = exec(QStringLiteral("SELECT alias FROM model_aliases WHERE model = ? AND "
+                                               "version = ? ORDER BY alias"),
+                                {ids[i], mv.version});
+             a.isValid(); a.next())
+            mv.aliases << a.value(0).toString();
+        for (QSqlQuery t = exec(
+                 QStringLiteral("SELECT key, value FROM model_version_tags WHERE model = ? AND version = ?"),
+                 {ids[i], mv.version});
+             t.isValid(); t.next())
+            mv.tags.insert(t.value(0).toString(), t.value(1).toString());
+    }
     return out;
 }
 
@@ -1324,44 +1392,43 @@ std::optional<RegisteredModel> Store::registeredModel(const QString &name)
     for (QSqlQuery a = exec(QStringLiteral("SELECT alias, version FROM model_aliases WHERE model = ?"), {id});
          a.isValid(); a.next())
         m.aliases.insert(a.value(0).toString(), a.value(1).toInt());
-    QSqlQuery v =
-        exec(QStringLiteral("SELECT version, run_id, source, description, stage, creator, created_ms, "
-                            "updated_ms FROM model_versions WHERE model = ? AND lifecycle = 'active' "
-                            "ORDER BY version"),
-             {id});
-    for (; v.isValid(); v.next()) {
-        ModelVersion mv;
-        mv.model = m.name;
-        mv.version = v.value(0).toInt();
-        mv.runId = v.value(1).toString();
-        mv.source = v.value(2).toString();
-        mv.description = v.value(3).toString();
-        mv.stage = modelStageFromName(v.value(4).toString()).value_or(ModelStage::None);
-        mv.creator = v.value(5).toString();
-        mv.createdMs = v.value(6).toLongLong();
-        mv.updatedMs = v.value(7).toLongLong();
-        for (auto it = m.aliases.begin(); it != m.aliases.end(); ++it) {
-            if (it.value() == mv.version)
-                mv.aliases << it.key();
-        }
-        m.versions.push_back(mv);
-    }
-    v.finish();
-    for (ModelVersion &mv : m.versions) {
-        for (QSqlQuery t = exec(
-                 QStringLiteral("SELECT key, value FROM model_version_tags WHERE model = ? AND version = ?"),
-                 {id, mv.version});
-             t.isValid(); t.next())
-            mv.tags.insert(t.value(0).toString(), t.value(1).toString());
-    }
+    m.versions = loadVersions(QStringLiteral("v.model = ?"), {id});
     return m;
 }
 
-int Store::createModelVersion(const QString &model, const ModelVersion &v)
+std::optional<ModelVersion> Store::modelVersion(const QString &model, int version)
 {
-    Transaction tx(*this);
+    std::vector<ModelVersion> v =
+        loadVersions(QStringLiteral("v.model = ? AND v.version = ?"), {modelId(model), version});
+    if (v.empty())
+        return std::nullopt;
+    return v.front();
+}
+
+std::optional<ModelVersion> Store::modelVersionByAlias(const QString &model, const QString &alias)
+{
     const qint64 id = modelId(model);
+    const QVariant version = scalar(
+        QStringLiteral("SELECT version FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
+    if (version.isNull())
+        return std::nullopt;
+    std::vector<ModelVersion> v =
+        loadVersions(QStringLiteral("v.model = ? AND v.version = ?"), {id, version.toInt()});
+    if (v.empty())
+        return std::nullopt;
+    return v.front();
+}
+
+std::vector<ModelVersion> Store::modelVersionsOfRun(const QString &runId)
+{
+    return loadVersions(QStringLiteral("v.run_id = ?"), {runId});
+}
+
+// Inserts one version (number 0: the next free one) without auditing it; the caller says how it came.
+int Store::insertVersion(qint64 id, const ModelVersion &v)
+{
     int version = v.version;
+    // Deleted versions count too: a number, once given, always names the same model version.
     if (version == 0)
         version = int(
             scalar(QStringLiteral("SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE model = ?"),
@@ -1370,7 +1437,7 @@ int Store::createModelVersion(const QString &model, const ModelVersion &v)
     else if (!scalar(QStringLiteral("SELECT 1 FROM model_versions WHERE model = ? AND version = ?"),
                      {id, version})
                   .isNull())
-        throw Error(QStringLiteral("model '%1' already has a version %2").arg(model).arg(version),
+        throw Error(QStringLiteral("model '%1' already has a version %2").arg(v.model).arg(version),
                     Error::Kind::Conflict);
     if (version < 1)
         throw Error(QStringLiteral("model version numbers start at 1 (got %1)").arg(version));
@@ -1382,6 +1449,15 @@ int Store::createModelVersion(const QString &model, const ModelVersion &v)
           {id, version, v.runId, v.source, v.description, modelStageName(v.stage),
            v.creator.isEmpty() ? m_user : v.creator, created, v.updatedMs ? v.updatedMs : created});
     write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {now, id});
+    return version;
+}
+
+int Store::createModelVersion(const QString &model, const ModelVersion &v)
+{
+    Transaction tx(*this);
+    ModelVersion named = v;
+    named.model = model;
+    const int version = insertVersion(modelId(model), named);
     audit(model, version, QStringLiteral("create_version"), QString(), v.runId);
     for (auto it = v.tags.begin(); it != v.tags.end(); ++it)
         setModelVersionTag(model, version, it.key(), it.value());
@@ -1392,8 +1468,65 @@ int Store::createModelVersion(const QString &model, const ModelVersion &v)
     return version;
 }
 
-void Store::setModelVersionStage(const QString &model, int version, ModelStage stage)
+int Store::promoteRun(const QString &runId, const QString &model, const QString &path,
+                      const QString &description, const QString &alias)
 {
+    const QString name = model.trimmed();
+    if (name.isEmpty())
+        throw Error(QStringLiteral("a registered model needs a name"));
+    if (!alias.isEmpty()) {
+        if (const std::optional<QString> problem = aliasProblem(alias))
+            throw Error(*problem);
+    }
+    QString source;
+    if (!path.isEmpty()) {
+        const std::optional<QString> normalized = ArtifactStore::normalizedPath(path);
+        if (!normalized)
+            throw Error(QStringLiteral("'%1' is not a relative artifact path inside the run").arg(path));
+        source = *normalized;
+    }
+    // The write lock comes first (BEGIN IMMEDIATE): the next number is read and taken under it, so a
+    // promote in another process waits (busy timeout) instead of reading the same maximum.
+    Transaction tx(*this);
+    const qint64 rid = runRid(runId);
+    if (scalar(QStringLiteral("SELECT lifecycle FROM runs WHERE rid = ?"), {rid}).toString() !=
+        lifecycleName(Lifecycle::Active))
+        throw Error(QStringLiteral("run '%1' is deleted; restore it before promoting it").arg(runId),
+                    Error::Kind::Conflict);
+    if (!source.isEmpty()) {
+        // The exact file, or anything below the folder: "model" matches "model/MLmodel", not "model2".
+        const QString below = source + QLatin1Char('/');
+        const QString pastBelow = source + QLatin1Char('0'); // '0' sorts right after '/'
+        if (scalar(QStringLiteral("SELECT 1 FROM artifacts WHERE run = ? AND lifecycle = 'active' AND "
+                                  "(path = ? OR (path >= ? AND path < ?)) LIMIT 1"),
+                   {rid, source, below, pastBelow})
+                .isNull())
+            throw Error(QStringLiteral("run '%1' has no artifact folder or file '%2'").arg(runId, source),
+                        Error::Kind::NotFound);
+    }
+    if (scalar(QStringLiteral("SELECT 1 FROM registered_models WHERE name = ?"), {name}).isNull())
+        createRegisteredModel(name);
+    ModelVersion v;
+    v.model = name;
+    v.runId = runId;
+    v.source = source;
+    v.description = description;
+    const int version = insertVersion(modelId(name), v);
+    audit(name, version, QStringLiteral("promote"), QString(),
+          QStringLiteral("version %1 from run %2").arg(version).arg(runId));
+    if (!alias.isEmpty())
+        setModelAlias(name, alias, version);
+    tx.commit();
+    return version;
+}
+
+void Store::setModelVersionStage(const QString &model, int version, ModelStage stage,
+                                 bool archiveExistingVersions)
+{
+    if (archiveExistingVersions && stage != ModelStage::Staging && stage != ModelStage::Production)
+        throw Error(QStringLiteral("archiving existing versions applies only to a transition to Staging or "
+                                   "Production (not %1)")
+                        .arg(modelStageName(stage)));
     Transaction tx(*this);
     const qint64 id = modelId(model);
     const QVariant old =
@@ -1403,39 +1536,70 @@ void Store::setModelVersionStage(const QString &model, int version, ModelStage s
     if (old.isNull())
         throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
                     Error::Kind::NotFound);
+    const qint64 now = nowMs();
     if (old.toString() != modelStageName(stage)) {
         write(QStringLiteral(
                   "UPDATE model_versions SET stage = ?, updated_ms = ? WHERE model = ? AND version = ?"),
-              {modelStageName(stage), nowMs(), id, version});
+              {modelStageName(stage), now, id, version});
         audit(model, version, QStringLiteral("set_stage"), old.toString(), modelStageName(stage));
+    }
+    if (archiveExistingVersions) {
+        QList<int> others;
+        for (QSqlQuery q = exec(QStringLiteral("SELECT version FROM model_versions WHERE model = ? AND "
+                                               "stage = ? AND version <> ? AND lifecycle = 'active' "
+                                               "ORDER BY version"),
+                                {id, modelStageName(stage), version});
+             q.isValid(); q.next())
+            others << q.value(0).toInt();
+        for (int other : others) {
+            write(QStringLiteral(
+                      "UPDATE model_versions SET stage = ?, updated_ms = ? WHERE model = ? AND version = ?"),
+                  {modelStageName(ModelStage::Archived), now, id, other});
+            audit(model, other, QStringLiteral("set_stage"), modelStageName(stage),
+                  modelStageName(ModelStage::Archived));
+        }
     }
     tx.commit();
 }
 
+std::optional<QString> Store::aliasProblem(const QString &alias)
+{
+    // MLflow's rules: Python's Unicode \w plus '-', at most 255 characters; "latest" names the newest version
+    // and "v<digits>" a version number, so neither can be an alias.
+    static const QRegularExpression valid(QStringLiteral("^[\\w-]+$"),
+                                          QRegularExpression::UseUnicodePropertiesOption);
+    static const QRegularExpression versionLike(QStringLiteral("^[vV]\\d+$"),
+                                                QRegularExpression::UseUnicodePropertiesOption);
+    constexpr int MaxAliasLength = 255;
+    if (alias.isEmpty())
+        return QStringLiteral("an alias needs a name");
+    if (!valid.match(alias).hasMatch())
+        return QStringLiteral("alias '%1' may only contain letters, digits, '_' and '-'").arg(alias);
+    if (alias.size() > MaxAliasLength)
+        return QStringLiteral("alias '%1…' is longer than %2 characters")
+            .arg(alias.left(20))
+            .arg(MaxAliasLength);
+    if (alias.compare(QLatin1String("latest"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("alias 'latest' is reserved (in any case): it names the newest version");
+    if (versionLike.match(alias).hasMatch())
+        return QStringLiteral("alias '%1' is reserved: 'v<number>' names a version by its number").arg(alias);
+    return std::nullopt;
+}
+
 void Store::setModelAlias(const QString &model, const QString &alias, int version)
 {
-    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9_-]+$"));
-    static const QRegularExpression versionLike(QStringLiteral("^[vV][0-9]+$"));
-    if (!valid.match(alias).hasMatch())
-        throw Error(QStringLiteral("alias '%1' may only contain letters, digits, '_' and '-'").arg(alias));
-    if (alias.compare(QLatin1String("latest"), Qt::CaseInsensitive) == 0 ||
-        versionLike.match(alias).hasMatch())
-        throw Error(
-            QStringLiteral("alias '%1' is reserved ('latest' and 'v<number>' name versions)").arg(alias));
+    if (const std::optional<QString> problem = aliasProblem(alias))
+        throw Error(*problem);
     Transaction tx(*this);
     const qint64 id = modelId(model);
-    if (scalar(QStringLiteral(
-                   "SELECT 1 FROM model_versions WHERE model = ? AND version = ? AND lifecycle = 'active'"),
-               {id, version})
-            .isNull())
-        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
-                    Error::Kind::NotFound);
+    requireVersion(id, model, version);
     const QVariant old = scalar(
         QStringLiteral("SELECT version FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
     if (old.isNull() || old.toInt() != version) {
         write(QStringLiteral("INSERT INTO model_aliases(model, alias, version) VALUES (?, ?, ?) "
                              "ON CONFLICT(model, alias) DO UPDATE SET version = excluded.version"),
               {id, alias, version});
+        write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {nowMs(), id});
         audit(model, version, QStringLiteral("set_alias"),
               old.isNull() ? QString() : QStringLiteral("%1@%2").arg(alias).arg(old.toInt()),
               QStringLiteral("%1@%2").arg(alias).arg(version));
@@ -1452,6 +1616,7 @@ void Store::deleteModelAlias(const QString &model, const QString &alias)
     if (old.isNull())
         throw Error(QStringLiteral("model '%1' has no alias '%2'").arg(model, alias), Error::Kind::NotFound);
     write(QStringLiteral("DELETE FROM model_aliases WHERE model = ? AND alias = ?"), {id, alias});
+    write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {nowMs(), id});
     audit(model, old.toInt(), QStringLiteral("delete_alias"),
           QStringLiteral("%1@%2").arg(alias).arg(old.toInt()), QString());
     tx.commit();
@@ -1468,9 +1633,25 @@ void Store::setRegisteredModelTag(const QString &model, const QString &key, cons
         write(QStringLiteral("INSERT INTO registered_model_tags(model, key, value) VALUES (?, ?, ?) "
                              "ON CONFLICT(model, key) DO UPDATE SET value = excluded.value"),
               {id, key, value});
+        write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {nowMs(), id});
         audit(model, std::nullopt, QStringLiteral("set_tag"),
               old.isNull() ? QString() : key + QLatin1Char('=') + old.toString(),
               key + QLatin1Char('=') + value);
+    }
+    tx.commit();
+}
+
+void Store::deleteRegisteredModelTag(const QString &model, const QString &key)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const QVariant old = scalar(
+        QStringLiteral("SELECT value FROM registered_model_tags WHERE model = ? AND key = ?"), {id, key});
+    if (!old.isNull()) {
+        write(QStringLiteral("DELETE FROM registered_model_tags WHERE model = ? AND key = ?"), {id, key});
+        write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {nowMs(), id});
+        audit(model, std::nullopt, QStringLiteral("delete_tag"), key + QLatin1Char('=') + old.toString(),
+              QString());
     }
     tx.commit();
 }
@@ -1480,22 +1661,116 @@ void Store::setModelVersionTag(const QString &model, int version, const QString 
     checkKey(QStringLiteral("tag"), key);
     Transaction tx(*this);
     const qint64 id = modelId(model);
-    if (scalar(QStringLiteral("SELECT 1 FROM model_versions WHERE model = ? AND version = ?"), {id, version})
-            .isNull())
-        throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(version),
-                    Error::Kind::NotFound);
+    requireVersion(id, model, version);
     const QVariant old =
         scalar(QStringLiteral("SELECT value FROM model_version_tags WHERE model = ? AND version = ? "
                               "AND key = ?"),
                {id, version, key});
     if (old.isNull() || old.toString() != value) {
+        const qint64 now = nowMs();
         write(QStringLiteral("INSERT INTO model_version_tags(model, version, key, value) VALUES (?, ?, ?, ?) "
                              "ON CONFLICT(model, version, key) DO UPDATE SET value = excluded.value"),
               {id, version, key, value});
+        write(QStringLiteral("UPDATE model_versions SET updated_ms = ? WHERE model = ? AND version = ?"),
+              {now, id, version});
         audit(model, version, QStringLiteral("set_tag"),
               old.isNull() ? QString() : key + QLatin1Char('=') + old.toString(),
               key + QLatin1Char('=') + value);
     }
+    tx.commit();
+}
+
+void Store::deleteModelVersionTag(const QString &model, int version, const QString &key)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    requireVersion(id, model, version);
+    const QVariant old =
+        scalar(QStringLiteral("SELECT value FROM model_version_tags WHERE model = ? AND version = ? "
+                              "AND key = ?"),
+               {id, version, key});
+    if (!old.isNull()) {
+        write(QStringLiteral("DELETE FROM model_version_tags WHERE model = ? AND version = ? AND key = ?"),
+              {id, version, key});
+        write(QStringLiteral("UPDATE model_versions SET updated_ms = ? WHERE model = ? AND version = ?"),
+              {nowMs(), id, version});
+        audit(model, version, QStringLiteral("delete_tag"), key + QLatin1Char('=') + old.toString(),
+              QString());
+    }
+    tx.commit();
+}
+
+void Store::setRegisteredModelDescription(const QString &model, const QString &description)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const QString old =
+        scalar(QStringLiteral("SELECT description FROM registered_models WHERE id = ?"), {id}).toString();
+    if (old != description) {
+        write(QStringLiteral("UPDATE registered_models SET description = ?, updated_ms = ? WHERE id = ?"),
+              {description, nowMs(), id});
+        audit(model, std::nullopt, QStringLiteral("set_description"), old, description);
+    }
+    tx.commit();
+}
+
+void Store::setModelVersionDescription(const QString &model, int version, const QString &description)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    requireVersion(id, model, version);
+    const QString old = scalar(QStringLiteral("SELECT description FROM model_versions WHERE model = ? AND "
+                                              "version = ?"),
+                               {id, version})
+                            .toString();
+    if (old != description) {
+        write(
+            QStringLiteral(
+                "UPDATE model_versions SET description = ?, updated_ms = ? WHERE model = ? AND version = ?"),
+            {description, nowMs(), id, version});
+        audit(model, version, QStringLiteral("set_description"), old, description);
+    }
+    tx.commit();
+}
+
+void Store::deleteModelVersion(const QString &model, int version)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    requireVersion(id, model, version);
+    QStringList aliases;
+    for (QSqlQuery a = exec(
+             QStringLiteral("SELECT alias FROM model_aliases WHERE model = ? AND version = ? ORDER BY alias"),
+             {id, version});
+         a.isValid(); a.next())
+        aliases << a.value(0).toString();
+    const qint64 now = nowMs();
+    // The row stays (deleted) so that its number is never given to another version.
+    write(
+        QStringLiteral("UPDATE model_versions SET lifecycle = 'deleted', updated_ms = ? WHERE model = ? AND "
+                       "version = ?"),
+        {now, id, version});
+    write(QStringLiteral("DELETE FROM model_aliases WHERE model = ? AND version = ?"), {id, version});
+    write(QStringLiteral("UPDATE registered_models SET updated_ms = ? WHERE id = ?"), {now, id});
+    QString from = QStringLiteral("version %1").arg(version);
+    if (!aliases.isEmpty())
+        from += QStringLiteral(" (aliases %1)").arg(aliases.join(QStringLiteral(", ")));
+    audit(model, version, QStringLiteral("delete"), from, QString());
+    tx.commit();
+}
+
+void Store::deleteRegisteredModel(const QString &model)
+{
+    Transaction tx(*this);
+    const qint64 id = modelId(model);
+    const qint64 versions =
+        scalar(QStringLiteral("SELECT count(*) FROM model_versions WHERE model = ? AND lifecycle = 'active'"),
+               {id})
+            .toLongLong();
+    // Versions, their tags and aliases, and the model's tags go by ON DELETE CASCADE.
+    write(QStringLiteral("DELETE FROM registered_models WHERE id = ?"), {id});
+    audit(model, std::nullopt, QStringLiteral("delete"),
+          QStringLiteral("model %1 with %2 version(s)").arg(model).arg(versions), QString());
     tx.commit();
 }
 
