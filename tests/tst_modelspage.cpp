@@ -31,6 +31,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -260,12 +261,13 @@ void TestModelsPage::itemModelsFromARealStore()
     QCOMPARE(audit.rowCount(), int(d.audit.size()));
     QSignalSpy inserted(&audit, &QAbstractItemModel::rowsInserted);
     QVERIFY(inserted.isValid());
+    store.setModelAlias(QStringLiteral("churn-model"), QStringLiteral("champion"), 1);
     audit.setEntries(store.auditTrail(QStringLiteral("churn-model"))); // one set_alias more
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(audit.index(0, AuditTrailModel::ActionColumn).data(FullTextRole).toString(),
              QStringLiteral("set_alias"));
-    QCOMPARE(audit.index(0, AuditTrailModel::FromColumn).data().toString(), QStringLiteral("champion@2"));
-    QCOMPARE(audit.index(0, AuditTrailModel::ToColumn).data().toString(), QStringLiteral("champion@3"));
+    QCOMPARE(audit.index(0, AuditTrailModel::FromColumn).data().toString(), QStringLiteral("champion@3"));
+    QCOMPARE(audit.index(0, AuditTrailModel::ToColumn).data().toString(), QStringLiteral("champion@1"));
     QCOMPARE(audit.index(0, AuditTrailModel::UserColumn).data().toString(), QStringLiteral("tester"));
 
     RegistryTagsModel tags;
@@ -497,7 +499,8 @@ void TestModelsPage::descriptionsAndTags()
     QCOMPARE(dialog->editor()->toPlainText(), QStringLiteral("Predicts **churn** in the next 30 days."));
     dialog->editor()->selectAll();
     QTest::keyClicks(dialog->editor(), QStringLiteral("Gradient boosted churn model"));
-    QTest::keyClick(dialog->editor(), Qt::Key_Return, Qt::ControlModifier);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save),
+                      Qt::LeftButton);
     QTRY_VERIFY(page->descriptionLabel()->text().contains(QStringLiteral("Gradient boosted")));
     // A version's description through the bar's action.
     selectVersion(page, 2);
