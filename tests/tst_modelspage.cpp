@@ -23,6 +23,7 @@
 #include "roles.h"
 #include "runheaderwidget.h"
 #include "runpage.h"
+#include "runspage.h"
 #include "store.h"
 #include "storeworker.h"
 #include "tagdialog.h"
@@ -37,6 +38,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -774,6 +776,24 @@ void TestModelsPage::runPageListsVersionsMadeFromTheRun()
 void TestModelsPage::pageModelsScreenshot()
 {
     const QString db = freshDb(QStringLiteral("shot"));
+    {
+        // As `--page models` does: asked for before anything loaded, the page stays once the sidebar has
+        // chosen its first experiment; a click on an experiment then goes back to the runs.
+        MainWindow window(db);
+        window.resize(1500, 900);
+        window.show();
+        window.showModels();
+        QVERIFY(window.isLoading());
+        QTRY_VERIFY(!window.isLoading());
+        QVERIFY(window.modelsPage()->isVisible());
+        QCOMPARE(window.modelsPage()->currentModel(), QStringLiteral("churn-model")); // the first one
+        QVERIFY(window.findChild<QToolButton *>(QStringLiteral("modelsButton"))->isChecked());
+        auto *list = window.findChild<QListView *>(QStringLiteral("experimentList"));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                          list->visualRect(list->model()->index(0, 0)).center());
+        QTRY_VERIFY(window.runsPage()->isVisible());
+        QVERIFY(!window.findChild<QToolButton *>(QStringLiteral("modelsButton"))->isChecked());
+    }
     for (const QString &theme : QStringList{QStringLiteral("light"), QStringLiteral("dark")}) {
         const QString out = m_dir.filePath(QStringLiteral("models-%1.png").arg(theme));
         QProcess p;

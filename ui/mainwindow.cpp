@@ -279,11 +279,20 @@ bool MainWindow::openDatabase(const QString &path)
     connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
     connect(m_runs, &RunsPage::compareRequested, this, &MainWindow::showCompare);
     connect(m_runs, &RunsPage::promoteRequested, this, &MainWindow::promoteRun);
-    // Choosing an experiment while the models are shown goes back to the runs.
-    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this, [this] {
+    // Choosing an experiment in the sidebar while the models are shown goes back to the runs. Only a choice
+    // made there (the sidebar has the focus): the sidebar also chooses one by itself when its list loads.
+    const auto leaveModels = [this] {
         if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
             m_pages->setCurrentWidget(m_runs);
+    };
+    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this, [this, leaveModels] {
+        QWidget *focus = QApplication::focusWidget();
+        if (focus && m_sidebar->isAncestorOf(focus))
+            leaveModels();
     });
+    // A click on the experiment already chosen changes nothing in the sidebar, but still means "its runs".
+    if (auto *list = m_sidebar->findChild<QAbstractItemView *>(QStringLiteral("experimentList")))
+        connect(list, &QAbstractItemView::clicked, this, leaveModels);
     return true;
 }
 

@@ -55,6 +55,15 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
+// Columns as wide as what they hold, within [min, max] letters; the last one stretches.
+void fitColumns(QTableView *view, int minEm, int maxEm)
+{
+    const int em = view->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    view->resizeColumnsToContents();
+    for (int c = 0; c < view->model()->columnCount(); ++c)
+        view->setColumnWidth(c, std::clamp(view->columnWidth(c) + em / 2, minEm * em, maxEm * em));
+}
+
 QToolButton *toolButton(QAction *action, QWidget *parent)
 {
     auto *b = new QToolButton(parent);
@@ -164,6 +173,7 @@ ModelsPage::ModelsPage(StoreWorker *worker, QWidget *parent)
     m_splitter->addWidget(buildDetails());
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
+    m_splitter->setSizes({300, 560});
 
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_splitter);
@@ -496,6 +506,10 @@ void ModelsPage::requestList()
             m_listLoaded = true;
             const bool hadRows = m_models->rowCount() > 0;
             m_models->setModels(std::move(models));
+            if (!m_modelsFitted && m_models->rowCount() > 0) {
+                m_modelsFitted = true;
+                fitColumns(m_modelsView, 5, 30);
+            }
             m_stack->setCurrentWidget(m_models->rowCount() > 0 ? static_cast<QWidget *>(m_splitter)
                                                                : m_empty);
             m_count->setText(tr("%n registered model(s)", nullptr, m_models->rowCount()));
@@ -609,6 +623,14 @@ void ModelsPage::applyDetails(ModelDetails &&d)
     m_tags->setTags(m.tags);
     m_versions->setVersions(m.versions, d.runs);
     m_audit->setEntries(std::move(d.audit));
+    if (!m_versionsFitted && m_versions->rowCount() > 0) {
+        m_versionsFitted = true;
+        fitColumns(m_versionsView, 4, 24);
+        fitColumns(m_auditView, 4, 30);
+    }
+    // A version in focus from the start, so that its actions are at hand: the newest.
+    if (!m_versionsView->currentIndex().isValid() && m_versions->rowCount() > 0 && m_pendingVersion == 0)
+        m_versionsView->setCurrentIndex(m_versions->index(0, ModelVersionsModel::VersionColumn));
     updateTabTitles();
     updateActions();
 }

@@ -135,6 +135,8 @@ private:
     bool m_listLoading = false;
     bool m_detailsLoading = false;
     bool m_listLoaded = false;
+    bool m_modelsFitted = false;   // columns fitted to the first models shown
+    bool m_versionsFitted = false; // and to the first versions
     int m_writes = 0;
     int m_exports = 0;
     QMap<QString, int> m_aliases; // the chosen model's, for the alias dialog

@@ -107,10 +107,12 @@ PromoteDialog::PromoteDialog(StoreWorker *worker, const QString &runId, QWidget 
     form->addRow(tr("&Description:"), m_description);
 
     auto *buttons = new QDialogButtonBox(this);
+    m_buttons = buttons;
     m_promote = buttons->addButton(tr("Promote"), QDialogButtonBox::AcceptRole);
     m_promote->setObjectName(QStringLiteral("promoteButton"));
     m_promote->setDefault(true);
-    m_openModel = buttons->addButton(tr("Open in Models"), QDialogButtonBox::ActionRole);
+    // Joins the buttons once there is a version to open (a button box shows every button it lays out).
+    m_openModel = new QPushButton(tr("Open in Models"), this);
     m_openModel->setObjectName(QStringLiteral("openPromotedModel"));
     m_openModel->hide();
     m_close = buttons->addButton(QDialogButtonBox::Cancel);
@@ -315,6 +317,7 @@ void PromoteDialog::promote()
                                         .arg(alias));
             m_result->show();
             m_promote->hide();
+            m_buttons->addButton(m_openModel, QDialogButtonBox::ActionRole);
             m_openModel->show();
             m_openModel->setDefault(true);
             m_openModel->setFocus();

@@ -10,6 +10,7 @@
 #include <QDialog>
 
 class QComboBox;
+class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -77,6 +78,7 @@ private:
     QPushButton *m_promote;
     QPushButton *m_openModel;
     QPushButton *m_close;
+    QDialogButtonBox *m_buttons;
 };
 
 } // namespace runlens
