@@ -10,6 +10,7 @@
 #include "aliasdialog.h"
 #include "audittrailmodel.h"
 #include "comparepage.h"
+#include "demodata.h"
 #include "descriptiondialog.h"
 #include "detailtableview.h"
 #include "importer.h"
@@ -579,6 +580,16 @@ void TestModelsPage::deleteVersionAfterConfirmation()
     const int row = page->modelsModel()->rowOf(QStringLiteral("churn-model"));
     QTRY_COMPARE(page->modelsModel()->index(row, RegisteredModelsModel::AliasesColumn).data().toString(),
                  QStringLiteral("challenger → v3"));
+    // The whole model, from the models table, after its own confirmation.
+    window.showModels(QStringLiteral("fraud-detector"));
+    QTRY_COMPARE(page->currentModel(), QStringLiteral("fraud-detector"));
+    page->findChild<QAction *>(QStringLiteral("deleteModel"))->trigger();
+    box = qobject_cast<QMessageBox *>(page->openDialog());
+    QVERIFY(box && box->text().contains(QStringLiteral("fraud-detector")));
+    QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("confirmDelete")), Qt::LeftButton);
+    QTRY_COMPARE(page->modelsModel()->rowCount(), 1);
+    QTRY_COMPARE(page->currentModel(), QStringLiteral("churn-model"));
+    QVERIFY(page->message().isEmpty());
 }
 
 void TestModelsPage::auditCsvExport()
@@ -809,6 +820,61 @@ void TestModelsPage::pageModelsScreenshot()
         const QString dir = qEnvironmentVariable("RUNLENS_MODELS_SHOTS");
         if (!dir.isEmpty())
             QVERIFY(img.save(dir + QStringLiteral("/models-%1.png").arg(theme)));
+    }
+    if (!qEnvironmentVariableIsEmpty("RUNLENS_MODELS_SHOTS")) {
+        // The README's picture: the demo sweep with a registry grown the usual way.
+        const QString demo = m_dir.filePath(QStringLiteral("demo.db"));
+        {
+            Store store(demo);
+            generateDemoData(store, DemoOptions{20, 200});
+            RunQuery q;
+            q.orderBy = QStringLiteral("attributes.start_time ASC");
+            const QStringList ids = store.searchRunIds(q);
+            QVERIFY(ids.size() >= 8);
+            const QString vision = QStringLiteral("image-classifier");
+            const QStringList notes{QStringLiteral("Baseline ResNet-18, default augmentation"),
+                                    QStringLiteral("Cosine schedule, label smoothing 0.1"),
+                                    QStringLiteral("Wider head; best val accuracy of the sweep"),
+                                    QStringLiteral("Mixup 0.2 — candidate for the next release"),
+                                    QStringLiteral("Distilled, 40% fewer FLOPs")};
+            for (int i = 0; i < notes.size(); ++i)
+                store.promoteRun(ids[i + 1], vision, {}, notes[i]);
+            store.setModelVersionStage(vision, 1, ModelStage::Archived);
+            store.setModelVersionStage(vision, 2, ModelStage::Archived);
+            store.setModelVersionStage(vision, 3, ModelStage::Production);
+            store.setModelVersionStage(vision, 4, ModelStage::Staging);
+            store.setModelAlias(vision, QStringLiteral("champion"), 3);
+            store.setModelAlias(vision, QStringLiteral("challenger"), 4);
+            store.setModelAlias(vision, QStringLiteral("edge"), 5);
+            store.setModelVersionTag(vision, 3, QStringLiteral("validated"), QStringLiteral("2024-05-02"));
+            store.setModelVersionTag(vision, 4, QStringLiteral("ab-test"), QStringLiteral("running"));
+            store.setRegisteredModelTag(vision, QStringLiteral("team"), QStringLiteral("vision"));
+            store.setRegisteredModelTag(vision, QStringLiteral("task"), QStringLiteral("cifar-10"));
+            store.setRegisteredModelDescription(
+                vision, QStringLiteral("CIFAR-10 classifier served by the **photo-tagging** service.\n\n"
+                                       "Promote from the `image-classification` sweep; `champion` is what "
+                                       "production loads."));
+            RunQuery second;
+            second.experiments = {2};
+            const QStringList text = store.searchRunIds(second);
+            for (int i = 0; i < 2 && i < text.size(); ++i)
+                store.promoteRun(text[i], QStringLiteral("sentiment-transformer"), {},
+                                 QStringLiteral("Fine-tuned on product reviews"));
+            store.setModelAlias(QStringLiteral("sentiment-transformer"), QStringLiteral("champion"), 1);
+            store.setModelVersionStage(QStringLiteral("sentiment-transformer"), 1, ModelStage::Production);
+            store.promoteRun(ids[0], QStringLiteral("lr-finder"), {}, QStringLiteral("Kept for reference"));
+        }
+        for (const QString &theme : QStringList{QStringLiteral("light"), QStringLiteral("dark")}) {
+            const QString out = qEnvironmentVariable("RUNLENS_MODELS_SHOTS") +
+                                QStringLiteral("/models-demo-%1.png").arg(theme);
+            QProcess p;
+            p.start(QStringLiteral(RUNLENS_BINARY),
+                    {QStringLiteral("--db"), demo, QStringLiteral("--page"),
+                     QStringLiteral("models:image-classifier"), QStringLiteral("--screenshot"), out,
+                     QStringLiteral("--size"), QStringLiteral("1500x900"), QStringLiteral("--theme"), theme});
+            QVERIFY(p.waitForFinished(60000));
+            QCOMPARE(p.exitCode(), 0);
+        }
     }
     // Plain `--page models` works too (the first model is chosen).
     QProcess p;

@@ -55,13 +55,29 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
-// Columns as wide as what they hold, within [min, max] letters; the last one stretches.
+// Columns as wide as what they hold, within [min, max] letters, then the wide ones narrowed alike until the
+// table fits its width (the tooltips have the whole text); the last one stretches.
 void fitColumns(QTableView *view, int minEm, int maxEm)
 {
     const int em = view->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     view->resizeColumnsToContents();
-    for (int c = 0; c < view->model()->columnCount(); ++c)
+    const int columns = view->model()->columnCount();
+    int total = 0;
+    for (int c = 0; c < columns; ++c) {
+        if (view->isColumnHidden(c))
+            continue;
         view->setColumnWidth(c, std::clamp(view->columnWidth(c) + em / 2, minEm * em, maxEm * em));
+        total += view->columnWidth(c);
+    }
+    const int available = view->viewport()->width();
+    for (int width = maxEm * em; total > available && width > 8 * em; width -= em) {
+        for (int c = 0; c < columns && total > available; ++c) {
+            if (!view->isColumnHidden(c) && view->columnWidth(c) > width) {
+                total -= view->columnWidth(c) - width;
+                view->setColumnWidth(c, width);
+            }
+        }
+    }
 }
 
 QToolButton *toolButton(QAction *action, QWidget *parent)
@@ -173,7 +189,7 @@ ModelsPage::ModelsPage(StoreWorker *worker, QWidget *parent)
     m_splitter->addWidget(buildDetails());
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 3);
-    m_splitter->setSizes({300, 560});
+    m_splitter->setSizes({240, 620});
 
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_splitter);
@@ -398,6 +414,15 @@ QWidget *ModelsPage::buildDetails()
 
 void ModelsPage::buildActions()
 {
+    m_deleteModel = new QAction(tr("&Delete Model…"), this);
+    m_deleteModel->setObjectName(QStringLiteral("deleteModel"));
+    m_deleteModel->setShortcut(QKeySequence::Delete);
+    m_deleteModel->setShortcutContext(Qt::WidgetShortcut);
+    m_modelsView->addAction(m_deleteModel);
+    m_modelsView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_deleteModel, &QAction::triggered, this, &ModelsPage::confirmDeleteModel);
+    connect(m_modelsView, &QWidget::customContextMenuRequested, this, &ModelsPage::showModelsMenu);
+
     auto *refreshAction = new QAction(tr("Refresh"), this);
     refreshAction->setShortcut(QKeySequence::Refresh);
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -504,23 +529,33 @@ void ModelsPage::requestList()
                 return;
             m_listLoading = false;
             m_listLoaded = true;
-            const bool hadRows = m_models->rowCount() > 0;
             m_models->setModels(std::move(models));
             if (!m_modelsFitted && m_models->rowCount() > 0) {
                 m_modelsFitted = true;
                 fitColumns(m_modelsView, 5, 30);
+                // Long descriptions would push the rest out of sight; the tooltip has them whole.
+                const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+                m_modelsView->setColumnWidth(
+                    RegisteredModelsModel::DescriptionColumn,
+                    std::min(m_modelsView->columnWidth(RegisteredModelsModel::DescriptionColumn), 20 * em));
             }
             m_stack->setCurrentWidget(m_models->rowCount() > 0 ? static_cast<QWidget *>(m_splitter)
                                                                : m_empty);
-            m_count->setText(tr("%n registered model(s)", nullptr, m_models->rowCount()));
-            if (!hadRows && m_models->rowCount() > 0 && m_pendingModel.isEmpty() &&
-                !m_modelsView->currentIndex().isValid())
-                m_modelsView->setCurrentIndex(m_modelsProxy->index(0, 0));
-            if (!m_current.isEmpty() && m_models->rowOf(m_current) < 0) {
-                m_current.clear(); // deleted meanwhile
-                m_detailStack->setCurrentWidget(m_noModel);
-            } else if (!m_current.isEmpty()) {
+            updateTabTitles();
+            // A reset of the list (a model added or removed) drops the current row silently: choose the
+            // shown model again, or the first one when it went away.
+            const int row = m_current.isEmpty() ? -1 : m_models->rowOf(m_current);
+            const QModelIndex at =
+                row >= 0 ? m_modelsProxy->mapFromSource(m_models->index(row, 0)) : QModelIndex();
+            if (at.isValid()) {
+                if (m_modelsView->currentIndex().row() != at.row())
+                    m_modelsView->setCurrentIndex(at);
                 requestDetails(m_current);
+            } else {
+                m_current.clear();
+                m_detailStack->setCurrentWidget(m_noModel);
+                if (m_pendingModel.isEmpty() && m_modelsProxy->rowCount() > 0)
+                    m_modelsView->setCurrentIndex(m_modelsProxy->index(0, 0));
             }
             applyPendingSelection();
             Q_EMIT loadingChanged();
@@ -961,6 +996,50 @@ void ModelsPage::deleteVersion(int version)
         tr("delete version %1").arg(version),
         [model, version](Store &store) { store.deleteModelVersion(model, version); },
         tr("Deleted version %1 of %2").arg(version).arg(model));
+}
+
+void ModelsPage::deleteModel(const QString &model)
+{
+    if (model.isEmpty())
+        return;
+    write(
+        tr("delete the model %1").arg(model), [model](Store &store) { store.deleteRegisteredModel(model); },
+        tr("Deleted the model %1").arg(model));
+}
+
+void ModelsPage::showModelsMenu(const QPoint &pos)
+{
+    const QModelIndex at = m_modelsView->indexAt(pos);
+    if (!at.isValid())
+        return;
+    m_modelsView->setCurrentIndex(at);
+    QMenu menu(this);
+    menu.addAction(m_modelsView->copyRowsAction());
+    menu.addSeparator();
+    menu.addAction(m_deleteModel);
+    menu.exec(m_modelsView->viewport()->mapToGlobal(pos));
+}
+
+void ModelsPage::confirmDeleteModel()
+{
+    const QString model = m_current;
+    if (model.isEmpty())
+        return;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete Model"),
+                                tr("Delete the registered model %1 with all its versions?").arg(model),
+                                QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmDeleteModel"));
+    box->setInformativeText(
+        tr("Its versions, aliases and tags go; the runs and their artifacts stay, and the "
+           "audit trail keeps the record."));
+    QPushButton *remove = box->addButton(tr("Delete Model"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("confirmDelete"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::buttonClicked, this, [this, remove, model](QAbstractButton *b) {
+        if (b == remove)
+            deleteModel(model);
+    });
+    open(box);
 }
 
 void ModelsPage::compareSelectedVersions()

@@ -70,6 +70,7 @@ public:
     void setVersionTag(int version, const QString &key, const QString &value);
     void removeVersionTag(int version, const QString &key);
     void deleteVersion(int version);
+    void deleteModel(const QString &model);
     // The runs of the selected versions, to the compare view (compareRequested).
     void compareSelectedVersions();
     // Writes the chosen model's audit trail as CSV to `path` (off the GUI thread; auditExported after).
@@ -79,7 +80,7 @@ public:
     QList<int> selectedVersions() const;
 
     QLineEdit *filterField() const { return m_filter; }
-    QTableView *modelsView() const { return m_modelsView; }
+    DetailTableView *modelsView() const { return m_modelsView; }
     DetailTableView *versionsView() const { return m_versionsView; }
     DetailTableView *auditView() const { return m_auditView; }
     DetailTableView *tagsView() const { return m_tagsView; }
@@ -123,6 +124,8 @@ private:
     void openModelTagDialog(const QString &key);
     void openVersionTagDialog(int version);
     void confirmDeleteVersion();
+    void confirmDeleteModel();
+    void showModelsMenu(const QPoint &pos);
     void chooseAuditExport();
     void open(QDialog *dialog);
 
@@ -156,7 +159,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     QLabel *m_empty = nullptr;
     QSplitter *m_splitter = nullptr;
-    QTableView *m_modelsView = nullptr;
+    DetailTableView *m_modelsView = nullptr;
     QStackedWidget *m_detailStack = nullptr;
     QLabel *m_noModel = nullptr;
     QLabel *m_title = nullptr;
@@ -175,6 +178,7 @@ private:
     QAction *m_compare = nullptr;
     QAction *m_deleteVersion = nullptr;
     QAction *m_openRun = nullptr;
+    QAction *m_deleteModel = nullptr;
     QPushButton *m_removeTag = nullptr;
     QPushButton *m_editTag = nullptr;
 };
