@@ -66,7 +66,7 @@ void AliasDialog::validate()
 {
     const QString a = alias();
     QString hint;
-    bool ok = false, error = false;
+    bool ok = false, error = false, notable = false;
     if (a.isEmpty()) {
         hint = tr("Letters, digits, '_' and '-'; unique within the model. 'latest' and 'v<number>' are "
                   "reserved.");
@@ -81,13 +81,14 @@ void AliasDialog::validate()
     } else {
         hint = tr("Moves the alias '%1' from version %2 to version %3.").arg(a).arg(*it).arg(m_version);
         ok = true;
+        notable = true;
     }
     m_hint->setText(hint);
     QPalette p = palette();
     if (error)
         p.setColor(QPalette::WindowText,
                    theme::isDark() ? QColor(0xff, 0x8a, 0x80) : QColor(0xb4, 0x23, 0x18));
-    else
+    else if (!notable) // a move is worth reading; the rest is guidance
         p.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
     m_hint->setPalette(p);
     m_ok->setEnabled(ok);
