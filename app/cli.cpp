@@ -4,10 +4,12 @@
 #include "benchmark.h"
 #include "chartexport.h"
 #include "chartgrid.h"
+#include "commandsupport.h"
 #include "demodata.h"
 #include "importer.h"
 #include "jsonformat.h"
 #include "output.h"
+#include "registrycommands.h"
 #include "runcolors.h"
 #include "searchquery.h"
 #include "store.h"
@@ -31,8 +33,6 @@
 
 namespace runlens::cli {
 
-namespace {
-
 QTextStream &out()
 {
     static QTextStream s(stdout);
@@ -45,11 +45,7 @@ QTextStream &err()
     return s;
 }
 
-// A usage error: wrong options or arguments. Reported with the command's help hint, exit status 2.
-struct UsageProblem
-{
-    QString message;
-};
+namespace {
 
 struct Command
 {
@@ -78,7 +74,8 @@ QString globalHelp()
     return s;
 }
 
-// Parses a command's options; throws UsageProblem. Returns false when --help was printed.
+} // namespace
+
 bool parse(QCommandLineParser &p, const QString &command, const QString &description, const QStringList &args)
 {
     p.setApplicationDescription(description);
@@ -97,7 +94,7 @@ bool parse(QCommandLineParser &p, const QString &command, const QString &descrip
     return true;
 }
 
-Format formatOption(const QCommandLineParser &p, Format fallback = Format::Table)
+Format formatOption(const QCommandLineParser &p, Format fallback)
 {
     if (!p.isSet(QStringLiteral("format")))
         return fallback;
@@ -136,7 +133,6 @@ QString isoTime(const std::optional<qint64> &ms)
               : QString();
 }
 
-// Commands that only read must not create a database where a mistyped --db points.
 Store openExisting(const QString &db)
 {
     if (!QFileInfo::exists(db))
@@ -144,6 +140,8 @@ Store openExisting(const QString &db)
                     Error::Kind::NotFound);
     return Store(db);
 }
+
+namespace {
 
 // ------------------------------------------------------------------------------------------------ commands
 
@@ -942,6 +940,13 @@ const QList<Command> &commands()
         {"import", "import MLflow stores and databases, TensorBoard, CSV and JSON-lines logs", importCommand},
         {"demo", "fill the database with realistic demo data", demoCommand},
         {"export-chart", "draw metric charts of runs into a PNG, SVG or PDF file", exportChartCommand},
+        {"models", "list registered models", modelsCommand},
+        {"model", "show a registered model: versions, stages, aliases, tags and audit trail", modelCommand},
+        {"promote", "register a run (or one of its artifact folders) as a new model version", promoteCommand},
+        {"alias", "set, move or delete an alias of a model version", aliasCommand},
+        {"stage", "transition a model version to None, Staging, Production or Archived", stageCommand},
+        {"model-export", "copy a model version's artifacts and lineage.json into a folder",
+         modelExportCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };
     return all;

@@ -306,8 +306,17 @@ bool ImportWriter::model(const SourceModel &m)
                 mv.createdMs = v.createdMs.value_or(0);
                 mv.updatedMs = v.updatedMs.value_or(0);
                 mv.tags = v.tags;
-                m_store.createModelVersion(m.name, mv);
-                ++m_report.versionsAdded;
+                try {
+                    m_store.createModelVersion(m.name, mv);
+                    ++m_report.versionsAdded;
+                } catch (const Error &e) {
+                    // The number is taken by a version deleted here: a re-import leaves it deleted and
+                    // goes on with the model's other versions, tags and aliases.
+                    if (e.kind() != Error::Kind::Conflict)
+                        throw;
+                    warning({m.name, QStringLiteral("version %1 was deleted here; not imported again")
+                                         .arg(v.version)});
+                }
             } else if (stage && have->stage != *stage) {
                 m_store.setModelVersionStage(m.name, v.version, *stage);
             }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -1354,18 +1355,34 @@ std::vector<ModelVersion> Store::loadVersions(const QString &condition, const QV
         out.push_back(mv);
     }
     v.finish();
-    for (size_t i = 0; i < out.size(); ++i) {
-        ModelVersion &mv = out[i];
-        for (QSqlQuery a = exec(QStringLiteral("SELECT alias FROM model_aliases WHERE model = ? AND "
-                                               "version = ? ORDER BY alias"),
-                                {ids[i], mv.version});
-             a.isValid(); a.next())
-            mv.aliases << a.value(0).toString();
-        for (QSqlQuery t = exec(
-                 QStringLiteral("SELECT key, value FROM model_version_tags WHERE model = ? AND version = ?"),
-                 {ids[i], mv.version});
-             t.isValid(); t.next())
-            mv.tags.insert(t.value(0).toString(), t.value(1).toString());
+    // Aliases and tags of all those versions in one query each, not two per version: the Models page lists
+    // every version of every model.
+    std::map<std::pair<qint64, int>, size_t> index;
+    for (size_t i = 0; i < out.size(); ++i)
+        index.emplace(std::pair(ids[i], out[i].version), i);
+    const auto versionAt = [&](const QSqlQuery &q) -> ModelVersion * {
+        const auto it = index.find({q.value(0).toLongLong(), q.value(1).toInt()});
+        return it == index.end() ? nullptr : &out[it->second];
+    };
+    for (QSqlQuery a =
+             exec(QStringLiteral("SELECT a.model, a.version, a.alias FROM model_aliases a "
+                                 "JOIN model_versions v ON v.model = a.model AND v.version = a.version "
+                                 "WHERE v.lifecycle = 'active' AND %1 ORDER BY a.alias")
+                      .arg(condition),
+                  binds);
+         a.isValid(); a.next()) {
+        if (ModelVersion *mv = versionAt(a))
+            mv->aliases << a.value(2).toString();
+    }
+    for (QSqlQuery t =
+             exec(QStringLiteral("SELECT t.model, t.version, t.key, t.value FROM model_version_tags t "
+                                 "JOIN model_versions v ON v.model = t.model AND v.version = t.version "
+                                 "WHERE v.lifecycle = 'active' AND %1")
+                      .arg(condition),
+                  binds);
+         t.isValid(); t.next()) {
+        if (ModelVersion *mv = versionAt(t))
+            mv->tags.insert(t.value(2).toString(), t.value(3).toString());
     }
     return out;
 }
