@@ -53,9 +53,9 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     // The sidebar's column: the experiments (rebuilt per database) above the way to the Models page.
     auto *left = new QWidget(m_splitter);
     left->setObjectName(QStringLiteral("leftPane"));
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->setSpacing(0);
+    m_leftLayout = new QVBoxLayout(left);
+    m_leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_leftLayout->setSpacing(0);
     m_modelsButton = new QToolButton(left);
     m_modelsButton->setObjectName(QStringLiteral("modelsButton"));
     m_modelsButton->setText(tr("Models"));
@@ -66,7 +66,7 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     m_modelsButton->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
     m_modelsButton->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_modelsButton->setMinimumHeight(fontMetrics().height() + 14);
-    leftLayout->addWidget(m_modelsButton);
+    m_leftLayout->addWidget(m_modelsButton);
     connect(m_modelsButton, &QToolButton::clicked, this, [this] { showModels(); });
     m_pages = new QStackedWidget(m_splitter);
     connect(m_pages, &QStackedWidget::currentChanged, this,
@@ -225,7 +225,7 @@ bool MainWindow::openDatabase(const QString &path)
     m_banner->hide();
     m_sidebar = new ExperimentSidebar(m_experiments);
     m_runs = new RunsPage(m_worker.get());
-    static_cast<QVBoxLayout *>(m_splitter->widget(0)->layout())->insertWidget(0, m_sidebar, 1);
+    m_leftLayout->insertWidget(0, m_sidebar, 1);
     m_pages->addWidget(m_runs);
     m_splitter->setStretchFactor(1, 1);
     {

@@ -15,6 +15,7 @@ class QMenu;
 class QSplitter;
 class QStackedWidget;
 class QToolButton;
+class QVBoxLayout;
 
 namespace runlens {
 
@@ -91,6 +92,7 @@ private:
     ComparePage *m_comparePage = nullptr;
     ModelsPage *m_modelsPage = nullptr;
     QPointer<PromoteDialog> m_promoteDialog;
+    QVBoxLayout *m_leftLayout = nullptr;   // the sidebar above the Models button
     QToolButton *m_modelsButton = nullptr; // the sidebar's way to the Models page
     bool m_runReturnsToModels = false;     // the run page was opened from Models: Back goes there
     QWidget *m_compareReturn = nullptr;    // the page Compare was opened from

@@ -55,9 +55,10 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return label;
 }
 
-// Columns as wide as what they hold, within [min, max] letters, then the wide ones narrowed alike until the
-// table fits its width (the tooltips have the whole text); the last one stretches.
-void fitColumns(QTableView *view, int minEm, int maxEm)
+// Columns as wide as what they hold, within [min, max] letters. When the table is too narrow for them, the
+// `squeeze` columns give way first (in that order, down to 6 letters), then the widest ones alike; the
+// tooltips have the whole text, and the last column stretches.
+void fitColumns(QTableView *view, int minEm, int maxEm, std::initializer_list<int> squeeze = {})
 {
     const int em = view->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     view->resizeColumnsToContents();
@@ -69,7 +70,15 @@ void fitColumns(QTableView *view, int minEm, int maxEm)
         view->setColumnWidth(c, std::clamp(view->columnWidth(c) + em / 2, minEm * em, maxEm * em));
         total += view->columnWidth(c);
     }
-    const int available = view->viewport()->width();
+    const int available = view->viewport()->width() - em; // some slack: the stretched last section
+                                                          // must not be squeezed below its minimum
+    for (int c : squeeze) {
+        if (total <= available)
+            return;
+        const int width = std::max(6 * em, view->columnWidth(c) - (total - available));
+        total -= view->columnWidth(c) - std::min(width, view->columnWidth(c));
+        view->setColumnWidth(c, std::min(width, view->columnWidth(c)));
+    }
     for (int width = maxEm * em; total > available && width > 8 * em; width -= em) {
         for (int c = 0; c < columns && total > available; ++c) {
             if (!view->isColumnHidden(c) && view->columnWidth(c) > width) {
@@ -530,9 +539,12 @@ void ModelsPage::requestList()
             m_listLoading = false;
             m_listLoaded = true;
             m_models->setModels(std::move(models));
-            if (!m_modelsFitted && m_models->rowCount() > 0) {
+            if (!m_modelsFitted && m_models->rowCount() > 0 && isVisible()) {
                 m_modelsFitted = true;
-                fitColumns(m_modelsView, 5, 30);
+                QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // real widths first
+                fitColumns(m_modelsView, 5, 30,
+                           {RegisteredModelsModel::DescriptionColumn, RegisteredModelsModel::TagsColumn,
+                            RegisteredModelsModel::UpdatedColumn, RegisteredModelsModel::ArchivedColumn});
                 // Long descriptions would push the rest out of sight; the tooltip has them whole.
                 const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
                 m_modelsView->setColumnWidth(
@@ -658,10 +670,16 @@ void ModelsPage::applyDetails(ModelDetails &&d)
     m_tags->setTags(m.tags);
     m_versions->setVersions(m.versions, d.runs);
     m_audit->setEntries(std::move(d.audit));
-    if (!m_versionsFitted && m_versions->rowCount() > 0) {
+    if (!m_versionsFitted && m_versions->rowCount() > 0 && isVisible()) {
         m_versionsFitted = true;
-        fitColumns(m_versionsView, 4, 24);
-        fitColumns(m_auditView, 4, 30);
+        // The details were just shown for the first time: lay them out now, so that the tables are fitted
+        // to their real width rather than to the size a hidden widget has.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        fitColumns(m_versionsView, 4, 24,
+                   {ModelVersionsModel::DescriptionColumn, ModelVersionsModel::TagsColumn,
+                    ModelVersionsModel::SourceColumn, ModelVersionsModel::CreatorColumn,
+                    ModelVersionsModel::CreatedColumn});
+        fitColumns(m_auditView, 4, 30, {AuditTrailModel::ToColumn, AuditTrailModel::FromColumn});
     }
     // A version in focus from the start, so that its actions are at hand: the newest.
     if (!m_versionsView->currentIndex().isValid() && m_versions->rowCount() > 0 && m_pendingVersion == 0)
