@@ -108,9 +108,10 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     const runlens::theme::Theme chosen = theme.value_or(runlens::theme::saved());
     if (chosen != runlens::theme::Theme::System)
         runlens::theme::apply(chosen);
-    QString runId;
+    QString runId, modelName;
     std::optional<QString> artifact; // run:ID/artifacts[/PATH] opens the Artifacts tab (and selects PATH)
     QStringList compareIds;
+    bool showModels = false;
     if (page.startsWith(QLatin1String("run:"))) {
         runId = page.mid(4).section(QLatin1Char('/'), 0, 0);
         const QString rest = page.mid(4).section(QLatin1Char('/'), 1);
@@ -124,12 +125,13 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         compareIds = page.mid(8).split(QLatin1Char(','), Qt::SkipEmptyParts);
         if (compareIds.isEmpty())
             return usageError(QStringLiteral("--page compare: expects run ids, e.g. compare:ID,ID"));
-    } else if (page == QLatin1String("models")) {
-        return usageError(QStringLiteral("--page models: the models page is not in this version yet"));
+    } else if (page == QLatin1String("models") || page.startsWith(QLatin1String("models:"))) {
+        showModels = true;
+        modelName = page.mid(7);
     } else if (page != QLatin1String("runs")) {
-        return usageError(
-            QStringLiteral("--page %1: expected 'runs', 'run:RUN_ID' or 'compare:RUN_ID,RUN_ID,...'")
-                .arg(page));
+        return usageError(QStringLiteral("--page %1: expected 'runs', 'run:RUN_ID', "
+                                         "'compare:RUN_ID,RUN_ID,...', 'models' or 'models:NAME'")
+                              .arg(page));
     }
     runlens::MainWindow window(inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db);
     if (size.isValid())
@@ -141,6 +143,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         window.runPage()->showArtifacts(*artifact);
     if (!compareIds.isEmpty())
         window.showCompare(compareIds);
+    if (showModels)
+        window.showModels(modelName);
     if (!screenshot.isEmpty())
         scheduleScreenshot(&window, screenshot);
     else if (scrollCheck)

@@ -32,9 +32,15 @@ enum Role : int {
                              // and on the vertical header
     BaselineDeltaRole,       // double: a numeric cell's value minus the baseline's; absent when not numeric
     ParamKeyRole,            // QString: a param's key, on the items of the parallel-coordinates axis list
-    // The artifact tree (ArtifactTreeModel), on every column of an item.
-    ArtifactPathRole,   // QString: the item's path relative to the run's artifact root ('/'-separated)
+    // The artifact tree (ArtifactTreeModel, and the promote dialog's folder tree), on every column of an
+    // item.
+    ArtifactPathRole,   // QString: the item's path relative to the run's artifact root ('/'-separated; in the
+                        // promote dialog "" stands for the whole run)
     ArtifactFolderRole, // bool: the item is a folder (its size is the sum of the files below it)
+    // The model registry (RegisteredModelsModel, ModelVersionsModel, AuditTrailModel, RegistryTagsModel).
+    ModelNameRole,    // QString: the registered model's name, on every column of a model or version row
+    ModelVersionRole, // int: the model version's number, on every column of a version row (0: none)
+    TagKeyRole,       // QString: the tag's key, on every column of a tag row
 };
 
 } // namespace runlens

@@ -17,6 +17,7 @@ RunDetails RunDetails::load(Store &store, const QString &id)
     d.children = store.childRuns(id);
     d.inputs = store.datasetInputs(id);
     d.artifacts = store.artifacts(id);
+    d.modelVersions = store.modelVersionsOfRun(id);
     return d;
 }
 

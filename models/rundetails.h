@@ -2,7 +2,8 @@
 #pragma once
 
 // Everything the run page shows about one run except its metric curves, read in one store job: the run
-// with params, tags and metric summaries, its parent and children, dataset inputs and artifacts.
+// with params, tags and metric summaries, its parent and children, dataset inputs, artifacts and the model
+// versions made from it.
 
 #include "store.h"
 
@@ -19,6 +20,7 @@ struct RunDetails
     std::vector<Run> children;
     std::vector<DatasetInput> inputs;
     std::vector<Artifact> artifacts;
+    std::vector<ModelVersion> modelVersions; // registered model versions made from the run
 
     // Runs on the store worker. Throws Error for database failures; a missing run is not one.
     static RunDetails load(Store &store, const QString &id);

@@ -387,9 +387,9 @@ void TestRunPage::openedFromRunsTableShowsTheRun()
     QStringList titles;
     for (int i = 0; i < tabs->count(); ++i)
         titles << tabs->tabText(i);
-    QCOMPARE(titles,
-             (QStringList{QStringLiteral("Notes"), QStringLiteral("Tags (3)"), QStringLiteral("Datasets (1)"),
-                          QStringLiteral("Artifacts (2)"), QStringLiteral("Child Runs (2)")}));
+    QCOMPARE(titles, (QStringList{QStringLiteral("Notes"), QStringLiteral("Tags (3)"),
+                                  QStringLiteral("Datasets (1)"), QStringLiteral("Artifacts (2)"),
+                                  QStringLiteral("Child Runs (2)"), QStringLiteral("Model Versions")}));
     const QAbstractItemModel *inputs = page->inputsView()->model();
     QCOMPARE(inputs->index(0, RunInputsModel::NameColumn).data().toString(), QStringLiteral("cifar10"));
     QCOMPARE(inputs->index(0, RunInputsModel::DigestColumn).data().toString(), QStringLiteral("d1g3st"));

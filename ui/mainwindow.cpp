@@ -8,6 +8,8 @@
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "importcontroller.h"
+#include "modelspage.h"
+#include "promotedialog.h"
 #include "roles.h"
 #include "rundiffview.h"
 #include "runpage.h"
@@ -30,7 +32,9 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace runlens {
@@ -51,7 +55,27 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     m_banner->setAutoFillBackground(true);
     m_banner->hide();
     m_splitter = new QSplitter(central);
+    // The sidebar's column: the experiments (rebuilt per database) above the way to the Models page.
+    auto *left = new QWidget(m_splitter);
+    left->setObjectName(QStringLiteral("leftPane"));
+    m_leftLayout = new QVBoxLayout(left);
+    m_leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_leftLayout->setSpacing(0);
+    m_modelsButton = new QToolButton(left);
+    m_modelsButton->setObjectName(QStringLiteral("modelsButton"));
+    m_modelsButton->setText(tr("Models"));
+    m_modelsButton->setToolTip(tr("Registered models (Ctrl+Shift+M)"));
+    m_modelsButton->setCheckable(true);
+    m_modelsButton->setAutoRaise(true);
+    m_modelsButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_modelsButton->setIcon(style()->standardIcon(QStyle::SP_FileDialogDetailedView));
+    m_modelsButton->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_modelsButton->setMinimumHeight(fontMetrics().height() + 14);
+    m_leftLayout->addWidget(m_modelsButton);
+    connect(m_modelsButton, &QToolButton::clicked, this, [this] { showModels(); });
     m_pages = new QStackedWidget(m_splitter);
+    connect(m_pages, &QStackedWidget::currentChanged, this,
+            [this] { m_modelsButton->setChecked(m_modelsPage && m_pages->currentWidget() == m_modelsPage); });
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -138,6 +162,8 @@ void MainWindow::createMenus()
         if (m_sidebar)
             m_sidebar->createExperiment();
     });
+    file->addAction(tr("&Promote to Model…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                    &MainWindow::promoteCurrentRun);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -165,6 +191,15 @@ void MainWindow::createMenus()
         themes->addAction(a);
     }
     view->addSeparator();
+    view->addAction(tr("&Runs"), this, [this] {
+        if (m_runs && (!m_runPage || m_pages->currentWidget() != m_runPage || m_runPage->confirmLeave())) {
+            m_pages->setCurrentWidget(m_runs);
+            m_runs->table()->setFocus(Qt::OtherFocusReason);
+        }
+    });
+    view->addAction(tr("&Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
+                    [this] { showModels(); });
+    view->addSeparator();
     view->addAction(tr("Show &Trash"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
         if (m_runs)
             m_runs->setTrashShown(!m_runs->isTrashShown());
@@ -184,6 +219,8 @@ void MainWindow::createMenus()
             m_runs->refresh();
         if (m_experiments)
             m_experiments->reload();
+        if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
+            m_modelsPage->refresh();
     });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Runlens"), this, [this] {
@@ -207,6 +244,9 @@ bool MainWindow::openDatabase(const QString &path)
     m_runPage = nullptr;
     delete m_comparePage;
     m_comparePage = nullptr;
+    delete m_modelsPage;
+    m_modelsPage = nullptr;
+    delete m_promoteDialog;
     delete m_experiments;
     releaseWorker();
     m_databasePath = QFileInfo(path).absoluteFilePath();
@@ -216,7 +256,7 @@ bool MainWindow::openDatabase(const QString &path)
     m_banner->hide();
     m_sidebar = new ExperimentSidebar(m_experiments);
     m_runs = new RunsPage(m_worker.get());
-    m_splitter->insertWidget(0, m_sidebar);
+    m_leftLayout->insertWidget(0, m_sidebar, 1);
     m_pages->addWidget(m_runs);
     m_splitter->setStretchFactor(1, 1);
     {
@@ -261,6 +301,8 @@ bool MainWindow::openDatabase(const QString &path)
         m_runs->refresh();
         if (m_pages->currentWidget() == m_runPage)
             m_runPage->refresh();
+        if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
+            m_modelsPage->refresh();
         m_experiments->reload();
     });
     m_experiments->reload();
@@ -286,6 +328,21 @@ bool MainWindow::openDatabase(const QString &path)
     connect(m_pages, &QStackedWidget::currentChanged, this, &MainWindow::updateAttachActions,
             Qt::UniqueConnection);
     updateAttachActions();
+    connect(m_runs, &RunsPage::promoteRequested, this, &MainWindow::promoteRun);
+    // Choosing an experiment in the sidebar while the models are shown goes back to the runs. Only a choice
+    // made there (the sidebar has the focus): the sidebar also chooses one by itself when its list loads.
+    const auto leaveModels = [this] {
+        if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
+            m_pages->setCurrentWidget(m_runs);
+    };
+    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this, [this, leaveModels] {
+        QWidget *focus = QApplication::focusWidget();
+        if (focus && m_sidebar->isAncestorOf(focus))
+            leaveModels();
+    });
+    // A click on the experiment already chosen changes nothing in the sidebar, but still means "its runs".
+    if (auto *list = m_sidebar->findChild<QAbstractItemView *>(QStringLiteral("experimentList")))
+        connect(list, &QAbstractItemView::clicked, this, leaveModels);
     return true;
 }
 
@@ -346,6 +403,11 @@ RunPage *MainWindow::runPage()
             m_pages->setCurrentWidget(m_comparePage);
             return;
         }
+        if (m_runReturnsToModels && m_modelsPage) {
+            m_modelsPage->refresh();
+            m_pages->setCurrentWidget(m_modelsPage);
+            return;
+        }
         m_pages->setCurrentWidget(m_runs);
         m_runs->table()->setFocus(Qt::OtherFocusReason);
     });
@@ -358,16 +420,88 @@ RunPage *MainWindow::runPage()
             return AttachController::Spot{};
         return AttachController::Spot{page->runId(), page->currentRun()->name, page->rect()};
     });
+    connect(m_runPage, &RunPage::promoteRequested, this, &MainWindow::promoteRun);
+    connect(m_runPage, &RunPage::modelVersionActivated, this,
+            [this](const QString &model, int version) { showModels(model, version); });
     return m_runPage;
 }
 
 void MainWindow::showRun(const QString &id)
 {
-    if (m_pages->currentWidget() != m_runPage || !m_runPage)
+    if (m_pages->currentWidget() != m_runPage || !m_runPage) {
         m_runReturnsToCompare = m_comparePage && m_pages->currentWidget() == m_comparePage;
+        m_runReturnsToModels = m_modelsPage && m_pages->currentWidget() == m_modelsPage;
+    }
     runPage()->showRun(id);
     m_pages->setCurrentWidget(m_runPage);
     m_runPage->setFocus(Qt::OtherFocusReason);
+}
+
+ModelsPage *MainWindow::modelsPage()
+{
+    if (m_modelsPage)
+        return m_modelsPage;
+    m_modelsPage = new ModelsPage(m_worker.get());
+    m_pages->addWidget(m_modelsPage);
+    connect(m_modelsPage, &ModelsPage::runActivated, this, &MainWindow::showRun);
+    connect(m_modelsPage, &ModelsPage::compareRequested, this, &MainWindow::showCompare);
+    connect(m_modelsPage, &ModelsPage::statusMessage, statusBar(),
+            [this](const QString &m) { statusBar()->showMessage(m); });
+    return m_modelsPage;
+}
+
+void MainWindow::showModels(const QString &model, int version)
+{
+    if (m_runPage && m_pages->currentWidget() == m_runPage && !m_runPage->confirmLeave())
+        return;
+    const bool built = m_modelsPage != nullptr;
+    ModelsPage *page = modelsPage();
+    if (built && m_pages->currentWidget() != page)
+        page->refresh(); // changes made elsewhere in this window (promotions) while it was hidden
+    if (!model.isEmpty())
+        page->showModel(model, version);
+    m_pages->setCurrentWidget(page);
+    page->setFocus(Qt::OtherFocusReason);
+}
+
+PromoteDialog *MainWindow::promoteDialog() const
+{
+    return m_promoteDialog;
+}
+
+void MainWindow::promoteRun(const QString &runId)
+{
+    if (runId.isEmpty())
+        return;
+    if (m_promoteDialog)
+        m_promoteDialog->close();
+    auto *dialog = new PromoteDialog(m_worker.get(), runId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_promoteDialog = dialog;
+    connect(dialog, &PromoteDialog::promoted, this, [this](const QString &model, int version) {
+        statusBar()->showMessage(tr("Registered model %1 version %2").arg(model).arg(version));
+        if (m_runPage)
+            m_runPage->refresh(); // its Model Versions list
+        if (m_modelsPage)
+            m_modelsPage->refresh();
+    });
+    connect(dialog, &PromoteDialog::openModelRequested, this,
+            [this](const QString &model, int version) { showModels(model, version); });
+    dialog->open();
+}
+
+void MainWindow::promoteCurrentRun()
+{
+    if (m_runPage && m_pages->currentWidget() == m_runPage && m_runPage->currentRun()) {
+        promoteRun(m_runPage->runId());
+        return;
+    }
+    const QStringList selected = m_runs ? m_runs->selectedRunIds() : QStringList();
+    if (m_pages->currentWidget() == m_runs && selected.size() == 1) {
+        promoteRun(selected.first());
+        return;
+    }
+    statusBar()->showMessage(tr("Open a run, or select one in the runs table, to promote it to a model"));
 }
 
 void MainWindow::showProblem(const QString &text)
@@ -450,7 +584,8 @@ bool MainWindow::isLoading() const
 {
     return !m_experimentsLoaded || (m_experiments && m_experiments->isLoading()) ||
            (m_runs && m_runs->isLoading()) || (m_runPage && m_runPage->isLoading()) ||
-           (m_comparePage && m_comparePage->isLoading());
+           (m_comparePage && m_comparePage->isLoading()) || (m_modelsPage && m_modelsPage->isLoading()) ||
+           (m_promoteDialog && m_promoteDialog->isLoading());
 }
 
 QString MainWindow::currentRunId(QString *label) const

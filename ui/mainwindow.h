@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The main window: experiments sidebar and the pages (Runs for now), menus, status bar. Thin: pages own
-// their widgets; all database work goes through the StoreWorker, never on the GUI thread.
+// The main window: experiments sidebar and the pages (Runs, Run, Compare, Models), menus, status bar. Thin:
+// pages own their widgets; all database work goes through the StoreWorker, never on the GUI thread.
 
 #include "types.h"
 
 #include <memory>
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QLabel;
 class QMenu;
 class QSplitter;
 class QStackedWidget;
+class QToolButton;
+class QVBoxLayout;
 
 namespace runlens {
 
@@ -23,6 +26,8 @@ class ComparePage;
 class ExperimentListModel;
 class ExperimentSidebar;
 class ImportController;
+class ModelsPage;
+class PromoteDialog;
 class RunPage;
 class RunsPage;
 class StoreWorker;
@@ -49,6 +54,12 @@ public:
     // The runs against each other; Back returns to where it was opened from.
     ComparePage *comparePage(); // built on first use
     void showCompare(const QStringList &runIds);
+    // The registered models; showModels chooses `model` (and `version`) when given.
+    ModelsPage *modelsPage(); // built on first use
+    void showModels(const QString &model = {}, int version = 0);
+    // Opens Promote to Model… for a run; the dialog stays reachable through promoteDialog() while open.
+    void promoteRun(const QString &runId);
+    PromoteDialog *promoteDialog() const;
     ExperimentSidebar *sidebar() const { return m_sidebar; }
     ImportController *importController() const { return m_import; }
     AttachController *attachController() const { return m_attach; }
@@ -77,6 +88,7 @@ private:
     void showProblem(const QString &text);
     void releaseWorker();
     void updateAttachActions();
+    void promoteCurrentRun();
 
     QString m_databasePath;
     std::unique_ptr<StoreWorker> m_worker;
@@ -87,8 +99,13 @@ private:
     RunsPage *m_runs = nullptr;
     RunPage *m_runPage = nullptr;
     ComparePage *m_comparePage = nullptr;
-    QWidget *m_compareReturn = nullptr; // the page Compare was opened from
-    bool m_runReturnsToCompare = false; // the run page was opened from Compare: Back goes there
+    ModelsPage *m_modelsPage = nullptr;
+    QPointer<PromoteDialog> m_promoteDialog;
+    QVBoxLayout *m_leftLayout = nullptr;   // the sidebar above the Models button
+    QToolButton *m_modelsButton = nullptr; // the sidebar's way to the Models page
+    bool m_runReturnsToModels = false;     // the run page was opened from Models: Back goes there
+    QWidget *m_compareReturn = nullptr;    // the page Compare was opened from
+    bool m_runReturnsToCompare = false;    // the run page was opened from Compare: Back goes there
     QSplitter *m_splitter = nullptr;
     QLabel *m_banner = nullptr; // problems with the open database, shown without blocking
     QStackedWidget *m_pages = nullptr;

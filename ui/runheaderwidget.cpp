@@ -43,6 +43,7 @@ RunHeaderWidget::RunHeaderWidget(QWidget *parent)
     , m_star(new QToolButton(this))
     , m_id(new QLabel(this))
     , m_copyId(new QToolButton(this))
+    , m_promote(new QPushButton(tr("Promote to Model…"), this))
     , m_trash(new QLabel(this))
     , m_grid(new QGridLayout)
 {
@@ -93,6 +94,10 @@ RunHeaderWidget::RunHeaderWidget(QWidget *parent)
     top->addWidget(m_badge, 0, Qt::AlignVCenter);
     top->addWidget(m_star, 0, Qt::AlignVCenter);
     top->addStretch(1);
+    m_promote->setObjectName(QStringLiteral("promoteButton"));
+    m_promote->setToolTip(tr("Register this run (or one of its artifact folders) as a new model version"));
+    top->addWidget(m_promote, 0, Qt::AlignVCenter);
+    connect(m_promote, &QPushButton::clicked, this, &RunHeaderWidget::promoteRequested);
 
     auto *idRow = new QHBoxLayout;
     idRow->setSpacing(4);

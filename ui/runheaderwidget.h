@@ -35,6 +35,7 @@ public:
     QToolButton *starButton() const { return m_star; }
     QPushButton *backButton() const { return m_back; }
     QToolButton *copyIdButton() const { return m_copyId; }
+    QPushButton *promoteButton() const { return m_promote; }
     StatusBadge *badge() const { return m_badge; }
     QLabel *idLabel() const { return m_id; }
     QLabel *trashBanner() const { return m_trash; }
@@ -45,6 +46,7 @@ Q_SIGNALS:
     void renameRequested(const QString &name);
     void starToggled(bool starred);
     void runLinkActivated(const QString &runId);
+    void promoteRequested();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -62,6 +64,7 @@ private:
     QToolButton *m_star;
     QLabel *m_id;
     QToolButton *m_copyId;
+    QPushButton *m_promote;
     QLabel *m_trash;
     QGridLayout *m_grid;
 };

@@ -6,6 +6,7 @@
 #include "artifacttreemodel.h"
 #include "childrunsmodel.h"
 #include "detailtableview.h"
+#include "modelversionsmodel.h"
 #include "roles.h"
 #include "rundetails.h"
 #include "runheaderwidget.h"
@@ -46,7 +47,7 @@ namespace runlens {
 
 namespace {
 
-enum Tab { NotesTab, TagsTab, InputsTab, ArtifactsTab, ChildrenTab };
+enum Tab { NotesTab, TagsTab, InputsTab, ArtifactsTab, ChildrenTab, ModelVersionsTab };
 
 QString displayName(const Run &run)
 {
@@ -59,6 +60,14 @@ bool sameRuns(const std::vector<Run> &a, const std::vector<Run> &b)
         return x.id == y.id && x.name == y.name && x.status == y.status && x.lifecycle == y.lifecycle &&
                x.startMs == y.startMs;
     });
+}
+
+// A hint in the secondary text colour.
+QLabel *quietLabel(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    return label;
 }
 
 } // namespace
@@ -77,6 +86,7 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     , m_tags(new RunTagsModel(worker, this))
     , m_children(new ChildRunsModel(this))
     , m_inputs(new RunInputsModel(this))
+    , m_modelVersions(new ModelVersionsModel(this))
     , m_metricsProxy(new QSortFilterProxyModel(this))
     , m_paramsProxy(new QSortFilterProxyModel(this))
     , m_tagsProxy(new QSortFilterProxyModel(this))
@@ -134,6 +144,10 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     connect(m_header, &RunHeaderWidget::renameRequested, this, &RunPage::rename);
     connect(m_header, &RunHeaderWidget::starToggled, this, &RunPage::setStarred);
     connect(m_header, &RunHeaderWidget::runLinkActivated, this, &RunPage::navigateTo);
+    connect(m_header, &RunHeaderWidget::promoteRequested, this, [this] {
+        if (m_run)
+            Q_EMIT promoteRequested(m_run->id);
+    });
     connect(m_notes, &RunNotesWidget::saveRequested, this, &RunPage::saveNotes);
     connect(m_tags, &RunTagsModel::writeFailed, this, &RunPage::showMessage);
     const auto tagsChanged = [this](const QStringList &keys) {
@@ -281,7 +295,8 @@ QWidget *RunPage::buildBody()
     m_tabs->insertTab(InputsTab, m_inputsPanel, tr("Datasets"));
     m_tabs->insertTab(ArtifactsTab, m_artifactBrowser, tr("Artifacts"));
     m_tabs->insertTab(ChildrenTab, m_childrenPanel, tr("Child Runs"));
-    for (SectionPanel *p : {m_tagsPanel, m_inputsPanel, m_childrenPanel})
+    m_tabs->insertTab(ModelVersionsTab, buildModelVersions(), tr("Model Versions"));
+    for (SectionPanel *p : {m_tagsPanel, m_inputsPanel, m_childrenPanel, m_modelVersionsPanel})
         connect(p, &SectionPanel::countChanged, this, &RunPage::updateTabTitles);
     updateTabTitles();
 
@@ -294,6 +309,41 @@ QWidget *RunPage::buildBody()
     return m_bodySplitter;
 }
 
+// The registered model versions made from this run; activating one opens it on the Models page.
+QWidget *RunPage::buildModelVersions()
+{
+    m_modelVersionsView = new DetailTableView(this);
+    m_modelVersionsView->setObjectName(QStringLiteral("modelVersionsView"));
+    m_modelVersionsView->setModel(m_modelVersions);
+    m_modelVersionsView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_modelVersionsView->viewport()->setCursor(Qt::PointingHandCursor);
+    for (int c = 0; c < ModelVersionsModel::ColumnCount; ++c) {
+        m_modelVersionsView->setColumnHidden(
+            c, c != ModelVersionsModel::ModelColumn && c != ModelVersionsModel::VersionColumn &&
+                   c != ModelVersionsModel::StageColumn && c != ModelVersionsModel::AliasesColumn);
+    }
+    m_modelVersionsPanel = new SectionPanel({}, tr("Not promoted to a model yet"), m_modelVersionsView,
+                                            m_modelVersions, nullptr, this);
+    auto *bar = new QWidget(this);
+    auto *barLayout = new QHBoxLayout(bar);
+    barLayout->setContentsMargins(0, 0, 0, 0);
+    auto *promote = new QPushButton(tr("Promote to Model…"), bar);
+    promote->setObjectName(QStringLiteral("promoteFromVersions"));
+    barLayout->addWidget(quietLabel(tr("Double-click to open the version on the Models page"), bar), 1);
+    barLayout->addWidget(promote);
+    m_modelVersionsPanel->addFooter(bar);
+    connect(promote, &QPushButton::clicked, this, [this] {
+        if (m_run)
+            Q_EMIT promoteRequested(m_run->id);
+    });
+    connect(m_modelVersionsView, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT modelVersionActivated(index.data(ModelNameRole).toString(),
+                                         index.data(ModelVersionRole).toInt());
+    });
+    return m_modelVersionsPanel;
+}
+
 void RunPage::updateTabTitles()
 {
     const auto title = [](const QString &name, int count) {
@@ -303,6 +353,7 @@ void RunPage::updateTabTitles()
     m_tabs->setTabText(InputsTab, title(tr("Datasets"), m_inputsPanel->count()));
     m_tabs->setTabText(ArtifactsTab, title(tr("Artifacts"), m_artifactBrowser->count()));
     m_tabs->setTabText(ChildrenTab, title(tr("Child Runs"), m_childrenPanel->count()));
+    m_tabs->setTabText(ModelVersionsTab, title(tr("Model Versions"), m_modelVersionsPanel->count()));
 }
 
 QTreeView *RunPage::artifactsView() const
@@ -521,6 +572,7 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
             showMessage(tr("This run has no artifact at %1").arg(m_pendingArtifact));
         m_pendingArtifact.clear();
     }
+    m_modelVersions->setVersions(std::move(d.modelVersions)); // keeps unchanged rows on a refresh
     m_run = std::move(d.run);
     if (!refresh) {
         m_metricsView->resizeColumnsToContents();
@@ -535,6 +587,7 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
         for (int c = 0; c < RunInputsModel::ColumnCount; ++c)
             m_inputsView->setColumnWidth(c, std::clamp(m_inputsView->columnWidth(c), 60, 240));
         m_childrenView->resizeColumnsToContents();
+        m_modelVersionsView->resizeColumnsToContents();
         Q_EMIT statusMessage(tr("Run %1").arg(displayName(*m_run)));
     }
 }

@@ -2,10 +2,10 @@
 #pragma once
 
 // The run page: one run in full. The header (name, status, star, id, facts), the metrics with their curves
-// and the params side by side, and tabs for notes, tags, dataset inputs, artifacts and child runs. A run is
-// read in two store jobs (details, then every curve); answers for a run no longer shown are dropped. Edits
-// (name, star, tags, notes) are written on the store worker and shown once stored; a failed write says why
-// and leaves the page as it was.
+// and the params side by side, and tabs for notes, tags, dataset inputs, artifacts, child runs and the model
+// versions made from it. A run is read in two store jobs (details, then every curve); answers for a run no
+// longer shown are dropped. Edits (name, star, tags, notes) are written on the store worker and shown once
+// stored; a failed write says why and leaves the page as it was.
 
 #include "types.h"
 
@@ -28,6 +28,7 @@ namespace runlens {
 class ArtifactBrowser;
 class ArtifactTreeModel;
 class ChildRunsModel;
+class ModelVersionsModel;
 class DetailTableView;
 class RunHeaderWidget;
 class RunInputsModel;
@@ -89,10 +90,16 @@ public:
     ChildRunsModel *childrenModel() const { return m_children; }
     RunInputsModel *inputsModel() const { return m_inputs; }
     ArtifactTreeModel *artifactsModel() const;
+    DetailTableView *modelVersionsView() const { return m_modelVersionsView; }
+    ModelVersionsModel *modelVersionsModel() const { return m_modelVersions; }
 
 Q_SIGNALS:
     void backRequested();
     void statusMessage(const QString &message);
+    // Promote to Model… (header button, Model Versions tab) for the run shown.
+    void promoteRequested(const QString &runId);
+    // A version made from this run was activated in the Model Versions tab.
+    void modelVersionActivated(const QString &model, int version);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -116,6 +123,7 @@ private:
     void removeSelectedTags();
     void updateTabTitles();
     QWidget *buildBody();
+    QWidget *buildModelVersions();
 
     StoreWorker *m_worker;
     QString m_runId;
@@ -146,6 +154,7 @@ private:
     RunTagsModel *m_tags;
     ChildRunsModel *m_children;
     RunInputsModel *m_inputs;
+    ModelVersionsModel *m_modelVersions;
     QSortFilterProxyModel *m_metricsProxy;
     QSortFilterProxyModel *m_paramsProxy;
     QSortFilterProxyModel *m_tagsProxy;
@@ -160,6 +169,8 @@ private:
     SectionPanel *m_tagsPanel = nullptr;
     SectionPanel *m_inputsPanel = nullptr;
     SectionPanel *m_childrenPanel = nullptr;
+    SectionPanel *m_modelVersionsPanel = nullptr;
+    DetailTableView *m_modelVersionsView = nullptr;
     QLineEdit *m_newTagKey = nullptr;
     QLineEdit *m_newTagValue = nullptr;
 };

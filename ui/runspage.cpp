@@ -261,6 +261,9 @@ void RunsPage::showContextMenu(const QPoint &pos)
     QMenu menu(this);
     menu.addAction(tr("&Open"), this, [this, at] { Q_EMIT runActivated(at.data(RunIdRole).toString()); });
     menu.addAction(action("compareRuns"));
+    menu.addAction(tr("&Promote to Model…"), this,
+                   [this, at] { Q_EMIT promoteRequested(at.data(RunIdRole).toString()); })
+        ->setObjectName(QStringLiteral("promoteRun"));
     menu.addSeparator();
     QAction *star = action("toggleStar");
     star->setText(at.data(StarredRole).toBool() ? tr("Un&star") : tr("&Star"));

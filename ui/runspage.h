@@ -61,6 +61,8 @@ Q_SIGNALS:
     void runActivated(const QString &runId);
     // Compare (Ctrl+M, context menu) with runs selected.
     void compareRequested(const QStringList &runIds);
+    // Promote to Model… from the context menu of one run.
+    void promoteRequested(const QString &runId);
 
 private:
     struct Keys
