@@ -26,6 +26,11 @@
 #include <QThread>
 #include <QUuid>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace runlens {
 
 namespace {
@@ -67,7 +72,8 @@ QVariant fromOptional(const std::optional<qint64> &v)
     return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
-// Who the audit trail names: the login name, as MLflow's mlflow.user; never empty.
+// Who the audit trail names: the login name, much as MLflow finds it for mlflow.user (Python's getpass:
+// the environment, then the password database, so that a service without USER is still named); never empty.
 QString currentUser()
 {
     for (const char *name : {"USER", "LOGNAME", "USERNAME"}) {
@@ -75,6 +81,10 @@ QString currentUser()
         if (!user.isEmpty())
             return user;
     }
+#ifdef Q_OS_UNIX
+    if (const passwd *entry = ::getpwuid(::geteuid()); entry && entry->pw_name && *entry->pw_name)
+        return QString::fromLocal8Bit(entry->pw_name);
+#endif
     return QStringLiteral("unknown");
 }
 
