@@ -183,7 +183,7 @@ void RunPage::showEvent(QShowEvent *event)
     // The sizes people chose last time, else metrics and params a little wider than the tabs.
     QSettings s = appsettings::open();
     if (!m_bodySplitter->restoreState(s.value(QStringLiteral("runPage/body")).toByteArray()))
-        m_bodySplitter->setSizes({width() * 58 / 100, width() * 42 / 100});
+        m_bodySplitter->setSizes({width() / 2, width() - width() / 2});
     if (!m_leftSplitter->restoreState(s.value(QStringLiteral("runPage/left")).toByteArray()))
         m_leftSplitter->setSizes({height() * 55 / 100, height() * 45 / 100});
 }
@@ -304,8 +304,9 @@ QWidget *RunPage::buildBody()
     m_bodySplitter->setChildrenCollapsible(false);
     m_bodySplitter->addWidget(m_leftSplitter);
     m_bodySplitter->addWidget(m_tabs);
-    m_bodySplitter->setStretchFactor(0, 3);
-    m_bodySplitter->setStretchFactor(1, 2);
+    // Even halves: the tabs hold the artifact browser, a tree beside a preview.
+    m_bodySplitter->setStretchFactor(0, 1);
+    m_bodySplitter->setStretchFactor(1, 1);
     return m_bodySplitter;
 }
 
