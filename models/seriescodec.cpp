@@ -277,15 +277,35 @@ QByteArray encodeSketch(std::span<const MetricPoint> points)
     w.put<quint8>(SketchFormat);
     w.put<quint8>(quint8(std::size(SketchLevels)));
     w.put<quint16>(0);
-    for (int level : SketchLevels) {
-        const quint32 entries = quint32((points.size() + level - 1) / level);
-        w.put<quint32>(quint32(level));
-        w.put<quint32>(entries);
-        for (size_t start = 0; start < points.size(); start += size_t(level)) {
-            const size_t end = std::min(points.size(), start + size_t(level));
-            Bucket b = Bucket::of(points[start]);
-            for (size_t i = start + 1; i < end; ++i)
-                b.add(points[i]);
+    // One pass over the points for the finest level; every coarser level merges the buckets of the one
+    // before.
+    std::vector<Bucket> level;
+    level.reserve((points.size() + SketchLevels[0] - 1) / SketchLevels[0]);
+    for (size_t start = 0; start < points.size(); start += size_t(SketchLevels[0])) {
+        const size_t end = std::min(points.size(), start + size_t(SketchLevels[0]));
+        Bucket b = Bucket::of(points[start]);
+        for (size_t i = start + 1; i < end; ++i)
+            b.add(points[i]);
+        level.push_back(b);
+    }
+    int size = SketchLevels[0];
+    for (int next : SketchLevels) {
+        if (next != size) {
+            const size_t factor = size_t(next / size);
+            std::vector<Bucket> merged;
+            merged.reserve((level.size() + factor - 1) / factor);
+            for (size_t k = 0; k < level.size(); k += factor) {
+                Bucket b = level[k];
+                for (size_t j = k + 1; j < std::min(level.size(), k + factor); ++j)
+                    b.merge(level[j]);
+                merged.push_back(b);
+            }
+            level = std::move(merged);
+            size = next;
+        }
+        w.put<quint32>(quint32(size));
+        w.put<quint32>(quint32(level.size()));
+        for (const Bucket &b : level) {
             w.put<qint64>(b.firstStep);
             w.put<qint64>(b.lastStep);
             w.put<qint64>(b.minStep);

@@ -12,8 +12,14 @@
 
 namespace runlens::series {
 
-inline constexpr int ChunkCapacity = 4096;               // points per full chunk
-inline constexpr int SketchLevels[] = {256, 1024, 4096}; // bucket sizes summarised in each chunk's sketch
+inline constexpr int ChunkCapacity = 4096; // points per full chunk
+// Bucket sizes summarised in each chunk's sketch, finest first; each is a multiple of the one before, so that
+// a level is merged from the previous one. The whole sketch (21 buckets, 1.5 KB) fits in the part of a
+// chunk's row that SQLite keeps on the row's own page, so reading it costs no overflow page; a finer level
+// would not.
+inline constexpr int SketchLevels[] = {256, 1024, 4096};
+static_assert(SketchLevels[1] % SketchLevels[0] == 0 && SketchLevels[2] % SketchLevels[1] == 0 &&
+              SketchLevels[2] <= ChunkCapacity);
 
 // Summary of a run of consecutive points (in logging order). min/max skip NaN; when every value is NaN they
 // are NaN and their steps equal firstStep.
