@@ -182,6 +182,23 @@ QStringList version4()
     };
 }
 
+QStringList version5()
+{
+    return {
+        // A finer sketch of each chunk (bucket size series::DetailLevel), apart from the chunk's row: inside
+        // the row it would push the coarser sketch onto an overflow page that every wide overview then reads.
+        // Chunks written before (or by other writers) have none; readers then read their points.
+        QStringLiteral(R"(CREATE TABLE chunk_details(
+            chunk INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+            sketch BLOB NOT NULL))"),
+        // Chunks overlapping a window, found from the index alone: through (series, seq) every chunk of the
+        // series was visited in the table, and a chunk's row spans most of a page, so a window read a page
+        // per chunk of the whole series just to test its step range. In (step_max, step_min, seq) order, a
+        // series whose steps never went back lists its chunks in logging order.
+        QStringLiteral("CREATE INDEX chunks_by_steps ON chunks(series, step_max, step_min, seq, count)"),
+    };
+}
+
 } // namespace
 
 const QList<Migration> &migrations()
@@ -191,6 +208,7 @@ const QList<Migration> &migrations()
         {2, "artifacts and the model registry", version2()},
         {3, "dataset inputs of runs", version3()},
         {4, "runs listed newest first from an index", version4()},
+        {5, "finer chunk sketches and a step index for zoomed charts", version5()},
     };
     return all;
 }

@@ -270,26 +270,27 @@ void decodeChunk(const QByteArray &blob, std::vector<MetricPoint> &out)
     }
 }
 
-QByteArray encodeSketch(std::span<const MetricPoint> points)
+QByteArray encodeSketch(std::span<const MetricPoint> points, std::span<const int> levels)
 {
     QByteArray blob;
     Writer w(blob);
     w.put<quint8>(SketchFormat);
-    w.put<quint8>(quint8(std::size(SketchLevels)));
+    w.put<quint8>(quint8(levels.size()));
     w.put<quint16>(0);
     // One pass over the points for the finest level; every coarser level merges the buckets of the one
     // before.
     std::vector<Bucket> level;
-    level.reserve((points.size() + SketchLevels[0] - 1) / SketchLevels[0]);
-    for (size_t start = 0; start < points.size(); start += size_t(SketchLevels[0])) {
-        const size_t end = std::min(points.size(), start + size_t(SketchLevels[0]));
+    const int finest = levels.empty() ? 1 : levels.front();
+    level.reserve((points.size() + size_t(finest) - 1) / size_t(finest));
+    for (size_t start = 0; start < points.size(); start += size_t(finest)) {
+        const size_t end = std::min(points.size(), start + size_t(finest));
         Bucket b = Bucket::of(points[start]);
         for (size_t i = start + 1; i < end; ++i)
             b.add(points[i]);
         level.push_back(b);
     }
-    int size = SketchLevels[0];
-    for (int next : SketchLevels) {
+    int size = finest;
+    for (int next : levels) {
         if (next != size) {
             const size_t factor = size_t(next / size);
             std::vector<Bucket> merged;

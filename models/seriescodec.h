@@ -20,6 +20,11 @@ inline constexpr int ChunkCapacity = 4096; // points per full chunk
 inline constexpr int SketchLevels[] = {256, 1024, 4096};
 static_assert(SketchLevels[1] % SketchLevels[0] == 0 && SketchLevels[2] % SketchLevels[1] == 0 &&
               SketchLevels[2] <= ChunkCapacity);
+// The bucket size of a chunk's detail sketch, kept in its own table (chunk_details) so that it costs the
+// wider overviews nothing: a window zoomed to a tenth of a 1M-point series on a chart reads its buckets, not
+// points.
+inline constexpr int DetailLevel = 64;
+static_assert(SketchLevels[0] % DetailLevel == 0);
 
 // Summary of a run of consecutive points (in logging order). min/max skip NaN; when every value is NaN they
 // are NaN and their steps equal firstStep.
@@ -45,9 +50,11 @@ QByteArray encodeChunk(std::span<const MetricPoint> points);
 // Appends the decoded points to out. Throws runlens::Error on a malformed blob (the file is untrusted).
 void decodeChunk(const QByteArray &blob, std::vector<MetricPoint> &out);
 
-QByteArray encodeSketch(std::span<const MetricPoint> points);
-// The buckets of the given level (bucket size from SketchLevels) in point order, appended to out. Returns
-// false when the sketch lacks that level or is malformed (the caller then reads the points instead).
+// A sketch of the given bucket sizes (finest first, each a multiple of the one before).
+QByteArray encodeSketch(std::span<const MetricPoint> points, std::span<const int> levels = SketchLevels);
+// The buckets of the given level (bucket size from SketchLevels, or DetailLevel in a detail sketch) in point
+// order, appended to out. Returns false when the sketch lacks that level or is malformed (the caller then
+// reads the points instead).
 bool decodeSketchLevel(const QByteArray &sketch, int bucketSize, std::vector<Bucket> &out);
 
 } // namespace runlens::series

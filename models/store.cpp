@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -913,11 +914,16 @@ void Store::writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const Metric
             tsMin = std::min(tsMin, p.timestamp);
             tsMax = std::max(tsMax, p.timestamp);
         }
-        write(QStringLiteral(
-                  "INSERT INTO chunks(series, seq, count, step_min, step_max, ts_min, ts_max, sketch, "
-                  "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-              {seriesId, seq, qint64(slice.size()), stepMin, stepMax, tsMin, tsMax,
-               series::encodeSketch(slice), series::encodeChunk(slice)});
+        const qint64 chunk =
+            write(QStringLiteral(
+                      "INSERT INTO chunks(series, seq, count, step_min, step_max, ts_min, ts_max, sketch, "
+                      "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                  {seriesId, seq, qint64(slice.size()), stepMin, stepMax, tsMin, tsMax,
+                   series::encodeSketch(slice), series::encodeChunk(slice)})
+                .lastInsertId;
+        static constexpr int detail[] = {series::DetailLevel};
+        write(QStringLiteral("INSERT INTO chunk_details(chunk, sketch) VALUES (?, ?)"),
+              {chunk, series::encodeSketch(slice, detail)});
     }
 }
 
@@ -1086,7 +1092,9 @@ std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &
     if (!id || x1 < x0)
         return out;
     QSqlQuery q =
-        exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND step_max >= ? AND step_min <= ? "
+        // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column
+        // out of index selection.)
+        exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND +step_max >= ? AND +step_min <= ? "
                             "ORDER BY seq"),
              {id, x0, x1});
     std::vector<MetricPoint> chunk;
@@ -1138,22 +1146,38 @@ SeriesOverview Store::readOverview(const QString &runId, const QString &key, qin
         if (qint64(level) * width <= approxPoints)
             bucket = level;
     }
+    if (bucket == 1 && qint64(series::DetailLevel) * width <= approxPoints)
+        bucket = series::DetailLevel; // from chunk_details
     result.bucketSize = bucket;
 
-    // Whole chunks inside the range contribute their sketch; chunks cut by the range edges their points.
+    // Whole chunks inside the range contribute their sketch; chunks cut by the range edges their points. In
+    // the step index's order, which for a series whose steps never went back is the logging order.
+    const bool detail = bucket == series::DetailLevel;
+    const QString sketch = detail ? QStringLiteral("d.sketch") : QStringLiteral("c.sketch");
     const QString inside =
-        QStringLiteral("(? > 1 AND step_min >= ? AND step_max <= ? AND sketch IS NOT NULL)");
-    QSqlQuery q = exec(QStringLiteral("SELECT seq, %1, CASE WHEN %1 THEN sketch ELSE data END FROM chunks "
-                                      "WHERE series = ? AND step_max >= ? AND step_min <= ? ORDER BY seq")
-                           .arg(inside),
-                       {bucket, x0, x1, bucket, x0, x1, id, x0, x1});
+        QStringLiteral("(? > 1 AND c.step_min >= ? AND c.step_max <= ? AND %1 IS NOT NULL)").arg(sketch);
+    QSqlQuery q =
+        exec(QStringLiteral("SELECT c.seq, %1, CASE WHEN %1 THEN %2 ELSE c.data END, c.count, "
+                            "c.step_min, c.step_max FROM chunks c %3"
+                            "WHERE c.series = ? AND c.step_max >= ? AND c.step_min <= ? "
+                            "ORDER BY c.step_max, c.step_min, c.seq")
+                 .arg(inside, sketch,
+                      detail ? QStringLiteral("LEFT JOIN chunk_details d ON d.chunk = c.id ") : QString()),
+             {bucket, x0, x1, bucket, x0, x1, id, x0, x1});
     std::vector<series::Bucket> buckets;
     std::vector<MetricPoint> pts;
     for (; q.isValid(); q.next()) {
         QByteArray payload = q.value(2).toByteArray();
         if (q.value(1).toBool()) {
             buckets.clear();
-            if (series::decodeSketchLevel(payload, bucket, buckets)) {
+            // A sketch must cover exactly its chunk's points: one written for another chunk (a writer that
+            // deleted chunks without foreign keys, and the id was reused) is not trusted.
+            if (series::decodeSketchLevel(payload, bucket, buckets) && !buckets.empty() &&
+                std::accumulate(buckets.begin(), buckets.end(), qint64(0),
+                                [](qint64 n, const series::Bucket &b) { return n + b.count; }) ==
+                    q.value(3).toLongLong() &&
+                buckets.front().firstStep >= q.value(4).toLongLong() &&
+                buckets.back().lastStep <= q.value(5).toLongLong()) {
                 for (const series::Bucket &b : buckets) {
                     acc.add(b);
                     result.pointsInRange += b.count;
@@ -1200,6 +1224,28 @@ int Store::compact()
         c.finish();
         exec(QStringLiteral("DELETE FROM chunks WHERE series = ? AND seq >= ?"), {seriesId, fromSeq});
         writeChunks(seriesId, fromSeq, pts);
+    }
+    // Chunks written before detail sketches existed (schema 5), or by other writers, get theirs; a batch at
+    // a time, so that memory stays bounded on a large file.
+    static constexpr int detail[] = {series::DetailLevel};
+    for (qint64 after = std::numeric_limits<qint64>::min();;) {
+        QSqlQuery missing =
+            exec(QStringLiteral("SELECT c.id, c.data FROM chunks c LEFT JOIN chunk_details d ON "
+                                "d.chunk = c.id WHERE d.chunk IS NULL AND c.id > ? "
+                                "ORDER BY c.id LIMIT 256"),
+                 {after});
+        std::vector<std::pair<qint64, QByteArray>> details;
+        for (; missing.isValid(); missing.next()) {
+            std::vector<MetricPoint> pts;
+            series::decodeChunk(missing.value(1).toByteArray(), pts);
+            details.emplace_back(missing.value(0).toLongLong(), series::encodeSketch(pts, detail));
+        }
+        missing.finish();
+        if (details.empty())
+            break;
+        for (const auto &[chunk, sketch] : details)
+            write(QStringLiteral("INSERT INTO chunk_details(chunk, sketch) VALUES (?, ?)"), {chunk, sketch});
+        after = details.back().first;
     }
     tx.commit();
     return int(todo.size());

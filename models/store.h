@@ -240,8 +240,9 @@ public:
     QString user() const { return m_user; }
     void setUser(const QString &user) { m_user = user; }
 
-    // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones.
-    // Returns the number of series rewritten.
+    // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones,
+    // and give chunks without a detail sketch (written before schema 5, or by other writers) theirs. Returns
+    // the number of series rewritten.
     int compact();
 
     // Changes whenever another connection (another thread's Store, another process) commits to the file; the

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void outOfOrderSteps();
     void liveAppendsStayExact();
     void compactMergesForeignChunks();
+    void detailSketchesAreCheckedAndRebuilt();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -162,6 +163,8 @@ void TestSeries::overviewMatchesBruteForce_data()
     QTest::newRow("few points per pixel: exact") << qint64(50'000) << qint64(1) << 2000 << 0.0 << 1.0 << 1;
     QTest::newRow("more pixels than points") << qint64(700) << qint64(3) << 2000 << 0.0 << 1.0 << 1;
     QTest::newRow("zoomed window: exact") << qint64(600'000) << qint64(1) << 1500 << 0.4 << 0.45 << 1;
+    QTest::newRow("a tenth of 1M at 700 px: detail 64-buckets")
+        << qint64(1'000'000) << qint64(1) << 700 << 0.45 << 0.55 << series::DetailLevel;
     QTest::newRow("1M points at 1000 px: 256-buckets")
         << qint64(1'000'000) << qint64(1) << 1000 << 0.0 << 1.0 << 256;
     QTest::newRow("300k at 100 px: 1024-buckets")
@@ -351,7 +354,7 @@ void TestSeries::compactMergesForeignChunks()
         QVERIFY(q.exec(QStringLiteral("UPDATE series SET count = 3000, step_max = 2999, tail_step = 2999")));
     }
     QSqlDatabase::removeDatabase(QStringLiteral("foreign"));
-    const SeriesOverview before = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 20);
+    const SeriesOverview before = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
     QCOMPARE(before.pointsInRange, qint64(3000));
     QCOMPARE(m_store->compact(), 1);
     QCOMPARE(m_store->compact(), 0);
@@ -359,9 +362,53 @@ void TestSeries::compactMergesForeignChunks()
     QCOMPARE(h.size(), pts.size());
     for (size_t i = 0; i < h.size(); ++i)
         QVERIFY(h[i].step == pts[i].step && same(h[i].value, pts[i].value));
-    const SeriesOverview after = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 20);
+    const SeriesOverview after = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
     QCOMPARE(after.bucketSize, 1);
     compareColumns(after.columns, before.columns);
+}
+
+void TestSeries::detailSketchesAreCheckedAndRebuilt()
+{
+    const QString key = QStringLiteral("loss");
+    const std::vector<MetricPoint> pts = randomSeries(200'000, 77);
+    m_store->logMetrics(m_run, key, pts);
+    const qint64 x0 = 50'000, x1 = 79'999;
+    // 30,000 points at 300 px: too few for 256-point buckets, enough for the 64-point detail sketches.
+    const auto zoomed = [&] { return m_store->readOverview(m_run, key, x0, x1, 300); };
+    const SeriesOverview fine = zoomed();
+    QCOMPARE(fine.bucketSize, series::DetailLevel);
+    std::vector<std::pair<qint64, MetricPoint>> items;
+    for (const MetricPoint &p : pts) {
+        if (p.step >= x0 && p.step <= x1)
+            items.push_back({p.step, p});
+    }
+    const std::vector<M4Column> exact = bruteForce(items, x0, x1, 300);
+    const auto sql = [&](const QString &statement) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("details"));
+        db.setDatabaseName(m_store->path());
+        bool ok = db.open();
+        if (ok) {
+            QSqlQuery q(db);
+            ok = q.exec(statement);
+        }
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("details"));
+        return ok;
+    };
+
+    // Without detail sketches (a file from before schema 5, another writer) the window is read point by
+    // point, and compact() gives the chunks theirs back.
+    QVERIFY(sql(QStringLiteral("DELETE FROM chunk_details")));
+    compareColumns(zoomed().columns, exact);
+    QCOMPARE(m_store->compact(), 0);
+    compareColumns(zoomed().columns, fine.columns);
+
+    // A sketch that does not describe its chunk (here each one moved to the chunk before) is not used.
+    QVERIFY(
+        sql(QStringLiteral("UPDATE chunk_details SET sketch = (SELECT d.sketch FROM chunk_details d WHERE "
+                           "d.chunk = chunk_details.chunk + 1) WHERE chunk < (SELECT max(chunk) FROM "
+                           "chunk_details)")));
+    compareColumns(zoomed().columns, exact);
 }
 
 QTEST_GUILESS_MAIN(TestSeries)
