@@ -314,8 +314,9 @@ bool ImportWriter::model(const SourceModel &m)
                     // goes on with the model's other versions, tags and aliases.
                     if (e.kind() != Error::Kind::Conflict)
                         throw;
-                    warning({m.name, QStringLiteral("version %1 was deleted here; not imported again")
-                                         .arg(v.version)});
+                    warning(
+                        {m.name,
+                         QStringLiteral("version %1 was deleted here; not imported again").arg(v.version)});
                 }
             } else if (stage && have->stage != *stage) {
                 m_store.setModelVersionStage(m.name, v.version, *stage);

@@ -6,6 +6,7 @@
 // failure is reported; File › Attach follows the current run.
 
 #include "artifactstore.h"
+#include "artifacttreemodel.h"
 #include "attachcontroller.h"
 #include "comparepage.h"
 #include "drophighlight.h"
@@ -14,7 +15,6 @@
 #include "importprogresswidget.h"
 #include "mainwindow.h"
 #include "roles.h"
-#include "artifacttreemodel.h"
 #include "rundiffview.h"
 #include "runnoteswidget.h"
 #include "runpage.h"
