@@ -20,6 +20,7 @@
 #include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "screenshots.h"
 #include "store.h"
 #include "testsupport.h"
 
@@ -113,14 +114,6 @@ QStringList artifactPaths(const QString &db, const QString &runId)
     for (const Artifact &a : store.artifacts(runId))
         paths << a.path;
     return paths;
-}
-
-// RUNLENS_SCREENSHOTS=<folder> keeps pictures of the window at interesting moments, for people to look at.
-void keepScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("RUNLENS_SCREENSHOTS");
-    if (!dir.isEmpty())
-        widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
 }
 
 } // namespace
@@ -226,7 +219,7 @@ void TestAttachUi::dropOnRowAttaches()
     QCOMPARE(highlight->geometry().height(), m_window->runsPage()->table()->rowHeight(0));
     QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Drop to attach 2 items to beta"));
     QVERIFY(!m_window->importController()->dropOverlay()->isVisible());
-    keepScreenshot(m_window.get(), QStringLiteral("attach-drag-row"));
+    test::keepScreenshot(m_window.get(), QStringLiteral("attach-drag-row"));
     // Moving to another row moves the highlight.
     const QPoint gammaAt = rowCentre(m_runIds.at(2));
     QVERIFY(dragTo(m_window.get(), gammaAt, mime.get()));
@@ -304,7 +297,7 @@ void TestAttachUi::dropOnRunPageAttaches()
     QVERIFY(m_window->attachController()->highlight()->isVisible());
     QCOMPARE(m_window->attachController()->highlight()->geometry(),
              QRect(page->mapTo(m_window.get(), QPoint()), page->size()));
-    keepScreenshot(m_window.get(), QStringLiteral("attach-drag-runpage"));
+    test::keepScreenshot(m_window.get(), QStringLiteral("attach-drag-runpage"));
     QVERIFY(dropAt(m_window.get(), centre, first.get()));
     QTRY_COMPARE_WITH_TIMEOUT(attached.size(), 1, 30000);
     QCOMPARE(artifactPaths(m_db, alpha), QStringList{QStringLiteral("notes.txt")});
@@ -355,7 +348,7 @@ void TestAttachUi::dropOnCompareHeaderAttaches()
     QVERIFY(dragTo(m_window.get(), at, mime.get()));
     QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Drop to attach 1 item to gamma"));
     QVERIFY(m_window->attachController()->highlight()->geometry().contains(at));
-    keepScreenshot(m_window.get(), QStringLiteral("attach-drag-compare"));
+    test::keepScreenshot(m_window.get(), QStringLiteral("attach-drag-compare"));
     QSignalSpy attached(m_window->attachController(), &AttachController::attached);
     QVERIFY(dropAt(m_window.get(), at, mime.get()));
     QTRY_COMPARE_WITH_TIMEOUT(attached.size(), 1, 30000);
@@ -385,7 +378,7 @@ void TestAttachUi::cancelFromStatusBarLeavesNothing()
     QVERIFY(progress->text().contains(QLatin1String("alpha")));
     // Progress arrives while the big file is copied.
     QTRY_VERIFY_WITH_TIMEOUT(progress->bar()->maximum() > 0 && progress->bar()->value() > 0, 30000);
-    keepScreenshot(m_window.get(), QStringLiteral("attach-progress"));
+    test::keepScreenshot(m_window.get(), QStringLiteral("attach-progress"));
     QVERIFY2(progress->text().contains(QLatin1String("huge.bin")), qPrintable(progress->text()));
     QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
     QCOMPARE(progress->text(), QStringLiteral("Cancelling attach…"));
@@ -450,7 +443,7 @@ void TestAttachUi::attachActionsFollowCurrentRun()
     QVERIFY(menu->actions().contains(folder));
     menu->popup(m_window->mapToGlobal(QPoint(0, 0)));
     QTRY_VERIFY(menu->isVisible());
-    keepScreenshot(menu, QStringLiteral("attach-file-menu"));
+    test::keepScreenshot(menu, QStringLiteral("attach-file-menu"));
     menu->close();
 }
 

@@ -14,6 +14,7 @@
 #include "roles.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "screenshots.h"
 #include "store.h"
 #include "testsupport.h"
 
@@ -192,14 +193,6 @@ RunQuery everyRun()
     return q;
 }
 
-// RUNLENS_SCREENSHOTS=<folder> keeps pictures of the window at interesting moments, for people to look at.
-void keepScreenshot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("RUNLENS_SCREENSHOTS");
-    if (!dir.isEmpty())
-        widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png")));
-}
-
 } // namespace
 
 class TestImportUi : public QObject
@@ -260,7 +253,7 @@ void TestImportUi::dropImportsFixtures()
     QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Drop to import 4 items"));
     QVERIFY(importer->dropOverlay()->isVisible());
     QCOMPARE(importer->dropOverlay()->text(), QStringLiteral("Drop to import 4 items"));
-    keepScreenshot(&window, QStringLiteral("import-drag"));
+    test::keepScreenshot(&window, QStringLiteral("import-drag"));
     QVERIFY(drop(&window, mime.get()));
     QVERIFY(!importer->dropOverlay()->isVisible());
     QVERIFY(window.statusBar()->currentMessage() != QStringLiteral("Drop to import 4 items"));
@@ -314,7 +307,7 @@ void TestImportUi::dropImportsFixtures()
     QCOMPARE(report->countText(Count::Versions), number(2));
     QVERIFY(report->report().failedRuns.isEmpty());
     QCOMPARE(report->report().skipped.value(QStringLiteral("histograms")), qint64(3));
-    keepScreenshot(report, QStringLiteral("import-report-fixtures"));
+    test::keepScreenshot(report, QStringLiteral("import-report-fixtures"));
     report->close();
     QVERIFY(!report->isVisible());
 
@@ -350,7 +343,7 @@ void TestImportUi::dropImportsFixtures()
         names << model->runAt(r).name;
     names.sort();
     QCOMPARE(names, tbRuns);
-    keepScreenshot(&window, QStringLiteral("import-done"));
+    test::keepScreenshot(&window, QStringLiteral("import-done"));
 
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
                       list->visualRect(list->model()->index(rowOf(QStringLiteral("metrics")), 0)).center());
@@ -461,7 +454,7 @@ void TestImportUi::cancelFromStatusBarKeepsWholeRuns()
     QVERIFY2(status->text().startsWith(QStringLiteral("Importing big-logs…")), qPrintable(status->text()));
     QVERIFY(status->bar()->maximum() > 0);
     QVERIFY(status->bar()->value() > 0);
-    keepScreenshot(&window, QStringLiteral("import-progress"));
+    test::keepScreenshot(&window, QStringLiteral("import-progress"));
 
     QTest::mouseClick(status->cancelButton(), Qt::LeftButton);
     QVERIFY(!status->cancelButton()->isEnabled());
@@ -477,7 +470,7 @@ void TestImportUi::cancelFromStatusBarKeepsWholeRuns()
     QCOMPARE(report->countText(Count::RunsAdded), number(added));
     QCOMPARE(report->countText(Count::Points), number(qint64(added) * Rows * 2));
     QTRY_VERIFY(!window.isLoading());
-    keepScreenshot(report, QStringLiteral("import-report"));
+    test::keepScreenshot(report, QStringLiteral("import-report"));
 
     // Only whole runs, exactly as many as reported.
     Store store(db);
@@ -608,7 +601,7 @@ void TestImportUi::importDialog()
     QCOMPARE(dialog->detectedFormat(mlruns), std::optional<Format>(Format::MlflowFiles));
     QVERIFY(!importButton->isEnabled());
     QVERIFY2(message->text().contains(QLatin1String("notes.txt")), qPrintable(message->text()));
-    keepScreenshot(dialog, QStringLiteral("import-dialog"));
+    test::keepScreenshot(dialog, QStringLiteral("import-dialog"));
     // Choosing a format overrides detection (and so allows the import); back to automatic.
     format->setCurrentIndex(format->findText(QStringLiteral("CSV / TSV logs")));
     QVERIFY(importButton->isEnabled());

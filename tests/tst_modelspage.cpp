@@ -5,7 +5,7 @@
 // in the audit trail and exports it as CSV; Promote to Model… makes versions 1 and 2; Compare Versions opens
 // the compare view on the versions' runs; the run page lists the versions made from a run; and
 // `runlens --page models --screenshot` waits for the page. PNGs of the page and the dialog go to
-// $RUNLENS_MODELS_SHOTS when set.
+// $RUNLENS_SCREENSHOTS when set.
 
 #include "aliasdialog.h"
 #include "audittrailmodel.h"
@@ -25,6 +25,7 @@
 #include "runheaderwidget.h"
 #include "runpage.h"
 #include "runspage.h"
+#include "screenshots.h"
 #include "store.h"
 #include "storeworker.h"
 #include "tagdialog.h"
@@ -58,9 +59,7 @@ namespace {
 
 void shoot(QWidget &w, const QString &name)
 {
-    const QString dir = qEnvironmentVariable("RUNLENS_MODELS_SHOTS");
-    if (!dir.isEmpty())
-        QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
+    QVERIFY(test::keepScreenshot(&w, name));
 }
 
 // A registry of two models made the way a person would: runs with artifacts promoted, aliases, stages.
@@ -399,7 +398,7 @@ void TestModelsPage::aliasSetMoveAndReservedName()
     QVERIFY(dialog->okButton()->isEnabled());
     QCOMPARE(dialog->hintLabel()->text(),
              QStringLiteral("Moves the alias 'champion' from version 2 to version 1."));
-    shoot(*dialog, QStringLiteral("alias-dialog.png"));
+    shoot(*dialog, QStringLiteral("alias-dialog"));
     QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
     QTRY_VERIFY(!page->isBusy());
     QTRY_VERIFY(!page->isLoading());
@@ -640,7 +639,7 @@ void TestModelsPage::promoteDialogCreatesVersionsOneThenTwo()
     dialog->modelField()->lineEdit()->clear();
     QTest::keyClicks(dialog->modelField()->lineEdit(), QStringLiteral("retention"));
     QTest::keyClicks(dialog->descriptionField(), QStringLiteral("Baseline"));
-    shoot(*dialog, QStringLiteral("promote-dialog.png"));
+    shoot(*dialog, QStringLiteral("promote-dialog"));
     QSignalSpy promoted(dialog, &PromoteDialog::promoted);
     QVERIFY(promoted.isValid());
     QTest::mouseClick(dialog->promoteButton(), Qt::LeftButton);
@@ -650,7 +649,7 @@ void TestModelsPage::promoteDialogCreatesVersionsOneThenTwo()
     QVERIFY(dialog->resultLabel()->isVisible());
     QVERIFY(dialog->resultLabel()->text().contains(QStringLiteral("“retention” version 1")));
     QVERIFY(dialog->openModelButton()->isVisible());
-    shoot(*dialog, QStringLiteral("promote-dialog-done.png"));
+    shoot(*dialog, QStringLiteral("promote-dialog-done"));
     // The run page lists the new version.
     QTRY_COMPARE(window.runPage()->modelVersionsModel()->rowCount(), 2);
     dialog->close();
@@ -817,11 +816,11 @@ void TestModelsPage::pageModelsScreenshot()
         QVERIFY(p.readAllStandardOutput().startsWith("ready in "));
         const QImage img(out);
         QCOMPARE(img.size(), QSize(1500, 900));
-        const QString dir = qEnvironmentVariable("RUNLENS_MODELS_SHOTS");
+        const QString dir = test::screenshotFolder();
         if (!dir.isEmpty())
             QVERIFY(img.save(dir + QStringLiteral("/models-%1.png").arg(theme)));
     }
-    if (!qEnvironmentVariableIsEmpty("RUNLENS_MODELS_SHOTS")) {
+    if (!test::screenshotFolder().isEmpty()) {
         // The README's picture: the demo sweep with a registry grown the usual way.
         const QString demo = m_dir.filePath(QStringLiteral("demo.db"));
         {
@@ -865,8 +864,7 @@ void TestModelsPage::pageModelsScreenshot()
             store.promoteRun(ids[0], QStringLiteral("lr-finder"), {}, QStringLiteral("Kept for reference"));
         }
         for (const QString &theme : QStringList{QStringLiteral("light"), QStringLiteral("dark")}) {
-            const QString out = qEnvironmentVariable("RUNLENS_MODELS_SHOTS") +
-                                QStringLiteral("/models-demo-%1.png").arg(theme);
+            const QString out = test::screenshotFolder() + QStringLiteral("/models-demo-%1.png").arg(theme);
             QProcess p;
             p.start(QStringLiteral(RUNLENS_BINARY),
                     {QStringLiteral("--db"), demo, QStringLiteral("--page"),
