@@ -9,7 +9,6 @@
 #include "artifacttreemodel.h"
 #include "attachcontroller.h"
 #include "comparepage.h"
-#include "drophighlight.h"
 #include "dropoverlay.h"
 #include "importcontroller.h"
 #include "importprogresswidget.h"
@@ -213,7 +212,7 @@ void TestAttachUi::dropOnRowAttaches()
     QVERIFY(!at.isNull());
     QVERIFY(dragTo(m_window.get(), at, mime.get()));
     // The row under the cursor is highlighted and the status bar says what a drop does.
-    DropHighlight *highlight = attach->highlight();
+    DropOverlay *highlight = attach->highlight();
     QVERIFY(highlight->isVisible());
     QVERIFY(highlight->geometry().contains(at));
     QCOMPARE(highlight->geometry().height(), m_window->runsPage()->table()->rowHeight(0));

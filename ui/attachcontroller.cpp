@@ -2,7 +2,7 @@
 #include "attachcontroller.h"
 
 #include "displaytext.h"
-#include "drophighlight.h"
+#include "dropoverlay.h"
 #include "importcontroller.h"
 #include "importprogresswidget.h"
 
@@ -45,7 +45,7 @@ AttachController::AttachController(QMainWindow *window, std::function<QString()>
     , m_databasePath(std::move(databasePath))
     , m_import(import)
     , m_progress(new ImportProgressWidget(window))
-    , m_highlight(new DropHighlight(window))
+    , m_highlight(new DropOverlay(window, DropOverlay::Style::Target))
 {
     // Named apart from the import's widgets, which sit beside them in the status bar.
     m_progress->setObjectName(QStringLiteral("attachProgress"));
@@ -71,7 +71,7 @@ ImportProgressWidget *AttachController::progressWidget() const
     return m_progress;
 }
 
-DropHighlight *AttachController::highlight() const
+DropOverlay *AttachController::highlight() const
 {
     return m_highlight;
 }

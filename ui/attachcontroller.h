@@ -22,7 +22,7 @@ class QWidget;
 
 namespace runlens {
 
-class DropHighlight;
+class DropOverlay;
 class ImportController;
 class ImportProgressWidget;
 
@@ -59,7 +59,7 @@ public:
     AttachJob *currentJob() const { return m_job; }
 
     ImportProgressWidget *progressWidget() const;
-    DropHighlight *highlight() const;
+    DropOverlay *highlight() const;
     QMessageBox *reportBox() const; // the last failure or left-out report shown, if any
     QString lastMessage() const { return m_lastMessage; }
 
@@ -108,7 +108,7 @@ private:
     QString m_lastMessage;
 
     QPointer<ImportProgressWidget> m_progress;
-    QPointer<DropHighlight> m_highlight;
+    QPointer<DropOverlay> m_highlight;
     QPointer<QMessageBox> m_report;
     bool m_dragging = false;       // a drag over a run: the highlight and status message are ours
     bool m_importDragging = false; // a drag beside the runs: handed to the import controller

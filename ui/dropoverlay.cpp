@@ -5,10 +5,11 @@
 
 namespace runlens {
 
-DropOverlay::DropOverlay(QWidget *parent)
+DropOverlay::DropOverlay(QWidget *parent, Style style)
     : QWidget(parent)
+    , m_style(style)
 {
-    setObjectName(QStringLiteral("dropOverlay"));
+    setObjectName(style == Style::Window ? QStringLiteral("dropOverlay") : QStringLiteral("dropHighlight"));
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setAttribute(Qt::WA_NoSystemBackground);
     hide();
@@ -27,16 +28,21 @@ void DropOverlay::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    QColor accent = palette().color(QPalette::Highlight);
+    const bool window = m_style == Style::Window;
+    const QColor accent = palette().color(QPalette::Highlight);
     QColor fill = accent;
-    fill.setAlpha(40);
-    const QRectF frame = QRectF(rect()).adjusted(8.5, 8.5, -8.5, -8.5);
+    fill.setAlpha(window ? 40 : 50);
+    const qreal inset = window ? 8.5 : 1;
+    const QRectF frame = QRectF(rect()).adjusted(inset, inset, -inset, -inset);
     p.setBrush(fill);
-    p.setPen(QPen(accent, 2, Qt::DashLine));
-    p.drawRoundedRect(frame, 10, 10);
+    p.setPen(QPen(accent, 2, window ? Qt::DashLine : Qt::SolidLine));
+    p.drawRoundedRect(frame, window ? 10 : 4, window ? 10 : 4);
 
+    // Rows and headers are too low for text: the status bar says what the drop will do.
+    if (m_text.isEmpty() || (!window && height() < QFontMetrics(font()).height() * 6))
+        return;
     QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setPointSizeF(big.pointSizeF() * (window ? 1.6 : 1.4));
     big.setBold(true);
     p.setFont(big);
     const QFontMetrics fm(big);
