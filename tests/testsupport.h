@@ -4,6 +4,10 @@
 // Small helpers shared by the test suites.
 
 #include <atomic>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QProcess>
 #include <QSettings>
 #include <QSqlDatabase>
@@ -14,6 +18,70 @@
 #include <thread>
 
 namespace runlens::test {
+
+// The sha256 of a file's bytes, lowercase hex (streamed); empty when it cannot be read.
+inline QByteArray fileSha256(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return h.result().toHex();
+}
+
+// Every file under `root` (hidden and special ones too), relative and sorted.
+inline QStringList filesUnder(const QString &root)
+{
+    QStringList files;
+    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files << QDir(root).relativeFilePath(it.next());
+    files.sort();
+    return files;
+}
+
+// RFC 4180, written independently of the product's CSV code so that it checks it: quoted fields may hold
+// commas, doubled quotes and line breaks; a CR before a line end is dropped.
+inline QList<QStringList> parseCsv(const QString &text)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false, any = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        any = true;
+        if (quoted) {
+            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
+                field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            row << field;
+            field.clear();
+        } else if (c == u'\n') {
+            row << field;
+            rows << row;
+            row.clear();
+            field.clear();
+            any = false;
+        } else if (c != u'\r') {
+            field += c;
+        }
+    }
+    if (any) {
+        row << field;
+        rows << row;
+    }
+    return rows;
+}
 
 // Copies a fixture tree and makes the copy writable: tests never write into ../shared/fixtures.
 inline bool copyTree(const QString &from, const QString &to)

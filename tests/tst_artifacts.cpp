@@ -8,6 +8,7 @@
 #include "attachjob.h"
 #include "importwriter.h"
 #include "store.h"
+#include "testsupport.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>
@@ -43,17 +44,6 @@ QByteArray readFile(const QString &path)
 QString sha256(const QByteArray &bytes)
 {
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-}
-
-// Every file under `dir` (objects and leftovers of the artifact store), relative.
-QStringList filesUnder(const QString &dir)
-{
-    QStringList files;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << QDir(dir).relativeFilePath(it.next());
-    files.sort();
-    return files;
 }
 
 QStringList paths(const std::vector<Artifact> &artifacts)
@@ -174,7 +164,7 @@ void TestArtifacts::verifyNothingStored(const QString &runId)
 {
     QVERIFY2(m_store->artifacts(runId, true).empty(),
              qPrintable(paths(m_store->artifacts(runId, true)).join(u',')));
-    const QStringList left = filesUnder(ArtifactStore(m_db).root());
+    const QStringList left = test::filesUnder(ArtifactStore(m_db).root());
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
 
@@ -240,7 +230,7 @@ void TestArtifacts::putRefusesLinksAndFifos()
         QVERIFY2(e.message().contains(QLatin1String("not a regular file")), qPrintable(e.message()));
     }
     QVERIFY(timer.elapsed() < 10000);
-    QVERIFY(filesUnder(objects.root()).isEmpty());
+    QVERIFY(test::filesUnder(objects.root()).isEmpty());
 }
 
 void TestArtifacts::putRefusesFileChangedWhileCopied()
@@ -265,7 +255,7 @@ void TestArtifacts::putRefusesFileChangedWhileCopied()
         QVERIFY2(e.message().contains(QLatin1String("changed while")), qPrintable(e.message()));
     }
     QVERIFY(calls >= 2);
-    QVERIFY(filesUnder(objects.root()).isEmpty());
+    QVERIFY(test::filesUnder(objects.root()).isEmpty());
     // Unchanged, the same file is stored.
     const ArtifactStore::Stored s = objects.put(file);
     QCOMPARE(s.sha256, sha256(readFile(file)));
@@ -432,7 +422,7 @@ void TestArtifacts::attachDeduplicates()
     const AttachReport second =
         AttachJob::attach(*m_store, {other, {m_dir->filePath(QStringLiteral("a"))}, {}});
     QCOMPARE(second.objectsAdded, 0);
-    QCOMPARE(filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
+    QCOMPARE(test::filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
     // The same path again replaces its row, not adds one.
     AttachJob::attach(*m_store, {runId, {m_dir->filePath(QStringLiteral("a"))}, {}});
     QCOMPARE(m_store->artifacts(runId).size(), size_t(2));
@@ -551,7 +541,7 @@ void TestArtifacts::failedCopyLeavesNothing()
     } catch (const Error &) {
     }
     QVERIFY(m_store->artifacts(runId).empty());
-    QCOMPARE(filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
+    QCOMPARE(test::filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
     QVERIFY(ArtifactStore(m_db).contains(sha256(someBytes(1000, 7))));
 }
 
@@ -646,7 +636,7 @@ void TestArtifacts::cliRoundTrip()
     r = cli({QStringLiteral("artifact-get"), runId, QStringLiteral("v1/checkpoint"), QStringLiteral("--out"),
              back});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QCOMPARE(filesUnder(back), QStringList(files.keys()));
+    QCOMPARE(test::filesUnder(back), QStringList(files.keys()));
     for (auto it = files.begin(); it != files.end(); ++it)
         QVERIFY2(readFile(back + QLatin1Char('/') + it.key()) == it.value(), qPrintable(it.key()));
     // One file to a file name, and into an existing folder under its own name.
@@ -663,7 +653,7 @@ void TestArtifacts::cliRoundTrip()
     const QString all = m_dir->filePath(QStringLiteral("all"));
     r = cli({QStringLiteral("artifact-get"), runId, QStringLiteral("."), QStringLiteral("--out"), all});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QCOMPARE(filesUnder(all).size(), 5);
+    QCOMPARE(test::filesUnder(all).size(), 5);
 }
 
 void TestArtifacts::cliErrors_data()

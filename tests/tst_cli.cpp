@@ -4,6 +4,7 @@
 // RUNLENS_DB is unset and HOME / XDG_* point into the test's temporary folder.
 
 #include "store.h"
+#include "testsupport.h"
 
 #include <algorithm>
 #include <cmath>
@@ -88,47 +89,6 @@ Json parseJson(const Result &r)
     return j;
 }
 
-// RFC 4180: quoted fields may hold commas, doubled quotes and line breaks.
-QList<QStringList> parseCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false, any = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        any = true;
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row << field;
-            field.clear();
-        } else if (c == u'\n') {
-            row << field;
-            rows << row;
-            row.clear();
-            field.clear();
-            any = false;
-        } else if (c != u'\r') {
-            field += c;
-        }
-    }
-    if (any) {
-        row << field;
-        rows << row;
-    }
-    return rows;
-}
-
 QStringList namesOf(const QJsonArray &runs)
 {
     QStringList names;
@@ -141,14 +101,6 @@ QStringList sorted(QStringList l)
 {
     l.sort();
     return l;
-}
-
-QByteArray sha256(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
 }
 
 // Runs SQL on a file through QtSql directly, bypassing the store (to build files the store must refuse).
@@ -1389,7 +1341,7 @@ void TestCli::runsCsv()
     const QString text = QString::fromUtf8(r.out);
     QVERIFY2(text.contains(QLatin1String("\"a,b\"")), r.why(0));
     QVERIFY2(text.contains(QLatin1String("\"say \"\"hi\"\"\"")), r.why(0));
-    const QList<QStringList> rows = parseCsv(text);
+    const QList<QStringList> rows = test::parseCsv(text);
     QCOMPARE(rows.size(), 2);
     const QStringList header = rows[0];
     QCOMPARE(header,
@@ -1476,7 +1428,7 @@ void TestCli::experiments()
                           QString::number(o.value(QStringLiteral("run_count")).toInt()));
         }
     } else if (format == QLatin1String("csv")) {
-        const QList<QStringList> rows = parseCsv(QString::fromUtf8(r.out));
+        const QList<QStringList> rows = test::parseCsv(QString::fromUtf8(r.out));
         QVERIFY2(!rows.isEmpty(), r.why(0));
         QCOMPARE(rows[0], columns);
         QVERIFY2(r.out.contains("\"exp, b\""), r.why(0));
@@ -1756,7 +1708,7 @@ void TestCli::databaseSafety()
             a = runId;
     }
     const QStringList filesBefore = filesIn(folder);
-    const QByteArray hashBefore = sha256(db);
+    const QByteArray hashBefore = test::fileSha256(db);
     QVERIFY(!hashBefore.isEmpty());
 
     const Result r = cliOn(db, args, input);
@@ -1764,7 +1716,7 @@ void TestCli::databaseSafety()
     QVERIFY2(r.err.contains(message.toUtf8()), r.why(1));
     QVERIFY2(r.err.contains(QFileInfo(db).fileName().toUtf8()), "the message names the file");
     QVERIFY2(r.out.isEmpty(), r.why(1));
-    QCOMPARE(sha256(db), hashBefore);
+    QCOMPARE(test::fileSha256(db), hashBefore);
     QCOMPARE(filesIn(folder), filesBefore);
 }
 

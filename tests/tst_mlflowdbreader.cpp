@@ -7,6 +7,7 @@
 #include "error.h"
 #include "importsource.h"
 #include "mlflowdbreader.h"
+#include "testsupport.h"
 #include "types.h"
 
 #include <QCryptographicHash>
@@ -156,16 +157,6 @@ bool copyTree(const QString &from, const QString &to)
     return true;
 }
 
-QByteArray sha256(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
 // The folder's entries (not recursive), with sizes: what must not change while a database in it is read.
 QStringList listing(const QString &folder)
 {
@@ -296,7 +287,7 @@ private Q_SLOTS:
         QVERIFY(!db.isEmpty());
         QVERIFY(copyTree(fixture(QStringLiteral("mlflow-sqlite/sqlite_artifacts")),
                          dir.filePath(QStringLiteral("sqlite_artifacts"))));
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
         const QStringList entries = listing(dir.path());
         const QJsonObject gt = loadJson(fixture(QStringLiteral("mlflow-sqlite/ground_truth.json")));
         QVERIFY(!gt.isEmpty());
@@ -304,7 +295,7 @@ private Q_SLOTS:
         QVERIFY(looksLikeMlflowDatabase(db));
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(listing(dir.path()), entries);
         QVERIFY2(sink.warnings.empty(), qPrintable(sink.allWarnings()));
 
@@ -490,13 +481,13 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString db = copyIn(dir, fixture(LegacyDb), QStringLiteral("legacy.db"));
         QVERIFY(!db.isEmpty());
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
         const QStringList entries = listing(dir.path());
 
         QVERIFY(looksLikeMlflowDatabase(db));
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(listing(dir.path()), entries);
 
         QCOMPARE(sink.experiments.size(), size_t(1));
@@ -556,13 +547,13 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString db = copyIn(dir, fixture(ZoomcampDb));
         QVERIFY(!db.isEmpty());
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
         const QStringList entries = listing(dir.path());
 
         QVERIFY(looksLikeMlflowDatabase(db));
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(listing(dir.path()), entries);
 
         QStringList names;
@@ -642,7 +633,7 @@ private Q_SLOTS:
         if (wal) // a clean close removes the -wal again; the header keeps saying WAL
             QVERIFY(alter(db, {QStringLiteral("PRAGMA journal_mode = WAL")}));
         QFile::setPermissions(db, QFileDevice::ReadOwner); // a read-only file, as in a shared fixture folder
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
         const QStringList entries = listing(dir.path());
         QVERIFY(!entries.join(QLatin1Char(' ')).contains(QLatin1String("-wal")));
 
@@ -650,7 +641,7 @@ private Q_SLOTS:
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
         QVERIFY(!sink.runs.empty());
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(listing(dir.path()), entries);
     }
 
@@ -674,8 +665,8 @@ private Q_SLOTS:
                                           "('written-to-wal', 'yes', 1)")));
             q.finish();
             QVERIFY(QFileInfo(db + QStringLiteral("-wal")).size() > 0);
-            const QByteArray hash = sha256(db);
-            const QByteArray walHash = sha256(db + QStringLiteral("-wal"));
+            const QByteArray hash = test::fileSha256(db);
+            const QByteArray walHash = test::fileSha256(db + QStringLiteral("-wal"));
 
             RecordingSink sink;
             QVERIFY(readInto(db, sink));
@@ -683,8 +674,8 @@ private Q_SLOTS:
                          ->tags.value(QStringLiteral("written-to-wal")),
                      QStringLiteral("yes"));
             QCOMPARE(sink.runs.size(), size_t(12));
-            QCOMPARE(sha256(db), hash);
-            QCOMPARE(sha256(db + QStringLiteral("-wal")), walHash);
+            QCOMPARE(test::fileSha256(db), hash);
+            QCOMPARE(test::fileSha256(db + QStringLiteral("-wal")), walHash);
             QVERIFY(looksLikeMlflowDatabase(db));
             w.close();
         }
@@ -710,9 +701,9 @@ private Q_SLOTS:
             QVERIFY(q.exec(QStringLiteral("UPDATE tags SET value = 'uncommitted'")));
             QVERIFY(q.exec(QStringLiteral("UPDATE metrics SET value = -1")));
             QVERIFY(QFileInfo(db + QStringLiteral("-journal")).size() > 0);
-            const QByteArray hash = sha256(db);
-            const QByteArray journalHash = sha256(db + QStringLiteral("-journal"));
-            QVERIFY(hash != sha256(fixture(GroundTruthDb))); // uncommitted pages are in the file
+            const QByteArray hash = test::fileSha256(db);
+            const QByteArray journalHash = test::fileSha256(db + QStringLiteral("-journal"));
+            QVERIFY(hash != test::fileSha256(fixture(GroundTruthDb))); // uncommitted pages are in the file
 
             RecordingSink sink;
             QVERIFY(readInto(db, sink));
@@ -720,8 +711,8 @@ private Q_SLOTS:
             QCOMPARE(sink.runById(Run00)->tags.value(QStringLiteral("stage")), QStringLiteral("prod"));
             QVERIFY(RecordingSink::metric(*sink.runById(Run00), QStringLiteral("loss"))->points[0].value !=
                     -1.0);
-            QCOMPARE(sha256(db), hash);
-            QCOMPARE(sha256(db + QStringLiteral("-journal")), journalHash);
+            QCOMPARE(test::fileSha256(db), hash);
+            QCOMPARE(test::fileSha256(db + QStringLiteral("-journal")), journalHash);
 
             QVERIFY(q.exec(QStringLiteral("ROLLBACK")));
             q.finish();
@@ -824,7 +815,7 @@ private Q_SLOTS:
                          .arg(Run10)}));
             }
         }
-        const QByteArray hash = QFileInfo(path).isFile() ? sha256(path) : QByteArray();
+        const QByteArray hash = QFileInfo(path).isFile() ? test::fileSha256(path) : QByteArray();
         const QStringList entries = listing(dir.path());
 
         QCOMPARE(looksLikeMlflowDatabase(path), looksLike);
@@ -836,7 +827,7 @@ private Q_SLOTS:
             error = e.message();
         }
         if (QFileInfo(path).isFile())
-            QCOMPARE(sha256(path), hash);
+            QCOMPARE(test::fileSha256(path), hash);
         QCOMPARE(listing(dir.path()), entries);
 
         if (errorFragment == QLatin1String("any")) {
@@ -915,7 +906,7 @@ private Q_SLOTS:
                 QCOMPARE(f.write(pattern), qint64(pattern.size()));
             }
         }
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
         const QStringList entries = listing(dir.path());
 
         (void)looksLikeMlflowDatabase(db);
@@ -927,7 +918,7 @@ private Q_SLOTS:
             error = e.message();
         }
         QVERIFY2(error.isEmpty() || error.contains(db), qPrintable(error));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(listing(dir.path()), entries);
         for (const SourceRun &r : sink.runs)
             QVERIFY(!r.id.isEmpty() || !r.sourceKey.isEmpty());
@@ -979,12 +970,12 @@ private Q_SLOTS:
             }));
         QVERIFY(copyTree(fixture(QStringLiteral("mlflow-sqlite/sqlite_artifacts/text-regression/") + Run07),
                          dir.filePath(QStringLiteral("mlruns/0/") + id)));
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
 
         QVERIFY(looksLikeMlflowDatabase(db));
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         QCOMPARE(sink.countWarnings(QStringLiteral("no alembic_version table")), 1);
         QCOMPARE(sink.runs.size(), size_t(1));
         const SourceRun &r = sink.runs[0];
@@ -1206,11 +1197,11 @@ private Q_SLOTS:
              set.arg(QStringLiteral("../../../../../../../../etc"), Run00),
              set.arg(QStringLiteral("s3://bucket/path/text-regression/%1/../../../outside").arg(Run02),
                      Run02)}));
-        const QByteArray hash = sha256(db);
+        const QByteArray hash = test::fileSha256(db);
 
         RecordingSink sink;
         QVERIFY(readInto(db, sink));
-        QCOMPARE(sha256(db), hash);
+        QCOMPARE(test::fileSha256(db), hash);
         for (const SourceRun &r : sink.runs) {
             for (const SourceArtifact &a : r.artifacts) {
                 QVERIFY2(isSafe(a), qPrintable(a.path));

@@ -58,68 +58,6 @@ struct Result
         QVERIFY2(verified_.finished &&verified_.exitCode == (code), verified_.why(code));                    \
     } while (false)
 
-QByteArray fileSha256(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-// Every file under root, relative, sorted.
-QStringList treeFiles(const QString &root)
-{
-    QStringList files;
-    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << QDir(root).relativeFilePath(it.next());
-    files.sort();
-    return files;
-}
-
-// RFC 4180 reader for the audit CSV.
-QList<QStringList> parseCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false, any = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        any = true;
-        if (quoted) {
-            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
-                field += u'"';
-                ++i;
-            } else if (c == u'"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            row << field;
-            field.clear();
-        } else if (c == u'\n') {
-            row << field;
-            rows << row;
-            row.clear();
-            field.clear();
-            any = false;
-        } else {
-            field += c;
-        }
-    }
-    if (any) {
-        row << field;
-        rows << row;
-    }
-    return rows;
-}
-
 QList<int> versionNumbers(const RegisteredModel &m)
 {
     QList<int> out;
@@ -662,7 +600,7 @@ void TestRegistry::auditCsvQuotes()
         {1'700'000'000'000, QStringLiteral("bob"), QStringLiteral("m"), std::nullopt,
          QStringLiteral("create"), QString(), QStringLiteral("m")},
     };
-    const QList<QStringList> rows = parseCsv(auditCsv(entries));
+    const QList<QStringList> rows = test::parseCsv(auditCsv(entries));
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[0], (QStringList{"time", "user", "model", "version", "action", "from", "to"}));
     QCOMPARE(rows[1], (QStringList{"2023-11-14T22:13:20.123Z", "al,ice", "m \"quoted\"", "3",
@@ -766,7 +704,7 @@ void TestRegistry::cliRoundTrip()
     QVERIFY(row.contains("updated") && row.contains("tags") && row.contains("description"));
     r = run({"--db", db, "models", "--format", "csv"});
     VERIFY_EXIT(r, 0);
-    const QList<QStringList> csv = parseCsv(QString::fromUtf8(r.out));
+    const QList<QStringList> csv = test::parseCsv(QString::fromUtf8(r.out));
     QCOMPARE(csv.size(), 2);
     QCOMPARE(csv[0],
              (QStringList{"name", "latest_version", "aliases", "stages", "tags", "description", "updated"}));
@@ -811,10 +749,11 @@ void TestRegistry::cliRoundTrip()
     const QString out = m_dir->filePath(QStringLiteral("export/champion"));
     r = run({"--db", db, "model-export", "clf", "@previous", "--out", out});
     VERIFY_EXIT(r, 0);
-    QCOMPARE(treeFiles(out), (QStringList{"MLmodel", "conda.yaml", "lineage.json", "weights/model.bin"}));
+    QCOMPARE(test::filesUnder(out),
+             (QStringList{"MLmodel", "conda.yaml", "lineage.json", "weights/model.bin"}));
     for (const char *file : {"MLmodel", "conda.yaml", "weights/model.bin"}) {
         const QString original = m_dir->filePath(QStringLiteral("files/r1/model/") + QLatin1String(file));
-        QCOMPARE(fileSha256(out + QLatin1Char('/') + QLatin1String(file)), fileSha256(original));
+        QCOMPARE(test::fileSha256(out + QLatin1Char('/') + QLatin1String(file)), test::fileSha256(original));
     }
     QFile lineageFile(out + QStringLiteral("/lineage.json"));
     QVERIFY(lineageFile.open(QIODevice::ReadOnly));
@@ -844,10 +783,11 @@ void TestRegistry::cliRoundTrip()
     const QString whole = m_dir->filePath(QStringLiteral("whole"));
     QVERIFY(QDir().mkpath(whole)); // an existing empty folder is fine
     VERIFY_EXIT(run({"--db", db, "model-export", "clf", "v2", "--out", whole}), 0);
-    QCOMPARE(treeFiles(whole), (QStringList{"lineage.json", "model/MLmodel", "model/conda.yaml",
-                                            "model/weights/model.bin", "modelcard.md", "plots/loss.csv"}));
-    QCOMPARE(fileSha256(whole + QStringLiteral("/modelcard.md")),
-             fileSha256(m_dir->filePath(QStringLiteral("files/r1/modelcard.md"))));
+    QCOMPARE(test::filesUnder(whole),
+             (QStringList{"lineage.json", "model/MLmodel", "model/conda.yaml", "model/weights/model.bin",
+                          "modelcard.md", "plots/loss.csv"}));
+    QCOMPARE(test::fileSha256(whole + QStringLiteral("/modelcard.md")),
+             test::fileSha256(m_dir->filePath(QStringLiteral("files/r1/modelcard.md"))));
     // @latest is the newest version.
     const QString latest = m_dir->filePath(QStringLiteral("latest"));
     VERIFY_EXIT(run({"--db", db, "model-export", "clf", "@latest", "--out", latest}), 0);
@@ -862,7 +802,7 @@ void TestRegistry::cliBadInput()
         runId = makeRun(store);
         store.promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model"));
     }
-    const QByteArray before = fileSha256(m_db);
+    const QByteArray before = test::fileSha256(m_db);
     const QString db = m_db;
     struct Case
     {
@@ -902,7 +842,8 @@ void TestRegistry::cliBadInput()
         QVERIFY2(r.err.contains(c.message), r.why(c.exit));
     }
     QVERIFY(!QFileInfo::exists(m_dir->filePath(QStringLiteral("x"))));
-    QCOMPARE(fileSha256(m_db), before); // nothing written (the WAL may have been checkpointed; contents same)
+    QCOMPARE(test::fileSha256(m_db),
+             before); // nothing written (the WAL may have been checkpointed; contents same)
     Store store(m_db);
     QCOMPARE(versionNumbers(*store.registeredModel(QStringLiteral("clf"))), QList<int>{1});
     QCOMPARE(store.auditTrail().size(), size_t(2));
@@ -1003,7 +944,7 @@ void TestRegistry::modelExportFindsSources()
         return;
     }
     VERIFY_EXIT(r, 0);
-    QCOMPARE(treeFiles(out), files);
+    QCOMPARE(test::filesUnder(out), files);
 }
 
 void TestRegistry::importedRegistries_data()
@@ -1098,7 +1039,7 @@ void TestRegistry::importedRegistries()
     const QString out = m_dir->filePath(QStringLiteral("champion"));
     r = run({"--db", m_db, "model-export", name, "@champion", "--out", out});
     VERIFY_EXIT(r, 0);
-    const QStringList files = treeFiles(out);
+    const QStringList files = test::filesUnder(out);
     QVERIFY2(files.contains("MLmodel") && files.contains("model.pkl") && files.contains("lineage.json"),
              qPrintable(files.join(u' ')));
     QFile lineageFile(out + QStringLiteral("/lineage.json"));
