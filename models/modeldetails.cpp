@@ -11,12 +11,14 @@ ModelDetails ModelDetails::load(Store &store, const QString &name)
     if (!d.model)
         return d;
     d.audit = store.auditTrail(name);
+    // The versions' runs in one batched read, not one per version.
+    QStringList ids;
     for (const ModelVersion &v : d.model->versions) {
-        if (v.runId.isEmpty() || d.runs.contains(v.runId) || !isValidRunId(v.runId))
-            continue;
-        if (const std::optional<Run> r = store.run(v.runId))
-            d.runs.insert(v.runId, VersionRun{r->name, r->lifecycle == Lifecycle::Deleted});
+        if (!v.runId.isEmpty() && !ids.contains(v.runId) && isValidRunId(v.runId))
+            ids << v.runId;
     }
+    for (const Run &r : store.runs(ids))
+        d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted});
     return d;
 }
 
