@@ -80,23 +80,6 @@ private:
     std::vector<NonFiniteMark> m_marks;
 };
 
-// Folds `next`, which follows `into` on the x axis, into it.
-void mergeInto(M4Column &into, const M4Column &next)
-{
-    into.lastStep = next.lastStep;
-    into.last = next.last;
-    into.count += next.count;
-    into.nanCount += next.nanCount;
-    if (!std::isnan(next.min) && (std::isnan(into.min) || next.min < into.min)) {
-        into.min = next.min;
-        into.minStep = next.minStep;
-    }
-    if (!std::isnan(next.max) && (std::isnan(into.max) || next.max > into.max)) {
-        into.max = next.max;
-        into.maxStep = next.maxStep;
-    }
-}
-
 bool hasNonFinite(const M4Column &c)
 {
     return c.nanCount > 0 || !std::isfinite(c.min) || !std::isfinite(c.max) || !std::isfinite(c.first) ||
@@ -116,7 +99,7 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
     for (const M4Column &c : ov.columns) {
         if (!hasNonFinite(c)) {
             if (!s.raw.empty() && s.raw.back().column == c.column)
-                mergeInto(s.raw.back(), c);
+                m4::fold(s.raw.back(), c);
             else
                 s.raw.push_back(c);
             continue;
@@ -128,7 +111,7 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
             // A summary bucket attributed to this column may reach into the next one: its points then land
             // in that column, which the overview may hold too. One entry per column, in order.
             if (!s.raw.empty() && s.raw.back().column == fc.column)
-                mergeInto(s.raw.back(), fc);
+                m4::fold(s.raw.back(), fc);
             else
                 s.raw.push_back(fc);
         }

@@ -35,18 +35,7 @@ M4Accumulator::M4Accumulator(qint64 x0, qint64 x1, int width)
 void M4Accumulator::add(const series::Bucket &b)
 {
     if (M4Column *c = current(b.firstStep)) {
-        c->lastStep = b.lastStep;
-        c->last = b.last;
-        c->count += b.count;
-        c->nanCount += b.nanCount;
-        if (!std::isnan(b.min) && (std::isnan(c->min) || b.min < c->min)) {
-            c->min = b.min;
-            c->minStep = b.minStep;
-        }
-        if (!std::isnan(b.max) && (std::isnan(c->max) || b.max > c->max)) {
-            c->max = b.max;
-            c->maxStep = b.maxStep;
-        }
+        m4::fold(*c, b);
         return;
     }
     M4Column &c = m_columns.emplace_back();

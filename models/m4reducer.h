@@ -7,6 +7,7 @@
 
 #include "seriescodec.h"
 
+#include <cmath>
 #include <vector>
 
 namespace runlens {
@@ -34,6 +35,22 @@ namespace m4 {
 int columnOf(qint64 x, qint64 x0, qint64 x1, int width);
 // Lowest x that falls in a column after `column` (may exceed x1).
 __int128 columnEnd(int column, qint64 x0, qint64 x1, int width);
+// Folds a summary that follows `into` on the x axis (a series::Bucket or another M4Column) into it.
+template<typename Summary> void fold(M4Column &into, const Summary &next)
+{
+    into.lastStep = next.lastStep;
+    into.last = next.last;
+    into.count += next.count;
+    into.nanCount += next.nanCount;
+    if (!std::isnan(next.min) && (std::isnan(into.min) || next.min < into.min)) {
+        into.min = next.min;
+        into.minStep = next.minStep;
+    }
+    if (!std::isnan(next.max) && (std::isnan(into.max) || next.max > into.max)) {
+        into.max = next.max;
+        into.maxStep = next.maxStep;
+    }
+}
 } // namespace m4
 
 // Folds points or buckets, in increasing x, into per-column M4. The column is found by comparing with the
