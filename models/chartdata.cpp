@@ -183,7 +183,7 @@ ChartData loadChartData(Store &store, const ChartRequest &request, const std::fu
             return data;
         std::optional<Store::SeriesExtent> e;
         try {
-            e = store.seriesExtent(run.id, request.key);
+            e = store.seriesExtent(run.id, request.key, request.xAxis != ChartXAxis::Step);
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;
@@ -194,9 +194,9 @@ ChartData loadChartData(Store &store, const ChartRequest &request, const std::fu
         Item item{&run, 0, e->steps.first, e->steps.last};
         if (request.xAxis != ChartXAxis::Step) {
             item.origin =
-                request.xAxis == ChartXAxis::RelativeTime ? run.startMs.value_or(e->times.first) : 0;
-            item.first = e->times.first - item.origin;
-            item.last = e->times.last - item.origin;
+                request.xAxis == ChartXAxis::RelativeTime ? run.startMs.value_or(e->times->first) : 0;
+            item.first = e->times->first - item.origin;
+            item.last = e->times->last - item.origin;
         }
         items.push_back(item);
     }

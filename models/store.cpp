@@ -20,6 +20,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -1060,17 +1061,31 @@ QMap<QString, StepRange> Store::metricStepRanges(const QString &runId)
     return out;
 }
 
-std::optional<Store::SeriesExtent> Store::seriesExtent(const QString &runId, const QString &key)
+std::optional<Store::SeriesExtent> Store::seriesExtent(const QString &runId, const QString &key,
+                                                       bool withTimes)
 {
-    QSqlQuery q =
-        exec(QStringLiteral("SELECT s.step_min, s.step_max, min(c.ts_min), max(c.ts_max) FROM series s "
-                            "JOIN chunks c ON c.series = s.id WHERE s.run = ? AND s.key = ? "
-                            "AND s.count > 0 GROUP BY s.id"),
-             {runRid(runId), key});
-    if (!q.isValid())
+    QSqlQuery &q =
+        cached(QStringLiteral("SELECT id, step_min, step_max FROM series WHERE run = ? AND key = ? "
+                              "AND count > 0"),
+               {runRid(runId), key});
+    if (!q.next()) {
+        q.finish();
         return std::nullopt;
-    return SeriesExtent{{q.value(0).toLongLong(), q.value(1).toLongLong()},
-                        {q.value(2).toLongLong(), q.value(3).toLongLong()}};
+    }
+    SeriesExtent extent{{q.value(1).toLongLong(), q.value(2).toLongLong()}, std::nullopt};
+    const qint64 id = q.value(0).toLongLong();
+    q.finish();
+    if (withTimes) {
+        // Timestamps need not follow steps: every chunk's range counts (the rows, not their points).
+        QSqlQuery &t =
+            cached(QStringLiteral("SELECT min(ts_min), max(ts_max) FROM chunks WHERE series = ?"), {id});
+        if (t.next() && !t.value(0).isNull())
+            extent.times = StepRange{t.value(0).toLongLong(), t.value(1).toLongLong()};
+        t.finish();
+        if (!extent.times)
+            return std::nullopt; // a summary row without chunks: nothing to draw
+    }
+    return extent;
 }
 
 std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QString &key)
@@ -1117,12 +1132,19 @@ SeriesOverview Store::readOverview(const QString &runId, const QString &key, qin
         throw Error(QStringLiteral("overview width must be positive (got %1)").arg(width));
     SeriesOverview result;
     const qint64 rid = runRid(runId);
-    QSqlQuery s =
-        exec(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"), {rid, key});
-    if (!s.isValid() || x1 < x0)
+    // A chart reads this for every run and every zoom: the statements are kept prepared (parsing them was a
+    // fifth of a zoomed read).
+    QSqlQuery &s = cached(QStringLiteral("SELECT id, ordered, (SELECT sum(count) FROM chunks WHERE series = "
+                                         "series.id AND step_max >= ? AND step_min <= ?) FROM series "
+                                         "WHERE run = ? AND key = ?"),
+                          {x0, x1, rid, key});
+    const bool found = s.next();
+    const qint64 id = found ? s.value(0).toLongLong() : 0;
+    const bool ordered = found && s.value(1).toBool();
+    const qint64 approxPoints = found ? s.value(2).toLongLong() : 0;
+    s.finish();
+    if (!found || x1 < x0)
         return result;
-    const qint64 id = s.value(0).toLongLong();
-    const bool ordered = s.value(1).toBool();
     M4Accumulator acc(x0, x1, width);
 
     if (!ordered) {
@@ -1136,11 +1158,6 @@ SeriesOverview Store::readOverview(const QString &runId, const QString &key, qin
         return result;
     }
 
-    QSqlQuery meta = exec(QStringLiteral("SELECT sum(count) FROM chunks WHERE series = ? AND step_max >= ? "
-                                         "AND step_min <= ?"),
-                          {id, x0, x1});
-    const qint64 approxPoints = meta.value(0).toLongLong();
-    meta.finish();
     int bucket = 1;
     for (int level : series::SketchLevels) {
         if (qint64(level) * width <= approxPoints)
@@ -1156,17 +1173,19 @@ SeriesOverview Store::readOverview(const QString &runId, const QString &key, qin
     const QString sketch = detail ? QStringLiteral("d.sketch") : QStringLiteral("c.sketch");
     const QString inside =
         QStringLiteral("(? > 1 AND c.step_min >= ? AND c.step_max <= ? AND %1 IS NOT NULL)").arg(sketch);
-    QSqlQuery q =
-        exec(QStringLiteral("SELECT c.seq, %1, CASE WHEN %1 THEN %2 ELSE c.data END, c.count, "
-                            "c.step_min, c.step_max FROM chunks c %3"
-                            "WHERE c.series = ? AND c.step_max >= ? AND c.step_min <= ? "
-                            "ORDER BY c.step_max, c.step_min, c.seq")
-                 .arg(inside, sketch,
-                      detail ? QStringLiteral("LEFT JOIN chunk_details d ON d.chunk = c.id ") : QString()),
-             {bucket, x0, x1, bucket, x0, x1, id, x0, x1});
+    QSqlQuery &q =
+        cached(QStringLiteral("SELECT c.seq, %1, CASE WHEN %1 THEN %2 ELSE c.data END, c.count, "
+                              "c.step_min, c.step_max FROM chunks c %3"
+                              "WHERE c.series = ? AND c.step_max >= ? AND c.step_min <= ? "
+                              "ORDER BY c.step_max, c.step_min, c.seq")
+                   .arg(inside, sketch,
+                        detail ? QStringLiteral("LEFT JOIN chunk_details d ON d.chunk = c.id ") : QString()),
+               {bucket, x0, x1, bucket, x0, x1, id, x0, x1});
+    // Finished on every way out: the statement stays prepared for the next read, not open.
+    const auto finish = qScopeGuard([&q] { q.finish(); });
     std::vector<series::Bucket> buckets;
-    std::vector<MetricPoint> pts;
-    for (; q.isValid(); q.next()) {
+    std::vector<MetricPoint> &pts = m_decoded; // kept between reads: no allocation and first touch per chunk
+    while (q.next()) {
         QByteArray payload = q.value(2).toByteArray();
         if (q.value(1).toBool()) {
             buckets.clear();

@@ -140,14 +140,14 @@ public:
     std::optional<MetricSummary> metricSummary(const QString &runId, const QString &key);
     // First and last step of every metric of the run, e.g. the x range of readOverview() over a whole series.
     QMap<QString, StepRange> metricStepRanges(const QString &runId);
-    // The step and timestamp ranges of one series (its summary row and chunk ranges; no points read); nullopt
-    // when the run has no points for the key.
+    // The step range of one series (its summary row) and, when asked, its timestamp range (every chunk's
+    // row; no points read); nullopt when the run has no points for the key.
     struct SeriesExtent
     {
         StepRange steps;
-        StepRange times;
+        std::optional<StepRange> times;
     };
-    std::optional<SeriesExtent> seriesExtent(const QString &runId, const QString &key);
+    std::optional<SeriesExtent> seriesExtent(const QString &runId, const QString &key, bool withTimes);
     std::vector<MetricPoint> metricHistory(const QString &runId, const QString &key); // logging order
     // Every point with x0 <= step <= x1 at full resolution, sorted by step (stable: logging order within a
     // step).
@@ -302,6 +302,7 @@ private:
     SqlDialect m_dialect;
     QString m_user;
     std::unordered_map<QString, QSqlQuery> m_statements;
+    std::vector<MetricPoint> m_decoded; // readOverview's chunk buffer
 };
 
 } // namespace runlens
