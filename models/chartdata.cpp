@@ -120,40 +120,85 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
 }
 
 // Time axes and smoothing: every point is read (the EMA runs from the first point, and time windows do not
-// map onto the step-ordered summaries).
+// map onto the step-ordered summaries), a chunk at a time. Points come by step; on a time axis they are
+// taken by time, which is nearly always the same order; when it is not, the series is read whole and
+// sorted.
 void readPoints(Store &store, const QString &runId, qint64 origin, const ChartData &data, int width,
                 ChartSeries &s)
 {
     const ChartRequest &r = data.request;
+    const bool smoothing = r.smoothing > 0;
+    const double weight = std::min(r.smoothing, 0.999);
+    const auto xOf = [&](const MetricPoint &p) {
+        return r.xAxis == ChartXAxis::Step ? p.step : p.timestamp - origin;
+    };
+    FiniteM4 raw(data.x0, data.x1, width);
+    FiniteM4 smooth(data.x0, data.x1, width);
+    seriesmath::Ema ema(weight);
+    // TensorBoard leaves a constant series (every value == the first, NaN never is) as it is; then the
+    // smoothed curve is the raw one.
+    bool constant = true;
+    std::optional<double> firstValue;
+    qint64 lastX = MinX;
+    const bool streamed = [&] {
+        bool inOrder = true;
+        store.visitWindow(runId, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
+            for (const MetricPoint &p : points) {
+                const qint64 x = xOf(p);
+                if (x < lastX)
+                    return inOrder = false;
+                lastX = x;
+                // The average runs from the first point; only the window's points are drawn.
+                const double smoothed = smoothing ? ema.next(p.value) : 0;
+                if (smoothing) {
+                    if (!firstValue)
+                        firstValue = p.value;
+                    constant = constant && p.value == *firstValue;
+                }
+                if (x < data.x0 || x > data.x1)
+                    continue;
+                raw.add(x, p.value);
+                if (smoothing)
+                    smooth.add(x, smoothed);
+            }
+            return true;
+        });
+        return inOrder;
+    }();
+    if (streamed) {
+        s.points = raw.points();
+        s.marks = std::move(raw.marks());
+        s.raw = raw.takeColumns();
+        if (smoothing)
+            s.smoothed = constant ? s.raw : smooth.takeColumns();
+        return;
+    }
+
     const std::vector<MetricPoint> points = store.readWindow(runId, r.key, MinX, MaxX); // by step
     std::vector<double> smoothed;
-    if (r.smoothing > 0) {
+    if (smoothing) {
         std::vector<double> values(points.size());
         std::transform(points.begin(), points.end(), values.begin(),
                        [](const MetricPoint &p) { return p.value; });
-        smoothed = seriesmath::smoothEma(values, std::min(r.smoothing, 0.999));
+        smoothed = seriesmath::smoothEma(values, weight);
     }
-    const auto xOf = [&](size_t i) {
-        return r.xAxis == ChartXAxis::Step ? points[i].step : points[i].timestamp - origin;
-    };
     std::vector<size_t> order(points.size());
     std::iota(order.begin(), order.end(), size_t(0));
-    if (r.xAxis != ChartXAxis::Step)
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xOf(a) < xOf(b); });
-
-    FiniteM4 raw(data.x0, data.x1, width);
-    FiniteM4 smooth(data.x0, data.x1, width);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return xOf(points[a]) < xOf(points[b]); });
+    FiniteM4 sortedRaw(data.x0, data.x1, width);
+    FiniteM4 sortedSmooth(data.x0, data.x1, width);
     for (size_t i : order) {
-        const qint64 x = xOf(i);
-        raw.add(x, points[i].value);
-        if (!smoothed.empty())
-            smooth.add(x, smoothed[i]);
+        const qint64 x = xOf(points[i]);
+        sortedRaw.add(x, points[i].value);
+        if (smoothing)
+            sortedSmooth.add(x, smoothed[i]);
     }
-    s.points = raw.points();
-    s.raw = raw.takeColumns();
-    s.marks = std::move(raw.marks());
-    if (!smoothed.empty())
-        s.smoothed = smooth.takeColumns();
+    s.points = sortedRaw.points();
+    s.raw = sortedRaw.takeColumns();
+    s.marks = std::move(sortedRaw.marks());
+    if (smoothing)
+        s.smoothed = sortedSmooth.takeColumns();
 }
 
 } // namespace

@@ -51,24 +51,10 @@ void M4Accumulator::add(const series::Bucket &b)
     c.count = b.count;
     c.nanCount = b.nanCount;
 }
-void M4Accumulator::add(qint64 x, double value)
+void M4Accumulator::addToNewColumn(qint64 x, double value)
 {
     if (M4Column *c = current(x)) {
-        c->lastStep = x;
-        c->last = value;
-        ++c->count;
-        if (std::isnan(value)) {
-            ++c->nanCount;
-            return;
-        }
-        if (std::isnan(c->min) || value < c->min) {
-            c->min = value;
-            c->minStep = x;
-        }
-        if (std::isnan(c->max) || value > c->max) {
-            c->max = value;
-            c->maxStep = x;
-        }
+        addToColumn(*c, x, value);
         return;
     }
     M4Column &c = m_columns.emplace_back();

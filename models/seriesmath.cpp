@@ -15,17 +15,9 @@ std::vector<double> smoothEma(std::span<const double> values, double weight)
         std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
     if (constant)
         return out;
-    double last = 0;
-    int accumulated = 0;
-    for (double &v : out) {
-        if (!std::isfinite(v))
-            continue;
-        last = last * weight + (1 - weight) * v;
-        ++accumulated;
-        // Starting from 0 biases the average towards 0 by a factor (1 - w^n); dividing by it removes that.
-        const double debias = weight == 1.0 ? 1.0 : 1.0 - std::pow(weight, accumulated);
-        v = last / debias;
-    }
+    Ema ema(weight);
+    for (double &v : out)
+        v = ema.next(v);
     return out;
 }
 

@@ -1100,30 +1100,66 @@ std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QStrin
     return out;
 }
 
+void Store::scanChunks(qint64 seriesId, qint64 x0, qint64 x1,
+                       const std::function<bool(std::span<const MetricPoint>)> &visit)
+{
+    QSqlQuery q =
+        // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column
+        // out of index selection.)
+        exec(QStringLiteral("SELECT data, step_min >= ? AND step_max <= ? FROM chunks WHERE series = ? AND "
+                            "+step_max >= ? AND +step_min <= ? ORDER BY seq"),
+             {x0, x1, seriesId, x0, x1});
+    std::vector<MetricPoint> points;
+    for (; q.isValid(); q.next()) {
+        points.clear();
+        series::decodeChunk(q.value(0).toByteArray(), points);
+        if (!q.value(1).toBool()) // cut by an edge of the window
+            std::erase_if(points, [&](const MetricPoint &p) { return p.step < x0 || p.step > x1; });
+        if (!points.empty() && !visit(points))
+            return;
+    }
+}
+
 std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1)
 {
     const qint64 id = seriesFor(runRid(runId), key, false);
     std::vector<MetricPoint> out;
     if (!id || x1 < x0)
         return out;
-    QSqlQuery q =
-        // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column
-        // out of index selection.)
-        exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND +step_max >= ? AND +step_min <= ? "
-                            "ORDER BY seq"),
-             {id, x0, x1});
-    std::vector<MetricPoint> chunk;
-    for (; q.isValid(); q.next()) {
-        chunk.clear();
-        series::decodeChunk(q.value(0).toByteArray(), chunk);
-        for (const MetricPoint &p : chunk) {
-            if (p.step >= x0 && p.step <= x1)
-                out.push_back(p);
-        }
-    }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const MetricPoint &a, const MetricPoint &b) { return a.step < b.step; });
+    out.reserve(
+        size_t(scalar(QStringLiteral("SELECT sum(count) FROM chunks WHERE series = ? AND step_max >= ? "
+                                     "AND step_min <= ?"),
+                      {id, x0, x1})
+                   .toLongLong()));
+    scanChunks(id, x0, x1, [&out](std::span<const MetricPoint> points) {
+        out.insert(out.end(), points.begin(), points.end());
+        return true;
+    });
+    // Steps that never went back (nearly every series) are in order already.
+    const auto byStep = [](const MetricPoint &a, const MetricPoint &b) { return a.step < b.step; };
+    if (!std::is_sorted(out.begin(), out.end(), byStep))
+        std::stable_sort(out.begin(), out.end(), byStep);
     return out;
+}
+
+void Store::visitWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1,
+                        const std::function<bool(std::span<const MetricPoint>)> &visit)
+{
+    QSqlQuery &s = cached(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"),
+                          {runRid(runId), key});
+    const bool found = s.next();
+    const qint64 id = found ? s.value(0).toLongLong() : 0;
+    const bool ordered = found && s.value(1).toBool();
+    s.finish();
+    if (!found || x1 < x0)
+        return;
+    if (ordered) {
+        scanChunks(id, x0, x1, visit); // logging order is step order
+        return;
+    }
+    const std::vector<MetricPoint> points = readWindow(runId, key, x0, x1);
+    if (!points.empty())
+        visit(points);
 }
 
 SeriesOverview Store::readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width)

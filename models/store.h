@@ -11,6 +11,7 @@
 #include "sqldialect.h"
 #include "types.h"
 
+#include <functional>
 #include <memory>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -152,6 +153,10 @@ public:
     // Every point with x0 <= step <= x1 at full resolution, sorted by step (stable: logging order within a
     // step).
     std::vector<MetricPoint> readWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1);
+    // The same points in the same order, handed over a chunk at a time so that a long series is never held
+    // whole (a series whose steps went back somewhere is, to be sorted); `visit` returns false to stop.
+    void visitWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1,
+                     const std::function<bool(std::span<const MetricPoint>)> &visit);
     // Per-pixel-column M4 of the points with x0 <= step <= x1 over `width` columns; cost follows the width,
     // not the number of points.
     SeriesOverview readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width);
@@ -278,6 +283,9 @@ private:
     qint64 seriesFor(qint64 rid, const QString &key, bool create);
     void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
     void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
+    // Each chunk's points with x0 <= step <= x1, in logging order, until `visit` returns false.
+    void scanChunks(qint64 seriesId, qint64 x0, qint64 x1,
+                    const std::function<bool(std::span<const MetricPoint>)> &visit);
     void loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids);
     void touchRun(qint64 rid);
     void applyWellKnownTag(qint64 rid, const QString &key, const QString &value);

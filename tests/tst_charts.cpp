@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <QFile>
 #include <QGuiApplication>
 #include <QImage>
@@ -243,6 +244,98 @@ private Q_SLOTS:
             QCOMPARE(got[i].max, want[i].max);
         }
         QCOMPARE(d.series[0].raw.size(), size_t(100));
+    }
+
+    // Smoothing and time axes read a long series a chunk at a time, from its first point even when zoomed
+    // in (the average starts there). What they draw is what smoothing the whole series and folding the
+    // window's points gives, including a time axis whose timestamps go back (read whole and sorted), a
+    // constant series (left as it is, as TensorBoard does) and non-finite values (passed through).
+    void smoothingAndTimeAxesReadChunkByChunk()
+    {
+        auto s = store();
+        const Run run = newRun(*s);
+        std::vector<MetricPoint> pts;
+        for (int i = 0; i < 30'000; ++i)
+            pts.push_back({i, 100'000 + 10 * i, std::sin(i / 700.0) + (i % 977 == 0 ? 5 : 0)});
+        pts[12'345].value = std::nan("");
+        pts[20'000].value = INFINITY;
+        s->logMetrics(run.id, QStringLiteral("wave"), pts);
+        std::vector<MetricPoint> clock = pts; // the wall clock was set back once, near the end
+        for (size_t i = 25'000; i < clock.size(); ++i)
+            clock[i].timestamp -= 100'000;
+        s->logMetrics(run.id, QStringLiteral("clock"), clock);
+        std::vector<MetricPoint> flat = pts;
+        for (MetricPoint &p : flat)
+            p.value = 0.25;
+        s->logMetrics(run.id, QStringLiteral("flat"), flat);
+
+        const auto expect = [](const std::vector<MetricPoint> &points, bool byTime, double weight, qint64 x0,
+                               qint64 x1, int width) {
+            std::vector<double> values;
+            for (const MetricPoint &p : points)
+                values.push_back(p.value);
+            const std::vector<double> sm = seriesmath::smoothEma(values, weight);
+            std::vector<size_t> order(points.size());
+            std::iota(order.begin(), order.end(), size_t(0));
+            const auto xOf = [&](size_t i) { return byTime ? points[i].timestamp : points[i].step; };
+            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xOf(a) < xOf(b); });
+            M4Accumulator raw(x0, x1, width), smooth(x0, x1, width);
+            for (size_t i : order) {
+                if (xOf(i) < x0 || xOf(i) > x1)
+                    continue;
+                if (std::isfinite(values[i]))
+                    raw.add(xOf(i), values[i]);
+                if (std::isfinite(sm[i]))
+                    smooth.add(xOf(i), sm[i]);
+            }
+            return std::pair{raw.take(), smooth.take()};
+        };
+        const auto same = [](const std::vector<M4Column> &got, const std::vector<M4Column> &want) {
+            QCOMPARE(got.size(), want.size());
+            for (size_t i = 0; i < got.size(); ++i) {
+                QCOMPARE(got[i].column, want[i].column);
+                QCOMPARE(got[i].firstStep, want[i].firstStep);
+                QCOMPARE(got[i].first, want[i].first);
+                QCOMPARE(got[i].last, want[i].last);
+                QCOMPARE(got[i].min, want[i].min);
+                QCOMPARE(got[i].max, want[i].max);
+                QCOMPARE(got[i].count, want[i].count);
+            }
+        };
+
+        ChartRequest r;
+        r.runs = {{run.id, std::nullopt}};
+        r.width = 300;
+        r.smoothing = 0.95;
+        r.key = QStringLiteral("wave");
+        r.x0 = 17'000; // zoomed in: chunks before the window still feed the average
+        r.x1 = 23'456;
+        ChartData d = loadChartData(*s, r);
+        QCOMPARE(d.series.size(), size_t(1));
+        auto [raw, smooth] = expect(pts, false, 0.95, 17'000, 23'456, 300);
+        same(d.series[0].raw, raw);
+        same(d.series[0].smoothed, smooth);
+        QCOMPARE(d.series[0].marks.size(), size_t(1)); // the inf at 20,000; the NaN is outside
+        QCOMPARE(d.series[0].points, 6'457);
+
+        r.key = QStringLiteral("clock");
+        r.xAxis = ChartXAxis::WallTime;
+        r.x0.reset();
+        r.x1.reset();
+        d = loadChartData(*s, r);
+        QCOMPARE(d.x0, 100'000);
+        QCOMPARE(d.x1, 100'000 + 10 * 24'999);
+        std::tie(raw, smooth) = expect(clock, true, 0.95, d.x0, d.x1, 300);
+        same(d.series[0].raw, raw);
+        same(d.series[0].smoothed, smooth);
+        QCOMPARE(d.series[0].marks.size(), size_t(2));
+
+        r.key = QStringLiteral("flat");
+        r.xAxis = ChartXAxis::Step;
+        d = loadChartData(*s, r);
+        std::tie(raw, smooth) = expect(flat, false, 0.95, d.x0, d.x1, 300);
+        same(d.series[0].smoothed, raw);
+        same(d.series[0].raw, raw);
     }
 
     // The reduction is lossless for drawing: a million points with isolated spikes, drawn every one with

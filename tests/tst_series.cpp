@@ -270,6 +270,27 @@ void TestSeries::windowIsFullResolution()
         QVERIFY(same(w[i].value, want[i].value));
     }
     QVERIFY(m_store->readWindow(m_run, QStringLiteral("loss"), 5, 4).empty());
+    // The same points a chunk at a time (the window starts and ends inside chunks), and a visit can stop.
+    std::vector<MetricPoint> visited;
+    int chunks = 0;
+    m_store->visitWindow(m_run, QStringLiteral("loss"), 5'001, 17'000, [&](std::span<const MetricPoint> c) {
+        ++chunks;
+        visited.insert(visited.end(), c.begin(), c.end());
+        return true;
+    });
+    QVERIFY(chunks > 1);
+    want.clear();
+    std::copy_if(pts.begin(), pts.end(), std::back_inserter(want),
+                 [](const MetricPoint &p) { return p.step >= 5'001 && p.step <= 17'000; });
+    QCOMPARE(visited.size(), want.size());
+    for (size_t i = 0; i < visited.size(); ++i)
+        QVERIFY(visited[i].step == want[i].step && same(visited[i].value, want[i].value));
+    chunks = 0;
+    m_store->visitWindow(m_run, QStringLiteral("loss"), 0, 20'000, [&](std::span<const MetricPoint>) {
+        ++chunks;
+        return false;
+    });
+    QCOMPARE(chunks, 1);
 }
 
 void TestSeries::outOfOrderSteps()
@@ -288,6 +309,15 @@ void TestSeries::outOfOrderSteps()
     QCOMPARE(w.size(), sorted.size());
     for (size_t i = 0; i < w.size(); ++i)
         QVERIFY(w[i].step == sorted[i].step && same(w[i].value, sorted[i].value));
+    // Visiting a series whose steps went back hands over the sorted points, not logging order.
+    std::vector<MetricPoint> visited;
+    m_store->visitWindow(m_run, QStringLiteral("loss"), 0, 8'999, [&](std::span<const MetricPoint> c) {
+        visited.insert(visited.end(), c.begin(), c.end());
+        return true;
+    });
+    QCOMPARE(visited.size(), sorted.size());
+    for (size_t i = 0; i < visited.size(); ++i)
+        QVERIFY(visited[i].step == sorted[i].step && same(visited[i].value, sorted[i].value));
     std::vector<std::pair<qint64, MetricPoint>> items;
     for (const MetricPoint &p : sorted)
         items.push_back({p.step, p});
