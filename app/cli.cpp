@@ -859,8 +859,6 @@ int exportChartCommand(const QString &db, const QStringList &args)
     options.logY = p.isSet(QStringLiteral("log-y"));
     options.ignoreOutliers = p.isSet(QStringLiteral("ignore-outliers"));
     options.smoothing = smoothing;
-    std::vector<ChartData> data;
-    data.reserve(size_t(keys.size()));
     std::vector<ChartGridCell> cells;
     for (qsizetype i = 0; i < keys.size(); ++i) {
         ChartRequest r;
@@ -872,10 +870,10 @@ int exportChartCommand(const QString &db, const QStringList &args)
         const double plotWidth = ChartRenderer::plotRect(grid.cell(bounds, int(i))).width();
         r.width = int(std::lround(plotWidth * (vector ? 1.0 : double(scale)))) *
                   (p.isSet(QStringLiteral("full-resolution")) ? 8 : 1);
-        data.push_back(loadChartData(store, r));
-        if (data.back().series.empty())
+        auto data = std::make_shared<const ChartData>(loadChartData(store, r));
+        if (data->series.empty())
             err() << "runlens export-chart: no run has the metric '" << keys[i] << "'\n";
-        cells.push_back({&data.back(), data.back().x0, data.back().x1, options});
+        cells.push_back({data, data->x0, data->x1, options});
     }
     QString error;
     if (!chartexport::write(

@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProcess>
 #include <QScrollArea>
 #include <QTableView>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void keyFilterTakesRegularExpressions();
     void smoothingAndGroupingRedraw();
     void exportsGridAndChartFiles();
+    void exportsInTheBackground();
     void exportChartCommand();
 
 private:
@@ -290,6 +292,59 @@ void TestComparePage::exportsGridAndChartFiles()
     QVERIFY(csv.startsWith(QLatin1String("run_id,run_name,metric,curve,step,value\n")));
     QVERIFY(csv.contains(QStringLiteral(",run0,train/loss,raw,0,2\n")));
     QVERIFY(csv.contains(QStringLiteral(",run5,lr,raw,0,0.01\n")));
+}
+
+// The Export menu and a chart's Save Image write on a worker thread: the call returns at once, the
+// picture is the one the synchronous export draws, and a failure is reported with the path.
+void TestComparePage::exportsInTheBackground()
+{
+    MainWindow window(m_db);
+    openCompare(window);
+    ComparePage *page = window.comparePage();
+    QSignalSpy finished(page, &ComparePage::exportFinished);
+    QSignalSpy status(page, &ComparePage::statusMessage);
+    const QString path = m_dir.filePath(QStringLiteral("background.png"));
+    page->startGridExport(path, 1);
+    QVERIFY(page->isExporting()); // nothing written on the GUI thread: its answer needs the event loop
+    QVERIFY(finished.wait(20000));
+    QVERIFY(!page->isExporting());
+    QCOMPARE(finished.at(0).at(0).toString(), path);
+    QCOMPARE(finished.at(0).at(1).toString(), QString());
+    QVERIFY(status.last().at(0).toString().startsWith(QLatin1String("Saved ")));
+    QString error;
+    const QString reference = m_dir.filePath(QStringLiteral("foreground.png"));
+    QVERIFY2(page->exportGrid(reference, 1, &error), qPrintable(error));
+    const QImage got(path), want(reference);
+    QVERIFY(!got.isNull());
+    QCOMPARE(got.convertToFormat(QImage::Format_ARGB32), want.convertToFormat(QImage::Format_ARGB32));
+
+    // One chart: itself with the legend below, as export-chart draws one metric.
+    MetricChart *chart = page->charts().first();
+    QSignalSpy chartFinished(chart, &MetricChart::exportFinished);
+    const QString one = m_dir.filePath(QStringLiteral("one.png"));
+    chart->startExport(one, 1);
+    QVERIFY(chartFinished.wait(20000));
+    QCOMPARE(chartFinished.at(0).at(1).toString(), QString());
+    const QImage single(one);
+    QCOMPARE(single.width(), chart->width());
+    QVERIFY(single.height() > chart->height());
+
+    // A folder that does not exist: a warning naming the file, and the status bar says it too.
+    bool warned = false;
+    QTimer closer;
+    QObject::connect(&closer, &QTimer::timeout, [&] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            warned = box->text().contains(QLatin1String("/nonexistent-dir/c.png"));
+            box->close();
+        }
+    });
+    closer.start(20);
+    chart->startExport(QStringLiteral("/nonexistent-dir/c.png"), 1);
+    QVERIFY(chartFinished.wait(20000));
+    QVERIFY(chartFinished.last().at(1).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
+    QVERIFY(warned);
+    QVERIFY(status.last().at(0).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/nonexistent-dir/c.png")));
 }
 
 void TestComparePage::exportChartCommand()

@@ -10,6 +10,7 @@
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace runlens::chartexport {
 
@@ -85,6 +86,24 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
     if (file.write(bytes) != bytes.size() || !file.commit())
         return fail(file.errorString());
     return true;
+}
+
+void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QString &error)> done)
+{
+    QtConcurrent::run([path, size, scale, paint = std::move(paint)] {
+        QString error;
+        write(path, size, scale, paint, &error);
+        return error;
+    }).then(context, [done = std::move(done)](const QString &error) { done(error); });
+}
+
+void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QImage &image)> done)
+{
+    QtConcurrent::run([size, scale, paint = std::move(paint)] {
+        return image(size, scale, paint);
+    }).then(context, [done = std::move(done)](const QImage &img) { done(img); });
 }
 
 } // namespace runlens::chartexport

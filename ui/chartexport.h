@@ -9,6 +9,7 @@
 #include <QSizeF>
 #include <QString>
 
+class QObject;
 class QPainter;
 class QRectF;
 class QImage;
@@ -25,5 +26,14 @@ QString formatOf(const QString &path);
 bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error);
 // The picture as an image (for the clipboard and PNG).
 QImage image(QSizeF size, qreal scale, const Painter &paint);
+
+// The same on a worker thread, so that painting, encoding and writing a large picture never holds up the
+// window. `paint` runs after the caller has returned: it must own what it draws. `done` runs on `context`'s
+// thread, and not at all once `context` is gone; it gets the error (empty when the file was written) or
+// the image.
+void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QString &error)> done);
+void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QImage &image)> done);
 
 } // namespace runlens::chartexport

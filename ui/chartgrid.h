@@ -6,6 +6,7 @@
 
 #include "chartrenderer.h"
 
+#include <memory>
 #include <QList>
 #include <QRectF>
 
@@ -15,8 +16,8 @@ namespace runlens {
 
 struct ChartGridCell
 {
-    const ChartData *data = nullptr;
-    qint64 x0 = 0, x1 = -1; // the window shown
+    std::shared_ptr<const ChartData> data; // shared: a grid may be painted on another thread (exports)
+    qint64 x0 = 0, x1 = -1;                // the window shown
     ChartOptions options;
 };
 
@@ -41,8 +42,8 @@ private:
     void paintLegend(QPainter &p, const QRectF &area) const;
 
     int m_charts, m_columns;
-    const QHash<QString, ChartRunStyle> &m_styles;
-    const std::vector<ChartGroup> &m_groups;
+    QHash<QString, ChartRunStyle> m_styles; // copies: the grid outlives the page that made it when exporting
+    std::vector<ChartGroup> m_groups;
     QPalette m_palette;
     QList<Entry> m_entries;
 };

@@ -12,6 +12,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -231,14 +232,20 @@ QWidget *ComparePage::buildChartsTab()
                                          &filter);
         if (path.isEmpty())
             return;
-        QString error;
-        if (!exportGrid(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF(), &error))
-            QMessageBox::warning(this, tr("Save Charts"), error);
+        startGridExport(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF());
     });
     exportMenu->addAction(tr("Copy Grid Image"), this, [this] {
-        QGuiApplication::clipboard()->setImage(chartexport::image(
-            gridSize(), devicePixelRatioF(),
-            [this](QPainter &p, const QRectF &b, qreal s, bool v) { paintGrid(p, b, s, v); }));
+        if (m_charts.isEmpty())
+            return;
+        QSizeF size;
+        chartexport::Painter picture = gridPicture(&size);
+        ++m_exports;
+        chartexport::imageInBackground(this, size, devicePixelRatioF(), std::move(picture),
+                                       [this](const QImage &image) {
+                                           --m_exports;
+                                           QGuiApplication::clipboard()->setImage(image);
+                                           Q_EMIT statusMessage(tr("Copied the charts to the clipboard"));
+                                       });
     });
     exportMenu->addAction(tr("Export Plotted Data as CSV…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(
@@ -533,6 +540,7 @@ void ComparePage::rebuildCharts()
             c = new MetricChart(&m_context, k);
             c->setObjectName(QStringLiteral("chart:") + k);
             connect(c, &MetricChart::loadingChanged, this, &ComparePage::loadingChanged);
+            connect(c, &MetricChart::statusMessage, this, &ComparePage::statusMessage);
         }
         c->setMinimumHeight(ChartHeight);
         m_charts.append(c);
@@ -693,21 +701,20 @@ ChartGrid ComparePage::grid() const
     return ChartGrid(int(m_charts.size()), m_columns, m_context.styles, m_context.groups, order, palette());
 }
 
-QSizeF ComparePage::gridSize() const
+chartexport::Painter ComparePage::gridPicture(QSizeF *size) const
 {
     const int columns = std::clamp(m_columns, 1, std::max(1, int(m_charts.size())));
     const double width = (m_charts.isEmpty() ? 600 : std::max(300, m_charts.first()->width())) * columns;
     const int rows = int((m_charts.size() + columns - 1) / columns);
+    auto picture = std::make_shared<const ChartGrid>(grid());
     // Each chart at its size on screen, the legend below.
-    return QSizeF(width, double(std::max(1, rows)) * ChartHeight + grid().legendHeight(width));
-}
-
-void ComparePage::paintGrid(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const
-{
+    *size = QSizeF(width, double(std::max(1, rows)) * ChartHeight + picture->legendHeight(width));
     std::vector<ChartGridCell> cells;
     for (MetricChart *c : m_charts)
         cells.push_back(c->gridCell());
-    grid().paint(p, bounds, scale, vector, cells);
+    return [picture, cells = std::move(cells)](QPainter &p, const QRectF &b, qreal s, bool v) {
+        picture->paint(p, b, s, v, cells);
+    };
 }
 
 bool ComparePage::exportGrid(const QString &path, qreal scale, QString *error) const
@@ -717,9 +724,32 @@ bool ComparePage::exportGrid(const QString &path, qreal scale, QString *error) c
             *error = tr("There is no chart to export.");
         return false;
     }
-    return chartexport::write(
-        path, gridSize(), scale,
-        [this](QPainter &p, const QRectF &b, qreal s, bool v) { paintGrid(p, b, s, v); }, error);
+    QSizeF size;
+    const chartexport::Painter picture = gridPicture(&size);
+    return chartexport::write(path, size, scale, picture, error);
+}
+
+void ComparePage::startGridExport(const QString &path, qreal scale)
+{
+    if (m_charts.isEmpty()) {
+        Q_EMIT exportFinished(path, tr("There is no chart to export."));
+        return;
+    }
+    QSizeF size;
+    chartexport::Painter picture = gridPicture(&size);
+    ++m_exports;
+    Q_EMIT statusMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
+    chartexport::writeInBackground(
+        this, path, size, scale, std::move(picture), [this, path](const QString &error) {
+            --m_exports;
+            if (error.isEmpty()) {
+                Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+            } else {
+                Q_EMIT statusMessage(error);
+                QMessageBox::warning(this, tr("Save Charts"), error);
+            }
+            Q_EMIT exportFinished(path, error);
+        });
 }
 
 QString ComparePage::gridDataCsv() const

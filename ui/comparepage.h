@@ -7,6 +7,7 @@
 // or tag (mean line with a band). The runs load on the store worker; each chart reads its own data on the
 // chart reader's threads and fills in as it arrives.
 
+#include "chartexport.h"
 #include "metricchart.h"
 #include "types.h"
 
@@ -64,6 +65,10 @@ public:
 
     // The whole grid as one picture (every shown chart, at its size on screen, in grid order).
     bool exportGrid(const QString &path, qreal scale, QString *error) const;
+    // The same on a worker thread, as the Export menu does it: the status bar says when it is written,
+    // exportFinished when it is done (error empty on success).
+    void startGridExport(const QString &path, qreal scale);
+    bool isExporting() const { return m_exports > 0; }
     QString gridDataCsv() const;
 
 Q_SIGNALS:
@@ -71,6 +76,7 @@ Q_SIGNALS:
     void runActivated(const QString &runId); // a run clicked in a plot: open its page
     void loadingChanged();
     void statusMessage(const QString &message);
+    void exportFinished(const QString &path, const QString &error);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -88,8 +94,9 @@ private:
     void chooseKeys();
     QStringList shownKeys() const;
     int gridColumns() const;
-    void paintGrid(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const;
-    QSizeF gridSize() const;
+    // The grid picture, owning what it draws (so that it can be painted on another thread); *size gets its
+    // size.
+    chartexport::Painter gridPicture(QSizeF *size) const;
     ChartGrid grid() const; // the grid picture of the charts shown
 
     StoreWorker *m_worker;
@@ -98,6 +105,7 @@ private:
     quint64 m_generation = 0;
     bool m_loadingRuns = false;
     ChartContext m_context;
+    int m_exports = 0; // pictures being written in the background
     std::unique_ptr<ChartReader> m_reader;
     QStringList m_keys;
     QStringList m_chosen; // empty: all

@@ -12,6 +12,7 @@
 #include <QContextMenuEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleValidator>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -179,15 +180,39 @@ void MetricChart::resetZoom()
     setXWindow(std::nullopt);
 }
 
-void MetricChart::paintChart(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const
-{
-    renderer().paint(p, bounds, scale, vector);
-}
-
 ChartGridCell MetricChart::gridCell() const
 {
     const auto [x0, x1] = shownWindow();
-    return {&m_data, x0, x1, options()};
+    return {std::make_shared<const ChartData>(m_data), x0, x1, options()};
+}
+
+chartexport::Painter MetricChart::picture(QSizeF *size) const
+{
+    QStringList order;
+    for (const ChartRun &r : m_context->runs)
+        order << r.id;
+    auto grid =
+        std::make_shared<const ChartGrid>(1, 1, m_context->styles, m_context->groups, order, palette());
+    *size = QSizeF(width(), height() + grid->legendHeight(width()));
+    return [grid, cells = std::vector<ChartGridCell>{gridCell()}](QPainter &p, const QRectF &b, qreal s,
+                                                                  bool v) { grid->paint(p, b, s, v, cells); };
+}
+
+void MetricChart::startExport(const QString &path, qreal scale)
+{
+    QSizeF size;
+    chartexport::Painter paint = picture(&size);
+    Q_EMIT statusMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
+    chartexport::writeInBackground(
+        this, path, size, scale, std::move(paint), [this, path](const QString &error) {
+            if (error.isEmpty()) {
+                Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+            } else {
+                Q_EMIT statusMessage(error);
+                QMessageBox::warning(this, tr("Save Chart"), error);
+            }
+            Q_EMIT exportFinished(path, error);
+        });
 }
 
 void MetricChart::paintEvent(QPaintEvent *)
@@ -394,9 +419,13 @@ void MetricChart::contextMenuEvent(QContextMenuEvent *e)
     menu.addSeparator();
     menu.addAction(tr("Save Image As…"), this, &MetricChart::saveImage);
     menu.addAction(tr("Copy Image"), this, [this] {
-        QApplication::clipboard()->setImage(chartexport::image(
-            QSizeF(size()), devicePixelRatioF(),
-            [this](QPainter &p, const QRectF &b, qreal s, bool v) { paintChart(p, b, s, v); }));
+        QSizeF size;
+        chartexport::Painter paint = picture(&size);
+        chartexport::imageInBackground(
+            this, size, devicePixelRatioF(), std::move(paint), [this](const QImage &image) {
+                QApplication::clipboard()->setImage(image);
+                Q_EMIT statusMessage(tr("Copied the chart of %1 to the clipboard").arg(m_key));
+            });
     });
     menu.addAction(tr("Export Data as CSV…"), this, &MetricChart::exportData);
     menu.exec(e->globalPos());
@@ -431,13 +460,6 @@ void MetricChart::askYRange()
         setYRange(std::pair{std::min(a, b), std::max(a, b)});
 }
 
-bool MetricChart::exportTo(const QString &path, QSizeF size, qreal scale, QString *error) const
-{
-    return chartexport::write(
-        path, size, scale, [this](QPainter &p, const QRectF &b, qreal s, bool v) { paintChart(p, b, s, v); },
-        error);
-}
-
 void MetricChart::saveImage()
 {
     QString filter;
@@ -447,10 +469,7 @@ void MetricChart::saveImage()
         &filter);
     if (path.isEmpty())
         return;
-    QString error;
-    const qreal scale = filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF();
-    if (!exportTo(path, QSizeF(size()), scale, &error))
-        QMessageBox::warning(this, tr("Save Chart"), error);
+    startExport(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF());
 }
 
 QString MetricChart::dataCsv() const

@@ -7,6 +7,7 @@
 // Shift+drag, double-click to reset. Hovering shows a crosshair and every run's value at that x.
 
 #include "chartdata.h"
+#include "chartexport.h"
 #include "chartgrid.h"
 #include "chartreader.h"
 #include "chartrenderer.h"
@@ -52,12 +53,15 @@ public:
     void reload();
     // reload() shortly (after layout and resizes settle); loading from now on.
     void scheduleReload();
-    // The picture as the window shows it, into any device.
-    void paintChart(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const;
     ChartGridCell gridCell() const; // what a grid picture of this chart draws
+    // The chart as a picture of its own, as the window shows it with the legend below (the picture
+    // `runlens export-chart` draws of one metric); it owns what it draws, so that it can be painted on
+    // another thread. *size gets its size.
+    chartexport::Painter picture(QSizeF *size) const;
     // The plotted vertices: run_id,run_name,metric,curve,x,value (raw and smoothed curves).
     QString dataCsv() const;
-    bool exportTo(const QString &path, QSizeF size, qreal scale, QString *error) const;
+    // Writes picture() on a worker thread; exportFinished when done (error empty on success).
+    void startExport(const QString &path, qreal scale);
     // The values under pixel x (widget coordinates), highest first, for the hover tooltip and tests.
     struct HoverValue
     {
@@ -71,6 +75,8 @@ public:
 
 Q_SIGNALS:
     void loadingChanged(bool loading);
+    void statusMessage(const QString &message);
+    void exportFinished(const QString &path, const QString &error);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
