@@ -33,6 +33,8 @@
 #include <QTextStream>
 #include <QThread>
 
+#include <unistd.h>
+
 namespace runlens::cli {
 
 QTextStream &out()
@@ -739,6 +741,35 @@ int demoCommand(const QString &db, const QStringList &args)
     return Ok;
 }
 
+int compactCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    if (!parse(p, QStringLiteral("compact"),
+               QStringLiteral("Rewrite partly filled metric chunks into full ones, and give every chunk the "
+                              "summaries that zoomed charts read (chunks written before database schema 5, "
+                              "or by other writers, lack them and are read point by point). Safe while "
+                              "the window is open or a run is logging: the work is committed a series or a "
+                              "batch of chunks at a time."),
+               args))
+        return Ok;
+    if (!p.positionalArguments().isEmpty())
+        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    Store store(db);
+    const bool tty = isatty(STDERR_FILENO);
+    const Store::Compaction c = store.compact([tty](qint64 done, qint64 total) {
+        if (tty)
+            err() << QStringLiteral("\rSummarising chunks: %1 of %2").arg(done).arg(total) << Qt::flush;
+    });
+    if (tty && c.detailsAdded > 0)
+        err() << "\n";
+    store.checkpoint();
+    out() << QStringLiteral("Compacted %1: %2 series rewritten, %3 chunks given zoom summaries\n")
+                 .arg(store.path())
+                 .arg(c.seriesRewritten)
+                 .arg(c.detailsAdded);
+    return Ok;
+}
+
 int exportChartCommand(const QString &db, const QStringList &args)
 {
     QCommandLineParser p;
@@ -971,6 +1002,7 @@ const QList<Command> &commands()
         {"artifacts", "list a run's artifacts", artifactsCommand},
         {"attach", "attach local files and folders to a run as artifacts", attachCommand},
         {"artifact-get", "copy an artifact or a folder of artifacts out of a run", artifactGetCommand},
+        {"compact", "merge partly filled metric chunks and add missing zoom summaries", compactCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };
     return all;

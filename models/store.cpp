@@ -1258,9 +1258,11 @@ SeriesOverview Store::readOverview(const QString &runId, const QString &key, qin
     return result;
 }
 
-int Store::compact()
+Store::Compaction Store::compact(const std::function<void(qint64 done, qint64 total)> &progress)
 {
-    Transaction tx(*this);
+    // Each series, and each batch of chunks, in a transaction of its own: every step is whole, and a
+    // logger writing meanwhile never waits for all of a large file.
+    Compaction result;
     // Series with more than one chunk below capacity, or chunks lacking a sketch (written by other clients).
     QSqlQuery q = exec(QStringLiteral("SELECT series, min(seq) FROM chunks WHERE count < ? OR sketch IS NULL "
                                       "GROUP BY series HAVING count(*) > 1 OR sum(sketch IS NULL) > 0"),
@@ -1270,6 +1272,7 @@ int Store::compact()
         todo.emplace_back(q.value(0).toLongLong(), q.value(1).toLongLong());
     q.finish();
     for (const auto &[seriesId, fromSeq] : todo) {
+        Transaction tx(*this);
         std::vector<MetricPoint> pts;
         QSqlQuery c =
             exec(QStringLiteral("SELECT data FROM chunks WHERE series = ? AND seq >= ? ORDER BY seq"),
@@ -1279,16 +1282,21 @@ int Store::compact()
         c.finish();
         exec(QStringLiteral("DELETE FROM chunks WHERE series = ? AND seq >= ?"), {seriesId, fromSeq});
         writeChunks(seriesId, fromSeq, pts);
+        tx.commit();
+        ++result.seriesRewritten;
     }
     // Chunks written before detail sketches existed (schema 5), or by other writers, get theirs; a batch at
     // a time, so that memory stays bounded on a large file.
+    const QString missingDetail =
+        QStringLiteral("FROM chunks c LEFT JOIN chunk_details d ON d.chunk = c.id WHERE d.chunk IS NULL");
+    const qint64 total =
+        progress ? scalar(QStringLiteral("SELECT count(*) ") + missingDetail).toLongLong() : 0;
     static constexpr int detail[] = {series::DetailLevel};
     for (qint64 after = std::numeric_limits<qint64>::min();;) {
-        QSqlQuery missing =
-            exec(QStringLiteral("SELECT c.id, c.data FROM chunks c LEFT JOIN chunk_details d ON "
-                                "d.chunk = c.id WHERE d.chunk IS NULL AND c.id > ? "
-                                "ORDER BY c.id LIMIT 256"),
-                 {after});
+        Transaction tx(*this);
+        QSqlQuery missing = exec(
+            QStringLiteral("SELECT c.id, c.data %1 AND c.id > ? ORDER BY c.id LIMIT 256").arg(missingDetail),
+            {after});
         std::vector<std::pair<qint64, QByteArray>> details;
         for (; missing.isValid(); missing.next()) {
             std::vector<MetricPoint> pts;
@@ -1300,10 +1308,13 @@ int Store::compact()
             break;
         for (const auto &[chunk, sketch] : details)
             write(QStringLiteral("INSERT INTO chunk_details(chunk, sketch) VALUES (?, ?)"), {chunk, sketch});
+        tx.commit();
+        result.detailsAdded += qint64(details.size());
         after = details.back().first;
+        if (progress)
+            progress(result.detailsAdded, std::max(total, result.detailsAdded));
     }
-    tx.commit();
-    return int(todo.size());
+    return result;
 }
 
 QMap<QString, qint64> Store::metricCounts(const QString &runId)

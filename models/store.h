@@ -246,9 +246,15 @@ public:
     void setUser(const QString &user) { m_user = user; }
 
     // Merge each series' small trailing chunks (written by live loggers or the Python client) into full ones,
-    // and give chunks without a detail sketch (written before schema 5, or by other writers) theirs. Returns
-    // the number of series rewritten.
-    int compact();
+    // and give chunks without a detail sketch (written before schema 5, or by other writers) theirs. Each
+    // series and each batch of chunks is done in a transaction of its own. `progress` hears of the chunks
+    // given a sketch so far, out of those that lacked one.
+    struct Compaction
+    {
+        int seriesRewritten = 0;
+        qint64 detailsAdded = 0; // chunks that got a detail sketch
+    };
+    Compaction compact(const std::function<void(qint64 done, qint64 total)> &progress = {});
 
     // Changes whenever another connection (another thread's Store, another process) commits to the file; the
     // views poll it to refresh within a second of a CLI, client or import writing. SQLite's data_version.

@@ -198,6 +198,7 @@ private Q_SLOTS:
     void metricErrors();
 
     void demo();
+    void compactAddsMissingSummaries();
 
     void databaseSafety_data();
     void databaseSafety();
@@ -1545,6 +1546,38 @@ void TestCli::metricErrors()
     VERIFY_EXIT(unknownRun, 1);
     QVERIFY2(unknownRun.err.contains("no run with id"), unknownRun.why(1));
     QVERIFY2(unknownRun.out.isEmpty(), unknownRun.why(1));
+}
+
+// -------------------------------------------------------------------------------------------------- compact
+
+// A file whose chunks lack their zoom summaries (as before schema 5) gets them back; the points are the
+// same, and a second compaction has nothing to do.
+void TestCli::compactAddsMissingSummaries()
+{
+    QStringList lines;
+    for (int i = 0; i < 10'000; ++i)
+        lines << QStringLiteral(R"({"step": %1, "metrics": {"loss": %2}})").arg(i).arg(1.0 / (i + 1));
+    const QString id =
+        createRun({QStringLiteral("--name"), QStringLiteral("long"), QStringLiteral("--stdin")},
+                  lines.join(QLatin1Char('\n')).toUtf8());
+    QVERIFY(!id.isEmpty());
+    const Result before = cli({QStringLiteral("metric"), id, QStringLiteral("loss")});
+    VERIFY_EXIT(before, 0);
+    QCOMPARE(execSql(m_db, {QStringLiteral("DELETE FROM chunk_details")}), QString());
+
+    const Result r = cli({QStringLiteral("compact")});
+    VERIFY_EXIT(r, 0);
+    // 10,000 points: two full chunks of 4096 and the rest.
+    QCOMPARE(QString::fromUtf8(r.out),
+             QStringLiteral("Compacted %1: 0 series rewritten, 3 chunks given zoom summaries\n").arg(m_db));
+    const Result again = cli({QStringLiteral("compact")});
+    VERIFY_EXIT(again, 0);
+    QVERIFY(again.out.contains("0 series rewritten, 0 chunks given zoom summaries"));
+    const Result after = cli({QStringLiteral("metric"), id, QStringLiteral("loss")});
+    VERIFY_EXIT(after, 0);
+    QCOMPARE(after.out, before.out);
+    const Result extra = cli({QStringLiteral("compact"), QStringLiteral("now")});
+    VERIFY_EXIT(extra, 2);
 }
 
 // ----------------------------------------------------------------------------------------------------- demo
