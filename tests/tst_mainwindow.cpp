@@ -7,8 +7,10 @@
 #include "experimentsidebar.h"
 #include "mainwindow.h"
 #include "roles.h"
+#include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "store.h"
 #include "testsupport.h"
 
 #include <QClipboard>
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void initTestCase();
     void init() { test::forgetSettings(); }
     void showsRunsOfChosenExperiment();
+    void sidebarFollowsTheRunShown();
     void filterBar();
     void sortByClickingHeader();
     void copyRowsAsTsv();
@@ -78,6 +81,44 @@ void TestMainWindow::showsRunsOfChosenExperiment()
     auto *search = window.findChild<QLineEdit *>(QStringLiteral("experimentSearch"));
     QTest::keyClicks(search, QStringLiteral("TEXT"));
     QCOMPARE(list->model()->rowCount(), 1);
+}
+
+// A run opened from elsewhere than its experiment's runs (at start, from the Models page) moves the sidebar
+// to its experiment, so that Back shows the runs it belongs with; one opened from Compare does not (the
+// runs page keeps the compared selection).
+void TestMainWindow::sidebarFollowsTheRunShown()
+{
+    ExperimentId first = 0, second = 0;
+    QString inSecond, inFirst;
+    {
+        Store store(m_db);
+        const std::vector<Experiment> experiments = store.experiments();
+        QVERIFY(experiments.size() >= 2);
+        first = experiments[0].id;
+        second = experiments[1].id;
+        RunQuery q;
+        q.experiments = {second};
+        inSecond = store.searchRunIds(q).value(0);
+        q.experiments = {first};
+        inFirst = store.searchRunIds(q).value(0);
+    }
+    QVERIFY(!inSecond.isEmpty() && !inFirst.isEmpty());
+
+    // Asked for before the experiments are listed: chosen once they are.
+    MainWindow window(m_db);
+    window.show();
+    window.showRun(inSecond);
+    QTRY_COMPARE(window.sidebar()->currentExperiment(), second);
+    QTRY_VERIFY(!window.isLoading());
+    QCOMPARE(window.sidebar()->currentExperiment(), second);
+    QTRY_VERIFY(window.runsPage()->model()->totalCount() == 6); // the runs page shows it underneath
+
+    // Opened from Compare: the sidebar stays.
+    window.showCompare({inSecond, window.runsPage()->model()->runAt(1).id});
+    QTRY_VERIFY(!window.isLoading());
+    window.showRun(inFirst);
+    QTRY_VERIFY(window.runPage()->currentRun() && window.runPage()->currentRun()->id == inFirst);
+    QCOMPARE(window.sidebar()->currentExperiment(), second);
 }
 
 void TestMainWindow::filterBar()

@@ -421,9 +421,32 @@ RunPage *MainWindow::runPage()
         return AttachController::Spot{page->runId(), page->currentRun()->name, page->rect()};
     });
     connect(m_runPage, &RunPage::promoteRequested, this, &MainWindow::promoteRun);
+    connect(m_runPage, &RunPage::runShown, this, &MainWindow::followRunExperiment);
     connect(m_runPage, &RunPage::modelVersionActivated, this,
             [this](const QString &model, int version) { showModels(model, version); });
     return m_runPage;
+}
+
+// The sidebar follows the run shown, so that it says where the run belongs and "‹ Runs" leads to its
+// experiment's runs; not for a run opened from Compare (the runs page keeps the compared selection) nor
+// while the trash is shown.
+void MainWindow::followRunExperiment(const Run &run)
+{
+    if (!m_sidebar || m_runReturnsToCompare || m_sidebar->isShowingTrash() || run.experimentId <= 0 ||
+        m_sidebar->currentExperiment() == run.experimentId)
+        return;
+    if (m_experimentsLoaded) {
+        m_sidebar->selectExperiment(run.experimentId);
+        return;
+    }
+    // The list is still loading (a run page opened at start): choose it once it is there.
+    const ExperimentId id = run.experimentId;
+    auto *once = new QObject(this);
+    connect(m_experiments, &ExperimentListModel::loaded, once, [this, id, once] {
+        once->deleteLater();
+        if (m_sidebar && !m_runReturnsToCompare && m_pages->currentWidget() == m_runPage)
+            m_sidebar->selectExperiment(id);
+    });
 }
 
 void MainWindow::showRun(const QString &id)

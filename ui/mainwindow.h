@@ -80,6 +80,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void followRunExperiment(const Run &run);
     void createMenus();
     void chooseDatabase();
     void newDatabase();

@@ -590,6 +590,7 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
         m_childrenView->resizeColumnsToContents();
         m_modelVersionsView->resizeColumnsToContents();
         Q_EMIT statusMessage(tr("Run %1").arg(displayName(*m_run)));
+        Q_EMIT runShown(*m_run);
     }
 }
 

@@ -100,6 +100,8 @@ Q_SIGNALS:
     void promoteRequested(const QString &runId);
     // A version made from this run was activated in the Model Versions tab.
     void modelVersionActivated(const QString &model, int version);
+    // A run was read and shown (not on its refreshes).
+    void runShown(const runlens::Run &run);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
