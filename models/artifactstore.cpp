@@ -240,6 +240,10 @@ std::optional<QString> ArtifactStore::normalizedPath(const QString &path)
 QString ArtifactStore::mediaType(const QString &fileName)
 {
     static const QMimeDatabase db;
+    // MLflow's model and project descriptions are YAML without an extension.
+    const QString base = fileName.section(QLatin1Char('/'), -1);
+    if (base == QLatin1String("MLmodel") || base == QLatin1String("MLproject"))
+        return db.mimeTypeForName(QStringLiteral("application/x-yaml")).name();
     return db.mimeTypeForFile(fileName, QMimeDatabase::MatchExtension).name();
 }
 

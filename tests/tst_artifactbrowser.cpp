@@ -215,6 +215,8 @@ void TestArtifactBrowser::previewKinds()
     QFETCH(QString, shows);
     const ArtifactPreview p = ArtifactPreview::fromFile(file, name, ArtifactStore::mediaType(name));
     QCOMPARE(ArtifactPreview::kindName(p.kind), ArtifactPreview::kindName(ArtifactPreview::Kind(kind)));
+    if (name.endsWith(QLatin1String("/MLmodel"))) // YAML without an extension
+        QCOMPARE(ArtifactStore::mediaType(name), QStringLiteral("application/x-yaml"));
     QVERIFY(!p.truncated);
     switch (p.kind) {
     case ArtifactPreview::Kind::Image: {
