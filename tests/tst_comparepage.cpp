@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QScrollArea>
+#include <QSlider>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void smoothingAndGroupingRedraw();
     void exportsGridAndChartFiles();
     void exportsInTheBackground();
+    void remembersHowChartsAreDrawn();
     void exportChartCommand();
 
 private:
@@ -345,6 +347,37 @@ void TestComparePage::exportsInTheBackground()
     QVERIFY(warned);
     QVERIFY(status.last().at(0).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
     QVERIFY(!QFileInfo::exists(QStringLiteral("/nonexistent-dir/c.png")));
+}
+
+// The x axis, log y, outliers and smoothing are the person's habit: the next comparison (in this window or
+// the next one) starts with them.
+void TestComparePage::remembersHowChartsAreDrawn()
+{
+    {
+        MainWindow window(m_db);
+        openCompare(window);
+        ComparePage *page = window.comparePage();
+        page->setXAxis(ChartXAxis::RelativeTime);
+        page->setLogY(true);
+        page->setIgnoreOutliers(true);
+        page->setSmoothing(0.6);
+        QTRY_VERIFY(!window.isLoading());
+    }
+    MainWindow window(m_db);
+    openCompare(window);
+    ComparePage *page = window.comparePage();
+    QCOMPARE(page->chartContext().xAxis, ChartXAxis::RelativeTime);
+    QVERIFY(page->chartContext().options.logY);
+    QVERIFY(page->chartContext().options.ignoreOutliers);
+    QCOMPARE(page->chartContext().options.smoothing, 0.6);
+    QCOMPARE(page->findChild<QComboBox *>(QStringLiteral("xAxis"))->currentText(),
+             QStringLiteral("Relative time"));
+    QCOMPARE(page->findChild<QSlider *>(QStringLiteral("smoothing"))->value(), 600);
+    // The charts were read that way, not drawn one way and then read again.
+    MetricChart *chart = page->charts().first();
+    QTRY_VERIFY(!chart->isLoading());
+    QCOMPARE(chart->data().request.xAxis, ChartXAxis::RelativeTime);
+    QCOMPARE(chart->data().request.smoothing, 0.6);
 }
 
 void TestComparePage::exportChartCommand()

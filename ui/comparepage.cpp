@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparepage.h"
 
+#include "appsettings.h"
 #include "chartexport.h"
 #include "parallelcoordinatesview.h"
 #include "paramscatterview.h"
@@ -160,6 +161,7 @@ QWidget *ComparePage::buildChartsTab()
     m_xAxis->addItem(tr("Relative time"), int(ChartXAxis::RelativeTime));
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this] {
         m_context.xAxis = ChartXAxis(m_xAxis->currentData().toInt());
+        appsettings::open().setValue(QStringLiteral("compare/xAxis"), chartXAxisName(m_context.xAxis));
         for (MetricChart *c : std::as_const(m_charts))
             c->setXWindow(std::nullopt);
         reloadCharts();
@@ -169,6 +171,7 @@ QWidget *ComparePage::buildChartsTab()
     m_logY->setObjectName(QStringLiteral("logY"));
     connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
         m_context.options.logY = on;
+        appsettings::open().setValue(QStringLiteral("compare/logY"), on);
         repaintCharts();
     });
     m_outliers = new QCheckBox(tr("Ignore outliers"), tab);
@@ -176,6 +179,7 @@ QWidget *ComparePage::buildChartsTab()
     m_outliers->setToolTip(tr("Fit the y axis to the 5th–95th percentile of the visible data"));
     connect(m_outliers, &QCheckBox::toggled, this, [this](bool on) {
         m_context.options.ignoreOutliers = on;
+        appsettings::open().setValue(QStringLiteral("compare/ignoreOutliers"), on);
         repaintCharts();
     });
 
@@ -195,6 +199,7 @@ QWidget *ComparePage::buildChartsTab()
     });
     connect(m_smoothing, &QSlider::valueChanged, this, [this, smoothTimer](int v) {
         m_smoothingValue->setText(QString::number(v / 1000.0, 'f', 3));
+        appsettings::open().setValue(QStringLiteral("compare/smoothing"), v);
         smoothTimer->start();
     });
 
@@ -315,6 +320,23 @@ QWidget *ComparePage::buildChartsTab()
     layout->setContentsMargins(0, 6, 0, 0);
     layout->addLayout(bar);
     layout->addWidget(split, 1);
+
+    // How charts are drawn is the person's habit, not the comparison's: it is kept from the last time.
+    // (Which metrics are chosen belongs to the runs compared, and is not.)
+    QSettings settings = appsettings::open();
+    const int axis =
+        m_xAxis->findData(int(chartXAxisFromName(settings.value(QStringLiteral("compare/xAxis")).toString())
+                                  .value_or(ChartXAxis::Step)));
+    m_xAxis->setCurrentIndex(std::max(0, axis));
+    m_logY->setChecked(settings.value(QStringLiteral("compare/logY"), false).toBool());
+    m_outliers->setChecked(settings.value(QStringLiteral("compare/ignoreOutliers"), false).toBool());
+    const int smoothing = std::clamp(settings.value(QStringLiteral("compare/smoothing"), 0).toInt(), 0, 999);
+    {
+        const QSignalBlocker quiet(m_smoothing); // no reload: there is nothing to draw yet
+        m_smoothing->setValue(smoothing);
+    }
+    m_smoothingValue->setText(QString::number(smoothing / 1000.0, 'f', 3));
+    m_context.options.smoothing = smoothing / 1000.0; // now, not after the slider's settling delay
     return tab;
 }
 
