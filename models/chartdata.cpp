@@ -119,10 +119,11 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
     }
 }
 
-// Time axes and smoothing: every point is read (the EMA runs from the first point, and time windows do not
-// map onto the step-ordered summaries), a chunk at a time. Points come by step; on a time axis they are
-// taken by time, which is nearly always the same order; when it is not, the series is read whole and
-// sorted.
+// Time axes and smoothing: points are read (time windows do not map onto the step-ordered summaries, and
+// the EMA runs from the first point), a chunk at a time: with smoothing from the first point to the
+// window's end, on an unsmoothed time axis only the chunks whose times reach into the window. Points come
+// by step; on a time axis they are taken by time, which is nearly always the same order; when it is not,
+// the series is read whole and sorted.
 void readPoints(Store &store, const QString &runId, qint64 origin, const ChartData &data, int width,
                 ChartSeries &s)
 {
@@ -142,19 +143,26 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
     qint64 lastX = MinX;
     const bool streamed = [&] {
         bool inOrder = true;
-        store.visitWindow(runId, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
+        const auto visit = [&](std::span<const MetricPoint> points) {
             for (const MetricPoint &p : points) {
                 const qint64 x = xOf(p);
                 if (x < lastX)
                     return inOrder = false;
                 lastX = x;
-                // The average runs from the first point; only the window's points are drawn.
-                const double smoothed = smoothing ? ema.next(p.value) : 0;
                 if (smoothing) {
                     if (!firstValue)
                         firstValue = p.value;
                     constant = constant && p.value == *firstValue;
                 }
+                // Steps of a streamed series never go back: past the window, only the constant-series rule
+                // still needs the values.
+                if (x > data.x1 && r.xAxis == ChartXAxis::Step) {
+                    if (!smoothing || !constant)
+                        return false;
+                    continue;
+                }
+                // The average runs from the first point; only the window's points are drawn.
+                const double smoothed = smoothing ? ema.next(p.value) : 0;
                 if (x < data.x0 || x > data.x1)
                     continue;
                 raw.add(x, p.value);
@@ -162,7 +170,16 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
                     smooth.add(x, smoothed);
             }
             return true;
-        });
+        };
+        if (r.xAxis != ChartXAxis::Step && !smoothing) {
+            // Unsmoothed time axes need only the chunks whose times reach into the window.
+            const auto toTime = [&](qint64 x) {
+                return qint64(std::clamp<__int128>(__int128(x) + origin, MinX, MaxX));
+            };
+            store.visitTimeWindow(runId, r.key, toTime(data.x0), toTime(data.x1), visit);
+        } else {
+            store.visitWindow(runId, r.key, MinX, MaxX, visit);
+        }
         return inOrder;
     }();
     if (streamed) {

@@ -1100,21 +1100,28 @@ std::vector<MetricPoint> Store::metricHistory(const QString &runId, const QStrin
     return out;
 }
 
-void Store::scanChunks(qint64 seriesId, qint64 x0, qint64 x1,
+void Store::scanChunks(qint64 seriesId, qint64 x0, qint64 x1, bool byTime,
                        const std::function<bool(std::span<const MetricPoint>)> &visit)
 {
+    const QString lo = byTime ? QStringLiteral("ts_min") : QStringLiteral("step_min");
+    const QString hi = byTime ? QStringLiteral("ts_max") : QStringLiteral("step_max");
     QSqlQuery q =
         // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column
         // out of index selection.)
-        exec(QStringLiteral("SELECT data, step_min >= ? AND step_max <= ? FROM chunks WHERE series = ? AND "
-                            "+step_max >= ? AND +step_min <= ? ORDER BY seq"),
+        exec(QStringLiteral("SELECT data, %1 >= ? AND %2 <= ? FROM chunks WHERE series = ? AND "
+                            "+%2 >= ? AND +%1 <= ? ORDER BY seq")
+                 .arg(lo, hi),
              {x0, x1, seriesId, x0, x1});
+    const auto outside = [&](const MetricPoint &p) {
+        const qint64 x = byTime ? p.timestamp : p.step;
+        return x < x0 || x > x1;
+    };
     std::vector<MetricPoint> points;
     for (; q.isValid(); q.next()) {
         points.clear();
         series::decodeChunk(q.value(0).toByteArray(), points);
         if (!q.value(1).toBool()) // cut by an edge of the window
-            std::erase_if(points, [&](const MetricPoint &p) { return p.step < x0 || p.step > x1; });
+            std::erase_if(points, outside);
         if (!points.empty() && !visit(points))
             return;
     }
@@ -1131,7 +1138,7 @@ std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &
                                      "AND step_min <= ?"),
                       {id, x0, x1})
                    .toLongLong()));
-    scanChunks(id, x0, x1, [&out](std::span<const MetricPoint> points) {
+    scanChunks(id, x0, x1, false, [&out](std::span<const MetricPoint> points) {
         out.insert(out.end(), points.begin(), points.end());
         return true;
     });
@@ -1154,10 +1161,32 @@ void Store::visitWindow(const QString &runId, const QString &key, qint64 x0, qin
     if (!found || x1 < x0)
         return;
     if (ordered) {
-        scanChunks(id, x0, x1, visit); // logging order is step order
+        scanChunks(id, x0, x1, false, visit); // logging order is step order
         return;
     }
     const std::vector<MetricPoint> points = readWindow(runId, key, x0, x1);
+    if (!points.empty())
+        visit(points);
+}
+
+void Store::visitTimeWindow(const QString &runId, const QString &key, qint64 t0, qint64 t1,
+                            const std::function<bool(std::span<const MetricPoint>)> &visit)
+{
+    QSqlQuery &s = cached(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"),
+                          {runRid(runId), key});
+    const bool found = s.next();
+    const qint64 id = found ? s.value(0).toLongLong() : 0;
+    const bool ordered = found && s.value(1).toBool();
+    s.finish();
+    if (!found || t1 < t0)
+        return;
+    if (ordered) {
+        scanChunks(id, t0, t1, true, visit); // only the chunks whose times reach into the window
+        return;
+    }
+    std::vector<MetricPoint> points =
+        readWindow(runId, key, std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max());
+    std::erase_if(points, [&](const MetricPoint &p) { return p.timestamp < t0 || p.timestamp > t1; });
     if (!points.empty())
         visit(points);
 }

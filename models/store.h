@@ -157,6 +157,10 @@ public:
     // whole (a series whose steps went back somewhere is, to be sorted); `visit` returns false to stop.
     void visitWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1,
                      const std::function<bool(std::span<const MetricPoint>)> &visit);
+    // The points with t0 <= timestamp <= t1, in the same order (by step), a chunk at a time; chunks whose
+    // times lie outside the window are not read. Not sorted by time: the caller checks the order it needs.
+    void visitTimeWindow(const QString &runId, const QString &key, qint64 t0, qint64 t1,
+                         const std::function<bool(std::span<const MetricPoint>)> &visit);
     // Per-pixel-column M4 of the points with x0 <= step <= x1 over `width` columns; cost follows the width,
     // not the number of points.
     SeriesOverview readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width);
@@ -289,8 +293,9 @@ private:
     qint64 seriesFor(qint64 rid, const QString &key, bool create);
     void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
     void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
-    // Each chunk's points with x0 <= step <= x1, in logging order, until `visit` returns false.
-    void scanChunks(qint64 seriesId, qint64 x0, qint64 x1,
+    // Each chunk's points with x0 <= step <= x1 (byTime: x0 <= timestamp <= x1), in logging order, until
+    // `visit` returns false.
+    void scanChunks(qint64 seriesId, qint64 x0, qint64 x1, bool byTime,
                     const std::function<bool(std::span<const MetricPoint>)> &visit);
     void loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids);
     void touchRun(qint64 rid);

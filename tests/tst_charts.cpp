@@ -336,6 +336,35 @@ private Q_SLOTS:
         std::tie(raw, smooth) = expect(flat, false, 0.95, d.x0, d.x1, 300);
         same(d.series[0].smoothed, raw);
         same(d.series[0].raw, raw);
+        // Zoomed in, the read stops after the window, but only once the series is known not to be constant.
+        r.x0 = 1'000;
+        r.x1 = 2'000;
+        d = loadChartData(*s, r);
+        std::tie(raw, smooth) = expect(flat, false, 0.95, 1'000, 2'000, 300);
+        same(d.series[0].smoothed, raw);
+        std::vector<MetricPoint> lateStep = flat;
+        lateStep.back().value = 0.5; // constant but for the last point: smoothed after all
+        s->logMetrics(run.id, QStringLiteral("late"), lateStep);
+        r.key = QStringLiteral("late");
+        d = loadChartData(*s, r);
+        std::tie(raw, smooth) = expect(lateStep, false, 0.95, 1'000, 2'000, 300);
+        same(d.series[0].smoothed, smooth);
+        same(d.series[0].raw, raw);
+
+        // An unsmoothed time axis zoomed in reads the chunks whose times reach the window; with timestamps
+        // that go back, it still draws them in time order.
+        r.smoothing = 0;
+        r.xAxis = ChartXAxis::WallTime;
+        for (const QString &key : {QStringLiteral("wave"), QStringLiteral("clock")}) {
+            r.key = key;
+            r.x0 = 100'000 + 10 * 8'000 + 5;
+            r.x1 = 100'000 + 10 * 27'000;
+            d = loadChartData(*s, r);
+            std::tie(raw, smooth) =
+                expect(key == QLatin1String("wave") ? pts : clock, true, 0.95, *r.x0, *r.x1, 300);
+            same(d.series[0].raw, raw);
+            QVERIFY(d.series[0].smoothed.empty());
+        }
     }
 
     // The reduction is lossless for drawing: a million points with isolated spikes, drawn every one with
