@@ -1149,17 +1149,24 @@ std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &
     return out;
 }
 
-void Store::visitWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1,
-                        const std::function<bool(std::span<const MetricPoint>)> &visit)
+std::optional<std::pair<qint64, bool>> Store::seriesOrdering(const QString &runId, const QString &key)
 {
     QSqlQuery &s = cached(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"),
                           {runRid(runId), key});
-    const bool found = s.next();
-    const qint64 id = found ? s.value(0).toLongLong() : 0;
-    const bool ordered = found && s.value(1).toBool();
+    std::optional<std::pair<qint64, bool>> result;
+    if (s.next())
+        result = {s.value(0).toLongLong(), s.value(1).toBool()};
     s.finish();
-    if (!found || x1 < x0)
+    return result;
+}
+
+void Store::visitWindow(const QString &runId, const QString &key, qint64 x0, qint64 x1,
+                        const std::function<bool(std::span<const MetricPoint>)> &visit)
+{
+    const auto series = seriesOrdering(runId, key);
+    if (!series || x1 < x0)
         return;
+    const auto [id, ordered] = *series;
     if (ordered) {
         scanChunks(id, x0, x1, false, visit); // logging order is step order
         return;
@@ -1172,14 +1179,10 @@ void Store::visitWindow(const QString &runId, const QString &key, qint64 x0, qin
 void Store::visitTimeWindow(const QString &runId, const QString &key, qint64 t0, qint64 t1,
                             const std::function<bool(std::span<const MetricPoint>)> &visit)
 {
-    QSqlQuery &s = cached(QStringLiteral("SELECT id, ordered FROM series WHERE run = ? AND key = ?"),
-                          {runRid(runId), key});
-    const bool found = s.next();
-    const qint64 id = found ? s.value(0).toLongLong() : 0;
-    const bool ordered = found && s.value(1).toBool();
-    s.finish();
-    if (!found || t1 < t0)
+    const auto series = seriesOrdering(runId, key);
+    if (!series || t1 < t0)
         return;
+    const auto [id, ordered] = *series;
     if (ordered) {
         scanChunks(id, t0, t1, true, visit); // only the chunks whose times reach into the window
         return;

@@ -293,6 +293,8 @@ private:
     qint64 seriesFor(qint64 rid, const QString &key, bool create);
     void appendPoints(qint64 rid, const QString &key, std::span<const MetricPoint> points);
     void writeChunks(qint64 seriesId, qint64 firstSeq, std::span<const MetricPoint> points);
+    // A series' id and whether its steps never went back; nullopt when the run has no such series.
+    std::optional<std::pair<qint64, bool>> seriesOrdering(const QString &runId, const QString &key);
     // Each chunk's points with x0 <= step <= x1 (byTime: x0 <= timestamp <= x1), in logging order, until
     // `visit` returns false.
     void scanChunks(qint64 seriesId, qint64 x0, qint64 x1, bool byTime,

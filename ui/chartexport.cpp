@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <QBuffer>
+#include <QDir>
 #include <QFileInfo>
 #include <QImage>
+#include <QMessageBox>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -104,6 +106,23 @@ void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint
     QtConcurrent::run([size, scale, paint = std::move(paint)] {
         return image(size, scale, paint);
     }).then(context, [done = std::move(done)](const QImage &img) { done(img); });
+}
+
+void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
+                      Painter paint, const std::function<void(const QString &message)> &status,
+                      std::function<void(const QString &error)> finished)
+{
+    status(QObject::tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
+    writeInBackground(parent, path, size, scale, std::move(paint),
+                      [parent, title, path, status, finished = std::move(finished)](const QString &error) {
+                          if (error.isEmpty()) {
+                              status(QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+                          } else {
+                              status(error);
+                              QMessageBox::warning(parent, title, error);
+                          }
+                          finished(error);
+                      });
 }
 
 } // namespace runlens::chartexport

@@ -10,6 +10,7 @@
 #include <QString>
 
 class QObject;
+class QWidget;
 class QPainter;
 class QRectF;
 class QImage;
@@ -35,5 +36,11 @@ void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal
                        std::function<void(const QString &error)> done);
 void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QImage &image)> done);
+// writeInBackground as the window's Save commands do it: `status` hears "Saving…", then "Saved" or the
+// error, which a warning titled `title` over `parent` shows too; `finished` gets the error (empty on
+// success).
+void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
+                      Painter paint, const std::function<void(const QString &message)> &status,
+                      std::function<void(const QString &error)> finished);
 
 } // namespace runlens::chartexport

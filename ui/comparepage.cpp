@@ -13,7 +13,6 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
-#include <QDir>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -760,16 +759,11 @@ void ComparePage::startGridExport(const QString &path, qreal scale)
     QSizeF size;
     chartexport::Painter picture = gridPicture(&size);
     ++m_exports;
-    Q_EMIT statusMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    chartexport::writeInBackground(
-        this, path, size, scale, std::move(picture), [this, path](const QString &error) {
+    chartexport::saveInBackground(
+        this, tr("Save Charts"), path, size, scale, std::move(picture),
+        [this](const QString &message) { Q_EMIT statusMessage(message); },
+        [this, path](const QString &error) {
             --m_exports;
-            if (error.isEmpty()) {
-                Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-            } else {
-                Q_EMIT statusMessage(error);
-                QMessageBox::warning(this, tr("Save Charts"), error);
-            }
             Q_EMIT exportFinished(path, error);
         });
 }

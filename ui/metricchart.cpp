@@ -12,7 +12,6 @@
 #include <QContextMenuEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QDir>
 #include <QDoubleValidator>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -202,17 +201,10 @@ void MetricChart::startExport(const QString &path, qreal scale)
 {
     QSizeF size;
     chartexport::Painter paint = picture(&size);
-    Q_EMIT statusMessage(tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    chartexport::writeInBackground(
-        this, path, size, scale, std::move(paint), [this, path](const QString &error) {
-            if (error.isEmpty()) {
-                Q_EMIT statusMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-            } else {
-                Q_EMIT statusMessage(error);
-                QMessageBox::warning(this, tr("Save Chart"), error);
-            }
-            Q_EMIT exportFinished(path, error);
-        });
+    chartexport::saveInBackground(
+        this, tr("Save Chart"), path, size, scale, std::move(paint),
+        [this](const QString &message) { Q_EMIT statusMessage(message); },
+        [this, path](const QString &error) { Q_EMIT exportFinished(path, error); });
 }
 
 void MetricChart::paintEvent(QPaintEvent *)
