@@ -4,6 +4,7 @@
 // Numeric helpers of the charts, kept apart from drawing so they are tested on their own numbers.
 
 #include <cmath>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -35,7 +36,7 @@ public:
         // so pow is not called again and the numbers are the same.
         if (m_debiased)
             return m_last;
-        const double debias = 1.0 - std::pow(m_weight, m_accumulated);
+        const double debias = 1.0 - std::pow(m_weight, double(m_accumulated));
         m_debiased = debias == 1.0;
         return m_last / debias;
     }
@@ -43,7 +44,7 @@ public:
 private:
     double m_weight;
     double m_last = 0;
-    int m_accumulated = 0;
+    std::int64_t m_accumulated = 0;
     bool m_debiased; // 1 - w^n has rounded to exactly 1
 };
 

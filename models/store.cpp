@@ -1133,11 +1133,13 @@ std::vector<MetricPoint> Store::readWindow(const QString &runId, const QString &
     std::vector<MetricPoint> out;
     if (!id || x1 < x0)
         return out;
-    out.reserve(
-        size_t(scalar(QStringLiteral("SELECT sum(count) FROM chunks WHERE series = ? AND step_max >= ? "
-                                     "AND step_min <= ?"),
-                      {id, x0, x1})
-                   .toLongLong()));
+    // The chunks' counts say how many points to expect; a damaged file's may say anything, so this is a
+    // hint, bounded.
+    const qint64 expected = scalar(QStringLiteral("SELECT sum(count) FROM chunks WHERE series = ? AND "
+                                                  "step_max >= ? AND step_min <= ?"),
+                                   {id, x0, x1})
+                                .toLongLong();
+    out.reserve(size_t(std::clamp<qint64>(expected, 0, qint64(1) << 22)));
     scanChunks(id, x0, x1, false, [&out](std::span<const MetricPoint> points) {
         out.insert(out.end(), points.begin(), points.end());
         return true;

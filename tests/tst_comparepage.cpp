@@ -344,7 +344,7 @@ void TestComparePage::exportsInTheBackground()
     chart->startExport(QStringLiteral("/nonexistent-dir/c.png"), 1);
     QVERIFY(chartFinished.wait(20000));
     QVERIFY(chartFinished.last().at(1).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
-    QVERIFY(warned);
+    QTRY_VERIFY(warned);
     QVERIFY(status.last().at(0).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
     QVERIFY(!QFileInfo::exists(QStringLiteral("/nonexistent-dir/c.png")));
 }
@@ -378,6 +378,17 @@ void TestComparePage::remembersHowChartsAreDrawn()
     QTRY_VERIFY(!chart->isLoading());
     QCOMPARE(chart->data().request.xAxis, ChartXAxis::RelativeTime);
     QCOMPARE(chart->data().request.smoothing, 0.6);
+
+    // Values from elsewhere (a hand edit, another version) fall back to what can be drawn.
+    {
+        QSettings settings(QStringLiteral("runlens"), QStringLiteral("runlens"));
+        settings.setValue(QStringLiteral("compare/xAxis"), QStringLiteral("sideways"));
+        settings.setValue(QStringLiteral("compare/smoothing"), 5000);
+    }
+    MainWindow next(m_db);
+    openCompare(next);
+    QCOMPARE(next.comparePage()->chartContext().xAxis, ChartXAxis::Step);
+    QCOMPARE(next.comparePage()->chartContext().options.smoothing, 0.999);
 }
 
 void TestComparePage::exportChartCommand()

@@ -5,6 +5,7 @@
 #include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QImage>
 #include <QMessageBox>
 #include <QPageSize>
@@ -90,22 +91,53 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
     return true;
 }
 
+namespace {
+
+// Runs `work` on the thread pool and hands its result to `done` on context's thread, through a watcher that
+// context owns: once context is gone, nothing is called.
+template<typename T, typename Work>
+void inBackground(QObject *context, Work work, std::function<void(const T &)> done)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcher<T>::finished, watcher, [watcher, done = std::move(done)] {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
+} // namespace
+
 void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QString &error)> done)
 {
-    QtConcurrent::run([path, size, scale, paint = std::move(paint)] {
-        QString error;
-        write(path, size, scale, paint, &error);
-        return error;
-    }).then(context, [done = std::move(done)](const QString &error) { done(error); });
+    inBackground<QString>(
+        context,
+        [path, size, scale, paint = std::move(paint)] {
+            QString error;
+            try {
+                write(path, size, scale, paint, &error);
+            } catch (const std::exception &e) { // e.g. out of memory for a huge picture: said, not lost
+                error = QObject::tr("Cannot write %1: %2").arg(path, QString::fromLocal8Bit(e.what()));
+            }
+            return error;
+        },
+        std::move(done));
 }
 
 void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QImage &image)> done)
 {
-    QtConcurrent::run([size, scale, paint = std::move(paint)] {
-        return image(size, scale, paint);
-    }).then(context, [done = std::move(done)](const QImage &img) { done(img); });
+    inBackground<QImage>(
+        context,
+        [size, scale, paint = std::move(paint)] {
+            try {
+                return image(size, scale, paint);
+            } catch (const std::exception &) {
+                return QImage(); // null: the caller says it could not be made
+            }
+        },
+        std::move(done));
 }
 
 void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
@@ -113,16 +145,18 @@ void saveInBackground(QWidget *parent, const QString &title, const QString &path
                       std::function<void(const QString &error)> finished)
 {
     status(QObject::tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    writeInBackground(parent, path, size, scale, std::move(paint),
-                      [parent, title, path, status, finished = std::move(finished)](const QString &error) {
-                          if (error.isEmpty()) {
-                              status(QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)));
-                          } else {
-                              status(error);
-                              QMessageBox::warning(parent, title, error);
-                          }
-                          finished(error);
-                      });
+    writeInBackground(
+        parent, path, size, scale, std::move(paint),
+        [parent, title, path, status, finished = std::move(finished)](const QString &error) {
+            status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
+            finished(error);
+            if (error.isEmpty())
+                return;
+            // Not exec(): no nested event loop in which the parent could go away.
+            auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
 }
 
 } // namespace runlens::chartexport

@@ -194,11 +194,11 @@ QWidget *ComparePage::buildChartsTab()
     smoothTimer->setInterval(250);
     connect(smoothTimer, &QTimer::timeout, this, [this] {
         m_context.options.smoothing = m_smoothing->value() / 1000.0;
+        appsettings::open().setValue(QStringLiteral("compare/smoothing"), m_smoothing->value()); // settled
         reloadCharts();
     });
     connect(m_smoothing, &QSlider::valueChanged, this, [this, smoothTimer](int v) {
         m_smoothingValue->setText(QString::number(v / 1000.0, 'f', 3));
-        appsettings::open().setValue(QStringLiteral("compare/smoothing"), v);
         smoothTimer->start();
     });
 
@@ -247,6 +247,10 @@ QWidget *ComparePage::buildChartsTab()
         chartexport::imageInBackground(this, size, devicePixelRatioF(), std::move(picture),
                                        [this](const QImage &image) {
                                            --m_exports;
+                                           if (image.isNull()) {
+                                               Q_EMIT statusMessage(tr("The charts are too large to copy"));
+                                               return;
+                                           }
                                            QGuiApplication::clipboard()->setImage(image);
                                            Q_EMIT statusMessage(tr("Copied the charts to the clipboard"));
                                        });
@@ -689,6 +693,7 @@ void ComparePage::setSmoothing(double weight)
 {
     m_smoothing->setValue(int(std::lround(std::clamp(weight, 0.0, 0.999) * 1000)));
     m_context.options.smoothing = m_smoothing->value() / 1000.0;
+    appsettings::open().setValue(QStringLiteral("compare/smoothing"), m_smoothing->value());
     reloadCharts();
 }
 

@@ -281,6 +281,9 @@ bool MainWindow::openDatabase(const QString &path)
     connect(m_sidebar, &ExperimentSidebar::statusMessage, statusBar(),
             [this](const QString &m) { statusBar()->showMessage(m, 10000); });
     connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
+        if (m_pendingExperiment > 0 && !m_sidebar->isShowingTrash())
+            m_sidebar->selectExperiment(m_pendingExperiment);
+        m_pendingExperiment = 0;
         if (!m_experimentsLoaded) {
             statusBar()->showMessage(m_databasePath);
             rememberRecent(m_databasePath);
@@ -432,21 +435,14 @@ RunPage *MainWindow::runPage()
 // while the trash is shown.
 void MainWindow::followRunExperiment(const Run &run)
 {
+    m_pendingExperiment = 0;
     if (!m_sidebar || m_runReturnsToCompare || m_sidebar->isShowingTrash() || run.experimentId <= 0 ||
         m_sidebar->currentExperiment() == run.experimentId)
         return;
-    if (m_experimentsLoaded) {
+    if (m_experimentsLoaded)
         m_sidebar->selectExperiment(run.experimentId);
-        return;
-    }
-    // The list is still loading (a run page opened at start): choose it once it is there.
-    const ExperimentId id = run.experimentId;
-    auto *once = new QObject(this);
-    connect(m_experiments, &ExperimentListModel::loaded, once, [this, id, once] {
-        once->deleteLater();
-        if (m_sidebar && !m_runReturnsToCompare && m_pages->currentWidget() == m_runPage)
-            m_sidebar->selectExperiment(id);
-    });
+    else
+        m_pendingExperiment = run.experimentId; // the list is still loading: chosen once it is there
 }
 
 void MainWindow::showRun(const QString &id)

@@ -115,6 +115,7 @@ private:
     QAction *m_attachFiles = nullptr;
     QAction *m_attachFolder = nullptr;
     bool m_experimentsLoaded = false;
+    ExperimentId m_pendingExperiment = 0; // to choose in the sidebar once the list is loaded (the run shown)
 };
 
 } // namespace runlens

@@ -415,6 +415,10 @@ void MetricChart::contextMenuEvent(QContextMenuEvent *e)
         chartexport::Painter paint = picture(&size);
         chartexport::imageInBackground(
             this, size, devicePixelRatioF(), std::move(paint), [this](const QImage &image) {
+                if (image.isNull()) {
+                    Q_EMIT statusMessage(tr("The chart of %1 is too large to copy").arg(m_key));
+                    return;
+                }
                 QApplication::clipboard()->setImage(image);
                 Q_EMIT statusMessage(tr("Copied the chart of %1 to the clipboard").arg(m_key));
             });
