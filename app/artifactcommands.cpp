@@ -11,16 +11,11 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstdio>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTextStream>
-
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#endif
 
 namespace runlens::cli {
 
@@ -44,15 +39,6 @@ void catchInterrupt()
     interrupted = false;
     std::signal(SIGINT, onArtifactInterrupt);
     std::signal(SIGTERM, onArtifactInterrupt);
-}
-
-bool stderrIsTerminal()
-{
-#ifdef Q_OS_UNIX
-    return ::isatty(::fileno(stderr)) == 1;
-#else
-    return false;
-#endif
 }
 
 } // namespace

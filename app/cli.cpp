@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <functional>
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -33,7 +34,9 @@
 #include <QTextStream>
 #include <QThread>
 
+#ifdef Q_OS_UNIX
 #include <unistd.h>
+#endif
 
 namespace runlens::cli {
 
@@ -135,6 +138,15 @@ QString isoTime(const std::optional<qint64> &ms)
 {
     return ms ? QDateTime::fromMSecsSinceEpoch(*ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
               : QString();
+}
+
+bool stderrIsTerminal()
+{
+#ifdef Q_OS_UNIX
+    return ::isatty(::fileno(stderr)) == 1;
+#else
+    return false;
+#endif
 }
 
 Store openExisting(const QString &db)
@@ -754,8 +766,8 @@ int compactCommand(const QString &db, const QStringList &args)
         return Ok;
     if (!p.positionalArguments().isEmpty())
         throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
-    Store store(db);
-    const bool tty = isatty(STDERR_FILENO);
+    Store store = openExisting(db);
+    const bool tty = stderrIsTerminal();
     const Store::Compaction c = store.compact([tty](qint64 done, qint64 total) {
         if (tty)
             err() << QStringLiteral("\rSummarising chunks: %1 of %2").arg(done).arg(total) << Qt::flush;

@@ -32,7 +32,9 @@ QCommandLineOption formatOptionSpec();
 qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fallback);
 QJsonValue msOrNull(const std::optional<qint64> &ms);
 QString isoTime(const std::optional<qint64> &ms); // local time, "yyyy-MM-dd HH:mm:ss"; empty for none
-// Commands that only read must not create a database where a mistyped --db points.
+// Commands that only read (or tidy) must not create a database where a mistyped --db points.
 Store openExisting(const QString &db);
+// Whether progress lines (rewritten in place with \r) can go to stderr.
+bool stderrIsTerminal();
 
 } // namespace runlens::cli

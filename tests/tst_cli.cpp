@@ -1578,6 +1578,11 @@ void TestCli::compactAddsMissingSummaries()
     QCOMPARE(after.out, before.out);
     const Result extra = cli({QStringLiteral("compact"), QStringLiteral("now")});
     VERIFY_EXIT(extra, 2);
+    // A mistyped --db is refused, not created empty.
+    const QString missing = m_dir->filePath(QStringLiteral("typo.db"));
+    const Result none = cliOn(missing, {QStringLiteral("compact")});
+    VERIFY_EXIT(none, 1);
+    QVERIFY(!QFileInfo::exists(missing));
 }
 
 // ----------------------------------------------------------------------------------------------------- demo
