@@ -96,25 +96,24 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
     s.points = ov.pointsInRange;
     s.exact = ov.bucketSize == 1;
     s.raw.reserve(ov.columns.size());
+    // One entry per column, in order: a summary bucket attributed to one column may reach into the next,
+    // whose points the re-read below then puts there too.
+    const auto append = [&s](const M4Column &c) {
+        if (!s.raw.empty() && s.raw.back().column == c.column)
+            m4::fold(s.raw.back(), c);
+        else
+            s.raw.push_back(c);
+    };
     for (const M4Column &c : ov.columns) {
         if (!hasNonFinite(c)) {
-            if (!s.raw.empty() && s.raw.back().column == c.column)
-                m4::fold(s.raw.back(), c);
-            else
-                s.raw.push_back(c);
+            append(c);
             continue;
         }
         FiniteM4 column(data.x0, data.x1, width);
         for (const MetricPoint &p : store.readWindow(runId, key, c.firstStep, c.lastStep))
             column.add(p.step, p.value);
-        for (M4Column &fc : column.takeColumns()) {
-            // A summary bucket attributed to this column may reach into the next one: its points then land
-            // in that column, which the overview may hold too. One entry per column, in order.
-            if (!s.raw.empty() && s.raw.back().column == fc.column)
-                m4::fold(s.raw.back(), fc);
-            else
-                s.raw.push_back(fc);
-        }
+        for (const M4Column &fc : column.takeColumns())
+            append(fc);
         s.marks.insert(s.marks.end(), column.marks().begin(), column.marks().end());
     }
 }
@@ -182,40 +181,35 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
         }
         return inOrder;
     }();
-    if (streamed) {
-        s.points = raw.points();
-        s.marks = std::move(raw.marks());
-        s.raw = raw.takeColumns();
-        if (smoothing)
-            s.smoothed = constant ? s.raw : smooth.takeColumns();
-        return;
+    if (!streamed) {
+        // The x order went back: every point, sorted by x (stable: by step within an x).
+        const std::vector<MetricPoint> points = store.readWindow(runId, r.key, MinX, MaxX); // by step
+        std::vector<double> smoothed;
+        if (smoothing) {
+            std::vector<double> values(points.size());
+            std::transform(points.begin(), points.end(), values.begin(),
+                           [](const MetricPoint &p) { return p.value; });
+            smoothed = seriesmath::smoothEma(values, weight); // applies the constant rule itself
+        }
+        std::vector<size_t> order(points.size());
+        std::iota(order.begin(), order.end(), size_t(0));
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return xOf(points[a]) < xOf(points[b]); });
+        raw = FiniteM4(data.x0, data.x1, width);
+        smooth = FiniteM4(data.x0, data.x1, width);
+        constant = false;
+        for (size_t i : order) {
+            const qint64 x = xOf(points[i]);
+            raw.add(x, points[i].value);
+            if (smoothing)
+                smooth.add(x, smoothed[i]);
+        }
     }
-
-    const std::vector<MetricPoint> points = store.readWindow(runId, r.key, MinX, MaxX); // by step
-    std::vector<double> smoothed;
-    if (smoothing) {
-        std::vector<double> values(points.size());
-        std::transform(points.begin(), points.end(), values.begin(),
-                       [](const MetricPoint &p) { return p.value; });
-        smoothed = seriesmath::smoothEma(values, weight);
-    }
-    std::vector<size_t> order(points.size());
-    std::iota(order.begin(), order.end(), size_t(0));
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return xOf(points[a]) < xOf(points[b]); });
-    FiniteM4 sortedRaw(data.x0, data.x1, width);
-    FiniteM4 sortedSmooth(data.x0, data.x1, width);
-    for (size_t i : order) {
-        const qint64 x = xOf(points[i]);
-        sortedRaw.add(x, points[i].value);
-        if (smoothing)
-            sortedSmooth.add(x, smoothed[i]);
-    }
-    s.points = sortedRaw.points();
-    s.raw = sortedRaw.takeColumns();
-    s.marks = std::move(sortedRaw.marks());
+    s.points = raw.points();
+    s.marks = std::move(raw.marks());
+    s.raw = raw.takeColumns();
     if (smoothing)
-        s.smoothed = sortedSmooth.takeColumns();
+        s.smoothed = constant ? s.raw : smooth.takeColumns();
 }
 
 } // namespace

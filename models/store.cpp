@@ -1105,19 +1105,20 @@ void Store::scanChunks(qint64 seriesId, qint64 x0, qint64 x1, bool byTime,
 {
     const QString lo = byTime ? QStringLiteral("ts_min") : QStringLiteral("step_min");
     const QString hi = byTime ? QStringLiteral("ts_max") : QStringLiteral("step_max");
-    QSqlQuery q =
-        // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column
-        // out of index selection.)
-        exec(QStringLiteral("SELECT data, %1 >= ? AND %2 <= ? FROM chunks WHERE series = ? AND "
-                            "+%2 >= ? AND +%1 <= ? ORDER BY seq")
-                 .arg(lo, hi),
-             {x0, x1, seriesId, x0, x1});
+    // Through (series, seq), in logging order: the step index would sort the blobs. ('+' keeps a column out
+    // of index selection.) Kept prepared, as the overview's: charts read this for every run. Visitors never
+    // read the store, so the statement is not run again while it is open.
+    QSqlQuery &q = cached(QStringLiteral("SELECT data, %1 >= ? AND %2 <= ? FROM chunks WHERE series = ? AND "
+                                         "+%2 >= ? AND +%1 <= ? ORDER BY seq")
+                              .arg(lo, hi),
+                          {x0, x1, seriesId, x0, x1});
+    const auto finish = qScopeGuard([&q] { q.finish(); });
     const auto outside = [&](const MetricPoint &p) {
         const qint64 x = byTime ? p.timestamp : p.step;
         return x < x0 || x > x1;
     };
     std::vector<MetricPoint> points;
-    for (; q.isValid(); q.next()) {
+    while (q.next()) {
         points.clear();
         series::decodeChunk(q.value(0).toByteArray(), points);
         if (!q.value(1).toBool()) // cut by an edge of the window
