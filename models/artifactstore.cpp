@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "artifactstore.h"
 
+#include "sourcefile.h"
+
 #include "error.h"
 
 #include <QCryptographicHash>
@@ -69,6 +71,7 @@ FileState sourceState(QFile &in)
 // folder walk and the copy changes nothing; O_NONBLOCK keeps the open of a FIFO from waiting for a writer.
 void openSource(const QString &file, QFile &in, FileState &state)
 {
+    livedb::refuseLiveDatabase(file); // closing a descriptor of it would release SQLite's locks
 #ifdef Q_OS_UNIX
     const int fd =
         ::open(QFile::encodeName(file).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

@@ -4,6 +4,7 @@
 #include "csvlogreader.h"
 #include "mlflowdbreader.h"
 #include "mlflowfilereader.h"
+#include "sourcefile.h"
 #include "tensorboardreader.h"
 
 #include <QFileInfo>
@@ -66,6 +67,8 @@ std::optional<Format> formatFromName(const QString &name)
 
 Format detectFormat(const QString &path)
 {
+    if (livedb::databaseOf(path))
+        return Format::Auto; // never read as a file (sourcefile.h)
     for (const Reader &r : readers()) {
         if (r.detect(path))
             return r.format;
@@ -80,6 +83,7 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
     for (const QString &path : paths) {
         if (!QFileInfo::exists(path))
             throw Error(QStringLiteral("%1 does not exist").arg(path), Error::Kind::NotFound);
+        livedb::refuseLiveDatabase(path);
         const Format f = format == Format::Auto ? detectFormat(path) : format;
         const Reader *reader = nullptr;
         for (const Reader &r : readers()) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importjob.h"
 
+#include "sourcefile.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -99,6 +101,9 @@ void ImportJob::work()
         Format format = source.format;
         if (!QFileInfo::exists(source.path)) {
             problem = tr("does not exist");
+        } else if (const std::optional<QString> db = livedb::databaseOf(source.path)) {
+            problem =
+                tr("is part of the database %1, which Runlens has open").arg(QDir::toNativeSeparators(*db));
         } else if (format == Format::Auto) {
             format = import::detectFormat(source.path);
             if (format == Format::Auto)

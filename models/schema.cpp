@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "schema.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sqlite3.h>
+#include <stdexcept>
+
 namespace runlens::schema {
 
 namespace {
@@ -216,6 +222,56 @@ const QList<Migration> &migrations()
 int latestVersion()
 {
     return migrations().constLast().toVersion;
+}
+
+namespace {
+
+std::vector<Object> buildObjects(int version)
+{
+    sqlite3 *raw = nullptr;
+    const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr);
+    const std::unique_ptr<sqlite3, int (*)(sqlite3 *)> db(raw, sqlite3_close_v2);
+    if (rc != SQLITE_OK)
+        throw std::runtime_error("cannot open an in-memory database");
+    const auto run = [&](const QString &sql) {
+        char *message = nullptr;
+        if (sqlite3_exec(db.get(), sql.toUtf8().constData(), nullptr, nullptr, &message) != SQLITE_OK) {
+            const std::string text = message ? message : "unknown error";
+            sqlite3_free(message);
+            throw std::runtime_error("schema statement failed: " + text);
+        }
+    };
+    for (const Migration &m : migrations()) {
+        if (m.toVersion > version)
+            break;
+        for (const QString &sql : m.statements)
+            run(sql);
+    }
+    std::vector<Object> objects;
+    sqlite3_stmt *raws = nullptr;
+    sqlite3_prepare_v2(db.get(), "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name", -1,
+                       &raws, nullptr);
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raws, sqlite3_finalize);
+    const auto text = [&](int column) {
+        const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(stmt.get(), column));
+        return data ? QString::fromUtf8(data, sqlite3_column_bytes(stmt.get(), column)) : QString();
+    };
+    while (sqlite3_step(stmt.get()) == SQLITE_ROW)
+        objects.push_back({text(0), text(1), text(2), text(3)});
+    return objects;
+}
+
+} // namespace
+
+const std::vector<Object> &objectsAt(int version)
+{
+    static std::mutex mutex;
+    static std::map<int, std::vector<Object>> cache;
+    const std::lock_guard lock(mutex);
+    auto it = cache.find(version);
+    if (it == cache.end())
+        it = cache.emplace(version, buildObjects(version)).first;
+    return it->second;
 }
 
 } // namespace runlens::schema

@@ -21,12 +21,15 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QStandardPaths>
 #include <QThread>
+#include <QUrl>
 #include <QUuid>
+#include <sqlite3.h>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -128,9 +131,31 @@ struct Store::SeriesState
     bool ordered = true;
 };
 
+// No statement may run for ever on a file from elsewhere (a crafted b-tree, a planted view). SQLite says when
+// a statement starts (SQLITE_TRACE_STMT) and calls the progress handler every few thousand instructions; the
+// handler interrupts a statement that has run longer than the limit.
+struct Store::Watchdog
+{
+    QElapsedTimer started;
+    qint64 limitMs = StatementLimitMs;
+
+    static int onTrace(unsigned type, void *self, void *, void *)
+    {
+        if (type == SQLITE_TRACE_STMT)
+            static_cast<Watchdog *>(self)->started.start();
+        return 0;
+    }
+    static int onProgress(void *self)
+    {
+        const auto *w = static_cast<const Watchdog *>(self);
+        return w->limitMs > 0 && w->started.isValid() && w->started.elapsed() > w->limitMs ? 1 : 0;
+    }
+};
+
 Store::Store(const QString &path, Mode mode)
     : m_path(QFileInfo(path).absoluteFilePath())
     , m_connection(QStringLiteral("runlens-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_watchdog(std::make_unique<Watchdog>())
     , m_user(currentUser())
 {
     try {
@@ -162,6 +187,66 @@ QString Store::defaultPath()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runlens.db");
 }
 
+namespace {
+
+// Whether this process may write to the database at `path` (an existing file): the file, and the folder for
+// the -wal and -shm SQLite creates beside it unless both are there and writable. access(2) only; nothing
+// opens the file.
+bool canWrite(const QString &path)
+{
+    const auto writable = [](const QString &p) {
+        return ::access(QFile::encodeName(p).constData(), W_OK) == 0;
+    };
+    if (!writable(path))
+        return false;
+    return writable(QFileInfo(path).absolutePath()) ||
+           (writable(path + QStringLiteral("-wal")) && writable(path + QStringLiteral("-shm")));
+}
+
+// The raw connection under QtSql's, for what QtSql does not offer (configuration, the watchdog).
+sqlite3 *rawHandle(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver()->handle();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+QString describeObject(const schema::Object &o)
+{
+    return QStringLiteral("%1 '%2'").arg(o.type, o.name.left(80));
+}
+
+// Why the file's schema is not the one Runlens wrote at `version`, or an empty string when it is. The file is
+// untrusted: a view in place of a table, a trigger or an altered column would run whatever its author wrote
+// inside every statement Runlens makes. SQLite's own statistics tables (ANALYZE) are allowed: they hold no
+// code.
+QString schemaProblem(const std::vector<schema::Object> &found, int version)
+{
+    const std::vector<schema::Object> &expected = schema::objectsAt(version);
+    for (const schema::Object &o : found) {
+        if (o.type == QLatin1String("table") && o.name.startsWith(QLatin1String("sqlite_stat")))
+            continue;
+        const auto same = std::find_if(expected.begin(), expected.end(),
+                                       [&](const schema::Object &e) { return e.name == o.name; });
+        if (same == expected.end())
+            return QStringLiteral("it has a %1 that Runlens does not create").arg(describeObject(o));
+        if (same->type != o.type)
+            return QStringLiteral("it has a %1 where Runlens has a %2").arg(describeObject(o), same->type);
+        if (*same != o)
+            return QStringLiteral("its %1 is not the one Runlens creates (%2)")
+                .arg(describeObject(o), o.sql.left(200).simplified());
+    }
+    for (const schema::Object &e : expected) {
+        if (std::none_of(found.begin(), found.end(),
+                         [&](const schema::Object &o) { return o.name == e.name; }))
+            return QStringLiteral("it lacks the %1").arg(describeObject(e));
+    }
+    return {};
+}
+
+} // namespace
+
 void Store::open(Mode mode)
 {
     m_readOnly = mode == Mode::ReadOnly;
@@ -169,47 +254,94 @@ void Store::open(Mode mode)
     if (info.exists()) {
         if (!info.isFile())
             throw Error(QStringLiteral("%1 is not a file").arg(m_path));
-        QFile f(m_path);
-        if (!f.open(QIODevice::ReadOnly))
-            throw Error(QStringLiteral("cannot read %1: %2").arg(m_path, f.errorString()));
-        const QByteArray header = f.read(16);
-        if (f.size() > 0 && header != QByteArray("SQLite format 3\0", 16))
-            throw Error(QStringLiteral("%1 is not a Runlens database (not an SQLite file)").arg(m_path));
+        if (!m_readOnly && !canWrite(m_path))
+            m_readOnly = m_openedReadOnly = true; // a read-only mount or folder: show it, do not fail
     } else if (m_readOnly) {
         throw Error(QStringLiteral("database %1 does not exist").arg(m_path), Error::Kind::NotFound);
     } else if (!QDir().mkpath(info.absolutePath())) {
         throw Error(QStringLiteral("cannot create the folder %1").arg(info.absolutePath()));
     }
 
+    // Nothing but SQLite opens the file (see sourcefile.h): whether it is an SQLite file at all is SQLite's
+    // answer to the first read below.
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    db.setDatabaseName(m_path);
-    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
-    if (m_readOnly)
-        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
-    db.setConnectOptions(options);
-    if (!db.open())
-        throw Error(QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text()),
-                    Error::Kind::Database);
-
-    qint64 appId = 0, version = 0, tables = 0;
-    {
-        try {
-            // One snapshot: another process may be creating the schema of a new file right now.
-            exec(QStringLiteral("BEGIN"));
-            appId = exec(QStringLiteral("PRAGMA application_id")).value(0).toLongLong();
-            version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
-            tables = exec(QStringLiteral("SELECT count(*) FROM sqlite_master")).value(0).toLongLong();
-            exec(QStringLiteral("COMMIT"));
-        } catch (const Error &e) {
-            QSqlQuery(QSqlDatabase::database(m_connection, false)).exec(QStringLiteral("ROLLBACK"));
-            throw Error(QStringLiteral("%1 is not a readable database: %2").arg(m_path, e.message()),
-                        Error::Kind::Database);
+    const auto connect = [&](bool immutable) {
+        if (db.isOpen())
+            db.close();
+        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
+        if (m_readOnly)
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        if (immutable) {
+            // A read-only folder without the -shm SQLite needs for a WAL file: read it as it is on disk.
+            QUrl url = QUrl::fromLocalFile(m_path);
+            url.setQuery(QStringLiteral("immutable=1"));
+            db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+            options += QStringLiteral(";QSQLITE_OPEN_URI");
+        } else {
+            db.setDatabaseName(m_path);
         }
+        db.setConnectOptions(options);
+        if (!db.open())
+            throw Error(QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text()),
+                        Error::Kind::Database);
+        if (sqlite3 *h = rawHandle(db)) {
+            // The file is untrusted input (sqlite.org, "Defense Against The Dark Arts"): no schema-defined
+            // functions with side effects, no writes that corrupt it through PRAGMAs, corrupt cells found
+            // early, and no statement running unbounded.
+            sqlite3_db_config(h, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+            sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+            sqlite3_trace_v2(h, SQLITE_TRACE_STMT, &Watchdog::onTrace, m_watchdog.get());
+            sqlite3_progress_handler(h, 10000, &Watchdog::onProgress, m_watchdog.get());
+        } else {
+            throw Error(
+                QStringLiteral("cannot open %1: Qt's SQLite driver gives no connection handle").arg(m_path),
+                Error::Kind::Database);
+        }
+    };
+    connect(false);
+    m_registration = livedb::Registration(m_path);
+
+    qint64 appId = 0, version = 0;
+    std::vector<schema::Object> objects;
+    const auto readHeader = [&] {
+        // One snapshot: another process may be creating the schema of a new file right now.
+        exec(QStringLiteral("BEGIN"));
+        auto rollbackOnError = qScopeGuard(
+            [&] { QSqlQuery(QSqlDatabase::database(m_connection, false)).exec(QStringLiteral("ROLLBACK")); });
+        appId = exec(QStringLiteral("PRAGMA application_id")).value(0).toLongLong();
+        version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
+        QSqlQuery q =
+            exec(QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"));
+        for (; q.isValid(); q.next()) {
+            objects.push_back(
+                {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+        }
+        q.finish();
+        exec(QStringLiteral("COMMIT"));
+        rollbackOnError.dismiss();
+    };
+    try {
+        try {
+            readHeader();
+        } catch (const Error &) {
+            if (!m_openedReadOnly)
+                throw;
+            objects.clear();
+            connect(true);
+            readHeader();
+        }
+    } catch (const Error &e) {
+        if (e.message().contains(QLatin1String("file is not a database")))
+            throw Error(QStringLiteral("%1 is not a Runlens database (not an SQLite file, or a damaged one)")
+                            .arg(m_path));
+        throw Error(QStringLiteral("%1 is not a readable database: %2").arg(m_path, e.message()),
+                    Error::Kind::Database);
     }
+    const qint64 tables = qint64(objects.size());
     if (appId != schema::ApplicationId && !(appId == 0 && tables == 0)) {
         throw Error(
             QStringLiteral("%1 is not a Runlens database (it is an SQLite file of another application, "
-                           "with %2 tables)")
+                           "with %2 schema objects)")
                 .arg(m_path)
                 .arg(tables));
     }
@@ -222,19 +354,32 @@ void Store::open(Mode mode)
                 .arg(schema::latestVersion()),
             Error::Kind::Version);
     }
+    if (tables > 0) {
+        const QString problem = schemaProblem(objects, int(version));
+        if (!problem.isEmpty()) {
+            throw Error(QStringLiteral("%1 was not opened: %2, so it may run code of its author's. A Runlens "
+                                       "database holds only the tables and indexes Runlens made.")
+                            .arg(m_path, problem),
+                        Error::Kind::Database);
+        }
+    }
 
     exec(QStringLiteral("PRAGMA foreign_keys = ON"));
     exec(QStringLiteral("PRAGMA case_sensitive_like = ON"));
     exec(QStringLiteral("PRAGMA cache_size = -16384"));
     exec(QStringLiteral("PRAGMA temp_store = MEMORY"));
     exec(QStringLiteral("PRAGMA mmap_size = 0"));
+    exec(QStringLiteral("PRAGMA cell_size_check = ON"));
     if (m_readOnly) {
         if (version < schema::latestVersion()) {
-            throw Error(QStringLiteral("%1 has schema version %2 and must be upgraded to %3; open it once "
-                                       "read-write")
+            throw Error(QStringLiteral("%1 has schema version %2 and must be upgraded to %3; %4")
                             .arg(m_path)
                             .arg(version)
-                            .arg(schema::latestVersion()),
+                            .arg(schema::latestVersion())
+                            .arg(m_openedReadOnly
+                                     ? QStringLiteral("it is read-only here: copy it to a writable "
+                                                      "folder and open it there once")
+                                     : QStringLiteral("open it once read-write")),
                         Error::Kind::Version);
         }
     } else {
@@ -261,6 +406,21 @@ void Store::open(Mode mode)
     m_schemaVersion = int(exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong());
 }
 
+void Store::setStatementLimitMs(qint64 ms)
+{
+    m_watchdog->limitMs = std::max<qint64>(ms, 0);
+}
+
+Store::UnlimitedStatements::UnlimitedStatements(Store &store)
+    : m_store(store)
+    , m_limit(std::exchange(store.m_watchdog->limitMs, 0))
+{}
+
+Store::UnlimitedStatements::~UnlimitedStatements()
+{
+    m_store.m_watchdog->limitMs = m_limit;
+}
+
 void Store::migrate(int fromVersion)
 {
     QString backup;
@@ -280,7 +440,18 @@ void Store::migrate(int fromVersion)
                          .arg(stamp)
                          .arg(QCoreApplication::applicationPid())
                          .arg(i);
-        exec(QStringLiteral("VACUUM INTO ?"), {backup});
+        try {
+            const UnlimitedStatements wholeFile(*this);
+            exec(QStringLiteral("VACUUM INTO ?"), {backup});
+        } catch (const Error &e) {
+            QFile::remove(backup); // a partial copy (disk full) is no backup
+            throw Error(QStringLiteral("cannot upgrade %1 from schema version %2: the backup %3 could not be "
+                                       "written (%4); the file was not changed")
+                            .arg(m_path)
+                            .arg(fromVersion)
+                            .arg(backup, e.message()),
+                        e.kind());
+        }
     }
     // Every pending migration in one write transaction, so no other process ever sees a half-migrated file.
     begin();
@@ -299,6 +470,8 @@ void Store::migrate(int fromVersion)
         commitOrThrow();
     } catch (...) {
         rollback();
+        if (!backup.isEmpty())
+            QFile::remove(backup); // the file keeps its old schema: nothing to restore from
         throw;
     }
     if (!backup.isEmpty()) {
@@ -327,6 +500,15 @@ namespace {
         throw Error(QStringLiteral("constraint failed: %1").arg(err.databaseText()), Error::Kind::Conflict);
     if (native == QLatin1String("8"))
         throw Error(QStringLiteral("%1 is read-only").arg(path), Error::Kind::Database);
+    if (native == QLatin1String("13"))
+        throw Error(QStringLiteral("%1: the disk is full; nothing more was written").arg(path),
+                    Error::Kind::Database);
+    if (native == QLatin1String("9"))
+        throw Error(
+            QStringLiteral("%1: a statement ran longer than Runlens allows and was stopped; the file may "
+                           "be damaged or crafted to stall its readers")
+                .arg(path),
+            Error::Kind::Database);
     if (native == QLatin1String("5") || native == QLatin1String("6"))
         throw Error(QStringLiteral("%1 is busy: another process holds its lock").arg(path),
                     Error::Kind::Database);
@@ -1298,6 +1480,7 @@ Store::Compaction Store::compact(const std::function<void(qint64 done, qint64 to
     // Each series, and each batch of chunks, in a transaction of its own: every step is whole, and a
     // logger writing meanwhile never waits for all of a large file.
     Compaction result;
+    const UnlimitedStatements survey(*this); // the first query reads every chunk row of the file
     // Series with more than one chunk below capacity, or chunks lacking a sketch (written by other clients).
     QSqlQuery q = exec(QStringLiteral("SELECT series, min(seq) FROM chunks WHERE count < ? OR sketch IS NULL "
                                       "GROUP BY series HAVING count(*) > 1 OR sum(sketch IS NULL) > 0"),

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "m4reducer.h"
+#include "sourcefile.h"
 #include "sqldialect.h"
 #include "types.h"
 
@@ -59,8 +60,14 @@ public:
     enum class Mode { ReadWrite, ReadOnly };
 
     // Opens (creating when absent in ReadWrite mode) and migrates. Throws Error naming the problem when the
-    // file is not a Runlens database, is from a newer Runlens, or cannot be opened; the file is left
-    // untouched.
+    // file is not a Runlens database, is from a newer Runlens, holds schema objects Runlens did not create
+    // (a view, a trigger, an altered table), or cannot be opened; the file is left untouched. A file that
+    // cannot be written here is opened read-only (isReadOnly()). No statement runs longer than
+    // StatementLimitMs: the file is untrusted.
+    static constexpr qint64 StatementLimitMs = 30000;
+    // Another bound for this connection's statements (ms; 0: none), e.g. for a caller that must answer
+    // sooner.
+    void setStatementLimitMs(qint64 ms);
     explicit Store(const QString &path, Mode mode = Mode::ReadWrite);
     ~Store();
     Store(const Store &) = delete;
@@ -70,6 +77,9 @@ public:
     static QString defaultPath();
 
     QString path() const { return m_path; }
+    // Opened for reading only: asked for, or the file (or its folder, for the -wal and -shm) is not writable
+    // here, e.g. on a read-only mount. Writes then throw Error naming the file as read-only.
+    bool isReadOnly() const { return m_readOnly; }
     int schemaVersion() const { return m_schemaVersion; }
     QString backupPath() const { return m_backupPath; } // the copy kept by the last migration, if any
     const SqlDialect &dialect() const { return m_dialect; }
@@ -272,6 +282,19 @@ public:
 private:
     friend class Transaction;
     struct SeriesState;
+    struct Watchdog;
+    // Lifts the statement time limit for maintenance that reads the whole file in one statement (the backup
+    // before a migration, compaction's survey).
+    class UnlimitedStatements
+    {
+    public:
+        explicit UnlimitedStatements(Store &store);
+        ~UnlimitedStatements();
+
+    private:
+        Store &m_store;
+        qint64 m_limit;
+    };
 
     void open(Mode mode);
     void migrate(int fromVersion);
@@ -320,6 +343,9 @@ private:
     int m_schemaVersion = 0;
     int m_txDepth = 0;
     bool m_readOnly = false;
+    bool m_openedReadOnly = false; // ReadWrite was asked for, but the file cannot be written here
+    std::unique_ptr<Watchdog> m_watchdog;
+    livedb::Registration m_registration;
     SqlDialect m_dialect;
     QString m_user;
     std::unordered_map<QString, QSqlQuery> m_statements;

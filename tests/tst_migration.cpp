@@ -7,10 +7,14 @@
 #include "store.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -81,6 +85,7 @@ private Q_SLOTS:
     void migrationsAreOrdered();
     void upgradesVersion1();
     void failedMigrationChangesNothing();
+    void failedBackupLeavesNothing();
 };
 
 void TestMigration::migrationsAreOrdered()
@@ -135,7 +140,9 @@ void TestMigration::upgradesVersion1()
 
 void TestMigration::failedMigrationChangesNothing()
 {
-    // A table in the way of migration 2 makes it fail half-way: the transaction leaves version 1 intact.
+    // A table in the way of migration 2: the file is not what version 1 wrote, so it is refused before the
+    // backup and the migration, naming the table (it would also make the migration fail half-way, and the
+    // transaction would leave version 1 intact); nothing is left beside it.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("blocked.db"));
     QVERIFY(loadDump(QStringLiteral(RUNLENS_TEST_DATA "/runlens-v1.sql"), path,
@@ -147,6 +154,7 @@ void TestMigration::failedMigrationChangesNothing()
         QVERIFY2(e.message().contains(QLatin1String("registry_audit")), qPrintable(e.message()));
     }
     QCOMPARE(pragma(path, QStringLiteral("user_version")), qint64(1));
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.bak")}, QDir::Files), QStringList());
     // The artifacts table that migration 2 creates before failing was rolled back with it.
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
@@ -160,6 +168,42 @@ void TestMigration::failedMigrationChangesNothing()
         QCOMPARE(q.value(0).toInt(), 1);
     }
     QSqlDatabase::removeDatabase(QStringLiteral("check"));
+}
+
+// The disk fills while the backup is written (VACUUM INTO): the open fails naming the problem, the file keeps
+// its old schema, and no partial backup is left behind. A small tmpfs in a private mount namespace is the
+// full disk.
+void TestMigration::failedBackupLeavesNothing()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
+        QSKIP("unshare(1) is not installed");
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("old.db"));
+    QVERIFY(loadDump(QStringLiteral(RUNLENS_TEST_DATA "/runlens-v1.sql"), path));
+    const QString mount = dir.filePath(QStringLiteral("full"));
+    QVERIFY(QDir().mkpath(mount));
+    // Room for the file, its -wal and -shm, not for a second copy of it.
+    const qint64 size = QFileInfo(path).size() + 65536; // the -wal and -shm fit; the copy does not
+    const QString script =
+        QStringLiteral("mount -t tmpfs -o size=%1 tmpfs '%2' || exit 99; cp '%3' '%2/old.db' || exit 98; "
+                       "'%4' --db '%2/old.db' experiments; echo \"exit=$?\"; ls -a '%2'; "
+                       "sqlite_version=$(dd if='%2/old.db' bs=1 skip=60 count=4 2>/dev/null | od -An -tu1); "
+                       "echo \"uv=$sqlite_version\"")
+            .arg(size)
+            .arg(mount, path, QStringLiteral(RUNLENS_BINARY));
+    QProcess p;
+    p.start(QStringLiteral("unshare"),
+            {QStringLiteral("-rm"), QStringLiteral("sh"), QStringLiteral("-c"), script});
+    QVERIFY(p.waitForFinished(60000));
+    if (p.exitCode() == 99)
+        QSKIP("no private mount namespace with tmpfs here");
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(out.contains(QLatin1String("exit=1")), qPrintable(out + err));
+    QVERIFY2(err.contains(QLatin1String("old.db")) && err.contains(QLatin1String("backup")), qPrintable(err));
+    QVERIFY2(!out.contains(QLatin1String(".bak")), qPrintable(out));
+    // user_version is the big-endian number at byte 60 of the header: still 1.
+    QVERIFY2(out.contains(QLatin1String("uv=   0   0   0   1")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(TestMigration)

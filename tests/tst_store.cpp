@@ -684,7 +684,7 @@ void TestStore::refusesForeignFiles_data()
     QTest::newRow("newer runlens") << "newer"
                                    << "newer Runlens";
     QTest::newRow("sqlite header, garbage body") << "garbage"
-                                                 << "not a readable database";
+                                                 << "not a Runlens database";
     QTest::newRow("a directory") << "directory"
                                  << "not a file";
 }
