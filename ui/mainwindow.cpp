@@ -21,6 +21,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -136,8 +137,8 @@ void MainWindow::createMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     file->addSeparator();
-    file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
-                    [this] { m_import->openImportDialog(m_experiments); });
+    m_importAction = file->addAction(tr("&Import…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                                     [this] { m_import->openImportDialog(m_experiments); });
     m_attachFiles = file->addAction(tr("&Attach Files…"), this, [this] {
         QString label;
         const QString id = currentRunId(&label);
@@ -287,6 +288,9 @@ bool MainWindow::openDatabase(const QString &path)
         if (!m_experimentsLoaded) {
             statusBar()->showMessage(m_databasePath);
             rememberRecent(m_databasePath);
+            m_worker->run<bool>(
+                this, [](Store &store) { return store.isReadOnly(); },
+                [this](bool readOnly) { showReadOnly(readOnly); });
             m_watcher->start();
         }
         m_experimentsLoaded = true;
@@ -521,6 +525,30 @@ void MainWindow::promoteCurrentRun()
         return;
     }
     statusBar()->showMessage(tr("Open a run, or select one in the runs table, to promote it to a model"));
+}
+
+// A file that cannot be written here (a read-only disk or folder) is still opened, to browse, compare and
+// export; the window says so once, and offers nothing that would write.
+void MainWindow::showReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    const QString name = QFileInfo(m_databasePath).fileName();
+    setWindowTitle(readOnly ? tr("%1 (read-only) — Runlens").arg(name) : tr("%1 — Runlens").arg(name));
+    for (QAction *a : {m_importAction, m_attachFiles, m_attachFolder})
+        a->setVisible(!readOnly);
+    if (!readOnly)
+        return;
+    QPalette p = m_banner->palette();
+    const bool dark = theme::isDark();
+    p.setColor(QPalette::Window, dark ? QColor(0x1e, 0x36, 0x5a) : QColor(0xe8, 0xf0, 0xfd));
+    p.setColor(QPalette::WindowText, dark ? QColor(0xdc, 0xe8, 0xff) : QColor(0x1c, 0x3a, 0x8a));
+    m_banner->setPalette(p);
+    m_banner->setText(
+        tr("%1 is read-only here (its disk or folder cannot be written), so it was opened for "
+           "reading: browse, compare and export as usual; changes cannot be saved. To change it, "
+           "copy it to a writable folder and open the copy.")
+            .arg(QDir::toNativeSeparators(m_databasePath)));
+    m_banner->show();
 }
 
 void MainWindow::showProblem(const QString &text)

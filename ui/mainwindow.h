@@ -69,6 +69,8 @@ public:
     QAction *attachFilesAction() const { return m_attachFiles; }
     QAction *attachFolderAction() const { return m_attachFolder; }
     bool isImporting() const; // an import runs or is queued
+    // The database cannot be written here and was opened for reading (known once the experiments loaded).
+    bool isReadOnly() const { return m_readOnly; }
 
 protected:
     // Asks about unsaved notes on the run page first.
@@ -87,6 +89,7 @@ private:
     void rememberRecent(const QString &path);
     void fillRecentMenu();
     void showProblem(const QString &text);
+    void showReadOnly(bool readOnly);
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();
@@ -112,9 +115,11 @@ private:
     QStackedWidget *m_pages = nullptr;
     ImportController *m_import = nullptr;
     AttachController *m_attach = nullptr;
+    QAction *m_importAction = nullptr;
     QAction *m_attachFiles = nullptr;
     QAction *m_attachFolder = nullptr;
     bool m_experimentsLoaded = false;
+    bool m_readOnly = false;
     ExperimentId m_pendingExperiment = 0; // to choose in the sidebar once the list is loaded (the run shown)
 };
 
