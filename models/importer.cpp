@@ -95,6 +95,8 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         }
         plan.append({path, reader});
     }
+    // Copies that killed or failed imports and attaches left behind go first (never a live writer's).
+    ArtifactStaging::sweep(store);
     ImportReport total;
     for (const auto &[path, reader] : plan) {
         const QString fallback =

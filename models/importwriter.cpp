@@ -96,7 +96,6 @@ ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QSt
     , m_options(options)
     , m_defaultExperiment(defaultExperiment.isEmpty() ? QStringLiteral("Default") : defaultExperiment)
     , m_source(source.isEmpty() ? QString() : QFileInfo(source).canonicalFilePath())
-    , m_artifacts(store.path())
 {}
 
 bool ImportWriter::isCancelled() const
@@ -181,6 +180,8 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
             stored.insert(a.path, a);
     }
     std::vector<Artifact> newArtifacts;
+    // The copies enter the artifact store with the run's commit, or not at all (see ArtifactStaging).
+    ArtifactStaging staging(m_store);
     if (m_options.copyArtifacts) {
         for (const SourceArtifact &a : r.artifacts) {
             const std::optional<QString> path = ArtifactStore::normalizedPath(a.path);
@@ -197,7 +198,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
                 info.lastModified().toMSecsSinceEpoch() <= have->createdMs)
                 continue;
             try {
-                const ArtifactStore::Stored s = m_artifacts.put(a.filePath, m_options.cancelled);
+                const ArtifactStore::Stored s = staging.put(a.filePath, m_options.cancelled, {}, a.root);
                 newArtifacts.push_back(
                     {*path, s.size, s.sha256, ArtifactStore::mediaType(*path), nowMs(), Lifecycle::Active});
             } catch (const Error &e) {
@@ -265,7 +266,9 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         m_store.addDatasetInput(id, in);
     for (const Artifact &a : newArtifacts)
         m_store.addArtifact(id, a);
+    staging.publish();
     tx.commit();
+    staging.committed();
 
     m_report.pointsAdded += points;
     m_report.artifactsAdded += int(newArtifacts.size());

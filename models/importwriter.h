@@ -72,7 +72,6 @@ private:
     ImportOptions m_options;
     QString m_defaultExperiment;
     QString m_source;
-    ArtifactStore m_artifacts;
     ImportReport m_report;
     QMap<QString, SourceExperiment> m_experiments; // by name, as the source described them
     QSet<QString> m_reopened; // experiments active only for this import (created or reopened by it)

@@ -81,6 +81,21 @@ bool setArtifactUri(const QString &meta, const QString &uri)
     return found && writeFile(meta, lines.join(u'\n').toUtf8());
 }
 
+// Object files of the artifact store that no artifact row names, and anything left in its staging folder.
+QStringList leftovers(Store &store)
+{
+    const ArtifactStore objects(store.path());
+    QStringList out;
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
+        const QString sha = QString(f).remove(u'/');
+        if (!store.isArtifactObjectUsed(sha))
+            out << QStringLiteral("objects/") + f;
+    }
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
+        out << QStringLiteral("staging/") + f;
+    return out;
+}
+
 // MLflow's rule for the latest value.
 MetricPoint latest(const std::vector<MetricPoint> &pts)
 {
@@ -551,6 +566,9 @@ void TestMlflowImport::failingRunLeavesNothing()
     RunQuery all;
     all.includeDeleted = true;
     QCOMPARE(m_store->countRuns(all), qint64(11));
+    // Nor its artifacts' bytes: they were copied before the run was refused (the run has 5 files).
+    const QStringList left = leftovers(*m_store);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
 
 void TestMlflowImport::trashedExperimentsImportDeleted()
