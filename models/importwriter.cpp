@@ -119,16 +119,16 @@ void ImportWriter::skipped(const QString &what, qint64 count)
     m_report.skipped[what] += count;
 }
 
-ExperimentId ImportWriter::experimentFor(const QString &name)
+ExperimentId ImportWriter::experimentFor(const QString &name, Pending &pending)
 {
     if (const auto e = m_store.experimentByName(name)) {
         // A deleted experiment of the source is open while its runs are written and deleted again in
         // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
         // reported).
         if (e->lifecycle == Lifecycle::Deleted && m_experiments.value(name).lifecycle == Lifecycle::Deleted &&
-            !m_reopened.contains(name)) {
+            !m_reopened.contains(name) && !pending.reopened.contains(name)) {
             m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
-            m_reopened.insert(name);
+            pending.reopened.insert(name);
         }
         return e->id;
     }
@@ -138,16 +138,24 @@ ExperimentId ImportWriter::experimentFor(const QString &name)
     for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
         m_store.setExperimentTag(id, it.key(), it.value());
     tx.commit();
-    m_reopened.insert(name);
-    ++m_report.experimentsAdded;
+    pending.reopened.insert(name);
+    ++pending.experimentsAdded;
     return id;
+}
+
+void ImportWriter::apply(const Pending &pending)
+{
+    m_report.experimentsAdded += pending.experimentsAdded;
+    m_reopened.unite(pending.reopened);
 }
 
 bool ImportWriter::experiment(const SourceExperiment &e)
 {
     m_experiments.insert(e.name, e);
     try {
-        experimentFor(e.name);
+        Pending pending;
+        experimentFor(e.name, pending);
+        apply(pending);
     } catch (const Error &err) {
         warning({e.name, err.message()});
     }
@@ -209,8 +217,10 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
     }
 
+    // Counted only once committed: a run rolled back takes the experiment it created with it.
+    Pending pending;
     Store::Transaction tx(m_store);
-    const ExperimentId experiment = experimentFor(r.experiment);
+    const ExperimentId experiment = experimentFor(r.experiment, pending);
     qint64 points = 0;
     if (!before) {
         NewRun init;
@@ -270,6 +280,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     tx.commit();
     staging.committed();
 
+    apply(pending);
     m_report.pointsAdded += points;
     m_report.artifactsAdded += int(newArtifacts.size());
     if (!before)
@@ -280,12 +291,15 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
 
 bool ImportWriter::model(const SourceModel &m)
 {
+    // Counted only once committed, as runs are.
+    int modelsAdded = 0;
+    int versionsAdded = 0;
     try {
         Store::Transaction tx(m_store);
         std::optional<RegisteredModel> existing = m_store.registeredModel(m.name);
         if (!existing) {
             m_store.createRegisteredModel(m.name, m.description, m.createdMs);
-            ++m_report.modelsAdded;
+            ++modelsAdded;
             existing = m_store.registeredModel(m.name);
         }
         for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
@@ -311,7 +325,7 @@ bool ImportWriter::model(const SourceModel &m)
                 mv.tags = v.tags;
                 try {
                     m_store.createModelVersion(m.name, mv);
-                    ++m_report.versionsAdded;
+                    ++versionsAdded;
                 } catch (const Error &e) {
                     // The number is taken by a version deleted here: a re-import leaves it deleted and
                     // goes on with the model's other versions, tags and aliases.
@@ -333,6 +347,8 @@ bool ImportWriter::model(const SourceModel &m)
             }
         }
         tx.commit();
+        m_report.modelsAdded += modelsAdded;
+        m_report.versionsAdded += versionsAdded;
     } catch (const Error &e) {
         warning({m.name, QStringLiteral("registered model not imported: %1").arg(e.message())});
     }

@@ -65,8 +65,15 @@ public:
     ImportReport finish();
 
 private:
+    // What a transaction would add to the report and to m_reopened: applied only once it committed.
+    struct Pending
+    {
+        int experimentsAdded = 0;
+        QSet<QString> reopened;
+    };
     void writeRun(SourceRun &r, const QString &id);
-    ExperimentId experimentFor(const QString &name);
+    ExperimentId experimentFor(const QString &name, Pending &pending);
+    void apply(const Pending &pending);
 
     Store &m_store;
     ImportOptions m_options;

@@ -124,6 +124,7 @@ private Q_SLOTS:
     void hostileArtifactLocations();
     void damagedStoreImportsTheRest();
     void failingRunLeavesNothing();
+    void reportCountsOnlyWhatWasCommitted();
     void trashedExperimentsImportDeleted();
     void hostileStore();
     void publicTrackingServerStore();
@@ -569,6 +570,26 @@ void TestMlflowImport::failingRunLeavesNothing()
     // Nor its artifacts' bytes: they were copied before the run was refused (the run has 5 files).
     const QStringList left = leftovers(*m_store);
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+}
+
+void TestMlflowImport::reportCountsOnlyWhatWasCommitted()
+{
+    // A registered model whose second version carries a tag key longer than the store accepts is rolled
+    // back whole (the model and its first version with it): the report must not count it.
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString tag = mlruns + QStringLiteral("/models/toy-classifier/version-2/tags/") +
+                        QString(100, QLatin1Char('a')) + QLatin1Char('/') + QString(100, QLatin1Char('b')) +
+                        QLatin1Char('/') + QString(100, QLatin1Char('c'));
+    QVERIFY(writeFile(tag, "x"));
+    const ImportReport r = importPath(mlruns);
+    QVERIFY(m_store->registeredModels().empty());
+    QCOMPARE(r.modelsAdded, 0);
+    QCOMPARE(r.versionsAdded, 0);
+    QVERIFY2(
+        r.warnings.value(QStringLiteral("toy-classifier")).join(u' ').contains(QLatin1String("not imported")),
+        qPrintable(r.toText()));
+    QCOMPARE(r.runsAdded, 12);
+    QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(m_store->experiments(true).size()));
 }
 
 void TestMlflowImport::trashedExperimentsImportDeleted()
