@@ -2,6 +2,7 @@
 #include "importwriter.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -28,6 +29,7 @@ void ImportReport::merge(const ImportReport &o)
     for (auto it = o.skipped.begin(); it != o.skipped.end(); ++it)
         skipped[it.key()] += it.value();
     failedRuns << o.failedRuns;
+    failedSources << o.failedSources;
     cancelled |= o.cancelled;
 }
 
@@ -56,6 +58,7 @@ QJsonObject ImportReport::toJson() const
             {QStringLiteral("model_versions_added"), versionsAdded},
             {QStringLiteral("skipped"), s},
             {QStringLiteral("failed_runs"), QJsonArray::fromStringList(failedRuns)},
+            {QStringLiteral("failed_sources"), QJsonArray::fromStringList(failedSources)},
             {QStringLiteral("warnings"), w},
             {QStringLiteral("cancelled"), cancelled}};
 }
@@ -77,6 +80,8 @@ QString ImportReport::toText() const
     t += QLatin1Char('\n');
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
         t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(it.key());
+    for (const QString &f : failedSources)
+        t += QStringLiteral("could not import %1\n").arg(f);
     for (const QString &f : failedRuns)
         t += QStringLiteral("failed: %1\n").arg(f);
     if (!warnings.isEmpty()) {
@@ -96,6 +101,7 @@ ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QSt
     , m_options(options)
     , m_defaultExperiment(defaultExperiment.isEmpty() ? QStringLiteral("Default") : defaultExperiment)
     , m_source(source.isEmpty() ? QString() : QFileInfo(source).canonicalFilePath())
+    , m_sourceShown(QDir::toNativeSeparators(source))
 {}
 
 bool ImportWriter::isCancelled() const
@@ -166,6 +172,7 @@ bool ImportWriter::run(SourceRun &&r)
 {
     if (isCancelled())
         return false;
+    ++m_runsRead;
     const QString id = r.id.isEmpty() ? derivedRunId(m_source + QLatin1Char('\n') + r.sourceKey) : r.id;
     try {
         writeRun(r, id);
@@ -355,6 +362,13 @@ bool ImportWriter::model(const SourceModel &m)
     return !isCancelled();
 }
 
+void ImportWriter::sourceFailed(const QString &message)
+{
+    m_sourceFailed = true;
+    warning({m_sourceShown, message});
+    m_report.failedSources << QStringLiteral("%1: %2").arg(m_sourceShown, message);
+}
+
 ImportReport ImportWriter::finish()
 {
     // Runs could only be added while their experiment was active; deleted ones are deleted now.
@@ -365,6 +379,10 @@ ImportReport ImportWriter::finish()
             m_store.setExperimentLifecycle(stored->id, Lifecycle::Deleted);
     }
     m_report.cancelled = isCancelled();
+    if (!m_sourceFailed && !m_report.cancelled && m_runsRead == 0 && !m_report.warnings.isEmpty())
+        m_report.failedSources << QStringLiteral("%1: no run could be read (%2 warnings)")
+                                      .arg(m_sourceShown)
+                                      .arg(m_report.warningCount());
     return m_report;
 }
 

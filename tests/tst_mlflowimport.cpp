@@ -472,6 +472,7 @@ void TestMlflowImport::hostileArtifactLocations()
 
     const ImportReport r = importPath(mlruns);
     QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(u'\n')));
+    QVERIFY2(r.failedSources.isEmpty(), qPrintable(r.failedSources.join(u'\n')));
     QCOMPARE(r.runsAdded, 12);
     for (const QString &id : {byUri, byFolderLink, byIntermediateLink}) {
         const auto run = m_store->run(id);
