@@ -469,6 +469,7 @@ void ArtifactStaging::removeFolder()
     m_dir.clear();
     m_staged.clear();
     m_published.clear();
+    m_replaced.clear();
 }
 
 ArtifactStore::Stored ArtifactStaging::put(const QString &file, const std::function<bool()> &cancelled,
@@ -513,9 +514,17 @@ ArtifactStore::Stored ArtifactStaging::put(const QString &file, const std::funct
     return s;
 }
 
+void ArtifactStaging::replaces(const QString &sha256)
+{
+    if (!isHexDigest(sha256) || m_replaced.contains(sha256))
+        return;
+    ensureFolder(); // the record of what to collect lives there
+    m_replaced << sha256;
+}
+
 int ArtifactStaging::publish()
 {
-    if (m_staged.isEmpty())
+    if (m_staged.isEmpty() && m_replaced.isEmpty())
         return 0;
     // Within the caller's transaction this is a savepoint; alone it takes the write lock for its moves.
     Store::Transaction tx(m_store);
@@ -530,10 +539,11 @@ int ArtifactStaging::publish()
                 Error::Kind::NotFound);
         moving << it.key();
     }
-    if (!moving.isEmpty()) {
-        // Written before the first move: a kill from here on leaves the sweep a list of what to take back.
+    if (!moving.isEmpty() || !m_replaced.isEmpty()) {
+        // Written before the first move: a kill from here on leaves the sweep a list of what to take back
+        // (and of the bytes the new rows replace, unused once they commit).
         QFile record(m_dir + QLatin1Char('/') + RecordName);
-        const QByteArray text = moving.join(QLatin1Char('\n')).toLatin1() + '\n';
+        const QByteArray text = (moving + m_replaced).join(QLatin1Char('\n')).toLatin1() + '\n';
         if (!record.open(QIODevice::WriteOnly | QIODevice::Append) || record.write(text) != text.size() ||
             !record.flush())
             throw Error(QStringLiteral("cannot write in %1: %2").arg(m_dir, record.errorString()));
@@ -552,7 +562,15 @@ void ArtifactStaging::committed()
 {
     if (m_dir.isEmpty())
         return;
-    QFile::remove(m_dir + QLatin1Char('/') + RecordName);
+    bool recordDone = true;
+    try {
+        collectUnused(m_store, m_objects, m_replaced);
+    } catch (const Error &) {
+        recordDone = false; // the database is busy: the record stays, and a sweep collects them later
+    }
+    m_replaced.clear();
+    if (recordDone)
+        QFile::remove(m_dir + QLatin1Char('/') + RecordName);
     m_published.clear();
     for (const QString &copy : std::as_const(m_staged)) {
         if (!copy.isEmpty())
@@ -566,6 +584,7 @@ void ArtifactStaging::discard()
     if (m_dir.isEmpty())
         return;
     collectUnused(m_store, m_objects, m_published);
+    m_replaced.clear(); // rolled back: the old rows still name them
     committed();
 }
 

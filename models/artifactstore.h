@@ -81,12 +81,15 @@ public:
     // walked the tree cannot lead the copy elsewhere. `added` tells whether the bytes were new at the time.
     ArtifactStore::Stored put(const QString &file, const std::function<bool()> &cancelled = {},
                               const std::function<void(qint64)> &progress = {}, const QString &beneath = {});
+    // The rows being written replace rows that named these bytes (the same path again): once they commit,
+    // the bytes are removed when no row names them any more.
+    void replaces(const QString &sha256);
     // Moves the staged objects into the store (bytes already there are used as they are); call it inside the
     // Store::Transaction that adds the rows naming them, just before its commit. Returns how many objects
     // were new. Throws Error naming the problem (a rename that failed, stored bytes that vanished).
     int publish();
-    // After that transaction committed: the published objects belong to the rows now. The staging can be
-    // used again.
+    // After that transaction committed: the published objects belong to the rows now, and replaced bytes
+    // that nothing names go. The staging can be used again.
     void committed();
     // After that transaction was rolled back (or instead of it): the objects it published that no row names
     // are removed again, under the database's write lock; staged copies are dropped.
@@ -107,9 +110,10 @@ private:
     ArtifactStore m_objects;
     QString m_dir;
     std::unique_ptr<FolderLock> m_lock;
-    QHash<QString, QString>
-        m_staged;            // sha256 -> the staged copy, or empty when bytes already stored are used
+    // sha256 -> the staged copy, or empty when bytes already stored (and named by a row) are used
+    QHash<QString, QString> m_staged;
     QStringList m_published; // objects moved into the store by publish(), not yet committed
+    QStringList m_replaced;  // objects named by rows the new ones replace
     int m_next = 0;          // names the temporary copies
 };
 

@@ -231,8 +231,15 @@ AttachReport AttachJob::attach(Store &store, const AttachRequest &request, const
         return AttachReport{request.runId, {}, 0, 0, report.skipped, true};
     {
         Store::Transaction tx(store);
-        for (const Artifact &a : rows)
+        // A file attached again at its path replaces the row: its old bytes go once nothing names them.
+        QHash<QString, QString> before;
+        for (const Artifact &a : store.artifacts(request.runId, true))
+            before.insert(a.path, a.sha256);
+        for (const Artifact &a : rows) {
+            if (const QString old = before.value(a.path); !old.isEmpty() && old != a.sha256)
+                staging.replaces(old);
             store.addArtifact(request.runId, a);
+        }
         report.objectsAdded = staging.publish();
         tx.commit();
     }

@@ -281,8 +281,12 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     }
     for (const DatasetInput &in : r.inputs)
         m_store.addDatasetInput(id, in);
-    for (const Artifact &a : newArtifacts)
+    for (const Artifact &a : newArtifacts) {
+        // A changed artifact replaces its row: the old bytes go once nothing names them.
+        if (const auto have = stored.constFind(a.path); have != stored.constEnd() && have->sha256 != a.sha256)
+            staging.replaces(have->sha256);
         m_store.addArtifact(id, a);
+    }
     staging.publish();
     tx.commit();
     staging.committed();

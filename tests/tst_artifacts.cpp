@@ -96,6 +96,7 @@ private Q_SLOTS:
     void interruptedAttachLeavesNothing();
     void sweepLeavesLiveWritersAlone();
     void sweepTakesBackWhatADeadWriterPublished();
+    void attachAgainDropsReplacedBytes();
 
     void cliRoundTrip();
     void cliErrors_data();
@@ -762,6 +763,32 @@ void TestArtifacts::sweepTakesBackWhatADeadWriterPublished()
     live.put(m_dir->filePath(QStringLiteral("orphan.bin")));
     QCOMPARE(ArtifactStaging::sweep(*m_store), 0);
     QCOMPARE(test::filesUnder(objects.root() + QStringLiteral("/staging")).size(), 2); // lock and copy
+}
+
+// A file attached again at the same path replaces its row: the old bytes go, unless another row names them.
+void TestArtifacts::attachAgainDropsReplacedBytes()
+{
+    const QString runId = makeRun();
+    const QString other = makeRun(QStringLiteral("other"));
+    const QString file = m_dir->filePath(QStringLiteral("x/notes.txt"));
+    const ArtifactStore objects(m_db);
+    QVERIFY(writeFile(file, "first version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QVERIFY(writeFile(file, "second version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QCOMPARE(m_store->artifacts(runId, true).size(), size_t(1));
+    QCOMPARE(m_store->artifacts(runId).front().sha256, sha256("second version"));
+    QVERIFY(!objects.contains(sha256("first version")));
+    QVERIFY(objects.contains(sha256("second version")));
+
+    // Bytes another run names stay.
+    AttachJob::attach(*m_store, {other, {file}, {}});
+    QVERIFY(writeFile(file, "third version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QVERIFY(objects.contains(sha256("second version")));
+    QVERIFY(objects.contains(sha256("third version")));
+    const QStringList left = leftovers();
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
 
 void TestArtifacts::cliRoundTrip()
