@@ -698,9 +698,19 @@ int importCommand(const QString &db, const QStringList &args)
             out() << r.toText();
         out().flush();
     };
+    // Exit status 1 when a source could not be read (its reader stopped, or it gave no run and only
+    // warnings) or a run was refused: the report says what was imported, stderr what was not.
+    const auto failures = [](const import::ImportReport &r) {
+        for (const QString &s : r.failedSources)
+            err() << "runlens import: could not import " << s << '\n';
+        for (const QString &f : r.failedRuns)
+            err() << "runlens import: failed " << f << '\n';
+        err().flush();
+        return !r.failedSources.isEmpty() || !r.failedRuns.isEmpty();
+    };
     import::ImportReport first = import::importPaths(store, p.positionalArguments(), *format, options);
     print(first);
-    bool failed = !first.failedRuns.isEmpty();
+    bool failed = failures(first);
     while (p.isSet(QStringLiteral("follow")) && !interrupted) {
         for (qint64 waited = 0; waited < interval * 10 && !interrupted; ++waited)
             QThread::msleep(100);
@@ -708,9 +718,10 @@ int importCommand(const QString &db, const QStringList &args)
             break;
         const import::ImportReport more =
             import::importPaths(store, p.positionalArguments(), *format, options);
-        failed |= !more.failedRuns.isEmpty();
-        if (more.runsAdded || more.pointsAdded || more.artifactsAdded || !more.failedRuns.isEmpty())
+        if (more.runsAdded || more.pointsAdded || more.artifactsAdded || !more.failedRuns.isEmpty() ||
+            !more.failedSources.isEmpty())
             print(more);
+        failed |= failures(more);
     }
     return failed ? DataError : Ok;
 }

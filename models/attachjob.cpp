@@ -8,7 +8,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
@@ -201,58 +200,50 @@ AttachReport AttachJob::attach(Store &store, const AttachRequest &request, const
         return report;
     }
 
-    ArtifactStore objects(store.path());
-    QStringList added; // objects this attach brought: removed again unless every row is written
-    const auto removeAdded = [&] {
-        for (const QString &sha : std::as_const(added)) {
-            // Identical bytes attached by another writer meanwhile keep their object.
-            bool used = true;
-            try {
-                used = store.isArtifactObjectUsed(sha);
-            } catch (const Error &) {
-            }
-            if (!used)
-                QFile::remove(objects.objectPath(sha));
-        }
-    };
+    // What killed or failed writers left in the artifact store goes first (never a live writer's copies).
+    ArtifactStaging::sweep(store);
+    // Copies wait in a staging folder and enter the store only with the rows' commit: a cancel, a failure
+    // or a kill at any point leaves no object that no row names.
+    ArtifactStaging staging(store);
     std::vector<Artifact> rows;
+    qint64 done = 0;
+    const qint64 createdMs = QDateTime::currentMSecsSinceEpoch();
     try {
-        qint64 done = 0;
-        const qint64 createdMs = QDateTime::currentMSecsSinceEpoch();
         for (const Planned &f : planner.files) {
             if (cancelled())
                 break;
             if (callbacks.progress)
                 callbacks.progress(done, planner.total, f.path);
-            const ArtifactStore::Stored s = objects.put(f.source, callbacks.cancelled, [&](qint64 bytes) {
+            const ArtifactStore::Stored s = staging.put(f.source, callbacks.cancelled, [&](qint64 bytes) {
                 if (callbacks.progress)
                     callbacks.progress(done + bytes, planner.total, f.path);
             });
-            if (s.added)
-                added << s.sha256;
-            report.objectsAdded += s.added ? 1 : 0;
             done += s.size;
             report.bytes += s.size;
             rows.push_back(
                 {f.path, s.size, s.sha256, ArtifactStore::mediaType(f.path), createdMs, Lifecycle::Active});
         }
-        if (cancelled()) {
-            removeAdded();
-            return AttachReport{request.runId, {}, 0, 0, report.skipped, true};
-        }
-        Store::Transaction tx(store);
-        for (const Artifact &a : rows)
-            store.addArtifact(request.runId, a);
-        tx.commit();
-    } catch (const Error &e) {
-        removeAdded();
-        if (cancelled())
-            return AttachReport{request.runId, {}, 0, 0, report.skipped, true};
-        throw;
-    } catch (...) {
-        removeAdded();
-        throw;
+    } catch (const Error &) {
+        if (!cancelled())
+            throw;
     }
+    if (cancelled())
+        return AttachReport{request.runId, {}, 0, 0, report.skipped, true};
+    {
+        Store::Transaction tx(store);
+        // A file attached again at its path replaces the row: its old bytes go once nothing names them.
+        QHash<QString, QString> before;
+        for (const Artifact &a : store.artifacts(request.runId, true))
+            before.insert(a.path, a.sha256);
+        for (const Artifact &a : rows) {
+            if (const QString old = before.value(a.path); !old.isEmpty() && old != a.sha256)
+                staging.replaces(old);
+            store.addArtifact(request.runId, a);
+        }
+        report.objectsAdded = staging.publish();
+        tx.commit();
+    }
+    staging.committed();
     report.attached = std::move(rows);
     return report;
 }

@@ -99,6 +99,8 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         }
         plan.append({path, reader});
     }
+    // Copies that killed or failed imports and attaches left behind go first (never a live writer's).
+    ArtifactStaging::sweep(store);
     ImportReport total;
     for (const auto &[path, reader] : plan) {
         const QString fallback =
@@ -107,9 +109,9 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         try {
             reader->read(path, writer);
         } catch (const Error &e) {
-            writer.warning({path, e.message()});
+            writer.sourceFailed(e.message());
         } catch (const std::exception &e) { // a library's exception must not end the program
-            writer.warning({path, QStringLiteral("import stopped: %1").arg(QString::fromUtf8(e.what()))});
+            writer.sourceFailed(QStringLiteral("import stopped: %1").arg(QString::fromUtf8(e.what())));
         }
         total.merge(writer.finish());
         if (total.cancelled)

@@ -166,6 +166,7 @@ void ImportJob::work()
         } catch (const Error &e) {
             // The source changed between the check and the read; the sources already imported stay.
             report.warnings[p.path] << e.message();
+            report.failedSources << tr("%1: %2").arg(QDir::toNativeSeparators(p.path), e.message());
         } catch (const std::exception &e) {
             report.warnings[p.path] << tr("import stopped: %1").arg(QString::fromUtf8(e.what()));
         }

@@ -40,6 +40,9 @@ struct SourceArtifact
 {
     QString path;     // relative to the run's artifact root, '/'-separated, never absolute, no ".." segments
     QString filePath; // the file on disk to copy from
+    // The run's artifact folder filePath lies below, when the reader walked one: the copy opens every
+    // component between the two without following a link, whatever changed on disk since the walk.
+    QString root;
 };
 
 // An MLflow dataset input (log_input): kept as the run's inputs.

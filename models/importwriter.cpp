@@ -2,6 +2,7 @@
 #include "importwriter.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -28,6 +29,7 @@ void ImportReport::merge(const ImportReport &o)
     for (auto it = o.skipped.begin(); it != o.skipped.end(); ++it)
         skipped[it.key()] += it.value();
     failedRuns << o.failedRuns;
+    failedSources << o.failedSources;
     cancelled |= o.cancelled;
 }
 
@@ -56,6 +58,7 @@ QJsonObject ImportReport::toJson() const
             {QStringLiteral("model_versions_added"), versionsAdded},
             {QStringLiteral("skipped"), s},
             {QStringLiteral("failed_runs"), QJsonArray::fromStringList(failedRuns)},
+            {QStringLiteral("failed_sources"), QJsonArray::fromStringList(failedSources)},
             {QStringLiteral("warnings"), w},
             {QStringLiteral("cancelled"), cancelled}};
 }
@@ -77,6 +80,8 @@ QString ImportReport::toText() const
     t += QLatin1Char('\n');
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
         t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(it.key());
+    for (const QString &f : failedSources)
+        t += QStringLiteral("could not import %1\n").arg(f);
     for (const QString &f : failedRuns)
         t += QStringLiteral("failed: %1\n").arg(f);
     if (!warnings.isEmpty()) {
@@ -96,7 +101,7 @@ ImportWriter::ImportWriter(Store &store, const ImportOptions &options, const QSt
     , m_options(options)
     , m_defaultExperiment(defaultExperiment.isEmpty() ? QStringLiteral("Default") : defaultExperiment)
     , m_source(source.isEmpty() ? QString() : QFileInfo(source).canonicalFilePath())
-    , m_artifacts(store.path())
+    , m_sourceShown(QDir::toNativeSeparators(source))
 {}
 
 bool ImportWriter::isCancelled() const
@@ -120,16 +125,16 @@ void ImportWriter::skipped(const QString &what, qint64 count)
     m_report.skipped[what] += count;
 }
 
-ExperimentId ImportWriter::experimentFor(const QString &name)
+ExperimentId ImportWriter::experimentFor(const QString &name, Pending &pending)
 {
     if (const auto e = m_store.experimentByName(name)) {
         // A deleted experiment of the source is open while its runs are written and deleted again in
         // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
         // reported).
         if (e->lifecycle == Lifecycle::Deleted && m_experiments.value(name).lifecycle == Lifecycle::Deleted &&
-            !m_reopened.contains(name)) {
+            !m_reopened.contains(name) && !pending.reopened.contains(name)) {
             m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
-            m_reopened.insert(name);
+            pending.reopened.insert(name);
         }
         return e->id;
     }
@@ -139,16 +144,24 @@ ExperimentId ImportWriter::experimentFor(const QString &name)
     for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
         m_store.setExperimentTag(id, it.key(), it.value());
     tx.commit();
-    m_reopened.insert(name);
-    ++m_report.experimentsAdded;
+    pending.reopened.insert(name);
+    ++pending.experimentsAdded;
     return id;
+}
+
+void ImportWriter::apply(const Pending &pending)
+{
+    m_report.experimentsAdded += pending.experimentsAdded;
+    m_reopened.unite(pending.reopened);
 }
 
 bool ImportWriter::experiment(const SourceExperiment &e)
 {
     m_experiments.insert(e.name, e);
     try {
-        experimentFor(e.name);
+        Pending pending;
+        experimentFor(e.name, pending);
+        apply(pending);
     } catch (const Error &err) {
         warning({e.name, err.message()});
     }
@@ -159,6 +172,7 @@ bool ImportWriter::run(SourceRun &&r)
 {
     if (isCancelled())
         return false;
+    ++m_runsRead;
     const QString id = r.id.isEmpty() ? derivedRunId(m_source + QLatin1Char('\n') + r.sourceKey) : r.id;
     try {
         writeRun(r, id);
@@ -181,6 +195,8 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
             stored.insert(a.path, a);
     }
     std::vector<Artifact> newArtifacts;
+    // The copies enter the artifact store with the run's commit, or not at all (see ArtifactStaging).
+    ArtifactStaging staging(m_store);
     if (m_options.copyArtifacts) {
         for (const SourceArtifact &a : r.artifacts) {
             const std::optional<QString> path = ArtifactStore::normalizedPath(a.path);
@@ -197,7 +213,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
                 info.lastModified().toMSecsSinceEpoch() <= have->createdMs)
                 continue;
             try {
-                const ArtifactStore::Stored s = m_artifacts.put(a.filePath, m_options.cancelled);
+                const ArtifactStore::Stored s = staging.put(a.filePath, m_options.cancelled, {}, a.root);
                 newArtifacts.push_back(
                     {*path, s.size, s.sha256, ArtifactStore::mediaType(*path), nowMs(), Lifecycle::Active});
             } catch (const Error &e) {
@@ -208,8 +224,10 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
     }
 
+    // Counted only once committed: a run rolled back takes the experiment it created with it.
+    Pending pending;
     Store::Transaction tx(m_store);
-    const ExperimentId experiment = experimentFor(r.experiment);
+    const ExperimentId experiment = experimentFor(r.experiment, pending);
     qint64 points = 0;
     if (!before) {
         NewRun init;
@@ -263,10 +281,17 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     }
     for (const DatasetInput &in : r.inputs)
         m_store.addDatasetInput(id, in);
-    for (const Artifact &a : newArtifacts)
+    for (const Artifact &a : newArtifacts) {
+        // A changed artifact replaces its row: the old bytes go once nothing names them.
+        if (const auto have = stored.constFind(a.path); have != stored.constEnd() && have->sha256 != a.sha256)
+            staging.replaces(have->sha256);
         m_store.addArtifact(id, a);
+    }
+    staging.publish();
     tx.commit();
+    staging.committed();
 
+    apply(pending);
     m_report.pointsAdded += points;
     m_report.artifactsAdded += int(newArtifacts.size());
     if (!before)
@@ -277,12 +302,15 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
 
 bool ImportWriter::model(const SourceModel &m)
 {
+    // Counted only once committed, as runs are.
+    int modelsAdded = 0;
+    int versionsAdded = 0;
     try {
         Store::Transaction tx(m_store);
         std::optional<RegisteredModel> existing = m_store.registeredModel(m.name);
         if (!existing) {
             m_store.createRegisteredModel(m.name, m.description, m.createdMs);
-            ++m_report.modelsAdded;
+            ++modelsAdded;
             existing = m_store.registeredModel(m.name);
         }
         for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
@@ -308,7 +336,7 @@ bool ImportWriter::model(const SourceModel &m)
                 mv.tags = v.tags;
                 try {
                     m_store.createModelVersion(m.name, mv);
-                    ++m_report.versionsAdded;
+                    ++versionsAdded;
                 } catch (const Error &e) {
                     // The number is taken by a version deleted here: a re-import leaves it deleted and
                     // goes on with the model's other versions, tags and aliases.
@@ -330,10 +358,19 @@ bool ImportWriter::model(const SourceModel &m)
             }
         }
         tx.commit();
+        m_report.modelsAdded += modelsAdded;
+        m_report.versionsAdded += versionsAdded;
     } catch (const Error &e) {
         warning({m.name, QStringLiteral("registered model not imported: %1").arg(e.message())});
     }
     return !isCancelled();
+}
+
+void ImportWriter::sourceFailed(const QString &message)
+{
+    m_sourceFailed = true;
+    warning({m_sourceShown, message});
+    m_report.failedSources << QStringLiteral("%1: %2").arg(m_sourceShown, message);
 }
 
 ImportReport ImportWriter::finish()
@@ -346,6 +383,10 @@ ImportReport ImportWriter::finish()
             m_store.setExperimentLifecycle(stored->id, Lifecycle::Deleted);
     }
     m_report.cancelled = isCancelled();
+    if (!m_sourceFailed && !m_report.cancelled && m_runsRead == 0 && !m_report.warnings.isEmpty())
+        m_report.failedSources << QStringLiteral("%1: no run could be read (%2 warnings)")
+                                      .arg(m_sourceShown)
+                                      .arg(m_report.warningCount());
     return m_report;
 }
 

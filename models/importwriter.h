@@ -36,6 +36,9 @@ struct ImportReport
     QMap<QString, QStringList> warnings; // by file
     QMap<QString, qint64> skipped;       // e.g. "histograms" -> 12
     QStringList failedRuns;              // one line per run that was rolled back
+    // One "path: reason" line per source that could not be read: its reader stopped with an error, or it
+    // gave no run at all but warnings (every run in it was refused).
+    QStringList failedSources;
     bool cancelled = false;
 
     void merge(const ImportReport &other);
@@ -61,21 +64,32 @@ public:
     void skipped(const QString &what, qint64 count) override;
     bool isCancelled() const override;
     void progress(qint64 done, qint64 total) override;
+    // The reader of the source stopped with this error.
+    void sourceFailed(const QString &message);
     // Applies what had to wait for the runs (deleted experiments) and returns the report.
     ImportReport finish();
 
 private:
+    // What a transaction would add to the report and to m_reopened: applied only once it committed.
+    struct Pending
+    {
+        int experimentsAdded = 0;
+        QSet<QString> reopened;
+    };
     void writeRun(SourceRun &r, const QString &id);
-    ExperimentId experimentFor(const QString &name);
+    ExperimentId experimentFor(const QString &name, Pending &pending);
+    void apply(const Pending &pending);
 
     Store &m_store;
     ImportOptions m_options;
     QString m_defaultExperiment;
     QString m_source;
-    ArtifactStore m_artifacts;
+    QString m_sourceShown; // the source as it was named, for messages
     ImportReport m_report;
     QMap<QString, SourceExperiment> m_experiments; // by name, as the source described them
     QSet<QString> m_reopened; // experiments active only for this import (created or reopened by it)
+    qint64 m_runsRead = 0;    // runs the reader delivered, written or not
+    bool m_sourceFailed = false;
 };
 
 } // namespace runlens::import

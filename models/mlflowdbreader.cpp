@@ -502,8 +502,11 @@ public:
         : m_base(QFileInfo(QFileInfo(databasePath).absolutePath()).canonicalFilePath())
     {}
 
-    // The canonical folder, or empty; `tried` lists where it looked.
-    QString locate(const QString &uri, const QString &runId, QStringList *tried) const
+    // The canonical folder, or empty; `tried` lists where it looked, `refused` why a folder found there was
+    // not taken. Only a folder below the database's folder whose own path (links resolved) ends in
+    // <run id>/artifacts, as MLflow writes it, is taken: the URI may name any place of this disk, and a link
+    // there may lead anywhere else.
+    QString locate(const QString &uri, const QString &runId, QStringList *tried, QStringList *refused) const
     {
         static const QRegularExpression schemeRe(QStringLiteral("^([A-Za-z][A-Za-z0-9+.\\-]+):"));
         static const QRegularExpression driveRe(QStringLiteral("^/?[A-Za-z]:([/\\\\]|$)"));
@@ -558,8 +561,28 @@ public:
             if (!info.isDir())
                 continue;
             const QString canonical = info.canonicalFilePath();
-            if (canonical.isEmpty() || canonical == QLatin1String("/") || canonical == QDir::homePath())
+            if (canonical.isEmpty())
                 continue;
+            if (m_base.isEmpty() || !canonical.startsWith(m_base + QLatin1Char('/'))) {
+                refused->append(
+                    canonical == QDir::cleanPath(c)
+                        ? QStringLiteral("%1 is outside the database's folder %2").arg(c, m_base)
+                        : QStringLiteral("%1 leads to %2 through a symbolic link, outside the database's "
+                                         "folder %3")
+                              .arg(c, canonical, m_base));
+                continue;
+            }
+            const QStringList real = canonical.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+            if (real.size() < 2 || real.last() != QLatin1String("artifacts") ||
+                real[real.size() - 2].compare(runId, Qt::CaseInsensitive) != 0) {
+                refused->append(
+                    QStringLiteral("%1 is not the run's folder (<location>/%2/artifacts)%3")
+                        .arg(c, runId,
+                             canonical == QDir::cleanPath(c)
+                                 ? QString()
+                                 : QStringLiteral(": a symbolic link leads to %1").arg(canonical)));
+                continue;
+            }
             return canonical;
         }
         return {};
@@ -597,14 +620,14 @@ public:
                     if (target.isEmpty() || !target.startsWith(inside) || !t.isFile())
                         refused << rel;
                     else
-                        out.push_back({rel, target});
+                        out.push_back({rel, target, root});
                 } else if (fi.isDir()) {
                     if (p.depth >= 256)
                         refused << rel;
                     else
                         stack.push_back({fi.absoluteFilePath(), rel, p.depth + 1});
                 } else if (fi.isFile()) {
-                    out.push_back({rel, fi.absoluteFilePath()});
+                    out.push_back({rel, fi.absoluteFilePath(), root});
                 } // sockets, FIFOs and devices are not artifacts
             }
         }
@@ -1313,7 +1336,16 @@ private:
             return;
         }
         QStringList tried;
-        const QString root = m_artifacts.locate(uri, run.id, &tried);
+        QStringList outside;
+        const QString root = m_artifacts.locate(uri, run.id, &tried, &outside);
+        if (root.isEmpty() && !outside.isEmpty()) {
+            warn(QStringLiteral("run %1: artifacts skipped: %2; only the run's folder below the database's "
+                                "folder is read")
+                     .arg(label, outside.join(QStringLiteral("; "))),
+                 uri);
+            m_sink.skipped(QStringLiteral("artifact locations outside the run"), 1);
+            return;
+        }
         if (root.isEmpty()) {
             warn(
                 QStringLiteral("run %1: artifact folder not found for %2 (looked %3): artifacts not imported")

@@ -8,6 +8,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <yaml-cpp/yaml.h>
 
 namespace runlens::import {
@@ -393,12 +394,23 @@ private:
         readInputs(dir, r);
 
         const QString uri = y.string("artifact_uri");
-        QString folder = resolveArtifactLocation(uri, {m_root, QFileInfo(m_root).absolutePath()});
-        if (folder.isEmpty() && QFileInfo(dir + QStringLiteral("/artifacts")).isDir())
-            folder = dir + QStringLiteral("/artifacts");
+        const ArtifactLocation location = resolveArtifactLocation(uri, m_root, dir, r.id);
+        QString folder = location.folder;
+        if (!location.skipped.isEmpty()) {
+            m_sink.warning({meta, QStringLiteral("artifacts skipped: %1").arg(location.skipped)});
+            m_sink.skipped(QStringLiteral("artifact locations outside the run"), 1);
+        }
+        QString ownProblem;
+        if (folder.isEmpty()) // the run's own folder, wherever the URI pointed
+            folder = confinedFolder(m_root, QDir(m_root).relativeFilePath(dir) + QStringLiteral("/artifacts"),
+                                    &ownProblem);
+        if (!ownProblem.isEmpty() && ownProblem != location.skipped) {
+            m_sink.warning({meta, QStringLiteral("artifacts skipped: %1").arg(ownProblem)});
+            m_sink.skipped(QStringLiteral("artifact locations outside the run"), 1);
+        }
         if (!folder.isEmpty())
             r.artifacts = listArtifacts(folder, m_sink);
-        else if (!uri.isEmpty())
+        else if (!uri.isEmpty() && location.skipped.isEmpty() && ownProblem.isEmpty())
             m_sink.warning({meta, QStringLiteral("artifacts not found: %1 does not exist here, nor under %2")
                                       .arg(uri, QDir::toNativeSeparators(m_root))});
         return r;
@@ -548,62 +560,88 @@ void readMlflowFiles(const QString &path, ImportSink &sink)
     FileStoreReader(storeRoot(path), sink).read();
 }
 
-QString resolveArtifactLocation(const QString &uri, const QStringList &roots)
+QString confinedFolder(const QString &base, const QString &relative, QString *problem)
 {
-    if (uri.isEmpty())
+    const QString canonicalBase = QFileInfo(base).canonicalFilePath();
+    if (canonicalBase.isEmpty())
         return {};
-    QString path = uri;
-    bool mlflowArtifacts = false;
+    const QString literal = QDir::cleanPath(canonicalBase + QLatin1Char('/') + relative);
+    if (!literal.startsWith(canonicalBase + QLatin1Char('/'))) {
+        *problem =
+            QStringLiteral("%1 is not below %2").arg(relative, QDir::toNativeSeparators(canonicalBase));
+        return {};
+    }
+    const QFileInfo info(literal);
+    if (!info.exists() && !info.isSymLink())
+        return {};
+    // Every link on the way is resolved: a folder of the run that is a link, or a link anywhere between the
+    // store and it, makes the canonical path differ from the literal one.
+    const QString canonical = info.canonicalFilePath();
+    if (canonical.isEmpty()) {
+        *problem = QStringLiteral("%1 is reached through a broken or looping symbolic link")
+                       .arg(QDir::toNativeSeparators(literal));
+        return {};
+    }
+    if (canonical != literal) {
+        *problem = QStringLiteral("%1 leads to %2 through a symbolic link; links are not followed")
+                       .arg(QDir::toNativeSeparators(literal), QDir::toNativeSeparators(canonical));
+        return {};
+    }
+    if (!info.isDir()) {
+        *problem = QStringLiteral("%1 is not a folder").arg(QDir::toNativeSeparators(literal));
+        return {};
+    }
+    return literal;
+}
+
+ArtifactLocation resolveArtifactLocation(const QString &uri, const QString &storeRoot, const QString &runDir,
+                                         const QString &runId)
+{
+    ArtifactLocation location;
+    if (uri.trimmed().isEmpty())
+        return location;
+    static const QRegularExpression remoteRe(QStringLiteral("^[A-Za-z][A-Za-z0-9+.\\-]+://"));
+    QString path = uri.trimmed();
+    bool served = false;
     if (path.startsWith(QLatin1String("mlflow-artifacts:"))) {
-        mlflowArtifacts = true;
+        served = true;
         path = path.mid(17);
     } else if (path.startsWith(QLatin1String("file://"))) {
         path = path.mid(7);
     } else if (path.startsWith(QLatin1String("file:"))) {
         path = path.mid(5);
-    } else if (path.contains(QLatin1String("://"))) {
-        return {}; // s3://, gs://, http://: nothing on this disk
+    } else if (remoteRe.match(path).hasMatch()) {
+        location.skipped = QStringLiteral("%1 is not on this disk; not read").arg(uri);
+        return location;
     }
     path.replace(QLatin1Char('\\'), QLatin1Char('/'));
-    // "/D:/x" (from file:///D:/x) and "D:/x" are Windows drive paths.
-    if (path.size() > 3 && path[0] == QLatin1Char('/') && path[2] == QLatin1Char(':'))
-        path = path.mid(1);
-    const bool windowsDrive = path.size() > 2 && path[1] == QLatin1Char(':');
-    QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    if (segments.contains(QLatin1String("..")))
-        return {};
-    segments.removeAll(QStringLiteral("."));
-    // An existing absolute path is taken as it is only where MLflow itself would put artifacts (under the
-    // store, or a run's own ".../<run id>/artifacts" folder): a copied store must not be able to name, say,
-    // ~/.ssh and have it imported.
-    if (!mlflowArtifacts && !windowsDrive && QFileInfo(path).isAbsolute() && QFileInfo(path).isDir()) {
-        const QString clean = QDir::cleanPath(path);
-        bool trusted = segments.size() >= 2 && segments.last() == QLatin1String("artifacts") &&
-                       isValidRunId(segments[segments.size() - 2]);
-        for (const QString &root : roots)
-            trusted |= clean.startsWith(QDir::cleanPath(root) + QLatin1Char('/'));
-        if (trusted)
-            return clean;
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.contains(QLatin1String(".."))) {
+        location.skipped = QStringLiteral("%1 names a parent folder ('..'); not read").arg(uri);
+        return location;
     }
-    if (windowsDrive && !segments.isEmpty())
-        segments.removeFirst();
-    QStringList bases;
-    if (mlflowArtifacts) {
-        for (const QString &root : roots)
-            bases << root + QStringLiteral("/mlartifacts");
+    const QString ownRelative = QDir(storeRoot).relativeFilePath(runDir) + QStringLiteral("/artifacts");
+    const QString own = QDir::toNativeSeparators(QDir::cleanPath(storeRoot + QLatin1Char('/') + ownRelative));
+    const QString mlartifacts = QFileInfo(storeRoot).absolutePath() + QStringLiteral("/mlartifacts");
+    // MLflow always writes <artifact location>/<run id>/artifacts: a URI that ends otherwise, or names
+    // another run, names a folder that is not this run's, wherever it points.
+    const qsizetype n = segments.size();
+    const bool namesRun = n >= 2 && !runId.isEmpty() && segments[n - 1] == QLatin1String("artifacts") &&
+                          segments[n - 2].compare(runId, Qt::CaseInsensitive) == 0;
+    if (!namesRun || (served && n < 3)) {
+        location.skipped =
+            QStringLiteral("%1 is neither this run's folder in the store (%2) nor the tracking server's "
+                           "%3/<experiment>/%4/artifacts; not read")
+                .arg(uri, own, QDir::toNativeSeparators(mlartifacts), runId);
+        return location;
     }
-    bases << roots;
-    for (qsizetype i = 0; i < segments.size(); ++i) {
-        const QString tail = segments.mid(i).join(QLatin1Char('/'));
-        for (const QString &base : bases) {
-            const QString candidate = base + QLatin1Char('/') + tail;
-            if (QFileInfo(candidate).isDir())
-                return QDir::cleanPath(candidate);
-        }
-        if (segments.size() - i <= 2)
-            break; // a tail of one or two segments ("artifacts", "1/artifacts") would match anything
+    if (served) {
+        const QString relative = QStringLiteral("mlartifacts/%1/%2/artifacts").arg(segments[n - 3], runId);
+        location.folder = confinedFolder(QFileInfo(storeRoot).absolutePath(), relative, &location.skipped);
+    } else {
+        location.folder = confinedFolder(storeRoot, ownRelative, &location.skipped);
     }
-    return {};
+    return location;
 }
 
 std::vector<SourceArtifact> listArtifacts(const QString &folder, ImportSink &sink)
@@ -611,6 +649,7 @@ std::vector<SourceArtifact> listArtifacts(const QString &folder, ImportSink &sin
     std::vector<SourceArtifact> out;
     if (QFileInfo(folder).isSymLink()) {
         sink.warning({folder, QStringLiteral("symbolic link not followed")});
+        sink.skipped(QStringLiteral("symbolic links not followed"), 1);
         return out;
     }
     const QDir base(folder);
@@ -621,6 +660,7 @@ std::vector<SourceArtifact> listArtifacts(const QString &folder, ImportSink &sin
         const QFileInfo info = it.fileInfo();
         if (info.isSymLink()) {
             sink.warning({info.filePath(), QStringLiteral("symbolic link not followed")});
+            sink.skipped(QStringLiteral("symbolic links not followed"), 1);
             continue;
         }
         if (!info.isFile())
@@ -628,7 +668,7 @@ std::vector<SourceArtifact> listArtifacts(const QString &folder, ImportSink &sin
         const QString rel = base.relativeFilePath(info.filePath());
         if (rel.startsWith(QLatin1String("..")) || QDir::isAbsolutePath(rel))
             continue;
-        out.push_back({rel, info.absoluteFilePath()});
+        out.push_back({rel, info.absoluteFilePath(), folder});
     }
     std::sort(out.begin(), out.end(), [](auto &a, auto &b) { return a.path < b.path; });
     return out;

@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,6 +92,12 @@ private Q_SLOTS:
     void unreadableFileLeavesNothing();
     void jobReportsProgressAndRows();
 
+    void interruptedAttachLeavesNothing_data();
+    void interruptedAttachLeavesNothing();
+    void sweepLeavesLiveWritersAlone();
+    void sweepTakesBackWhatADeadWriterPublished();
+    void attachAgainDropsReplacedBytes();
+
     void cliRoundTrip();
     void cliErrors_data();
     void cliErrors();
@@ -103,7 +110,9 @@ private:
         QByteArray out, err;
     };
     Cli cli(const QStringList &args);
+    void prepareCli(QProcess &p);
     void verifyNothingStored(const QString &runId);
+    QStringList leftovers();
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_db;
@@ -135,9 +144,8 @@ QString TestArtifacts::makeRun(const QString &name)
     return m_store->createRun(init).id;
 }
 
-TestArtifacts::Cli TestArtifacts::cli(const QStringList &args)
+void TestArtifacts::prepareCli(QProcess &p)
 {
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("RUNLENS_DB"));
     env.insert(QStringLiteral("HOME"), m_dir->filePath(QStringLiteral("home")));
@@ -145,6 +153,12 @@ TestArtifacts::Cli TestArtifacts::cli(const QStringList &args)
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("home/.local/share")));
     p.setProcessEnvironment(env);
     p.setWorkingDirectory(m_dir->path());
+}
+
+TestArtifacts::Cli TestArtifacts::cli(const QStringList &args)
+{
+    QProcess p;
+    prepareCli(p);
     p.start(QStringLiteral(RUNLENS_BINARY), QStringList{QStringLiteral("--db"), m_db} + args);
     Cli r;
     if (!p.waitForStarted(10000) || !p.waitForFinished(60000)) {
@@ -166,6 +180,23 @@ void TestArtifacts::verifyNothingStored(const QString &runId)
              qPrintable(paths(m_store->artifacts(runId, true)).join(u',')));
     const QStringList left = test::filesUnder(ArtifactStore(m_db).root());
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+}
+
+// Object files that no artifact row names, and anything in the staging folders: what a writer that failed,
+// was cancelled or was killed must not leave behind (once the next writer has swept).
+QStringList TestArtifacts::leftovers()
+{
+    const ArtifactStore objects(m_db);
+    QStringList out;
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
+        if (!m_store->isArtifactObjectUsed(QString(f).remove(u'/')))
+            out << QStringLiteral("objects/") + f;
+    }
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
+        out << QStringLiteral("staging/") + f;
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/incoming")))
+        out << QStringLiteral("incoming/") + f;
+    return out;
 }
 
 void TestArtifacts::normalizedPath_data()
@@ -273,12 +304,17 @@ void TestArtifacts::importDoesNotFollowLinkSwappedIn()
     QVERIFY(QFile::link(secret, artifacts + QStringLiteral("/leak.txt")));
     QCOMPARE(::mkfifo(QFile::encodeName(artifacts + QStringLiteral("/pipe")).constData(), 0600), 0);
 
+    // A folder of the run swapped for a link out after the listing: its file is named by a path whose last
+    // component is no link.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("private/inner.txt")), "PRIVATE KEY"));
+    QVERIFY(QFile::link(m_dir->filePath(QStringLiteral("private")), artifacts + QStringLiteral("/sub")));
+
     import::SourceRun run;
     run.id = QStringLiteral("0123456789abcdef0123456789abcdef");
     run.name = QStringLiteral("swapped");
-    for (const char *name : {"model.txt", "leak.txt", "pipe"})
+    for (const char *name : {"model.txt", "leak.txt", "pipe", "sub/inner.txt"})
         run.artifacts.push_back(
-            {QString::fromLatin1(name), artifacts + QLatin1Char('/') + QLatin1String(name)});
+            {QString::fromLatin1(name), artifacts + QLatin1Char('/') + QLatin1String(name), artifacts});
     import::ImportWriter writer(*m_store, {}, QStringLiteral("imported"));
     QVERIFY(writer.run(std::move(run)));
     const import::ImportReport report = writer.finish();
@@ -289,6 +325,8 @@ void TestArtifacts::importDoesNotFollowLinkSwappedIn()
     QVERIFY(report.warnings.value(artifacts + QStringLiteral("/pipe"))
                 .join(u' ')
                 .contains(QLatin1String("not a regular file")));
+    const QString swapped = report.warnings.value(artifacts + QStringLiteral("/sub/inner.txt")).join(u' ');
+    QVERIFY2(swapped.contains(QLatin1String("symbolic link")), qPrintable(swapped));
     QDirIterator it(ArtifactStore(m_db).root(), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())
         QVERIFY(readFile(it.next()) != QByteArray("PRIVATE KEY"));
@@ -587,6 +625,170 @@ void TestArtifacts::jobReportsProgressAndRows()
     QCOMPARE(last.at(1).toLongLong(), qint64((3 << 20) + 4));
     m_store = std::make_unique<Store>(m_db);
     QCOMPARE(m_store->artifacts(runId).size(), size_t(2));
+}
+
+void TestArtifacts::interruptedAttachLeavesNothing_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("kill -9") << int(SIGKILL);
+    QTest::newRow("Ctrl-C") << int(SIGINT);
+}
+
+// `runlens attach` of an 80 MiB folder, stopped mid-copy: killed, its copies stay until the next writer
+// sweeps them; interrupted, it removes them itself. Either way no object without a row remains.
+void TestArtifacts::interruptedAttachLeavesNothing()
+{
+    QFETCH(int, signal);
+    const QString runId = makeRun();
+    const QString big = m_dir->filePath(QStringLiteral("big"));
+    for (int i = 0; i < 8; ++i)
+        QVERIFY(writeFile(big + QStringLiteral("/part%1.bin").arg(i), someBytes(10 << 20, 20 + i)));
+    const QString root = ArtifactStore(m_db).root();
+    const auto bytesInStore = [&] {
+        qint64 n = 0;
+        for (const QString &f : test::filesUnder(root))
+            n += QFileInfo(root + QLatin1Char('/') + f).size();
+        return n;
+    };
+
+    QProcess attach;
+    prepareCli(attach);
+    attach.start(QStringLiteral(RUNLENS_BINARY),
+                 {QStringLiteral("--db"), m_db, QStringLiteral("attach"), runId, big});
+    QVERIFY(attach.waitForStarted(10000));
+    // Stopped once the first file is whole in the artifact store and the second is being copied.
+    QVERIFY(QTest::qWaitFor(
+        [&] { return bytesInStore() > (12 << 20) || attach.state() == QProcess::NotRunning; }, 60000));
+    QVERIFY2(attach.state() == QProcess::Running, "the attach ended before it could be stopped");
+    QCOMPARE(::kill(pid_t(attach.processId()), signal), 0);
+    QVERIFY(attach.waitForFinished(30000));
+    if (signal == SIGKILL) {
+        QCOMPARE(attach.exitStatus(), QProcess::CrashExit);
+    } else {
+        QCOMPARE(attach.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(attach.exitCode(), 1);
+        QVERIFY(attach.readAllStandardError().contains("cancelled; nothing was attached"));
+        const QStringList left = leftovers();
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u','))); // cleaned up by itself
+    }
+    QVERIFY(m_store->artifacts(runId, true).empty());
+
+    // The next attach, in another process, sweeps what the killed one left.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("small.txt")), "small"));
+    const Cli next = cli({QStringLiteral("attach"), runId, m_dir->filePath(QStringLiteral("small.txt"))});
+    QVERIFY2(next.exitCode == 0, next.err.constData());
+    QCOMPARE(paths(m_store->artifacts(runId, true)), QStringList{QStringLiteral("small.txt")});
+    const QStringList left = leftovers();
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+    QCOMPARE(test::filesUnder(root + QStringLiteral("/objects")).size(), 1);
+}
+
+// A sweep beside a live writer: `runlens attach` has staged every file and waits for the write lock (held
+// here, as another process writing would). A sweep then removes a dead writer's folder but not the live
+// one's, and the attach completes with all its bytes.
+void TestArtifacts::sweepLeavesLiveWritersAlone()
+{
+    const QString runId = makeRun();
+    const QString folder = m_dir->filePath(QStringLiteral("folder"));
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(writeFile(folder + QStringLiteral("/part%1.bin").arg(i), someBytes(2 << 20, 40 + i)));
+    const QString staging = ArtifactStore(m_db).root() + QStringLiteral("/staging");
+    const auto staged = [&] {
+        int n = 0;
+        for (const QString &f : test::filesUnder(staging))
+            n += QFileInfo(f).fileName().size() == 64 ? 1 : 0; // complete copies are named by their digest
+        return n;
+    };
+
+    test::WriteLockHolder lock(m_db);
+    QVERIFY(lock.isLocked());
+    QProcess attach;
+    prepareCli(attach);
+    attach.start(QStringLiteral(RUNLENS_BINARY),
+                 {QStringLiteral("--db"), m_db, QStringLiteral("attach"), runId, folder});
+    QVERIFY(attach.waitForStarted(10000));
+    QVERIFY2(QTest::qWaitFor([&] { return staged() == 4 || attach.state() == QProcess::NotRunning; }, 10000),
+             qPrintable(test::filesUnder(staging).join(u',')));
+    QVERIFY(attach.state() == QProcess::Running);
+    const QStringList live = test::filesUnder(staging);
+
+    // A writer that died: its folder's lock is free (a pid that no longer runs, a partial copy).
+    const QString dead = staging + QStringLiteral("/999999-00000000deadbeef");
+    QVERIFY(writeFile(dead + QStringLiteral("/lock"), {}));
+    QVERIFY(writeFile(dead + QStringLiteral("/1.part"), someBytes(1 << 20, 50)));
+    QCOMPARE(ArtifactStaging::sweep(*m_store), 1);
+    QVERIFY(!QFileInfo::exists(dead));
+    QCOMPARE(test::filesUnder(staging), live);
+
+    lock.release();
+    QVERIFY(attach.waitForFinished(30000));
+    QCOMPARE(attach.exitCode(), 0);
+    const std::vector<Artifact> rows = m_store->artifacts(runId);
+    QCOMPARE(rows.size(), size_t(4));
+    for (const Artifact &a : rows) {
+        const QByteArray bytes = readFile(ArtifactStore(m_db).objectPath(a.sha256));
+        QCOMPARE(bytes.size(), qsizetype(a.size));
+        QCOMPARE(sha256(bytes), a.sha256);
+    }
+    const QStringList left = leftovers();
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+}
+
+// What a writer killed between moving its objects into the store and its commit leaves: objects in
+// objects/ named by no row, listed in its staging folder's record, its lock free. The sweep removes those
+// objects, except one that a row names meanwhile (bytes another attach brought too).
+void TestArtifacts::sweepTakesBackWhatADeadWriterPublished()
+{
+    const QString runId = makeRun();
+    ArtifactStore objects(m_db);
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("kept.bin")), someBytes(5000, 60)));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("orphan.bin")), someBytes(5000, 61)));
+    AttachJob::attach(*m_store, {runId, {m_dir->filePath(QStringLiteral("kept.bin"))}, {}});
+    const QString kept = sha256(someBytes(5000, 60));
+    const QString orphan = objects.put(m_dir->filePath(QStringLiteral("orphan.bin"))).sha256;
+    QVERIFY(objects.contains(kept) && objects.contains(orphan));
+
+    const QString dead = objects.root() + QStringLiteral("/staging/999999-0000000000c0ffee");
+    QVERIFY(writeFile(dead + QStringLiteral("/lock"), {}));
+    QVERIFY(writeFile(dead + QStringLiteral("/publishing"), (kept + u'\n' + orphan + u'\n').toLatin1()));
+    QCOMPARE(ArtifactStaging::sweep(*m_store), 1);
+    QVERIFY(objects.contains(kept));
+    QVERIFY(!objects.contains(orphan));
+    QVERIFY(!QFileInfo::exists(dead));
+    const QStringList left = leftovers();
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+
+    // A folder whose writer still holds its lock is left, record and all.
+    ArtifactStaging live(*m_store);
+    live.put(m_dir->filePath(QStringLiteral("orphan.bin")));
+    QCOMPARE(ArtifactStaging::sweep(*m_store), 0);
+    QCOMPARE(test::filesUnder(objects.root() + QStringLiteral("/staging")).size(), 2); // lock and copy
+}
+
+// A file attached again at the same path replaces its row: the old bytes go, unless another row names them.
+void TestArtifacts::attachAgainDropsReplacedBytes()
+{
+    const QString runId = makeRun();
+    const QString other = makeRun(QStringLiteral("other"));
+    const QString file = m_dir->filePath(QStringLiteral("x/notes.txt"));
+    const ArtifactStore objects(m_db);
+    QVERIFY(writeFile(file, "first version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QVERIFY(writeFile(file, "second version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QCOMPARE(m_store->artifacts(runId, true).size(), size_t(1));
+    QCOMPARE(m_store->artifacts(runId).front().sha256, sha256("second version"));
+    QVERIFY(!objects.contains(sha256("first version")));
+    QVERIFY(objects.contains(sha256("second version")));
+
+    // Bytes another run names stay.
+    AttachJob::attach(*m_store, {other, {file}, {}});
+    QVERIFY(writeFile(file, "third version"));
+    AttachJob::attach(*m_store, {runId, {file}, {}});
+    QVERIFY(objects.contains(sha256("second version")));
+    QVERIFY(objects.contains(sha256("third version")));
+    const QStringList left = leftovers();
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
 
 void TestArtifacts::cliRoundTrip()

@@ -205,6 +205,9 @@ private Q_SLOTS:
 
     void benchQuickJson();
 
+    void importExitStatus_data();
+    void importExitStatus();
+
 private:
     Result run(const QStringList &args, const QByteArray &input = {}, int timeoutMs = DefaultTimeoutMs);
     // The same against this test's database.
@@ -1780,6 +1783,82 @@ void TestCli::benchQuickJson()
     }
     QVERIFY2(!QFileInfo::exists(m_db), "bench works on scratch databases only");
     QVERIFY2(QDir(m_dir->filePath(QStringLiteral("tmp"))).isEmpty(), "bench removes its scratch folder");
+}
+
+void TestCli::importExitStatus_data()
+{
+    // Sources in m_dir: "mlruns" (a copy of the fixture store), "broken" (the same with every run's
+    // meta.yaml damaged), "partly" (one run's), "junk.bin" (bytes of no format).
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stderrHas"); // empty: stderr empty
+    QTest::addColumn<int>("runs");          // runs in the database afterwards
+    QTest::newRow("readable") << QStringList{QStringLiteral("mlruns")} << 0 << QString() << 12;
+    QTest::newRow("some runs refused by the reader")
+        << QStringList{QStringLiteral("partly")} << 0 << QString() << 11;
+    QTest::newRow("missing path") << QStringList{QStringLiteral("nowhere")} << 1 << "nowhere does not exist"
+                                  << 0;
+    QTest::newRow("unknown format") << QStringList{QStringLiteral("junk.bin")} << 1
+                                    << "junk.bin: format not recognised" << 0;
+    QTest::newRow("unreadable as the format named")
+        << QStringList{QStringLiteral("--format"), QStringLiteral("mlflow-db"), QStringLiteral("junk.bin")}
+        << 1 << "could not import junk.bin: " << 0;
+    QTest::newRow("every run refused")
+        << QStringList{QStringLiteral("broken")} << 1 << "could not import broken: no run could be read" << 0;
+    QTest::newRow("one source of two refused")
+        << QStringList{QStringLiteral("mlruns"), QStringLiteral("broken")} << 1
+        << "could not import broken: no run could be read" << 12;
+}
+
+void TestCli::importExitStatus()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stderrHas);
+    QFETCH(int, runs);
+    const QDir dir(m_dir->path());
+    for (const char *copy : {"mlruns", "broken", "partly"})
+        QVERIFY(test::copyTree(QStringLiteral(RUNLENS_FIXTURES "/mlflow-file/mlruns"),
+                               dir.filePath(QLatin1String(copy))));
+    int damaged = 0;
+    for (const char *copy : {"broken", "partly"}) {
+        QDirIterator it(dir.filePath(QLatin1String(copy)), {QStringLiteral("meta.yaml")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString meta = it.next();
+            QFile f(meta);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            if (!f.readAll().contains("run_id:") || QFileInfo(meta).dir().dirName().size() != 32)
+                continue; // not a run's (model versions name runs too)
+            f.close();
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("run_id: [unclosed\n");
+            ++damaged;
+            if (QLatin1String(copy) == QLatin1String("partly"))
+                break;
+        }
+    }
+    QCOMPARE(damaged, 13);
+    {
+        QFile junk(dir.filePath(QStringLiteral("junk.bin")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray("\x00\x01\x02\xff junk \x00\x7f", 12).repeated(100));
+    }
+    const Result r = cli(QStringList{QStringLiteral("import")} + args);
+    VERIFY_EXIT(r, exitCode);
+    if (stderrHas.isEmpty())
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+    else
+        QVERIFY2(QString::fromUtf8(r.err).contains(stderrHas), r.err.constData());
+    if (QFileInfo::exists(m_db)) {
+        const Result listed = cli({QStringLiteral("runs"), QStringLiteral("--include-deleted"),
+                                   QStringLiteral("--format"), QStringLiteral("json")});
+        const Json j = parseJson(listed);
+        QVERIFY2(j.ok(), j.error.constData());
+        QCOMPARE(j.array().size(), qsizetype(runs));
+    } else {
+        QCOMPARE(runs, 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)

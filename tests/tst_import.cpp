@@ -2,6 +2,7 @@
 // Format-independent import behaviour: format detection, run identity across sources, idempotent and
 // incremental re-imports of logs that grow, and refusal of unknown paths before anything is written.
 
+#include "artifactstore.h"
 #include "importer.h"
 #include "store.h"
 #include "testsupport.h"
@@ -14,6 +15,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <unistd.h>
 
 using namespace runlens;
 using namespace runlens::import;
@@ -22,6 +24,20 @@ using runlens::test::copyTree;
 namespace {
 
 const QString Fixtures = QStringLiteral(RUNLENS_FIXTURES);
+
+// Object files of the artifact store that no artifact row names, and anything left in its staging folder.
+QStringList artifactLeftovers(Store &store)
+{
+    const ArtifactStore objects(store.path());
+    QStringList out;
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
+        if (!store.isArtifactObjectUsed(QString(f).remove(u'/')))
+            out << QStringLiteral("objects/") + f;
+    }
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
+        out << QStringLiteral("staging/") + f;
+    return out;
+}
 
 } // namespace
 
@@ -38,6 +54,8 @@ private Q_SLOTS:
     void cancelStopsBetweenRuns();
     void followImportsNewPoints();
     void stalledLogWriterDoesNotHoldTheLock();
+    void refusedRunTakesItsExperimentFromTheReport();
+    void diskFullReportsOnlyWhatWasCommitted();
 };
 
 void TestImport::detectsFormats_data()
@@ -262,6 +280,71 @@ void TestImport::stalledLogWriterDoesNotHoldTheLock()
     QVERIFY(log.waitForFinished(10000));
     QCOMPARE(log.exitCode(), 0);
     QCOMPARE(store.metricCounts(runId).value(QStringLiteral("a")), qint64(2));
+}
+
+void TestImport::refusedRunTakesItsExperimentFromTheReport()
+{
+    // The only run of a CSV log is refused (a metric name longer than the store accepts); the experiment
+    // the import created for it went with it, and the report must not count it.
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("metrics.csv"));
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("step," + QByteArray(300, 'k') + "\n1,0.5\n2,0.25\n");
+    }
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    ImportOptions options;
+    options.experiment = QStringLiteral("fresh");
+    const ImportReport r = importPaths(store, {csv}, Format::Csv, options);
+    QCOMPARE(r.failedRuns.size(), 1);
+    QVERIFY(!store.experimentByName(QStringLiteral("fresh")));
+    QCOMPARE(r.experimentsAdded, 0);
+    QCOMPARE(r.runsAdded, 0);
+    // The source was read; the refused run is reported as such (the command line exits 1 for it).
+    QVERIFY(r.failedSources.isEmpty());
+    QVERIFY(r.failedRuns[0].contains(QLatin1String("longer than")));
+}
+
+void TestImport::diskFullReportsOnlyWhatWasCommitted()
+{
+    // The database and its artifact store on a 700 KiB tmpfs; the MLflow fixture store (1.9 MB with its
+    // artifacts) does not fit. What the report counts is what the database holds, and no copy is left
+    // without a row.
+    if (::geteuid() != 0)
+        QSKIP("mounting a small tmpfs needs root");
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("src"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/mlflow-file"), src));
+    const QString full = dir.filePath(QStringLiteral("full"));
+    QVERIFY(QDir().mkpath(full));
+    if (QProcess::execute(QStringLiteral("mount"),
+                          {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                           QStringLiteral("size=700k"), QStringLiteral("tmpfs"), full}) != 0)
+        QSKIP("cannot mount a tmpfs here");
+    const auto unmount = qScopeGuard([&] { QProcess::execute(QStringLiteral("umount"), {full}); });
+    {
+        Store store(full + QStringLiteral("/r.db"));
+        const ImportReport r = importPaths(store, {src + QStringLiteral("/mlruns")}, Format::Auto, {});
+        // The disk did fill up: some artifacts or runs were not imported.
+        QVERIFY2(!r.failedRuns.isEmpty() || r.toText().contains(QLatin1String("No space left")),
+                 qPrintable(r.toText()));
+        RunQuery all;
+        all.includeDeleted = true;
+        QCOMPARE(qint64(r.runsAdded), store.countRuns(all));
+        QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(store.experiments(true).size()));
+        int versions = 0;
+        for (const RegisteredModel &m : store.registeredModels())
+            versions += int(m.versions.size());
+        QCOMPARE(qsizetype(r.modelsAdded), qsizetype(store.registeredModels().size()));
+        QCOMPARE(r.versionsAdded, versions);
+        int artifacts = 0;
+        for (const Run &run : store.searchRuns(all))
+            artifacts += int(store.artifacts(run.id, true).size());
+        QCOMPARE(r.artifactsAdded, artifacts);
+        const QStringList left = artifactLeftovers(store);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestImport)

@@ -1239,6 +1239,63 @@ private Q_SLOTS:
         QCOMPARE(sink.countWarnings(QStringLiteral("artifact folder not found")), 3);
     }
 
+    // Artifact folders that lead out of the database's folder: an absolute URI naming the run elsewhere on
+    // this disk, the run's folder swapped for a link, a link on the way there. Each is refused, named in a
+    // warning with its reason and counted; the runs themselves are read.
+    void artifactLocationsOutsideAreRefused()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString db = copyIn(dir, fixture(GroundTruthDb), QStringLiteral("proj/mlflow.db"));
+        QVERIFY(!db.isEmpty());
+        const QString artifacts = dir.filePath(QStringLiteral("proj/sqlite_artifacts"));
+        QVERIFY(copyTree(fixture(QStringLiteral("mlflow-sqlite/sqlite_artifacts")), artifacts));
+        const QString outside = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/outside");
+        const auto secretFolder = [&](const QString &folder) {
+            QVERIFY(QDir().mkpath(folder));
+            QFile f(folder + QStringLiteral("/id_rsa"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("PRIVATE KEY");
+        };
+        // Run01: its URI names <outside>/<run>/artifacts, which exists.
+        secretFolder(outside + QLatin1Char('/') + Run01 + QStringLiteral("/artifacts"));
+        // Run07: its own folder below the database is a link out.
+        secretFolder(outside + QStringLiteral("/keys"));
+        const QString run07 =
+            artifacts + QStringLiteral("/text-regression/") + Run07 + QStringLiteral("/artifacts");
+        QVERIFY(QDir(run07).removeRecursively());
+        QVERIFY(QFile::link(outside + QStringLiteral("/keys"), run07));
+        // Run08: ./linked/<run>/artifacts, where "linked" leads out.
+        secretFolder(outside + QStringLiteral("/stash/") + Run08 + QStringLiteral("/artifacts"));
+        QVERIFY(QFile::link(outside + QStringLiteral("/stash"), dir.filePath(QStringLiteral("proj/linked"))));
+        const QString set = QStringLiteral("UPDATE runs SET artifact_uri = '%1' WHERE run_uuid = '%2'");
+        QVERIFY(alter(db, {set.arg(QStringLiteral("file://") + outside + QLatin1Char('/') + Run01 +
+                                       QStringLiteral("/artifacts"),
+                                   Run01),
+                           set.arg(QStringLiteral("./linked/%1/artifacts").arg(Run08), Run08)}));
+
+        RecordingSink sink;
+        QVERIFY(readInto(db, sink));
+        for (const SourceRun &r : sink.runs) {
+            for (const SourceArtifact &a : r.artifacts) {
+                QVERIFY2(!a.filePath.startsWith(outside), qPrintable(a.filePath));
+                QVERIFY2(a.path != QLatin1String("id_rsa"), qPrintable(a.filePath));
+            }
+        }
+        for (const QString &run : {Run01, Run07, Run08}) {
+            const SourceRun *r = sink.runById(run);
+            QVERIFY(r);
+            QVERIFY(r->artifacts.empty());
+            QVERIFY(!r->metrics.empty());
+        }
+        QCOMPARE(sink.countWarnings(QStringLiteral("artifacts skipped")), 3);
+        QCOMPARE(sink.countWarnings(QStringLiteral("outside the database's folder")), 3);
+        QCOMPARE(sink.countWarnings(QStringLiteral("through a symbolic link")), 2); // Run07 and Run08
+        QCOMPARE(sink.skippedCounts.value(QStringLiteral("artifact locations outside the run")), qint64(3));
+        // The other runs' artifacts are read as before.
+        QVERIFY(!sink.runById(Run09)->artifacts.empty());
+    }
+
     void stopsWhenAsked()
     {
         QTemporaryDir dir;

@@ -54,6 +54,48 @@ QByteArray treeHash(const QString &root)
     return QCryptographicHash::hash(entries.join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha1);
 }
 
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Rewrites the artifact_uri line of a run's meta.yaml.
+bool setArtifactUri(const QString &meta, const QString &uri)
+{
+    QStringList lines = QString::fromUtf8(readFile(meta)).split(u'\n');
+    bool found = false;
+    for (QString &line : lines) {
+        if (line.startsWith(QLatin1String("artifact_uri:"))) {
+            line = QStringLiteral("artifact_uri: ") + uri;
+            found = true;
+        }
+    }
+    return found && writeFile(meta, lines.join(u'\n').toUtf8());
+}
+
+// Object files of the artifact store that no artifact row names, and anything left in its staging folder.
+QStringList leftovers(Store &store)
+{
+    const ArtifactStore objects(store.path());
+    QStringList out;
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
+        const QString sha = QString(f).remove(u'/');
+        if (!store.isArtifactObjectUsed(sha))
+            out << QStringLiteral("objects/") + f;
+    }
+    for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
+        out << QStringLiteral("staging/") + f;
+    return out;
+}
+
 // MLflow's rule for the latest value.
 MetricPoint latest(const std::vector<MetricPoint> &pts)
 {
@@ -79,8 +121,10 @@ private Q_SLOTS:
     void reimportKeepsLocalEditsAndSeesChangedArtifacts();
     void resolvesArtifactLocations_data();
     void resolvesArtifactLocations();
+    void hostileArtifactLocations();
     void damagedStoreImportsTheRest();
     void failingRunLeavesNothing();
+    void reportCountsOnlyWhatWasCommitted();
     void trashedExperimentsImportDeleted();
     void hostileStore();
     void publicTrackingServerStore();
@@ -325,48 +369,144 @@ void TestMlflowImport::reimportKeepsLocalEditsAndSeesChangedArtifacts()
             QCOMPARE(stored.readAll(), bytes);
         }
     }
+    // The replaced bytes went with their row (unless another row names them).
+    const QStringList left = leftovers(*m_store);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
 
 void TestMlflowImport::resolvesArtifactLocations_data()
 {
+    // The store is <tmp>/store/mlruns, the run's folder <store>/1/<run>; "" expects no folder.
     QTest::addColumn<QString>("uri");
-    QTest::addColumn<QString>("expected"); // relative to the temp dir, empty: not found
+    QTest::addColumn<QString>("expected"); // relative to the temp dir, empty: none
+    QTest::addColumn<bool>("skipped");     // the location was refused, with a reason
+    const QString own = QStringLiteral("store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts");
     QTest::newRow("absolute path of another machine")
-        << "file:///tmp/realml/out/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
-        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+        << "file:///tmp/realml/out/mlruns/1/0123456789abcdef0123456789abcdef/artifacts" << own << false;
     QTest::newRow("windows drive URI")
-        << "file:///D:/work/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
-        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+        << "file:///D:/work/mlruns/1/0123456789abcdef0123456789abcdef/artifacts" << own << false;
     QTest::newRow("file:C:\\ form")
-        << "file:C:\\Users\\me\\mlruns\\1\\0123456789abcdef0123456789abcdef\\artifacts"
-        << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
-    QTest::newRow("WSL mount") << "/mnt/c/Users/me/mlruns/1/0123456789abcdef0123456789abcdef/artifacts"
-                               << "store/mlruns/1/0123456789abcdef0123456789abcdef/artifacts";
+        << "file:C:\\Users\\me\\mlruns\\1\\0123456789abcdef0123456789abcdef\\artifacts" << own << false;
+    QTest::newRow("WSL mount") << "/mnt/c/Users/me/mlruns/1/0123456789abcdef0123456789abcdef/artifacts" << own
+                               << false;
+    QTest::newRow("MLflow 1.x relative")
+        << "./mlruns/1/0123456789abcdef0123456789abcdef/artifacts" << own << false;
     QTest::newRow("mlflow-artifacts with sibling mlartifacts")
         << "mlflow-artifacts:/1/0123456789abcdef0123456789abcdef/artifacts"
-        << "store/mlartifacts/1/0123456789abcdef0123456789abcdef/artifacts";
+        << "store/mlartifacts/1/0123456789abcdef0123456789abcdef/artifacts" << false;
     QTest::newRow("parent segments refused") << "file:///x/../../etc"
-                                             << "";
-    QTest::newRow("remote store") << "s3://bucket/1/abc/artifacts"
-                                  << "";
+                                             << "" << true;
+    QTest::newRow("remote store") << "s3://bucket/1/0123456789abcdef0123456789abcdef/artifacts"
+                                  << "" << true;
     QTest::newRow("too short a tail to trust") << "/elsewhere/artifacts"
-                                               << "";
+                                               << "" << true;
+    QTest::newRow("another run's folder") << "/tmp/mlruns/1/ffffffffffffffffffffffffffffffff/artifacts"
+                                          << "" << true;
+    // The private folder beside the store (a store kept in a home folder) exists here: still refused.
+    QTest::newRow("a folder beside the store") << "file://TMP/store/.ssh"
+                                               << "" << true;
+    QTest::newRow("a folder of the store") << "file://TMP/store/mlruns/models"
+                                           << "" << true;
     QTest::newRow("empty") << ""
-                           << "";
+                           << "" << false;
 }
 
 void TestMlflowImport::resolvesArtifactLocations()
 {
     QFETCH(QString, uri);
     QFETCH(QString, expected);
+    QFETCH(bool, skipped);
     QTemporaryDir dir;
     const QString run = QStringLiteral("/1/0123456789abcdef0123456789abcdef/artifacts");
     QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/mlruns")) + run));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/mlruns/models"))));
     QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/mlartifacts")) + run));
-    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/artifacts"))));
-    const QString got = resolveArtifactLocation(
-        uri, {dir.filePath(QStringLiteral("store/mlruns")), dir.filePath(QStringLiteral("store"))});
-    QCOMPARE(got, expected.isEmpty() ? QString() : QDir::cleanPath(dir.filePath(expected)));
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("store/.ssh"))));
+    uri.replace(QLatin1String("TMP"), dir.path());
+    const QString store = dir.filePath(QStringLiteral("store/mlruns"));
+    const ArtifactLocation got =
+        resolveArtifactLocation(uri, store, store + QStringLiteral("/1/0123456789abcdef0123456789abcdef"),
+                                QStringLiteral("0123456789abcdef0123456789abcdef"));
+    QCOMPARE(got.folder,
+             expected.isEmpty() ? QString() : QFileInfo(dir.filePath(expected)).canonicalFilePath());
+    QVERIFY2(got.skipped.isEmpty() != skipped, qPrintable(got.skipped));
+    if (skipped)
+        QVERIFY2(got.skipped.contains(uri), qPrintable(got.skipped)); // the reason names what was refused
+}
+
+void TestMlflowImport::hostileArtifactLocations()
+{
+    // A store kept in a home folder, with a private folder beside it, as the issue found: three runs whose
+    // artifacts lead there in three ways. Their metadata and metrics import; nothing of the private folder
+    // does, and the report names each refusal.
+    const QString home = m_source; // <tmp>/src: mlruns/ and .ssh/ side by side
+    const QString mlruns = home + QStringLiteral("/mlruns");
+    QVERIFY(writeFile(home + QStringLiteral("/.ssh/id_rsa"), "PRIVATE KEY"));
+    QVERIFY(writeFile(home + QStringLiteral("/.ssh/known_hosts"), "PRIVATE HOSTS"));
+    const QString exp = QStringLiteral("346757139775306384");
+    const QString byUri = QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d");
+    const QString byFolderLink = QStringLiteral("234cdb4d277242e397f83d9d2f9664b7");
+    const QString byIntermediateLink = QStringLiteral("f4e76955f78e4c03b0d5fd582fc60167");
+    const QString intermediateExp = QStringLiteral("260834619802499275");
+
+    // 1. artifact_uri: file:///<home>/.ssh (the old code trusted anything below the store's parent).
+    const QString uriMeta =
+        mlruns + QLatin1Char('/') + exp + QLatin1Char('/') + byUri + QStringLiteral("/meta.yaml");
+    QVERIFY(setArtifactUri(uriMeta, QStringLiteral("file://") + home + QStringLiteral("/.ssh")));
+    QVERIFY(QDir(mlruns + QLatin1Char('/') + exp + QLatin1Char('/') + byUri + QStringLiteral("/artifacts"))
+                .removeRecursively());
+    // 2. A folder inside the run's artifacts that is a link out.
+    const QString linkedFolder =
+        mlruns + QLatin1Char('/') + exp + QLatin1Char('/') + byFolderLink + QStringLiteral("/artifacts/keys");
+    QVERIFY(QFile::link(home + QStringLiteral("/.ssh"), linkedFolder));
+    // 3. A link on the way: mlflow-artifacts:/<exp>/<run>/artifacts where mlartifacts/<exp> leads elsewhere.
+    const QString stash =
+        home + QStringLiteral("/.ssh-stash/") + byIntermediateLink + QStringLiteral("/artifacts");
+    QVERIFY(writeFile(stash + QStringLiteral("/id_rsa"), "PRIVATE KEY"));
+    QVERIFY(QDir().mkpath(home + QStringLiteral("/mlartifacts")));
+    QVERIFY(QFile::link(home + QStringLiteral("/.ssh-stash"),
+                        home + QStringLiteral("/mlartifacts/") + intermediateExp));
+    const QString servedMeta = mlruns + QLatin1Char('/') + intermediateExp + QLatin1Char('/') +
+                               byIntermediateLink + QStringLiteral("/meta.yaml");
+    QVERIFY(setArtifactUri(
+        servedMeta,
+        QStringLiteral("mlflow-artifacts:/%1/%2/artifacts").arg(intermediateExp, byIntermediateLink)));
+    QVERIFY(QDir(QFileInfo(servedMeta).absolutePath() + QStringLiteral("/artifacts")).removeRecursively());
+
+    const ImportReport r = importPath(mlruns);
+    QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(u'\n')));
+    QVERIFY2(r.failedSources.isEmpty(), qPrintable(r.failedSources.join(u'\n')));
+    QCOMPARE(r.runsAdded, 12);
+    for (const QString &id : {byUri, byFolderLink, byIntermediateLink}) {
+        const auto run = m_store->run(id);
+        QVERIFY(run);
+        QVERIFY(!run->metrics.isEmpty()); // the run itself is imported
+        for (const Artifact &a : m_store->artifacts(id, true)) {
+            QVERIFY2(!a.path.contains(QLatin1String("id_rsa")) &&
+                         !a.path.contains(QLatin1String("known_hosts")),
+                     qPrintable(a.path));
+        }
+    }
+    QVERIFY(!m_store->artifacts(byFolderLink).empty()); // its real files are imported
+    // Nothing of the private folder is anywhere in the artifact store.
+    for (const QString &f : test::filesUnder(ArtifactStore(m_store->path()).root()))
+        QVERIFY2(
+            !readFile(ArtifactStore(m_store->path()).root() + QLatin1Char('/') + f).startsWith("PRIVATE"),
+            qPrintable(f));
+    // The report names each refusal, with its reason.
+    const QString uriWarning = r.warnings.value(uriMeta).join(u'\n');
+    QVERIFY2(uriWarning.contains(QLatin1String("artifacts skipped")) &&
+                 uriWarning.contains(QLatin1String(".ssh")),
+             qPrintable(uriWarning));
+    QVERIFY2(r.warnings.value(linkedFolder).join(u'\n').contains(QLatin1String("symbolic link not followed")),
+             qPrintable(r.toText()));
+    const QString servedWarning = r.warnings.value(servedMeta).join(u'\n');
+    QVERIFY2(servedWarning.contains(QLatin1String("symbolic link")) &&
+                 servedWarning.contains(QLatin1String(".ssh-stash")),
+             qPrintable(servedWarning));
+    QCOMPARE(r.skipped.value(QStringLiteral("artifact locations outside the run")), qint64(2));
+    QVERIFY(r.skipped.value(QStringLiteral("symbolic links not followed")) >= 1);
+    QVERIFY(r.toText().contains(QLatin1String("skipped 2 artifact locations outside the run")));
 }
 
 void TestMlflowImport::damagedStoreImportsTheRest()
@@ -431,6 +571,29 @@ void TestMlflowImport::failingRunLeavesNothing()
     RunQuery all;
     all.includeDeleted = true;
     QCOMPARE(m_store->countRuns(all), qint64(11));
+    // Nor its artifacts' bytes: they were copied before the run was refused (the run has 5 files).
+    const QStringList left = leftovers(*m_store);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
+}
+
+void TestMlflowImport::reportCountsOnlyWhatWasCommitted()
+{
+    // A registered model whose second version carries a tag key longer than the store accepts is rolled
+    // back whole (the model and its first version with it): the report must not count it.
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString tag = mlruns + QStringLiteral("/models/toy-classifier/version-2/tags/") +
+                        QString(100, QLatin1Char('a')) + QLatin1Char('/') + QString(100, QLatin1Char('b')) +
+                        QLatin1Char('/') + QString(100, QLatin1Char('c'));
+    QVERIFY(writeFile(tag, "x"));
+    const ImportReport r = importPath(mlruns);
+    QVERIFY(m_store->registeredModels().empty());
+    QCOMPARE(r.modelsAdded, 0);
+    QCOMPARE(r.versionsAdded, 0);
+    QVERIFY2(
+        r.warnings.value(QStringLiteral("toy-classifier")).join(u' ').contains(QLatin1String("not imported")),
+        qPrintable(r.toText()));
+    QCOMPARE(r.runsAdded, 12);
+    QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(m_store->experiments(true).size()));
 }
 
 void TestMlflowImport::trashedExperimentsImportDeleted()

@@ -90,6 +90,8 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
 {
     m_sources = sources;
     m_report = report;
+    // Sources left out before the import and those whose reading failed are shown alike.
+    const QStringList notRead = notImported + report.failedSources;
     m_notImported = notImported;
     const QString what = sources.isEmpty() ? tr("nothing") : sources.join(QStringLiteral(", "));
     if (report.cancelled && sources.isEmpty())
@@ -98,7 +100,7 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
         m_headline->setText(tr("Import of %1 cancelled; the runs imported before are kept.").arg(what));
     else if (sources.isEmpty())
         m_headline->setText(tr("Nothing was imported."));
-    else if (!notImported.isEmpty() || !report.failedRuns.isEmpty())
+    else if (!notRead.isEmpty() || !report.failedRuns.isEmpty())
         m_headline->setText(tr("Imported %1, with problems.").arg(what));
     else
         m_headline->setText(tr("Imported %1.").arg(what));
@@ -128,9 +130,9 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
         item->setExpanded(true);
         return item;
     };
-    if (!notImported.isEmpty()) {
-        QTreeWidgetItem *g = group(tr("Not imported (%1)").arg(notImported.size()));
-        for (const QString &e : notImported)
+    if (!notRead.isEmpty()) {
+        QTreeWidgetItem *g = group(tr("Not imported (%1)").arg(notRead.size()));
+        for (const QString &e : notRead)
             new QTreeWidgetItem(g, {e});
     }
     if (!report.failedRuns.isEmpty()) {
