@@ -63,11 +63,11 @@ int artifactsCommand(const QString &db, const QStringList &args)
     for (const Artifact &a : store.artifacts(runId, p.isSet(QStringLiteral("include-deleted")))) {
         listing.addRow(
             {{QStringLiteral("path"), a.path},
-             {QStringLiteral("size"), double(a.size)},
+             {QStringLiteral("size"), qint64(a.size)},
              {QStringLiteral("sha256"), a.sha256},
              {QStringLiteral("media_type"), a.mediaType},
              {QStringLiteral("created"), format == Format::Table ? QJsonValue(display::dateTime(a.createdMs))
-                                                                 : QJsonValue(double(a.createdMs))},
+                                                                 : QJsonValue(qint64(a.createdMs))},
              {QStringLiteral("lifecycle"), lifecycleName(a.lifecycle)}});
     }
     listing.write(out(), format);

@@ -131,7 +131,7 @@ qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fa
 
 QJsonValue msOrNull(const std::optional<qint64> &ms)
 {
-    return ms ? QJsonValue(double(*ms)) : QJsonValue();
+    return ms ? QJsonValue(*ms) : QJsonValue();
 }
 
 QString isoTime(const std::optional<qint64> &ms)
@@ -175,9 +175,9 @@ int experimentsCommand(const QString &db, const QStringList &args)
     Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
                      QStringLiteral("description"), QStringLiteral("lifecycle")});
     for (const Experiment &e : store.experiments(p.isSet(QStringLiteral("include-deleted")))) {
-        listing.addRow({{QStringLiteral("id"), double(e.id)},
+        listing.addRow({{QStringLiteral("id"), qint64(e.id)},
                         {QStringLiteral("name"), e.name},
-                        {QStringLiteral("run_count"), double(e.runCount)},
+                        {QStringLiteral("run_count"), qint64(e.runCount)},
                         {QStringLiteral("description"), e.description},
                         {QStringLiteral("lifecycle"), lifecycleName(e.lifecycle)}});
     }
@@ -197,8 +197,8 @@ QJsonObject runJson(const Run &r)
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(m.last)},
                                              {QStringLiteral("min"), text::jsonNumber(m.min)},
                                              {QStringLiteral("max"), text::jsonNumber(m.max)},
-                                             {QStringLiteral("count"), double(m.count)},
-                                             {QStringLiteral("last_step"), double(m.lastStep)}});
+                                             {QStringLiteral("count"), qint64(m.count)},
+                                             {QStringLiteral("last_step"), qint64(m.lastStep)}});
     }
     return {{QStringLiteral("id"), r.id},
             {QStringLiteral("name"), r.name},
@@ -314,8 +314,8 @@ int metricCommand(const QString &db, const QStringList &args)
     if (format == Format::Json) {
         QJsonArray a;
         for (const MetricPoint &pt : points)
-            a.append(QJsonObject{{QStringLiteral("step"), double(pt.step)},
-                                 {QStringLiteral("timestamp"), double(pt.timestamp)},
+            a.append(QJsonObject{{QStringLiteral("step"), qint64(pt.step)},
+                                 {QStringLiteral("timestamp"), qint64(pt.timestamp)},
                                  {QStringLiteral("value"), text::jsonNumber(pt.value)}});
         out() << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
         return Ok;
@@ -329,8 +329,8 @@ int metricCommand(const QString &db, const QStringList &args)
     }
     Listing listing({QStringLiteral("step"), QStringLiteral("timestamp"), QStringLiteral("value")});
     for (const MetricPoint &pt : points)
-        listing.addRow({{QStringLiteral("step"), double(pt.step)},
-                        {QStringLiteral("timestamp"), double(pt.timestamp)},
+        listing.addRow({{QStringLiteral("step"), qint64(pt.step)},
+                        {QStringLiteral("timestamp"), qint64(pt.timestamp)},
                         {QStringLiteral("value"), text::jsonNumber(pt.value)}});
     listing.write(out(), format);
     return Ok;

@@ -4,6 +4,8 @@
 #include "jsonformat.h"
 
 #include <QJsonDocument>
+#include <QMetaType>
+#include <QVariant>
 
 namespace runlens::cli {
 
@@ -27,6 +29,9 @@ QString cellText(const QJsonValue &v)
     case QJsonValue::Bool:
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case QJsonValue::Double:
+        // Counts, steps and times are held as qint64 and printed exactly, also above 2^53.
+        if (v.toVariant().typeId() == QMetaType::LongLong)
+            return QString::number(v.toInteger());
         return text::formatNumber(v.toDouble());
     case QJsonValue::String:
         return v.toString();

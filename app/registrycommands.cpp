@@ -110,7 +110,7 @@ QJsonObject modelRow(const RegisteredModel &m, Format format)
         row.insert(QStringLiteral("aliases"), aliases);
         row.insert(QStringLiteral("stages"), stages);
         row.insert(QStringLiteral("tags"), mapJson(m.tags));
-        row.insert(QStringLiteral("version_count"), double(m.versions.size()));
+        row.insert(QStringLiteral("version_count"), qint64(m.versions.size()));
         row.insert(QStringLiteral("created"), utcTime(m.createdMs));
         row.insert(QStringLiteral("updated"), utcTime(m.updatedMs));
     } else {
@@ -268,7 +268,7 @@ QJsonObject lineageJson(const ModelVersion &v, const Run &run, const QString &so
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(s.last)},
                                              {QStringLiteral("min"), text::jsonNumber(s.min)},
                                              {QStringLiteral("max"), text::jsonNumber(s.max)},
-                                             {QStringLiteral("count"), double(s.count)}});
+                                             {QStringLiteral("count"), qint64(s.count)}});
     }
     QString gitCommit = run.tags.value(QString::fromLatin1(mlflowtag::GitCommit));
     if (gitCommit.isEmpty())
@@ -277,7 +277,7 @@ QJsonObject lineageJson(const ModelVersion &v, const Run &run, const QString &so
     for (const auto &[relative, a] : files)
         artifacts.append(QJsonObject{{QStringLiteral("path"), relative},
                                      {QStringLiteral("run_path"), a.path},
-                                     {QStringLiteral("size"), double(a.size)},
+                                     {QStringLiteral("size"), qint64(a.size)},
                                      {QStringLiteral("sha256"), a.sha256}});
     return {{QStringLiteral("model"), v.model},
             {QStringLiteral("version"), v.version},

@@ -46,11 +46,11 @@ QJsonObject ImportReport::toJson() const
         w.insert(it.key(), QJsonArray::fromStringList(it.value()));
     QJsonObject s;
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
-        s.insert(it.key(), double(it.value()));
+        s.insert(it.key(), it.value());
     return {{QStringLiteral("experiments_added"), experimentsAdded},
             {QStringLiteral("runs_added"), runsAdded},
             {QStringLiteral("runs_updated"), runsUpdated},
-            {QStringLiteral("points_added"), double(pointsAdded)},
+            {QStringLiteral("points_added"), pointsAdded},
             {QStringLiteral("artifacts_added"), artifactsAdded},
             {QStringLiteral("models_added"), modelsAdded},
             {QStringLiteral("model_versions_added"), versionsAdded},

@@ -28,6 +28,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
 
 using namespace runlens;
 
@@ -190,6 +191,7 @@ private Q_SLOTS:
     void runsMalformedExpression();
     void runsCsv();
     void runsTable();
+    void integersAbove2To53StayExact();
 
     void experiments_data();
     void experiments();
@@ -1385,6 +1387,57 @@ void TestCli::runsTable()
     const Result byDefault = cliOn(m_searchDb, {QStringLiteral("runs")});
     VERIFY_EXIT(byDefault, 0);
     QCOMPARE(byDefault.out, r.out);
+}
+
+// Steps (and other int64 fields) above 2^53 are printed exactly, not rounded through a double.
+void TestCli::integersAbove2To53StayExact()
+{
+    const QList<qint64> steps{9007199254740993, (qint64(1) << 62) + 1};
+    QStringList ids;
+    for (const qint64 step : steps) {
+        ids << createRun({QStringLiteral("--name"), QString::number(step), QStringLiteral("--metric"),
+                          QStringLiteral("k=1"), QStringLiteral("--step"), QString::number(step),
+                          QStringLiteral("--timestamp"), QStringLiteral("1700000000001")});
+        QVERIFY(!ids.back().isEmpty());
+    }
+    const Result runs = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+    const Json json = parseJson(runs);
+    QVERIFY2(json.ok(), json.error);
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        QVERIFY2(runs.out.contains(QStringLiteral("\"last_step\": %1").arg(steps[i]).toUtf8()), runs.why(0));
+        for (const QJsonValue &v : json.array()) {
+            const QJsonObject run = v.toObject();
+            if (run.value(QStringLiteral("id")).toString() != ids[i])
+                continue;
+            const QJsonObject k =
+                run.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("k")).toObject();
+            QCOMPARE(k.value(QStringLiteral("last_step")).toInteger(), steps[i]);
+            QCOMPARE(k.value(QStringLiteral("count")).toInteger(), 1);
+            QCOMPARE(run.value(QStringLiteral("start_time")).toVariant().typeId(), int(QMetaType::LongLong));
+        }
+
+        const Result csv = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k")});
+        VERIFY_EXIT(csv, 0);
+        QCOMPARE(QString::fromUtf8(csv.out),
+                 QStringLiteral("step,timestamp,value\n%1,1700000000001,1\n").arg(steps[i]));
+        const Result metricJson = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k"),
+                                       QStringLiteral("--format"), QStringLiteral("json")});
+        VERIFY_EXIT(metricJson, 0);
+        QVERIFY2(metricJson.out.contains(QStringLiteral("\"step\": %1,").arg(steps[i]).toUtf8()),
+                 metricJson.why(0));
+        QCOMPARE(QJsonDocument::fromJson(metricJson.out)
+                     .array()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("step"))
+                     .toInteger(),
+                 steps[i]);
+        const Result table = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k"),
+                                  QStringLiteral("--format"), QStringLiteral("table")});
+        VERIFY_EXIT(table, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("\n%1  1700000000001  1\n").arg(steps[i]).toUtf8()),
+                 table.why(0));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------- experiments
