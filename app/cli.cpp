@@ -7,6 +7,7 @@
 #include "chartgrid.h"
 #include "commandsupport.h"
 #include "demodata.h"
+#include "displaytext.h"
 #include "importer.h"
 #include "jsonformat.h"
 #include "output.h"
@@ -749,7 +750,7 @@ int demoCommand(const QString &db, const QStringList &args)
                  .arg(s.experiments)
                  .arg(s.runs)
                  .arg(s.points)
-                 .arg(store.path());
+                 .arg(display::escapeControls(store.path()));
     return Ok;
 }
 
@@ -776,7 +777,7 @@ int compactCommand(const QString &db, const QStringList &args)
         err() << "\n";
     store.checkpoint();
     out() << QStringLiteral("Compacted %1: %2 series rewritten, %3 chunks given zoom summaries\n")
-                 .arg(store.path())
+                 .arg(display::escapeControls(store.path()))
                  .arg(c.seriesRewritten)
                  .arg(c.detailsAdded);
     return Ok;
@@ -915,7 +916,8 @@ int exportChartCommand(const QString &db, const QStringList &args)
                   (p.isSet(QStringLiteral("full-resolution")) ? 8 : 1);
         auto data = std::make_shared<const ChartData>(loadChartData(store, r));
         if (data->series.empty())
-            err() << "runlens export-chart: no run has the metric '" << keys[i] << "'\n";
+            err() << "runlens export-chart: no run has the metric '" << display::escapeControls(keys[i])
+                  << "'\n";
         cells.push_back({data, data->x0, data->x1, options});
     }
     QString error;
@@ -925,7 +927,7 @@ int exportChartCommand(const QString &db, const QStringList &args)
             &error))
         throw Error(error);
     out() << QStringLiteral("Wrote %1 (%2 chart(s) of %3 run(s))\n")
-                 .arg(outPath)
+                 .arg(display::escapeControls(outPath))
                  .arg(keys.size())
                  .arg(runs.size());
     return Ok;
@@ -1074,7 +1076,7 @@ Invocation scan(const QStringList &arguments)
 int run(const Invocation &inv)
 {
     if (!inv.usageError.isEmpty()) {
-        err() << "runlens: " << inv.usageError << "\nTry 'runlens --help'.\n";
+        err() << "runlens: " << display::escapeControls(inv.usageError) << "\nTry 'runlens --help'.\n";
         return UsageError;
     }
     if (inv.version && inv.command.isEmpty()) {
@@ -1092,21 +1094,24 @@ int run(const Invocation &inv)
         try {
             return c.run(db, inv.args);
         } catch (const UsageProblem &u) {
-            err() << "runlens " << inv.command << ": " << u.message << "\nTry 'runlens " << inv.command
-                  << " --help'.\n";
+            err() << "runlens " << inv.command << ": " << display::escapeControls(u.message)
+                  << "\nTry 'runlens " << inv.command << " --help'.\n";
             return UsageError;
         } catch (const search::SyntaxError &e) {
-            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            err() << "runlens " << inv.command << ": " << display::escapeControls(e.message()) << '\n';
             return DataError;
         } catch (const Error &e) {
-            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            // Messages name runs, keys and files from data: escaped, they cannot command the terminal.
+            err() << "runlens " << inv.command << ": " << display::escapeControls(e.message()) << '\n';
             return DataError;
         } catch (const std::exception &e) {
-            err() << "runlens " << inv.command << ": " << e.what() << '\n';
+            err() << "runlens " << inv.command << ": "
+                  << display::escapeControls(QString::fromLocal8Bit(e.what())) << '\n';
             return DataError;
         }
     }
-    err() << "runlens: unknown command '" << inv.command << "'\nTry 'runlens --help'.\n";
+    err() << "runlens: unknown command '" << display::escapeControls(inv.command)
+          << "'\nTry 'runlens --help'.\n";
     return UsageError;
 }
 

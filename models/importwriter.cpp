@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importwriter.h"
 
+#include "displaytext.h"
+
 #include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -75,16 +77,19 @@ QString ImportReport::toText() const
     if (cancelled)
         t += QStringLiteral(" — cancelled");
     t += QLatin1Char('\n');
+    // File names, kinds of data and messages come from the sources: escaped, they stay one line each and
+    // cannot send a terminal commands.
+    using display::escapeControls;
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
-        t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(it.key());
+        t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(escapeControls(it.key()));
     for (const QString &f : failedRuns)
-        t += QStringLiteral("failed: %1\n").arg(f);
+        t += QStringLiteral("failed: %1\n").arg(escapeControls(f));
     if (!warnings.isEmpty()) {
         t += QStringLiteral("%1 warnings:\n").arg(warningCount());
         for (auto it = warnings.begin(); it != warnings.end(); ++it) {
-            t += QStringLiteral("  %1\n").arg(it.key());
+            t += QStringLiteral("  %1\n").arg(escapeControls(it.key()));
             for (const QString &m : it.value())
-                t += QStringLiteral("    %1\n").arg(m);
+                t += QStringLiteral("    %1\n").arg(escapeControls(m));
         }
     }
     return t;
