@@ -63,11 +63,11 @@ int artifactsCommand(const QString &db, const QStringList &args)
     for (const Artifact &a : store.artifacts(runId, p.isSet(QStringLiteral("include-deleted")))) {
         listing.addRow(
             {{QStringLiteral("path"), a.path},
-             {QStringLiteral("size"), double(a.size)},
+             {QStringLiteral("size"), qint64(a.size)},
              {QStringLiteral("sha256"), a.sha256},
              {QStringLiteral("media_type"), a.mediaType},
              {QStringLiteral("created"), format == Format::Table ? QJsonValue(display::dateTime(a.createdMs))
-                                                                 : QJsonValue(double(a.createdMs))},
+                                                                 : QJsonValue(qint64(a.createdMs))},
              {QStringLiteral("lifecycle"), lifecycleName(a.lifecycle)}});
     }
     listing.write(out(), format);
@@ -116,7 +116,7 @@ int attachCommand(const QString &db, const QStringList &args)
             err() << "\r\033[K"
                   << QStringLiteral("%1% %2 of %3  %4")
                          .arg(percent)
-                         .arg(display::bytes(done), display::bytes(total), current);
+                         .arg(display::bytes(done), display::bytes(total), display::escapeControls(current));
             err().flush();
         };
     }
@@ -126,7 +126,7 @@ int attachCommand(const QString &db, const QStringList &args)
         err().flush();
     }
     for (const QString &s : report.skipped)
-        err() << "runlens attach: skipped " << s << '\n';
+        err() << "runlens attach: skipped " << display::escapeControls(s) << '\n';
     err().flush();
     if (report.cancelled) {
         err() << "runlens attach: cancelled; nothing was attached\n";
@@ -138,9 +138,9 @@ int attachCommand(const QString &db, const QStringList &args)
                  .arg(n == 1 ? QStringLiteral("file") : QStringLiteral("files"))
                  .arg(display::bytes(report.bytes))
                  .arg(report.objectsAdded)
-                 .arg(report.runId);
+                 .arg(display::escapeControls(report.runId));
     for (const Artifact &a : report.attached)
-        out() << "  " << a.path << '\n';
+        out() << "  " << display::escapeControls(a.path) << '\n';
     return Ok;
 }
 
@@ -181,7 +181,8 @@ int artifactGetCommand(const QString &db, const QStringList &args)
                                      ? QDir(target).filePath(a.path.section(QLatin1Char('/'), -1))
                                      : target;
             objects.copyObject(a.sha256, file, cancelled);
-            out() << QStringLiteral("Wrote %1 (%2)\n").arg(file, display::bytes(a.size));
+            out() << QStringLiteral("Wrote %1 (%2)\n")
+                         .arg(display::escapeControls(file), display::bytes(a.size));
             return Ok;
         }
     }
@@ -194,7 +195,8 @@ int artifactGetCommand(const QString &db, const QStringList &args)
         // The database is untrusted input: a row's path is checked again before it names a file.
         const std::optional<QString> rel = ArtifactStore::normalizedPath(a.path.mid(prefix.size()));
         if (!rel) {
-            err() << "runlens artifact-get: skipped '" << a.path << "': not a safe path\n";
+            err() << "runlens artifact-get: skipped '" << display::escapeControls(a.path)
+                  << "': not a safe path\n";
             continue;
         }
         below.push_back({*rel, a});
@@ -224,7 +226,7 @@ int artifactGetCommand(const QString &db, const QStringList &args)
     out() << QStringLiteral("Wrote %1 %2 (%3) to %4\n")
                  .arg(written)
                  .arg(written == 1 ? QStringLiteral("file") : QStringLiteral("files"))
-                 .arg(display::bytes(bytes), target);
+                 .arg(display::bytes(bytes), display::escapeControls(target));
     return Ok;
 }
 

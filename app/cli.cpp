@@ -7,6 +7,7 @@
 #include "chartgrid.h"
 #include "commandsupport.h"
 #include "demodata.h"
+#include "displaytext.h"
 #include "importer.h"
 #include "jsonformat.h"
 #include "output.h"
@@ -131,7 +132,7 @@ qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fa
 
 QJsonValue msOrNull(const std::optional<qint64> &ms)
 {
-    return ms ? QJsonValue(double(*ms)) : QJsonValue();
+    return ms ? QJsonValue(*ms) : QJsonValue();
 }
 
 QString isoTime(const std::optional<qint64> &ms)
@@ -175,9 +176,9 @@ int experimentsCommand(const QString &db, const QStringList &args)
     Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
                      QStringLiteral("description"), QStringLiteral("lifecycle")});
     for (const Experiment &e : store.experiments(p.isSet(QStringLiteral("include-deleted")))) {
-        listing.addRow({{QStringLiteral("id"), double(e.id)},
+        listing.addRow({{QStringLiteral("id"), qint64(e.id)},
                         {QStringLiteral("name"), e.name},
-                        {QStringLiteral("run_count"), double(e.runCount)},
+                        {QStringLiteral("run_count"), qint64(e.runCount)},
                         {QStringLiteral("description"), e.description},
                         {QStringLiteral("lifecycle"), lifecycleName(e.lifecycle)}});
     }
@@ -197,8 +198,8 @@ QJsonObject runJson(const Run &r)
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(m.last)},
                                              {QStringLiteral("min"), text::jsonNumber(m.min)},
                                              {QStringLiteral("max"), text::jsonNumber(m.max)},
-                                             {QStringLiteral("count"), double(m.count)},
-                                             {QStringLiteral("last_step"), double(m.lastStep)}});
+                                             {QStringLiteral("count"), qint64(m.count)},
+                                             {QStringLiteral("last_step"), qint64(m.lastStep)}});
     }
     return {{QStringLiteral("id"), r.id},
             {QStringLiteral("name"), r.name},
@@ -314,8 +315,8 @@ int metricCommand(const QString &db, const QStringList &args)
     if (format == Format::Json) {
         QJsonArray a;
         for (const MetricPoint &pt : points)
-            a.append(QJsonObject{{QStringLiteral("step"), double(pt.step)},
-                                 {QStringLiteral("timestamp"), double(pt.timestamp)},
+            a.append(QJsonObject{{QStringLiteral("step"), qint64(pt.step)},
+                                 {QStringLiteral("timestamp"), qint64(pt.timestamp)},
                                  {QStringLiteral("value"), text::jsonNumber(pt.value)}});
         out() << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
         return Ok;
@@ -329,8 +330,8 @@ int metricCommand(const QString &db, const QStringList &args)
     }
     Listing listing({QStringLiteral("step"), QStringLiteral("timestamp"), QStringLiteral("value")});
     for (const MetricPoint &pt : points)
-        listing.addRow({{QStringLiteral("step"), double(pt.step)},
-                        {QStringLiteral("timestamp"), double(pt.timestamp)},
+        listing.addRow({{QStringLiteral("step"), qint64(pt.step)},
+                        {QStringLiteral("timestamp"), qint64(pt.timestamp)},
                         {QStringLiteral("value"), text::jsonNumber(pt.value)}});
     listing.write(out(), format);
     return Ok;
@@ -702,9 +703,9 @@ int importCommand(const QString &db, const QStringList &args)
     // warnings) or a run was refused: the report says what was imported, stderr what was not.
     const auto failures = [](const import::ImportReport &r) {
         for (const QString &s : r.failedSources)
-            err() << "runlens import: could not import " << s << '\n';
+            err() << "runlens import: could not import " << display::escapeControls(s) << '\n';
         for (const QString &f : r.failedRuns)
-            err() << "runlens import: failed " << f << '\n';
+            err() << "runlens import: failed " << display::escapeControls(f) << '\n';
         err().flush();
         return !r.failedSources.isEmpty() || !r.failedRuns.isEmpty();
     };
@@ -760,7 +761,7 @@ int demoCommand(const QString &db, const QStringList &args)
                  .arg(s.experiments)
                  .arg(s.runs)
                  .arg(s.points)
-                 .arg(store.path());
+                 .arg(display::escapeControls(store.path()));
     return Ok;
 }
 
@@ -787,7 +788,7 @@ int compactCommand(const QString &db, const QStringList &args)
         err() << "\n";
     store.checkpoint();
     out() << QStringLiteral("Compacted %1: %2 series rewritten, %3 chunks given zoom summaries\n")
-                 .arg(store.path())
+                 .arg(display::escapeControls(store.path()))
                  .arg(c.seriesRewritten)
                  .arg(c.detailsAdded);
     return Ok;
@@ -926,7 +927,8 @@ int exportChartCommand(const QString &db, const QStringList &args)
                   (p.isSet(QStringLiteral("full-resolution")) ? 8 : 1);
         auto data = std::make_shared<const ChartData>(loadChartData(store, r));
         if (data->series.empty())
-            err() << "runlens export-chart: no run has the metric '" << keys[i] << "'\n";
+            err() << "runlens export-chart: no run has the metric '" << display::escapeControls(keys[i])
+                  << "'\n";
         cells.push_back({data, data->x0, data->x1, options});
     }
     QString error;
@@ -936,7 +938,7 @@ int exportChartCommand(const QString &db, const QStringList &args)
             &error))
         throw Error(error);
     out() << QStringLiteral("Wrote %1 (%2 chart(s) of %3 run(s))\n")
-                 .arg(outPath)
+                 .arg(display::escapeControls(outPath))
                  .arg(keys.size())
                  .arg(runs.size());
     return Ok;
@@ -1085,7 +1087,7 @@ Invocation scan(const QStringList &arguments)
 int run(const Invocation &inv)
 {
     if (!inv.usageError.isEmpty()) {
-        err() << "runlens: " << inv.usageError << "\nTry 'runlens --help'.\n";
+        err() << "runlens: " << display::escapeControls(inv.usageError) << "\nTry 'runlens --help'.\n";
         return UsageError;
     }
     if (inv.version && inv.command.isEmpty()) {
@@ -1103,21 +1105,24 @@ int run(const Invocation &inv)
         try {
             return c.run(db, inv.args);
         } catch (const UsageProblem &u) {
-            err() << "runlens " << inv.command << ": " << u.message << "\nTry 'runlens " << inv.command
-                  << " --help'.\n";
+            err() << "runlens " << inv.command << ": " << display::escapeControls(u.message)
+                  << "\nTry 'runlens " << inv.command << " --help'.\n";
             return UsageError;
         } catch (const search::SyntaxError &e) {
-            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            err() << "runlens " << inv.command << ": " << display::escapeControls(e.message()) << '\n';
             return DataError;
         } catch (const Error &e) {
-            err() << "runlens " << inv.command << ": " << e.message() << '\n';
+            // Messages name runs, keys and files from data: escaped, they cannot command the terminal.
+            err() << "runlens " << inv.command << ": " << display::escapeControls(e.message()) << '\n';
             return DataError;
         } catch (const std::exception &e) {
-            err() << "runlens " << inv.command << ": " << e.what() << '\n';
+            err() << "runlens " << inv.command << ": "
+                  << display::escapeControls(QString::fromLocal8Bit(e.what())) << '\n';
             return DataError;
         }
     }
-    err() << "runlens: unknown command '" << inv.command << "'\nTry 'runlens --help'.\n";
+    err() << "runlens: unknown command '" << display::escapeControls(inv.command)
+          << "'\nTry 'runlens --help'.\n";
     return UsageError;
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "output.h"
 
+#include "displaytext.h"
 #include "jsonformat.h"
 
 #include <QJsonDocument>
+#include <QMetaType>
+#include <QVariant>
 
 namespace runlens::cli {
 
@@ -27,6 +30,9 @@ QString cellText(const QJsonValue &v)
     case QJsonValue::Bool:
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case QJsonValue::Double:
+        // Counts, steps and times are held as qint64 and printed exactly, also above 2^53.
+        if (v.toVariant().typeId() == QMetaType::LongLong)
+            return QString::number(v.toInteger());
         return text::formatNumber(v.toDouble());
     case QJsonValue::String:
         return v.toString();
@@ -58,16 +64,20 @@ void Listing::write(QTextStream &out, Format format) const
         break;
     }
     case Format::Table: {
+        // Read on a terminal: names and values from data have their control characters escaped, so that
+        // they can neither break the layout nor send the terminal commands.
         constexpr int MaxWidth = 48;
-        QList<int> widths;
+        QStringList columns;
         for (const QString &c : m_columns)
+            columns << display::escapeControls(c);
+        QList<int> widths;
+        for (const QString &c : columns)
             widths << int(std::min<qsizetype>(c.size(), MaxWidth));
         QList<QStringList> cells;
         for (const QJsonValue &row : m_rows) {
             QStringList line;
             for (int i = 0; i < m_columns.size(); ++i) {
-                QString t = cellText(row.toObject().value(m_columns[i]));
-                t.replace(QLatin1Char('\n'), QLatin1Char(' '));
+                QString t = display::escapeControls(cellText(row.toObject().value(m_columns[i])));
                 if (t.size() > MaxWidth)
                     t = t.left(MaxWidth - 1) + QChar(0x2026);
                 widths[i] = std::max(widths[i], int(t.size()));
@@ -82,7 +92,7 @@ void Listing::write(QTextStream &out, Format format) const
             out << s.trimmed() << '\n';
         };
         QStringList header;
-        for (const QString &c : m_columns)
+        for (const QString &c : columns)
             header << (c.size() > MaxWidth ? c.left(MaxWidth - 1) + QChar(0x2026) : c);
         emit(header);
         for (const QStringList &line : cells)

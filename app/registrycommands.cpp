@@ -4,6 +4,7 @@
 #include "artifactstore.h"
 #include "cli.h"
 #include "commandsupport.h"
+#include "displaytext.h"
 #include "jsonformat.h"
 #include "registrycsv.h"
 
@@ -110,7 +111,7 @@ QJsonObject modelRow(const RegisteredModel &m, Format format)
         row.insert(QStringLiteral("aliases"), aliases);
         row.insert(QStringLiteral("stages"), stages);
         row.insert(QStringLiteral("tags"), mapJson(m.tags));
-        row.insert(QStringLiteral("version_count"), double(m.versions.size()));
+        row.insert(QStringLiteral("version_count"), qint64(m.versions.size()));
         row.insert(QStringLiteral("created"), utcTime(m.createdMs));
         row.insert(QStringLiteral("updated"), utcTime(m.updatedMs));
     } else {
@@ -268,7 +269,7 @@ QJsonObject lineageJson(const ModelVersion &v, const Run &run, const QString &so
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(s.last)},
                                              {QStringLiteral("min"), text::jsonNumber(s.min)},
                                              {QStringLiteral("max"), text::jsonNumber(s.max)},
-                                             {QStringLiteral("count"), double(s.count)}});
+                                             {QStringLiteral("count"), qint64(s.count)}});
     }
     QString gitCommit = run.tags.value(QString::fromLatin1(mlflowtag::GitCommit));
     if (gitCommit.isEmpty())
@@ -277,7 +278,7 @@ QJsonObject lineageJson(const ModelVersion &v, const Run &run, const QString &so
     for (const auto &[relative, a] : files)
         artifacts.append(QJsonObject{{QStringLiteral("path"), relative},
                                      {QStringLiteral("run_path"), a.path},
-                                     {QStringLiteral("size"), double(a.size)},
+                                     {QStringLiteral("size"), qint64(a.size)},
                                      {QStringLiteral("sha256"), a.sha256}});
     return {{QStringLiteral("model"), v.model},
             {QStringLiteral("version"), v.version},
@@ -407,10 +408,12 @@ int modelCommand(const QString &db, const QStringList &args)
         versions.write(out(), format);
         return Ok;
     }
-    out() << "Model:       " << m.name << '\n'
-          << "Description: " << m.description << '\n'
-          << "Tags:        " << mapText(m.tags) << '\n'
-          << "Aliases:     " << aliasesText(m.aliases) << '\n'
+    // Names, descriptions and tags come from data (an imported registry too): escaped for the terminal.
+    using display::escapeControls;
+    out() << "Model:       " << escapeControls(m.name) << '\n'
+          << "Description: " << escapeControls(m.description) << '\n'
+          << "Tags:        " << escapeControls(mapText(m.tags)) << '\n'
+          << "Aliases:     " << escapeControls(aliasesText(m.aliases)) << '\n'
           << "Stages:      " << stagesText(m) << '\n'
           << "Created:     " << isoTime(m.createdMs) << '\n'
           << "Updated:     " << isoTime(m.updatedMs) << "\n\n"
@@ -456,8 +459,10 @@ int promoteCommand(const QString &db, const QStringList &args)
         store.promoteRun(runId, model, p.value(QStringLiteral("path")),
                          p.value(QStringLiteral("description")), p.value(QStringLiteral("alias")));
     if (format == Format::Table) {
-        out()
-            << QStringLiteral("Registered '%1' version %2 from run %3\n").arg(model).arg(version).arg(runId);
+        out() << QStringLiteral("Registered '%1' version %2 from run %3\n")
+                     .arg(display::escapeControls(model))
+                     .arg(version)
+                     .arg(display::escapeControls(runId));
         return Ok;
     }
     Listing listing({QStringLiteral("model"), QStringLiteral("version"), QStringLiteral("run_id")});
@@ -491,7 +496,8 @@ int aliasCommand(const QString &db, const QStringList &args)
     if (remove && pos.size() == 2) {
         Store store = openExisting(db);
         store.deleteModelAlias(pos.at(0), pos.at(1));
-        out() << QStringLiteral("Removed alias '%1' of '%2'\n").arg(pos.at(1), pos.at(0));
+        out() << QStringLiteral("Removed alias '%1' of '%2'\n")
+                     .arg(display::escapeControls(pos.at(1)), display::escapeControls(pos.at(0)));
         return Ok;
     }
     expectArguments(p, 3, QStringLiteral("NAME VERSION ALIAS"));
@@ -511,19 +517,22 @@ int aliasCommand(const QString &db, const QStringList &args)
                             .arg(version),
                         Error::Kind::Conflict);
         store.deleteModelAlias(model, alias);
-        out()
-            << QStringLiteral("Removed alias '%1' of '%2' (was version %3)\n").arg(alias, model).arg(version);
+        out() << QStringLiteral("Removed alias '%1' of '%2' (was version %3)\n")
+                     .arg(display::escapeControls(alias), display::escapeControls(model))
+                     .arg(version);
         return Ok;
     }
     const std::optional<ModelVersion> before = store.modelVersionByAlias(model, alias);
     store.setModelAlias(model, alias, version);
     if (before && before->version != version)
         out() << QStringLiteral("Moved alias '%1' of '%2' from version %3 to %4\n")
-                     .arg(alias, model)
+                     .arg(display::escapeControls(alias), display::escapeControls(model))
                      .arg(before->version)
                      .arg(version);
     else
-        out() << QStringLiteral("Alias '%1' of '%2' points at version %3\n").arg(alias, model).arg(version);
+        out() << QStringLiteral("Alias '%1' of '%2' points at version %3\n")
+                     .arg(display::escapeControls(alias), display::escapeControls(model))
+                     .arg(version);
     return Ok;
 }
 
@@ -555,7 +564,7 @@ int stageCommand(const QString &db, const QStringList &args)
                     Error::Kind::NotFound);
     store.setModelVersionStage(pos.at(0), version, *stage, p.isSet(QStringLiteral("archive-existing")));
     out() << QStringLiteral("'%1' version %2: %3 -> %4\n")
-                 .arg(pos.at(0))
+                 .arg(display::escapeControls(pos.at(0)))
                  .arg(version)
                  .arg(modelStageName(before->stage), modelStageName(*stage));
     return Ok;
@@ -659,11 +668,11 @@ int modelExportCommand(const QString &db, const QStringList &args)
         throw Error(QStringLiteral("cannot replace the empty folder %1").arg(target));
     staging.moveTo(target);
     out() << QStringLiteral("Exported '%1' version %2 (run %3): %4 file(s) and lineage.json into %5\n")
-                 .arg(v.model)
+                 .arg(display::escapeControls(v.model))
                  .arg(v.version)
-                 .arg(run->id)
+                 .arg(display::escapeControls(run->id))
                  .arg(files.size())
-                 .arg(target);
+                 .arg(display::escapeControls(target));
     return Ok;
 }
 

@@ -3,6 +3,7 @@
 
 #include "jsonformat.h"
 
+#include <algorithm>
 #include <cmath>
 #include <QDateTime>
 #include <QLocale>
@@ -59,6 +60,68 @@ QString singleLine(const QString &text)
     if (text.size() > MaxCellChars)
         s += QStringLiteral("…");
     return s;
+}
+
+namespace {
+
+bool needsEscape(char16_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+} // namespace
+
+QString escapeControls(const QString &text)
+{
+    const auto first =
+        std::find_if(text.cbegin(), text.cend(), [](QChar c) { return needsEscape(c.unicode()); });
+    if (first == text.cend())
+        return text;
+    QString out;
+    out.reserve(text.size() + 16);
+    out.append(QStringView(text.cbegin(), first));
+    for (auto it = first; it != text.cend(); ++it) {
+        const char16_t c = it->unicode();
+        if (!needsEscape(c)) {
+            out.append(*it);
+            continue;
+        }
+        switch (c) {
+        case u'\a':
+            out.append(QLatin1String("\\a"));
+            break;
+        case u'\b':
+            out.append(QLatin1String("\\b"));
+            break;
+        case u'\t':
+            out.append(QLatin1String("\\t"));
+            break;
+        case u'\n':
+            out.append(QLatin1String("\\n"));
+            break;
+        case u'\v':
+            out.append(QLatin1String("\\v"));
+            break;
+        case u'\f':
+            out.append(QLatin1String("\\f"));
+            break;
+        case u'\r':
+            out.append(QLatin1String("\\r"));
+            break;
+        case 0x1b:
+            out.append(QLatin1String("\\e"));
+            break;
+        default:
+            if (c < 0x80)
+                out.append(QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0')));
+            else
+                out.append(QStringLiteral("\\u{%1}").arg(
+                    QString::number(uint(c), 16).toUpper().rightJustified(4, u'0')));
+            break;
+        }
+    }
+    return out;
 }
 
 QString tooltipText(const QString &text)

@@ -13,6 +13,13 @@ QString duration(qint64 ms);             // "42s", "3m 05s", "2h 10m", "3d 4h"
 QString bytes(qint64 size);              // "812 bytes", "1.5 KiB"
 QString compactNumber(double v);         // 6 significant digits; "NaN", "Infinity", "-Infinity"
 QString singleLine(const QString &text); // line breaks shown as ↵, long text cut (cells elide the rest)
+// Text from data (names, keys, values, paths, messages) made safe to print on a terminal or show in a plain
+// label: control characters cannot move the cursor, clear or retitle the terminal, ring the bell or reorder
+// what follows. C0 controls with a C name become \a \b \t \n \v \f \r, ESC becomes \e, the other C0
+// controls and DEL \x01 … \x1f, \x7f; C1 controls, the line and paragraph separators U+2028/U+2029 and
+// the bidirectional formatting characters (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) \u{XXXX}.
+// Everything else, backslashes included, is kept as it is: the escaped form is for reading, not parsing.
+QString escapeControls(const QString &text);
 // The whole text as a plain-text tooltip (never interpreted as HTML), wrapped, cut only when enormous.
 QString tooltipText(const QString &text);
 

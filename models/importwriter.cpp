@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importwriter.h"
 
+#include "displaytext.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
@@ -48,11 +50,11 @@ QJsonObject ImportReport::toJson() const
         w.insert(it.key(), QJsonArray::fromStringList(it.value()));
     QJsonObject s;
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
-        s.insert(it.key(), double(it.value()));
+        s.insert(it.key(), it.value());
     return {{QStringLiteral("experiments_added"), experimentsAdded},
             {QStringLiteral("runs_added"), runsAdded},
             {QStringLiteral("runs_updated"), runsUpdated},
-            {QStringLiteral("points_added"), double(pointsAdded)},
+            {QStringLiteral("points_added"), pointsAdded},
             {QStringLiteral("artifacts_added"), artifactsAdded},
             {QStringLiteral("models_added"), modelsAdded},
             {QStringLiteral("model_versions_added"), versionsAdded},
@@ -78,18 +80,21 @@ QString ImportReport::toText() const
     if (cancelled)
         t += QStringLiteral(" — cancelled");
     t += QLatin1Char('\n');
+    // File names, kinds of data and messages come from the sources: escaped, they stay one line each and
+    // cannot send a terminal commands.
+    using display::escapeControls;
     for (auto it = skipped.begin(); it != skipped.end(); ++it)
-        t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(it.key());
+        t += QStringLiteral("skipped %1 %2\n").arg(it.value()).arg(escapeControls(it.key()));
     for (const QString &f : failedSources)
-        t += QStringLiteral("could not import %1\n").arg(f);
+        t += QStringLiteral("could not import %1\n").arg(escapeControls(f));
     for (const QString &f : failedRuns)
-        t += QStringLiteral("failed: %1\n").arg(f);
+        t += QStringLiteral("failed: %1\n").arg(escapeControls(f));
     if (!warnings.isEmpty()) {
         t += QStringLiteral("%1 warnings:\n").arg(warningCount());
         for (auto it = warnings.begin(); it != warnings.end(); ++it) {
-            t += QStringLiteral("  %1\n").arg(it.key());
+            t += QStringLiteral("  %1\n").arg(escapeControls(it.key()));
             for (const QString &m : it.value())
-                t += QStringLiteral("    %1\n").arg(m);
+                t += QStringLiteral("    %1\n").arg(escapeControls(m));
         }
     }
     return t;

@@ -43,7 +43,8 @@ struct ImportReport
 
     void merge(const ImportReport &other);
     QJsonObject toJson() const;
-    QString toText() const;
+    QString
+    toText() const; // for people: control characters from the sources escaped (display::escapeControls)
     int warningCount() const;
 };
 

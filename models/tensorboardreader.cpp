@@ -37,6 +37,10 @@ constexpr qint64 kMaxRecordBytes = qint64(64) << 20;
 constexpr qint64 kHeaderBytes = 12;
 constexpr qint64 kFooterBytes = 4;
 constexpr qint64 kChunkBytes = qint64(1) << 20;
+// See RecordReader: the data checksummed in vain that the reader affords beyond one byte per byte of input,
+// and the damage a file may hold beyond the size of its intact records before the reader gives up on it.
+constexpr qint64 kFailedCheckAllowance = qint64(1) << 20;
+constexpr qint64 kDamageAllowance = qint64(1) << 20;
 constexpr int kMaxFolderDepth = 64;
 constexpr qint64 kMaxYamlBytes = qint64(16) << 20;
 constexpr qint64 kMaxYamlNodes = 1000000; // aliases can make a small file expand exponentially
@@ -141,6 +145,18 @@ private:
 // reader then slides forward byte by byte until a header and its data both check out again, and counts the
 // whole damaged stretch once. A record cut short by the end of the input is what a writer still at work
 // leaves behind; it ends the input quietly, unless intact records follow it (then it was damage, too).
+//
+// Damage costs work in proportion to the input, whatever the bytes are. Sliding tries every offset as a
+// header (8 bytes checksummed); a header whose length checks out also has the data it claims checksummed,
+// and a forged file can hold such a header at every offset, each claiming half the file. Data checks that
+// fail are therefore paid from an allowance of kFailedCheckAllowance plus one byte per byte of input
+// consumed; while it is overdrawn, headers are taken for damage without reading their data. A real record
+// whose data was damaged costs its own length and is slid past in as many bytes, so on real files the
+// allowance is back in credit by the next intact record. And a file stops being read once its garbage (the
+// bytes of damaged stretches that no header with a valid length CRC claims) adds up to more than
+// kDamageAllowance and more than its intact records: it is then not an event file, and going on would cost
+// time for nothing. Bytes that such a header claims are not counted: a real record of many MiB (a graph)
+// whose data took a bit flip is slid past, and the records after it read.
 class RecordReader
 {
 public:
@@ -148,7 +164,8 @@ public:
         : m_source(source)
     {}
 
-    // The next intact record's data, valid until the next call; false at the end of the input.
+    // The next intact record's data, valid until the next call; false at the end of the input, or when the
+    // reader gave up on it (stats().gaveUp).
     bool next(QByteArrayView &record)
     {
         consume(m_pending);
@@ -157,7 +174,28 @@ public:
         // Whether the stretch began with a failed check rather than an early end of the input. Only its first
         // check classifies a stretch: later failures are the bytes being slid over.
         bool damaged = false;
+        const auto slide = [&](bool failedCheck) {
+            damaged = damaged || (failedCheck && !resyncing);
+            if (!resyncing)
+                m_stretchStart = m_offset;
+            resyncing = true;
+            if (damaged) {
+                ++m_stats.damagedBytes;
+                if (m_offset >= m_claimedUntil)
+                    ++m_garbageBytes;
+            }
+            consume(1);
+        };
+        // A header whose length checks out, but whose data does not or is not read: its bytes are a record's.
+        const auto claimed = [&](qint64 total) {
+            m_claimedUntil = std::max(m_claimedUntil, m_offset + total);
+        };
         for (;;) {
+            if (damaged && m_garbageBytes > std::max(kDamageAllowance, m_intactBytes)) {
+                ++m_corrupt;
+                m_stats.gaveUp = true;
+                return false;
+            }
             if (!fill(kHeaderBytes)) {
                 if (resyncing && damaged)
                     ++m_corrupt;
@@ -167,29 +205,37 @@ public:
             }
             const uchar *h = head();
             const quint64 length = qFromLittleEndian<quint64>(h);
-            if (length > quint64(kMaxRecordBytes) || maskedCrc(h, 8) != qFromLittleEndian<quint32>(h + 8)) {
-                damaged = damaged || !resyncing;
-                resyncing = true;
-                consume(1);
+            if (length > quint64(kMaxRecordBytes) || !headerIntact(h)) {
+                slide(true);
                 continue;
             }
             const qint64 total = kHeaderBytes + qint64(length) + kFooterBytes;
+            if (m_eof && available() < total) {
+                slide(false); // cut short by the end of the input, or a damaged length: what follows tells
+                continue;
+            }
+            if (m_failedCheckBytes > kFailedCheckAllowance + m_offset) {
+                ++m_stats.uncheckedHeaders;
+                claimed(total);
+                slide(true);
+                continue;
+            }
             if (!fill(total)) {
-                resyncing =
-                    true; // cut short by the end of the input, or a damaged length: what follows tells
-                consume(1);
+                slide(false);
                 continue;
             }
             h = head();
+            m_stats.bytesChecksummed += qint64(length);
             if (maskedCrc(h + kHeaderBytes, qint64(length)) !=
                 qFromLittleEndian<quint32>(h + kHeaderBytes + length)) {
-                damaged = damaged || !resyncing;
-                resyncing = true;
-                consume(1);
+                m_failedCheckBytes += qint64(length);
+                claimed(total);
+                slide(true);
                 continue;
             }
             if (resyncing)
                 ++m_corrupt;
+            m_intactBytes += total;
             record = QByteArrayView(reinterpret_cast<const char *>(h + kHeaderBytes), qint64(length));
             m_pending = total;
             return true;
@@ -201,10 +247,25 @@ public:
     bool readError() const { return m_error; }
     qint64 offset() const { return m_offset; } // of the first byte not yet consumed
     qint64 bytesSeen() const { return m_offset + available(); }
+    // Bytes of the input not consumed: after giving up, what was left unread.
+    qint64 bytesLeft() const { return available() + std::max<qint64>(m_source.remaining(), 0); }
+    qint64 stretchStart() const { return m_stretchStart; } // where the last damaged stretch began
+    EventReadStats stats() const
+    {
+        EventReadStats s = m_stats;
+        s.bytesConsumed = m_offset;
+        return s;
+    }
 
 private:
     qint64 available() const { return m_end - m_begin; }
     const uchar *head() const { return reinterpret_cast<const uchar *>(m_buffer.data()) + m_begin; }
+
+    bool headerIntact(const uchar *h)
+    {
+        m_stats.bytesChecksummed += 8;
+        return maskedCrc(h, 8) == qFromLittleEndian<quint32>(h + 8);
+    }
 
     void consume(qint64 n)
     {
@@ -249,6 +310,12 @@ private:
     qint64 m_offset = 0;
     qint64 m_pending = 0;
     qint64 m_corrupt = 0;
+    qint64 m_intactBytes = 0;      // of records that checked out, framing included
+    qint64 m_failedCheckBytes = 0; // data checksummed for headers whose data then did not match
+    qint64 m_claimedUntil = 0;     // end of the furthest span claimed by a header with a valid length CRC
+    qint64 m_garbageBytes = 0;     // damaged bytes outside such spans
+    qint64 m_stretchStart = 0;
+    EventReadStats m_stats;
     bool m_eof = false;
     bool m_error = false;
     bool m_truncated = false;
@@ -559,7 +626,8 @@ enum class ReadOutcome { Done, Cancelled };
 
 // Feeds one event file through the decoder; reports damage once per file, with the count.
 ReadOutcome readEventStream(ByteSource &source, const QString &fileName, RunDecoder &decoder,
-                            ImportSink &sink, qint64 progressBase = 0, qint64 progressTotal = 0)
+                            ImportSink &sink, qint64 progressBase = 0, qint64 progressTotal = 0,
+                            EventReadStats *stats = nullptr)
 {
     RecordReader reader(source);
     QByteArrayView record;
@@ -576,16 +644,28 @@ ReadOutcome readEventStream(ByteSource &source, const QString &fileName, RunDeco
                 return ReadOutcome::Cancelled;
         }
     }
+    if (stats)
+        *stats = reader.stats();
     bad += reader.corruptStretches() + decoder.takeBadSummaries();
     if (reader.readError())
         sink.warning({fileName, QStringLiteral("read error after %1 bytes: %2")
                                     .arg(reader.bytesSeen())
                                     .arg(source.errorString())});
     if (bad > 0) {
+        QString message = QStringLiteral("skipped %1 damaged record%2 (bad CRC or unreadable content)")
+                              .arg(bad)
+                              .arg(bad == 1 ? QString() : QStringLiteral("s"));
+        if (reader.stats().gaveUp)
+            message += QStringLiteral("; gave up at byte %1, in damage from byte %2 on: more than %3 MiB of "
+                                      "bytes that are no records, and more than the intact records before "
+                                      "them (not an event file, or damaged beyond repair); the last %4 bytes "
+                                      "were not read")
+                           .arg(reader.offset())
+                           .arg(reader.stretchStart())
+                           .arg(kDamageAllowance >> 20)
+                           .arg(reader.bytesLeft());
         sink.skipped(QStringLiteral("corrupt records"), bad);
-        sink.warning({fileName, QStringLiteral("skipped %1 damaged record%2 (bad CRC or unreadable content)")
-                                    .arg(bad)
-                                    .arg(bad == 1 ? QString() : QStringLiteral("s"))});
+        sink.warning({fileName, message});
     } else if (records == 0 && reader.bytesSeen() == 0 && !reader.readError()) {
         sink.warning({fileName, QStringLiteral("empty event file")});
     } else if (records == 0 && reader.truncated()) {
@@ -932,11 +1012,12 @@ bool looksLikeTensorBoard(const QString &path)
     return !walker.runs.empty();
 }
 
-void readTensorBoardEvents(const QByteArray &bytes, const QString &fileName, SourceRun &run, ImportSink &sink)
+void readTensorBoardEvents(const QByteArray &bytes, const QString &fileName, SourceRun &run, ImportSink &sink,
+                           EventReadStats *stats)
 {
     RunDecoder decoder(run, sink);
     MemorySource source(bytes);
-    readEventStream(source, fileName, decoder, sink);
+    readEventStream(source, fileName, decoder, sink, 0, 0, stats);
     decoder.finish(fileName);
 }
 

@@ -28,6 +28,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QVariant>
 
 using namespace runlens;
 
@@ -190,6 +191,9 @@ private Q_SLOTS:
     void runsMalformedExpression();
     void runsCsv();
     void runsTable();
+    void controlCharactersNeverReachTheTerminal();
+    void importReportEscapesControlCharacters();
+    void integersAbove2To53StayExact();
 
     void experiments_data();
     void experiments();
@@ -1388,6 +1392,170 @@ void TestCli::runsTable()
     const Result byDefault = cliOn(m_searchDb, {QStringLiteral("runs")});
     VERIFY_EXIT(byDefault, 0);
     QCOMPARE(byDefault.out, r.out);
+}
+
+// A name that clears the screen (ESC[2J), rings the bell, returns the carriage and sets the terminal's title
+// (OSC 0), in every place a listing shows data: what reaches a terminal in table mode is escaped, JSON and
+// CSV keep the exact text by their own rules.
+void TestCli::controlCharactersNeverReachTheTerminal()
+{
+    const QString name = QStringLiteral("evil\x1b[2J\a\rname\x1b]0;owned\a");
+    const QString experiment = QStringLiteral("exp\x1b[31m\u202Ereversed");
+    const QString key = QStringLiteral("k\x1b[2J");
+    const QString id = createRun({QStringLiteral("--experiment"), experiment, QStringLiteral("--name"), name,
+                                  QStringLiteral("--param"), QStringLiteral("k=v\r\n2"),
+                                  QStringLiteral("--tag"), QStringLiteral("t=\x07\x7f\u0085"),
+                                  QStringLiteral("--metric"), QStringLiteral("lo\u2028ss=1")});
+    QVERIFY(!id.isEmpty());
+    // Keys with C0 controls are refused when logged, but the database is untrusted input: another writer
+    // may have put one there.
+    const QString sqlError =
+        execSql(m_db, {QStringLiteral("UPDATE params SET key = 'k' || char(27) || '[2J' WHERE key = 'k'")});
+    QVERIFY2(sqlError.isEmpty(), qPrintable(sqlError));
+    const QString escapedName = QStringLiteral("evil\\e[2J\\a\\rname\\e]0;owned\\a");
+
+    const auto noRawControls = [](const Result &r) {
+        for (const char c : {'\x1b', '\x07', '\r', '\x7f'}) {
+            if (r.out.contains(c) || r.err.contains(c))
+                return false;
+        }
+        // U+0085, U+2028 and U+202E as UTF-8.
+        return !r.out.contains("\xc2\x85") && !r.out.contains("\xe2\x80\xa8") &&
+               !r.out.contains("\xe2\x80\xae");
+    };
+
+    const Result table = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("table")});
+    VERIFY_EXIT(table, 0);
+    QVERIFY2(noRawControls(table), table.why(0));
+    const QString tableText = QString::fromUtf8(table.out);
+    QVERIFY2(tableText.contains(escapedName), table.why(0));
+    QVERIFY2(tableText.contains(QStringLiteral("exp\\e[31m\\u{202E}reversed")), table.why(0));
+    QVERIFY2(tableText.contains(QStringLiteral("params.k\\e[2J")), table.why(0));
+    QVERIFY2(tableText.contains(QStringLiteral("v\\r\\n2")), table.why(0));
+    QVERIFY2(tableText.contains(QStringLiteral("metrics.lo\\u{2028}ss")), table.why(0));
+    QCOMPARE(tableText.count(u'\n'), 2); // header and one run: no line break of the data's own
+
+    const Result experiments = cli({QStringLiteral("experiments")});
+    VERIFY_EXIT(experiments, 0);
+    QVERIFY2(noRawControls(experiments), experiments.why(0));
+    QVERIFY2(QString::fromUtf8(experiments.out).contains(QStringLiteral("exp\\e[31m\\u{202E}reversed")),
+             experiments.why(0));
+
+    // JSON: the exact text, control characters written as JSON escapes.
+    const Result jsonResult =
+        cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+    const Json json = parseJson(jsonResult);
+    QVERIFY2(json.ok(), json.error);
+    const QJsonObject run = json.array().at(0).toObject();
+    QCOMPARE(run.value(QStringLiteral("name")).toString(), name);
+    QCOMPARE(run.value(QStringLiteral("experiment")).toString(), experiment);
+    QCOMPARE(run.value(QStringLiteral("params")).toObject().value(key).toString(), QStringLiteral("v\r\n2"));
+    QCOMPARE(run.value(QStringLiteral("tags")).toObject().value(QStringLiteral("t")).toString(),
+             QStringLiteral("\x07\x7f\u0085"));
+    QVERIFY2(jsonResult.out.contains("evil\\u001b[2J\\u0007\\rname\\u001b]0;owned\\u0007"),
+             jsonResult.why(0));
+    QVERIFY2(!jsonResult.out.contains('\x1b') && !jsonResult.out.contains('\x07') &&
+                 !jsonResult.out.contains('\r'),
+             jsonResult.why(0));
+
+    // CSV: the exact text; a field holding CR or LF is quoted.
+    const Result csv = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("csv")});
+    VERIFY_EXIT(csv, 0);
+    QVERIFY2(csv.out.contains(QStringLiteral(",\"%1\",").arg(name).toUtf8()), csv.why(0));
+    QVERIFY2(csv.out.contains(",\"v\r\n2\","), csv.why(0));
+    const QList<QStringList> rows = test::parseCsv(QString::fromUtf8(csv.out));
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[1].value(rows[0].indexOf(QStringLiteral("name"))), name);
+    QCOMPARE(rows[1].value(rows[0].indexOf(QStringLiteral("params.") + key)), QStringLiteral("v\r\n2"));
+
+    // Messages that name data escape it too.
+    const Result noExperiment =
+        cli({QStringLiteral("runs"), QStringLiteral("--experiment"), QStringLiteral("x\x1b]0;t\a\r")});
+    VERIFY_EXIT(noExperiment, 1);
+    QVERIFY2(noRawControls(noExperiment), noExperiment.why(1));
+    QVERIFY2(noExperiment.err.contains("no experiment named 'x\\e]0;t\\a\\r'"), noExperiment.why(1));
+    const Result noMetric = cli({QStringLiteral("metric"), id, QStringLiteral("\x1b[2Jgone")});
+    VERIFY_EXIT(noMetric, 1);
+    QVERIFY2(noRawControls(noMetric), noMetric.why(1));
+    QVERIFY2(noMetric.err.contains("has no metric '\\e[2Jgone'"), noMetric.why(1));
+}
+
+// `runlens import` prints its report for people: file names and messages from the source are escaped.
+void TestCli::importReportEscapesControlCharacters()
+{
+    const QString folder = m_dir->filePath(QStringLiteral("tb\x1b[2J\a\r"));
+    QVERIFY(QDir().mkpath(folder + QStringLiteral("/run")));
+    QFile events(folder + QStringLiteral("/run/events.out.tfevents.1700000000.host\x1b]0;x\a.1"));
+    QVERIFY(events.open(QIODevice::WriteOnly));
+    QVERIFY(events.write(QByteArray(64, 'x')) == 64); // damage only: a warning naming the file
+    events.close();
+
+    const Result text = cli({QStringLiteral("import"), folder});
+    VERIFY_EXIT(text, 0);
+    for (const char c : {'\x1b', '\x07', '\r'})
+        QVERIFY2(!text.out.contains(c) && !text.err.contains(c), text.why(0));
+    QVERIFY2(text.out.contains("tb\\e[2J\\a\\r/run/events.out.tfevents.1700000000.host\\e]0;x\\a.1"),
+             text.why(0));
+    QVERIFY2(text.out.contains("damaged record"), text.why(0));
+
+    const Result json =
+        cli({QStringLiteral("import"), folder, QStringLiteral("--report"), QStringLiteral("json")});
+    VERIFY_EXIT(json, 0);
+    const QJsonObject warnings =
+        QJsonDocument::fromJson(json.out).object().value(QStringLiteral("warnings")).toObject();
+    QCOMPARE(warnings.keys(),
+             QStringList{QFileInfo(events).absoluteFilePath()}); // the exact name, by JSON's rules
+}
+
+// Steps (and other int64 fields) above 2^53 are printed exactly, not rounded through a double.
+void TestCli::integersAbove2To53StayExact()
+{
+    const QList<qint64> steps{9007199254740993, (qint64(1) << 62) + 1};
+    QStringList ids;
+    for (const qint64 step : steps) {
+        ids << createRun({QStringLiteral("--name"), QString::number(step), QStringLiteral("--metric"),
+                          QStringLiteral("k=1"), QStringLiteral("--step"), QString::number(step),
+                          QStringLiteral("--timestamp"), QStringLiteral("1700000000001")});
+        QVERIFY(!ids.back().isEmpty());
+    }
+    const Result runs = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+    const Json json = parseJson(runs);
+    QVERIFY2(json.ok(), json.error);
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        QVERIFY2(runs.out.contains(QStringLiteral("\"last_step\": %1").arg(steps[i]).toUtf8()), runs.why(0));
+        for (const QJsonValue &v : json.array()) {
+            const QJsonObject run = v.toObject();
+            if (run.value(QStringLiteral("id")).toString() != ids[i])
+                continue;
+            const QJsonObject k =
+                run.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("k")).toObject();
+            QCOMPARE(k.value(QStringLiteral("last_step")).toInteger(), steps[i]);
+            QCOMPARE(k.value(QStringLiteral("count")).toInteger(), 1);
+            QCOMPARE(run.value(QStringLiteral("start_time")).toVariant().typeId(), int(QMetaType::LongLong));
+        }
+
+        const Result csv = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k")});
+        VERIFY_EXIT(csv, 0);
+        QCOMPARE(QString::fromUtf8(csv.out),
+                 QStringLiteral("step,timestamp,value\n%1,1700000000001,1\n").arg(steps[i]));
+        const Result metricJson = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k"),
+                                       QStringLiteral("--format"), QStringLiteral("json")});
+        VERIFY_EXIT(metricJson, 0);
+        QVERIFY2(metricJson.out.contains(QStringLiteral("\"step\": %1,").arg(steps[i]).toUtf8()),
+                 metricJson.why(0));
+        QCOMPARE(QJsonDocument::fromJson(metricJson.out)
+                     .array()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("step"))
+                     .toInteger(),
+                 steps[i]);
+        const Result table = cli({QStringLiteral("metric"), ids[i], QStringLiteral("k"),
+                                  QStringLiteral("--format"), QStringLiteral("table")});
+        VERIFY_EXIT(table, 0);
+        QVERIFY2(table.out.contains(QStringLiteral("\n%1  1700000000001  1\n").arg(steps[i]).toUtf8()),
+                 table.why(0));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------- experiments

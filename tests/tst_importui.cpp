@@ -18,6 +18,7 @@
 #include "store.h"
 #include "testsupport.h"
 
+#include <functional>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QJsonArray>
@@ -29,6 +30,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -207,6 +209,7 @@ private Q_SLOTS:
     void secondDropIsQueued();
     void closingWindowDuringImport();
     void importDialog();
+    void reportShowsNamesAsPlainEscapedText();
 
 private:
     QString freshDatabase(const QString &name);
@@ -664,6 +667,62 @@ void TestImportUi::importDialog()
     QVERIFY(offered->currentText().isEmpty()); // the default stays: each source's own name
     importer->importDialog()->reject();
     QTRY_VERIFY(!importer->importDialog());
+}
+
+// File names and messages in a report come from the files imported. The window shows them as plain text
+// (a name is never taken for HTML) with control characters escaped (a line break, ESC or a bidirectional
+// override cannot break a row or disguise what follows), in the labels, the details, tooltips and Copy.
+void TestImportUi::reportShowsNamesAsPlainEscapedText()
+{
+    import::ImportReport report;
+    const QString file = QStringLiteral("/logs/<img src=\"x.png\">\x1b[2J\u202Eevil\nname");
+    report.warnings[file] << QStringLiteral("bad\rline\u2028two");
+    report.skipped[QStringLiteral("<b>bold</b>\a")] = 3;
+    report.failedRuns << QStringLiteral("run\x1b]0;title\a: rolled back");
+    ImportReportDialog dialog;
+    dialog.setReport({QStringLiteral("<h1>big</h1>\u202Etxt.exe")}, report,
+                     {QStringLiteral("<i>n</i>\n: format not recognised")});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+
+    static const QRegularExpression control(QStringLiteral(
+        "[\\x{0}-\\x{1f}\\x{7f}-\\x{9f}\\x{2028}\\x{2029}\\x{202a}-\\x{202e}\\x{2066}-\\x{2069}]"));
+    auto *headline = dialog.findChild<QLabel *>(QStringLiteral("reportHeadline"));
+    auto *skipped = dialog.findChild<QLabel *>(QStringLiteral("reportSkipped"));
+    QVERIFY(headline && skipped);
+    QCOMPARE(headline->textFormat(), Qt::PlainText);
+    QCOMPARE(skipped->textFormat(), Qt::PlainText);
+    QVERIFY2(headline->text().contains(QStringLiteral("<h1>big</h1>\\u{202E}txt.exe")),
+             qPrintable(headline->text()));
+    QVERIFY2(skipped->text().contains(QStringLiteral("<b>bold</b>\\a")), qPrintable(skipped->text()));
+
+    QStringList shown;
+    std::function<void(QTreeWidgetItem *)> collect = [&](QTreeWidgetItem *item) {
+        shown << item->text(0);
+        QVERIFY2(!control.match(item->text(0)).hasMatch(), qPrintable(item->text(0)));
+        for (int i = 0; i < item->childCount(); ++i)
+            collect(item->child(i));
+    };
+    for (int i = 0; i < dialog.details()->topLevelItemCount(); ++i)
+        collect(dialog.details()->topLevelItem(i));
+    QVERIFY2(shown.contains(QStringLiteral("/logs/<img src=\"x.png\">\\e[2J\\u{202E}evil\\nname")),
+             qPrintable(shown.join(u'|')));
+    QVERIFY2(shown.contains(QStringLiteral("bad\\rline\\u{2028}two")), qPrintable(shown.join(u'|')));
+    QVERIFY2(shown.contains(QStringLiteral("run\\e]0;title\\a: rolled back")), qPrintable(shown.join(u'|')));
+    QVERIFY2(shown.contains(QStringLiteral("<i>n</i>\\n: format not recognised")),
+             qPrintable(shown.join(u'|')));
+
+    // The file's tooltip shows the name as text: its markup is escaped, not rendered.
+    QTreeWidgetItem *warnings = dialog.details()->topLevelItem(dialog.details()->topLevelItemCount() - 1);
+    const QString tooltip = warnings->child(0)->toolTip(0);
+    QVERIFY2(tooltip.contains(QStringLiteral("&lt;img src=&quot;x.png&quot;&gt;")), qPrintable(tooltip));
+
+    // Copy: one line per entry, nothing raw.
+    const QStringList lines = dialog.text().split(u'\n', Qt::SkipEmptyParts);
+    for (const QString &line : lines)
+        QVERIFY2(!control.match(line).hasMatch(), qPrintable(line));
+    QVERIFY2(dialog.text().contains(QStringLiteral("    bad\\rline\\u{2028}two\n")),
+             qPrintable(dialog.text()));
 }
 
 QTEST_MAIN(TestImportUi)

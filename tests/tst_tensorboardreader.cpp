@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtEndian>
 #include <QtTest>
@@ -288,6 +289,28 @@ QByteArray fileVersionEvent(double wall)
     return frame(eventWire(wall, 0).len(3, "brain.Event:2").bytes);
 }
 
+// A record header whose length CRC is valid, claiming `length` bytes of data that are not there.
+QByteArray forgedHeader(quint64 length)
+{
+    return frame(QByteArrayView(), length).left(12);
+}
+
+// The bound EventReadStats promises for an input of `size` bytes.
+qint64 checksumBound(qint64 size)
+{
+    return 11 * size + (qint64(1) << 20);
+}
+
+// The fixture's records repeated (file version record first) until the result holds at least `size` bytes.
+QByteArray repeatedRecords(const QByteArray &file, qint64 size)
+{
+    QByteArray out;
+    out.reserve(size + file.size());
+    while (out.size() < size)
+        out += file;
+    return out;
+}
+
 struct RecordSpan
 {
     qint64 offset;
@@ -464,6 +487,12 @@ private Q_SLOTS:
     void unreadableFile();
     void symlinkLoops();
     void randomDamageNeverCrashes();
+    void forgedHeadersCostLinearWork_data();
+    void forgedHeadersCostLinearWork();
+    void damagedStretchInRealFileIsReadPast_data();
+    void damagedStretchInRealFileIsReadPast();
+    void givesUpOnGarbageWithOffset();
+    void damagedLargeRecordIsSlidPast();
     void looksLikeTensorBoard_data();
     void looksLikeTensorBoard();
     void unreadablePathsThrow();
@@ -1252,6 +1281,177 @@ void TestTensorBoardReader::randomDamageNeverCrashes()
             points += m.points.size();
         QVERIFY(points <= fullPoints);
     }
+}
+
+void TestTensorBoardReader::forgedHeadersCostLinearWork_data()
+{
+    // A crafted file of headers with valid length CRCs, each claiming a large part of the file, made the
+    // reader checksum the claim again from every offset: 1 MB took 10 s, 20 MB about an hour.
+    QTest::addColumn<QString>("shape");
+    QTest::addColumn<qint64>("size");
+    QTest::newRow("headers claiming half, 2 MB") << "headers" << qint64(2'000'000);
+    QTest::newRow("headers claiming half, 20 MB") << "headers" << qint64(20'000'000);
+    // Each forged header followed by an intact empty record (valid data CRC), which ends the damaged stretch
+    // and starts the next one with a fresh check.
+    QTest::newRow("interleaved with intact records, 2 MB") << "interleaved" << qint64(2'000'000);
+    QTest::newRow("interleaved with intact records, 20 MB") << "interleaved" << qint64(20'000'000);
+    // Real records for 60% of the file, then forged headers each claiming 30% of it: the records are read.
+    QTest::newRow("real records then forged headers, 2 MB") << "after-real" << qint64(2'000'000);
+    QTest::newRow("real records then forged headers, 20 MB") << "after-real" << qint64(20'000'000);
+}
+
+void TestTensorBoardReader::forgedHeadersCostLinearWork()
+{
+    QFETCH(QString, shape);
+    QFETCH(qint64, size);
+
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    QByteArray bytes;
+    QByteArray intact; // the records expected back
+    if (shape == QLatin1String("headers")) {
+        const QByteArray header = forgedHeader(quint64(size / 2));
+        while (bytes.size() + header.size() <= size)
+            bytes += header;
+    } else if (shape == QLatin1String("interleaved")) {
+        const QByteArray unit = forgedHeader(quint64(size / 2)) + frame(QByteArray());
+        while (bytes.size() + unit.size() <= size)
+            bytes += unit;
+    } else {
+        intact = repeatedRecords(original, size * 6 / 10);
+        bytes = intact;
+        const QByteArray header = forgedHeader(quint64(size * 3 / 10));
+        while (bytes.size() + header.size() <= size)
+            bytes += header;
+    }
+
+    RecordingSink sink;
+    SourceRun run;
+    EventReadStats stats;
+    readTensorBoardEvents(bytes, QStringLiteral("forged"), run, sink, &stats);
+    qInfo("%s: %lld bytes, %lld checksummed (bound %lld), %lld damaged, %lld headers unchecked",
+          qPrintable(shape), qint64(bytes.size()), stats.bytesChecksummed, checksumBound(bytes.size()),
+          stats.damagedBytes, stats.uncheckedHeaders);
+    // Before, the 2 MB files cost 10^10 to 10^11 bytes checksummed; the bound is 11 per byte plus 1 MiB.
+    QVERIFY2(stats.bytesChecksummed <= checksumBound(bytes.size()),
+             qPrintable(QStringLiteral("%1 bytes checksummed for %2 bytes of input")
+                            .arg(stats.bytesChecksummed)
+                            .arg(bytes.size())));
+    QVERIFY2(stats.uncheckedHeaders > 0, "the allowance for failed checks was never drawn on");
+    // Read to the end (less a last part too short for a header): headers claiming records are no garbage,
+    // so the reader does not give up on them, it only stops checking what they claim.
+    QVERIFY(!stats.gaveUp);
+    QVERIFY2(stats.bytesConsumed > bytes.size() - 12, qPrintable(QString::number(stats.bytesConsumed)));
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QVERIFY2(!sink.warnings[0].message.contains(QLatin1String("gave up")), qPrintable(sink.allWarnings()));
+    compareMetrics(run, decodeBytes(intact));
+}
+
+void TestTensorBoardReader::damagedStretchInRealFileIsReadPast_data()
+{
+    QTest::addColumn<QString>("damage"); // zeros or random
+    QTest::addColumn<int>("copies");     // of the fixture, one after the other
+    QTest::addColumn<QString>("where");  // records:A-B, payload:A-B (from inside A's data), bytes:A-B
+    QTest::newRow("records zeroed in the middle") << "zeros" << 1 << "records:300-400";
+    QTest::newRow("random bytes in the middle") << "random" << 1 << "records:300-400";
+    // A record whose length still checks out but whose data is damaged, then more damage.
+    QTest::newRow("damaged payload, then zeros") << "zeros" << 1 << "payload:300-310";
+    // 1.5 MiB of random bytes after 2 MiB of intact records: more than 1 MiB of damage, less than the
+    // intact records before it.
+    QTest::newRow("1.5 MiB of garbage after 2 MiB") << "random" << 100 << "bytes:2097152-3670016";
+}
+
+void TestTensorBoardReader::damagedStretchInRealFileIsReadPast()
+{
+    QFETCH(QString, damage);
+    QFETCH(int, copies);
+    QFETCH(QString, where);
+
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile).repeated(copies);
+    const std::vector<RecordSpan> spans = recordSpans(original);
+    QCOMPARE(spans.size(), size_t(910 * copies));
+    const QString kind = where.section(QLatin1Char(':'), 0, 0);
+    qint64 from = where.section(QLatin1Char(':'), 1).section(QLatin1Char('-'), 0, 0).toLongLong();
+    qint64 to = where.section(QLatin1Char(':'), 1).section(QLatin1Char('-'), 1).toLongLong();
+    if (kind != QLatin1String("bytes")) {
+        from = spans[size_t(from)].offset + (kind == QLatin1String("payload") ? 14 : 0);
+        to = spans[size_t(to)].offset;
+    }
+    QByteArray damaged = original;
+    QRandomGenerator rng(4321);
+    for (qint64 at = from; at < to; ++at)
+        damaged[at] = damage == QLatin1String("zeros") ? '\0' : char(rng.bounded(256));
+    std::vector<RecordSpan> lost;
+    for (const RecordSpan &r : spans)
+        if (r.offset < to && r.offset + r.size() > from)
+            lost.push_back(r);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("run/events.out.tfevents.1795376542.vm.4135.0"));
+    writeBytes(file, damaged);
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    compareMetrics(sink.runs[0], decodeBytes(without(original, lost)));
+    QCOMPARE(sink.skips.value(QStringLiteral("corrupt records")), 1); // one damaged stretch
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QVERIFY2(!sink.warnings[0].message.contains(QLatin1String("gave up")), qPrintable(sink.allWarnings()));
+
+    EventReadStats stats;
+    RecordingSink again;
+    SourceRun run;
+    readTensorBoardEvents(damaged, QStringLiteral("damaged"), run, again, &stats);
+    QVERIFY(stats.bytesChecksummed <= checksumBound(damaged.size()));
+    QCOMPARE(stats.uncheckedHeaders, 0);
+}
+
+void TestTensorBoardReader::givesUpOnGarbageWithOffset()
+{
+    // 2 MiB of random bytes before the fixture's records: not an event file as far as the reader can tell
+    // after 1 MiB, so it stops there and the report names the file and the offset.
+    QRandomGenerator rng(55);
+    QByteArray garbage(2 << 20, Qt::Uninitialized);
+    for (char &c : garbage)
+        c = char(rng.bounded(256));
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("run/events.out.tfevents.1795376542.vm.4135.0"));
+    writeBytes(file, garbage + original);
+    RecordingSink sink;
+    readTensorBoard(dir.path(), sink);
+    QVERIFY(sink.runs.empty());
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QCOMPARE(sink.warnings[0].file, file);
+    const QString message = sink.warnings[0].message;
+    static const QRegularExpression gaveUp(QStringLiteral(
+        "gave up at byte (\\d+), in damage from byte 0 on: .* the last (\\d+) bytes were not read"));
+    const QRegularExpressionMatch m = gaveUp.match(message);
+    QVERIFY2(m.hasMatch(), qPrintable(message));
+    const qint64 at = m.captured(1).toLongLong();
+    QVERIFY2(at > (1 << 20) && at < (1 << 20) + 16, qPrintable(message));
+    QCOMPARE(m.captured(2).toLongLong(), garbage.size() + original.size() - at);
+    QCOMPARE(sink.skips.value(QStringLiteral("corrupt records")), 1);
+}
+
+void TestTensorBoardReader::damagedLargeRecordIsSlidPast()
+{
+    // A 3 MiB record (the size of a model graph) near the start whose data took a bit flip: sliding over it
+    // is more than 1 MiB of damage before little intact data, but its header claims those bytes, so they
+    // are no garbage and the records after it are read.
+    const QByteArray original = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
+    QByteArray big = frame(QByteArray(3 << 20, 'g'));
+    big[1 << 20] = 'x';
+    const qint64 first = recordSpans(original).front().size();
+    const QByteArray bytes = original.left(first) + big + original.mid(first);
+    RecordingSink sink;
+    SourceRun run;
+    EventReadStats stats;
+    readTensorBoardEvents(bytes, QStringLiteral("graph"), run, sink, &stats);
+    QVERIFY(!stats.gaveUp);
+    compareMetrics(run, decodeBytes(original));
+    QCOMPARE(sink.skips.value(QStringLiteral("corrupt records")), 1);
+    QVERIFY(stats.bytesChecksummed <= checksumBound(bytes.size()));
 }
 
 void TestTensorBoardReader::looksLikeTensorBoard_data()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importreportdialog.h"
 
+#include "displaytext.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDialogButtonBox>
@@ -24,6 +26,8 @@ ImportReportDialog::ImportReportDialog(QWidget *parent)
     setWindowTitle(tr("Import Report"));
     setModal(false);
     m_headline->setObjectName(QStringLiteral("reportHeadline"));
+    // Names in the report come from the files imported: never taken for HTML (an <img> would be loaded).
+    m_headline->setTextFormat(Qt::PlainText);
     m_headline->setWordWrap(true);
     m_headline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     QFont bold = m_headline->font();
@@ -48,6 +52,7 @@ ImportReportDialog::ImportReportDialog(QWidget *parent)
         m_counts << value;
     }
     m_skipped->setObjectName(QStringLiteral("reportSkipped"));
+    m_skipped->setTextFormat(Qt::PlainText);
     m_skipped->setWordWrap(true);
 
     m_details->setObjectName(QStringLiteral("reportDetails"));
@@ -93,7 +98,11 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
     // Sources left out before the import and those whose reading failed are shown alike.
     const QStringList notRead = notImported + report.failedSources;
     m_notImported = notImported;
-    const QString what = sources.isEmpty() ? tr("nothing") : sources.join(QStringLiteral(", "));
+    // Every name and message from the sources is shown with its control characters escaped: a line break
+    // or a bidirectional override in a file name must not break a row or disguise what follows.
+    using display::escapeControls;
+    const QString what =
+        sources.isEmpty() ? tr("nothing") : escapeControls(sources.join(QStringLiteral(", ")));
     if (report.cancelled && sources.isEmpty())
         m_headline->setText(tr("Import cancelled before anything was imported."));
     else if (report.cancelled)
@@ -114,7 +123,7 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
 
     QStringList skipped;
     for (auto it = report.skipped.cbegin(); it != report.skipped.cend(); ++it)
-        skipped << tr("%1 %2").arg(locale.toString(it.value()), it.key());
+        skipped << tr("%1 %2").arg(locale.toString(it.value()), escapeControls(it.key()));
     m_skipped->setText(
         skipped.isEmpty()
             ? QString()
@@ -133,21 +142,21 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
     if (!notRead.isEmpty()) {
         QTreeWidgetItem *g = group(tr("Not imported (%1)").arg(notRead.size()));
         for (const QString &e : notRead)
-            new QTreeWidgetItem(g, {e});
+            new QTreeWidgetItem(g, {escapeControls(e)});
     }
     if (!report.failedRuns.isEmpty()) {
         QTreeWidgetItem *g =
             group(tr("Runs not imported, rolled back whole (%1)").arg(report.failedRuns.size()));
         for (const QString &f : report.failedRuns)
-            new QTreeWidgetItem(g, {f});
+            new QTreeWidgetItem(g, {escapeControls(f)});
     }
     if (!report.warnings.isEmpty()) {
         QTreeWidgetItem *g = group(tr("Warnings (%1)").arg(report.warningCount()));
         for (auto it = report.warnings.cbegin(); it != report.warnings.cend(); ++it) {
-            auto *file = new QTreeWidgetItem(g, {QDir::toNativeSeparators(it.key())});
-            file->setToolTip(0, file->text(0));
+            auto *file = new QTreeWidgetItem(g, {escapeControls(QDir::toNativeSeparators(it.key()))});
+            file->setToolTip(0, display::tooltipText(file->text(0))); // plain text, never HTML
             for (const QString &m : it.value())
-                new QTreeWidgetItem(file, {m});
+                new QTreeWidgetItem(file, {escapeControls(m)});
             file->setExpanded(true);
         }
     }
@@ -160,7 +169,7 @@ QString ImportReportDialog::text() const
 {
     QString t = m_headline->text() + QLatin1Char('\n');
     for (const QString &e : m_notImported)
-        t += tr("not imported: %1").arg(e) + QLatin1Char('\n');
+        t += tr("not imported: %1").arg(display::escapeControls(e)) + QLatin1Char('\n');
     return t + m_report.toText();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // libFuzzer target for the TensorBoard reader. The first input byte picks what the rest is:
-//   0: the bytes of one event file, as they are (exercises framing, CRC checks and resynchronisation);
+//   0: the bytes of one event file, as they are (exercises framing, CRC checks and resynchronisation, and
+//      checks that the bytes checksummed stay within the linear bound the reader promises);
 //   1: record payloads, each prefixed by a 16-bit little-endian length, which the harness frames with valid
 //      CRCs, so that mutations reach the Event, Summary, tensor and hparams decoding behind the checksums;
 //   2: an hparams.yaml, read with readTensorBoard next to a one-record event file (YAML flattening).
@@ -87,17 +88,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArrayView rest(reinterpret_cast<const char *>(data) + 1, qsizetype(size - 1));
     DiscardingSink sink;
     SourceRun run;
+    EventReadStats stats;
+    QByteArray events;
     switch (data[0] % 3) {
     case 0:
-        readTensorBoardEvents(QByteArray::fromRawData(rest.data(), rest.size()), QStringLiteral("fuzz"), run,
-                              sink);
+        events = QByteArray::fromRawData(rest.data(), rest.size());
+        readTensorBoardEvents(events, QStringLiteral("fuzz"), run, sink, &stats);
         break;
     case 1:
-        readTensorBoardEvents(framedRecords(rest), QStringLiteral("fuzz"), run, sink);
+        events = framedRecords(rest);
+        readTensorBoardEvents(events, QStringLiteral("fuzz"), run, sink, &stats);
         break;
     default:
         readYaml(rest);
-        break;
+        return 0;
     }
+    // The reader promises work in proportion to its input, whatever the bytes (see EventReadStats).
+    if (stats.bytesChecksummed > 11 * qint64(events.size()) + (qint64(1) << 20))
+        abort();
     return 0;
 }
