@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Several `runlens` processes on one database file at once: concurrent writers to separate runs and to the
-// same run, a reader polling while they write, and the test process's own Store watching a live stream.
-// Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary folder.
+// same run, a reader polling while they write, and the test process's own Store watching a live stream;
+// eight writers and a reader at once, writers stopped by a signal, a lock held forever, and two imports of
+// one source at once. Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary
+// folder.
 
 #include "store.h"
+#include "testsupport.h"
 
 #include <algorithm>
 #include <memory>
@@ -16,8 +19,14 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace runlens;
 
@@ -93,6 +102,7 @@ private Q_SLOTS:
     void twoWritersSeparateRuns();
     void twoAppendersSameRunWithReader();
     void liveVisibilityAcrossProcesses();
+    void lockHeldForeverEndsWithMessage();
 
 private:
     std::unique_ptr<QProcess> start(const QStringList &args);
@@ -426,6 +436,40 @@ void TestConcurrency::liveVisibilityAcrossProcesses()
 
     verifySeries(store, runId, keys[0], 50);
     verifySeries(store, runId, keys[1], 51);
+}
+
+// A lock that is never released (here: the test holding a write transaction open) ends a writer's wait with
+// a message saying so, after the wait limit (shortened for the test through RUNLENS_LOCK_WAIT_LIMIT_MS), and
+// nothing of its write is stored.
+void TestConcurrency::lockHeldForeverEndsWithMessage()
+{
+    auto create = start({QStringLiteral("log"), QStringLiteral("--metric"), QStringLiteral("loss=1")});
+    QVERIFY(create->waitForStarted(10000));
+    create->closeWriteChannel();
+    QVERIFY2(create->waitForFinished(20000) && succeeded(*create), qPrintable(describe(*create)));
+    const QString runId = QString::fromUtf8(create->readAllStandardOutput()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    QElapsedTimer timer;
+    {
+        test::WriteLockHolder lock(m_db);
+        QVERIFY(lock.isLocked());
+        m_env.insert(QStringLiteral("RUNLENS_LOCK_WAIT_LIMIT_MS"), QStringLiteral("1500"));
+        timer.start();
+        auto blocked = start({QStringLiteral("log"), QStringLiteral("--run"), runId,
+                              QStringLiteral("--metric"), QStringLiteral("loss=2")});
+        QProcess *p = blocked.get();
+        m_children.push_back(std::move(blocked));
+        QVERIFY2(waitAll({p}, QDeadlineTimer(WaitMs)), "the blocked writer never gave up");
+        const qint64 waited = timer.elapsed();
+        const QByteArray err = p->readAllStandardError();
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 1, qPrintable(describe(*p)));
+        QVERIFY2(err.contains("busy") && err.contains("held its lock for 1.5 s"), err);
+        QVERIFY2(waited >= 1400 && waited < 10'000,
+                 qPrintable(QStringLiteral("gave up after %1 ms").arg(waited)));
+    }
+    Store store(m_db);
+    QCOMPARE(store.metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestConcurrency)
