@@ -120,8 +120,10 @@ void ImportWriter::skipped(const QString &what, qint64 count)
     m_report.skipped[what] += count;
 }
 
+// Found or created under the write lock: another import of the same source may be creating it right now.
 ExperimentId ImportWriter::experimentFor(const QString &name)
 {
+    Store::Transaction tx(m_store);
     if (const auto e = m_store.experimentByName(name)) {
         // A deleted experiment of the source is open while its runs are written and deleted again in
         // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
@@ -129,12 +131,14 @@ ExperimentId ImportWriter::experimentFor(const QString &name)
         if (e->lifecycle == Lifecycle::Deleted && m_experiments.value(name).lifecycle == Lifecycle::Deleted &&
             !m_reopened.contains(name)) {
             m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
+            tx.commit();
             m_reopened.insert(name);
+        } else {
+            tx.commit();
         }
         return e->id;
     }
     const SourceExperiment described = m_experiments.value(name);
-    Store::Transaction tx(m_store);
     const ExperimentId id = m_store.createExperiment(name, described.description);
     for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
         m_store.setExperimentTag(id, it.key(), it.value());
@@ -172,11 +176,12 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
 {
     if (r.experiment.isEmpty())
         r.experiment = m_defaultExperiment;
-    const std::optional<Run> before = m_store.run(id);
 
-    // Artifact bytes first, outside the run's transaction: long copies must not hold the write lock.
+    // Artifact bytes first, outside the run's transaction: long copies must not hold the write lock. What
+    // is stored already is only a hint here (which copies to skip); the rows are written against what the
+    // transaction finds.
     QMap<QString, Artifact> stored;
-    if (before) {
+    if (m_store.run(id)) {
         for (const Artifact &a : m_store.artifacts(id, true))
             stored.insert(a.path, a);
     }
@@ -208,7 +213,10 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
     }
 
+    // New or existing is decided under the write lock: another import of the same source may have stored
+    // the run since the look above, and then this one adds only what is new, as a re-import does.
     Store::Transaction tx(m_store);
+    const std::optional<Run> before = m_store.run(id);
     const ExperimentId experiment = experimentFor(r.experiment);
     qint64 points = 0;
     if (!before) {
@@ -263,6 +271,16 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     }
     for (const DatasetInput &in : r.inputs)
         m_store.addDatasetInput(id, in);
+    if (before && !newArtifacts.empty()) {
+        // The same bytes at the same path were recorded meanwhile (by an import running alongside): the row
+        // stays as it is.
+        QSet<QString> recorded;
+        for (const Artifact &a : m_store.artifacts(id, true))
+            recorded.insert(a.path + QLatin1Char('\n') + a.sha256);
+        std::erase_if(newArtifacts, [&](const Artifact &a) {
+            return recorded.contains(a.path + QLatin1Char('\n') + a.sha256);
+        });
+    }
     for (const Artifact &a : newArtifacts)
         m_store.addArtifact(id, a);
     tx.commit();

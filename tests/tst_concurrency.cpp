@@ -127,6 +127,8 @@ private Q_SLOTS:
     void signalStoresWhatWasRead_data();
     void signalStoresWhatWasRead();
     void lockHeldForeverEndsWithMessage();
+    void concurrentImportsOfOneSource_data();
+    void concurrentImportsOfOneSource();
 
 private:
     std::unique_ptr<QProcess> start(const QStringList &args);
@@ -657,6 +659,86 @@ void TestConcurrency::lockHeldForeverEndsWithMessage()
     }
     Store store(m_db);
     QCOMPARE(store.metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
+}
+
+void TestConcurrency::concurrentImportsOfOneSource_data()
+{
+    QTest::addColumn<QString>("fixture"); // below RUNLENS_FIXTURES
+    QTest::addColumn<QString>("source");  // below the copy: what is imported
+    QTest::newRow("mlruns") << QStringLiteral("mlflow-file") << QStringLiteral("mlruns");
+    QTest::newRow("mlflow.db") << QStringLiteral("mlflow-sqlite") << QStringLiteral("mlflow.db");
+    QTest::newRow("tensorboard") << QStringLiteral("tensorboard") << QStringLiteral("tb");
+    QTest::newRow("csv") << QStringLiteral("public/driemann-ml-aos") << QStringLiteral("lightning_logs");
+}
+
+// Two `runlens import` of one source started together both succeed, and what they store together is what
+// one import stores: the same runs, experiments and points, none twice. Before the fix, the second one
+// failed with "a run with id ... already exists" (it looked for the run before taking the write lock).
+// Several rounds, since the interleaving differs from one to the next.
+void TestConcurrency::concurrentImportsOfOneSource()
+{
+    QFETCH(QString, fixture);
+    QFETCH(QString, source);
+    const QString copy = m_dir->filePath(QStringLiteral("source"));
+    QVERIFY(test::copyTree(QStringLiteral(RUNLENS_FIXTURES "/") + fixture, copy));
+    const QString path = copy + QLatin1Char('/') + source;
+    const QStringList importArgs{QStringLiteral("import"), path, QStringLiteral("--report"),
+                                 QStringLiteral("json")};
+    const QDeadlineTimer deadline(WaitMs);
+
+    // What one import alone stores: runs by id with their point counts, and the experiments.
+    const auto contents = [](const QString &db) {
+        Store store(db);
+        RunQuery all;
+        all.includeDeleted = true;
+        QStringList lines;
+        for (const Run &r : store.searchRuns(all)) {
+            QStringList metrics;
+            for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
+                metrics << QStringLiteral("%1=%2").arg(it.key()).arg(it.value().count);
+            lines << QStringLiteral("%1 %2 [%3] params %4 tags %5 artifacts %6")
+                         .arg(r.id, r.experimentName, metrics.join(u' '))
+                         .arg(r.params.size())
+                         .arg(r.tags.size())
+                         .arg(store.artifacts(r.id, true).size());
+        }
+        for (const Experiment &e : store.experiments(true))
+            lines << QStringLiteral("experiment %1").arg(e.name);
+        lines.sort();
+        return lines;
+    };
+    const QString single = m_db;
+    auto alone = start(importArgs);
+    QVERIFY2(waitAll({alone.get()}, deadline) && succeeded(*alone), qPrintable(describe(*alone)));
+    const QStringList expected = contents(single);
+    QVERIFY(expected.size() > 1);
+
+    constexpr int Rounds = 3;
+    for (int round = 0; round < Rounds; ++round) {
+        m_db = m_dir->filePath(QStringLiteral("pair-%1.db").arg(round));
+        Store(m_db).checkpoint();
+        auto a = start(importArgs);
+        auto b = start(importArgs);
+        QProcess *pa = a.get(), *pb = b.get();
+        m_children.push_back(std::move(a));
+        m_children.push_back(std::move(b));
+        QVERIFY2(waitAll({pa, pb}, deadline), "the imports did not finish in time");
+        QVERIFY2(succeeded(*pa), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(*pa))));
+        QVERIFY2(succeeded(*pb), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(*pb))));
+        const QJsonObject ra = QJsonDocument::fromJson(pa->readAllStandardOutput()).object();
+        const QJsonObject rb = QJsonDocument::fromJson(pb->readAllStandardOutput()).object();
+        for (const QJsonObject &r : {ra, rb})
+            QVERIFY2(r.value(QStringLiteral("failed_runs")).toArray().isEmpty(), QJsonDocument(r).toJson());
+        QCOMPARE(contents(m_db), expected);
+        // Each run was added by one of them.
+        Store store(m_db);
+        RunQuery all;
+        all.includeDeleted = true;
+        QCOMPARE(ra.value(QStringLiteral("runs_added")).toInt() +
+                     rb.value(QStringLiteral("runs_added")).toInt(),
+                 int(store.searchRunIds(all).size()));
+        QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConcurrency)
