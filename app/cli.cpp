@@ -6,6 +6,7 @@
 #include "chartexport.h"
 #include "chartgrid.h"
 #include "commandsupport.h"
+#include "concurrencybench.h"
 #include "demodata.h"
 #include "importer.h"
 #include "jsonformat.h"
@@ -1099,7 +1100,8 @@ int benchCommand(const QString &, const QStringList &args)
     p.addOption(
         {QStringLiteral("only"),
          QStringLiteral("Measure only these groups, comma-separated: store (ingest, reads, overviews, "
-                        "search, imports), window, compare (default: all)."),
+                        "search, imports), window, compare, concurrency (8 `runlens log` writers at once) "
+                        "(default: all)."),
          QStringLiteral("GROUPS")});
     if (!parse(p, QStringLiteral("bench"),
                QStringLiteral(
@@ -1107,14 +1109,16 @@ int benchCommand(const QString &, const QStringList &args)
                    "the targets."),
                args))
         return Ok;
-    const QStringList groups{QStringLiteral("store"), QStringLiteral("window"), QStringLiteral("compare")};
+    const QStringList groups{QStringLiteral("store"), QStringLiteral("window"), QStringLiteral("compare"),
+                             QStringLiteral("concurrency")};
     QStringList only = groups;
     if (p.isSet(QStringLiteral("only"))) {
         only = p.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         for (const QString &g : only) {
             if (!groups.contains(g))
                 throw UsageProblem{
-                    QStringLiteral("unknown group '%1' (expected store, window or compare)").arg(g)};
+                    QStringLiteral("unknown group '%1' (expected store, window, compare or concurrency)")
+                        .arg(g)};
         }
     }
     BenchmarkOptions options;
@@ -1141,6 +1145,9 @@ int benchCommand(const QString &, const QStringList &args)
     if (only.contains(QStringLiteral("compare")))
         report.figures << measureCompare(QCoreApplication::applicationFilePath(), dir, options.quick,
                                          options.progress);
+    if (only.contains(QStringLiteral("concurrency")))
+        report.figures << measureConcurrency(QCoreApplication::applicationFilePath(), dir, options.quick,
+                                             options.progress);
     if (json)
         out() << QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
     else
