@@ -127,6 +127,7 @@ private Q_SLOTS:
     void signalStoresWhatWasRead_data();
     void signalStoresWhatWasRead();
     void lockHeldForeverEndsWithMessage();
+    void killedWriterLeavesWholeLines();
     void concurrentImportsOfOneSource_data();
     void concurrentImportsOfOneSource();
 
@@ -659,6 +660,53 @@ void TestConcurrency::lockHeldForeverEndsWithMessage()
     }
     Store store(m_db);
     QCOMPARE(store.metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
+}
+
+// kill -9 in the middle of a stream: what was stored is whole lines from the start (lines held in memory
+// are lost), the file is sound and not locked, and the stream can be resumed from where the store stands.
+void TestConcurrency::killedWriterLeavesWholeLines()
+{
+    const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
+    Store store(m_db);
+    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("killed")});
+    QProcess *p = writer.get();
+    m_children.push_back(std::move(writer));
+    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+    const QDeadlineTimer deadline(WaitMs);
+    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    const int first = Lines / 3;
+    p->write(jsonLines(keys, 70, 0, first));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return store.run(runId)->metrics.value(keys[0]).count > 0 || deadline.hasExpired(); }, WaitMs));
+    p->write(jsonLines(keys, 70, first, Lines));
+    QVERIFY(p->waitForBytesWritten(10000));
+    p->kill();
+    QVERIFY(waitAll({p}, deadline));
+    QCOMPARE(p->exitStatus(), QProcess::CrashExit);
+
+    const auto run = store.run(runId);
+    const qint64 stored = run->metrics.value(keys[0]).count;
+    QCOMPARE(run->metrics.value(keys[1]).count, stored); // whole lines only
+    QVERIFY2(stored > 0 && stored <= Lines, qPrintable(QString::number(stored)));
+    QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
+    const std::vector<MetricPoint> loss = store.metricHistory(runId, keys[0]);
+    for (qint64 i = 0; i < stored; ++i)
+        QCOMPARE(loss[size_t(i)], (MetricPoint{i, Timestamp + i, valueOf(70, int(i))}));
+
+    auto resume = start({QStringLiteral("log"), QStringLiteral("--run"), runId});
+    QProcess *r = resume.get();
+    m_children.push_back(std::move(resume));
+    QVERIFY2(r->waitForStarted(10000), qPrintable(describe(*r)));
+    r->write(jsonLines(keys, 70, int(stored), Lines));
+    r->closeWriteChannel();
+    QVERIFY2(waitAll({r}, deadline) && succeeded(*r), qPrintable(describe(*r)));
+    qInfo("killed after %lld of %d lines were stored", stored, Lines);
+    verifySeries(store, runId, keys[0], 70);
+    verifySeries(store, runId, keys[1], 71);
 }
 
 void TestConcurrency::concurrentImportsOfOneSource_data()
