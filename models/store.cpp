@@ -1782,7 +1782,7 @@ int Store::promoteRun(const QString &runId, const QString &model, const QString 
         source = *normalized;
     }
     // The write lock comes first (BEGIN IMMEDIATE): the next number is read and taken under it, so a
-    // promote in another process waits (busy timeout) instead of reading the same maximum.
+    // promote in another process waits (the busy handler) instead of reading the same maximum.
     Transaction tx(*this);
     const qint64 rid = runRid(runId);
     if (scalar(QStringLiteral("SELECT lifecycle FROM runs WHERE rid = ?"), {rid}).toString() !=

@@ -4,7 +4,8 @@
 // The Runlens store: one SQLite file holding experiments, runs, params, tags, metric series, artifacts and
 // the model registry. The only code in Runlens that writes SQL (with the search compiler it calls). A Store
 // owns one connection and is used from the thread that created it; other threads open their own Store on the
-// same file (WAL and a busy timeout let several processes and threads share it).
+// same file (WAL and a busy handler that waits for the write lock let several processes and threads share
+// it).
 
 #include "error.h"
 #include "m4reducer.h"
