@@ -31,6 +31,7 @@
 #include <random>
 #include <sqlite3.h>
 #include <thread>
+#include <utility>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -391,7 +392,9 @@ void Store::throwExecError(const QSqlError &err) const
         throw Error(QStringLiteral("constraint failed: %1").arg(err.databaseText()), Error::Kind::Conflict);
     if (native == QLatin1String("8"))
         throw Error(QStringLiteral("%1 is read-only").arg(m_path), Error::Kind::Database);
-    if ((native == QLatin1String("5") || native == QLatin1String("6")) && m_busyWait && m_busyWait->gaveUp)
+    // (gaveUp is taken, not read: a later busy error that did not wait must not repeat this message.)
+    if ((native == QLatin1String("5") || native == QLatin1String("6")) && m_busyWait &&
+        std::exchange(m_busyWait->gaveUp, false))
         throw Error(QStringLiteral("%1 is busy: another process has held its lock for %2 s without letting "
                                    "go (a stopped or hung process, or a transaction left open?)")
                         .arg(m_path)
