@@ -130,8 +130,11 @@ void ImportWriter::skipped(const QString &what, qint64 count)
     m_report.skipped[what] += count;
 }
 
+// Found or created under the write lock: another import of the same source may be creating it right now.
+// What it adds is counted in `pending`, applied once the run's transaction commits.
 ExperimentId ImportWriter::experimentFor(const QString &name, Pending &pending)
 {
+    Store::Transaction tx(m_store);
     if (const auto e = m_store.experimentByName(name)) {
         // A deleted experiment of the source is open while its runs are written and deleted again in
         // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
@@ -141,10 +144,10 @@ ExperimentId ImportWriter::experimentFor(const QString &name, Pending &pending)
             m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
             pending.reopened.insert(name);
         }
+        tx.commit();
         return e->id;
     }
     const SourceExperiment described = m_experiments.value(name);
-    Store::Transaction tx(m_store);
     const ExperimentId id = m_store.createExperiment(name, described.description);
     for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
         m_store.setExperimentTag(id, it.key(), it.value());
@@ -191,11 +194,12 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
 {
     if (r.experiment.isEmpty())
         r.experiment = m_defaultExperiment;
-    const std::optional<Run> before = m_store.run(id);
 
-    // Artifact bytes first, outside the run's transaction: long copies must not hold the write lock.
+    // Artifact bytes first, outside the run's transaction: long copies must not hold the write lock. What
+    // is stored already is only a hint here (which copies to skip); the rows are written against what the
+    // transaction finds.
     QMap<QString, Artifact> stored;
-    if (before) {
+    if (m_store.run(id)) {
         for (const Artifact &a : m_store.artifacts(id, true))
             stored.insert(a.path, a);
     }
@@ -229,9 +233,12 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
     }
 
-    // Counted only once committed: a run rolled back takes the experiment it created with it.
+    // New or existing is decided under the write lock: another import of the same source may have stored
+    // the run since the look above, and then this one adds only what is new, as a re-import does. Counted
+    // only once committed: a run rolled back takes the experiment it created with it.
     Pending pending;
     Store::Transaction tx(m_store);
+    const std::optional<Run> before = m_store.run(id);
     const ExperimentId experiment = experimentFor(r.experiment, pending);
     qint64 points = 0;
     if (!before) {
@@ -286,10 +293,18 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     }
     for (const DatasetInput &in : r.inputs)
         m_store.addDatasetInput(id, in);
+    QMap<QString, QString> recorded; // path -> sha256, as the transaction finds them
+    if (before && !newArtifacts.empty()) {
+        for (const Artifact &a : m_store.artifacts(id, true))
+            recorded.insert(a.path, a.sha256);
+        // The same bytes at the same path were recorded meanwhile (by an import running alongside): the row
+        // stays as it is.
+        std::erase_if(newArtifacts, [&](const Artifact &a) { return recorded.value(a.path) == a.sha256; });
+    }
     for (const Artifact &a : newArtifacts) {
         // A changed artifact replaces its row: the old bytes go once nothing names them.
-        if (const auto have = stored.constFind(a.path); have != stored.constEnd() && have->sha256 != a.sha256)
-            staging.replaces(have->sha256);
+        if (const auto have = recorded.constFind(a.path); have != recorded.constEnd() && *have != a.sha256)
+            staging.replaces(*have);
         m_store.addArtifact(id, a);
     }
     staging.publish();

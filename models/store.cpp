@@ -29,7 +29,10 @@
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
+#include <random>
 #include <sqlite3.h>
+#include <thread>
+#include <utility>
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
@@ -41,6 +44,17 @@ namespace runlens {
 namespace {
 
 constexpr int BusyTimeoutMs = 15000;
+// Waiting for another connection's lock: sleeps grow from MinBackoffUs and double up to MaxBackoffUs, each
+// drawn at random from its upper half. The cap keeps a waiter from sleeping long past the moment the lock
+// is free; the randomness keeps waiters from waking in lock-step and one of them from always losing.
+constexpr qint64 MinBackoffUs = 500;
+constexpr qint64 MaxBackoffUs = 100'000;
+// How long one statement waits while the lock stays taken. A healthy holder keeps it for milliseconds (a
+// logger's flush, a run of an import) or at worst seconds (a migration, a large run imported whole), and
+// many writers take turns in well under a second; 5 minutes is far beyond that, and still ends a wait on a
+// stopped or hung process (or a sqlite3 shell left in a transaction) with a message within the time a
+// person watching would give it.
+constexpr qint64 DefaultLockWaitLimitMs = 5 * 60 * 1000;
 constexpr int MaxBinds = 500; // SQLite's default limit is 32766; stay well below for IN lists
 constexpr int MaxKeyLength = 250;
 
@@ -292,6 +306,7 @@ void Store::open(Mode mode)
             sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
             sqlite3_trace_v2(h, SQLITE_TRACE_STMT, &Watchdog::onTrace, m_watchdog.get());
             sqlite3_progress_handler(h, 10000, &Watchdog::onProgress, m_watchdog.get());
+            installBusyHandler();
         } else {
             throw Error(
                 QStringLiteral("cannot open %1: Qt's SQLite driver gives no connection handle").arg(m_path),
@@ -491,31 +506,89 @@ QSqlQuery Store::prepare(const QString &sql)
     return q;
 }
 
-namespace {
+struct Store::BusyWait
+{
+    QElapsedTimer waiting; // since the statement first found the lock taken
+    qint64 limitMs = DefaultLockWaitLimitMs;
+    bool gaveUp = false; // the last wait ended at the limit
+    std::minstd_rand rng{std::random_device{}()};
+    Watchdog *watchdog = nullptr; // waiting for the lock is not work: the statement's time starts again
+};
 
-[[noreturn]] void throwExecError(const QSqlError &err, const QString &path)
+// SQLite's busy handler: `attempt` counts the calls for one statement's wait, from 0. Returns 0 (give up:
+// SQLITE_BUSY) once the wait has lasted the limit.
+int Store::waitWhileBusy(void *context, int attempt)
+{
+    auto *w = static_cast<BusyWait *>(context);
+    if (attempt == 0) {
+        w->waiting.start();
+        w->gaveUp = false;
+    }
+    const qint64 left = w->limitMs - w->waiting.elapsed();
+    if (left <= 0) {
+        w->gaveUp = true;
+        return 0;
+    }
+    const qint64 ceiling = std::min(MaxBackoffUs, MinBackoffUs << std::min(attempt, 16));
+    const qint64 sleepUs = std::uniform_int_distribution<qint64>(ceiling / 2, ceiling)(w->rng);
+    std::this_thread::sleep_for(std::chrono::microseconds(std::min(sleepUs, left * 1000)));
+    if (w->watchdog)
+        w->watchdog->started.start();
+    return 1;
+}
+
+qint64 Store::lockWaitLimitMs()
+{
+    bool ok = false;
+    const qint64 ms = qEnvironmentVariableIntValue("RUNLENS_LOCK_WAIT_LIMIT_MS", &ok);
+    return ok && ms > 0 ? ms : DefaultLockWaitLimitMs;
+}
+
+// Replaces the busy timeout the driver set (one fixed deadline on SQLite's schedule) with waitWhileBusy on
+// this connection; it serves every statement, BEGIN IMMEDIATE and COMMIT included.
+void Store::installBusyHandler()
+{
+    m_busyWait = std::make_unique<BusyWait>();
+    m_busyWait->limitMs = lockWaitLimitMs();
+    m_busyWait->watchdog = m_watchdog.get();
+    const QVariant handle = QSqlDatabase::database(m_connection, false).driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        throw Error(QStringLiteral("cannot open %1: the SQLite driver gave no connection handle").arg(m_path),
+                    Error::Kind::Database);
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!db || sqlite3_busy_handler(db, waitWhileBusy, m_busyWait.get()) != SQLITE_OK)
+        throw Error(QStringLiteral("cannot open %1: no busy handler").arg(m_path), Error::Kind::Database);
+}
+
+void Store::throwExecError(const QSqlError &err) const
 {
     const QString native = err.nativeErrorCode();
     if (native == QLatin1String("19") || err.databaseText().contains(QLatin1String("constraint")))
         throw Error(QStringLiteral("constraint failed: %1").arg(err.databaseText()), Error::Kind::Conflict);
     if (native == QLatin1String("8"))
-        throw Error(QStringLiteral("%1 is read-only").arg(path), Error::Kind::Database);
+        throw Error(QStringLiteral("%1 is read-only").arg(m_path), Error::Kind::Database);
     if (native == QLatin1String("13"))
-        throw Error(QStringLiteral("%1: the disk is full; nothing more was written").arg(path),
+        throw Error(QStringLiteral("%1: the disk is full; nothing more was written").arg(m_path),
                     Error::Kind::Database);
     if (native == QLatin1String("9"))
         throw Error(
             QStringLiteral("%1: a statement ran longer than Runlens allows and was stopped; the file may "
                            "be damaged or crafted to stall its readers")
-                .arg(path),
+                .arg(m_path),
             Error::Kind::Database);
+    // (gaveUp is taken, not read: a later busy error that did not wait must not repeat this message.)
+    if ((native == QLatin1String("5") || native == QLatin1String("6")) && m_busyWait &&
+        std::exchange(m_busyWait->gaveUp, false))
+        throw Error(QStringLiteral("%1 is busy: another process has held its lock for %2 s without letting "
+                                   "go (a stopped or hung process, or a transaction left open?)")
+                        .arg(m_path)
+                        .arg(m_busyWait->limitMs / 1000.0),
+                    Error::Kind::Database);
     if (native == QLatin1String("5") || native == QLatin1String("6"))
-        throw Error(QStringLiteral("%1 is busy: another process holds its lock").arg(path),
+        throw Error(QStringLiteral("%1 is busy: another process holds its lock").arg(m_path),
                     Error::Kind::Database);
     throw Error(QStringLiteral("database error: %1").arg(err.text()), Error::Kind::Database);
 }
-
-} // namespace
 
 // QtSql binds a null QString as SQL NULL; Runlens text is never NULL, only empty.
 static QVariant bindable(const QVariant &v)
@@ -531,7 +604,7 @@ QSqlQuery Store::exec(const QString &sql, const QVariantList &binds)
     for (const QVariant &v : binds)
         q.addBindValue(bindable(v));
     if (!q.exec())
-        throwExecError(q.lastError(), m_path);
+        throwExecError(q.lastError());
     q.next();
     return q;
 }
@@ -547,7 +620,7 @@ QSqlQuery &Store::cached(const QString &sql, const QVariantList &binds)
     if (!q.exec()) {
         const QSqlError err = q.lastError();
         q.finish();
-        throwExecError(err, m_path);
+        throwExecError(err);
     }
     return q;
 }
@@ -572,10 +645,19 @@ Store::WriteResult Store::write(const QString &sql, const QVariantList &binds)
 // rolled back alone while the outer work goes on (e.g. one bad line of a stream).
 void Store::begin()
 {
-    if (m_txDepth == 0)
-        exec(m_readOnly ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
-    else
+    if (m_txDepth == 0 && m_readOnly) {
+        exec(QStringLiteral("BEGIN"));
+    } else if (m_txDepth == 0) {
+        QElapsedTimer asked;
+        asked.start();
+        exec(QStringLiteral("BEGIN IMMEDIATE"));
+        const qint64 waited = asked.nsecsElapsed();
+        ++m_lockWaits.acquisitions;
+        m_lockWaits.totalNs += waited;
+        m_lockWaits.longestNs = std::max(m_lockWaits.longestNs, waited);
+    } else {
         exec(QStringLiteral("SAVEPOINT rl%1").arg(m_txDepth));
+    }
     ++m_txDepth;
 }
 
@@ -1888,7 +1970,7 @@ int Store::promoteRun(const QString &runId, const QString &model, const QString 
         source = *normalized;
     }
     // The write lock comes first (BEGIN IMMEDIATE): the next number is read and taken under it, so a
-    // promote in another process waits (busy timeout) instead of reading the same maximum.
+    // promote in another process waits (the busy handler) instead of reading the same maximum.
     Transaction tx(*this);
     const qint64 rid = runRid(runId);
     if (scalar(QStringLiteral("SELECT lifecycle FROM runs WHERE rid = ?"), {rid}).toString() !=

@@ -4,7 +4,8 @@
 // The Runlens store: one SQLite file holding experiments, runs, params, tags, metric series, artifacts and
 // the model registry. The only code in Runlens that writes SQL (with the search compiler it calls). A Store
 // owns one connection and is used from the thread that created it; other threads open their own Store on the
-// same file (WAL and a busy timeout let several processes and threads share it).
+// same file (WAL and a busy handler that waits for the write lock let several processes and threads share
+// it).
 
 #include "error.h"
 #include "m4reducer.h"
@@ -15,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariantList>
 #include <span>
@@ -279,6 +281,20 @@ public:
     // Moves the WAL's content into the database file (so that fileSize() measures the data alone).
     void checkpoint();
 
+    // How long this connection waited for the write lock: each outermost write transaction's BEGIN
+    // IMMEDIATE, from asking to holding it (what `runlens log` reports with RUNLENS_REPORT_LOCK_WAIT=1 and
+    // `runlens bench` collects from its writers).
+    struct LockWaits
+    {
+        qint64 acquisitions = 0;
+        qint64 longestNs = 0;
+        qint64 totalNs = 0;
+    };
+    LockWaits lockWaits() const { return m_lockWaits; }
+    // How long one statement waits for another connection's lock before it fails (while the lock changes
+    // hands among other writers, the wait goes on): 5 minutes, or RUNLENS_LOCK_WAIT_LIMIT_MS.
+    static qint64 lockWaitLimitMs();
+
 private:
     friend class Transaction;
     struct SeriesState;
@@ -295,6 +311,11 @@ private:
         Store &m_store;
         qint64 m_limit;
     };
+    struct BusyWait;
+
+    void installBusyHandler();
+    static int waitWhileBusy(void *context, int attempt);
+    [[noreturn]] void throwExecError(const QSqlError &err) const;
 
     void open(Mode mode);
     void migrate(int fromVersion);
@@ -349,7 +370,9 @@ private:
     SqlDialect m_dialect;
     QString m_user;
     std::unordered_map<QString, QSqlQuery> m_statements;
-    std::vector<MetricPoint> m_decoded; // readOverview's chunk buffer
+    std::vector<MetricPoint> m_decoded;   // readOverview's chunk buffer
+    std::unique_ptr<BusyWait> m_busyWait; // the busy handler's state; outlives the connection's use of it
+    LockWaits m_lockWaits;
 };
 
 } // namespace runlens

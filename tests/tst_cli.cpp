@@ -174,6 +174,8 @@ private Q_SLOTS:
     void logStdinMalformed_data();
     void logStdinMalformed();
     void logStdinKeepsLinesBeforeError();
+    void logStdinStoreRefusesLine_data();
+    void logStdinStoreRefusesLine();
     void logClosingDoesNotReadStdin();
     void logClosingWithStdinFlag();
 
@@ -1009,6 +1011,44 @@ void TestCli::logStdinKeepsLinesBeforeError()
             QStringLiteral("lines 1-2 before the malformed line 3: %1 of 2 points kept").arg(loss.size())));
     QCOMPARE(loss[0].value, 1.0);
     QCOMPARE(loss[1].value, 2.0);
+}
+
+void TestCli::logStdinStoreRefusesLine_data()
+{
+    QTest::addColumn<QByteArray>("badLine");
+    QTest::addColumn<QString>("message");
+    // Well-formed JSON that the store refuses; the lines reach it together, in one write.
+    QTest::newRow("param changed") << QByteArray("{\"params\": {\"lr\": 0.2}, \"metrics\": {\"loss\": 3}}")
+                                   << QStringLiteral("immutable");
+    QTest::newRow("empty key") << QByteArray("{\"metrics\": {\"\": 3}}")
+                               << QStringLiteral("must not be empty");
+    QTest::newRow("control character")
+        << QByteArray("{\"tags\": {\"a\\u0001b\": \"x\"}}") << QStringLiteral("control character");
+}
+
+// Lines arriving together are written together; when the store refuses one of them, the lines before it are
+// still stored and the refused one is named, as when each line was its own write.
+void TestCli::logStdinStoreRefusesLine()
+{
+    QFETCH(QByteArray, badLine);
+    QFETCH(QString, message);
+    const QByteArray input =
+        "{\"params\": {\"lr\": 0.1}, \"metrics\": {\"loss\": 1}}\n{\"metrics\": {\"loss\": "
+        "2}, \"tags\": {\"t\": \"x\"}}\n" +
+        badLine + "\n{\"metrics\": {\"loss\": 4}}\n";
+    const Result r = cli({QStringLiteral("log"), QStringLiteral("--end"), QStringLiteral("FINISHED")}, input);
+    VERIFY_EXIT(r, 1);
+    QVERIFY2(r.err.contains("line 3") && r.err.contains(message.toUtf8()), r.why(1));
+    Store store(m_db);
+    const auto run = store.run(r.line());
+    QVERIFY(run);
+    QCOMPARE(run->status, RunStatus::Running);
+    QCOMPARE(run->params, (QMap<QString, QString>{{QStringLiteral("lr"), QStringLiteral("0.1")}}));
+    QCOMPARE(run->tags.value(QStringLiteral("t")), QStringLiteral("x"));
+    QList<double> loss;
+    for (const MetricPoint &p : store.metricHistory(run->id, QStringLiteral("loss")))
+        loss << p.value;
+    QCOMPARE(loss, (QList<double>{1, 2}));
 }
 
 // Closing a run must not wait for standard input, which a launcher may leave open.

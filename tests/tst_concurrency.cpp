@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Several `runlens` processes on one database file at once: concurrent writers to separate runs and to the
-// same run, a reader polling while they write, and the test process's own Store watching a live stream.
-// Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary folder.
+// same run, a reader polling while they write, and the test process's own Store watching a live stream;
+// eight writers and a reader at once, writers stopped by a signal, a lock held forever, and two imports of
+// one source at once. Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary
+// folder.
 
 #include "store.h"
+#include "testsupport.h"
 
 #include <algorithm>
 #include <memory>
@@ -16,8 +19,14 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 using namespace runlens;
 
@@ -77,6 +86,27 @@ bool waitAll(const QList<QProcess *> &processes, QDeadlineTimer deadline)
     return !running();
 }
 
+// PRAGMA integrity_check through a connection of the test's own ("ok" when the file is sound).
+QString integrityCheck(const QString &path)
+{
+    QString result;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("integrity"));
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!db.open())
+            return db.lastError().text();
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("PRAGMA integrity_check")))
+            return q.lastError().text();
+        while (q.next())
+            result += q.value(0).toString();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("integrity"));
+    return result;
+}
+
 } // namespace
 
 class TestConcurrency : public QObject
@@ -93,6 +123,13 @@ private Q_SLOTS:
     void twoWritersSeparateRuns();
     void twoAppendersSameRunWithReader();
     void liveVisibilityAcrossProcesses();
+    void eightWritersAndReader();
+    void signalStoresWhatWasRead_data();
+    void signalStoresWhatWasRead();
+    void lockHeldForeverEndsWithMessage();
+    void killedWriterLeavesWholeLines();
+    void concurrentImportsOfOneSource_data();
+    void concurrentImportsOfOneSource();
 
 private:
     std::unique_ptr<QProcess> start(const QStringList &args);
@@ -426,6 +463,330 @@ void TestConcurrency::liveVisibilityAcrossProcesses()
 
     verifySeries(store, runId, keys[0], 50);
     verifySeries(store, runId, keys[1], 51);
+}
+
+// The case, doubled: eight `runlens log` processes stream 50,000 points each (25,000 lines of two
+// keys) into one file while another process lists the runs and reads a metric in a loop. None may fail, every
+// point must come back exactly once through `runlens metric`, and every read sees whole lines (as many m0 as
+// m1 points in each run) with counts that never go backwards. Before the fix, writers starved for the lock
+// failed with "is busy" after 15 s.
+void TestConcurrency::eightWritersAndReader()
+{
+    constexpr int Writers = 8, StreamLines = 25'000;
+    const QStringList keys{QStringLiteral("m0"), QStringLiteral("m1")};
+    Store(m_db).checkpoint(); // the schema exists: what is tested is the sharing, not the first open
+    QElapsedTimer timer;
+    timer.start();
+    QList<QProcess *> writers;
+    for (int w = 0; w < Writers; ++w) {
+        m_children.push_back(
+            start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("eight"),
+                   QStringLiteral("--name"), QStringLiteral("writer-%1").arg(w), QStringLiteral("--end"),
+                   QStringLiteral("FINISHED")}));
+        writers << m_children.back().get();
+    }
+    for (int w = 0; w < Writers; ++w) {
+        QVERIFY2(writers[w]->waitForStarted(10000), qPrintable(describe(*writers[w])));
+        writers[w]->write(jsonLines(keys, 100 * (w + 1), 0, StreamLines));
+        writers[w]->closeWriteChannel();
+    }
+
+    const QDeadlineTimer deadline(3 * WaitMs);
+    const auto running = [&] {
+        return std::any_of(writers.begin(), writers.end(),
+                           [](QProcess *p) { return p->state() != QProcess::NotRunning; });
+    };
+    QHash<QString, qint64> lastCount; // run id -> m0 points last seen
+    int reads = 0;
+    QString firstRun;
+    while (running() && !deadline.hasExpired()) {
+        if (firstRun.isEmpty() && writers[0]->canReadLine())
+            firstRun = QString::fromUtf8(writers[0]->readLine()).trimmed();
+        auto reader = start({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+        QProcess *p = reader.get();
+        m_children.push_back(std::move(reader));
+        QVERIFY2(waitAll({p}, deadline), "a reader did not finish in time");
+        QVERIFY2(succeeded(*p), qPrintable(describe(*p)));
+        const QJsonDocument doc = QJsonDocument::fromJson(p->readAllStandardOutput());
+        QVERIFY(doc.isArray());
+        for (const QJsonValue &v : doc.array()) {
+            const QJsonObject run = v.toObject();
+            const QJsonObject metrics = run.value(QStringLiteral("metrics")).toObject();
+            const qint64 m0 = metrics.value(keys[0]).toObject().value(QStringLiteral("count")).toInteger();
+            const qint64 m1 = metrics.value(keys[1]).toObject().value(QStringLiteral("count")).toInteger();
+            const QString id = run.value(QStringLiteral("id")).toString();
+            QVERIFY2(m0 == m1,
+                     qPrintable(QStringLiteral("run %1: %2 m0 and %3 m1 points: half a line visible")
+                                    .arg(id)
+                                    .arg(m0)
+                                    .arg(m1)));
+            QVERIFY2(m0 >= lastCount.value(id), "a count went backwards");
+            lastCount.insert(id, m0);
+        }
+        m_children.pop_back();
+        if (lastCount.value(firstRun) > 0) { // and a full read of one series while it grows
+            auto metric = start({QStringLiteral("metric"), firstRun, keys[0]});
+            QProcess *q = metric.get();
+            m_children.push_back(std::move(metric));
+            QVERIFY2(waitAll({q}, deadline), "a metric read did not finish in time");
+            QVERIFY2(succeeded(*q), qPrintable(describe(*q)));
+            m_children.pop_back();
+        }
+        ++reads;
+    }
+    QVERIFY2(waitAll(writers, deadline), "the writers did not finish in time");
+    qInfo("%d writers x %d points with %d concurrent reads: %lld ms", Writers, StreamLines * 2, reads,
+          timer.elapsed());
+    QVERIFY2(reads > 0, "the writers finished before a single read");
+
+    QStringList failures;
+    QStringList ids;
+    for (QProcess *w : writers) {
+        if (!succeeded(*w))
+            failures << describe(*w);
+        ids << QString::fromUtf8(w->readAllStandardOutput()).trimmed();
+    }
+    if (!firstRun.isEmpty())
+        ids[0] = firstRun;
+    QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("%1 of %2 writers failed; first: %3")
+                                                .arg(failures.size())
+                                                .arg(Writers)
+                                                .arg(failures.value(0))));
+
+    // Every point exactly once, in order, read back through the command line.
+    for (int w = 0; w < Writers; ++w) {
+        for (qsizetype k = 0; k < keys.size(); ++k) {
+            auto metric = start({QStringLiteral("metric"), ids[w], keys[k], QStringLiteral("--format"),
+                                 QStringLiteral("json")});
+            QProcess *q = metric.get();
+            m_children.push_back(std::move(metric));
+            QVERIFY2(waitAll({q}, deadline) && succeeded(*q), qPrintable(describe(*q)));
+            const QJsonArray points = QJsonDocument::fromJson(q->readAllStandardOutput()).array();
+            QCOMPARE(points.size(), StreamLines);
+            for (int i = 0; i < StreamLines; ++i) {
+                const QJsonObject pt = points.at(i).toObject();
+                const double expected = valueOf(100 * (w + 1) + int(k), i);
+                if (pt.value(QStringLiteral("step")).toInteger() != i ||
+                    pt.value(QStringLiteral("timestamp")).toInteger() != Timestamp + i ||
+                    pt.value(QStringLiteral("value")).toDouble() != expected)
+                    QFAIL(qPrintable(
+                        QStringLiteral("writer %1 %2 point %3: %4, expected step %3 value %5")
+                            .arg(w)
+                            .arg(keys[k])
+                            .arg(i)
+                            .arg(QString::fromUtf8(QJsonDocument(pt).toJson(QJsonDocument::Compact)))
+                            .arg(expected, 0, 'f', 2)));
+            }
+            m_children.pop_back();
+        }
+    }
+    Store store(m_db);
+    QCOMPARE(store.searchRunIds(RunQuery()).size(), Writers);
+    for (const QString &id : ids)
+        QCOMPARE(store.run(id)->status, RunStatus::Finished);
+    QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
+}
+
+void TestConcurrency::signalStoresWhatWasRead_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT (Ctrl-C)") << int(SIGINT);
+}
+
+// A logger stopped by Ctrl-C or SIGTERM stores every whole line it read, drops a partial last line, leaves
+// the run open (--end is for the end of input) and exits with 128 + the signal's number.
+void TestConcurrency::signalStoresWhatWasRead()
+{
+    QFETCH(int, signal);
+    const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
+    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("stopped"),
+                         QStringLiteral("--end"), QStringLiteral("FINISHED")});
+    QProcess *p = writer.get();
+    m_children.push_back(std::move(writer));
+    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+    const QDeadlineTimer deadline(WaitMs);
+    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    p->write(jsonLines(keys, 60, 0, Lines) + "{\"metrics\": {\"loss\": 12");
+    QVERIFY(p->waitForBytesWritten(10000));
+    QTest::qWait(300); // read by now; held in memory for up to a second
+    QVERIFY2(p->state() == QProcess::Running, "the writer ended while its stdin was still open");
+    QCOMPARE(::kill(pid_t(p->processId()), signal), 0);
+    QVERIFY2(waitAll({p}, deadline), "the writer did not end after the signal");
+    const QByteArray err = p->readAllStandardError();
+    QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 128 + signal,
+             qPrintable(describe(*p) + QString::fromUtf8(err)));
+    QVERIFY2(err.contains("interrupted") && !err.contains("invalid JSON"), err);
+
+    Store store(m_db);
+    verifySeries(store, runId, keys[0], 60);
+    verifySeries(store, runId, keys[1], 61);
+    QCOMPARE(store.run(runId)->status, RunStatus::Running);
+}
+
+// A lock that is never released (here: the test holding a write transaction open) ends a writer's wait with
+// a message saying so, after the wait limit (shortened for the test through RUNLENS_LOCK_WAIT_LIMIT_MS), and
+// nothing of its write is stored.
+void TestConcurrency::lockHeldForeverEndsWithMessage()
+{
+    auto create = start({QStringLiteral("log"), QStringLiteral("--metric"), QStringLiteral("loss=1")});
+    QVERIFY(create->waitForStarted(10000));
+    create->closeWriteChannel();
+    QVERIFY2(create->waitForFinished(20000) && succeeded(*create), qPrintable(describe(*create)));
+    const QString runId = QString::fromUtf8(create->readAllStandardOutput()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    QElapsedTimer timer;
+    {
+        test::WriteLockHolder lock(m_db);
+        QVERIFY(lock.isLocked());
+        m_env.insert(QStringLiteral("RUNLENS_LOCK_WAIT_LIMIT_MS"), QStringLiteral("1500"));
+        timer.start();
+        auto blocked = start({QStringLiteral("log"), QStringLiteral("--run"), runId,
+                              QStringLiteral("--metric"), QStringLiteral("loss=2")});
+        QProcess *p = blocked.get();
+        m_children.push_back(std::move(blocked));
+        QVERIFY2(waitAll({p}, QDeadlineTimer(WaitMs)), "the blocked writer never gave up");
+        const qint64 waited = timer.elapsed();
+        const QByteArray err = p->readAllStandardError();
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 1, qPrintable(describe(*p)));
+        QVERIFY2(err.contains("busy") && err.contains("held its lock for 1.5 s"), err);
+        QVERIFY2(waited >= 1400 && waited < 10'000,
+                 qPrintable(QStringLiteral("gave up after %1 ms").arg(waited)));
+    }
+    Store store(m_db);
+    QCOMPARE(store.metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
+}
+
+// kill -9 in the middle of a stream: what was stored is whole lines from the start (lines held in memory
+// are lost), the file is sound and not locked, and the stream can be resumed from where the store stands.
+void TestConcurrency::killedWriterLeavesWholeLines()
+{
+    const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
+    Store store(m_db);
+    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("killed")});
+    QProcess *p = writer.get();
+    m_children.push_back(std::move(writer));
+    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+    const QDeadlineTimer deadline(WaitMs);
+    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
+    QCOMPARE(runId.size(), 32);
+
+    const int first = Lines / 3;
+    p->write(jsonLines(keys, 70, 0, first));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return store.run(runId)->metrics.value(keys[0]).count > 0 || deadline.hasExpired(); }, WaitMs));
+    p->write(jsonLines(keys, 70, first, Lines));
+    QVERIFY(p->waitForBytesWritten(10000));
+    p->kill();
+    QVERIFY(waitAll({p}, deadline));
+    QCOMPARE(p->exitStatus(), QProcess::CrashExit);
+
+    const auto run = store.run(runId);
+    const qint64 stored = run->metrics.value(keys[0]).count;
+    QCOMPARE(run->metrics.value(keys[1]).count, stored); // whole lines only
+    QVERIFY2(stored > 0 && stored <= Lines, qPrintable(QString::number(stored)));
+    QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
+    const std::vector<MetricPoint> loss = store.metricHistory(runId, keys[0]);
+    for (qint64 i = 0; i < stored; ++i)
+        QCOMPARE(loss[size_t(i)], (MetricPoint{i, Timestamp + i, valueOf(70, int(i))}));
+
+    auto resume = start({QStringLiteral("log"), QStringLiteral("--run"), runId});
+    QProcess *r = resume.get();
+    m_children.push_back(std::move(resume));
+    QVERIFY2(r->waitForStarted(10000), qPrintable(describe(*r)));
+    r->write(jsonLines(keys, 70, int(stored), Lines));
+    r->closeWriteChannel();
+    QVERIFY2(waitAll({r}, deadline) && succeeded(*r), qPrintable(describe(*r)));
+    qInfo("killed after %lld of %d lines were stored", stored, Lines);
+    verifySeries(store, runId, keys[0], 70);
+    verifySeries(store, runId, keys[1], 71);
+}
+
+void TestConcurrency::concurrentImportsOfOneSource_data()
+{
+    QTest::addColumn<QString>("fixture"); // below RUNLENS_FIXTURES
+    QTest::addColumn<QString>("source");  // below the copy: what is imported
+    QTest::newRow("mlruns") << QStringLiteral("mlflow-file") << QStringLiteral("mlruns");
+    QTest::newRow("mlflow.db") << QStringLiteral("mlflow-sqlite") << QStringLiteral("mlflow.db");
+    QTest::newRow("tensorboard") << QStringLiteral("tensorboard") << QStringLiteral("tb");
+    QTest::newRow("csv") << QStringLiteral("public/driemann-ml-aos") << QStringLiteral("lightning_logs");
+}
+
+// Two `runlens import` of one source started together both succeed, and what they store together is what
+// one import stores: the same runs, experiments and points, none twice. Before the fix, the second one
+// failed with "a run with id ... already exists" (it looked for the run before taking the write lock).
+// Several rounds, since the interleaving differs from one to the next.
+void TestConcurrency::concurrentImportsOfOneSource()
+{
+    QFETCH(QString, fixture);
+    QFETCH(QString, source);
+    const QString copy = m_dir->filePath(QStringLiteral("source"));
+    QVERIFY(test::copyTree(QStringLiteral(RUNLENS_FIXTURES "/") + fixture, copy));
+    const QString path = copy + QLatin1Char('/') + source;
+    const QStringList importArgs{QStringLiteral("import"), path, QStringLiteral("--report"),
+                                 QStringLiteral("json")};
+    const QDeadlineTimer deadline(WaitMs);
+
+    // What one import alone stores: runs by id with their point counts, and the experiments.
+    const auto contents = [](const QString &db) {
+        Store store(db);
+        RunQuery all;
+        all.includeDeleted = true;
+        QStringList lines;
+        for (const Run &r : store.searchRuns(all)) {
+            QStringList metrics;
+            for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
+                metrics << QStringLiteral("%1=%2").arg(it.key()).arg(it.value().count);
+            lines << QStringLiteral("%1 %2 [%3] params %4 tags %5 artifacts %6")
+                         .arg(r.id, r.experimentName, metrics.join(u' '))
+                         .arg(r.params.size())
+                         .arg(r.tags.size())
+                         .arg(store.artifacts(r.id, true).size());
+        }
+        for (const Experiment &e : store.experiments(true))
+            lines << QStringLiteral("experiment %1").arg(e.name);
+        lines.sort();
+        return lines;
+    };
+    const QString single = m_db;
+    auto alone = start(importArgs);
+    QVERIFY2(waitAll({alone.get()}, deadline) && succeeded(*alone), qPrintable(describe(*alone)));
+    const QStringList expected = contents(single);
+    QVERIFY(expected.size() > 1);
+
+    constexpr int Rounds = 3;
+    for (int round = 0; round < Rounds; ++round) {
+        m_db = m_dir->filePath(QStringLiteral("pair-%1.db").arg(round));
+        Store(m_db).checkpoint();
+        auto a = start(importArgs);
+        auto b = start(importArgs);
+        QProcess *pa = a.get(), *pb = b.get();
+        m_children.push_back(std::move(a));
+        m_children.push_back(std::move(b));
+        QVERIFY2(waitAll({pa, pb}, deadline), "the imports did not finish in time");
+        QVERIFY2(succeeded(*pa), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(*pa))));
+        QVERIFY2(succeeded(*pb), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(describe(*pb))));
+        const QJsonObject ra = QJsonDocument::fromJson(pa->readAllStandardOutput()).object();
+        const QJsonObject rb = QJsonDocument::fromJson(pb->readAllStandardOutput()).object();
+        for (const QJsonObject &r : {ra, rb})
+            QVERIFY2(r.value(QStringLiteral("failed_runs")).toArray().isEmpty(), QJsonDocument(r).toJson());
+        QCOMPARE(contents(m_db), expected);
+        // Each run was added by one of them.
+        Store store(m_db);
+        RunQuery all;
+        all.includeDeleted = true;
+        QCOMPARE(ra.value(QStringLiteral("runs_added")).toInt() +
+                     rb.value(QStringLiteral("runs_added")).toInt(),
+                 int(store.searchRunIds(all).size()));
+        QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConcurrency)
