@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csvlogreader.h"
+#include "sourcefile.h"
 
 #include "csvscanner.h"
 #include "error.h"
@@ -1003,7 +1004,7 @@ private:
 
 void readYamlFile(const QString &path, QMap<QString, QString> &params, ImportSink &sink)
 {
-    QFile f(path);
+    SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
         return;
@@ -1021,7 +1022,7 @@ void readYamlFile(const QString &path, QMap<QString, QString> &params, ImportSin
 
 std::optional<QByteArray> readWhole(const QString &path, ImportSink &sink)
 {
-    QFile f(path);
+    SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
         return std::nullopt;
@@ -1038,7 +1039,7 @@ std::optional<QByteArray> readWhole(const QString &path, ImportSink &sink)
 
 QByteArray readStart(const QString &path)
 {
-    QFile f(path);
+    SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return f.read(MaxProbeBytes);

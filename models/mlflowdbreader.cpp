@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflowdbreader.h"
+#include "sourcefile.h"
 
 #include "error.h"
 
@@ -690,7 +691,7 @@ public:
             throw Error(QStringLiteral("%1 does not exist").arg(path), Error::Kind::NotFound);
         if (!info.isFile())
             throw Error(QStringLiteral("%1 is not a file").arg(path));
-        QFile f(path);
+        SourceFile f(path);
         if (!f.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
         const QByteArray header = f.read(100);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mlflowfilereader.h"
+#include "sourcefile.h"
 
 #include "error.h"
 
@@ -44,7 +45,7 @@ public:
     {
         if (!isPlainFile(path, sink))
             return;
-        QFile f(path);
+        SourceFile f(path);
         if (!f.open(QIODevice::ReadOnly)) {
             sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
             return;
@@ -95,7 +96,7 @@ QString readText(const QString &path, ImportSink &sink, bool *ok = nullptr)
         *ok = false;
     if (!isPlainFile(path, sink))
         return {};
-    QFile f(path);
+    SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
         return {};
@@ -149,7 +150,7 @@ bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
 {
     if (!isPlainFile(path, sink))
         return false;
-    QFile f(path);
+    SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         sink.warning({path, QStringLiteral("cannot read: %1").arg(f.errorString())});
         return false;
@@ -215,7 +216,7 @@ bool isRunFolder(const QString &dir)
     const QString meta = dir + QStringLiteral("/meta.yaml");
     if (!QFileInfo(meta).isFile() || QFileInfo(meta).isSymLink())
         return false;
-    QFile f(meta);
+    SourceFile f(meta);
     if (!f.open(QIODevice::ReadOnly))
         return false;
     const QByteArray head = f.read(MaxYamlBytes);
@@ -540,7 +541,7 @@ bool looksLikeMlflowFiles(const QString &path)
         const QFileInfo info(meta);
         if (!info.isFile() || info.isSymLink())
             continue; // never open a FIFO or device while merely detecting
-        QFile f(meta);
+        SourceFile f(meta);
         if (f.open(QIODevice::ReadOnly)) {
             const QByteArray head = f.read(4096);
             if (head.contains("experiment_id:") || head.contains("artifact_location:"))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tensorboardreader.h"
+#include "sourcefile.h"
 
 #include "error.h"
 #include "jsonformat.h"
@@ -823,7 +824,7 @@ QString listSome(const QStringList &items)
 
 void readHParamsYaml(const QString &filePath, QMap<QString, QString> &params, ImportSink &sink)
 {
-    QFile file(filePath);
+    SourceFile file(filePath);
     if (!file.open(QIODevice::ReadOnly)) {
         sink.warning({filePath, QStringLiteral("cannot read: %1").arg(file.errorString())});
         return;
@@ -1038,7 +1039,7 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         if (runs.empty())
             throw Error(QStringLiteral("no TensorBoard event files (events.out.tfevents.*) in %1").arg(path));
     } else {
-        QFile probe(info.absoluteFilePath());
+        SourceFile probe(info.absoluteFilePath());
         if (!probe.open(QIODevice::ReadOnly))
             throw Error(QStringLiteral("cannot read %1: %2").arg(path, probe.errorString()));
         runs.push_back({info.absolutePath(), QString(), {info.fileName()}});
@@ -1072,7 +1073,7 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         RunDecoder decoder(run, sink);
         for (const QString &name : folder.files) {
             const QString filePath = folder.path + QLatin1Char('/') + name;
-            QFile file(filePath);
+            SourceFile file(filePath);
             if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
                 sink.warning({filePath, QStringLiteral("cannot read: %1").arg(file.errorString())});
                 continue;
