@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "appsettings.h"
+#include "artifactstore.h"
 #include "attachcontroller.h"
 #include "changewatcher.h"
 #include "comparepage.h"
@@ -290,7 +291,14 @@ bool MainWindow::openDatabase(const QString &path)
             rememberRecent(m_databasePath);
             m_worker->run<bool>(
                 this, [](Store &store) { return store.isReadOnly(); },
-                [this](bool readOnly) { showReadOnly(readOnly); });
+                [this](bool readOnly) {
+                    showReadOnly(readOnly);
+                    // What an attach or import killed mid-copy left in the artifact store goes now, off
+                    // this thread (ArtifactStaging::sweep leaves every live writer's copies alone).
+                    if (!readOnly)
+                        m_worker->write<int>(
+                            this, [](Store &store) { return ArtifactStaging::sweep(store); }, [](int) {});
+                });
             m_watcher->start();
         }
         m_experimentsLoaded = true;
