@@ -17,8 +17,13 @@
 #include "store.h"
 #include "testsupport.h"
 
+#include "artifactstore.h"
+
+#include <csignal>
+#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -116,6 +121,7 @@ private Q_SLOTS:
     void init() { test::forgetSettings(); }
     void windowKeepsItsLocksBesideWriters();
     void liveDatabaseIsNeverReadAsAFile();
+    void soak();
 
 private:
     QTemporaryDir m_dir;
@@ -295,6 +301,222 @@ void TestBesideWriters::liveDatabaseIsNeverReadAsAFile()
         }
         QCOMPARE(locksHeld(db), held);
     }
+}
+
+namespace {
+
+// A JSON line of the soak writers: exactly representable values, so that what comes back compares with ==.
+double soakValue(int writer, int step)
+{
+    return writer * 1'000'000.0 + step + 0.5;
+}
+
+QByteArray soakLines(int writer, int from, int to)
+{
+    QByteArray out;
+    for (int i = from; i < to; ++i)
+        out += "{\"metrics\": {\"loss\": " + QByteArray::number(soakValue(writer, i), 'g', 17) +
+               "}, \"step\": " + QByteArray::number(i) + "}\n";
+    return out;
+}
+
+qint64 bytesUnder(const QString &root)
+{
+    qint64 n = 0;
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        n += QFileInfo(it.next()).size();
+    return n;
+}
+
+} // namespace
+
+// Everything at once, for a bounded while: the window open on Compare with an import running, steady CLI
+// writers fed a little at a time, a writer killed with SIGKILL at random moments and resumed from what was
+// stored, and an attach killed mid-copy. Afterwards the file is whole, every writer's points are there
+// exactly once (the killed one's too, once resumed), and the artifact store holds no object that no row
+// names and no staging left behind.
+void TestBesideWriters::soak()
+{
+    const QString db = m_dir.filePath(QStringLiteral("soak.db"));
+    QStringList runIds;
+    {
+        Store store(db);
+        generateDemoData(store, DemoOptions{6, 400});
+        runIds = store.searchRunIds({});
+    }
+    const quint32 seed = QRandomGenerator::global()->generate();
+    qInfo("soak seed %u", seed);
+    QRandomGenerator rng(seed);
+
+    auto window = std::make_unique<MainWindow>(db);
+    window->show();
+    QTRY_VERIFY(!window->isLoading());
+    window->showCompare(runIds.mid(0, 4));
+
+    // An import of a long CSV log, running in the window while the rest goes on.
+    const QString csv = m_dir.filePath(QStringLiteral("soak.csv"));
+    {
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray text = "step,loss,acc\n";
+        for (int i = 0; i < 200000; ++i)
+            text += QByteArray::number(i) + ',' + QByteArray::number(1.0 / (i + 1), 'g', 17) + ',' +
+                    QByteArray::number(i % 100) + '\n';
+        f.write(text);
+    }
+    window->importController()->start(
+        {{{csv, import::Format::Csv}}, QStringLiteral("soak-import"), true, false});
+
+    constexpr int Writers = 4;   // steady writers; one more is the victim
+    constexpr int Lines = 24000; // per writer: about half a minute of logging
+    constexpr int PerTick = 150; // lines each writer is given per tick
+    const int victim = Writers;
+    std::vector<QString> ids;
+    for (int w = 0; w <= Writers; ++w) {
+        const Result r =
+            runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("soak"),
+                            QStringLiteral("--name"), QStringLiteral("writer-%1").arg(w),
+                            QStringLiteral("--param"), QStringLiteral("writer=%1").arg(w)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        ids.push_back(r.out.trimmed());
+    }
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("RUNLENS_DB"));
+    const auto startWriter = [&](int w) {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env);
+        p->start(QStringLiteral(RUNLENS_BINARY), {QStringLiteral("--db"), db, QStringLiteral("log"),
+                                                  QStringLiteral("--run"), ids[size_t(w)]});
+        return p;
+    };
+    std::vector<std::unique_ptr<QProcess>> writers;
+    std::vector<int> sent(Writers + 1, 0);
+    for (int w = 0; w <= Writers; ++w)
+        writers.push_back(startWriter(w));
+
+    // An attach of 40 MiB, killed once its copies are under way.
+    const QString big = m_dir.filePath(QStringLiteral("big"));
+    QVERIFY(QDir().mkpath(big));
+    for (int i = 0; i < 4; ++i) {
+        QFile f(big + QStringLiteral("/part%1.bin").arg(i));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray block(1 << 20, char(i));
+        for (int b = 0; b < 10; ++b) {
+            block[0] = char(b);
+            f.write(block);
+        }
+    }
+    const QString artifactRoot = ArtifactStore(db).root();
+    QProcess attach;
+    attach.setProcessEnvironment(env);
+    attach.start(QStringLiteral(RUNLENS_BINARY),
+                 {QStringLiteral("--db"), db, QStringLiteral("attach"), runIds[0], big});
+    QVERIFY(attach.waitForStarted(10000));
+    bool attachKilled = false;
+
+    int kills = 0;
+    // A writer commits about once a second: kills a second or more apart, a few times, let it progress.
+    constexpr int Kills = 6;
+    int nextKill = 10 + int(rng.bounded(30));
+    QElapsedTimer soakTime;
+    soakTime.start();
+    int tickCount = 0;
+    for (int tick = 0; soakTime.elapsed() < 120000; ++tick) {
+        tickCount = tick + 1;
+        bool more = false;
+        for (int w = 0; w <= Writers; ++w) {
+            if (sent[size_t(w)] < Lines) {
+                const int to = std::min(Lines, sent[size_t(w)] + PerTick);
+                writers[size_t(w)]->write(soakLines(w, sent[size_t(w)], to));
+                sent[size_t(w)] = to;
+                if (to == Lines)
+                    writers[size_t(w)]->closeWriteChannel();
+            }
+            more = more || sent[size_t(w)] < Lines;
+        }
+        if (!attachKilled &&
+            (bytesUnder(artifactRoot) > (8 << 20) || attach.state() == QProcess::NotRunning)) {
+            if (attach.state() == QProcess::Running)
+                ::kill(pid_t(attach.processId()), SIGKILL);
+            attach.waitForFinished(30000);
+            attachKilled = true;
+        }
+        if (tick == nextKill && kills < Kills && sent[size_t(victim)] < Lines) {
+            // SIGKILL at a random moment, then resume from what the store holds, as a training script that
+            // restarts from its last checkpoint would.
+            QProcess &p = *writers[size_t(victim)];
+            ::kill(pid_t(p.processId()), SIGKILL);
+            QVERIFY(p.waitForFinished(30000));
+            ++kills;
+            qint64 stored = 0;
+            {
+                Store store(db);
+                stored = store.run(ids[size_t(victim)])->metrics.value(QStringLiteral("loss")).count;
+            }
+            QVERIFY(stored <= sent[size_t(victim)]);
+            sent[size_t(victim)] = int(stored);
+            writers[size_t(victim)] = startWriter(victim);
+            nextKill = tick + 20 + int(rng.bounded(40));
+        }
+        QTest::qWait(int(20 + rng.bounded(40)));
+        if (!more)
+            break;
+    }
+    qInfo("soak: %d ticks in %lld ms, %d kills", tickCount, soakTime.elapsed(), kills);
+    for (int w = 0; w <= Writers; ++w) {
+        QProcess *p = writers[size_t(w)].get();
+        QVERIFY2(
+            p->state() == QProcess::NotRunning || p->waitForFinished(60000),
+            qPrintable(QStringLiteral("writer %1 (sent %2 lines) still runs").arg(w).arg(sent[size_t(w)])));
+        QVERIFY2(p->exitStatus() == QProcess::NormalExit && p->exitCode() == 0,
+                 p->readAllStandardError().constData());
+    }
+    QVERIFY(kills >= 1);
+    QVERIFY(attachKilled);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isImporting(), 60000);
+    // The next attach, in another process, sweeps what the killed one left.
+    const QString note = m_dir.filePath(QStringLiteral("soak-note.txt"));
+    {
+        QFile f(note);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("after the soak\n");
+    }
+    Result r = runProcess(db, {QStringLiteral("attach"), runIds[0], note});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    window->runsPage()->model()->setStarred({runIds[1]}, true);
+    window.reset();
+
+    QCOMPARE(integrity(db), QStringLiteral("ok"));
+    Store store(db);
+    for (int w = 0; w <= Writers; ++w) {
+        const std::vector<MetricPoint> points = store.metricHistory(ids[size_t(w)], QStringLiteral("loss"));
+        QCOMPARE(points.size(), size_t(Lines));
+        for (int i = 0; i < Lines; ++i) {
+            QCOMPARE(points[size_t(i)].step, qint64(i));
+            QCOMPARE(points[size_t(i)].value, soakValue(w, i));
+        }
+    }
+    QVERIFY(store.run(runIds[1])->starred);
+    const auto imported = store.experimentByName(QStringLiteral("soak-import"));
+    QVERIFY(imported);
+    RunQuery q;
+    q.experiments = {imported->id};
+    const QStringList importedRuns = store.searchRunIds(q);
+    QCOMPARE(importedRuns.size(), 1);
+    QCOMPARE(store.metricHistory(importedRuns[0], QStringLiteral("loss")).size(), size_t(200000));
+    // Every object is named by a row; nothing is left staged.
+    QDirIterator objects(artifactRoot + QStringLiteral("/objects"), QDir::Files | QDir::Hidden,
+                         QDirIterator::Subdirectories);
+    int objectCount = 0;
+    while (objects.hasNext()) {
+        const QFileInfo object(objects.next()); // objects/ab/cdef…: the digest split after two digits
+        const QString sha = object.dir().dirName() + object.fileName();
+        QVERIFY2(store.isArtifactObjectUsed(sha), qPrintable(sha));
+        ++objectCount;
+    }
+    QVERIFY(objectCount >= 1); // the note attached last, at least
+    QCOMPARE(bytesUnder(artifactRoot + QStringLiteral("/staging")), 0);
 }
 
 QTEST_MAIN(TestBesideWriters)
