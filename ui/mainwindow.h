@@ -87,6 +87,9 @@ private:
     void rememberRecent(const QString &path);
     void fillRecentMenu();
     void showProblem(const QString &text);
+    // The status bar's message, cut to a bound: messages name runs, experiments and models, whose names come
+    // from elsewhere (a 200 MB name laid out in the status bar crashed the window).
+    void showStatus(const QString &message, int timeoutMs = 0);
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();
