@@ -239,7 +239,7 @@ std::pair<QString, std::vector<TipRow>> parseTip(const QString &html)
 {
     static const QRegularExpression header(QStringLiteral("^<b>[^<]*</b> &nbsp; ([^<]*)<table"));
     static const QRegularExpression row(QStringLiteral(
-        "&#9632;</font> ([^<]*)</td><td align=right>&nbsp; ([^<]*)</td>(?:<td>&nbsp; ([^<]*)</td>)?</tr>"));
+        "&#9632;</font> ([^<]*)</td><td[^>]*>&nbsp; ([^<]*)</td>(?:<td[^>]*>&nbsp; ([^<]*)</td>)?</tr>"));
     std::vector<TipRow> rows;
     for (auto it = row.globalMatch(html); it.hasNext();) {
         const QRegularExpressionMatch m = it.next();

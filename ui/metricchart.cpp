@@ -384,8 +384,10 @@ QString MetricChart::hoverText() const
             }
             where = notes.join(QStringLiteral(", "));
         }
-        html += QStringLiteral("<tr><td><font color='%1'>&#9632;</font> %2</td><td align=right>&nbsp; %3</td>"
-                               "<td>&nbsp; %4</td></tr>")
+        // One line per run: a name with hyphens or a long number would wrap in the tooltip's narrow table.
+        html += QStringLiteral("<tr><td style='white-space:nowrap'><font color='%1'>&#9632;</font> %2</td>"
+                               "<td align=right style='white-space:nowrap'>&nbsp; %3</td>"
+                               "<td style='white-space:nowrap'>&nbsp; %4</td></tr>")
                     .arg(v.color.name(), display::elided(v.name, display::MaxLabelChars).toHtmlEscaped(),
                          value.toHtmlEscaped(), where.toHtmlEscaped());
     }
