@@ -212,7 +212,115 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
         s.smoothed = constant ? s.raw : smooth.takeColumns();
 }
 
+// Keeps the point nearest to a target x: on a tie the earlier x, of several points at one x the one seen
+// last (points come by step, in logging order within a step).
+struct Nearest
+{
+    qint64 target;
+    std::optional<ChartPoint> best;
+    __int128 distance = 0;
+    void offer(qint64 x, const MetricPoint &p, double smoothed)
+    {
+        const __int128 d = x >= target ? __int128(x) - target : __int128(target) - x;
+        if (best && (d > distance || (d == distance && x > best->x)))
+            return;
+        distance = d;
+        best = ChartPoint{{}, true, x, p.step, p.value, smoothed};
+    }
+};
+
+ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointRequest &r,
+                        const std::function<bool()> &stop)
+{
+    ChartPoint none{run.id};
+    const bool timeAxis = r.xAxis != ChartXAxis::Step;
+    qint64 origin = 0;
+    if (r.xAxis == ChartXAxis::RelativeTime) {
+        if (run.startMs) {
+            origin = *run.startMs;
+        } else {
+            const std::optional<Store::SeriesExtent> e = store.seriesExtent(run.id, r.key, true);
+            if (!e)
+                return none;
+            origin = e->times->first;
+        }
+    }
+    const qint64 radius = std::max<qint64>(0, r.radius);
+    const qint64 lo = qint64(std::clamp<__int128>(__int128(r.x) - radius, MinX, MaxX));
+    const qint64 hi = qint64(std::clamp<__int128>(__int128(r.x) + radius, MinX, MaxX));
+    const auto toTime = [&](qint64 x) {
+        return qint64(std::clamp<__int128>(__int128(x) + origin, MinX, MaxX));
+    };
+    const auto xOf = [&](const MetricPoint &p) {
+        return timeAxis ? qint64(std::clamp<__int128>(__int128(p.timestamp) - origin, MinX, MaxX)) : p.step;
+    };
+    Nearest nearest{r.x, std::nullopt, 0};
+    if (r.smoothing <= 0) {
+        const auto visit = [&](std::span<const MetricPoint> points) {
+            for (const MetricPoint &p : points) {
+                const qint64 x = xOf(p);
+                if (x >= lo && x <= hi)
+                    nearest.offer(x, p, p.value);
+            }
+            return !stop();
+        };
+        if (timeAxis)
+            store.visitTimeWindow(run.id, r.key, toTime(lo), toTime(hi), visit);
+        else
+            store.visitWindow(run.id, r.key, lo, hi, visit);
+    } else {
+        // The average runs from the first point by step, as the chart's (loadChartData) does. TensorBoard
+        // leaves a constant series as it is, which only the whole series can tell: on the step axis the read
+        // stops past the window once a value differs from the first.
+        seriesmath::Ema ema(std::min(r.smoothing, 0.999));
+        std::optional<double> firstValue;
+        bool constant = true;
+        store.visitWindow(run.id, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
+            for (const MetricPoint &p : points) {
+                if (!firstValue)
+                    firstValue = p.value;
+                constant = constant && p.value == *firstValue;
+                if (!timeAxis && p.step > hi) {
+                    if (!constant)
+                        return false;
+                    continue;
+                }
+                const double smoothed = ema.next(p.value);
+                const qint64 x = xOf(p);
+                if (x >= lo && x <= hi)
+                    nearest.offer(x, p, smoothed);
+            }
+            return !stop();
+        });
+        if (nearest.best && constant)
+            nearest.best->smoothed = nearest.best->value;
+    }
+    if (!nearest.best)
+        return none;
+    nearest.best->runId = run.id;
+    return *nearest.best;
+}
+
 } // namespace
+
+std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &request,
+                                        const std::function<bool()> &cancelled)
+{
+    std::vector<ChartPoint> out;
+    const auto stop = [&] { return cancelled && cancelled(); };
+    for (const ChartRun &run : request.runs) {
+        if (stop())
+            break;
+        try {
+            out.push_back(nearestPoint(store, run, request, stop));
+        } catch (const Error &error) {
+            if (error.kind() != Error::Kind::NotFound)
+                throw;
+            out.push_back({run.id}); // deleted meanwhile
+        }
+    }
+    return out;
+}
 
 ChartData loadChartData(Store &store, const ChartRequest &request, const std::function<bool()> &cancelled)
 {

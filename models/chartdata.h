@@ -68,6 +68,35 @@ struct ChartData
     bool cancelled = false;
 };
 
+// What a chart's hover asks: each run's point nearest to one x, read exactly (the reduced columns keep only
+// each pixel column's first/min/max/last, not the point under the cursor).
+struct ChartPointRequest
+{
+    std::vector<ChartRun> runs;
+    QString key;
+    ChartXAxis xAxis = ChartXAxis::Step;
+    qint64 x = 0;         // the cursor, in axis units
+    qint64 radius = 0;    // a point farther from x than this is not "there"
+    double smoothing = 0; // as ChartRequest: > 0 also gives the EMA at the point, as the chart draws it
+};
+
+struct ChartPoint
+{
+    QString runId;
+    bool found = false; // false: no point within the radius (beyond the run's range, or in a gap)
+    qint64 x = 0;       // where the point is, in axis units
+    qint64 step = 0;
+    double value = 0;
+    double smoothed = 0; // with smoothing: the average at this point (the value itself when non-finite)
+};
+
+// The point of each run nearest to request.x within request.radius (on a tie the earlier x; of several
+// points at one x, the one logged last). Runs are answered in request order; runs that are gone or lack the
+// key answer not found. Cost: the points within the radius, except with smoothing, whose average runs from
+// the first point (on the step axis up to the window's end, as the chart reads it).
+std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &request,
+                                        const std::function<bool()> &cancelled = {});
+
 // Reads a chart's data. `cancelled` is polled between runs; a cancelled read returns what it has with
 // `cancelled` set. Runs that are gone or lack the key are left out.
 ChartData loadChartData(Store &store, const ChartRequest &request,

@@ -29,12 +29,21 @@ public:
     // done(data) runs on context's thread, unless context is gone or the read was cancelled.
     void read(QObject *context, ChartRequest request, CancelFlag cancel, std::function<void(ChartData)> done,
               std::function<void(const QString &)> failed = {});
+    // Each run's point nearest to an x (a chart's hover): as read(), answered with loadChartPoints().
+    void readPoints(QObject *context, ChartPointRequest request, CancelFlag cancel,
+                    std::function<void(std::vector<ChartPoint>)> done,
+                    std::function<void(const QString &)> failed = {});
     int pendingReads() const { return m_pending; }
 
 Q_SIGNALS:
     void idle(); // every read has been answered
 
 private:
+    template<typename Result>
+    void submit(QObject *context, CancelFlag cancel,
+                std::function<Result(Store &, const std::function<bool()> &cancelled)> job,
+                std::function<void(Result)> done, std::function<void(const QString &)> failed);
+
     std::vector<std::unique_ptr<StoreWorker>> m_threads;
     std::vector<int> m_queued; // reads queued per thread
     int m_pending = 0;

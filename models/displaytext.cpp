@@ -17,6 +17,28 @@ constexpr int MaxCellChars = 400;
 constexpr int MaxTooltipChars = 4000;
 } // namespace
 
+QString elided(const QString &text, int max)
+{
+    max = std::max(max, 2);
+    if (text.size() <= max)
+        return text;
+    qsizetype keep = max - 1;
+    if (text.at(keep - 1).isHighSurrogate())
+        --keep;
+    return text.left(keep) + QStringLiteral("…");
+}
+
+QString elidedLine(const QString &text, int max)
+{
+    QString s = elided(text, max);
+    if (s.contains(QLatin1Char('\n')) || s.contains(QLatin1Char('\r'))) {
+        s.replace(QStringLiteral("\r\n"), QStringLiteral(" ↵ "));
+        s.replace(QLatin1Char('\n'), QStringLiteral(" ↵ "));
+        s.replace(QLatin1Char('\r'), QStringLiteral(" ↵ "));
+    }
+    return s;
+}
+
 QString dateTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));

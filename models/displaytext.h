@@ -8,6 +8,19 @@
 
 namespace runlens::display {
 
+// Bounds for text laid out on screen. Names, keys and values come from elsewhere and may be megabytes long;
+// a QLabel, the status bar or QFontMetrics::elidedText lays out (or measures) the whole string, which took
+// seconds and gigabytes for 50 MB. The store and exports keep the whole text.
+constexpr int MaxTextChars = 2000;        // a label, a title, a message
+constexpr int MaxLabelChars = 200;        // a name among others: a legend row, a column header, a tooltip row
+constexpr int MaxDocumentChars = 10'000; // a rendered document (a run's notes); one long word lays out slowly
+
+// At most `max` characters of text with an ellipsis at the end when cut (never inside a surrogate pair).
+// Cheap on any length: copies only what is kept.
+QString elided(const QString &text, int max = MaxTextChars);
+// elided() and on one line (line breaks shown as ↵): a name in a title, a header or a message.
+QString elidedLine(const QString &text, int max = MaxTextChars);
+
 QString dateTime(qint64 ms);             // "2024-05-01 14:03:27", local time
 QString duration(qint64 ms);             // "42s", "3m 05s", "2h 10m", "3d 4h"
 QString bytes(qint64 size);              // "812 bytes", "1.5 KiB"

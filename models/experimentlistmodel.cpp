@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "experimentlistmodel.h"
 
+#include "displaytext.h"
 #include "roles.h"
 
 #include <algorithm>
@@ -280,19 +281,21 @@ QVariant ExperimentListModel::data(const QModelIndex &index, int role) const
     const Experiment &e = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
+        return display::singleLine(e.name); // cut: names from elsewhere may be megabytes long
     case Qt::EditRole:
         return e.name;
     case Qt::ToolTipRole: {
         // Rich text, so that a long description wraps instead of making a screen-wide tooltip, and so that
         // a name that looks like markup is shown as typed.
-        QString tip = QStringLiteral("<p><b>%1</b>").arg(e.name.toHtmlEscaped());
+        QString tip = QStringLiteral("<p><b>%1</b>")
+                          .arg(display::elided(e.name, display::MaxLabelChars).toHtmlEscaped());
         if (e.lifecycle == Lifecycle::Deleted)
             tip += tr(" (in the trash)");
         tip += QStringLiteral("<br>") + tr("%n active run(s)", nullptr, int(e.runCount)) +
                QStringLiteral("</p>");
         if (!e.description.isEmpty())
-            tip +=
-                QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(e.description.toHtmlEscaped());
+            tip += QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>")
+                       .arg(display::elided(e.description).toHtmlEscaped());
         return tip;
     }
     case DeletedRole:

@@ -43,6 +43,8 @@ QString formatNumber(double v)
 
 std::optional<double> parseNumber(const QString &text)
 {
+    if (text.size() > MaxNumberChars)
+        return std::nullopt;
     const QString t = text.trimmed();
     if (t.isEmpty())
         return std::nullopt;

@@ -16,6 +16,9 @@ std::optional<double> numberFromJson(const QJsonValue &v);
 // Shortest text that parses back to the same double; "NaN", "Infinity", "-Infinity" for non-finite values.
 QString formatNumber(double v);
 // Parses a number as logged by people and tools: decimal, exponent, nan, inf, infinity (any case, signed).
+// Longer text is not taken for a number (no number is written with a thousand characters; a value of
+// megabytes from elsewhere is text, and parsing it on every view would stall the window).
+constexpr int MaxNumberChars = 1000;
 std::optional<double> parseNumber(const QString &text);
 // RFC 4180 field quoting.
 QString csvField(const QString &s);

@@ -135,8 +135,8 @@ QVariant ModelVersionsModel::data(const QModelIndex &index, int role) const
     case DeletedRole:
         return runKnown && m_runs.value(v.runId).deleted;
     case Qt::DisplayRole:
-        return index.column() == DescriptionColumn ? display::singleLine(v.description)
-                                                   : text(v, index.column());
+        return display::singleLine(index.column() == DescriptionColumn ? v.description
+                                                                       : text(v, index.column()));
     case FullTextRole:
         return index.column() == RunColumn ? v.runId : text(v, index.column());
     case Qt::ToolTipRole:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "paramaxis.h"
 
+#include "jsonformat.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -52,6 +54,8 @@ bool naturalLess(const QString &l, const QString &r)
 
 bool ParamAxis::isNumericText(const QString &text, double *value)
 {
+    if (text.size() > text::MaxNumberChars) // a value of megabytes is text; parsing it would stall the view
+        return false;
     bool ok = false;
     const double v = text.trimmed().toDouble(&ok);
     // toDouble accepts "nan" and "inf": a param that says so is not a number one can place on an axis.

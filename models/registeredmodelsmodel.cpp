@@ -139,14 +139,15 @@ QVariant RegisteredModelsModel::data(const QModelIndex &index, int role) const
     case ModelNameRole:
         return m.name;
     case Qt::DisplayRole:
-        return index.column() == DescriptionColumn ? display::singleLine(m.description) : text();
+        return display::singleLine(index.column() == DescriptionColumn ? m.description : text());
     case FullTextRole:
         return text();
     case Qt::ToolTipRole:
         if (index.column() == DescriptionColumn && !m.description.isEmpty())
             return display::tooltipText(m.description);
         if (index.column() == NameColumn)
-            return tr("%1\n%n version(s)", nullptr, int(m.versions.size())).arg(m.name);
+            return tr("%1\n%n version(s)", nullptr, int(m.versions.size()))
+                .arg(display::elided(m.name, display::MaxLabelChars));
         return {};
     case Qt::FontRole:
         if (index.column() == NameColumn) {

@@ -110,6 +110,16 @@ QString markdownEscaped(const QString &text)
     return out;
 }
 
+// A whole value in a Markdown table cell: escaped, its line breaks as <br> (a cell is one line).
+QString markdownCell(const QString &text)
+{
+    QString out = markdownEscaped(text);
+    out.replace(QStringLiteral("\r\n"), QStringLiteral("<br>"));
+    out.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    out.replace(QLatin1Char('\r'), QStringLiteral("<br>"));
+    return out;
+}
+
 } // namespace
 
 RunDiffModel::RunDiffModel(QObject *parent)
@@ -622,8 +632,9 @@ QVariant RunDiffModel::data(const QModelIndex &index, int role) const
         return v.number ? QVariant(*v.number) : QVariant(v.full);
     case Qt::ToolTipRole: {
         if (v.missing)
+            // The title is cut (oneLine); keys are at most 250 characters (the store checks them).
             return tr("%1 has no value for %2").arg(columnTitle(index.column()), row.key);
-        QStringList lines{v.full};
+        QStringList lines{display::elided(v.full)}; // cut before joining: a value may be megabytes
         if (!v.note.isEmpty())
             lines << v.note;
         if (m_baselineRun >= 0 && run != m_baselineRun) {
@@ -687,8 +698,9 @@ QVariant RunDiffModel::headerData(int section, Qt::Orientation orientation, int 
         const Run &r = m_runs[size_t(run)];
         switch (role) {
         case Qt::DisplayRole:
+            return columnTitle(section); // cut by oneLine()
         case FullTextRole:
-            return columnTitle(section);
+            return r.name.isEmpty() ? r.id.left(8) : r.name;
         case Qt::ToolTipRole:
         case RunIdRole:
             return r.id;
@@ -814,7 +826,8 @@ QString RunDiffModel::toMarkdown() const
     };
     QStringList header{tr("Key")};
     for (int c = 0; c < columnCount(); ++c) {
-        QString title = markdownEscaped(columnTitle(c));
+        const Run &r = runAt(c);
+        QString title = r.name.isEmpty() ? r.id.left(8) : markdownCell(r.name); // whole, as the CSV
         if (m_order[size_t(c)] == m_baselineRun)
             title += tr(" (baseline)");
         header << title;
@@ -834,9 +847,12 @@ QString RunDiffModel::toMarkdown() const
             out += line(cells);
             continue;
         }
-        cells << markdownEscaped(display::singleLine(row.key));
+        cells << markdownCell(row.key);
         for (int run : m_order) {
-            const QString t = markdownEscaped(cellText(row, run));
+            // Params and tags whole, as the CSV; numbers and times as shown.
+            const Value &v = row.values[size_t(run)];
+            const bool text = (row.section == Section::Params || row.section == Section::Tags) && !v.missing;
+            const QString t = text ? markdownCell(v.full) : markdownEscaped(cellText(row, run));
             cells << (changedFromBaseline(row, run) ? QStringLiteral("**%1**").arg(t) : t);
         }
         out += line(cells);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtablemodel.h"
 
+#include "displaytext.h"
 #include "jsonformat.h"
 #include "roles.h"
 #include "searchquery.h"
@@ -570,9 +571,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         const MetricColumn &c = m_metrics[m];
         if (role == Qt::ToolTipRole) {
             static const char *what[] = {"last value", "smallest value", "largest value"};
-            return tr("metric %1, %2").arg(c.key, tr(what[int(c.value)]));
+            return display::elided(tr("metric %1, %2").arg(c.key, tr(what[int(c.value)])));
         }
-        QString title = c.key;
+        QString title = display::singleLine(c.key);
         if (c.value != MetricValue::Last)
             title += c.value == MetricValue::Min ? tr(" (min)") : tr(" (max)");
         // A key that is both a param and a metric (often "lr") says which one each column is.
@@ -583,10 +584,11 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     const int p = m - int(m_metrics.size());
     if (p >= 0 && p < m_params.size()) {
         if (role == Qt::ToolTipRole)
-            return tr("param %1").arg(m_params[p]);
+            return display::elided(tr("param %1").arg(m_params[p]));
         const bool alsoMetric = std::any_of(m_metrics.begin(), m_metrics.end(),
                                             [&](const MetricColumn &c) { return c.key == m_params[p]; });
-        return alsoMetric ? tr("%1 (param)").arg(m_params[p]) : m_params[p];
+        const QString key = display::singleLine(m_params[p]);
+        return alsoMetric ? tr("%1 (param)").arg(key) : key;
     }
     return {};
 }
@@ -626,10 +628,20 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             }
         }
         return {};
-    case Qt::DisplayRole:
-    case Qt::ToolTipRole:
     case SortValueRole:
         return cell(run, index.column(), role);
+    case FullTextRole:
+        return cell(run, index.column(), Qt::DisplayRole);
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole: {
+        // Names, params, users and sources come from elsewhere and may be megabytes long: a cell shows one
+        // cut line, a tooltip a bounded text (FullTextRole keeps the whole, for copying).
+        const QVariant v = cell(run, index.column(), role);
+        if (v.typeId() != QMetaType::QString)
+            return v;
+        return role == Qt::DisplayRole ? display::singleLine(v.toString())
+                                       : display::elided(v.toString(), display::MaxTextChars);
+    }
     case Qt::TextAlignmentRole:
         if (index.column() == StarColumn)
             return Qt::AlignCenter;
@@ -653,7 +665,7 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
         return runStatusName(run.status);
     case NameColumn:
         if (role == Qt::ToolTipRole)
-            return run.name.isEmpty() ? run.id : tr("%1\n%2").arg(run.name, run.id);
+            return run.name.isEmpty() ? run.id : tr("%1\n%2").arg(display::elided(run.name), run.id);
         return run.name.isEmpty() ? (raw ? QString() : run.id.left(8)) : run.name;
     case StartColumn:
         if (!run.startMs)

@@ -194,6 +194,165 @@ private Q_SLOTS:
         QCOMPARE(int(cs.raw.size()), 200);
     }
 
+    // The hover's points: for each run, the logged point nearest to the cursor's x within the radius, read
+    // exactly (not from the reduced columns), checked against every point of the run (metricHistory, what
+    // `runlens metric` prints) on every x axis, with and without smoothing: one run logs every step with a
+    // NaN stretch and infinities, one every 7 steps, one has a gap, one is constant (TensorBoard leaves it
+    // as it is), one starts late; timestamps are uneven, and one run's timestamps go back.
+    void hoverPointsAreTheNearestLogged_data()
+    {
+        QTest::addColumn<int>("axis");
+        QTest::addColumn<double>("smoothing");
+        for (const auto axis : {ChartXAxis::Step, ChartXAxis::WallTime, ChartXAxis::RelativeTime}) {
+            for (const double smoothing : {0.0, 0.7}) {
+                QTest::addRow("%s, smoothing %g", qPrintable(chartXAxisName(axis)), smoothing)
+                    << int(axis) << smoothing;
+            }
+        }
+    }
+    void hoverPointsAreTheNearestLogged()
+    {
+        QFETCH(int, axis);
+        QFETCH(double, smoothing);
+        const auto xAxis = ChartXAxis(axis);
+        auto s = store();
+        const QString key = QStringLiteral("hover");
+        std::vector<ChartRun> runs;
+        // Timestamps: 10 ms a step with a jitter, so that nearest by time is not nearest by step.
+        const auto time = [](qint64 step) { return 2'000'000 + step * 10 + (step * 7919) % 13; };
+        const auto add = [&](std::vector<MetricPoint> pts, std::optional<qint64> startMs) {
+            const Run r = newRun(*s);
+            s->logMetrics(r.id, key, pts);
+            runs.push_back({r.id, startMs});
+        };
+        std::vector<MetricPoint> every, seventh, gap, flat, late;
+        for (qint64 i = 0; i < 40'000; ++i) {
+            double v = std::sin(double(i) / 900.0) + double(i % 17) / 100.0;
+            if (i >= 20'000 && i < 21'000)
+                v = std::nan("");
+            if (i == 30'000)
+                v = INFINITY;
+            if (i == 30'001)
+                v = -INFINITY;
+            every.push_back({i, time(i), v});
+            if (i % 7 == 0)
+                seventh.push_back({i, time(i) + 3, std::cos(double(i) / 500.0)});
+            if (i < 10'000 || i >= 25'000)
+                gap.push_back({i, time(i), double(i % 101) / 7.0});
+            flat.push_back({i, time(i), 0.3});
+            if (i >= 33'000)
+                late.push_back({i, time(i), -double(i)});
+        }
+        // Timestamps that go back (a clock reset): read whole and sorted on the time axes.
+        for (qint64 i = 15'000; i < 15'100; ++i)
+            late.push_back({i + 20'000, time(i), double(i)});
+        std::sort(late.begin(), late.end(), [](auto &a, auto &b) { return a.step < b.step; });
+        add(every, std::nullopt);
+        add(seventh, 1'999'000);
+        add(gap, std::nullopt);
+        add(flat, std::nullopt);
+        add(late, 1'990'000);
+
+        // What each run's point should be, from all of its points.
+        struct Expected
+        {
+            bool found = false;
+            qint64 x = 0, step = 0;
+            double value = 0, smoothed = 0;
+        };
+        std::vector<std::vector<MetricPoint>> histories;
+        std::vector<std::vector<double>> smoothedHistories;
+        std::vector<qint64> origins;
+        for (const ChartRun &run : runs) {
+            std::vector<MetricPoint> h = s->metricHistory(run.id, key);
+            std::stable_sort(h.begin(), h.end(), [](auto &a, auto &b) { return a.step < b.step; });
+            std::vector<double> values;
+            for (const MetricPoint &p : h)
+                values.push_back(p.value);
+            smoothedHistories.push_back(seriesmath::smoothEma(values, smoothing > 0 ? smoothing : 0.5));
+            origins.push_back(xAxis == ChartXAxis::RelativeTime
+                                  ? run.startMs.value_or(std::min_element(h.begin(), h.end(),
+                                                                          [](auto &a, auto &b) {
+                                                                              return a.timestamp <
+                                                                                     b.timestamp;
+                                                                          })
+                                                             ->timestamp)
+                                  : 0);
+            histories.push_back(std::move(h));
+        }
+        const auto expect = [&](size_t r, qint64 x, qint64 radius) {
+            Expected e;
+            qint64 best = std::numeric_limits<qint64>::max();
+            for (size_t i = 0; i < histories[r].size(); ++i) {
+                const MetricPoint &p = histories[r][i];
+                const qint64 px = xAxis == ChartXAxis::Step ? p.step : p.timestamp - origins[r];
+                const qint64 d = std::abs(px - x);
+                if (d > radius || d > best || (d == best && px > e.x))
+                    continue;
+                best = d;
+                e = {true, px, p.step, p.value, smoothedHistories[r][i]};
+            }
+            return e;
+        };
+
+        ChartPointRequest request;
+        request.runs = runs;
+        request.key = key;
+        request.xAxis = xAxis;
+        request.smoothing = smoothing;
+        const qint64 origin = xAxis == ChartXAxis::WallTime ? 2'000'000 : 0;
+        const qint64 scale = xAxis == ChartXAxis::Step ? 1 : 10;
+        int found = 0, missing = 0, nonFinite = 0, elsewhere = 0;
+        quint32 seed = 99;
+        std::vector<qint64> xs = {-5,     0,      9'999,  10'003, 17'500, 20'500, 24'999,
+                                  30'000, 30'001, 33'001, 39'999, 40'010, 35'050};
+        for (int i = 0; i < 40; ++i) {
+            seed = seed * 1664525u + 1013904223u;
+            xs.push_back(qint64(seed % 41'000));
+        }
+        for (const qint64 step : xs) {
+            for (const qint64 radius : {qint64(0), qint64(3), qint64(40), qint64(2'000)}) {
+                request.x = origin + step * scale;
+                request.radius = radius * scale;
+                const std::vector<ChartPoint> got = loadChartPoints(*s, request);
+                QCOMPARE(got.size(), runs.size());
+                for (size_t r = 0; r < runs.size(); ++r) {
+                    const Expected e = expect(r, request.x, request.radius);
+                    const QString where =
+                        QStringLiteral("run %1 at x %2 radius %3").arg(r).arg(request.x).arg(request.radius);
+                    QCOMPARE(got[r].runId, runs[r].id);
+                    QVERIFY2(got[r].found == e.found, qPrintable(where));
+                    if (!e.found) {
+                        ++missing;
+                        continue;
+                    }
+                    ++found;
+                    nonFinite += !std::isfinite(e.value);
+                    elsewhere += e.x != request.x;
+                    QVERIFY2(got[r].x == e.x && got[r].step == e.step,
+                             qPrintable(where +
+                                        QStringLiteral(": step %1, want %2").arg(got[r].step).arg(e.step)));
+                    QVERIFY2(ulps(got[r].value, e.value) == 0, qPrintable(where));
+                    if (smoothing > 0)
+                        QVERIFY2(ulps(got[r].smoothed, e.smoothed) == 0,
+                                 qPrintable(where + QStringLiteral(": smoothed %1, want %2")
+                                                        .arg(got[r].smoothed, 0, 'g', 17)
+                                                        .arg(e.smoothed, 0, 'g', 17)));
+                }
+            }
+        }
+        QVERIFY2(found > 400 && missing > 50 && nonFinite >= 5 && elsewhere > 100,
+                 qPrintable(QStringLiteral("%1 found, %2 missing, %3 non-finite, %4 elsewhere")
+                                .arg(found)
+                                .arg(missing)
+                                .arg(nonFinite)
+                                .arg(elsewhere)));
+
+        // A cancelled read stops between runs.
+        request.x = origin;
+        QVERIFY(loadChartPoints(*s, request, [] { return true; }).empty());
+    }
+
     void timeAxesAndSmoothingReadEveryPoint()
     {
         auto s = store();

@@ -4,10 +4,12 @@
 // the key filter, smoothing, grouping, exports; and `runlens export-chart` from the command line.
 
 #include "comparepage.h"
+#include "displaytext.h"
 #include "experimentsidebar.h"
 #include "mainwindow.h"
 #include "metricchart.h"
 #include "runspage.h"
+#include "seriesmath.h"
 #include "store.h"
 #include "testsupport.h"
 
@@ -25,6 +27,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QToolTip>
 #include <QtTest>
 
 using namespace runlens;
@@ -40,6 +43,8 @@ private Q_SLOTS:
     void rubberBandZoomReadsTheWindowAtFullResolution();
     void wheelZoomsAndDoubleClickResets();
     void hoverListsValuesSortedAndLegendHidesRuns();
+    void hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint_data();
+    void hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint();
     void keyFilterTakesRegularExpressions();
     void smoothingAndGroupingRedraw();
     void exportsGridAndChartFiles();
@@ -197,23 +202,259 @@ void TestComparePage::hoverListsValuesSortedAndLegendHidesRuns()
     ComparePage *page = window.comparePage();
     MetricChart *loss = page->charts()[1];
     const QRect plot = loss->plotArea().toRect();
-    std::vector<MetricChart::HoverValue> values = loss->valuesAt(plot.left() + plot.width() / 2);
+    const QPoint at(plot.left() + plot.width() / 2, plot.center().y());
+    QMouseEvent move(QEvent::MouseMove, at, loss->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QApplication::sendEvent(loss, &move);
+    QTRY_VERIFY(loss->hover().has_value());
+    std::vector<MetricChart::HoverValue> values = loss->hover()->values;
     QCOMPARE(values.size(), size_t(6));
     for (size_t i = 1; i < values.size(); ++i)
         QVERIFY(values[i - 1].value >= values[i].value);
     QCOMPARE(values.front().name, QStringLiteral("run5")); // highest offset
+    QCOMPARE(values.front().x, loss->hover()->x); // every run logged every step: the cursor's own step
     QVERIFY(std::abs(values.front().value - (2.0 * std::exp(-values.front().x / 5000.0) + 0.5)) < 1e-9);
-    QTest::mouseMove(loss, QPoint(plot.left() + plot.width() / 2, plot.center().y()));
+    QTRY_COMPARE(QToolTip::text(), loss->hoverText());
 
     // Untick run5 in the legend: gone from every chart's values.
     auto *legend = page->findChild<QListWidget *>(QStringLiteral("compareLegend"));
     QListWidgetItem *item = legend->findItems(QStringLiteral("run5"), Qt::MatchStartsWith).first();
     item->setCheckState(Qt::Unchecked);
-    values = loss->valuesAt(plot.left() + plot.width() / 2);
+    values = loss->hover()->values;
     QCOMPARE(values.size(), size_t(5));
     QVERIFY(
         std::none_of(values.begin(), values.end(), [](auto &v) { return v.name == QLatin1String("run5"); }));
     QVERIFY(!page->chartContext().styles.value(m_ids[5]).visible);
+}
+
+namespace {
+
+// One row of the chart's hover tooltip: the run's name, its value, and the notes after it.
+struct TipRow
+{
+    QString name, value, notes;
+};
+
+std::pair<QString, std::vector<TipRow>> parseTip(const QString &html)
+{
+    static const QRegularExpression header(QStringLiteral("^<b>[^<]*</b> &nbsp; ([^<]*)<table"));
+    static const QRegularExpression row(QStringLiteral(
+        "&#9632;</font> ([^<]*)</td><td[^>]*>&nbsp; ([^<]*)</td>(?:<td[^>]*>&nbsp; ([^<]*)</td>)?</tr>"));
+    std::vector<TipRow> rows;
+    for (auto it = row.globalMatch(html); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        rows.push_back({m.captured(1), m.captured(2), m.captured(3)});
+    }
+    return {header.match(html).captured(1), rows};
+}
+
+// `runlens metric RUN KEY`: every point as the command line prints it, sorted by step.
+struct CliPoint
+{
+    qint64 step, timestamp;
+    QString value;
+};
+std::vector<CliPoint> cliMetric(const QString &db, const QString &run, const QString &key)
+{
+    QProcess p;
+    p.start(QStringLiteral(RUNLENS_BINARY), {QStringLiteral("--db"), db, QStringLiteral("metric"), run, key});
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return {};
+    std::vector<CliPoint> out;
+    const QList<QByteArray> lines = p.readAllStandardOutput().split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) { // after the header
+        const QList<QByteArray> f = lines[i].split(',');
+        if (f.size() == 3)
+            out.push_back({f[0].toLongLong(), f[1].toLongLong(), QString::fromLatin1(f[2])});
+    }
+    std::stable_sort(out.begin(), out.end(), [](auto &a, auto &b) { return a.step < b.step; });
+    return out;
+}
+
+double number(const QString &text)
+{
+    if (text == QLatin1String("NaN"))
+        return std::nan("");
+    if (text.endsWith(QLatin1String("Infinity")))
+        return text.startsWith(u'-') ? -INFINITY : INFINITY;
+    return text.toDouble();
+}
+
+} // namespace
+
+// The bug: hovering at step ~1270 said "step 785" and showed a run that is NaN there at 14.33,
+// because the tooltip read the drawn columns' last points. Now the header names the step under the cursor
+// (the x under the pixel, rounded to a step) and each run's row its nearest logged point within a few
+// pixels, exactly as `runlens metric` prints it (the real binary), with the step when it is another one,
+// "no point" beyond a run's range or inside its gap; on 1,000,000-point series (the chart is reduced), runs
+// with a NaN and an infinity stretch, every 7th step, a gap, and the step axis with and without smoothing
+// and the relative time axis.
+void TestComparePage::hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint_data()
+{
+    QTest::addColumn<int>("axis");
+    QTest::addColumn<double>("smoothing");
+    QTest::newRow("step") << int(ChartXAxis::Step) << 0.0;
+    QTest::newRow("step, smoothed") << int(ChartXAxis::Step) << 0.6;
+    QTest::newRow("relative time") << int(ChartXAxis::RelativeTime) << 0.0;
+}
+
+void TestComparePage::hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint()
+{
+    QFETCH(int, axis);
+    QFETCH(double, smoothing);
+    const QString db = m_dir.filePath(QStringLiteral("hover.db"));
+    const QString key = QStringLiteral("hover");
+    const QStringList names = {QStringLiteral("dense"), QStringLiteral("seventh"), QStringLiteral("gappy"),
+                               QStringLiteral("short")};
+    constexpr qint64 Steps = 1'000'000, StartMs = 1'700'000'000'000;
+    if (!QFile::exists(db)) {
+        Store store(db);
+        const ExperimentId e = store.createExperiment(QStringLiteral("hover"));
+        std::vector<std::vector<MetricPoint>> series(4);
+        for (qint64 i = 0; i < Steps; ++i) {
+            const qint64 t = StartMs + 10 * i + (i * 7919) % 7;
+            double v = 1 + 0.5 * std::sin(double(i) / 50'000.0) + double(i % 13) / 1000.0;
+            if (i >= 400'000 && i < 460'000)
+                v = std::nan("");
+            else if (i >= 800'000 && i < 830'000)
+                v = INFINITY;
+            series[0].push_back({i, t, v});
+            if (i % 7 == 0)
+                series[1].push_back({i, t + 3, 2 + std::cos(double(i) / 70'000.0) + double(i % 11) / 997.0});
+            if (i < 300'000 || i >= 650'000)
+                series[2].push_back({i, t, 0.5 + double(i % 101) / 1000.0});
+            if (i < 200'000)
+                series[3].push_back({i, t, 3 - double(i) / 1e5});
+        }
+        for (int r = 0; r < 4; ++r) {
+            NewRun n;
+            n.experimentId = e;
+            n.name = names[r];
+            n.startMs = StartMs;
+            const QString id = store.createRun(n).id;
+            store.logMetrics(id, key, series[size_t(r)]);
+        }
+    }
+    QStringList ids;
+    std::vector<std::vector<CliPoint>> points;
+    std::vector<std::vector<double>> smoothed;
+    {
+        Store store(db);
+        for (const QString &name : names) {
+            RunQuery q;
+            q.filter = QStringLiteral("attributes.run_name = '%1'").arg(name);
+            ids << store.searchRunIds(q).value(0);
+            points.push_back(cliMetric(db, ids.back(), key));
+            QVERIFY2(!points.back().empty(), "runlens metric printed the points");
+            std::vector<double> values;
+            for (const CliPoint &p : points.back())
+                values.push_back(number(p.value));
+            smoothed.push_back(seriesmath::smoothEma(values, smoothing > 0 ? smoothing : 0.5));
+        }
+    }
+
+    MainWindow window(db);
+    window.resize(1300, 900);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.showCompare(ids);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+    ComparePage *page = window.comparePage();
+    page->setXAxis(ChartXAxis(axis));
+    page->setSmoothing(smoothing);
+    QCOMPARE(page->charts().size(), 1);
+    MetricChart *chart = page->charts().first();
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading() && chart->data().series.size() == 4 &&
+                                 chart->data().request.xAxis == ChartXAxis(axis) &&
+                                 chart->data().request.smoothing == smoothing,
+                             30000);
+    QCOMPARE(chart->data().series[0].points, Steps);
+    QVERIFY(chart->data().series[0].raw.size() < 3000); // reduced: a few columns for a million points
+
+    const QRectF plot = chart->plotArea();
+    const double x0 = double(chart->data().x0), span = double(chart->data().x1) - x0 + 1;
+    const qint64 radius = qint64(std::ceil(MetricChart::HoverRadius * span / plot.width()));
+    const bool stepAxis = ChartXAxis(axis) == ChartXAxis::Step;
+    const auto xOf = [&](const CliPoint &p) { return stepAxis ? p.step : p.timestamp - StartMs; };
+    int checked = 0, noPoint = 0, nan = 0, inf = 0, otherStep = 0;
+    std::vector<int> columns;
+    for (int px = int(plot.left()) + 1; px < plot.right() - 1; px += 7)
+        columns.push_back(px);
+    // The middle of dense's NaN stretch and of gappy's gap, and at the edge of short's range.
+    for (const qint64 step : {qint64(430'000), qint64(815'000), qint64(480'000), qint64(199'999)}) {
+        const double x = stepAxis ? double(step) : double(10 * step);
+        columns.push_back(int(std::floor(plot.left() + (x - x0 + 0.5) * plot.width() / span - 0.5)));
+    }
+    for (const int px : columns) {
+        const qint64 x = qint64(std::llround(x0 + (px + 0.5 - plot.left()) * span / plot.width() - 0.5));
+        const QPoint at(px, int(plot.center().y()));
+        QMouseEvent move(QEvent::MouseMove, at, chart->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                         Qt::NoModifier);
+        QApplication::sendEvent(chart, &move);
+        const QString cursor = stepAxis ? QStringLiteral("step %1").arg(x) : display::duration(x);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            parseTip(QToolTip::text()).second.size() == 4 && parseTip(QToolTip::text()).first == cursor,
+            qPrintable(QStringLiteral("at x %1 the tooltip is %2").arg(x).arg(QToolTip::text())), 5000);
+        const auto [header, rows] = parseTip(QToolTip::text());
+        std::vector<double> shown;
+        for (const TipRow &row : rows) {
+            const int r = int(names.indexOf(row.name));
+            QVERIFY2(r >= 0, qPrintable(row.name));
+            // The nearest point within the radius; on a tie the earlier one.
+            const std::vector<CliPoint> &ps = points[size_t(r)];
+            const auto it = std::lower_bound(ps.begin(), ps.end(), x,
+                                             [&](const CliPoint &p, qint64 v) { return xOf(p) < v; });
+            std::optional<size_t> best;
+            for (auto c : {it - 1, it}) {
+                if (c < ps.begin() || c >= ps.end() || std::abs(xOf(*c) - x) > radius)
+                    continue;
+                if (!best || std::abs(xOf(*c) - x) < std::abs(xOf(ps[*best]) - x))
+                    best = size_t(c - ps.begin());
+            }
+            const QString where = QStringLiteral("%1 at x %2 (radius %3): %4 %5")
+                                      .arg(row.name)
+                                      .arg(x)
+                                      .arg(radius)
+                                      .arg(row.value, row.notes);
+            if (!best) {
+                QVERIFY2(row.value == QLatin1String("no point"), qPrintable(where));
+                ++noPoint;
+                shown.push_back(std::nan(""));
+                continue;
+            }
+            const CliPoint &p = ps[*best];
+            if (smoothing > 0) {
+                const double want = smoothed[size_t(r)][*best], got = number(row.value);
+                QVERIFY2(got == want || (std::isnan(got) && std::isnan(want)), qPrintable(where));
+                QVERIFY2(row.notes.startsWith(QStringLiteral("raw %1").arg(p.value)), qPrintable(where));
+            } else {
+                QVERIFY2(row.value == p.value, qPrintable(where + QStringLiteral(", want ") + p.value));
+            }
+            const QString stepNote = QStringLiteral("step %1").arg(p.step);
+            if (stepAxis && xOf(p) == x)
+                QVERIFY2(!row.notes.contains(QLatin1String("step")), qPrintable(where));
+            else
+                QVERIFY2(row.notes.contains(stepNote),
+                         qPrintable(where + QStringLiteral(", want ") + stepNote));
+            otherStep += xOf(p) != x;
+            nan += p.value == QLatin1String("NaN");
+            inf += p.value == QLatin1String("Infinity");
+            shown.push_back(number(row.value));
+            ++checked;
+        }
+        // Highest first; NaN and no point last.
+        for (size_t i = 1; i < shown.size(); ++i)
+            QVERIFY(std::isnan(shown[i]) || shown[i - 1] >= shown[i]);
+    }
+    QVERIFY2(
+        checked > 100 && noPoint >= 10 && nan >= 1 && inf >= 1 && otherStep >= 20,
+        qPrintable(QStringLiteral("%1 values, %2 without a point, %3 NaN, %4 infinite, %5 at another step")
+                       .arg(checked)
+                       .arg(noPoint)
+                       .arg(nan)
+                       .arg(inf)
+                       .arg(otherStep)));
+    QToolTip::hideText();
 }
 
 void TestComparePage::keyFilterTakesRegularExpressions()

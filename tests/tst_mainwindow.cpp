@@ -3,9 +3,11 @@
 // runs of the chosen experiment, takes filters typed into the filter bar, explains a malformed one inline,
 // and sorts by a clicked column.
 
+#include "comparepage.h"
 #include "demodata.h"
 #include "experimentsidebar.h"
 #include "mainwindow.h"
+#include "metricchart.h"
 #include "roles.h"
 #include "runpage.h"
 #include "runspage.h"
@@ -13,15 +15,25 @@
 #include "store.h"
 #include "testsupport.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QClipboard>
+#include <QElapsedTimer>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStatusBar>
 #include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QToolTip>
 #include <QtTest>
 
 using namespace runlens;
@@ -39,6 +51,7 @@ private Q_SLOTS:
     void copyRowsAsTsv();
     void refusesNewerDatabaseWithMessage();
     void writesOutliveTheWindow();
+    void hugeNamesAreShownCut();
 
 private:
     QTemporaryDir m_dir;
@@ -263,6 +276,200 @@ void TestMainWindow::writesOutliveTheWindow()
     Store check(db);
     QVERIFY(check.run(starred)->starred);
     QCOMPARE(check.run(trashed)->lifecycle, Lifecycle::Deleted);
+}
+
+// Names and values from elsewhere may be enormous: a 200 MB run name crashed the window (the whole name went
+// to the status bar) and 50 MB names took 11 s and 2 GB on the run page. A database with a 50 MB run name,
+// 20 MB experiment name, param value, tag value and notes, a 5 MB model name and the longest metric key the
+// store takes (250 characters): the runs page,
+// the run page, the Compare page (its charts, legend and Parameters tab) and the Models page show every
+// text cut to a bound, the GUI thread never stalls for long, and the store and `runlens runs --format json`
+// keep the whole name.
+void TestMainWindow::hugeNamesAreShownCut()
+{
+    const QString db = m_dir.filePath(QStringLiteral("huge.db"));
+    const qsizetype Mb = 1 << 20;
+    const auto huge = [](qsizetype n, char fill) {
+        QString s(n, QLatin1Char(fill));
+        s.replace(0, 5, QStringLiteral("start"));
+        s[n / 2] = QLatin1Char('\n'); // a line break in the middle, too
+        return s;
+    };
+    const QString runName = huge(50 * Mb, 'r'), experiment = huge(20 * Mb, 'e'), param = huge(20 * Mb, 'p'),
+                  tag = huge(20 * Mb, 't'), notes = huge(20 * Mb, 'n'), key = QString(250, QLatin1Char('k')),
+                  model = huge(5 * Mb, 'm');
+    QString runId, otherId;
+    {
+        Store store(db);
+        const ExperimentId e = store.createExperiment(experiment);
+        NewRun n;
+        n.experimentId = e;
+        n.name = runName;
+        n.startMs = 1'700'000'000'000;
+        runId = store.createRun(n).id;
+        n.name = QStringLiteral("small");
+        otherId = store.createRun(n).id;
+        for (const QString &id : {runId, otherId}) {
+            store.logParam(id, QStringLiteral("p"), id == runId ? param : QStringLiteral("1"));
+            store.setTag(id, QStringLiteral("t"), id == runId ? tag : QStringLiteral("x"));
+            std::vector<MetricPoint> points;
+            for (int s = 0; s < 100; ++s)
+                points.push_back({s, 1'700'000'000'000 + s, double(s)});
+            store.logMetrics(id, key, points);
+        }
+        store.setRunDescription(runId, notes);
+        store.createRegisteredModel(model);
+        ModelVersion v;
+        v.runId = runId;
+        store.createModelVersion(model, v);
+    }
+
+    // Bounded: every text a widget lays out, and every cell, header and tooltip a view shows.
+    constexpr qsizetype Bound = 10'000;
+    const auto check = [&](QWidget *root, const char *where) {
+        qsizetype longest = root->window()->windowTitle().size();
+        QString what = QStringLiteral("window title");
+        const auto see = [&](qsizetype n, const QString &name) {
+            if (n > longest) {
+                longest = n;
+                what = name;
+            }
+        };
+        for (QWidget *w : root->findChildren<QWidget *>()) {
+            if (!w->isVisibleTo(root->window()))
+                continue;
+            see(w->toolTip().size(), w->objectName() + QStringLiteral(" tooltip"));
+            if (auto *l = qobject_cast<QLabel *>(w))
+                see(l->text().size(), l->objectName() + QStringLiteral(" label"));
+            if (auto *e = qobject_cast<QLineEdit *>(w))
+                see(e->text().size(), e->objectName() + QStringLiteral(" line edit"));
+            if (auto *b = qobject_cast<QAbstractButton *>(w))
+                see(b->text().size(), b->objectName() + QStringLiteral(" button"));
+            if (auto *v = qobject_cast<QAbstractItemView *>(w); v && v->model()) {
+                const QAbstractItemModel *m = v->model();
+                for (int r = 0; r < std::min(m->rowCount(), 200); ++r) {
+                    for (int c = 0; c < m->columnCount(); ++c) {
+                        const QModelIndex i = m->index(r, c);
+                        see(i.data().toString().size(), v->objectName() + QStringLiteral(" cell"));
+                        see(i.data(Qt::ToolTipRole).toString().size(),
+                            v->objectName() + QStringLiteral(" cell tooltip"));
+                        if (r == 0) {
+                            see(m->headerData(c, Qt::Horizontal).toString().size(),
+                                v->objectName() + QStringLiteral(" header"));
+                            see(m->headerData(c, Qt::Horizontal, Qt::ToolTipRole).toString().size(),
+                                v->objectName() + QStringLiteral(" header tooltip"));
+                        }
+                    }
+                    see(m->headerData(r, Qt::Vertical).toString().size(),
+                        v->objectName() + QStringLiteral(" row header"));
+                }
+            }
+        }
+        if (auto *mw = qobject_cast<QMainWindow *>(root->window()))
+            see(mw->statusBar()->currentMessage().size(), QStringLiteral("status bar"));
+        see(QToolTip::text().size(), QStringLiteral("tooltip shown"));
+        QVERIFY2(
+            longest < Bound,
+            qPrintable(
+                QStringLiteral("%1: the %2 is %3 characters").arg(QLatin1String(where), what).arg(longest)));
+    };
+
+    // The GUI thread's longest stall, from a timer that should fire every 5 ms.
+    QElapsedTimer clock;
+    qint64 last = 0, stall = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.elapsed();
+        stall = std::max(stall, now - last);
+        last = now;
+    });
+    QElapsedTimer total;
+    total.start();
+    clock.start();
+    ticker.start();
+
+    MainWindow window(db);
+    window.resize(1300, 900);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+    window.runsPage()->showExperiment(1);
+    QTRY_COMPARE_WITH_TIMEOUT(window.runsPage()->model()->totalCount(), qint64(2), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+    QTest::qWait(50);
+    check(&window, "runs page");
+    if (QTest::currentTestFailed())
+        return;
+
+    const qint64 runPageStart = total.elapsed();
+    window.showRun(runId);
+    QTRY_VERIFY_WITH_TIMEOUT(window.runPage()->isVisible() && !window.isLoading(), 30000);
+    QTest::qWait(50);
+    const qint64 runPageMs = total.elapsed() - runPageStart;
+    check(&window, "run page");
+    if (QTest::currentTestFailed())
+        return;
+    // The name field shows the name cut; Enter without an edit must not save the cut name (a QLineEdit
+    // keeps at most 32767 characters, which the field used to save as the new name).
+    auto *nameField = window.runPage()->findChild<QLineEdit *>(QStringLiteral("runName"));
+    QVERIFY(nameField);
+    nameField->setFocus();
+    QTest::keyClick(nameField, Qt::Key_Return);
+    QTest::qWait(300);
+
+    window.showCompare({runId, otherId});
+    QTRY_VERIFY_WITH_TIMEOUT(window.comparePage()->isVisible() && !window.isLoading(), 30000);
+    MetricChart *chart = window.comparePage()->charts().value(0);
+    QVERIFY(chart);
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading(), 30000);
+    const QPoint at = chart->plotArea().center().toPoint();
+    QTest::mouseMove(chart, at);
+    QTRY_VERIFY_WITH_TIMEOUT(chart->hover().has_value(), 10000);
+    QTRY_VERIFY(QToolTip::isVisible());
+    check(&window, "compare page");
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!chart->hoverText().isEmpty() && chart->hoverText().size() < Bound);
+    QCOMPARE(chart->hover()->values.size(), size_t(2));
+    // The Parameters tab.
+    auto *tabs = window.comparePage()->findChild<QTabWidget *>(QStringLiteral("compareTabs"));
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTest::qWait(50);
+    check(&window, "parameters tab");
+    if (QTest::currentTestFailed())
+        return;
+
+    window.showModels();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+    QTest::qWait(100);
+    check(&window, "models page");
+    if (QTest::currentTestFailed())
+        return;
+    window.showModels(model);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+    QTest::qWait(100);
+    check(&window, "a model");
+    if (QTest::currentTestFailed())
+        return;
+    ticker.stop();
+    qInfo("run page shown in %lld ms; longest GUI stall %lld ms over %lld ms", runPageMs, stall,
+          total.elapsed());
+    QVERIFY2(stall < 500, qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(stall)));
+
+    // The store and the command line keep the whole name (after Enter in the run page's name field).
+    QCOMPARE(Store(db).run(runId)->name, runName);
+    QProcess cli;
+    cli.start(QStringLiteral(RUNLENS_BINARY), {QStringLiteral("--db"), db, QStringLiteral("runs"),
+                                               QStringLiteral("--format"), QStringLiteral("json")});
+    QVERIFY(cli.waitForFinished(120000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QJsonArray runs = QJsonDocument::fromJson(cli.readAllStandardOutput()).array();
+    QCOMPARE(runs.size(), 2);
+    bool whole = false;
+    for (const QJsonValue &r : runs)
+        whole = whole || r.toObject().value(QLatin1String("name")).toString() == runName;
+    QVERIFY(whole);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -166,6 +166,7 @@ private Q_SLOTS:
     void sortRunsByMetric();
     void csvIsExact();
     void markdownIsExact();
+    void longValuesAreCutOnScreenAndWholeInExports();
     void threeHundredRuns();
     void fewerThanTwoRuns();
 
@@ -666,6 +667,39 @@ void TestRunDiff::markdownIsExact()
                                             "| Experiment | exp | exp |\n"
                                             "| Status | FINISHED | FINISHED |\n")
                                  .arg(a.id, b.id));
+}
+
+// A name or param value of megabytes (from another tool) is shown cut in the header, the cells and the
+// tooltips, and kept whole in the CSV and Markdown exports (its line breaks as <br> in a Markdown cell).
+void TestRunDiff::longValuesAreCutOnScreenAndWholeInExports()
+{
+    RunDiffModel m;
+    QString name(3'000'000, QLatin1Char('n')), value(2'000'000, QLatin1Char('v'));
+    name[10] = QLatin1Char('\n');
+    value[20] = QLatin1Char('\n');
+    const Run a = makeRun(name, 1, {{"p", value}});
+    const Run b = makeRun(QStringLiteral("b"), 2, {{"p", QStringLiteral("short")}});
+    m.setRuns({a, b});
+    constexpr qsizetype Bound = 10'000;
+    QVERIFY(m.headerData(0, Qt::Horizontal).toString().size() < Bound);
+    QCOMPARE(m.headerData(0, Qt::Horizontal, FullTextRole).toString(), name);
+    const int p = rowOf(m, Section::Params, QStringLiteral("p"));
+    QVERIFY(p >= 0);
+    QVERIFY(m.index(p, 0).data().toString().size() < Bound);
+    QVERIFY(m.index(p, 0).data(Qt::ToolTipRole).toString().size() < Bound);
+    QCOMPARE(m.index(p, 0).data(FullTextRole).toString(), value);
+
+    const QList<QStringList> csv = test::parseCsv(m.toCsv());
+    QCOMPARE(csv.first().value(2), name);
+    QVERIFY(
+        std::any_of(csv.begin(), csv.end(), [&](const QStringList &row) { return row.value(2) == value; }));
+    QString cell = value;
+    cell.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    QString title = name;
+    title.replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    const QString markdown = m.toMarkdown();
+    QVERIFY(markdown.startsWith(QStringLiteral("| Key | %1 | b |\n").arg(title)));
+    QVERIFY(markdown.contains(QStringLiteral("| p | %1 | short |\n").arg(cell)));
 }
 
 void TestRunDiff::threeHundredRuns()

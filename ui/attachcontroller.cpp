@@ -183,7 +183,7 @@ bool AttachController::handleDrag(QWidget *watched, QDragMoveEvent *event)
         QString text = itemsText(paths.size(), runName(spot.runId, spot.label));
         if (isAttaching())
             text += tr(" after the current attach");
-        m_window->statusBar()->showMessage(text);
+        m_window->statusBar()->showMessage(display::elidedLine(text));
         const QRect area(target.root->mapTo(m_window, spot.area.topLeft()), spot.area.size());
         m_highlight->showOver(area, text);
         event->setDropAction(Qt::CopyAction);
@@ -194,7 +194,7 @@ bool AttachController::handleDrag(QWidget *watched, QDragMoveEvent *event)
     if (m_dragging) {
         m_dragging = false;
         m_highlight->hide();
-        m_window->statusBar()->showMessage(m_messageBeforeDrag);
+        m_window->statusBar()->showMessage(display::elidedLine(m_messageBeforeDrag));
     }
     if (!m_import) {
         event->ignore();
@@ -227,7 +227,7 @@ void AttachController::endDrag()
     if (m_messageBeforeDrag.isEmpty())
         m_window->statusBar()->clearMessage();
     else
-        m_window->statusBar()->showMessage(m_messageBeforeDrag);
+        m_window->statusBar()->showMessage(display::elidedLine(m_messageBeforeDrag));
 }
 
 // ----------------------------------------------------------------------------------------------- attaching
@@ -369,7 +369,7 @@ void AttachController::report(const QString &title, const QString &text, const Q
 
 void AttachController::showStatus(const QString &message, int timeoutMs)
 {
-    m_window->statusBar()->showMessage(message, timeoutMs);
+    m_window->statusBar()->showMessage(display::elidedLine(message), timeoutMs);
 }
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chartgrid.h"
 
+#include "displaytext.h"
 #include <algorithm>
 #include <cmath>
 #include <QFontMetricsF>
@@ -25,13 +26,15 @@ ChartGrid::ChartGrid(int charts, int columns, const QHash<QString, ChartRunStyle
 {
     if (!groups.empty()) {
         for (const ChartGroup &g : groups)
-            m_entries.append({g.name, g.color});
+            m_entries.append({display::elidedLine(g.name, display::MaxLabelChars), g.color});
         return;
     }
     for (const QString &id : runOrder) {
         const ChartRunStyle s = styles.value(id);
         if (styles.contains(id) && s.visible)
-            m_entries.append({s.name.isEmpty() ? id.left(8) : s.name, s.color});
+            m_entries.append(
+                {s.name.isEmpty() ? id.left(8) : display::elidedLine(s.name, display::MaxLabelChars),
+                 s.color});
     }
 }
 

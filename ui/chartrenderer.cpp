@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chartrenderer.h"
 
+#include "displaytext.h"
 #include "seriesmath.h"
 
 #include <algorithm>
@@ -543,7 +544,8 @@ void ChartRenderer::paintAxes(QPainter &p, const QRectF &bounds, const QRectF &p
     p.setFont(bold);
     p.drawText(QRectF(plot.left(), bounds.top() + 2, plot.width(), fm.height() + 4),
                Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetricsF(bold).elidedText(m_data.request.key, Qt::ElideMiddle, plot.width()));
+               QFontMetricsF(bold).elidedText(display::elidedLine(m_data.request.key, display::MaxLabelChars),
+                                              Qt::ElideMiddle, plot.width()));
     p.restore();
 
     // y ticks

@@ -3,6 +3,7 @@
 
 #include "appsettings.h"
 #include "chartexport.h"
+#include "displaytext.h"
 #include "parallelcoordinatesview.h"
 #include "paramscatterview.h"
 #include "runcolors.h"
@@ -412,9 +413,10 @@ void ComparePage::fillLegend()
     m_legend->clear();
     for (const Run &r : m_runs) {
         const ChartRunStyle &style = m_context.styles[r.id];
-        auto *item = new QListWidgetItem(swatch(style.color), style.name, m_legend);
+        auto *item = new QListWidgetItem(swatch(style.color),
+                                         display::elidedLine(style.name, display::MaxLabelChars), m_legend);
         item->setData(Qt::UserRole, r.id);
-        item->setToolTip(QStringLiteral("%1\n%2").arg(style.name, r.id));
+        item->setToolTip(display::tooltipText(QStringLiteral("%1\n%2").arg(r.id, style.name)));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(style.visible ? Qt::Checked : Qt::Unchecked);
     }
@@ -470,11 +472,11 @@ void ComparePage::applyGroups()
         QListWidgetItem *item = m_legend->item(row);
         const QString id = item->data(Qt::UserRole).toString();
         QColor color = m_context.styles.value(id).color;
-        QString text = m_context.styles.value(id).name;
+        QString text = display::elidedLine(m_context.styles.value(id).name, display::MaxLabelChars);
         for (const ChartGroup &g : m_context.groups) {
             if (g.runIds.contains(id)) {
                 color = g.color;
-                text += QStringLiteral("  —  ") + g.name;
+                text += QStringLiteral("  —  ") + display::elidedLine(g.name, display::MaxLabelChars);
             }
         }
         item->setIcon(swatch(color));
@@ -609,8 +611,10 @@ void ComparePage::layoutCharts()
                 count += sectionOf(o->key()) == section;
             auto *toggle = new QToolButton(m_grid);
             toggle->setObjectName(QStringLiteral("section:") + section);
-            toggle->setText(
-                QStringLiteral("%1  (%2)").arg(section.isEmpty() ? tr("Metrics") : section).arg(count));
+            toggle->setText(QStringLiteral("%1  (%2)")
+                                .arg(section.isEmpty() ? tr("Metrics")
+                                                       : display::elidedLine(section, display::MaxLabelChars))
+                                .arg(count));
             toggle->setCheckable(true);
             toggle->setChecked(true);
             toggle->setArrowType(Qt::DownArrow);

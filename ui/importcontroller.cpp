@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importcontroller.h"
 
+#include "displaytext.h"
 #include "dropoverlay.h"
 #include "importdialog.h"
 #include "importprogresswidget.h"
@@ -255,7 +256,7 @@ void ImportController::dragEnter(QDragEnterEvent *event)
     if (!m_dragging)
         m_messageBeforeDrag = m_window->statusBar()->currentMessage();
     m_dragging = true;
-    m_window->statusBar()->showMessage(text);
+    m_window->statusBar()->showMessage(display::elidedLine(text));
     QWidget *area = m_window->centralWidget();
     m_overlay->showOver(area ? area->geometry() : m_window->rect(), text);
 }
@@ -282,7 +283,7 @@ void ImportController::endDrag()
     if (m_messageBeforeDrag.isEmpty())
         m_window->statusBar()->clearMessage();
     else
-        m_window->statusBar()->showMessage(m_messageBeforeDrag);
+        m_window->statusBar()->showMessage(display::elidedLine(m_messageBeforeDrag));
 }
 
 void ImportController::drop(QDropEvent *event)
@@ -307,7 +308,7 @@ void ImportController::drop(QDropEvent *event)
 
 void ImportController::showStatus(const QString &message, int timeoutMs)
 {
-    m_window->statusBar()->showMessage(message, timeoutMs);
+    m_window->statusBar()->showMessage(display::elidedLine(message), timeoutMs);
 }
 
 } // namespace runlens

@@ -6,6 +6,7 @@
 #include "attachcontroller.h"
 #include "changewatcher.h"
 #include "comparepage.h"
+#include "displaytext.h"
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "importcontroller.h"
@@ -144,7 +145,7 @@ void MainWindow::createMenus()
         QString label;
         const QString id = currentRunId(&label);
         if (id.isEmpty())
-            statusBar()->showMessage(tr("Open a run or select one in the runs table to attach files to it"));
+            showStatus(tr("Open a run or select one in the runs table to attach files to it"));
         else
             m_attach->chooseAndAttach(id, label, false);
     });
@@ -153,8 +154,7 @@ void MainWindow::createMenus()
         QString label;
         const QString id = currentRunId(&label);
         if (id.isEmpty())
-            statusBar()->showMessage(
-                tr("Open a run or select one in the runs table to attach a folder to it"));
+            showStatus(tr("Open a run or select one in the runs table to attach a folder to it"));
         else
             m_attach->chooseAndAttach(id, label, true);
     });
@@ -214,7 +214,7 @@ void MainWindow::createMenus()
         if (m_runs && !m_runs->selectedRunIds().isEmpty())
             showCompare(m_runs->selectedRunIds());
         else
-            statusBar()->showMessage(tr("Select the runs to compare in the runs table first"));
+            showStatus(tr("Select the runs to compare in the runs table first"));
     });
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
         if (m_runs)
@@ -267,7 +267,7 @@ bool MainWindow::openDatabase(const QString &path)
             m_splitter->setSizes({260, 1140});
     }
     setWindowTitle(tr("%1 — Runlens").arg(QFileInfo(m_databasePath).fileName()));
-    statusBar()->showMessage(tr("Opening %1…").arg(m_databasePath));
+    showStatus(tr("Opening %1…").arg(m_databasePath));
 
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
     // Reopen where the person left off; its runs load while the experiments list does.
@@ -278,16 +278,15 @@ bool MainWindow::openDatabase(const QString &path)
         m_sidebar->preselect(last);
         m_runs->showExperiment(last);
     }
-    connect(m_runs, &RunsPage::statusMessage, statusBar(),
-            [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_runs, &RunsPage::statusMessage, statusBar(), [this](const QString &m) { showStatus(m); });
     connect(m_sidebar, &ExperimentSidebar::statusMessage, statusBar(),
-            [this](const QString &m) { statusBar()->showMessage(m, 10000); });
+            [this](const QString &m) { showStatus(m, 10000); });
     connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
         if (m_pendingExperiment > 0 && !m_sidebar->isShowingTrash())
             m_sidebar->selectExperiment(m_pendingExperiment);
         m_pendingExperiment = 0;
         if (!m_experimentsLoaded) {
-            statusBar()->showMessage(m_databasePath);
+            showStatus(m_databasePath);
             rememberRecent(m_databasePath);
             m_worker->run<bool>(
                 this, [](Store &store) { return store.isReadOnly(); },
@@ -306,7 +305,7 @@ bool MainWindow::openDatabase(const QString &path)
     connect(m_experiments, &ExperimentListModel::loadFailed, this, [this](const QString &message) {
         m_experimentsLoaded = true;
         m_watcher->stop();
-        statusBar()->showMessage(tr("Cannot open the database"));
+        showStatus(tr("Cannot open the database"));
         showProblem(
             tr("Cannot open the database: %1\nChoose another one with File › Open Database.").arg(message));
     });
@@ -390,7 +389,7 @@ ComparePage *MainWindow::comparePage()
                   header->viewport()->height())};
     });
     connect(m_comparePage, &ComparePage::statusMessage, statusBar(),
-            [this](const QString &m) { statusBar()->showMessage(m); });
+            [this](const QString &m) { showStatus(m); });
     return m_comparePage;
 }
 
@@ -426,8 +425,7 @@ RunPage *MainWindow::runPage()
         m_pages->setCurrentWidget(m_runs);
         m_runs->table()->setFocus(Qt::OtherFocusReason);
     });
-    connect(m_runPage, &RunPage::statusMessage, statusBar(),
-            [this](const QString &m) { statusBar()->showMessage(m); });
+    connect(m_runPage, &RunPage::statusMessage, statusBar(), [this](const QString &m) { showStatus(m); });
     // The whole page takes dropped files for its run.
     RunPage *page = m_runPage;
     m_attach->addDropTarget(page, [page](const QPoint &) {
@@ -477,7 +475,7 @@ ModelsPage *MainWindow::modelsPage()
     connect(m_modelsPage, &ModelsPage::runActivated, this, &MainWindow::showRun);
     connect(m_modelsPage, &ModelsPage::compareRequested, this, &MainWindow::showCompare);
     connect(m_modelsPage, &ModelsPage::statusMessage, statusBar(),
-            [this](const QString &m) { statusBar()->showMessage(m); });
+            [this](const QString &m) { showStatus(m); });
     return m_modelsPage;
 }
 
@@ -510,7 +508,7 @@ void MainWindow::promoteRun(const QString &runId)
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_promoteDialog = dialog;
     connect(dialog, &PromoteDialog::promoted, this, [this](const QString &model, int version) {
-        statusBar()->showMessage(tr("Registered model %1 version %2").arg(model).arg(version));
+        showStatus(tr("Registered model %1 version %2").arg(model).arg(version));
         if (m_runPage)
             m_runPage->refresh(); // its Model Versions list
         if (m_modelsPage)
@@ -532,7 +530,12 @@ void MainWindow::promoteCurrentRun()
         promoteRun(selected.first());
         return;
     }
-    statusBar()->showMessage(tr("Open a run, or select one in the runs table, to promote it to a model"));
+    showStatus(tr("Open a run, or select one in the runs table, to promote it to a model"));
+}
+
+void MainWindow::showStatus(const QString &message, int timeoutMs)
+{
+    statusBar()->showMessage(display::elidedLine(message), timeoutMs);
 }
 
 // A file that cannot be written here (a read-only disk or folder) is still opened, to browse, compare and
@@ -566,7 +569,7 @@ void MainWindow::showProblem(const QString &text)
     p.setColor(QPalette::Window, dark ? QColor(0x5a, 0x1e, 0x1e) : QColor(0xfd, 0xed, 0xec));
     p.setColor(QPalette::WindowText, dark ? QColor(0xff, 0xdc, 0xdc) : QColor(0x8a, 0x1c, 0x1c));
     m_banner->setPalette(p);
-    m_banner->setText(text);
+    m_banner->setText(display::elided(text));
     m_banner->show();
 }
 

@@ -90,6 +90,9 @@ private:
     void fillRecentMenu();
     void showProblem(const QString &text);
     void showReadOnly(bool readOnly);
+    // The status bar's message, cut to a bound: messages name runs, experiments and models, whose names come
+    // from elsewhere (a 200 MB name laid out in the status bar crashed the window).
+    void showStatus(const QString &message, int timeoutMs = 0);
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();

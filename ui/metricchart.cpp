@@ -132,6 +132,12 @@ void MetricChart::reload()
             m_loadedWidth = m_data.request.width;
             setLoading(false);
             update();
+            // The window or the runs may have changed under the cursor: ask again.
+            if (m_hoverCancel)
+                *m_hoverCancel = true;
+            m_hoverRead.reset();
+            if (m_hover && !m_pressPos)
+                hoverAt(m_hover->x());
             if (m_loadedWidth != plotPixelWidth())
                 scheduleReload(); // resized while reading
         },
@@ -235,8 +241,11 @@ void MetricChart::paintEvent(QPaintEvent *)
         p.drawLine(QPointF(m_hover->x() + 0.5, plot.top()), QPointF(m_hover->x() + 0.5, plot.bottom()));
         p.drawLine(QPointF(plot.left(), m_hover->y() + 0.5), QPointF(plot.right(), m_hover->y() + 0.5));
         p.setRenderHint(QPainter::Antialiasing);
-        for (const HoverValue &v : valuesAt(renderer, m_hover->x())) {
-            const double y = renderer.yToPixel(v.value, plot);
+        const std::optional<Hover> hover = this->hover();
+        for (const HoverValue &v : hover ? hover->values : std::vector<HoverValue>{}) {
+            if (!v.found)
+                continue;
+            const double y = renderer.yToPixel(v.shown(hover->smoothing), plot);
             if (std::isnan(y) || y < plot.top() || y > plot.bottom())
                 continue;
             p.setPen(QPen(palette().color(QPalette::Base), 1.5));
@@ -246,65 +255,158 @@ void MetricChart::paintEvent(QPaintEvent *)
     }
 }
 
-std::vector<MetricChart::HoverValue> MetricChart::valuesAt(int widgetX) const
+void MetricChart::hoverAt(int widgetX)
 {
-    return valuesAt(renderer(), widgetX);
-}
-
-std::vector<MetricChart::HoverValue> MetricChart::valuesAt(const ChartRenderer &renderer, int widgetX) const
-{
-    std::vector<HoverValue> out;
+    const ChartRenderer renderer = this->renderer();
     const QRectF plot = renderer.plotRect(QRectF(rect()));
-    if (widgetX < plot.left() || widgetX > plot.right() || m_data.x1 < m_data.x0)
-        return out;
-    // The data's own pixel column under the cursor (the data may be from a wider or narrower read).
-    const double x = renderer.pixelToX(widgetX + 0.5, plot);
-    const qint64 xi = qint64(std::llround(std::clamp(x, double(m_data.x0), double(m_data.x1))));
-    const int column = m4::columnOf(xi, m_data.x0, m_data.x1, std::max(1, m_data.request.width));
-    const bool smoothed = m_context->options.smoothing > 0;
-    for (const ChartSeries &s : m_data.series) {
-        const ChartRunStyle style = m_context->styles.value(s.runId);
-        if (m_context->styles.contains(s.runId) && !style.visible)
-            continue;
-        const std::vector<M4Column> &cols = smoothed && !s.smoothed.empty() ? s.smoothed : s.raw;
-        // The last point at or before the cursor's column: the value the curve has there.
-        auto it = std::upper_bound(cols.begin(), cols.end(), column,
-                                   [](int c, const M4Column &col) { return c < col.column; });
-        if (it == cols.begin())
-            continue;
-        --it;
-        if (column - it->column > 2 && it + 1 != cols.end())
-            continue; // in a gap between points, no value here
-        out.push_back({s.runId, style.name.isEmpty() ? s.runId.left(8) : style.name, style.color,
-                       it->lastStep, it->last});
+    if (!m_context->reader || widgetX < plot.left() || widgetX > plot.right() || m_data.series.empty()) {
+        clearHover();
+        return;
     }
-    std::sort(out.begin(), out.end(), [](const HoverValue &a, const HoverValue &b) {
-        return a.value > b.value || (a.value == b.value && a.name < b.name);
-    });
-    return out;
+    // The x under the pixel's centre, as the curves are drawn (whole steps on the step axis; ms on time
+    // axes).
+    const auto [x0, x1] = shownWindow();
+    const double perPixel = (double(x1) - double(x0) + 1) / std::max(1.0, plot.width());
+    ChartPointRequest r;
+    for (const ChartRun &run : m_context->runs) { // the runs that logged the key
+        if (std::any_of(m_data.series.begin(), m_data.series.end(),
+                        [&](const ChartSeries &s) { return s.runId == run.id; }))
+            r.runs.push_back(run);
+    }
+    r.key = m_key;
+    r.xAxis = m_context->xAxis;
+    r.smoothing = m_context->options.smoothing;
+    r.x = qint64(std::llround(std::clamp(renderer.pixelToX(widgetX + 0.5, plot), -9.0e18, 9.0e18)));
+    r.radius = qint64(std::min(std::ceil(HoverRadius * perPixel), 9.0e18));
+    const auto sameRuns = [](const std::vector<ChartRun> &a, const std::vector<ChartRun> &b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ChartRun &x, const ChartRun &y) {
+            return x.id == y.id && x.startMs == y.startMs;
+        });
+    };
+    if (m_hoverRead && m_hoverRead->request.x == r.x && m_hoverRead->request.radius == r.radius &&
+        m_hoverRead->request.xAxis == r.xAxis && m_hoverRead->request.smoothing == r.smoothing &&
+        sameRuns(m_hoverRead->request.runs, r.runs)) {
+        if (m_hoverRead->answered)
+            showHoverTip();
+        return; // asked already
+    }
+    if (m_hoverCancel)
+        *m_hoverCancel = true;
+    m_hoverCancel = std::make_shared<std::atomic<bool>>(false);
+    m_hoverRead = HoverRead{r, {}, false};
+    m_context->reader->readPoints(
+        this, std::move(r), m_hoverCancel,
+        [this, cancel = m_hoverCancel](std::vector<ChartPoint> points) {
+            if (!m_hoverRead || cancel != m_hoverCancel)
+                return;
+            m_hoverRead->points = std::move(points);
+            m_hoverRead->answered = true;
+            showHoverTip();
+            update();
+            Q_EMIT hoverChanged();
+        },
+        [this](const QString &message) {
+            Q_EMIT statusMessage(tr("Could not read %1: %2").arg(m_key, message));
+        });
 }
 
-void MetricChart::showHover(QPoint pos)
+void MetricChart::clearHover()
 {
-    const std::vector<HoverValue> values = valuesAt(pos.x());
-    if (values.empty()) {
+    if (m_hoverCancel)
+        *m_hoverCancel = true;
+    m_hoverCancel.reset();
+    const bool had = m_hoverRead.has_value();
+    m_hoverRead.reset();
+    if (isVisible() && QToolTip::isVisible())
+        QToolTip::hideText();
+    if (had)
+        Q_EMIT hoverChanged();
+}
+
+std::optional<MetricChart::Hover> MetricChart::hover() const
+{
+    if (!m_hoverRead || !m_hoverRead->answered)
+        return std::nullopt;
+    Hover h;
+    h.x = m_hoverRead->request.x;
+    h.smoothing = m_hoverRead->request.smoothing > 0;
+    for (const ChartPoint &p : m_hoverRead->points) {
+        const ChartRunStyle style = m_context->styles.value(p.runId);
+        if (m_context->styles.contains(p.runId) && !style.visible)
+            continue;
+        h.values.push_back({p.runId, style.name.isEmpty() ? p.runId.left(8) : style.name, style.color,
+                            p.found, p.x, p.step, p.value, p.smoothed});
+    }
+    // Highest first, as drawn (the smoothed value with smoothing); NaN, then no point, last.
+    const auto rank = [&h](const HoverValue &v) {
+        return !v.found ? 2 : std::isnan(v.shown(h.smoothing)) ? 1 : 0;
+    };
+    std::sort(h.values.begin(), h.values.end(), [&](const HoverValue &a, const HoverValue &b) {
+        const int ra = rank(a), rb = rank(b);
+        if (ra != rb)
+            return ra < rb;
+        const double va = a.shown(h.smoothing), vb = b.shown(h.smoothing);
+        if (ra == 0 && va != vb)
+            return va > vb;
+        return a.name < b.name;
+    });
+    return h;
+}
+
+QString MetricChart::hoverText() const
+{
+    const std::optional<Hover> h = hover();
+    if (!h || h->values.empty())
+        return {};
+    const ChartXAxis axis = m_hoverRead->request.xAxis;
+    QString html = QStringLiteral("<b>%1</b> &nbsp; %2<table cellspacing=0 cellpadding=1>")
+                       .arg(display::elided(m_key).toHtmlEscaped(), xLabel(axis, h->x).toHtmlEscaped());
+    constexpr size_t MaxRows = 24;
+    const size_t shown = std::min(h->values.size(), MaxRows);
+    for (size_t i = 0; i < shown; ++i) {
+        const HoverValue &v = h->values[i];
+        QString value, where;
+        if (!v.found) {
+            value = tr("no point");
+        } else {
+            // The numbers as `runlens metric` prints them.
+            value = text::formatNumber(v.shown(h->smoothing));
+            QStringList notes;
+            if (h->smoothing)
+                notes << tr("raw %1").arg(text::formatNumber(v.value));
+            if (axis == ChartXAxis::Step) {
+                if (v.x != h->x)
+                    notes << xLabel(axis, v.x);
+            } else {
+                notes << xLabel(ChartXAxis::Step, v.step);
+                if (v.x != h->x)
+                    notes << tr("at %1").arg(xLabel(axis, v.x));
+            }
+            where = notes.join(QStringLiteral(", "));
+        }
+        // One line per run: a name with hyphens or a long number would wrap in the tooltip's narrow table.
+        html += QStringLiteral("<tr><td style='white-space:nowrap'><font color='%1'>&#9632;</font> %2</td>"
+                               "<td align=right style='white-space:nowrap'>&nbsp; %3</td>"
+                               "<td style='white-space:nowrap'>&nbsp; %4</td></tr>")
+                    .arg(v.color.name(), display::elided(v.name, display::MaxLabelChars).toHtmlEscaped(),
+                         value.toHtmlEscaped(), where.toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    if (h->values.size() > shown)
+        html += tr("… and %n more", nullptr, int(h->values.size() - shown));
+    return html;
+}
+
+void MetricChart::showHoverTip()
+{
+    if (!m_hover || m_pressPos)
+        return;
+    const QString html = hoverText();
+    if (html.isEmpty()) {
         QToolTip::hideText();
         return;
     }
-    QString html =
-        QStringLiteral("<b>%1</b> &nbsp; %2<table cellspacing=0 cellpadding=1>")
-            .arg(m_key.toHtmlEscaped(), xLabel(m_context->xAxis, values.front().x).toHtmlEscaped());
-    const size_t shown = std::min<size_t>(values.size(), 24);
-    for (size_t i = 0; i < shown; ++i) {
-        const HoverValue &v = values[i];
-        html += QStringLiteral(
-                    "<tr><td><font color='%1'>&#9632;</font> %2</td><td align=right>&nbsp; %3</td></tr>")
-                    .arg(v.color.name(), v.name.toHtmlEscaped(), display::compactNumber(v.value));
-    }
-    html += QStringLiteral("</table>");
-    if (values.size() > shown)
-        html += tr("… and %n more", nullptr, int(values.size() - shown));
-    QToolTip::showText(mapToGlobal(pos + QPoint(16, 12)), html, this);
+    QToolTip::showText(mapToGlobal(*m_hover + QPoint(16, 12)), html, this);
 }
 
 void MetricChart::resizeEvent(QResizeEvent *)
@@ -342,7 +444,7 @@ void MetricChart::mouseMoveEvent(QMouseEvent *e)
     }
     update();
     if (!m_pressPos)
-        showHover(pos);
+        hoverAt(pos.x());
 }
 
 void MetricChart::mouseReleaseEvent(QMouseEvent *e)
@@ -400,6 +502,7 @@ void MetricChart::wheelEvent(QWheelEvent *e)
 void MetricChart::leaveEvent(QEvent *)
 {
     m_hover.reset();
+    clearHover();
     update();
 }
 
@@ -430,7 +533,7 @@ void MetricChart::contextMenuEvent(QContextMenuEvent *e)
 void MetricChart::askYRange()
 {
     QDialog dialog(this);
-    dialog.setWindowTitle(tr("Y Range of %1").arg(m_key));
+    dialog.setWindowTitle(tr("Y Range of %1").arg(display::elidedLine(m_key, display::MaxLabelChars)));
     auto *form = new QFormLayout(&dialog);
     const auto [lo, hi] = m_yRange.value_or(renderer().yRange());
     auto *from = new QLineEdit(QString::number(lo, 'g', 8), &dialog);

@@ -62,21 +62,39 @@ public:
     QString dataCsv() const;
     // Writes picture() on a worker thread; exportFinished when done (error empty on success).
     void startExport(const QString &path, qreal scale);
-    // The values under pixel x (widget coordinates), highest first, for the hover tooltip and tests.
+    // Hover: each run's logged point nearest to the x under the cursor, read exactly off the GUI thread (the
+    // drawn columns keep only each pixel's first/min/max/last). A point farther than HoverRadius pixels is
+    // "no point" there (beyond the run's range, or in a gap).
+    static constexpr int HoverRadius = 4;
     struct HoverValue
     {
         QString runId;
         QString name;
         QColor color;
-        qint64 x;
-        double value;
+        bool found = false; // false: no point near the cursor
+        qint64 x = 0;       // where the point is, in axis units
+        qint64 step = 0;
+        double value = 0;    // as logged
+        double smoothed = 0; // with smoothing: the average at the point, as drawn
+        double shown(bool smoothing) const { return smoothing ? smoothed : value; }
     };
-    std::vector<HoverValue> valuesAt(int widgetX) const;
+    struct Hover
+    {
+        qint64 x = 0; // the cursor's x in axis units (the nearest step on the step axis)
+        bool smoothing = false;
+        std::vector<HoverValue> values; // visible runs, highest first; NaN, then no point, last
+    };
+    // Asks for the values under pixel x (widget coordinates); hoverChanged when they arrive.
+    void hoverAt(int widgetX);
+    // The last answer, or nothing (the cursor left, the data changed, not answered yet).
+    std::optional<Hover> hover() const;
+    QString hoverText() const; // the tooltip of hover()
 
 Q_SIGNALS:
     void loadingChanged(bool loading);
     void statusMessage(const QString &message);
     void exportFinished(const QString &path, const QString &error);
+    void hoverChanged();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -92,12 +110,12 @@ protected:
 private:
     ChartOptions options() const;
     ChartRenderer renderer() const; // of what is shown now
-    std::vector<HoverValue> valuesAt(const ChartRenderer &renderer, int widgetX) const;
     std::pair<qint64, qint64> shownWindow() const;
     QRectF plotRect() const;
     int plotPixelWidth() const;
     void setLoading(bool loading);
-    void showHover(QPoint pos);
+    void clearHover();
+    void showHoverTip();
     void askYRange();
     void saveImage();
     void exportData();
@@ -116,6 +134,15 @@ private:
     QPoint m_dragPos;
     bool m_panning = false;
     std::optional<QPoint> m_hover;
+    // The hover read asked last and its answer (ChartPoint per run, in the context's run order)
+    struct HoverRead
+    {
+        ChartPointRequest request;
+        std::vector<ChartPoint> points;
+        bool answered = false;
+    };
+    std::optional<HoverRead> m_hoverRead;
+    ChartReader::CancelFlag m_hoverCancel;
 };
 
 } // namespace runlens

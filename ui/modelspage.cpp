@@ -5,6 +5,7 @@
 #include "audittrailmodel.h"
 #include "descriptiondialog.h"
 #include "detailtableview.h"
+#include "displaytext.h"
 #include "modeldetails.h"
 #include "modelversionsmodel.h"
 #include "registeredmodelsmodel.h"
@@ -602,7 +603,7 @@ void ModelsPage::currentModelChanged()
         m_tags->setTags(m.tags);
     }
     m_audit->setEntries({});
-    m_title->setText(name);
+    m_title->setText(display::elidedLine(name, display::MaxLabelChars));
     m_detailStack->setCurrentWidget(m_detailStack->widget(1));
     requestDetails(name);
 }
@@ -641,7 +642,7 @@ void ModelsPage::applyDetails(ModelDetails &&d)
         return;
     }
     const RegisteredModel &m = *d.model;
-    m_title->setText(m.name);
+    m_title->setText(display::elidedLine(m.name, display::MaxLabelChars));
     int latest = 0;
     for (const ModelVersion &v : m.versions)
         latest = std::max(latest, v.version);
@@ -664,7 +665,7 @@ void ModelsPage::applyDetails(ModelDetails &&d)
         m_description->setForegroundRole(QPalette::PlaceholderText);
     } else {
         m_description->setTextFormat(Qt::MarkdownText);
-        m_description->setText(m.description);
+        m_description->setText(display::elided(m.description));
         m_description->setForegroundRole(QPalette::WindowText);
     }
     m_tags->setTags(m.tags);
@@ -868,7 +869,8 @@ void ModelsPage::versionActivated(const QModelIndex &index)
 
 void ModelsPage::showMessage(const QString &text)
 {
-    m_message->setText(text);
+    // Messages name models, whose names come from elsewhere: cut, as every such text shown.
+    m_message->setText(display::elided(text));
     m_message->show();
     Q_EMIT statusMessage(text);
 }
@@ -1044,7 +1046,8 @@ void ModelsPage::confirmDeleteModel()
     if (model.isEmpty())
         return;
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete Model"),
-                                tr("Delete the registered model %1 with all its versions?").arg(model),
+                                tr("Delete the registered model %1 with all its versions?")
+                                    .arg(display::elidedLine(model, display::MaxLabelChars)),
                                 QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmDeleteModel"));
     box->setInformativeText(
@@ -1199,7 +1202,9 @@ void ModelsPage::confirmDeleteVersion()
     const int row = m_versions->rowOf(m_current, version);
     const QStringList aliases = row >= 0 ? m_versions->versionAt(row).aliases : QStringList();
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Delete Version"),
-                                tr("Delete version %1 of %2?").arg(version).arg(m_current),
+                                tr("Delete version %1 of %2?")
+                                    .arg(version)
+                                    .arg(display::elidedLine(m_current, display::MaxLabelChars)),
                                 QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmDeleteVersion"));
     box->setInformativeText(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parallelcoordinatescanvas.h"
 
+#include "displaytext.h"
+
 #include "colorramp.h"
 #include "linerasterizer.h"
 #include "plotpalette.h"
@@ -37,7 +39,8 @@ double segmentDistance(const QPointF &p, const QPointF &a, const QPointF &b)
 
 QString categoryLabel(const QString &c)
 {
-    return c.isEmpty() ? QStringLiteral("(empty)") : c;
+    // Cut: a param value from elsewhere may be megabytes long, and labels are measured on every paint.
+    return c.isEmpty() ? QStringLiteral("(empty)") : display::elidedLine(c, display::MaxLabelChars);
 }
 
 } // namespace

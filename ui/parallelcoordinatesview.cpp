@@ -21,7 +21,7 @@ namespace {
 
 QString runLabel(const Run &r)
 {
-    return r.name.isEmpty() ? r.id.left(8) : r.name;
+    return r.name.isEmpty() ? r.id.left(8) : display::elidedLine(r.name, display::MaxLabelChars);
 }
 
 // Values that span two decades or more are unreadable on a linear axis (learning rates 1e-4 .. 1e-2 would

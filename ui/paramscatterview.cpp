@@ -19,7 +19,7 @@ namespace {
 
 QString runLabel(const Run &r)
 {
-    return r.name.isEmpty() ? r.id.left(8) : r.name;
+    return r.name.isEmpty() ? r.id.left(8) : display::elidedLine(r.name, display::MaxLabelChars);
 }
 
 QString plural(int n, const QString &one, const QString &many)

@@ -5,6 +5,7 @@
 #include "scaledfont.h"
 #include "statusbadge.h"
 
+#include <limits>
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QGridLayout>
@@ -211,9 +212,17 @@ void RunHeaderWidget::setBackText(const QString &where)
     m_back->setToolTip(tr("Back to %1 (Alt+Left, Esc)").arg(where));
 }
 
-void RunHeaderWidget::setName(const QString &name)
+void RunHeaderWidget::setName(QString name)
 {
-    m_storedName = name;
+    // A name of megabytes is shown cut (laying it out takes seconds and gigabytes), and the field compares
+    // edits with what it shows: saving without a change keeps the whole name in the store.
+    m_storedName = display::elided(name);
+    m_name->setToolTip(
+        name.size() > m_storedName.size()
+            ? tr("Run name (%n characters, shown cut): click to edit, Enter to save, Esc to undo", nullptr,
+                 int(std::min<qsizetype>(name.size(), std::numeric_limits<int>::max())))
+            : tr("Run name: click to edit, Enter to save, Esc to undo"));
+    name = m_storedName;
     // A live refresh must not overwrite a name being typed; the edit is compared with the stored name when
     // it is committed.
     if (m_name->hasFocus() && m_name->isModified())
@@ -247,10 +256,11 @@ void RunHeaderWidget::setRun(const Run &run, const std::optional<Run> &parent)
     m_badge->setStatus(run.status);
     setStarred(run.starred);
     m_id->setText(run.id);
+    // Values from elsewhere may be megabytes long: shown cut, on one line.
     const auto set = [this](const QString &name, const QString &text, const QString &tip = {}) {
         auto *label = findChild<QLabel *>(name);
-        label->setText(text.isEmpty() ? dash() : text);
-        label->setToolTip(tip);
+        label->setText(text.isEmpty() ? dash() : display::elidedLine(text, display::MaxLabelChars));
+        label->setToolTip(display::tooltipText(tip));
     };
     set(QStringLiteral("experiment"), run.experimentName);
     auto *parentLabel = findChild<QLabel *>(QStringLiteral("parent"));
@@ -258,12 +268,16 @@ void RunHeaderWidget::setRun(const Run &run, const std::optional<Run> &parent)
         parentLabel->setText(dash());
         parentLabel->setToolTip({});
     } else if (parent) {
-        const QString name = parent->name.isEmpty() ? parent->id.left(8) : parent->name;
+        const QString name = parent->name.isEmpty()
+                                 ? parent->id.left(8)
+                                 : display::elidedLine(parent->name, display::MaxLabelChars);
         parentLabel->setText(
             QStringLiteral("<a href=\"run:%1\">%2</a>").arg(parent->id, name.toHtmlEscaped()));
         parentLabel->setToolTip(tr("Open the parent run %1").arg(parent->id));
     } else {
-        parentLabel->setText(tr("%1 (not in this database)").arg(run.parentId.toHtmlEscaped()));
+        parentLabel->setText(
+            tr("%1 (not in this database)")
+                .arg(display::elidedLine(run.parentId, display::MaxLabelChars).toHtmlEscaped()));
         parentLabel->setToolTip({});
     }
     set(QStringLiteral("start"), run.startMs ? display::dateTime(*run.startMs) : QString());

@@ -27,7 +27,7 @@ public:
     explicit RunHeaderWidget(QWidget *parent = nullptr);
 
     void setRun(const Run &run, const std::optional<Run> &parent);
-    void setName(const QString &name);      // the stored name (after a rename)
+    void setName(QString name);             // the stored name (after a rename)
     void setStarred(bool starred);          // without emitting starToggled
     void setBackText(const QString &where); // "Runs", or the run Back returns to
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runnoteswidget.h"
 
+#include "displaytext.h"
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -114,7 +115,16 @@ void RunNotesWidget::render()
         m_browser->clear();
         m_stack->setCurrentIndex(EmptyPage);
     } else {
-        m_browser->setMarkdown(m_description);
+        // Notes from elsewhere may be megabytes long; laying them out whole takes seconds. Edit Notes opens
+        // the whole text.
+        QString shown = display::elided(m_description, display::MaxDocumentChars);
+        if (shown.size() < m_description.size())
+            shown += QStringLiteral("\n\n*") +
+                     tr("Shown: the first %1 of %2 characters. Edit Notes opens all of them.")
+                         .arg(shown.size() - 1)
+                         .arg(m_description.size()) +
+                     QStringLiteral("*");
+        m_browser->setMarkdown(shown);
         m_stack->setCurrentIndex(RenderedPage);
     }
     m_edit->setVisible(true);

@@ -6,6 +6,7 @@
 #include "artifacttreemodel.h"
 #include "childrunsmodel.h"
 #include "detailtableview.h"
+#include "displaytext.h"
 #include "modelversionsmodel.h"
 #include "roles.h"
 #include "rundetails.h"
@@ -596,14 +597,14 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
 
 void RunPage::showProblem(const QString &text)
 {
-    m_problem->setText(text);
+    m_problem->setText(display::elided(text));
     m_stack->setCurrentWidget(m_problemPage);
     Q_EMIT statusMessage(text.section(QLatin1Char('\n'), 0, 0));
 }
 
 void RunPage::showMessage(const QString &text)
 {
-    m_message->setText(text);
+    m_message->setText(display::elided(text));
     m_message->show();
     Q_EMIT statusMessage(text);
 }

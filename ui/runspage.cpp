@@ -624,7 +624,7 @@ QString RunsPage::selectionAsTsv() const
             const QModelIndex i = m_model->index(r, c);
             const QVariant raw = i.data(SortValueRole);
             cells << clean(m_model->isMetricColumn(c) && raw.isValid() ? text::formatNumber(raw.toDouble())
-                                                                       : i.data().toString());
+                                                                       : i.data(FullTextRole).toString());
         }
         lines << cells.join(QLatin1Char('\t'));
     }

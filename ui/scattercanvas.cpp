@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "scattercanvas.h"
 
+#include "displaytext.h"
+
 #include "plotpalette.h"
 
 #include <cmath>
@@ -18,7 +20,8 @@ constexpr double HitRadius = 7.0;
 
 QString categoryLabel(const QString &c)
 {
-    return c.isEmpty() ? QStringLiteral("(empty)") : c;
+    // Cut: a param value from elsewhere may be megabytes long, and labels are measured on every paint.
+    return c.isEmpty() ? QStringLiteral("(empty)") : display::elidedLine(c, display::MaxLabelChars);
 }
 
 } // namespace
