@@ -8,9 +8,11 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSettings>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 #include <QTest>
@@ -158,5 +160,47 @@ private:
     bool m_ok = false;
     std::thread m_thread;
 };
+
+// Writes a file (and the folders above it) for a test's input.
+inline bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+// A file's bytes; empty when it cannot be read.
+inline QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Runs SQL on a database through QtSql directly, bypassing the store, as another program (or the author of a
+// hostile file) would. Returns the first error, or an empty string.
+inline QString execSql(const QString &path, const QStringList &statements)
+{
+    static std::atomic<int> counter = 0;
+    const QString name = QStringLiteral("testsupport-sql-%1").arg(++counter);
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (!db.open()) {
+            error = db.lastError().text();
+        } else {
+            for (const QString &sql : statements) {
+                QSqlQuery q(db);
+                if (!q.exec(sql)) {
+                    error = sql + QStringLiteral(": ") + q.lastError().text();
+                    break;
+                }
+            }
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return error;
+}
 
 } // namespace runlens::test

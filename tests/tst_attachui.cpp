@@ -40,6 +40,7 @@
 #include <QtTest>
 
 using namespace runlens;
+using test::writeFile;
 
 namespace {
 
@@ -97,13 +98,6 @@ void leave(QWidget *top, const QPoint &pos)
     const auto [target, at] = dropTarget(top, pos);
     QDragLeaveEvent event;
     QApplication::sendEvent(target ? target : top, &event);
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 QStringList artifactPaths(const QString &db, const QString &runId)

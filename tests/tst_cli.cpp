@@ -31,6 +31,7 @@
 #include <QVariant>
 
 using namespace runlens;
+using test::execSql;
 
 namespace {
 
@@ -102,32 +103,6 @@ QStringList sorted(QStringList l)
 {
     l.sort();
     return l;
-}
-
-// Runs SQL on a file through QtSql directly, bypassing the store (to build files the store must refuse).
-QString execSql(const QString &path, const QStringList &statements)
-{
-    static int counter = 0;
-    const QString name = QStringLiteral("tst_cli-%1").arg(++counter);
-    QString error;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (!db.open()) {
-            error = db.lastError().text();
-        } else {
-            for (const QString &sql : statements) {
-                QSqlQuery q(db);
-                if (!q.exec(sql)) {
-                    error = sql + QStringLiteral(": ") + q.lastError().text();
-                    break;
-                }
-            }
-            db.close();
-        }
-    }
-    QSqlDatabase::removeDatabase(name);
-    return error;
 }
 
 QStringList filesIn(const QString &dir)

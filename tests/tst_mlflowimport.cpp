@@ -23,6 +23,8 @@
 using namespace runlens;
 using namespace runlens::import;
 using runlens::test::copyTree;
+using runlens::test::readFile;
+using runlens::test::writeFile;
 
 namespace {
 
@@ -52,19 +54,6 @@ QByteArray treeHash(const QString &root)
     }
     entries.sort();
     return QCryptographicHash::hash(entries.join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha1);
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 // Rewrites the artifact_uri line of a run's meta.yaml.

@@ -16,32 +16,9 @@
 #include <QtTest>
 
 using namespace runlens;
+using test::execSql;
 
 namespace {
-
-// Runs SQL on a file through QtSql directly, bypassing the store, as the author of a hostile file would.
-QString execSql(const QString &path, const QStringList &statements)
-{
-    static int counter = 0;
-    const QString name = QStringLiteral("untrusted-%1").arg(++counter);
-    QString error;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (!db.open())
-            return db.lastError().text();
-        for (const QString &sql : statements) {
-            QSqlQuery q(db);
-            if (!q.exec(sql)) {
-                error = sql + QStringLiteral(": ") + q.lastError().text();
-                break;
-            }
-        }
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(name);
-    return error;
-}
 
 struct Result
 {
