@@ -133,6 +133,7 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<QProcess> start(const QStringList &args);
+    QProcess *startLogger(const QStringList &args, QString *runId);
     // Checks one metric of a run: exactly Lines points, steps 0..Lines-1 in order, the values sent.
     void verifySeries(Store &store, const QString &runId, const QString &key, int seed);
 
@@ -176,6 +177,22 @@ void TestConcurrency::cleanup()
     }
     m_children.clear();
     m_dir.reset();
+}
+
+// Starts `runlens log` reading stdin, kept in m_children, and waits for the run id it prints first (empty
+// when none came).
+QProcess *TestConcurrency::startLogger(const QStringList &args, QString *runId)
+{
+    m_children.push_back(start(args));
+    QProcess *p = m_children.back().get();
+    runId->clear();
+    if (!p->waitForStarted(10000))
+        return p;
+    const QDeadlineTimer deadline(WaitMs);
+    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    *runId = QString::fromUtf8(p->readLine()).trimmed();
+    return p;
 }
 
 std::unique_ptr<QProcess> TestConcurrency::start(const QStringList &args)
@@ -408,17 +425,12 @@ void TestConcurrency::liveVisibilityAcrossProcesses()
 {
     Store store(m_db); // created here, before the writer exists
     const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
-    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live")});
-    QProcess *p = writer.get();
-    m_children.push_back(std::move(writer));
-    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
-
     // The id is printed (and the run committed) before any line is read.
-    const QDeadlineTimer deadline(WaitMs);
-    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
-        QTest::qWait(5);
-    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
+    QString runId;
+    QProcess *p =
+        startLogger({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live")}, &runId);
     QVERIFY2(runId.size() == 32, qPrintable(describe(*p)));
+    const QDeadlineTimer deadline(WaitMs);
     QVERIFY(store.run(runId));
     QVERIFY(!store.metricSummary(runId, keys[0]));
 
@@ -600,16 +612,13 @@ void TestConcurrency::signalStoresWhatWasRead()
 {
     QFETCH(int, signal);
     const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
-    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("stopped"),
-                         QStringLiteral("--end"), QStringLiteral("FINISHED")});
-    QProcess *p = writer.get();
-    m_children.push_back(std::move(writer));
-    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+    QString runId;
+    QProcess *p =
+        startLogger({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("stopped"),
+                     QStringLiteral("--end"), QStringLiteral("FINISHED")},
+                    &runId);
+    QVERIFY2(runId.size() == 32, qPrintable(describe(*p)));
     const QDeadlineTimer deadline(WaitMs);
-    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
-        QTest::qWait(5);
-    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
-    QCOMPARE(runId.size(), 32);
 
     p->write(jsonLines(keys, 60, 0, Lines) + "{\"metrics\": {\"loss\": 12");
     QVERIFY(p->waitForBytesWritten(10000));
@@ -668,15 +677,11 @@ void TestConcurrency::killedWriterLeavesWholeLines()
 {
     const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
     Store store(m_db);
-    auto writer = start({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("killed")});
-    QProcess *p = writer.get();
-    m_children.push_back(std::move(writer));
-    QVERIFY2(p->waitForStarted(10000), qPrintable(describe(*p)));
+    QString runId;
+    QProcess *p = startLogger(
+        {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("killed")}, &runId);
+    QVERIFY2(runId.size() == 32, qPrintable(describe(*p)));
     const QDeadlineTimer deadline(WaitMs);
-    while (!p->canReadLine() && p->state() == QProcess::Running && !deadline.hasExpired())
-        QTest::qWait(5);
-    const QString runId = QString::fromUtf8(p->readLine()).trimmed();
-    QCOMPARE(runId.size(), 32);
 
     const int first = Lines / 3;
     p->write(jsonLines(keys, 70, 0, first));
