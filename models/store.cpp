@@ -282,19 +282,20 @@ void Store::open(Mode mode)
     const auto connect = [&](bool immutable) {
         if (db.isOpen())
             db.close();
-        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(BusyTimeoutMs);
+        // No QSQLITE_BUSY_TIMEOUT: installBusyHandler() below is this connection's way of waiting for locks.
+        QStringList options;
         if (m_readOnly)
-            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+            options << QStringLiteral("QSQLITE_OPEN_READONLY");
         if (immutable) {
             // A read-only folder without the -shm SQLite needs for a WAL file: read it as it is on disk.
             QUrl url = QUrl::fromLocalFile(m_path);
             url.setQuery(QStringLiteral("immutable=1"));
             db.setDatabaseName(url.toString(QUrl::FullyEncoded));
-            options += QStringLiteral(";QSQLITE_OPEN_URI");
+            options << QStringLiteral("QSQLITE_OPEN_URI");
         } else {
             db.setDatabaseName(m_path);
         }
-        db.setConnectOptions(options);
+        db.setConnectOptions(options.join(u';'));
         if (!db.open())
             throw Error(QStringLiteral("cannot open %1: %2").arg(m_path, db.lastError().text()),
                         Error::Kind::Database);
@@ -306,7 +307,7 @@ void Store::open(Mode mode)
             sqlite3_db_config(h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
             sqlite3_trace_v2(h, SQLITE_TRACE_STMT, &Watchdog::onTrace, m_watchdog.get());
             sqlite3_progress_handler(h, 10000, &Watchdog::onProgress, m_watchdog.get());
-            installBusyHandler();
+            installBusyHandler(h);
         } else {
             throw Error(
                 QStringLiteral("cannot open %1: Qt's SQLite driver gives no connection handle").arg(m_path),
@@ -327,7 +328,9 @@ void Store::open(Mode mode)
         version = exec(QStringLiteral("PRAGMA user_version")).value(0).toLongLong();
         QSqlQuery q =
             exec(QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"));
-        for (; q.isValid(); q.next()) {
+        // Past the schema's own size plus a margin the file is refused anyway: read no further than that.
+        const size_t enough = schema::objectsAt(schema::latestVersion()).size() + 64;
+        for (; q.isValid() && objects.size() < enough; q.next()) {
             objects.push_back(
                 {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
         }
@@ -546,17 +549,12 @@ qint64 Store::lockWaitLimitMs()
 
 // Replaces the busy timeout the driver set (one fixed deadline on SQLite's schedule) with waitWhileBusy on
 // this connection; it serves every statement, BEGIN IMMEDIATE and COMMIT included.
-void Store::installBusyHandler()
+void Store::installBusyHandler(sqlite3 *db)
 {
     m_busyWait = std::make_unique<BusyWait>();
     m_busyWait->limitMs = lockWaitLimitMs();
     m_busyWait->watchdog = m_watchdog.get();
-    const QVariant handle = QSqlDatabase::database(m_connection, false).driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        throw Error(QStringLiteral("cannot open %1: the SQLite driver gave no connection handle").arg(m_path),
-                    Error::Kind::Database);
-    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.constData());
-    if (!db || sqlite3_busy_handler(db, waitWhileBusy, m_busyWait.get()) != SQLITE_OK)
+    if (sqlite3_busy_handler(db, waitWhileBusy, m_busyWait.get()) != SQLITE_OK)
         throw Error(QStringLiteral("cannot open %1: no busy handler").arg(m_path), Error::Kind::Database);
 }
 

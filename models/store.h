@@ -23,6 +23,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct sqlite3;
+
 namespace runlens {
 
 struct SeriesOverview
@@ -313,7 +315,7 @@ private:
     };
     struct BusyWait;
 
-    void installBusyHandler();
+    void installBusyHandler(sqlite3 *db);
     static int waitWhileBusy(void *context, int attempt);
     [[noreturn]] void throwExecError(const QSqlError &err) const;
 

@@ -109,6 +109,11 @@ void TestUntrustedDb::refusesPlantedSchemaObjects_data()
     QTest::newRow("an altered table")
         << QStringList{QStringLiteral("ALTER TABLE params ADD COLUMN extra TEXT DEFAULT 'x'")}
         << QStringLiteral("table 'params'");
+    // Read no further than needed: thousands of planted objects are refused without holding them all.
+    QStringList many;
+    for (int i = 0; i < 3000; ++i)
+        many << QStringLiteral("CREATE VIEW v%1 AS SELECT %1").arg(i, 4, 10, QLatin1Char('0'));
+    QTest::newRow("thousands of views") << many << QStringLiteral("view 'v0000'");
     QTest::newRow("a missing index") << QStringList{QStringLiteral("DROP INDEX params_by_key")}
                                      << QStringLiteral("index 'params_by_key'");
     QTest::newRow("a different index")
