@@ -85,7 +85,7 @@ inline QList<QStringList> parseCsv(const QString &text)
     return rows;
 }
 
-// Copies a fixture tree and makes the copy writable: tests never write into ../shared/fixtures.
+// Copies a fixture tree and makes the copy writable: tests never write into tests/fixtures.
 inline bool copyTree(const QString &from, const QString &to)
 {
     QProcess cp;

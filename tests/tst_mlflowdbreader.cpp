@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The MLflow database reader against files real MLflow versions wrote (../shared/fixtures): a 2.17 database
+// The MLflow database reader against files real MLflow versions wrote (tests/fixtures): a 2.17 database
 // with its ground truth read back through MLflow's API, MLflow's own 2019-schema test database with the
 // expected latest values, and a 2.14 database committed with Windows artifact paths. Every fixture is copied
 // into a temporary folder first; the reader must leave the copy byte-identical, with no -wal/-shm beside it.

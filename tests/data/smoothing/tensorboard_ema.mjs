@@ -2,7 +2,7 @@
 // Writes the reference numbers of tst_charts::emaMatchesTensorBoard: TensorBoard's scalar smoothing
 // (tensorboard/components/vz_line_chart2, the debiased EMA), run by a JavaScript engine as TensorBoard runs
 // it, over the fixture's scalars as TensorBoard's EventAccumulator read them.
-// Usage: node tensorboard_ema.mjs ../../../../shared/fixtures/tensorboard/ground_truth.json > tensorboard_ema.json
+// Usage: node tensorboard_ema.mjs ../../fixtures/tensorboard/ground_truth.json > tensorboard_ema.json
 import { readFileSync } from 'node:fs';
 
 function smooth(values, weight) {
