@@ -3,7 +3,7 @@
 # The package list is the project's Debian dependency list; keep CMakeLists.txt's find_package calls in step.
 set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config
-  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6svg6-dev libqt6sql6-sqlite libgl1-mesa-dev libsqlite3-dev
+  qt6-base-dev libqt6opengl6-dev libqt6svg6-dev libqt6sql6-sqlite libgl1-mesa-dev libsqlite3-dev
   libyaml-cpp-dev libprotobuf-dev protobuf-compiler clang-14 libclang-rt-14-dev
   qt6-qpa-plugins fonts-dejavu-core xvfb xauth python3"
 missing=""
