@@ -1,11 +1,16 @@
 #!/bin/sh
 # Installs what building, testing and running Runlens needs on Debian 12 (as root, or through sudo).
-# The package list is the project's Debian dependency list; keep CMakeLists.txt's find_package calls in step.
+# The package list is the project's Debian dependency list; packaging/check-install-list (a test) proves that
+# it holds everything the build uses. `install-debian-deps.sh --list` prints the list.
 set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config
-  qt6-base-dev libqt6opengl6-dev libqt6svg6-dev libqt6sql6-sqlite libgl1-mesa-dev libsqlite3-dev
+  qt6-base-dev libqt6svg6-dev libqt6sql6-sqlite libsqlite3-dev
   libyaml-cpp-dev libprotobuf-dev protobuf-compiler clang-14 libclang-rt-14-dev
-  qt6-qpa-plugins fonts-dejavu-core xvfb xauth python3"
+  fonts-dejavu-core python3"
+if [ "${1:-}" = "--list" ]; then
+    echo $PACKAGES
+    exit 0
+fi
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
