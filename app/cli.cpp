@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include "artifactcommands.h"
+#include "artifactstore.h"
+#include "backup.h"
 #include "benchmark.h"
 #include "chartexport.h"
 #include "chartgrid.h"
@@ -949,6 +951,46 @@ int compactCommand(const QString &db, const QStringList &args)
     return Ok;
 }
 
+int backupCommand(const QString &db, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Where the backup goes (a new file)."));
+    if (!parse(
+            p, QStringLiteral("backup"),
+            QStringLiteral("Write a consistent copy of the database to FILE, and the artifact files its "
+                           "runs name to FILE's -artifacts folder beside it: a Runlens database of its own "
+                           "(open it with runlens --db FILE). Safe while the window is open and runs are "
+                           "logging. FILE appears only when the backup is complete; nothing existing is "
+                           "replaced."),
+            args))
+        return Ok;
+    const QStringList files = p.positionalArguments();
+    if (files.size() != 1)
+        throw UsageProblem{QStringLiteral("backup expects one FILE, the new backup")};
+    Store store = openExisting(db);
+    const bool tty = stderrIsTerminal();
+    const BackupSummary s = backupDatabase(store, files.first(), [tty](qint64 done, qint64 total) {
+        if (tty)
+            err() << QStringLiteral("\rCopying artifacts: %1 of %2").arg(done).arg(total) << Qt::flush;
+    });
+    if (tty && (s.objects > 0 || !s.missingObjects.isEmpty()))
+        err() << "\n";
+    if (!s.missingObjects.isEmpty())
+        err() << QStringLiteral(
+                     "runlens: warning: %1 artifact file(s) named by runs were already missing from "
+                     "%2 and are not in the backup (first: %3)\n")
+                     .arg(s.missingObjects.size())
+                     .arg(display::escapeControls(ArtifactStore(store.path()).root()),
+                          s.missingObjects.first());
+    out() << QStringLiteral("Backed up %1 runs and %2 artifact %3 (%4 bytes) to %5\n")
+                 .arg(s.runs)
+                 .arg(s.objects)
+                 .arg(s.objects == 1 ? QStringLiteral("file") : QStringLiteral("files"))
+                 .arg(s.bytes)
+                 .arg(display::escapeControls(s.database));
+    return Ok;
+}
+
 int exportChartCommand(const QString &db, const QStringList &args)
 {
     QCommandLineParser p;
@@ -1189,6 +1231,8 @@ const QList<Command> &commands()
         {"attach", "attach local files and folders to a run as artifacts", attachCommand},
         {"artifact-get", "copy an artifact or a folder of artifacts out of a run", artifactGetCommand},
         {"compact", "merge partly filled metric chunks and add missing zoom summaries", compactCommand},
+        {"backup", "copy the database and its artifacts into a new backup, safely while others write",
+         backupCommand},
         {"bench", "measure speed and memory against the targets", benchCommand},
     };
     return all;

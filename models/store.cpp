@@ -1692,6 +1692,38 @@ bool Store::isArtifactObjectUsed(const QString &sha256)
     return !scalar(QStringLiteral("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1"), {sha256}).isNull();
 }
 
+QStringList Store::artifactDigests()
+{
+    QStringList digests;
+    QSqlQuery q = prepare(QStringLiteral("SELECT DISTINCT sha256 FROM artifacts ORDER BY sha256"));
+    if (!q.exec())
+        throwExecError(q.lastError());
+    while (q.next())
+        digests << q.value(0).toString();
+    return digests;
+}
+
+void Store::copyTo(const QString &file)
+{
+    // Claimed empty and exclusively first (VACUUM INTO accepts an empty file), so that what a failure
+    // removes is ours. No connection has it open yet: closing this descriptor drops nobody's locks.
+    {
+        QFile claim(file);
+        if (!claim.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+            throw Error(QFileInfo::exists(file) || QFileInfo(file).isSymLink()
+                            ? QStringLiteral("%1 already exists; a copy never replaces a file").arg(file)
+                            : QStringLiteral("cannot create %1: %2").arg(file, claim.errorString()),
+                        Error::Kind::Conflict);
+    }
+    try {
+        const UnlimitedStatements wholeFile(*this);
+        exec(QStringLiteral("VACUUM INTO ?"), {file});
+    } catch (const Error &e) {
+        QFile::remove(file); // a partial copy (disk full) is no copy
+        throw Error(QStringLiteral("cannot copy %1 to %2: %3").arg(m_path, file, e.message()), e.kind());
+    }
+}
+
 int Store::deleteArtifact(const QString &runId, const QString &path)
 {
     return setArtifactLifecycle(runId, path, Lifecycle::Deleted);

@@ -293,6 +293,13 @@ public:
         qint64 totalNs = 0;
     };
     LockWaits lockWaits() const { return m_lockWaits; }
+    // A consistent copy of the whole database in `file`, a path where nothing exists yet (SQLite's VACUUM
+    // INTO reads one snapshot, so writers beside it go on). Throws Error naming the problem; a partial copy
+    // is removed.
+    void copyTo(const QString &file);
+    // The digests of the artifact bytes rows name (deleted rows' too), each once.
+    QStringList artifactDigests();
+
     // How long one statement waits for another connection's lock before it fails (while the lock changes
     // hands among other writers, the wait goes on): 5 minutes, or RUNLENS_LOCK_WAIT_LIMIT_MS.
     static qint64 lockWaitLimitMs();
