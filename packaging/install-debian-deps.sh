@@ -5,7 +5,8 @@ set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev libqt6svg6-dev libqt6sql6-sqlite libgl1-mesa-dev libsqlite3-dev
   libyaml-cpp-dev libprotobuf-dev protobuf-compiler clang-14 libclang-rt-14-dev
-  qt6-qpa-plugins fonts-dejavu-core xvfb xauth python3"
+  qt6-qpa-plugins fonts-dejavu-core xvfb xauth python3
+  dpkg-dev file desktop-file-utils appstream shared-mime-info libglib2.0-bin"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
