@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what building, testing and running Runlens needs on Debian 12 (as root, or through sudo).
-# The package list is the project's Debian dependency list; packaging/check-install-list (a test) proves that
+# The package list is the project's Debian dependency list; packaging/check-install-list.py (a test) proves that
 # it holds everything the build uses. `install-debian-deps.sh --list` prints the list.
 set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config

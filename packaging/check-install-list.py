@@ -12,7 +12,7 @@ names:
 A file from no package (hand-installed, /usr/local) fails too. Exit status 0 when complete, 1 with one line per
 missing package naming a file that needed it, 2 when the check itself cannot run.
 
-Usage: check-install-list BUILD_DIR [--packages "pkg pkg ..."] [--without PKG]
+Usage: check-install-list.py BUILD_DIR [--packages "pkg pkg ..."] [--without PKG]
   --without PKG  checks the list without PKG and succeeds only if the check then fails naming PKG: proof that
                  a gap in the list is caught.
 """
