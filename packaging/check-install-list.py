@@ -114,6 +114,18 @@ class Dpkg:
         return set()
 
 
+def source_dir(build):
+    """The checkout the build tree was configured from (CMAKE_HOME_DIRECTORY), else this script's."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:INTERNAL="):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return SOURCE
+
+
 def inside(path, roots):
     return any(path == r or path.startswith(r + os.sep) for r in roots)
 
@@ -210,7 +222,7 @@ def main():
 
     dpkg = Dpkg()
     closure = dpkg.closure(roots)
-    skip = [os.path.realpath(SOURCE), build]
+    skip = [os.path.realpath(source_dir(build)), build]
     needed = {}
     needed.update(libraries(build))
     needed.update(cmake_files(build, skip))
