@@ -230,7 +230,9 @@ def main():
 
     missing = {}     # package -> (file, why)
     unowned = []
-    for path, why in sorted(needed.items()):
+    # The file named for a missing package: the most telling first (a find_package over any CMake file).
+    telling = lambda item: (not item[1].startswith("find_package"), item[1] == "the CMake configure", item[0])
+    for path, why in sorted(needed.items(), key=telling):
         if path.startswith("not found: "):
             unowned.append(f"{path[len('not found: '):]} ({why}) is not found by the dynamic linker")
             continue
