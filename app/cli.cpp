@@ -650,9 +650,9 @@ int logCommand(const QString &db, const QStringList &args)
         (p.isSet(QStringLiteral("experiment")) || p.isSet(QStringLiteral("name"))))
         throw UsageProblem{
             QStringLiteral("--run adds to an existing run; --experiment and --name are for new runs")};
-    const std::optional<qint64> step =
-        p.isSet(QStringLiteral("step")) ? std::optional<qint64>(integerOption(p, QStringLiteral("step"), 0))
-                                        : std::nullopt;
+    // Not a std::optional: GCC 12 warns (falsely) that its value may be used uninitialized.
+    const bool stepGiven = p.isSet(QStringLiteral("step"));
+    const qint64 step = stepGiven ? integerOption(p, QStringLiteral("step"), 0) : 0;
     const qint64 timestamp = integerOption(p, QStringLiteral("timestamp"), nowMs());
 
     Store::Batch batch;
@@ -696,7 +696,7 @@ int logCommand(const QString &db, const QStringList &args)
         }
         StepCounter steps(store, runId);
         for (const auto &[k, v] : metricArgs) {
-            batch.metrics.push_back({k, MetricPoint{step.value_or(steps.next(k)), timestamp, v}});
+            batch.metrics.push_back({k, MetricPoint{stepGiven ? step : steps.next(k), timestamp, v}});
             steps.logged(k, batch.metrics.back().second.step);
         }
         store.logBatch(runId, batch);
