@@ -190,6 +190,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     m_logExample = new QPlainTextEdit(m_logSection);
     m_logExample->setObjectName(QStringLiteral("logExample"));
     m_logExample->setReadOnly(true);
+    m_logExample->setAcceptDrops(false); // files dropped here import, as anywhere on the window
     m_logExample->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_logExample->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_logExample->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
