@@ -28,6 +28,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -139,6 +140,7 @@ private Q_SLOTS:
     void runLoggedElsewhereShowsTheRuns();
     void recentDatabasesOpenWithAClick();
     void logExampleIsCopyable();
+    void filesDroppedOnThePageImport();
     void shortcutsSheetListsTheRealShortcuts();
     void aboutNamesVersionAndDatabase();
     void tourShowsTheReadme_data();
@@ -431,6 +433,36 @@ void TestWelcome::logExampleIsCopyable()
     QVERIFY(shell.waitForFinished(60000));
     QVERIFY2(shell.exitCode() == 0, shell.readAllStandardError().constData());
     QTRY_VERIFY_WITH_TIMEOUT(!window.isShowingWelcome(), 10000);
+}
+
+// Dropped anywhere on the page, the log example included, files import: the drop goes through the window
+// system's dispatch (QWidgetWindow finds the widget under the pointer and walks up to one that takes drops).
+void TestWelcome::filesDroppedOnThePageImport()
+{
+    const QString csv = freshPath(QStringLiteral("dropped/metrics.csv"));
+    QVERIFY(test::writeFile(csv, QByteArray("step,loss\n0,1.0\n1,0.5\n2,0.25\n")));
+    MainWindow window(freshPath(QStringLiteral("drop.db")));
+    window.resize(1400, 880);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!window.isLoading());
+    QVERIFY(window.isShowingWelcome());
+    auto *example = window.welcomePage()->findChild<QPlainTextEdit *>(QStringLiteral("logExample"));
+    const QPoint at = example->mapTo(&window, example->rect().center());
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(csv)});
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.windowHandle(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.windowHandle(), &move);
+    QVERIFY(move.isAccepted());
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window.windowHandle(), &drop);
+    QVERIFY(drop.isAccepted());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isImporting(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isShowingWelcome(), 10000);
+    QCOMPARE(contentsOf(window.databasePath()).metricKeys, QStringList{QStringLiteral("loss")});
 }
 
 void TestWelcome::shortcutsSheetListsTheRealShortcuts()
