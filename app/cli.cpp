@@ -73,8 +73,12 @@ const QList<Command> &commands();
 QString globalHelp()
 {
     QString s =
-        QStringLiteral("Usage: runlens [--db FILE] [COMMAND] [OPTIONS]\n\n"
-                       "Runlens, a native experiment tracker. Without a command it opens the window.\n\n"
+        QStringLiteral("Usage: runlens [--db FILE] [COMMAND] [OPTIONS]\n"
+                       "       runlens [--db FILE] [FILE...]\n\n"
+                       "Runlens, a native experiment tracker. Without a command it opens the window: on a\n"
+                       "Runlens database FILE when one is given, and with the Import dialog filled with the\n"
+                       "other FILEs (mlruns folders, mlflow.db files, TensorBoard logs, CSV and JSON-lines\n"
+                       "logs) to confirm.\n\n"
                        "Global options:\n"
                        "  --db FILE      database file (default: $RUNLENS_DB, else %1)\n"
                        "  -h, --help     show this help; `runlens COMMAND --help` for a command\n"
@@ -1277,10 +1281,16 @@ Invocation scan(const QStringList &arguments)
             inv.args << a;
             if (i + 1 < arguments.size())
                 inv.args << arguments[++i];
+        } else if (a == QLatin1String("--")) {
+            inv.args << arguments.mid(i); // files for the window, whatever their names
+            break;
         } else if (a.startsWith(QLatin1Char('-'))) {
             inv.args << a; // a window option (or Qt's own); the window validates them
         } else if (isCommand(a)) {
             inv.command = a;
+        } else if (QFileInfo::exists(a) || a.contains(QLatin1Char('/')) || a.contains(QLatin1Char('.'))) {
+            inv.args << a; // a file for the window to open (`runlens FILE...`, the desktop's %F); a word that
+                           // names no file is a mistyped command
         } else {
             inv.usageError = QStringLiteral("unknown command '%1'").arg(a);
             return inv;

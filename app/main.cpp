@@ -2,6 +2,7 @@
 // `runlens`: the window when started without a command, the command line otherwise.
 
 #include "cli.h"
+#include "launchfiles.h"
 #include "mainwindow.h"
 #include "runpage.h"
 #include "store.h"
@@ -12,6 +13,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QIcon>
 #include <QImage>
 #include <QTextStream>
@@ -79,10 +81,16 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     bool scrollCheck = false;
     QStringList compareCheck;
     QSize size;
+    QStringList files; // `runlens FILE...` (the desktop file's %F)
     for (qsizetype i = 0; i < rest.size(); ++i) {
         const QString &a = rest[i];
         const bool hasValue = i + 1 < rest.size();
-        if (a == QLatin1String("--screenshot") && hasValue) {
+        if (a == QLatin1String("--")) {
+            for (++i; i < rest.size(); ++i)
+                files << QFileInfo(rest[i]).absoluteFilePath();
+        } else if (!a.startsWith(QLatin1Char('-'))) {
+            files << QFileInfo(a).absoluteFilePath();
+        } else if (a == QLatin1String("--screenshot") && hasValue) {
             screenshot = rest[++i];
         } else if (a == QLatin1String("--theme") && hasValue) {
             theme = runlens::theme::fromName(rest[++i]);
@@ -133,7 +141,16 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
                                          "'compare:RUN_ID,RUN_ID,...', 'models' or 'models:NAME'")
                               .arg(page));
     }
-    runlens::MainWindow window(inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db);
+    // A Runlens database among the files is the one to open (before --db: it is what was double-clicked);
+    // only its header is read here, through SQLite. The other files are sorted out once the window shows.
+    QString database = inv.db.isEmpty() ? runlens::Store::defaultPath() : inv.db;
+    for (const QString &file : std::as_const(files)) {
+        if (runlens::launch::isRunlensDatabase(file)) {
+            database = file;
+            break;
+        }
+    }
+    runlens::MainWindow window(database);
     if (size.isValid())
         window.resize(size);
     window.show();
@@ -145,6 +162,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         window.showCompare(compareIds);
     if (showModels)
         window.showModels(modelName);
+    window.openFiles(files);
     if (!screenshot.isEmpty())
         scheduleScreenshot(&window, screenshot);
     else if (scrollCheck)

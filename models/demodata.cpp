@@ -62,7 +62,7 @@ Curves trainingCurves(std::mt19937_64 &rng, int steps, double lr, qint64 startMs
 
 } // namespace
 
-DemoSummary generateDemoData(Store &store, const DemoOptions &options)
+DemoSummary generateDemoData(Store &store, const DemoOptions &options, const DemoProgress &progress)
 {
     std::mt19937_64 rng(20261122);
     DemoSummary summary;
@@ -103,6 +103,11 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options)
     const Run parent = store.createRun(parentInit);
     store.setTag(parent.id, QString::fromLatin1(mlflowtag::RunName), parent.name);
     ++summary.runs;
+    const auto reportProgress = [&options, &summary, &progress] {
+        if (progress && !progress(summary.runs, options.runs + 1))
+            throw Error(QStringLiteral("demo data cancelled; nothing was written"));
+    };
+    reportProgress();
 
     for (int i = 0; i < options.runs; ++i) {
         const bool isImage = i < imageRuns;
@@ -169,6 +174,7 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options)
         store.logMetrics(run.id, prefix + QStringLiteral("val/accuracy"), c.valAccuracy);
         store.logMetrics(run.id, QStringLiteral("lr"), c.lr);
         summary.points += qint64(c.trainLoss.size() + c.valLoss.size() + c.valAccuracy.size() + c.lr.size());
+        reportProgress();
     }
     tx.commit();
     return summary;

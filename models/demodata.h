@@ -7,6 +7,8 @@
 
 #include "store.h"
 
+#include <functional>
+
 namespace runlens {
 
 struct DemoOptions
@@ -22,7 +24,11 @@ struct DemoSummary
     qint64 points = 0;
 };
 
-DemoSummary generateDemoData(Store &store, const DemoOptions &options);
+// All or nothing: one transaction, committed at the end. `progress` is called after each run is written with
+// the runs written so far and the runs in all (the sweep's parent included); returning false cancels, and
+// then generateDemoData throws Error and rolls its transaction back, so the database holds nothing of it.
+using DemoProgress = std::function<bool(int done, int total)>;
+DemoSummary generateDemoData(Store &store, const DemoOptions &options, const DemoProgress &progress = {});
 
 // A wide experiment for scale checks (the window's startup target is 10,000 runs x 30 params x 10 metrics):
 // `runs` runs in experiment "scale", each with `params` params, `metrics` metrics of `steps` points and a

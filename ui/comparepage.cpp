@@ -83,6 +83,7 @@ ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     back->setAutoRaise(true);
     connect(back, &QToolButton::clicked, this, &ComparePage::backRequested);
     auto *escape = new QAction(this);
+    escape->setText(tr("Back"));
     escape->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::ALT | Qt::Key_Left)});
     escape->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(escape, &QAction::triggered, this, &ComparePage::backRequested);

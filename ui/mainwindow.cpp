@@ -10,6 +10,8 @@
 #include "experimentlistmodel.h"
 #include "experimentsidebar.h"
 #include "importcontroller.h"
+#include "importdialog.h"
+#include "launchfiles.h"
 #include "modelspage.h"
 #include "promotedialog.h"
 #include "roles.h"
@@ -17,8 +19,11 @@
 #include "runpage.h"
 #include "runspage.h"
 #include "runtablemodel.h"
+#include "shortcutsdialog.h"
 #include "storeworker.h"
 #include "theme.h"
+#include "tourdialog.h"
+#include "welcomepage.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -26,6 +31,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -37,6 +43,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -77,8 +84,11 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     m_leftLayout->addWidget(m_modelsButton);
     connect(m_modelsButton, &QToolButton::clicked, this, [this] { showModels(); });
     m_pages = new QStackedWidget(m_splitter);
-    connect(m_pages, &QStackedWidget::currentChanged, this,
-            [this] { m_modelsButton->setChecked(m_modelsPage && m_pages->currentWidget() == m_modelsPage); });
+    connect(m_pages, &QStackedWidget::currentChanged, this, [this, left] {
+        m_modelsButton->setChecked(m_modelsPage && m_pages->currentWidget() == m_modelsPage);
+        // The welcome page has the whole window: an empty experiments list beside it says nothing.
+        left->setVisible(!isShowingWelcome());
+    });
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -225,6 +235,10 @@ void MainWindow::createMenus()
             m_modelsPage->refresh();
     });
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Question), this,
+                    &MainWindow::showShortcuts);
+    help->addAction(tr("&Tour"), QKeySequence::HelpContents, this, &MainWindow::showTour);
+    help->addSeparator();
     help->addAction(tr("&About Runlens"), this, [this] {
         QMessageBox::about(
             this, tr("About Runlens"),
@@ -255,11 +269,16 @@ bool MainWindow::openDatabase(const QString &path)
     m_worker = std::make_unique<StoreWorker>(m_databasePath);
     m_experiments = new ExperimentListModel(m_worker.get(), this);
     m_experimentsLoaded = false;
+    m_runsChecked = false;
+    m_checkingRuns = false;
     m_banner->hide();
+    if (m_welcome)
+        m_welcome->setDatabase(m_databasePath, false); // a demo writing the previous database is cancelled
     m_sidebar = new ExperimentSidebar(m_experiments);
     m_runs = new RunsPage(m_worker.get());
     m_leftLayout->insertWidget(0, m_sidebar, 1);
     m_pages->addWidget(m_runs);
+    m_pages->setCurrentWidget(m_runs);
     m_splitter->setStretchFactor(1, 1);
     {
         QSettings s = appsettings::open();
@@ -292,6 +311,7 @@ bool MainWindow::openDatabase(const QString &path)
                 this, [](Store &store) { return store.isReadOnly(); },
                 [this](bool readOnly) {
                     showReadOnly(readOnly);
+                    checkForRuns();
                     // What an attach or import killed mid-copy left in the artifact store goes now, off
                     // this thread (ArtifactStaging::sweep leaves every live writer's copies alone).
                     if (!readOnly)
@@ -299,11 +319,15 @@ bool MainWindow::openDatabase(const QString &path)
                             this, [](Store &store) { return ArtifactStaging::sweep(store); }, [](int) {});
                 });
             m_watcher->start();
+        } else if (m_runsChecked && isShowingWelcome()) {
+            checkForRuns(); // a writer (another process, an import, the demo) may have added the first run
         }
         m_experimentsLoaded = true;
     });
     connect(m_experiments, &ExperimentListModel::loadFailed, this, [this](const QString &message) {
         m_experimentsLoaded = true;
+        if (!m_runsChecked)
+            runsChecked(); // nothing to count: the banner says why, and the runs page stays
         m_watcher->stop();
         showStatus(tr("Cannot open the database"));
         showProblem(
@@ -547,6 +571,8 @@ void MainWindow::showReadOnly(bool readOnly)
     setWindowTitle(readOnly ? tr("%1 (read-only) — Runlens").arg(name) : tr("%1 — Runlens").arg(name));
     for (QAction *a : {m_importAction, m_attachFiles, m_attachFolder})
         a->setVisible(!readOnly);
+    if (m_welcome)
+        m_welcome->setDatabase(m_databasePath, readOnly);
     if (!readOnly)
         return;
     QPalette p = m_banner->palette();
@@ -586,17 +612,21 @@ void MainWindow::rememberRecent(const QString &path)
     appsettings::open().setValue(QStringLiteral("recentDatabases"), recent.mid(0, MaxRecent));
 }
 
+void MainWindow::openRecent(const QString &path)
+{
+    if (QFileInfo::exists(path))
+        openDatabase(path);
+    else
+        showProblem(tr("%1 no longer exists.").arg(path));
+}
+
 void MainWindow::fillRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList recent = recentDatabases();
     for (const QString &path : recent) {
-        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (QFileInfo::exists(path))
-                openDatabase(path);
-            else
-                showProblem(tr("%1 no longer exists.").arg(path));
-        });
+        QAction *a =
+            m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openRecent(path); });
         a->setToolTip(path);
         a->setStatusTip(path);
         a->setEnabled(path != m_databasePath);
@@ -640,10 +670,10 @@ void MainWindow::chooseDatabase()
 
 bool MainWindow::isLoading() const
 {
-    return !m_experimentsLoaded || (m_experiments && m_experiments->isLoading()) ||
-           (m_runs && m_runs->isLoading()) || (m_runPage && m_runPage->isLoading()) ||
-           (m_comparePage && m_comparePage->isLoading()) || (m_modelsPage && m_modelsPage->isLoading()) ||
-           (m_promoteDialog && m_promoteDialog->isLoading());
+    return !m_experimentsLoaded || !m_runsChecked || m_filesPending > 0 ||
+           (m_experiments && m_experiments->isLoading()) || (m_runs && m_runs->isLoading()) ||
+           (m_runPage && m_runPage->isLoading()) || (m_comparePage && m_comparePage->isLoading()) ||
+           (m_modelsPage && m_modelsPage->isLoading()) || (m_promoteDialog && m_promoteDialog->isLoading());
 }
 
 QString MainWindow::currentRunId(QString *label) const
@@ -673,6 +703,156 @@ void MainWindow::updateAttachActions()
     const bool any = !currentRunId().isEmpty();
     m_attachFiles->setEnabled(any);
     m_attachFolder->setEnabled(any);
+}
+
+WelcomePage *MainWindow::welcomePage()
+{
+    if (m_welcome)
+        return m_welcome;
+    m_welcome = new WelcomePage;
+    m_welcome->setDatabase(m_databasePath, m_readOnly);
+    m_pages->addWidget(m_welcome);
+    connect(m_welcome, &WelcomePage::importRequested, this,
+            [this] { m_import->openImportDialog(m_experiments); });
+    connect(m_welcome, &WelcomePage::openDatabaseRequested, this, &MainWindow::chooseDatabase);
+    connect(m_welcome, &WelcomePage::recentDatabaseChosen, this, &MainWindow::openRecent);
+    connect(m_welcome, &WelcomePage::demoFinished, this, [this](const DemoSummary &summary) {
+        showStatus(tr("Added %1 demo runs with %2 metric points").arg(summary.runs).arg(summary.points),
+                   10000);
+        // The watcher would notice within a second; the reload shows the runs at once.
+        m_runs->refresh();
+        m_experiments->reload();
+    });
+    return m_welcome;
+}
+
+bool MainWindow::isShowingWelcome() const
+{
+    return m_welcome && m_pages->currentWidget() == m_welcome;
+}
+
+void MainWindow::checkForRuns()
+{
+    if (m_checkingRuns)
+        return;
+    m_checkingRuns = true;
+    m_worker->run<qint64>(
+        this,
+        [](Store &store) {
+            RunQuery all;
+            all.includeDeleted = true;
+            return store.countRuns(all);
+        },
+        [this, path = m_databasePath](qint64 runs) {
+            if (path != m_databasePath)
+                return; // the answer for a database no longer open
+            m_checkingRuns = false;
+            showWelcome(runs == 0);
+            runsChecked();
+        },
+        [this, path = m_databasePath](const QString &) {
+            if (path != m_databasePath)
+                return;
+            m_checkingRuns = false;
+            runsChecked(); // the runs page stays
+        });
+}
+
+void MainWindow::runsChecked()
+{
+    m_runsChecked = true;
+    for (auto &f : std::exchange(m_afterRunsChecked, {}))
+        f();
+}
+
+void MainWindow::showWelcome(bool show)
+{
+    if (show) {
+        // Only instead of the runs: a page asked for (--page models, a run) stays.
+        if (m_pages->currentWidget() != m_runs && !isShowingWelcome())
+            return;
+        WelcomePage *page = welcomePage();
+        page->setDatabase(m_databasePath, m_readOnly);
+        page->setRecentDatabases(recentDatabases());
+        m_pages->setCurrentWidget(page);
+    } else if (isShowingWelcome()) {
+        m_pages->setCurrentWidget(m_runs);
+        m_runs->table()->setFocus(Qt::OtherFocusReason);
+    }
+}
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    ++m_filesPending;
+    auto *watcher = new QFutureWatcher<launch::Classified>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const launch::Classified files = watcher->result();
+        // Acted on once the database is known to be readable and writable or not.
+        const auto act = [this, files] {
+            --m_filesPending;
+            QStringList problems = files.problems;
+            for (const QString &db : files.databases) {
+                if (QFileInfo(db) != QFileInfo(m_databasePath))
+                    problems << tr("%1 is a Runlens database too; a window shows one database: open it with "
+                                   "File › Open Database….")
+                                    .arg(QDir::toNativeSeparators(db));
+            }
+            if (!files.importable.isEmpty() && m_readOnly) {
+                problems << tr("%1 cannot be imported: this database is read-only here.")
+                                .arg(QDir::toNativeSeparators(files.importable.join(QStringLiteral(", "))));
+            } else if (!files.importable.isEmpty()) {
+                m_import->openImportDialog(m_experiments);
+                if (ImportDialog *dialog = m_import->importDialog())
+                    dialog->addPaths(files.importable);
+            }
+            if (!problems.isEmpty())
+                showProblem(problems.join(QLatin1Char('\n')));
+        };
+        if (m_runsChecked)
+            act();
+        else
+            m_afterRunsChecked.push_back(act);
+    });
+    watcher->setFuture(QtConcurrent::run([paths] { return launch::classify(paths); }));
+}
+
+QDialog *MainWindow::showShortcuts()
+{
+    if (m_shortcuts)
+        m_shortcuts->close();
+    // The pages built on first use are built now, so that their keys are listed too.
+    const QList<std::pair<QString, QWidget *>> areas = {{tr("Experiments"), m_sidebar},
+                                                        {tr("Runs Table"), m_runs},
+                                                        {tr("Run Page"), runPage()},
+                                                        {tr("Compare"), comparePage()},
+                                                        {tr("Models"), modelsPage()}};
+    QList<ShortcutsDialog::Group> groups = ShortcutsDialog::collect(menuBar(), areas);
+    // Keys the views handle themselves, not through an action.
+    groups << ShortcutsDialog::Group{
+        tr("Tables and Pages"),
+        {{tr("Open the run (runs table)"), QKeySequence(Qt::Key_Enter).toString(QKeySequence::NativeText)},
+         {tr("Back (run page)"), QKeySequence(Qt::Key_Escape).toString(QKeySequence::NativeText)}}};
+    auto *dialog = new ShortcutsDialog(groups, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_shortcuts = dialog;
+    dialog->show();
+    return dialog;
+}
+
+QDialog *MainWindow::showTour()
+{
+    if (!m_tour) {
+        auto *dialog = new TourDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        m_tour = dialog;
+    }
+    m_tour->show();
+    m_tour->raise();
+    m_tour->activateWindow();
+    return m_tour;
 }
 
 bool MainWindow::isImporting() const

@@ -6,11 +6,14 @@
 
 #include "types.h"
 
+#include <functional>
 #include <memory>
 #include <QMainWindow>
 #include <QPointer>
+#include <vector>
 
 class QAction;
+class QDialog;
 class QLabel;
 class QMenu;
 class QSplitter;
@@ -31,6 +34,7 @@ class PromoteDialog;
 class RunPage;
 class RunsPage;
 class StoreWorker;
+class WelcomePage;
 
 class MainWindow : public QMainWindow
 {
@@ -71,6 +75,18 @@ public:
     bool isImporting() const; // an import runs or is queued
     // The database cannot be written here and was opened for reading (known once the experiments loaded).
     bool isReadOnly() const { return m_readOnly; }
+    // Shown instead of the runs while the database has no runs at all (trashed ones count: they are still
+    // there to restore); built on first use. The window leaves it by itself once a run arrives, from any
+    // writer.
+    WelcomePage *welcomePage();
+    bool isShowingWelcome() const;
+    // Files given when the window starts (`runlens FILE...`): the Runlens database among them is the one
+    // open; sources to import open the Import dialog filled with them, to confirm; every other file is
+    // named in the window's banner with the reason. Read off the GUI thread.
+    void openFiles(const QStringList &paths);
+    // Help › Keyboard Shortcuts and Help › Tour (non-modal; the last one opened, while it is).
+    QDialog *showShortcuts();
+    QDialog *showTour();
 
 protected:
     // Asks about unsaved notes on the run page first.
@@ -96,6 +112,11 @@ private:
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();
+    // Asks the store whether the database has any run, and shows the welcome page or leaves it.
+    void checkForRuns();
+    void runsChecked(); // the first answer came (or none will): what waited for it runs now
+    void showWelcome(bool show);
+    void openRecent(const QString &path);
 
     QString m_databasePath;
     std::unique_ptr<StoreWorker> m_worker;
@@ -123,6 +144,13 @@ private:
     QAction *m_attachFolder = nullptr;
     bool m_experimentsLoaded = false;
     bool m_readOnly = false;
+    WelcomePage *m_welcome = nullptr;
+    bool m_runsChecked = false;  // the first answer to checkForRuns for this database has come
+    bool m_checkingRuns = false; // a checkForRuns is on its way
+    int m_filesPending = 0;      // openFiles batches still being read or waiting
+    std::vector<std::function<void()>> m_afterRunsChecked; // what waits for the first checkForRuns
+    QPointer<QDialog> m_shortcuts;
+    QPointer<QDialog> m_tour;
     ExperimentId m_pendingExperiment = 0; // to choose in the sidebar once the list is loaded (the run shown)
 };
 
