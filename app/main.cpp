@@ -73,6 +73,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("Runlens"));
+    // The installed desktop file: Wayland compositors match the window to its menu entry and icon by it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.runlens.Runlens"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/runlens.svg")));
     // QApplication removed the arguments Qt understands; what is left besides --db are ours.
     const QStringList rest = runlens::cli::scan(QCoreApplication::arguments()).args;
