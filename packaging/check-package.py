@@ -326,6 +326,13 @@ def check_mime(root, work, demo_database):
         shutil.copy(package, merged / "packages")
     run(["update-mime-database", merged], env=quick)
     shutil.copytree(root / "usr/share/applications", merged.parent / "applications")
+    # The system's rules without Runlens's, even where the package is installed already.
+    bare = work / "bare/mime"
+    (bare / "packages").mkdir(parents=True)
+    for package in Path("/usr/share/mime/packages").glob("*.xml"):
+        if package.name != f"{APP_ID}.xml":
+            shutil.copy(package, bare / "packages")
+    run(["update-mime-database", bare], env=quick)
 
     samples = work / "samples"
     samples.mkdir()
@@ -369,7 +376,8 @@ def check_mime(root, work, demo_database):
             if not default.startswith("Default application") or not default.endswith(f"{APP_ID}.desktop"):
                 problems.append(f"{mime_type} does not open with {APP_ID}.desktop ({layout}): {default}")
     # Without the package's rules the Runlens database is plain SQLite: the answers above come from them.
-    if content_type(samples / "sweep-2026.db", dict(base, XDG_DATA_DIRS="/usr/share")) != "application/vnd.sqlite3":
+    if content_type(samples / "sweep-2026.db", dict(base, XDG_DATA_DIRS=str(bare.parent))) != \
+            "application/vnd.sqlite3":
         problems.append("without the package's MIME rules a Runlens database is not application/vnd.sqlite3")
     if problems:
         raise CheckFailed("MIME: " + "; ".join(problems))
