@@ -52,6 +52,15 @@ BackupSummary backupDatabase(Store &source, const QString &target,
     }
     if (QFileInfo(database) == QFileInfo(source.path()))
         throw Error(QStringLiteral("%1 is the database itself").arg(database), Error::Kind::Conflict);
+    // A file named like the -wal, -shm or -journal of a database beside it would be taken for one by SQLite
+    // (and reset) the next time that database opens.
+    for (const QLatin1String suffix :
+         {QLatin1String("-wal"), QLatin1String("-shm"), QLatin1String("-journal")}) {
+        if (database.endsWith(suffix) && QFileInfo::exists(database.chopped(suffix.size())))
+            throw Error(QStringLiteral("%1 would be taken for the %2 file of %3; choose another name")
+                            .arg(database, suffix.mid(1), database.chopped(suffix.size())),
+                        Error::Kind::Conflict);
+    }
     const QString suffix = QStringLiteral(".partial-%1").arg(QCoreApplication::applicationPid());
     const QString partialDatabase = database + suffix, partialArtifacts = artifacts + suffix;
     Leftovers leftovers(partialDatabase, partialArtifacts);

@@ -217,6 +217,17 @@ void TestBackup::neverReplacesAnything()
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.err.contains(QStringLiteral("already exists")), qPrintable(r.err));
 
+    // Named like the WAL of a database beside it that is closed (so has none): SQLite would take the
+    // backup for that database's WAL the next time it opens it, and reset it.
+    const QString other = demo(QStringLiteral("other.db"), 1, 10);
+    QVERIFY(!other.isEmpty());
+    QVERIFY(!QFileInfo::exists(other + QStringLiteral("-wal")));
+    r = run({QStringLiteral("--db"), db, QStringLiteral("backup"), other + QStringLiteral("-wal")});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("would be taken for the wal file of ") + other),
+             qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(other + QStringLiteral("-wal")));
+
     // A folder that does not exist: named, nothing left.
     r = run({QStringLiteral("--db"), db, QStringLiteral("backup"),
              m_dir->filePath(QStringLiteral("no/such/x.db"))});
