@@ -985,7 +985,7 @@ int backupCommand(const QString &db, const QStringList &args)
                      "%2 and are not in the backup (first: %3)\n")
                      .arg(s.missingObjects.size())
                      .arg(display::escapeControls(ArtifactStore(store.path()).root()),
-                          s.missingObjects.first());
+                          display::escapeControls(s.missingObjects.first()));
     out() << QStringLiteral("Backed up %1 runs and %2 artifact %3 (%4 bytes) to %5\n")
                  .arg(s.runs)
                  .arg(s.objects)

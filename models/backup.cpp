@@ -9,35 +9,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QScopeGuard>
 
 namespace runlens {
-
-namespace {
-
-// Removes what an unfinished backup wrote, unless it was handed over.
-class Leftovers
-{
-public:
-    Leftovers(QString database, QString artifacts)
-        : m_database(std::move(database))
-        , m_artifacts(std::move(artifacts))
-    {}
-    ~Leftovers()
-    {
-        if (m_keep)
-            return;
-        QFile::remove(m_database);
-        if (!m_artifacts.isEmpty())
-            QDir(m_artifacts).removeRecursively();
-    }
-    void keep() { m_keep = true; }
-
-private:
-    QString m_database, m_artifacts;
-    bool m_keep = false;
-};
-
-} // namespace
 
 BackupSummary backupDatabase(Store &source, const QString &target,
                              const std::function<void(qint64, qint64)> &progress,
@@ -63,7 +37,11 @@ BackupSummary backupDatabase(Store &source, const QString &target,
     }
     const QString suffix = QStringLiteral(".partial-%1").arg(QCoreApplication::applicationPid());
     const QString partialDatabase = database + suffix, partialArtifacts = artifacts + suffix;
-    Leftovers leftovers(partialDatabase, partialArtifacts);
+    // What an unfinished backup wrote goes, unless it was handed over under its names.
+    auto leftovers = qScopeGuard([&] {
+        QFile::remove(partialDatabase);
+        QDir(partialArtifacts).removeRecursively();
+    });
 
     source.copyTo(partialDatabase);
     BackupSummary summary;
@@ -83,11 +61,10 @@ BackupSummary backupDatabase(Store &source, const QString &target,
     for (const QString &digest : digests) {
         if (cancelled && cancelled())
             throw Error(QStringLiteral("backup to %1 cancelled").arg(database));
-        const QString object = from.objectPath(digest); // throws on a row whose digest is not one
-        if (!QFileInfo::exists(object)) {
+        if (!from.contains(digest)) { // false for a row whose digest is not one, too
             summary.missingObjects << digest;
         } else {
-            const QString to = partialArtifacts + object.mid(fromRoot.size());
+            const QString to = partialArtifacts + from.objectPath(digest).mid(fromRoot.size());
             from.copyObject(digest, to, cancelled);
             QFile::setPermissions(to,
                                   QFileDevice::ReadOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
@@ -105,7 +82,7 @@ BackupSummary backupDatabase(Store &source, const QString &target,
             QDir().rename(artifacts, partialArtifacts); // removed with the rest
         throw Error(QStringLiteral("cannot rename %1 to %2").arg(partialDatabase, database));
     }
-    leftovers.keep();
+    leftovers.dismiss();
     summary.database = database;
     summary.artifacts = summary.objects > 0 ? artifacts : QString();
     return summary;

@@ -459,10 +459,8 @@ void Store::migrate(int fromVersion)
                          .arg(QCoreApplication::applicationPid())
                          .arg(i);
         try {
-            const UnlimitedStatements wholeFile(*this);
-            exec(QStringLiteral("VACUUM INTO ?"), {backup});
+            copyTo(backup); // a partial copy (disk full) is removed: it is no backup
         } catch (const Error &e) {
-            QFile::remove(backup); // a partial copy (disk full) is no backup
             throw Error(QStringLiteral("cannot upgrade %1 from schema version %2: the backup %3 could not be "
                                        "written (%4); the file was not changed")
                             .arg(m_path)
