@@ -152,6 +152,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
             break;
         }
     }
+    files.removeAll(database); // the window opens it: it need not read it again
     runlens::MainWindow window(database);
     if (size.isValid())
         window.resize(size);
