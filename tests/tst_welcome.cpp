@@ -32,6 +32,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -43,6 +44,19 @@
 using namespace runlens;
 
 namespace {
+
+// The pictures Markdown text references by a relative path (what the built-in resources must carry).
+QStringList imagePaths(const QString &markdown)
+{
+    static const QRegularExpression image(QStringLiteral(R"(!\[[^\]]*\]\(([^)\s]+)[^)]*\))"));
+    QStringList paths;
+    for (auto it = image.globalMatch(markdown); it.hasNext();) {
+        const QString path = it.next().captured(1);
+        if (!path.contains(QLatin1String("://")) && !paths.contains(path))
+            paths << path;
+    }
+    return paths;
+}
 
 // The longest gap between ticks of a 1 ms timer on the GUI thread while it runs: how long the window could
 // not answer a person.
@@ -598,7 +612,7 @@ void TestWelcome::tourShowsTheReadme()
     QVERIFY(shown.startsWith(QLatin1String("## Tour")));
     QVERIFY(!shown.contains(QLatin1String("## Command line")));
     QVERIFY(tour->browser()->toPlainText().contains(QStringLiteral("opens on a welcome page")));
-    const QStringList images = TourDialog::imagePaths(shown);
+    const QStringList images = imagePaths(shown);
     QVERIFY(!images.isEmpty());
     for (const QString &path : images) {
         const QImage picture =

@@ -66,18 +66,6 @@ QString TourDialog::tourMarkdown()
     return (end < 0 ? text : text.left(end)).trimmed();
 }
 
-QStringList TourDialog::imagePaths(const QString &markdown)
-{
-    static const QRegularExpression image(QStringLiteral(R"(!\[[^\]]*\]\(([^)\s]+)[^)]*\))"));
-    QStringList paths;
-    for (auto it = image.globalMatch(markdown); it.hasNext();) {
-        const QString path = it.next().captured(1);
-        if (!path.contains(QLatin1String("://")) && !paths.contains(path))
-            paths << path;
-    }
-    return paths;
-}
-
 TourDialog::TourDialog(QWidget *parent)
     : QDialog(parent)
 {
@@ -89,14 +77,10 @@ TourDialog::TourDialog(QWidget *parent)
     const QString markdown = tourMarkdown();
     QTextDocument *doc = m_browser->document();
     doc->setDocumentMargin(24);
-    doc->setMarkdown(markdown); // clears the document's resources: the pictures come after
-    // The pictures are given to the document by the names the Markdown uses, before it is laid out; it never
-    // looks for them on disk.
-    for (const QString &path : imagePaths(markdown)) {
-        const QImage picture(QStringLiteral(":/") + path);
-        if (!picture.isNull())
-            doc->addResource(QTextDocument::ImageResource, QUrl(path), picture);
-    }
+    // The README's relative picture paths (resources/screenshots/x.png) are found among the built-in
+    // resources; the browser never looks for them on disk.
+    m_browser->setSearchPaths({QStringLiteral(":/")});
+    doc->setMarkdown(markdown);
     m_browser->moveCursor(QTextCursor::Start);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

@@ -24,8 +24,6 @@ public:
     static QString section(const QString &markdown, const QString &heading);
     // What the tour shows: section(readme(), "Tour"), else the README's text before its first "## " heading.
     static QString tourMarkdown();
-    // The images `markdown` references that the executable carries, by the path written in it.
-    static QStringList imagePaths(const QString &markdown);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
