@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "artifactcommands.h"
 
-#include "artifactstore.h"
-#include "attachjob.h"
+#include "artifacts/artifactstore.h"
+#include "artifacts/attachjob.h"
 #include "cli.h"
 #include "commandsupport.h"
-#include "displaytext.h"
+#include "itemmodels/displaytext.h"
 #include "output.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <atomic>
 #include <csignal>

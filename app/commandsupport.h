@@ -6,7 +6,7 @@
 // Command families in their own files (registrycommands.cpp, …) use these instead of copies.
 
 #include "output.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <optional>
 #include <QCommandLineParser>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "concurrencybench.h"
 
-#include "store.h"
+#include "store/store.h"
 
 #include <algorithm>
 #include <memory>

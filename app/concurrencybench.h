@@ -4,7 +4,7 @@
 // `runlens bench`'s concurrency group: several `runlens log` processes stream JSON lines into one scratch
 // database at once while another process lists the runs in a loop, as training jobs beside the window do.
 
-#include "benchmark.h"
+#include "bench/benchmark.h"
 
 #include <QList>
 

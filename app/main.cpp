@@ -2,11 +2,11 @@
 // `runlens`: the window when started without a command, the command line otherwise.
 
 #include "cli.h"
-#include "launchfiles.h"
-#include "mainwindow.h"
-#include "runpage.h"
-#include "store.h"
-#include "theme.h"
+#include "import/launchfiles.h"
+#include "pages/runpage.h"
+#include "shell/mainwindow.h"
+#include "shell/theme.h"
+#include "store/store.h"
 #include "windowbench.h"
 
 #include <optional>

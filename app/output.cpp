@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "output.h"
 
-#include "displaytext.h"
-#include "jsonformat.h"
+#include "core/jsonformat.h"
+#include "itemmodels/displaytext.h"
 
 #include <QJsonDocument>
 #include <QMetaType>

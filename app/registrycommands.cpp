@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "registrycommands.h"
 
-#include "artifactstore.h"
+#include "artifacts/artifactstore.h"
 #include "cli.h"
 #include "commandsupport.h"
-#include "displaytext.h"
-#include "jsonformat.h"
-#include "registrycsv.h"
+#include "core/jsonformat.h"
+#include "itemmodels/displaytext.h"
+#include "registry/registrycsv.h"
 
 #include <atomic>
 #include <csignal>

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "windowbench.h"
 
-#include "comparepage.h"
-#include "demodata.h"
-#include "mainwindow.h"
-#include "metricchart.h"
-#include "runspage.h"
-#include "runtablemodel.h"
-#include "store.h"
-#include "storeworker.h"
+#include "charts/metricchart.h"
+#include "demo/demodata.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/comparepage.h"
+#include "pages/runspage.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
+#include "store/storeworker.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

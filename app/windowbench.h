@@ -7,7 +7,7 @@
 // metrics and on an empty one, and reports them with the targets; and a live refresh of the runs table's
 // model with all 10,000 runs loaded.
 
-#include "benchmark.h"
+#include "bench/benchmark.h"
 
 #include <QList>
 

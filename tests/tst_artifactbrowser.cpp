@@ -4,17 +4,17 @@
 // binary), bounded reads of a huge file, corrupt and invalid files that get a message instead of a crash,
 // and soft delete / restore in the store and in the window (Delete key, Undo, Show deleted).
 
-#include "artifactbrowser.h"
-#include "artifactpreview.h"
-#include "artifactpreviewwidget.h"
-#include "artifactstore.h"
-#include "artifacttreemodel.h"
-#include "importer.h"
-#include "mainwindow.h"
-#include "roles.h"
-#include "runpage.h"
-#include "store.h"
+#include "artifacts/artifactpreview.h"
+#include "artifacts/artifactstore.h"
+#include "import/importer.h"
+#include "itemmodels/artifacttreemodel.h"
+#include "itemmodels/roles.h"
+#include "pages/runpage.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
+#include "widgets/artifactbrowser.h"
+#include "widgets/artifactpreviewwidget.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

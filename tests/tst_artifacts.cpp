@@ -4,10 +4,10 @@
 // left out, FIFOs never opened), deduplication, and all-or-nothing on cancel and on a failed copy; then the
 // command line end to end: attach -> artifacts -> artifact-get gives the bytes back unchanged.
 
-#include "artifactstore.h"
-#include "attachjob.h"
-#include "importwriter.h"
-#include "store.h"
+#include "artifacts/artifactstore.h"
+#include "artifacts/attachjob.h"
+#include "import/importwriter.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>

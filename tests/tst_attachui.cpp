@@ -5,23 +5,23 @@
 // compare view takes them for that run; the status bar shows progress with a Cancel that leaves nothing; a
 // failure is reported; File › Attach follows the current run.
 
-#include "artifactstore.h"
-#include "artifacttreemodel.h"
-#include "attachcontroller.h"
-#include "comparepage.h"
-#include "dropoverlay.h"
-#include "importcontroller.h"
-#include "importprogresswidget.h"
-#include "mainwindow.h"
-#include "roles.h"
-#include "rundiffview.h"
-#include "runnoteswidget.h"
-#include "runpage.h"
-#include "runspage.h"
-#include "runtablemodel.h"
+#include "artifacts/artifactstore.h"
+#include "import/attachcontroller.h"
+#include "import/dropoverlay.h"
+#include "import/importcontroller.h"
+#include "import/importprogresswidget.h"
+#include "itemmodels/artifacttreemodel.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/comparepage.h"
+#include "pages/runpage.h"
+#include "pages/runspage.h"
 #include "screenshots.h"
-#include "store.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
+#include "widgets/rundiffview.h"
+#include "widgets/runnoteswidget.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,8 +2,8 @@
 // `runlens backup` as people use it: real processes on real files, a logger writing beside it, a backup
 // killed at random moments, a target that already exists, artifact bytes missing from the source.
 
-#include "artifactstore.h"
-#include "store.h"
+#include "artifacts/artifactstore.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <csignal>

@@ -6,18 +6,18 @@
 // -shm the window still uses, and writes of both would be lost or the file corrupted (sqlite.org, "How To
 // Corrupt An SQLite Database File", 2.2). /proc/locks shows the locks this process holds.
 
-#include "attachcontroller.h"
-#include "comparepage.h"
-#include "demodata.h"
-#include "importcontroller.h"
-#include "importer.h"
-#include "mainwindow.h"
-#include "runspage.h"
-#include "runtablemodel.h"
-#include "store.h"
+#include "demo/demodata.h"
+#include "import/attachcontroller.h"
+#include "import/importcontroller.h"
+#include "import/importer.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/comparepage.h"
+#include "pages/runspage.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
 
-#include "artifactstore.h"
+#include "artifacts/artifactstore.h"
 
 #include <csignal>
 #include <QDirIterator>

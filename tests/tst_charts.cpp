@@ -2,10 +2,10 @@
 // The chart pipeline below the widgets: TensorBoard's smoothing, the chart data read from a real store, and
 // the proof that drawing the per-pixel reduction is drawing every point.
 
-#include "chartdata.h"
-#include "chartrenderer.h"
-#include "seriesmath.h"
-#include "store.h"
+#include "charts/chartrenderer.h"
+#include "series/chartdata.h"
+#include "series/seriesmath.h"
+#include "store/store.h"
 
 #include <cmath>
 #include <cstring>

@@ -3,7 +3,7 @@
 // status, its output and what the store reads back afterwards. The child never sees the user's database:
 // RUNLENS_DB is unset and HOME / XDG_* point into the test's temporary folder.
 
-#include "store.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <algorithm>

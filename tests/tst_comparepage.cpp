@@ -3,15 +3,15 @@
 // charts per key grouped by prefix, zoom by rubber band, wheel and double-click, hover values, the legend,
 // the key filter, smoothing, grouping, exports; and `runlens export-chart` from the command line.
 
-#include "comparepage.h"
-#include "displaytext.h"
-#include "experimentsidebar.h"
-#include "mainwindow.h"
-#include "metricchart.h"
-#include "runspage.h"
-#include "seriesmath.h"
-#include "store.h"
+#include "charts/metricchart.h"
+#include "itemmodels/displaytext.h"
+#include "pages/comparepage.h"
+#include "pages/runspage.h"
+#include "series/seriesmath.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
+#include "widgets/experimentsidebar.h"
 
 #include <cmath>
 #include <QCheckBox>

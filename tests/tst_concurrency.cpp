@@ -5,7 +5,7 @@
 // one source at once. Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary
 // folder.
 
-#include "store.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <algorithm>

@@ -3,9 +3,9 @@
 // values read out of the files independently, every rule documented in csvlogreader.h, and malformed input
 // that must produce warnings naming file and line while the good rows survive.
 
-#include "csvlogreader.h"
-#include "error.h"
-#include "jsonformat.h"
+#include "core/error.h"
+#include "core/jsonformat.h"
+#include "import/csvlogreader.h"
 
 #include <charconv>
 #include <cmath>

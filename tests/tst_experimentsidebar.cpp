@@ -4,14 +4,14 @@
 // dialog from the context menu, Del to the trash, Show Trash, Restore and Undo; the File menu's New
 // Experiment. The list model and the sidebar's proxy run under QAbstractItemModelTester throughout.
 
-#include "experimentdelegate.h"
-#include "experimentdialog.h"
-#include "experimentlistmodel.h"
-#include "experimentsidebar.h"
-#include "mainwindow.h"
-#include "roles.h"
-#include "store.h"
-#include "storeworker.h"
+#include "dialogs/experimentdialog.h"
+#include "itemmodels/experimentlistmodel.h"
+#include "itemmodels/roles.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
+#include "store/storeworker.h"
+#include "widgets/experimentdelegate.h"
+#include "widgets/experimentsidebar.h"
 
 #include <memory>
 #include <QAbstractItemModelTester>

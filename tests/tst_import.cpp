@@ -2,9 +2,9 @@
 // Format-independent import behaviour: format detection, run identity across sources, idempotent and
 // incremental re-imports of logs that grow, and refusal of unknown paths before anything is written.
 
-#include "artifactstore.h"
-#include "importer.h"
-#include "store.h"
+#include "artifacts/artifactstore.h"
+#include "import/importer.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>

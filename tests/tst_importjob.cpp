@@ -3,8 +3,8 @@
 // reports throttled progress in the readers' units, stops when cancelled leaving only whole runs, and says
 // what is wrong with a missing or unrecognised source or an unusable database.
 
-#include "importjob.h"
-#include "store.h"
+#include "import/importjob.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>

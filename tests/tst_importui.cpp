@@ -4,19 +4,19 @@
 // same numbers, unrecognised files are named, Cancel in the status bar leaves only whole runs, a second drop
 // waits its turn, and File › Import… is filled in and clicked through.
 
-#include "dropoverlay.h"
-#include "experimentsidebar.h"
-#include "importcontroller.h"
-#include "importdialog.h"
-#include "importprogresswidget.h"
-#include "importreportdialog.h"
-#include "mainwindow.h"
-#include "roles.h"
-#include "runspage.h"
-#include "runtablemodel.h"
+#include "import/dropoverlay.h"
+#include "import/importcontroller.h"
+#include "import/importdialog.h"
+#include "import/importprogresswidget.h"
+#include "import/importreportdialog.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/runspage.h"
 #include "screenshots.h"
-#include "store.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
+#include "widgets/experimentsidebar.h"
 
 #include <functional>
 #include <QCheckBox>

@@ -3,17 +3,17 @@
 // runs of the chosen experiment, takes filters typed into the filter bar, explains a malformed one inline,
 // and sorts by a clicked column.
 
-#include "comparepage.h"
-#include "demodata.h"
-#include "experimentsidebar.h"
-#include "mainwindow.h"
-#include "metricchart.h"
-#include "roles.h"
-#include "runpage.h"
-#include "runspage.h"
-#include "runtablemodel.h"
-#include "store.h"
+#include "charts/metricchart.h"
+#include "demo/demodata.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/comparepage.h"
+#include "pages/runpage.h"
+#include "pages/runspage.h"
+#include "shell/mainwindow.h"
+#include "store/store.h"
 #include "testsupport.h"
+#include "widgets/experimentsidebar.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>

@@ -3,8 +3,8 @@
 // make_v1_fixture.py) is upgraded in a transaction after a backup copy is kept; a failing migration leaves
 // the file as it was.
 
-#include "schema.h"
-#include "store.h"
+#include "store/schema.h"
+#include "store/store.h"
 
 #include <QCryptographicHash>
 #include <QDir>

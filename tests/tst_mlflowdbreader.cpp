@@ -4,11 +4,11 @@
 // expected latest values, and a 2.14 database committed with Windows artifact paths. Every fixture is copied
 // into a temporary folder first; the reader must leave the copy byte-identical, with no -wal/-shm beside it.
 
-#include "error.h"
-#include "importsource.h"
-#include "mlflowdbreader.h"
+#include "core/error.h"
+#include "core/types.h"
+#include "import/importsource.h"
+#include "import/mlflowdbreader.h"
 #include "testsupport.h"
-#include "types.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -3,10 +3,10 @@
 // incremental growth, atomicity per run, hostile and damaged stores, and the public stores (old formats,
 // tracking-server layout with mlartifacts/).
 
-#include "artifactstore.h"
-#include "importer.h"
-#include "mlflowfilereader.h"
-#include "store.h"
+#include "artifacts/artifactstore.h"
+#include "import/importer.h"
+#include "import/mlflowfilereader.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QCryptographicHash>

@@ -5,20 +5,20 @@
 // would: combos changed with the keyboard, a click on a dot, drags along the axes that brush, and both plots
 // on demo data in light and dark palettes (PNGs written to $RUNLENS_PLOT_SHOTS when set).
 
-#include "axisscale.h"
-#include "colorramp.h"
-#include "demodata.h"
-#include "importer.h"
-#include "metricaxis.h"
-#include "parallelcoordinatescanvas.h"
-#include "parallelcoordinatesview.h"
-#include "paramaxis.h"
-#include "paramscatterview.h"
-#include "runcolors.h"
-#include "scattercanvas.h"
-#include "store.h"
+#include "charts/parallelcoordinatescanvas.h"
+#include "charts/parallelcoordinatesview.h"
+#include "charts/paramscatterview.h"
+#include "charts/scattercanvas.h"
+#include "demo/demodata.h"
+#include "import/importer.h"
+#include "itemmodels/runcolors.h"
+#include "plots/axisscale.h"
+#include "plots/colorramp.h"
+#include "plots/metricaxis.h"
+#include "plots/paramaxis.h"
+#include "shell/theme.h"
+#include "store/store.h"
 #include "testsupport.h"
-#include "theme.h"
 
 #include <cmath>
 #include <functional>

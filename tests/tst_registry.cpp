@@ -3,10 +3,10 @@
 // audit entry with user and time for every change, the registry commands of the real `runlens` binary
 // (models, model, promote, alias, stage, model-export) and imported MLflow registries shown through them.
 
-#include "artifactstore.h"
-#include "importer.h"
-#include "registrycsv.h"
-#include "store.h"
+#include "artifacts/artifactstore.h"
+#include "import/importer.h"
+#include "registry/registrycsv.h"
+#include "store/store.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

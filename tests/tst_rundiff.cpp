@@ -6,16 +6,16 @@
 // Markdown, and the view driven through its toolbar: copying, Ctrl+C, export to a file and to a path that
 // cannot be written, the empty state, and what it looks like on light and dark palettes.
 
-#include "importer.h"
-#include "jsonformat.h"
-#include "roles.h"
-#include "runcolors.h"
-#include "rundiffheaderview.h"
-#include "rundiffmodel.h"
-#include "rundiffview.h"
-#include "store.h"
+#include "core/jsonformat.h"
+#include "import/importer.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runcolors.h"
+#include "itemmodels/rundiffmodel.h"
+#include "shell/theme.h"
+#include "store/store.h"
 #include "testsupport.h"
-#include "theme.h"
+#include "widgets/rundiffheaderview.h"
+#include "widgets/rundiffview.h"
 
 #include <limits>
 #include <QAbstractItemModelTester>

@@ -3,17 +3,17 @@
 // writes, trash and restore with the keyboard, stars by clicking, the quick filter, key completion in the
 // filter bar, the column chooser and its memory per experiment, recent databases, and the dark appearance.
 
-#include "columnchooserdialog.h"
-#include "experimentsidebar.h"
-#include "filtercompleter.h"
-#include "mainwindow.h"
-#include "roles.h"
-#include "runspage.h"
-#include "runtabledelegate.h"
-#include "runtablemodel.h"
-#include "searchquery.h"
+#include "dialogs/columnchooserdialog.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/runspage.h"
+#include "search/searchquery.h"
+#include "shell/mainwindow.h"
+#include "shell/theme.h"
 #include "testsupport.h"
-#include "theme.h"
+#include "widgets/experimentsidebar.h"
+#include "widgets/filtercompleter.h"
+#include "widgets/runtabledelegate.h"
 
 #include <QAbstractItemView>
 #include <QApplication>

@@ -2,12 +2,12 @@
 // The lazy runs table over a real store: pages arrive from the store worker, QAbstractItemModelTester checks
 // every change, sorting and filtering go through SQL, answers to an older query are dropped.
 
-#include "changewatcher.h"
-#include "experimentlistmodel.h"
-#include "roles.h"
-#include "runcolors.h"
-#include "runtablemodel.h"
-#include "searchquery.h"
+#include "itemmodels/experimentlistmodel.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runcolors.h"
+#include "itemmodels/runtablemodel.h"
+#include "search/searchquery.h"
+#include "store/changewatcher.h"
 
 #include <QAbstractItemModelTester>
 #include <QSet>

@@ -2,8 +2,8 @@
 // The MLflow search language: what compiles, where malformed expressions are reported, and what a real store
 // returns for filters and orderings (including non-finite metrics and hostile strings).
 
-#include "searchquery.h"
-#include "store.h"
+#include "search/searchquery.h"
+#include "store/store.h"
 
 #include <limits>
 #include <memory>

@@ -2,8 +2,8 @@
 // The metric-series engine through the store: overviews (per-pixel M4) against brute-force references on
 // random series, full-resolution windows, out-of-order steps, live appends and compaction.
 
-#include "seriescodec.h"
-#include "store.h"
+#include "series/seriescodec.h"
+#include "store/store.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

@@ -2,8 +2,8 @@
 // The chunk and sketch byte formats: lossless round trips (NaN payloads and infinities included), the choice
 // of integer encodings, and rejection of damaged blobs without crashing.
 
-#include "error.h"
-#include "seriescodec.h"
+#include "core/error.h"
+#include "series/seriescodec.h"
 
 #include <cstring>
 #include <limits>

@@ -3,8 +3,8 @@
 // tags with MLflow's well-known keys, NaN/Inf round trips, duplicate steps, MLflow's "last" rule, atomic
 // batches, and defensive opening of files that are not ours or are newer.
 
-#include "schema.h"
-#include "store.h"
+#include "store/schema.h"
+#include "store/store.h"
 
 #include <limits>
 #include <QCryptographicHash>

@@ -4,10 +4,10 @@
 // every kind (cut, flipped, forged lengths, garbage, unreadable, symlink loops), hparams attribution, and
 // read throughput.
 
-#include "error.h"
-#include "importsource.h"
-#include "jsonformat.h"
-#include "tensorboardreader.h"
+#include "core/error.h"
+#include "core/jsonformat.h"
+#include "import/importsource.h"
+#include "import/tensorboardreader.h"
 
 #include <cmath>
 #include <cstring>

@@ -4,7 +4,7 @@
 // readers. Such files are refused by name before anything is read or written; no statement runs unbounded; a
 // file on a read-only mount opens read-only instead of not at all.
 
-#include "store.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QProcess>

@@ -5,21 +5,21 @@
 // to the runs; recent databases open with a click; Help lists the real shortcuts, shows the README's tour and
 // names the version and the database; files given on the command line open, import or are explained.
 
-#include "appsettings.h"
-#include "demodata.h"
-#include "demojob.h"
-#include "importcontroller.h"
-#include "importdialog.h"
-#include "launchfiles.h"
-#include "mainwindow.h"
-#include "runspage.h"
-#include "runtablemodel.h"
+#include "demo/demodata.h"
+#include "demo/demojob.h"
+#include "import/importcontroller.h"
+#include "import/importdialog.h"
+#include "import/launchfiles.h"
+#include "itemmodels/runtablemodel.h"
+#include "pages/runspage.h"
+#include "pages/welcomepage.h"
 #include "screenshots.h"
-#include "shortcutsdialog.h"
-#include "store.h"
+#include "shell/appsettings.h"
+#include "shell/mainwindow.h"
+#include "shell/shortcutsdialog.h"
+#include "shell/tourdialog.h"
+#include "store/store.h"
 #include "testsupport.h"
-#include "tourdialog.h"
-#include "welcomepage.h"
 
 #include <QAbstractButton>
 #include <QApplication>

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Writes runlens-v1.sql: a database as Runlens schema version 1 left it, for the migration test.
 
-The tables come from migration 1 in models/schema.cpp (migrations never change once released); the metric
-chunk is encoded here from models/SERIES_FORMAT.md with the standard library alone, as the Python client
+The tables come from migration 1 in models/store/schema.cpp (migrations never change once released); the metric
+chunk is encoded here from models/series/SERIES_FORMAT.md with the standard library alone, as the Python client
 does, and carries no sketch (which the format allows).
 """
 import pathlib

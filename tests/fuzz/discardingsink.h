@@ -4,7 +4,7 @@
 // The sink every fuzz target reads into: keeps nothing, but traps on an artifact path that would leave its
 // run (a reader must never produce one, whatever the input).
 
-#include "importsource.h"
+#include "import/importsource.h"
 
 namespace runlens::import {
 

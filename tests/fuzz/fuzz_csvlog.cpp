@@ -2,11 +2,11 @@
 // libFuzzer target for the CSV/TSV, JSON-lines and YAML-params readers (csvlogreader.h). The first byte picks
 // the reader and its settings, the rest is the file. Built outside CMake, from the repository root:
 //   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fPIC $(pkg-config --cflags Qt6Core)
-//     -Imodels tests/fuzz/fuzz_csvlog.cpp models/csvlogreader.cpp models/jsonformat.cpp
+//     -Imodels tests/fuzz/fuzz_csvlog.cpp models/import/csvlogreader.cpp models/core/jsonformat.cpp
 //     $(pkg-config --libs Qt6Core) -lyaml-cpp -o fuzz_csvlog
 //   ./fuzz_csvlog -max_total_time=60 -max_len=8192 corpus/
 
-#include "csvlogreader.h"
+#include "import/csvlogreader.h"
 
 #include <cstdint>
 #include <cstring>

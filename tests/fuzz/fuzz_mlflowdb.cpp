@@ -3,9 +3,9 @@
 // sink that keeps nothing. Seeded with the real (2019 and current) MLflow databases of the fixtures, so that
 // mutations reach the schema detection and row decoding, not only SQLite's header checks.
 
+#include "core/error.h"
 #include "discardingsink.h"
-#include "error.h"
-#include "mlflowdbreader.h"
+#include "import/mlflowdbreader.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -3,9 +3,9 @@
 // rest of the input replaces (a metric file, a run's, an experiment's, a model's or a version's meta.yaml, an
 // alias, a param, a dataset), then the whole store is read with a sink that keeps nothing.
 
+#include "core/error.h"
 #include "discardingsink.h"
-#include "error.h"
-#include "mlflowfilereader.h"
+#include "import/mlflowfilereader.h"
 
 #include <QDir>
 #include <QFile>

@@ -7,7 +7,7 @@
 //   2: an hparams.yaml, read with readTensorBoard next to a one-record event file (YAML flattening).
 // Build and run: see the commands in the TensorBoard reader's report (clang++-14 -fsanitize=fuzzer,address).
 
-#include "tensorboardreader.h"
+#include "import/tensorboardreader.h"
 
 #include <cstdint>
 #include <QDir>

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "itemmodels/rundetails.h"
+
+namespace runlens {
+
+RunDetails RunDetails::load(Store &store, const QString &id)
+{
+    RunDetails d;
+    d.requestedId = id;
+    if (!isValidRunId(id))
+        return d; // never a run id: no need to ask the database
+    d.run = store.run(id);
+    if (!d.run)
+        return d;
+    if (!d.run->parentId.isEmpty() && d.run->parentId != id)
+        d.parent = store.run(d.run->parentId);
+    d.children = store.childRuns(id);
+    d.inputs = store.datasetInputs(id);
+    d.artifacts = store.artifacts(id);
+    d.modelVersions = store.modelVersionsOfRun(id);
+    return d;
+}
+
+} // namespace runlens

@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "itemmodels/runtablemodel.h"
+
+#include "core/jsonformat.h"
+#include "itemmodels/displaytext.h"
+#include "itemmodels/roles.h"
+#include "search/searchquery.h"
+
+#include "itemmodels/runcolors.h"
+
+#include <cmath>
+#include <QColor>
+#include <QDateTime>
+#include <QSet>
+
+namespace runlens {
+
+namespace {
+
+const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
+const char *const valueNames[] = {"last", "min", "max"};
+
+QString durationText(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    if (s < 60)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1m %2s").arg(s / 60).arg(s % 60);
+    return QStringLiteral("%1h %2m").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+} // namespace
+
+RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_worker(worker)
+{
+    indexColumns();
+}
+
+void RunTableModel::setQuery(const RunQuery &query)
+{
+    search::compile(query.filter, query.orderBy); // throws SyntaxError: nothing changes
+    m_query = query;
+    m_query.limit = -1;
+    m_query.offset = 0;
+    reload();
+}
+
+namespace {
+template<typename List> bool isSubsequence(const List &part, const List &whole)
+{
+    qsizetype j = 0;
+    for (qsizetype i = 0; i < whole.size() && j < part.size(); ++i)
+        if (whole[i] == part[j])
+            ++j;
+    return j == part.size();
+}
+} // namespace
+
+void RunTableModel::setColumns(const QList<MetricColumn> &metrics, const QStringList &params)
+{
+    if (metrics == m_metrics && params == m_params)
+        return;
+    // Keys only added (a live run logged a new one): insert their columns, so that views keep selection,
+    // scroll and the widths of the other columns.
+    if (isSubsequence(m_metrics, metrics) && isSubsequence(m_params, params)) {
+        // Consecutive new keys go in as one block: views re-measure their header on every insertion, and
+        // the first keys of an experiment (dozens of columns) would otherwise cost that many passes.
+        const auto insertMissing = [this](auto &current, const auto &wanted, auto firstColumn) {
+            for (qsizetype i = 0; i < wanted.size();) {
+                if (i < current.size() && current[i] == wanted[i]) {
+                    ++i;
+                    continue;
+                }
+                qsizetype end = i + 1;
+                while (end < wanted.size() && !(i < current.size() && current[i] == wanted[end]))
+                    ++end;
+                const int column = firstColumn() + int(i);
+                beginInsertColumns({}, column, column + int(end - i) - 1);
+                current.insert(i, end - i, {});
+                std::copy(wanted.begin() + i, wanted.begin() + end, current.begin() + i);
+                indexColumns();
+                endInsertColumns();
+                i = end;
+            }
+        };
+        insertMissing(m_metrics, metrics, [] { return int(FixedColumnCount); });
+        insertMissing(m_params, params, [this] { return FixedColumnCount + int(m_metrics.size()); });
+        return;
+    }
+    beginResetModel();
+    m_metrics = metrics;
+    m_params = params;
+    indexColumns();
+    endResetModel();
+}
+
+void RunTableModel::setParamColumns(const QStringList &keys)
+{
+    setColumns(m_metrics, keys);
+}
+
+void RunTableModel::setMetricColumns(const QStringList &keys)
+{
+    QList<MetricColumn> metrics;
+    for (const QString &k : keys)
+        metrics.append({k, MetricValue::Last});
+    setColumns(metrics, m_params);
+}
+
+QString RunTableModel::fixedColumnId(int column)
+{
+    return column >= 0 && column < FixedColumnCount ? QString::fromLatin1(fixedIds[column]) : QString();
+}
+
+QString RunTableModel::fixedColumnTitle(int column)
+{
+    static const char *titles[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
+    return column >= 0 && column < FixedColumnCount ? tr(titles[column]) : QString();
+}
+
+QString RunTableModel::metricColumnId(const MetricColumn &c)
+{
+    return QStringLiteral("metric:%1:%2").arg(QLatin1String(valueNames[int(c.value)]), c.key);
+}
+
+QString RunTableModel::paramColumnId(const QString &key)
+{
+    return QStringLiteral("param:") + key;
+}
+
+std::optional<RunTableModel::MetricColumn> RunTableModel::metricColumnFromId(const QString &id)
+{
+    if (!id.startsWith(QLatin1String("metric:")))
+        return std::nullopt;
+    const int colon = int(id.indexOf(QLatin1Char(':'), 7));
+    if (colon < 0)
+        return std::nullopt;
+    const QString value = id.mid(7, colon - 7);
+    for (int v = 0; v < 3; ++v)
+        if (value == QLatin1String(valueNames[v]))
+            return MetricColumn{id.mid(colon + 1), MetricValue(v)};
+    return std::nullopt;
+}
+
+std::optional<QString> RunTableModel::paramKeyFromId(const QString &id)
+{
+    if (!id.startsWith(QLatin1String("param:")))
+        return std::nullopt;
+    return id.mid(6);
+}
+
+QString RunTableModel::columnId(int column) const
+{
+    if (column >= 0 && column < FixedColumnCount)
+        return fixedColumnId(column);
+    const int m = column - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size())
+        return metricColumnId(m_metrics[m]);
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size())
+        return paramColumnId(m_params[p]);
+    return {};
+}
+
+int RunTableModel::columnOf(const QString &id) const
+{
+    return m_columnIndex.value(id, -1);
+}
+
+void RunTableModel::indexColumns()
+{
+    m_columnIndex.clear();
+    for (int c = 0, n = columnCount(); c < n; ++c)
+        m_columnIndex.insert(columnId(c), c);
+}
+
+bool RunTableModel::isMetricColumn(int column) const
+{
+    return column >= FixedColumnCount && column < FixedColumnCount + m_metrics.size();
+}
+
+int RunTableModel::rowOf(const QString &runId) const
+{
+    for (size_t r = 0; r < m_runs.size(); ++r)
+        if (m_runs[r].id == runId)
+            return int(r);
+    return -1;
+}
+
+void RunTableModel::setPending(int delta)
+{
+    const bool was = isLoading();
+    m_pending += delta;
+    if (was != isLoading())
+        Q_EMIT loadingChanged(isLoading());
+}
+
+void RunTableModel::setTotal(qint64 total)
+{
+    if (total == m_total)
+        return;
+    m_total = total;
+    Q_EMIT totalCountChanged(total);
+}
+
+void RunTableModel::reload()
+{
+    beginResetModel();
+    m_runs.clear();
+    m_total = -1;
+    m_fetching = false;
+    m_refreshing = false;
+    ++m_generation;
+    endResetModel();
+    const quint64 generation = m_generation;
+    const RunQuery query = m_query;
+    setPending(+1);
+    m_worker->run<qint64>(
+        this, [query](Store &store) { return store.countRuns(query); },
+        [this, generation](qint64 total) {
+            setPending(-1);
+            if (generation == m_generation)
+                setTotal(total);
+        },
+        [this](const QString &message) {
+            setPending(-1);
+            Q_EMIT loadFailed(message);
+        });
+    fetchMore({});
+}
+
+void RunTableModel::refresh()
+{
+    if (m_refreshing || m_fetching || isLoading()) {
+        m_refreshPending = true; // a write of ours or another process's must still show
+        return;
+    }
+    m_refreshPending = false;
+    m_refreshing = true;
+    RunQuery window = m_query;
+    window.offset = 0;
+    window.limit = std::max<qint64>(qint64(m_runs.size()), PageSize);
+    // What the rows were read at: the store sends back the listing's ids and stamps, and in full only the
+    // runs whose stamp moved (or that are new here). A logger writing every second into one run of 10,000
+    // loaded ones costs one run's details, not 10,000.
+    // The lookup is built on the worker: with 10,000 rows loaded that is milliseconds the GUI thread keeps.
+    std::vector<std::pair<QString, qint64>> loaded;
+    loaded.reserve(m_runs.size());
+    for (const Run &r : m_runs)
+        loaded.emplace_back(r.id, r.updatedMs);
+    const quint64 generation = m_generation;
+    struct Answer
+    {
+        qint64 total = 0;
+        QStringList order;
+        std::vector<Run> changed;
+    };
+    m_worker->run<Answer>(
+        this,
+        [window, loaded = std::move(loaded)](Store &store) {
+            QHash<QString, qint64> known;
+            known.reserve(qsizetype(loaded.size()));
+            for (const auto &[id, updated] : loaded)
+                known.insert(id, updated);
+            // One read transaction: the count, the order and the runs describe the same moment.
+            Store::Transaction tx(store);
+            Answer a;
+            a.total = store.countRuns(window);
+            QStringList stale;
+            for (auto &[id, updated] : store.searchRunStamps(window)) {
+                if (known.value(id, -1) != updated)
+                    stale << id;
+                a.order << std::move(id);
+            }
+            a.changed = store.runs(stale);
+            tx.commit();
+            return a;
+        },
+        [this, generation](Answer answer) {
+            if (generation != m_generation)
+                return;
+            // Still "refreshing" while rows change: views must not fetch a page at offsets that are moving.
+            const QList<int> rows = apply(answer.order, std::move(answer.changed));
+            m_refreshing = false;
+            setTotal(answer.total);
+            Q_EMIT refreshed(rows);
+            if (m_refreshPending)
+                refresh();
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_generation)
+                m_refreshing = false;
+            Q_EMIT loadFailed(message);
+        });
+}
+
+// Turns the loaded rows into the listing `order` with removals, one layout change for moves, and insertions,
+// so that views keep their selection and scroll position (persistent indexes follow the runs); the runs in
+// `changed` replace theirs (dataChanged for those rows only) or are the inserted ones.
+QList<int> RunTableModel::apply(const QStringList &order, std::vector<Run> changed)
+{
+    QHash<QString, Run *> fresh;
+    fresh.reserve(qsizetype(changed.size()));
+    for (Run &r : changed)
+        fresh.insert(r.id, &r);
+    // The usual case while a logger writes: the same runs in the same order, a few of them changed.
+    if (order.size() == qsizetype(m_runs.size()) &&
+        std::equal(order.begin(), order.end(), m_runs.begin(),
+                   [](const QString &id, const Run &r) { return id == r.id; })) {
+        QList<int> rows;
+        for (size_t r = 0; r < m_runs.size(); ++r) {
+            if (Run *run = fresh.value(m_runs[r].id)) {
+                m_runs[r] = std::move(*run);
+                rows << int(r);
+                Q_EMIT dataChanged(index(int(r), 0), index(int(r), columnCount() - 1));
+            }
+        }
+        return rows;
+    }
+    // Each id is once on each side: one query's answer, and loaded rows that fetchMore keeps unique.
+    QHash<QString, int> position;
+    position.reserve(order.size());
+    for (qsizetype i = 0; i < order.size(); ++i)
+        position.insert(order[i], int(i));
+
+    for (int r = int(m_runs.size()) - 1; r >= 0;) {
+        if (position.contains(m_runs[size_t(r)].id)) {
+            --r;
+            continue;
+        }
+        int first = r;
+        while (first > 0 && !position.contains(m_runs[size_t(first - 1)].id))
+            --first;
+        beginRemoveRows({}, first, r);
+        m_runs.erase(m_runs.begin() + first, m_runs.begin() + r + 1);
+        endRemoveRows();
+        r = first - 1;
+    }
+
+    const auto before = [&](const Run &a, const Run &b) {
+        return position.value(a.id) < position.value(b.id);
+    };
+    if (!std::is_sorted(m_runs.begin(), m_runs.end(), before)) {
+        Q_EMIT layoutAboutToBeChanged();
+        QHash<QString, int> oldRow;
+        for (size_t r = 0; r < m_runs.size(); ++r)
+            oldRow.insert(m_runs[r].id, int(r));
+        std::stable_sort(m_runs.begin(), m_runs.end(), before);
+        QList<int> newRowOf(qsizetype(m_runs.size()));
+        for (size_t r = 0; r < m_runs.size(); ++r)
+            newRowOf[oldRow.value(m_runs[r].id)] = int(r);
+        const QModelIndexList from = persistentIndexList();
+        QModelIndexList to;
+        to.reserve(from.size());
+        for (const QModelIndex &i : from)
+            to << index(newRowOf.value(i.row()), i.column());
+        changePersistentIndexList(from, to);
+        Q_EMIT layoutChanged();
+    }
+
+    QList<int> updated, reread; // rows replaced in place; rows inserted
+    size_t j = 0;
+    for (qsizetype i = 0; i < order.size();) {
+        if (j < m_runs.size() && m_runs[j].id == order[i]) {
+            if (Run *run = fresh.value(order[i])) {
+                m_runs[j] = std::move(*run);
+                updated << int(j);
+            }
+            ++j;
+            ++i;
+            continue;
+        }
+        // Runs new to this listing, each read in full (an id without its run was loaded here when the request
+        // left, which the refresh guard rules out; it is picked up by the next refresh).
+        std::vector<Run> inserted;
+        for (; i < order.size() && (j >= m_runs.size() || order[i] != m_runs[j].id); ++i) {
+            if (Run *run = fresh.value(order[i]))
+                inserted.push_back(std::move(*run));
+            else
+                m_refreshPending = true;
+        }
+        if (inserted.empty())
+            continue;
+        beginInsertRows({}, int(j), int(j + inserted.size()) - 1);
+        m_runs.insert(m_runs.begin() + qsizetype(j), std::make_move_iterator(inserted.begin()),
+                      std::make_move_iterator(inserted.end()));
+        endInsertRows();
+        for (size_t k = 0; k < inserted.size(); ++k)
+            reread << int(j + k);
+        j += inserted.size();
+    }
+    // One dataChanged per block of consecutive changed rows.
+    for (qsizetype k = 0; k < updated.size();) {
+        qsizetype end = k + 1;
+        while (end < updated.size() && updated[end] == updated[end - 1] + 1)
+            ++end;
+        Q_EMIT dataChanged(index(updated[k], 0), index(updated[end - 1], columnCount() - 1));
+        k = end;
+    }
+    reread << updated; // all rows before j: insertions further down did not move them
+    std::sort(reread.begin(), reread.end());
+    return reread;
+}
+
+void RunTableModel::setStarred(const QStringList &runIds, bool starred)
+{
+    m_worker->write<bool>(
+        this,
+        [runIds, starred](Store &store) {
+            store.setRunsStarred(runIds, starred);
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+}
+
+void RunTableModel::setDeleted(const QStringList &runIds, bool deleted)
+{
+    m_worker->write<bool>(
+        this,
+        [runIds, deleted](Store &store) {
+            store.setRunsLifecycle(runIds, deleted ? Lifecycle::Deleted : Lifecycle::Active);
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+}
+
+void RunTableModel::setColor(const QStringList &runIds, const QColor &color)
+{
+    const QString tag = QString::fromLatin1(RunColorTag);
+    const QString value = color.isValid() ? color.name(QColor::HexRgb) : QString();
+    m_worker->write<bool>(
+        this,
+        [runIds, tag, value](Store &store) {
+            Store::Transaction tx(store);
+            for (const QString &id : runIds) {
+                if (value.isEmpty())
+                    store.deleteTag(id, tag);
+                else
+                    store.setTag(id, tag, value);
+            }
+            tx.commit();
+            return true;
+        },
+        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+}
+
+int RunTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(FixedColumnCount + m_params.size() + m_metrics.size());
+}
+
+bool RunTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    // Nothing to fetch before the first setQuery(): a view must not list every experiment meanwhile.
+    if (parent.isValid() || m_fetching || m_refreshing || m_generation == 0)
+        return false;
+    return m_total < 0 || qint64(m_runs.size()) < m_total;
+}
+
+void RunTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    m_fetching = true;
+    RunQuery page = m_query;
+    page.offset = qint64(m_runs.size());
+    page.limit = m_runs.empty() ? FirstPageSize : PageSize;
+    const quint64 generation = m_generation;
+    setPending(+1);
+    m_worker->run<std::vector<Run>>(
+        this, [page](Store &store) { return store.searchRuns(page); },
+        [this, generation](std::vector<Run> runs) {
+            setPending(-1);
+            if (generation != m_generation)
+                return;
+            if (runs.empty()) {
+                m_fetching = false;
+                if (m_total < 0 || m_total > qint64(m_runs.size()))
+                    setTotal(qint64(m_runs.size())); // the listing shrank meanwhile
+                return;
+            }
+            // Paging is by offset: a run that another process added above the loaded rows shifts the next
+            // page by one, so its first run may be loaded already. Never list a run twice.
+            QSet<QString> loaded;
+            loaded.reserve(qsizetype(m_runs.size()));
+            for (const Run &r : m_runs)
+                loaded.insert(r.id);
+            std::erase_if(runs, [&](const Run &r) { return loaded.contains(r.id); });
+            if (runs.empty()) {
+                m_fetching = false;
+                refresh(); // the listing moved under us: bring the loaded rows up to date
+                return;
+            }
+            const int first = int(m_runs.size());
+            beginInsertRows({}, first, first + int(runs.size()) - 1);
+            m_runs.insert(m_runs.end(), std::make_move_iterator(runs.begin()),
+                          std::make_move_iterator(runs.end()));
+            endInsertRows();
+            // Only now: views react to the insertion by asking for more, which must start after these rows.
+            m_fetching = false;
+            if (m_refreshPending)
+                refresh();
+        },
+        [this, generation](const QString &message) {
+            setPending(-1);
+            if (generation == m_generation)
+                m_fetching = false;
+            Q_EMIT loadFailed(message);
+        });
+}
+
+QString RunTableModel::orderByFor(int column, Qt::SortOrder order) const
+{
+    const QString dir = order == Qt::AscendingOrder ? QStringLiteral(" ASC") : QStringLiteral(" DESC");
+    switch (column) {
+    case StatusColumn:
+        return QStringLiteral("attributes.status") + dir;
+    case NameColumn:
+        return QStringLiteral("attributes.run_name") + dir;
+    case StartColumn:
+        return QStringLiteral("attributes.start_time") + dir;
+    case UserColumn:
+        return QStringLiteral("attributes.user_id") + dir;
+    default:
+        break;
+    }
+    const int m = column - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size()) {
+        const QString metric = QStringLiteral("metrics.") + search::quotedKey(m_metrics[m].key);
+        switch (m_metrics[m].value) {
+        case MetricValue::Last:
+            return metric + dir;
+        case MetricValue::Min:
+            return QStringLiteral("min(%1)").arg(metric) + dir;
+        case MetricValue::Max:
+            return QStringLiteral("max(%1)").arg(metric) + dir;
+        }
+    }
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size())
+        return QStringLiteral("params.") + search::quotedKey(m_params[p]) + dir;
+    return {};
+}
+
+void RunTableModel::sort(int column, Qt::SortOrder order)
+{
+    const QString orderBy = orderByFor(column, order);
+    if (orderBy.isEmpty() || orderBy == m_query.orderBy)
+        return;
+    m_query.orderBy = orderBy;
+    if (m_generation > 0) // before the first setQuery() there is nothing to reload (a view's initial sort)
+        reload();
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section >= 0 && section < FixedColumnCount)
+        return role == Qt::ToolTipRole && section == StarColumn ? tr("Starred") : fixedColumnTitle(section);
+    const int m = section - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size()) {
+        const MetricColumn &c = m_metrics[m];
+        if (role == Qt::ToolTipRole) {
+            static const char *what[] = {"last value", "smallest value", "largest value"};
+            return display::elided(tr("metric %1, %2").arg(c.key, tr(what[int(c.value)])));
+        }
+        QString title = display::singleLine(c.key);
+        if (c.value != MetricValue::Last)
+            title += c.value == MetricValue::Min ? tr(" (min)") : tr(" (max)");
+        // A key that is both a param and a metric (often "lr") says which one each column is.
+        else if (m_params.contains(c.key))
+            title += tr(" (metric)");
+        return title;
+    }
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size()) {
+        if (role == Qt::ToolTipRole)
+            return display::elided(tr("param %1").arg(m_params[p]));
+        const bool alsoMetric = std::any_of(m_metrics.begin(), m_metrics.end(),
+                                            [&](const MetricColumn &c) { return c.key == m_params[p]; });
+        const QString key = display::singleLine(m_params[p]);
+        return alsoMetric ? tr("%1 (param)").arg(key) : key;
+    }
+    return {};
+}
+
+QVariant RunTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Run &run = m_runs[size_t(index.row())];
+    switch (role) {
+    case RunIdRole:
+        return run.id;
+    case RunStatusRole:
+        return int(run.status);
+    case StarredRole:
+        return run.starred;
+    case DeletedRole:
+        return run.lifecycle == Lifecycle::Deleted;
+    case RunColorRole:
+        return RunColors::of(run.id, run.tags);
+    case Qt::DecorationRole:
+        return index.column() == NameColumn ? QVariant(RunColors::of(run.id, run.tags)) : QVariant();
+    case Qt::ForegroundRole:
+        if (index.column() == StarColumn)
+            return run.starred ? QColor(0xe0, 0x9b, 0x00) : QColor(128, 128, 128, 120);
+        if (index.column() == StatusColumn) {
+            switch (run.status) {
+            case RunStatus::Failed:
+                return QColor(0xd6, 0x3c, 0x3c);
+            case RunStatus::Running:
+                return QColor(0x2f, 0x7f, 0xe0);
+            case RunStatus::Killed:
+            case RunStatus::Scheduled:
+                return QColor(128, 128, 128);
+            case RunStatus::Finished:
+                break;
+            }
+        }
+        return {};
+    case SortValueRole:
+        return cell(run, index.column(), role);
+    case FullTextRole:
+        return cell(run, index.column(), Qt::DisplayRole);
+    case Qt::DisplayRole:
+    case Qt::ToolTipRole: {
+        // Names, params, users and sources come from elsewhere and may be megabytes long: a cell shows one
+        // cut line, a tooltip a bounded text (FullTextRole keeps the whole, for copying).
+        const QVariant v = cell(run, index.column(), role);
+        if (v.typeId() != QMetaType::QString)
+            return v;
+        return role == Qt::DisplayRole ? display::singleLine(v.toString())
+                                       : display::elided(v.toString(), display::MaxTextChars);
+    }
+    case Qt::TextAlignmentRole:
+        if (index.column() == StarColumn)
+            return Qt::AlignCenter;
+        return isMetricColumn(index.column()) ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    default:
+        return {};
+    }
+}
+
+QVariant RunTableModel::cell(const Run &run, int column, int role) const
+{
+    const bool raw = role == SortValueRole;
+    switch (column) {
+    case StarColumn:
+        if (raw)
+            return run.starred;
+        if (role == Qt::ToolTipRole)
+            return run.starred ? tr("Starred: click to unstar") : tr("Click to star");
+        return run.starred ? QStringLiteral("★") : QStringLiteral("☆");
+    case StatusColumn:
+        return runStatusName(run.status);
+    case NameColumn:
+        if (role == Qt::ToolTipRole)
+            return run.name.isEmpty() ? run.id : tr("%1\n%2").arg(display::elided(run.name), run.id);
+        return run.name.isEmpty() ? (raw ? QString() : run.id.left(8)) : run.name;
+    case StartColumn:
+        if (!run.startMs)
+            return {};
+        return raw ? QVariant(*run.startMs)
+                   : QVariant(QDateTime::fromMSecsSinceEpoch(*run.startMs)
+                                  .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    case DurationColumn: {
+        if (!run.startMs)
+            return {};
+        const qint64 end = run.endMs.value_or(nowMs());
+        return raw ? QVariant(end - *run.startMs) : QVariant(durationText(end - *run.startMs));
+    }
+    case UserColumn:
+        return run.user;
+    case SourceColumn:
+        return run.sourceName;
+    case CommitColumn:
+        return raw || role == Qt::ToolTipRole ? run.gitCommit : run.gitCommit.left(8);
+    default:
+        break;
+    }
+    const int m = column - FixedColumnCount;
+    if (m >= 0 && m < m_metrics.size()) {
+        const auto it = run.metrics.constFind(m_metrics[m].key);
+        if (it == run.metrics.constEnd())
+            return {};
+        double value = it->last;
+        if (m_metrics[m].value == MetricValue::Min)
+            value = it->min;
+        else if (m_metrics[m].value == MetricValue::Max)
+            value = it->max;
+        if (raw)
+            return value;
+        if (role == Qt::ToolTipRole)
+            return tr("last %1 at step %2\nmin %3, max %4, %5 points")
+                .arg(text::formatNumber(it->last))
+                .arg(it->lastStep)
+                .arg(text::formatNumber(it->min), text::formatNumber(it->max))
+                .arg(it->count);
+        return std::isfinite(value) ? QString::number(value, 'g', 6) : text::formatNumber(value);
+    }
+    const int p = m - int(m_metrics.size());
+    if (p >= 0 && p < m_params.size()) {
+        const auto it = run.params.constFind(m_params[p]);
+        return it == run.params.constEnd() ? QVariant() : QVariant(*it);
+    }
+    return {};
+}
+
+} // namespace runlens

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The runs table: a lazy model over the store (pages fetched with fetchMore on the store worker, never on the
+// GUI thread), sorted and filtered in SQL with the MLflow search language. Columns: fixed run attributes,
+// then one per chosen metric (its last, min or max value), then one per chosen param. Rows carry the run's
+// colour from the shared run-colour map. refresh() brings loaded rows up to date without a reset, so
+// selection (persistent indexes) follows the runs.
+
+#include "core/types.h"
+#include "store/storeworker.h"
+
+#include <optional>
+#include <QAbstractTableModel>
+#include <QHash>
+
+namespace runlens {
+
+class RunTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum FixedColumn {
+        StarColumn,
+        StatusColumn,
+        NameColumn,
+        StartColumn,
+        DurationColumn,
+        UserColumn,
+        SourceColumn,
+        CommitColumn,
+        FixedColumnCount
+    };
+    static constexpr int PageSize = 200;
+    static constexpr int FirstPageSize = 60; // a screenful and more: the first paint waits for it
+
+    enum class MetricValue { Last, Min, Max };
+    struct MetricColumn
+    {
+        QString key;
+        MetricValue value = MetricValue::Last;
+        friend bool operator==(const MetricColumn &, const MetricColumn &) = default;
+    };
+
+    explicit RunTableModel(StoreWorker *worker, QObject *parent = nullptr);
+
+    // Replaces what is listed: experiments, filter, deleted or not. A malformed filter throws
+    // search::SyntaxError before anything changes (for inline messages in the filter bar).
+    void setQuery(const RunQuery &query);
+    RunQuery query() const { return m_query; }
+    void setColumns(const QList<MetricColumn> &metrics, const QStringList &params);
+    void setParamColumns(const QStringList &keys);
+    void setMetricColumns(const QStringList &keys); // last values
+    QStringList paramColumns() const { return m_params; }
+    QList<MetricColumn> metricColumns() const { return m_metrics; }
+    // What a column shows, for the column chooser and saved layouts: "metric:last:<key>", "param:<key>",
+    // or the fixed column's name ("status", ...).
+    QString columnId(int column) const;
+    int columnOf(const QString &columnId) const; // -1 when not shown
+    // The column-id grammar, in one place for the chooser and saved layouts.
+    static QString fixedColumnId(int column); // "status", ...
+    static QString fixedColumnTitle(int column);
+    static QString metricColumnId(const MetricColumn &c);
+    static QString paramColumnId(const QString &key);
+    static std::optional<MetricColumn> metricColumnFromId(const QString &id);
+    static std::optional<QString> paramKeyFromId(const QString &id);
+    bool isMetricColumn(int column) const;
+
+    qint64 totalCount() const { return m_total; } // -1 until counted
+    bool isLoading() const { return m_pending > 0; }
+    const Run &runAt(int row) const { return m_runs.at(size_t(row)); }
+    int rowOf(const QString &runId) const; // -1 when not loaded
+
+    // Brings the loaded rows (at least one page) up to date and applies the differences in place: changed
+    // cells, runs that appeared, went or moved. Only runs whose Run::updatedMs moved are read again. Asked
+    // while a load is under way, it runs when the load ends.
+    void refresh();
+
+    // Writes through the store worker; the rows change once the store has answered. Failures arrive as
+    // writeFailed.
+    void setStarred(const QStringList &runIds, bool starred);
+    void setDeleted(const QStringList &runIds, bool deleted); // trash or restore; the rows leave this listing
+    void setColor(const QStringList &runIds, const QColor &color); // invalid color: back to the default
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    // The search-language order-by for a column, empty when the column cannot be sorted in SQL.
+    QString orderByFor(int column, Qt::SortOrder order) const;
+
+Q_SIGNALS:
+    void totalCountChanged(qint64 total);
+    void loadingChanged(bool loading);
+    void loadFailed(const QString &message);
+    void writeFailed(const QString &message);
+    // A refresh was applied; `rows` are those read again (changed or new), in row order.
+    void refreshed(const QList<int> &rows);
+
+private:
+    void reload();
+    void setPending(int delta);
+    QList<int> apply(const QStringList &order, std::vector<Run> changed); // the rows read again
+    void setTotal(qint64 total);
+    void indexColumns();
+    QVariant cell(const Run &run, int column, int role) const;
+
+    StoreWorker *m_worker;
+    RunQuery m_query;
+    QStringList m_params;
+    QList<MetricColumn> m_metrics;
+    QHash<QString, int> m_columnIndex; // columnId -> column, rebuilt when the columns change
+    std::vector<Run> m_runs;
+    qint64 m_total = -1;
+    quint64 m_generation = 0; // answers for an older query are dropped
+    bool m_fetching = false;
+    bool m_refreshing = false;
+    bool m_refreshPending = false; // asked while a load was under way: done when it ends
+    int m_pending = 0;
+};
+
+} // namespace runlens

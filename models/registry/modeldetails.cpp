@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "registry/modeldetails.h"
+
+namespace runlens {
+
+ModelDetails ModelDetails::load(Store &store, const QString &name)
+{
+    ModelDetails d;
+    d.requestedName = name;
+    d.model = store.registeredModel(name);
+    if (!d.model)
+        return d;
+    d.audit = store.auditTrail(name);
+    // The versions' runs in one batched read, not one per version.
+    QStringList ids;
+    for (const ModelVersion &v : d.model->versions) {
+        if (!v.runId.isEmpty() && !ids.contains(v.runId) && isValidRunId(v.runId))
+            ids << v.runId;
+    }
+    for (const Run &r : store.runs(ids))
+        d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted});
+    return d;
+}
+
+} // namespace runlens

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// What the Models page shows about one registered model, read in one store job: the model with its
+// versions, aliases and tags, its audit trail, and the names of the runs its versions came from (a version
+// of an imported registry may name a run this database does not hold).
+
+#include "store/store.h"
+
+#include <optional>
+#include <QMap>
+#include <vector>
+
+namespace runlens {
+
+// The run a model version was made from, as a version row shows it.
+struct VersionRun
+{
+    QString name;         // empty when the run has none (the row shows the short id)
+    bool deleted = false; // in the trash
+};
+
+struct ModelDetails
+{
+    QString requestedName;
+    std::optional<RegisteredModel> model; // nullopt: no model of that name (deleted meanwhile)
+    std::vector<AuditEntry> audit;        // oldest first
+    QMap<QString, VersionRun> runs;       // run id -> run; runs not in the database are absent
+
+    // Runs on the store worker. Throws Error for database failures; a missing model is not one.
+    static ModelDetails load(Store &store, const QString &name);
+};
+
+} // namespace runlens

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// What a metric chart draws, read from the store: per run, the per-pixel-column M4 reduction of one metric
+// over the visible x window (the raw values and, with smoothing, TensorBoard's EMA of them), and where the
+// non-finite values are. Its cost follows the chart's width, except where every point must be read: time
+// axes and smoothing (the EMA runs over the whole series, as in TensorBoard).
+
+#include "core/types.h"
+#include "series/m4reducer.h"
+
+#include <functional>
+#include <optional>
+#include <QStringList>
+#include <vector>
+
+namespace runlens {
+
+class Store;
+
+enum class ChartXAxis { Step, WallTime, RelativeTime };
+QString chartXAxisName(ChartXAxis axis); // "step", "time", "relative" (the CLI's --x values)
+std::optional<ChartXAxis> chartXAxisFromName(const QString &name);
+
+struct ChartRun
+{
+    QString id;
+    std::optional<qint64> startMs; // origin of the relative-time axis (the first point's time when absent)
+};
+
+struct ChartRequest
+{
+    std::vector<ChartRun> runs;
+    QString key;
+    ChartXAxis xAxis = ChartXAxis::Step;
+    // The visible x window (steps, or ms on time axes); absent: everything any run logged.
+    std::optional<qint64> x0, x1;
+    int width = 600;      // pixel columns of the plot area
+    double smoothing = 0; // TensorBoard's EMA weight, 0 (off) to 0.999
+};
+
+// A value that cannot be drawn as a number: marked on the chart where it was logged.
+struct NonFiniteMark
+{
+    enum Kind { NaN, PositiveInfinity, NegativeInfinity };
+    qint64 x = 0;
+    Kind kind = NaN;
+};
+
+struct ChartSeries
+{
+    QString runId;
+    // Per pixel column: first/min/max/last of the finite values (columns holding only non-finite values are
+    // absent). x values are in axis units.
+    std::vector<M4Column> raw;
+    std::vector<M4Column> smoothed; // the EMA's reduction, when the request asked for smoothing
+    std::vector<NonFiniteMark> marks;
+    qint64 points = 0; // points inside the window
+    bool exact = true; // false: summary buckets were combined (each inside one column but for its edges)
+    qint64 extentFirst = 0, extentLast = 0; // the whole series on this x axis
+};
+
+struct ChartData
+{
+    ChartRequest request;
+    qint64 x0 = 0, x1 = -1;          // the window reduced (x1 < x0: no run has the key)
+    std::vector<ChartSeries> series; // the runs that logged the key, in request order
+    bool cancelled = false;
+};
+
+// What a chart's hover asks: each run's point nearest to one x, read exactly (the reduced columns keep only
+// each pixel column's first/min/max/last, not the point under the cursor).
+struct ChartPointRequest
+{
+    std::vector<ChartRun> runs;
+    QString key;
+    ChartXAxis xAxis = ChartXAxis::Step;
+    qint64 x = 0;         // the cursor, in axis units
+    qint64 radius = 0;    // a point farther from x than this is not "there"
+    double smoothing = 0; // as ChartRequest: > 0 also gives the EMA at the point, as the chart draws it
+};
+
+struct ChartPoint
+{
+    QString runId;
+    bool found = false; // false: no point within the radius (beyond the run's range, or in a gap)
+    qint64 x = 0;       // where the point is, in axis units
+    qint64 step = 0;
+    double value = 0;
+    double smoothed = 0; // with smoothing: the average at this point (the value itself when non-finite)
+};
+
+// The point of each run nearest to request.x within request.radius (on a tie the earlier x; of several
+// points at one x, the one logged last). Runs are answered in request order; runs that are gone or lack the
+// key answer not found. Cost: the points within the radius, except with smoothing, whose average runs from
+// the first point (on the step axis up to the window's end, as the chart reads it).
+std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &request,
+                                        const std::function<bool()> &cancelled = {});
+
+// Reads a chart's data. `cancelled` is polled between runs; a cancelled read returns what it has with
+// `cancelled` set. Runs that are gone or lack the key are left out.
+ChartData loadChartData(Store &store, const ChartRequest &request,
+                        const std::function<bool()> &cancelled = {});
+
+} // namespace runlens

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "charts/chartexport.h"
+
+#include <algorithm>
+#include <QBuffer>
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QImage>
+#include <QMessageBox>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace runlens::chartexport {
+
+QString formatOf(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png") || suffix == QLatin1String("svg") || suffix == QLatin1String("pdf"))
+        return suffix;
+    return {};
+}
+
+QImage image(QSizeF size, qreal scale, const Painter &paint)
+{
+    scale = std::clamp(scale, 1.0, 8.0);
+    QImage img((size * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    img.setDevicePixelRatio(scale);
+    img.fill(Qt::white);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    paint(p, QRectF(QPointF(0, 0), size), scale, false);
+    return img;
+}
+
+bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error)
+{
+    const QString format = formatOf(path);
+    const auto fail = [&](const QString &why) {
+        if (error)
+            *error = QObject::tr("Cannot write %1: %2").arg(path, why);
+        return false;
+    };
+    if (format.isEmpty())
+        return fail(QObject::tr("the file name must end in .png, .svg or .pdf"));
+    if (size.width() < 50 || size.height() < 50 || size.width() > 20000 || size.height() > 20000)
+        return fail(
+            QObject::tr("the size %1x%2 is outside 50 to 20000").arg(size.width()).arg(size.height()));
+
+    QByteArray bytes;
+    if (format == QLatin1String("png")) {
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        if (!image(size, scale, paint).save(&buffer, "PNG"))
+            return fail(QObject::tr("the image could not be encoded"));
+    } else if (format == QLatin1String("svg")) {
+        QBuffer buffer(&bytes);
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(size.toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), size));
+        svg.setResolution(96);
+        svg.setTitle(QFileInfo(path).completeBaseName());
+        svg.setDescription(QObject::tr("Drawn by Runlens"));
+        QPainter p(&svg);
+        paint(p, QRectF(QPointF(0, 0), size), 1, true);
+    } else {
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::WriteOnly);
+        QPdfWriter pdf(&buffer);
+        pdf.setResolution(96);
+        pdf.setPageSize(QPageSize(size, QPageSize::Point));
+        pdf.setPageMargins({});
+        pdf.setCreator(QStringLiteral("Runlens"));
+        QPainter p(&pdf);
+        // The page is in points; the picture in logical pixels at 96 dpi: fit it.
+        const qreal k = std::min(pdf.width() / size.width(), pdf.height() / size.height());
+        p.scale(k, k);
+        paint(p, QRectF(QPointF(0, 0), size), 1, true);
+    }
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return fail(file.errorString());
+    if (file.write(bytes) != bytes.size() || !file.commit())
+        return fail(file.errorString());
+    return true;
+}
+
+namespace {
+
+// Runs `work` on the thread pool and hands its result to `done` on context's thread, through a watcher that
+// context owns: once context is gone, nothing is called.
+template<typename T, typename Work>
+void inBackground(QObject *context, Work work, std::function<void(const T &)> done)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcher<T>::finished, watcher, [watcher, done = std::move(done)] {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(work)));
+}
+
+} // namespace
+
+void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QString &error)> done)
+{
+    inBackground<QString>(
+        context,
+        [path, size, scale, paint = std::move(paint)] {
+            QString error;
+            try {
+                write(path, size, scale, paint, &error);
+            } catch (const std::exception &e) { // e.g. out of memory for a huge picture: said, not lost
+                error = QObject::tr("Cannot write %1: %2").arg(path, QString::fromLocal8Bit(e.what()));
+            }
+            return error;
+        },
+        std::move(done));
+}
+
+void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
+                       std::function<void(const QImage &image)> done)
+{
+    inBackground<QImage>(
+        context,
+        [size, scale, paint = std::move(paint)] {
+            try {
+                return image(size, scale, paint);
+            } catch (const std::exception &) {
+                return QImage(); // null: the caller says it could not be made
+            }
+        },
+        std::move(done));
+}
+
+void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
+                      Painter paint, const std::function<void(const QString &message)> &status,
+                      std::function<void(const QString &error)> finished)
+{
+    status(QObject::tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
+    writeInBackground(
+        parent, path, size, scale, std::move(paint),
+        [parent, title, path, status, finished = std::move(finished)](const QString &error) {
+            status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
+            finished(error);
+            if (error.isEmpty())
+                return;
+            // Not exec(): no nested event loop in which the parent could go away.
+            auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+}
+
+} // namespace runlens::chartexport

@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pages/runspage.h"
+
+#include "core/jsonformat.h"
+#include "dialogs/columnchooserdialog.h"
+#include "itemmodels/roles.h"
+#include "itemmodels/runcolors.h"
+#include "itemmodels/runtablemodel.h"
+#include "search/searchquery.h"
+#include "shell/appsettings.h"
+#include "store/storeworker.h"
+#include "widgets/filtercompleter.h"
+#include "widgets/runtabledelegate.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QColorDialog>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSet>
+#include <QSettings>
+#include <QStyle>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace runlens {
+
+namespace {
+
+constexpr int DefaultKeyColumns = 24; // per kind, shown until someone chooses columns
+
+bool alwaysShown(const QString &id)
+{
+    return id == QLatin1String("star") || id == QLatin1String("name");
+}
+
+} // namespace
+
+RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
+    : QWidget(parent)
+    , m_worker(worker)
+    , m_databaseKey(appsettings::databaseKey(worker->databasePath()))
+    , m_model(new RunTableModel(worker, this))
+    , m_filter(new QLineEdit(this))
+    , m_text(new QLineEdit(this))
+    , m_trash(new QToolButton(this))
+    , m_columns(new QToolButton(this))
+    , m_filterError(new QLabel(this))
+    , m_count(new QLabel(this))
+    , m_table(new QTableView(this))
+    , m_delegate(new RunTableDelegate(m_table))
+    , m_completer(new FilterCompleter(m_filter))
+{
+    m_filter->setObjectName(QStringLiteral("runFilter"));
+    m_filter->setPlaceholderText(tr("Filter runs, e.g.  metrics.loss < 0.2 and params.optimizer = 'adam'"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("MLflow search syntax: metrics.<key>, params.<key>, tags.<key>, attributes.<key> "
+                            "joined with AND. Press Enter to apply."));
+    m_text->setObjectName(QStringLiteral("quickFilter"));
+    m_text->setPlaceholderText(tr("Search names, ids, values…"));
+    m_text->setClearButtonEnabled(true);
+    m_text->setMaximumWidth(240);
+    m_textDelay.setSingleShot(true);
+    m_textDelay.setInterval(200);
+    m_trash->setObjectName(QStringLiteral("trashToggle"));
+    m_trash->setText(tr("Trashed Runs"));
+    m_trash->setCheckable(true);
+    m_trash->setToolTip(tr("Show the runs in the trash"));
+    m_columns->setObjectName(QStringLiteral("columnsButton"));
+    m_columns->setText(tr("Columns…"));
+    m_columns->setToolTip(tr("Choose the metric, param and attribute columns"));
+    m_filterError->setObjectName(QStringLiteral("filterError"));
+    m_filterError->setVisible(false);
+    m_filterError->setWordWrap(true);
+    QPalette errorPalette = m_filterError->palette();
+    errorPalette.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30)); // reads on light and dark
+    m_filterError->setPalette(errorPalette);
+    m_count->setObjectName(QStringLiteral("runCount"));
+
+    m_table->setObjectName(QStringLiteral("runTable"));
+    m_table->setModel(m_model);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+    m_sortColumn = RunTableModel::fixedColumnId(RunTableModel::StartColumn);
+    m_table->horizontalHeader()->setSortIndicator(RunTableModel::StartColumn, m_sortOrder);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    // Fit columns to the rows on screen, not to 1,000 (Qt's default): with 50 columns that is the
+    // difference between a few ms and 100 ms before the first paint.
+    m_table->horizontalHeader()->setResizeContentsPrecision(0);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->setItemDelegate(m_delegate);
+
+    m_empty = new QLabel(m_table->viewport());
+    m_empty->setObjectName(QStringLiteral("runsEmptyState"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setEnabled(false);
+    m_empty->hide();
+    auto *emptyLayout = new QVBoxLayout(m_table->viewport());
+    emptyLayout->addWidget(m_empty, 0, Qt::AlignCenter);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_text);
+    bar->addWidget(m_trash);
+    bar->addWidget(m_columns);
+    bar->addWidget(m_count);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(bar);
+    layout->addWidget(m_filterError);
+    layout->addWidget(m_table, 1);
+
+    createActions();
+    m_table->viewport()->installEventFilter(this);
+
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (index.isValid())
+            Q_EMIT runActivated(index.data(RunIdRole).toString());
+    });
+    connect(m_table, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        if (index.column() == RunTableModel::StarColumn)
+            m_model->setStarred({index.data(RunIdRole).toString()}, !index.data(StarredRole).toBool());
+    });
+    connect(m_table, &QWidget::customContextMenuRequested, this, &RunsPage::showContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            [this] { chooseColumns(); });
+    // The view has asked the model to sort by the clicked column by now; a column SQL cannot sort by
+    // (duration, source, commit, the star) left the rows as they were, so the indicator goes back to the
+    // column they are sorted by.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                if (m_model->orderByFor(column, order).isEmpty()) {
+                    showSortIndicator();
+                } else {
+                    m_sortColumn = m_model->columnId(column);
+                    m_sortOrder = order;
+                }
+            });
+    connect(m_columns, &QToolButton::clicked, this, &RunsPage::chooseColumns);
+    connect(m_trash, &QToolButton::toggled, this, &RunsPage::setTrashShown);
+    connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty())
+            applyFilter();
+    });
+    connect(m_text, &QLineEdit::textChanged, &m_textDelay, qOverload<>(&QTimer::start));
+    connect(&m_textDelay, &QTimer::timeout, this, &RunsPage::applyFilter);
+    connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::fitColumns);
+    connect(m_model, &RunTableModel::loadFailed, this, [this](const QString &message) {
+        Q_EMIT statusMessage(tr("Could not load runs: %1").arg(message));
+    });
+    connect(m_model, &RunTableModel::writeFailed, this, [this](const QString &message) {
+        Q_EMIT statusMessage(tr("Could not change the runs: %1").arg(message));
+    });
+    connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
+        // A live run may have logged a key the columns do not know yet (only the runs read again can have).
+        for (int r : rows) {
+            const Run &run = m_model->runAt(r);
+            for (auto it = run.metrics.keyBegin(); it != run.metrics.keyEnd(); ++it)
+                if (!m_metricKeySet.contains(*it))
+                    return loadColumns();
+            for (auto it = run.params.keyBegin(); it != run.params.keyEnd(); ++it)
+                if (!m_paramKeySet.contains(*it))
+                    return loadColumns();
+        }
+    });
+}
+
+RunsPage::~RunsPage()
+{
+    fitRemainingColumns();
+    saveLayout();
+}
+
+void RunsPage::createActions()
+{
+    const auto add = [this](const QString &text, const QKeySequence &key, const char *name, auto slot) {
+        auto *a = new QAction(text, m_table);
+        a->setObjectName(QString::fromLatin1(name));
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_table->addAction(a);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    add(tr("&Copy Rows"), QKeySequence::Copy, "copyRows", [this] {
+        const QString tsv = selectionAsTsv();
+        if (!tsv.isEmpty())
+            QGuiApplication::clipboard()->setText(tsv);
+    });
+    add(tr("Copy Run &ID"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), "copyRunId", [this] {
+        const QStringList ids = selectedRunIds();
+        if (!ids.isEmpty())
+            QGuiApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
+    });
+    add(tr("&Star"), QKeySequence(Qt::CTRL | Qt::Key_D), "toggleStar", [this] {
+        const QStringList ids = selectedRunIds();
+        if (ids.isEmpty())
+            return;
+        // Like a mail client: star all unless every selected run is starred already.
+        bool allStarred = true;
+        for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+            allStarred = allStarred && i.data(StarredRole).toBool();
+        m_model->setStarred(ids, !allStarred);
+    });
+    add(tr("Co&mpare"), QKeySequence(Qt::CTRL | Qt::Key_M), "compareRuns", [this] {
+        const QStringList ids = selectedRunIds();
+        if (ids.isEmpty())
+            Q_EMIT statusMessage(tr("Select the runs to compare first"));
+        else
+            Q_EMIT compareRequested(ids);
+    });
+    add(tr("Move to &Trash"), QKeySequence::Delete, "trashRuns", [this] { trashSelected(); });
+    add(tr("&Restore"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), "restoreRuns", [this] {
+        const QStringList ids = selectedRunIds();
+        if (!ids.isEmpty() && isTrashShown()) {
+            m_model->setDeleted(ids, false);
+            Q_EMIT statusMessage(tr("Restored %n run(s)", nullptr, int(ids.size())));
+        }
+    });
+}
+
+void RunsPage::trashSelected()
+{
+    const QStringList ids = selectedRunIds();
+    if (ids.isEmpty() || isTrashShown())
+        return;
+    m_model->setDeleted(ids, true);
+    Q_EMIT statusMessage(
+        tr("Moved %n run(s) to the trash — the Trash view restores them", nullptr, int(ids.size())));
+}
+
+void RunsPage::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex at = m_table->indexAt(pos);
+    if (!at.isValid())
+        return;
+    if (!m_table->selectionModel()->isRowSelected(at.row(), {}))
+        m_table->selectRow(at.row());
+    const auto action = [this](const char *name) {
+        return m_table->findChild<QAction *>(QLatin1String(name));
+    };
+    QMenu menu(this);
+    menu.addAction(tr("&Open"), this, [this, at] { Q_EMIT runActivated(at.data(RunIdRole).toString()); });
+    menu.addAction(action("compareRuns"));
+    menu.addAction(tr("&Promote to Model…"), this,
+                   [this, at] { Q_EMIT promoteRequested(at.data(RunIdRole).toString()); })
+        ->setObjectName(QStringLiteral("promoteRun"));
+    menu.addSeparator();
+    QAction *star = action("toggleStar");
+    star->setText(at.data(StarredRole).toBool() ? tr("Un&star") : tr("&Star"));
+    menu.addAction(star);
+    menu.addAction(tr("Set &Colour…"), this, [this, at] {
+        const QColor c =
+            QColorDialog::getColor(at.data(RunColorRole).value<QColor>(), this, tr("Run Colour"));
+        if (c.isValid())
+            m_model->setColor(selectedRunIds(), c);
+    });
+    menu.addAction(tr("Reset Colour"), this, [this] { m_model->setColor(selectedRunIds(), QColor()); });
+    menu.addSeparator();
+    menu.addAction(action("copyRows"));
+    menu.addAction(action("copyRunId"));
+    menu.addSeparator();
+    menu.addAction(isTrashShown() ? action("restoreRuns") : action("trashRuns"));
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+bool RunsPage::isLoading() const
+{
+    return m_model->isLoading() || m_columnsLoading;
+}
+
+void RunsPage::focusFilter()
+{
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+}
+
+void RunsPage::showExperiment(ExperimentId id)
+{
+    fitRemainingColumns();
+    saveLayout();
+    m_hasLayout = false;
+    m_experiment = id;
+    m_fitted = false;
+    loadColumns();
+    applyFilter();
+}
+
+void RunsPage::refresh()
+{
+    m_model->refresh();
+}
+
+void RunsPage::setTrashShown(bool shown)
+{
+    if (m_trash->isChecked() != shown)
+        m_trash->setChecked(shown); // comes back here through toggled
+    else
+        applyFilter();
+}
+
+bool RunsPage::isTrashShown() const
+{
+    return m_trash->isChecked();
+}
+
+void RunsPage::applyFilter()
+{
+    m_textDelay.stop();
+    RunQuery q = m_model->query();
+    q.experiments = m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
+    q.filter = m_filter->text().trimmed();
+    q.text = m_text->text().trimmed();
+    q.onlyDeleted = m_trash->isChecked();
+    try {
+        m_model->setQuery(q);
+        m_filterError->setVisible(false);
+    } catch (const search::SyntaxError &e) {
+        m_filterError->setText(e.message());
+        m_filterError->setVisible(true);
+        m_filter->setCursorPosition(e.position());
+    }
+}
+
+void RunsPage::loadColumns()
+{
+    const quint64 generation = ++m_columnsGeneration;
+    const QList<ExperimentId> scope =
+        m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
+    m_columnsLoading = true;
+    m_worker->run<Keys>(
+        this,
+        [scope](Store &store) {
+            return Keys{store.allMetricKeys(scope), store.paramKeys(scope), store.tagKeys(scope)};
+        },
+        [this, generation](Keys keys) {
+            if (generation != m_columnsGeneration)
+                return;
+            m_columnsLoading = false;
+            applyKeys(keys);
+        },
+        [this, generation](const QString &message) {
+            if (generation == m_columnsGeneration)
+                m_columnsLoading = false;
+            Q_EMIT statusMessage(message);
+        });
+}
+
+void RunsPage::applyKeys(const Keys &keys)
+{
+    const bool refreshing = m_hasLayout; // same experiment, new keys: keep what is on screen
+    m_keys = keys;
+    m_metricKeySet = QSet<QString>(keys.metrics.begin(), keys.metrics.end());
+    m_paramKeySet = QSet<QString>(keys.params.begin(), keys.params.end());
+    m_completer->setKeys(keys.metrics, keys.params, keys.tags);
+    QSettings s = appsettings::open();
+    s.beginGroup(settingsGroup(m_experiment));
+    const bool custom = s.contains(QStringLiteral("columns"));
+    if (refreshing && custom) {
+        setVisibleColumns(visibleColumns());
+        return;
+    }
+    setVisibleColumns(custom ? s.value(QStringLiteral("columns")).toStringList() : defaultColumns());
+    if (refreshing)
+        return;
+    const QVariantMap widths = s.value(QStringLiteral("widths")).toMap();
+    m_layoutRestored = !widths.isEmpty();
+    for (auto it = widths.begin(); it != widths.end(); ++it) {
+        const int c = m_model->columnOf(it.key());
+        if (c >= 0)
+            m_table->setColumnWidth(c, std::clamp(it.value().toInt(), 24, 1000));
+    }
+    m_hasLayout = true;
+    m_fitted = m_layoutRestored;
+    fitColumns();
+}
+
+QStringList RunsPage::defaultColumns() const
+{
+    QStringList ids;
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        ids << RunTableModel::fixedColumnId(c);
+    for (const QString &k : m_keys.metrics.mid(0, DefaultKeyColumns))
+        ids << RunTableModel::metricColumnId({k, RunTableModel::MetricValue::Last});
+    for (const QString &k : m_keys.params.mid(0, DefaultKeyColumns))
+        ids << RunTableModel::paramColumnId(k);
+    return ids;
+}
+
+QStringList RunsPage::visibleColumns() const
+{
+    const QHeaderView *header = m_table->horizontalHeader();
+    QStringList ids;
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        if (!header->isSectionHidden(c))
+            ids << m_model->columnId(c);
+    }
+    return ids;
+}
+
+void RunsPage::setVisibleColumns(const QStringList &requested)
+{
+    QStringList ids = requested;
+    for (const char *id : {"star", "name"})
+        if (!ids.contains(QLatin1String(id)))
+            ids.prepend(QString::fromLatin1(id));
+    QList<RunTableModel::MetricColumn> metrics;
+    QStringList params;
+    for (const QString &id : ids) {
+        if (const auto metric = RunTableModel::metricColumnFromId(id);
+            metric && m_metricKeySet.contains(metric->key))
+            metrics.append(*metric);
+        else if (const auto param = RunTableModel::paramKeyFromId(id);
+                 param && m_paramKeySet.contains(*param))
+            params << *param;
+    }
+    m_model->setColumns(metrics, params);
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        m_table->setColumnHidden(c, !ids.contains(RunTableModel::fixedColumnId(c)));
+    int visual = 0;
+    for (const QString &id : ids) {
+        const int c = m_model->columnOf(id);
+        if (c < 0)
+            continue;
+        const int from = header->visualIndex(c);
+        if (from != visual)
+            header->moveSection(from, visual);
+        ++visual;
+    }
+    showSortIndicator(); // a reset of the columns leaves the indicator on whatever column has its number now
+}
+
+// Puts the header's indicator on the column the rows are sorted by (found by id: columns come and go).
+void RunsPage::showSortIndicator()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    const QSignalBlocker blocker(header);
+    header->setSortIndicator(m_model->columnOf(m_sortColumn), m_sortOrder);
+    header->viewport()->update();
+}
+
+void RunsPage::chooseColumns()
+{
+    const QStringList current = visibleColumns();
+    ColumnChooserDialog dialog(m_keys.metrics, m_keys.params, current, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QStringList chosen = dialog.chosen();
+    QStringList ids;
+    for (const QString &id : current)
+        if (alwaysShown(id) || chosen.contains(id))
+            ids << id;
+    for (const QString &id : chosen)
+        if (!ids.contains(id))
+            ids << id;
+    setVisibleColumns(ids);
+    for (const QString &id : ids)
+        if (!current.contains(id)) {
+            const int c = m_model->columnOf(id);
+            m_table->resizeColumnToContents(c);
+            m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 48, 280));
+        }
+    QSettings s = appsettings::open();
+    s.setValue(settingsGroup(m_experiment) + QStringLiteral("/columns"), visibleColumns());
+    saveLayout();
+}
+
+QString RunsPage::settingsGroup(ExperimentId id) const
+{
+    return QStringLiteral("runs/%1/%2").arg(m_databaseKey).arg(id);
+}
+
+void RunsPage::saveLayout() const
+{
+    if (!m_hasLayout)
+        return;
+    QSettings s = appsettings::open();
+    s.beginGroup(settingsGroup(m_experiment));
+    QVariantMap widths;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        if (!m_table->isColumnHidden(c))
+            widths.insert(m_model->columnId(c), m_table->columnWidth(c));
+    s.setValue(QStringLiteral("widths"), widths);
+    // The order only when someone chose columns: defaults follow the experiment's keys as they grow.
+    if (s.contains(QStringLiteral("columns")))
+        s.setValue(QStringLiteral("columns"), visibleColumns());
+}
+
+// Sizes the columns once per experiment, to the first rows that arrive (those on screen): the columns on
+// screen now, the others once the table has been painted (measuring them first would only delay what the
+// person sees). Measured with the font's metrics rather than QTableView::resizeColumnsToContents(), which
+// lays out every cell's text through the style: with dozens of columns that was the largest part of the
+// wait between the rows' arrival and the first paint showing them.
+void RunsPage::fitColumns()
+{
+    if (m_fitted || m_columnsLoading || m_model->rowCount() == 0)
+        return;
+    m_fitted = true;
+    const QHeaderView *header = m_table->horizontalHeader();
+    const int available = m_table->viewport()->width();
+    int x = 0;
+    m_unfitted.clear();
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        if (header->isSectionHidden(c))
+            continue;
+        if (x < available) {
+            fitColumn(c);
+            x += m_table->columnWidth(c);
+        } else {
+            m_unfitted << m_model->columnId(c);
+        }
+    }
+    // Rows, scroll bars and widths laid out now: otherwise the table may be painted before the view's own
+    // delayed layout and then once more.
+    m_table->doItemsLayout();
+}
+
+void RunsPage::fitRemainingColumns()
+{
+    const QStringList ids = std::exchange(m_unfitted, {});
+    for (const QString &id : ids)
+        if (const int c = m_model->columnOf(id); c >= 0 && !m_table->isColumnHidden(c))
+            fitColumn(c);
+}
+
+void RunsPage::fitColumn(int column)
+{
+    if (m_model->rowCount() == 0)
+        return;
+    const int first = std::max(0, m_table->rowAt(0));
+    int last = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (last < 0)
+        last = m_model->rowCount() - 1;
+    int width = m_table->horizontalHeader()->sectionSizeHint(column);
+    if (m_model->index(first, column).data(Qt::DecorationRole).isValid() ||
+        !m_delegate->placesTextAsCommonStyle(m_table, m_model->index(first, column))) {
+        // A decorated column (the run's colour beside its name), or a style with margins of its own: the
+        // style's measure through the delegate.
+        width = std::max(width, static_cast<const QAbstractItemView *>(m_table)->sizeHintForColumn(column));
+    } else {
+        // The style's margins around an item's text (PM_FocusFrameHMargin + 1 on each side), and the grid.
+        const int padding =
+            2 * (m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 1) +
+            (m_table->showGrid() ? 1 : 0);
+        // The delegate's measure, which it remembers for painting the same cells right after.
+        const QFont font = m_table->font();
+        for (int r = first; r <= last; ++r) {
+            const QString text = m_model->index(r, column).data().toString();
+            width = std::max(width, qRound(m_delegate->textWidth(text, font)) + padding);
+        }
+    }
+    m_table->setColumnWidth(column, std::clamp(width, 36, 280));
+}
+
+bool RunsPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Paint && watched == m_table->viewport() && !m_unfitted.isEmpty())
+        QMetaObject::invokeMethod(this, &RunsPage::fitRemainingColumns, Qt::QueuedConnection);
+    return QWidget::eventFilter(watched, event);
+}
+
+QList<int> RunsPage::selectedRows() const
+{
+    QList<int> rows;
+    for (const QModelIndex &i : m_table->selectionModel()->selectedRows())
+        rows << i.row();
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+QStringList RunsPage::selectedRunIds() const
+{
+    QStringList ids;
+    for (int r : selectedRows())
+        ids << m_model->runAt(r).id;
+    return ids;
+}
+
+QString RunsPage::selectionAsTsv() const
+{
+    const QList<int> rows = selectedRows();
+    if (rows.isEmpty())
+        return {};
+    const QHeaderView *header = m_table->horizontalHeader();
+    QList<int> columns;
+    for (int v = 0; v < header->count(); ++v) {
+        const int c = header->logicalIndex(v);
+        if (!header->isSectionHidden(c) && c != RunTableModel::StarColumn)
+            columns << c;
+    }
+    const auto clean = [](QString s) {
+        return s.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    };
+    QStringList lines;
+    QStringList head{QStringLiteral("id")};
+    for (int c : columns)
+        head << clean(m_model->headerData(c, Qt::Horizontal).toString());
+    lines << head.join(QLatin1Char('\t'));
+    for (int r : rows) {
+        QStringList cells{m_model->runAt(r).id};
+        for (int c : columns) {
+            const QModelIndex i = m_model->index(r, c);
+            const QVariant raw = i.data(SortValueRole);
+            cells << clean(m_model->isMetricColumn(c) && raw.isValid() ? text::formatNumber(raw.toDouble())
+                                                                       : i.data(FullTextRole).toString());
+        }
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+void RunsPage::updateCount()
+{
+    const qint64 total = m_model->totalCount();
+    const bool trash = isTrashShown();
+    if (total < 0)
+        m_count->setText(tr("counting…"));
+    else if (trash)
+        m_count->setText(tr("%n run(s) in the trash", nullptr, int(total)));
+    else
+        m_count->setText(tr("%n run(s)", nullptr, int(total)));
+    const bool empty = total == 0 && !m_model->isLoading();
+    if (empty) {
+        const bool filtered = !m_filter->text().trimmed().isEmpty() || !m_text->text().trimmed().isEmpty();
+        m_empty->setText(trash ? tr("The trash is empty.")
+                         : filtered
+                             ? tr("No run matches the filter.")
+                             : tr("No runs yet.\n\nDrop an mlruns folder, an mlflow.db, TensorBoard logs "
+                                  "or a CSV log on this window to import it,\nor log from training "
+                                  "code with the runlens CLI or Python client."));
+    }
+    m_empty->setVisible(empty);
+}
+
+} // namespace runlens

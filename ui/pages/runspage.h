@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The runs page: a filter bar taking MLflow's search language (errors inline, with their position; keys
+// completed as they are typed), a quick text filter, the trash view, and the lazy runs table with a column
+// per chosen metric and param. Column choices, order and widths are remembered per database and experiment.
+
+#include "core/types.h"
+
+#include <QSet>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QToolButton;
+
+namespace runlens {
+
+class FilterCompleter;
+class RunTableDelegate;
+class RunTableModel;
+class StoreWorker;
+
+class RunsPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunsPage(StoreWorker *worker, QWidget *parent = nullptr);
+    ~RunsPage() override; // remembers the current experiment's columns
+
+    void showExperiment(ExperimentId id); // 0: every experiment
+    ExperimentId experiment() const { return m_experiment; }
+    void focusFilter();
+    // Brings the loaded rows up to date (another process wrote), keeping selection and scroll position.
+    void refresh();
+    void setTrashShown(bool shown);
+    bool isTrashShown() const;
+    void chooseColumns();
+    // The columns shown, by RunTableModel::columnId(), in on-screen order.
+    QStringList visibleColumns() const;
+    void setVisibleColumns(const QStringList &ids);
+
+    RunTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    FilterCompleter *completer() const { return m_completer; }
+    // True while anything the page shows is still being loaded.
+    bool isLoading() const;
+    // The selected rows as tab-separated text with a header line, columns in their on-screen order; metric
+    // values at full precision.
+    QString selectionAsTsv() const;
+    QStringList selectedRunIds() const;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override; // the table's first paint
+
+Q_SIGNALS:
+    void statusMessage(const QString &message);
+    // A run was opened (double-click or Enter on its row).
+    void runActivated(const QString &runId);
+    // Compare (Ctrl+M, context menu) with runs selected.
+    void compareRequested(const QStringList &runIds);
+    // Promote to Model… from the context menu of one run.
+    void promoteRequested(const QString &runId);
+
+private:
+    struct Keys
+    {
+        QStringList metrics, params, tags;
+    };
+    void createActions();
+    void applyFilter();
+    void loadColumns();
+    void applyKeys(const Keys &keys);
+    void updateCount();
+    void showSortIndicator();
+    void fitColumns();
+    void fitColumn(int column);
+    void fitRemainingColumns();
+    void saveLayout() const;
+    QString settingsGroup(ExperimentId id) const;
+    QStringList defaultColumns() const;
+    void trashSelected();
+    QList<int> selectedRows() const; // in row order
+    void showContextMenu(const QPoint &pos);
+
+    StoreWorker *m_worker;
+    QString m_databaseKey; // the database, for settings keys (the page may outlive the worker's thread)
+    RunTableModel *m_model;
+    QLineEdit *m_filter;
+    QLineEdit *m_text;
+    QToolButton *m_trash;
+    QToolButton *m_columns;
+    QLabel *m_filterError;
+    QLabel *m_count;
+    QLabel *m_empty;
+    QTableView *m_table;
+    RunTableDelegate *m_delegate;
+    FilterCompleter *m_completer;
+    QTimer m_textDelay;
+    ExperimentId m_experiment = 0;
+    QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+    Keys m_keys;
+    QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands
+    quint64 m_columnsGeneration = 0;
+    bool m_columnsLoading = false;
+    bool m_layoutRestored = false; // widths came from the settings: do not fit
+    bool m_fitted = false;         // columns sized to the first rows of the current experiment
+    QStringList m_unfitted;        // off screen when fitted: sized once the table has been painted
+    bool m_hasLayout = false;      // m_experiment's columns are on screen (and may be saved)
+};
+
+} // namespace runlens
