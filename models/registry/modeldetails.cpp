@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "registry/modeldetails.h"
 
+#include "store/store.h"
+#include "store/storeworker.h"
+
 namespace runlens {
 
 ModelDetails ModelDetails::load(Store &store, const QString &name)
@@ -20,6 +23,22 @@ ModelDetails ModelDetails::load(Store &store, const QString &name)
     for (const Run &r : store.runs(ids))
         d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted});
     return d;
+}
+
+void readRegisteredModels(StoreWorker *worker, QObject *context,
+                          std::function<void(std::vector<RegisteredModel>)> done,
+                          std::function<void(const QString &)> failed)
+{
+    worker->run<std::vector<RegisteredModel>>(
+        context, [](Store &store) { return store.registeredModels(); }, std::move(done), std::move(failed));
+}
+
+void readModelDetails(StoreWorker *worker, QObject *context, const QString &name,
+                      std::function<void(ModelDetails)> done, std::function<void(const QString &)> failed)
+{
+    worker->run<ModelDetails>(
+        context, [name](Store &store) { return ModelDetails::load(store, name); }, std::move(done),
+        std::move(failed));
 }
 
 } // namespace runlens
