@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dialogs/aliasdialog.h"
 
+#include "actions/registryactions.h"
 #include "shell/theme.h"
-#include "store/store.h"
 
 #include <QCompleter>
 #include <QDialogButtonBox>
@@ -70,7 +70,7 @@ void AliasDialog::validate()
     if (a.isEmpty()) {
         hint = tr("Letters, digits, '_' and '-'; unique within the model. 'latest' and 'v<number>' are "
                   "reserved.");
-    } else if (const std::optional<QString> problem = Store::aliasProblem(a)) {
+    } else if (const std::optional<QString> problem = RegistryActions::aliasProblem(a)) {
         hint = problem->left(1).toUpper() + problem->mid(1) + QLatin1Char('.'); // a sentence here
         error = true;
     } else if (const auto it = m_aliases.constFind(a); it == m_aliases.cend()) {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dialogs/promotedialog.h"
 
+#include "actions/registryactions.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
+#include "registry/promotechoices.h"
 #include "shell/theme.h"
-#include "store/storeworker.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -32,17 +33,10 @@ struct Folder
 
 } // namespace
 
-struct PromoteDialog::Choices
-{
-    bool runFound = false;
-    QString runName;
-    QStringList models;
-    std::vector<Artifact> artifacts;
-};
-
 PromoteDialog::PromoteDialog(StoreWorker *worker, const QString &runId, QWidget *parent)
     : QDialog(parent)
     , m_worker(worker)
+    , m_actions(new RegistryActions(worker, this))
     , m_runId(runId)
     , m_runLabel(new QLabel(this))
     , m_model(new QComboBox(this))
@@ -132,6 +126,15 @@ PromoteDialog::PromoteDialog(StoreWorker *worker, const QString &runId, QWidget 
     });
     connect(m_model, &QComboBox::editTextChanged, this, &PromoteDialog::validate);
     connect(m_alias, &QLineEdit::textChanged, this, &PromoteDialog::validate);
+    connect(m_actions, &RegistryActions::runPromoted, this,
+            [this](const QString &, const QString &model, int version, const QString &alias) {
+                showPromoted(model, version, alias);
+            });
+    connect(m_actions, &StoreActions::failed, this, [this](const QString &, const QString &why) {
+        m_promoting = false;
+        setInputsEnabled(true);
+        showProblem(tr("Could not promote the run: %1").arg(why));
+    });
     load();
 }
 
@@ -139,24 +142,9 @@ void PromoteDialog::load()
 {
     m_loading = true;
     setInputsEnabled(false);
-    const QString id = m_runId;
-    m_worker->run<Choices>(
-        this,
-        [id](Store &store) {
-            Choices c;
-            if (!isValidRunId(id))
-                return c;
-            const std::optional<Run> run = store.run(id);
-            if (!run)
-                return c;
-            c.runFound = true;
-            c.runName = run->name;
-            for (const RegisteredModel &m : store.registeredModels())
-                c.models << m.name;
-            c.artifacts = store.artifacts(id);
-            return c;
-        },
-        [this](Choices c) {
+    readPromoteChoices(
+        m_worker, this, m_runId,
+        [this](PromoteChoices c) {
             m_loading = false;
             applyChoices(c);
         },
@@ -167,7 +155,7 @@ void PromoteDialog::load()
         });
 }
 
-void PromoteDialog::applyChoices(const Choices &c)
+void PromoteDialog::applyChoices(const PromoteChoices &c)
 {
     if (!c.runFound) {
         m_loadFailed = true;
@@ -253,7 +241,7 @@ void PromoteDialog::validate()
     const QString alias = m_alias->text().trimmed();
     QString problem;
     if (!alias.isEmpty())
-        problem = Store::aliasProblem(alias).value_or(QString());
+        problem = RegistryActions::aliasProblem(alias).value_or(QString());
     if (problem.isEmpty()) {
         m_problem->hide();
     } else {
@@ -288,7 +276,7 @@ void PromoteDialog::promote()
         return;
     }
     if (!alias.isEmpty()) {
-        if (const std::optional<QString> problem = Store::aliasProblem(alias)) {
+        if (const std::optional<QString> problem = RegistryActions::aliasProblem(alias)) {
             showProblem(*problem);
             return;
         }
@@ -297,38 +285,30 @@ void PromoteDialog::promote()
     m_promoting = true;
     setInputsEnabled(false);
     m_problem->hide();
-    m_worker->write<int>(
-        this,
-        [id, model, path, description, alias](Store &store) {
-            return store.promoteRun(id, model, path, description, alias);
-        },
-        [this, model, alias](int version) {
-            m_promoting = false;
-            m_promotedModel = model;
-            m_promotedVersion = version;
-            m_result->setText(alias.isEmpty()
-                                  ? tr("Registered model “%1” version %2 was created from this run.")
-                                        .arg(model)
-                                        .arg(version)
-                                  : tr("Registered model “%1” version %2 was created from this run, "
-                                       "with the alias “%3”.")
-                                        .arg(model)
-                                        .arg(version)
-                                        .arg(alias));
-            m_result->show();
-            m_promote->hide();
-            m_buttons->addButton(m_openModel, QDialogButtonBox::ActionRole);
-            m_openModel->show();
-            m_openModel->setDefault(true);
-            m_openModel->setFocus();
-            m_close->setText(tr("Close"));
-            Q_EMIT promoted(model, version);
-        },
-        [this](const QString &message) {
-            m_promoting = false;
-            setInputsEnabled(true);
-            showProblem(tr("Could not promote the run: %1").arg(message));
-        });
+    m_actions->promoteRun(id, model, path, description, alias);
+}
+
+void PromoteDialog::showPromoted(const QString &model, int version, const QString &alias)
+{
+    m_promoting = false;
+    m_promotedModel = model;
+    m_promotedVersion = version;
+    m_result->setText(
+        alias.isEmpty()
+            ? tr("Registered model “%1” version %2 was created from this run.").arg(model).arg(version)
+            : tr("Registered model “%1” version %2 was created from this run, "
+                 "with the alias “%3”.")
+                  .arg(model)
+                  .arg(version)
+                  .arg(alias));
+    m_result->show();
+    m_promote->hide();
+    m_buttons->addButton(m_openModel, QDialogButtonBox::ActionRole);
+    m_openModel->show();
+    m_openModel->setDefault(true);
+    m_openModel->setFocus();
+    m_close->setText(tr("Close"));
+    Q_EMIT promoted(model, version);
 }
 
 } // namespace runlens

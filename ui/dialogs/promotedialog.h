@@ -4,8 +4,9 @@
 // Promote to Model…: makes a run a new version of a registered model. The person chooses an existing model
 // or types a new name, the artifact folder holding the model (folders with an MLmodel file are marked and
 // the first is preselected) or the whole run, an optional alias and a description. The run's artifacts and
-// the model names are read on the store worker, and the version is written there (Store::promoteRun); the
-// dialog then names the new version and offers to open it on the Models page.
+// the model names are read on the store worker (PromoteChoices), and the version is written through
+// RegistryActions::promoteRun; the dialog then names the new version and offers to open it on the Models
+// page.
 
 #include <QDialog>
 
@@ -20,7 +21,9 @@ class QTreeWidgetItem;
 
 namespace runlens {
 
+class RegistryActions;
 class StoreWorker;
+struct PromoteChoices;
 
 class PromoteDialog : public QDialog
 {
@@ -52,14 +55,15 @@ Q_SIGNALS:
     void openModelRequested(const QString &model, int version);
 
 private:
-    struct Choices;
     void load();
-    void applyChoices(const Choices &choices);
+    void applyChoices(const PromoteChoices &choices);
+    void showPromoted(const QString &model, int version, const QString &alias);
     void validate();
     void showProblem(const QString &text);
     void setInputsEnabled(bool enabled);
 
     StoreWorker *m_worker;
+    RegistryActions *m_actions;
     QString m_runId;
     bool m_loading = false;
     bool m_promoting = false;
