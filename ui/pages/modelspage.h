@@ -4,36 +4,38 @@
 // The Models page: the registered models of the database (latest version, aliases, versions per stage, tags,
 // description), and for the chosen model its description and tags, its versions (run links, stages,
 // aliases, tags) with the registry actions — set, move and remove aliases, stage transitions, descriptions,
-// tags, delete, compare versions — and its audit trail with CSV export. Everything is read and written on
-// the store worker; a failed change says why above the tables and leaves the page as stored.
+// tags, delete, compare versions — and its audit trail with CSV export. The page composes four panels (the
+// list, the model's details, its versions, its audit trail) and wires them by signals; everything is read on
+// the store worker (modeldetails.h) and written through RegistryActions. A failed change says why above the
+// tables and leaves the page as stored.
 
 #include "core/types.h"
 
-#include <functional>
 #include <QPointer>
 #include <QWidget>
 
 class QDialog;
 class QLabel;
 class QLineEdit;
-class QMenu;
-class QPushButton;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
-class QTableView;
-class QToolButton;
 
 namespace runlens {
 
+class AuditPanel;
 class AuditTrailModel;
 class DetailTableView;
+class MessageBar;
+class ModelDetailsPanel;
+class ModelListPanel;
 class ModelVersionsModel;
 class RegisteredModelsModel;
+class RegistryActions;
 class RegistryTagsModel;
-class Store;
 class StoreWorker;
+class VersionsPanel;
 struct ModelDetails;
 
 class ModelsPage : public QWidget
@@ -79,18 +81,20 @@ public:
     // Versions selected in the versions table, newest first.
     QList<int> selectedVersions() const;
 
-    QLineEdit *filterField() const { return m_filter; }
-    DetailTableView *modelsView() const { return m_modelsView; }
-    DetailTableView *versionsView() const { return m_versionsView; }
-    DetailTableView *auditView() const { return m_auditView; }
-    DetailTableView *tagsView() const { return m_tagsView; }
+    QLineEdit *filterField() const;
+    DetailTableView *modelsView() const;
+    DetailTableView *versionsView() const;
+    DetailTableView *auditView() const;
+    DetailTableView *tagsView() const;
     QTabWidget *tabs() const { return m_tabs; }
-    QLabel *descriptionLabel() const { return m_description; }
-    RegisteredModelsModel *modelsModel() const { return m_models; }
-    QSortFilterProxyModel *modelsProxy() const { return m_modelsProxy; }
-    ModelVersionsModel *versionsModel() const { return m_versions; }
-    AuditTrailModel *auditModel() const { return m_audit; }
-    RegistryTagsModel *tagsModel() const { return m_tags; }
+    QLabel *descriptionLabel() const;
+    RegisteredModelsModel *modelsModel() const;
+    QSortFilterProxyModel *modelsProxy() const;
+    ModelVersionsModel *versionsModel() const;
+    AuditTrailModel *auditModel() const;
+    RegistryTagsModel *tagsModel() const;
+    // The registry changes this page makes (their signals say what was done).
+    RegistryActions *actions() const { return m_actions; }
 
 Q_SIGNALS:
     void runActivated(const QString &runId);
@@ -100,36 +104,20 @@ Q_SIGNALS:
     void loadingChanged();
 
 private:
-    void buildActions();
     QWidget *buildDetails();
+    void connectActions();
     void requestList();
     void requestDetails(const QString &name);
     void applyDetails(ModelDetails &&details);
-    void currentModelChanged();
+    void currentModelChanged(const QString &name);
     void applyPendingSelection();
-    void write(const QString &what, std::function<void(Store &)> job, const QString &done);
-    void showMessage(const QString &text);
-    void updateActions();
+    // After a change was stored: the message goes, `done` to the status bar, the page reads again.
+    void written(const QString &done);
     void updateTabTitles();
-    void fillStageMenu();
-    void fillRemoveAliasMenu(QMenu *menu);
-    void fillVersionTagsMenu(QMenu *menu);
-    void showVersionMenu(const QPoint &pos);
-    void showTagsMenu(const QPoint &pos);
-    void versionActivated(const QModelIndex &index);
-    int currentVersion() const; // the version row with the focus, 0 when none
-    void openAliasDialog();
-    void openVersionDescriptionDialog();
-    void openModelDescriptionDialog();
-    void openModelTagDialog(const QString &key);
-    void openVersionTagDialog(int version);
-    void confirmDeleteVersion();
-    void confirmDeleteModel();
-    void showModelsMenu(const QPoint &pos);
-    void chooseAuditExport();
     void open(QDialog *dialog);
 
     StoreWorker *m_worker;
+    RegistryActions *m_actions;
     QString m_current;
     QString m_pendingModel; // showModel() before the list had it
     int m_pendingVersion = 0;
@@ -140,47 +128,21 @@ private:
     bool m_listLoaded = false;
     bool m_modelsFitted = false;   // columns fitted to the first models shown
     bool m_versionsFitted = false; // and to the first versions
-    int m_writes = 0;
-    int m_exports = 0;
-    QMap<QString, int> m_aliases; // the chosen model's, for the alias dialog
-    QString m_descriptionText;
     QPointer<QDialog> m_dialog;
-    bool m_archiveExisting = false; // the stage menu's "archive the others" choice
 
-    RegisteredModelsModel *m_models;
-    QSortFilterProxyModel *m_modelsProxy;
-    ModelVersionsModel *m_versions;
-    AuditTrailModel *m_audit;
-    RegistryTagsModel *m_tags;
-
-    QLabel *m_count = nullptr;
-    QLineEdit *m_filter = nullptr;
-    QLabel *m_message = nullptr;
+    MessageBar *m_message = nullptr;
+    ModelListPanel *m_list = nullptr;
+    ModelDetailsPanel *m_details = nullptr;
+    VersionsPanel *m_versions = nullptr;
+    AuditPanel *m_audit = nullptr;
     QStackedWidget *m_stack = nullptr;
     QLabel *m_empty = nullptr;
     QSplitter *m_splitter = nullptr;
-    DetailTableView *m_modelsView = nullptr;
     QStackedWidget *m_detailStack = nullptr;
     QLabel *m_noModel = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_subtitle = nullptr;
     QTabWidget *m_tabs = nullptr;
-    DetailTableView *m_versionsView = nullptr;
-    DetailTableView *m_auditView = nullptr;
-    DetailTableView *m_tagsView = nullptr;
-    QLabel *m_description = nullptr;
-    QMenu *m_stageMenu = nullptr;
-    QMenu *m_removeAliasMenu = nullptr;
-    QMenu *m_versionTagsMenu = nullptr;
-    QToolButton *m_stageButton = nullptr;
-    QAction *m_setAlias = nullptr;
-    QAction *m_editVersionDescription = nullptr;
-    QAction *m_compare = nullptr;
-    QAction *m_deleteVersion = nullptr;
-    QAction *m_openRun = nullptr;
-    QAction *m_deleteModel = nullptr;
-    QPushButton *m_removeTag = nullptr;
-    QPushButton *m_editTag = nullptr;
 };
 
 } // namespace runlens
