@@ -2,8 +2,9 @@
 // The model registry in the window, driven offscreen as a person would: the Models page lists the models of
 // a real store (and of an imported MLflow registry), sets, moves and refuses aliases through its dialog,
 // transitions stages, edits descriptions and tags, deletes a version after confirmation, shows every change
-// in the audit trail and exports it as CSV; Promote to Model… makes versions 1 and 2; Compare Versions opens
-// the compare view on the versions' runs; the run page lists the versions made from a run; and
+// in the audit trail and exports it as CSV (never over the open database), names each stored change on the
+// status bar and each refused one on its message bar; Promote to Model… makes versions 1 and 2; Compare
+// Versions opens the compare view on the versions' runs; the run page lists the versions made from a run; and
 // `runlens --page models --screenshot` waits for the page. PNGs of the page and the dialog go to
 // $RUNLENS_SCREENSHOTS when set.
 
@@ -152,6 +153,7 @@ private Q_SLOTS:
     void descriptionsAndTags();
     void deleteVersionAfterConfirmation();
     void auditCsvExport();
+    void statusSaysWhatWasDone();
     void promoteDialogCreatesVersionsOneThenTwo();
     void promoteDialogRefusesBadInput();
     void compareVersionsOpensTheirRuns();
@@ -613,6 +615,50 @@ void TestModelsPage::auditCsvExport()
     QTRY_VERIFY(page->message().contains(QStringLiteral("Could not export")));
     QTRY_VERIFY(!page->isBusy());
     QVERIFY(!QFile::exists(bad));
+}
+
+void TestModelsPage::statusSaysWhatWasDone()
+{
+    MainWindow window(freshDb(QStringLiteral("status")));
+    ModelsPage *page = openModels(window);
+    QSignalSpy status(page, &ModelsPage::statusMessage);
+    QVERIFY(status.isValid());
+    // Each change the page's RegistryActions make is named on the status bar once stored.
+    page->setAlias(1, QStringLiteral("champion")); // on version 2 before
+    QTRY_COMPARE(status.count(), 1);
+    QCOMPARE(status.last().first().toString(),
+             QStringLiteral("Moved the alias “champion” from version 2 to version 1 of churn-model"));
+    QTRY_VERIFY(!page->isLoading());
+    page->setAlias(3, QStringLiteral("shadow"));
+    QTRY_COMPARE(status.count(), 2);
+    QCOMPARE(status.last().first().toString(), QStringLiteral("Version 3 of churn-model is now “shadow”"));
+    page->transitionStage(1, ModelStage::Staging);
+    QTRY_COMPARE(status.count(), 3);
+    QCOMPARE(status.last().first().toString(), QStringLiteral("Version 1 of churn-model is now in Staging"));
+    page->removeModelTag(QStringLiteral("team"));
+    QTRY_COMPARE(status.count(), 4);
+    QCOMPARE(status.last().first().toString(), QStringLiteral("Removed the tag “team” from churn-model"));
+    QTRY_VERIFY(!page->isBusy());
+    QVERIFY(page->message().isEmpty());
+    // A refusal goes to the message bar and the status bar, in the same words.
+    page->deleteVersion(42);
+    QTRY_VERIFY(page->message().startsWith(QStringLiteral("Could not delete version 42: ")));
+    QCOMPARE(status.last().first().toString(), page->message());
+    // The next change that is stored hides the message again.
+    page->setVersionDescription(1, QStringLiteral("Back in staging"));
+    QTRY_VERIFY(page->message().isEmpty());
+    QCOMPARE(status.last().first().toString(), QStringLiteral("Saved the description of version 1"));
+    // The audit export refuses to write over the database the window has open, and says so; the
+    // database is untouched.
+    QTRY_VERIFY(!page->isBusy());
+    QTRY_VERIFY(!page->isLoading());
+    const int entries = page->auditModel()->rowCount();
+    page->exportAudit(window.databasePath());
+    QTRY_VERIFY(page->message().contains(QStringLiteral("Could not export the audit trail")));
+    QVERIFY2(page->message().contains(QStringLiteral("open")), qPrintable(page->message()));
+    QTRY_VERIFY(!page->isBusy());
+    Store store(window.databasePath(), Store::Mode::ReadOnly);
+    QCOMPARE(int(store.auditTrail(QStringLiteral("churn-model")).size()), entries);
 }
 
 void TestModelsPage::promoteDialogCreatesVersionsOneThenTwo()
