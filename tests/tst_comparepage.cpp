@@ -642,23 +642,23 @@ void TestComparePage::exportsPlottedDataOffTheGuiThread()
 
     // A folder that does not exist: the message names the file, in a warning too; nothing is written.
     const QString bad = QStringLiteral("/nonexistent-dir/d.csv");
-    const auto warningAbout = [&window](const QString &path) {
+    const auto warningAbout = [&window](const QString &path) -> QMessageBox * {
         for (QMessageBox *box : window.findChildren<QMessageBox *>(QStringLiteral("exportError"))) {
-            if (box->isVisible() && box->text().startsWith(QStringLiteral("Cannot write %1: ").arg(path))) {
-                box->close();
-                return true;
-            }
+            if (box->isVisible() && box->text().startsWith(QStringLiteral("Cannot write %1: ").arg(path)))
+                return box;
         }
-        return false;
+        return nullptr;
     };
     tab->exportGridData(bad);
     QVERIFY(gridExported.wait(20000));
     QVERIFY(gridExported.last().at(1).toString().startsWith(QStringLiteral("Cannot write %1: ").arg(bad)));
     QTRY_VERIFY(warningAbout(bad));
+    warningAbout(bad)->close();
     chart->exportDataTo(bad);
     QVERIFY(chartExported.wait(20000));
     QVERIFY(chartExported.last().at(1).toString().startsWith(QStringLiteral("Cannot write %1: ").arg(bad)));
     QTRY_VERIFY(warningAbout(bad));
+    warningAbout(bad)->close();
     QVERIFY(!QFileInfo::exists(bad));
     // A folder as the target: refused by name.
     tab->exportGridData(out.path());
@@ -666,6 +666,7 @@ void TestComparePage::exportsPlottedDataOffTheGuiThread()
     QVERIFY2(gridExported.last().at(1).toString().endsWith(QStringLiteral("it is a folder")),
              qPrintable(gridExported.last().at(1).toString()));
     QTRY_VERIFY(warningAbout(out.path()));
+    warningAbout(out.path())->close();
 }
 
 // The x axis, log y, outliers and smoothing are the person's habit: the next comparison (in this window or

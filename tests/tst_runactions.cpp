@@ -32,20 +32,38 @@ private Q_SLOTS:
     void aRefusedArtifactChangeNamesThePath();
 
 private:
+    // The run as stored, read apart from the worker. (The store opens no database with a trigger it did
+    // not make: the test's trigger is set aside while it reads.)
     Run run(const QString &id)
     {
-        Store check(m_db, Store::Mode::ReadOnly);
-        const std::optional<Run> r = check.run(id);
+        if (m_refusing)
+            [&] { QCOMPARE(test::execSql(m_db, {QStringLiteral("DROP TRIGGER refuse")}), QString()); }();
+        std::optional<Run> r;
+        {
+            Store check(m_db, Store::Mode::ReadOnly);
+            r = check.run(id);
+        }
+        if (m_refusing)
+            [&] { QCOMPARE(test::execSql(m_db, {RefuseSql}), QString()); }();
         return r ? *r : Run();
     }
-    // Every UPDATE of the runs table is refused, as by a database another program locked down.
+    // Every UPDATE of the runs table is refused from now on, as when another program changed the open
+    // database under the window. (The store refuses to open a database with a trigger it did not make: the
+    // worker opens it first.)
     void refuseRunUpdates()
     {
-        QCOMPARE(test::execSql(m_db, {QStringLiteral("CREATE TRIGGER refuse BEFORE UPDATE ON runs BEGIN SELECT "
-                                               "RAISE(ABORT, 'refused by the test'); END")}),
-                 QString());
+        bool opened = false;
+        m_worker->run<bool>(
+            this, [](Store &store) { return store.isReadOnly(); },
+            [&opened](bool readOnly) { opened = !readOnly; });
+        QTRY_VERIFY(opened);
+        QCOMPARE(test::execSql(m_db, {RefuseSql}), QString());
+        m_refusing = true;
     }
+    static inline const QString RefuseSql = QStringLiteral(
+        "CREATE TRIGGER refuse BEFORE UPDATE ON runs BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
 
+    bool m_refusing = false;
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_db;
     QStringList m_runs;
@@ -59,6 +77,7 @@ void TestRunActions::init()
     QVERIFY(m_dir->isValid());
     m_db = m_dir->filePath(QStringLiteral("runs.db"));
     m_runs.clear();
+    m_refusing = false;
     {
         Store store(m_db);
         NewRun init;
