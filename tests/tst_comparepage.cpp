@@ -3,6 +3,7 @@
 // charts per key grouped by prefix, zoom by rubber band, wheel and double-click, hover values, the legend,
 // the key filter, smoothing, grouping, exports; and `runlens export-chart` from the command line.
 
+#include "charts/chartstab.h"
 #include "charts/metricchart.h"
 #include "itemmodels/displaytext.h"
 #include "pages/comparepage.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void smoothingAndGroupingRedraw();
     void exportsGridAndChartFiles();
     void exportsInTheBackground();
+    void exportsPlottedDataOffTheGuiThread();
     void remembersHowChartsAreDrawn();
     void exportChartCommand();
 
@@ -588,6 +590,83 @@ void TestComparePage::exportsInTheBackground()
     QTRY_VERIFY(warned);
     QVERIFY(status.last().at(0).toString().contains(QLatin1String("/nonexistent-dir/c.png")));
     QVERIFY(!QFileInfo::exists(QStringLiteral("/nonexistent-dir/c.png")));
+}
+
+// Export Plotted Data as CSV (the grid) and Export Data as CSV (one chart) write on a worker thread: the call
+// returns before anything is written, the file appears whole (the very text the charts plot) with no
+// temporary beside it, and a failed write shows "Cannot write <path>: <why>" and leaves no file.
+void TestComparePage::exportsPlottedDataOffTheGuiThread()
+{
+    MainWindow window(m_db);
+    openCompare(window);
+    ComparePage *page = window.comparePage();
+    ChartsTab *tab = page->chartsTab();
+    QVERIFY(tab);
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+
+    QSignalSpy gridExported(tab, &ChartsTab::dataExported);
+    QVERIFY(gridExported.isValid());
+    const QString gridPath = out.filePath(QStringLiteral("comparison.csv"));
+    tab->exportGridData(gridPath);
+    QVERIFY(page->isExporting()); // its answer needs the event loop: nothing was written on this thread
+    QCOMPARE(gridExported.count(), 0);
+    QVERIFY(gridExported.wait(20000));
+    QVERIFY(!page->isExporting());
+    QCOMPARE(gridExported.at(0).at(0).toString(), gridPath);
+    QCOMPARE(gridExported.at(0).at(1).toString(), QString());
+    const QByteArray grid = test::readFile(gridPath);
+    QCOMPARE(grid, tab->gridDataCsv().toUtf8());
+    QVERIFY(grid.startsWith("run_id,run_name,metric,curve,step,value\n"));
+    QVERIFY(grid.contains(",run5,lr,raw,0,0.01\n"));
+
+    MetricChart *chart = page->charts().first();
+    QSignalSpy chartExported(chart, &MetricChart::dataExported);
+    QVERIFY(chartExported.isValid());
+    const QString chartPath = out.filePath(QStringLiteral("chart.csv"));
+    chart->exportDataTo(chartPath);
+    QCOMPARE(chartExported.count(), 0);
+    QVERIFY(chartExported.wait(20000));
+    QCOMPARE(chartExported.at(0).at(1).toString(), QString());
+    QCOMPARE(test::readFile(chartPath), chart->dataCsv().toUtf8());
+    QCOMPARE(QDir(out.path()).entryList(QDir::Files | QDir::Hidden),
+             (QStringList{QStringLiteral("chart.csv"), QStringLiteral("comparison.csv")}));
+
+    // Written again over the old file: replaced whole.
+    page->setChosenKeys({QStringLiteral("lr")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    tab->exportGridData(gridPath);
+    QVERIFY(gridExported.wait(20000));
+    QCOMPARE(test::readFile(gridPath), tab->gridDataCsv().toUtf8());
+    QVERIFY(!test::readFile(gridPath).contains("train/loss"));
+
+    // A folder that does not exist: the message names the file, in a warning too; nothing is written.
+    const QString bad = QStringLiteral("/nonexistent-dir/d.csv");
+    const auto warningAbout = [&window](const QString &path) -> QMessageBox * {
+        for (QMessageBox *box : window.findChildren<QMessageBox *>(QStringLiteral("exportError"))) {
+            if (box->isVisible() && box->text().startsWith(QStringLiteral("Cannot write %1: ").arg(path)))
+                return box;
+        }
+        return nullptr;
+    };
+    tab->exportGridData(bad);
+    QVERIFY(gridExported.wait(20000));
+    QVERIFY(gridExported.last().at(1).toString().startsWith(QStringLiteral("Cannot write %1: ").arg(bad)));
+    QTRY_VERIFY(warningAbout(bad));
+    warningAbout(bad)->close();
+    chart->exportDataTo(bad);
+    QVERIFY(chartExported.wait(20000));
+    QVERIFY(chartExported.last().at(1).toString().startsWith(QStringLiteral("Cannot write %1: ").arg(bad)));
+    QTRY_VERIFY(warningAbout(bad));
+    warningAbout(bad)->close();
+    QVERIFY(!QFileInfo::exists(bad));
+    // A folder as the target: refused by name.
+    tab->exportGridData(out.path());
+    QVERIFY(gridExported.wait(20000));
+    QVERIFY2(gridExported.last().at(1).toString().endsWith(QStringLiteral("it is a folder")),
+             qPrintable(gridExported.last().at(1).toString()));
+    QTRY_VERIFY(warningAbout(out.path()));
+    warningAbout(out.path())->close();
 }
 
 // The x axis, log y, outliers and smoothing are the person's habit: the next comparison (in this window or

@@ -11,7 +11,7 @@ StoreActions::StoreActions(StoreWorker *worker, QObject *parent)
 {}
 
 void StoreActions::write(const QString &what, std::function<void(Store &)> job,
-                         std::function<void()> succeeded)
+                         std::function<void()> succeeded, std::function<void(const QString &)> refused)
 {
     ++m_pending;
     m_worker->write<bool>(
@@ -25,7 +25,9 @@ void StoreActions::write(const QString &what, std::function<void(Store &)> job,
                 succeeded();
             answered();
         },
-        [this, what](const QString &why) {
+        [this, what, refused = std::move(refused)](const QString &why) {
+            if (refused)
+                refused(why);
             Q_EMIT failed(what, why);
             answered();
         });

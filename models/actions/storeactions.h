@@ -35,8 +35,10 @@ Q_SIGNALS:
     void idle();
 
 protected:
-    // Runs job(store) as a write on the worker, then succeeded() on this object's thread, or failed().
-    void write(const QString &what, std::function<void(Store &)> job, std::function<void()> succeeded);
+    // Runs job(store) as a write on the worker, then succeeded() on this object's thread, or refused(why)
+    // (when given, for a subclass's own typed failure signal) and failed().
+    void write(const QString &what, std::function<void(Store &)> job, std::function<void()> succeeded,
+               std::function<void(const QString &why)> refused = {});
 
 private:
     void answered();

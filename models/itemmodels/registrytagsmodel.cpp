@@ -7,65 +7,40 @@
 namespace runlens {
 
 RegistryTagsModel::RegistryTagsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyValueModel(tr("Key"), parent)
 {}
 
 void RegistryTagsModel::setTags(const QMap<QString, QString> &tags)
 {
     if (tags == m_tags)
         return;
-    if (tags.keys() == m_keys) {
+    if (tags.keys() == m_tags.keys()) {
         m_tags = tags;
-        Q_EMIT dataChanged(index(0, ValueColumn), index(int(m_keys.size()) - 1, ValueColumn));
+        for (auto &[key, value] : m_rows)
+            value = tags.value(key);
+        Q_EMIT dataChanged(index(0, ValueColumn), index(int(m_rows.size()) - 1, ValueColumn));
         return;
     }
-    beginResetModel();
     m_tags = tags;
-    m_keys = tags.keys();
-    endResetModel();
-}
-
-int RegistryTagsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_keys.size());
-}
-
-int RegistryTagsModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
+    resetRows(tags);
 }
 
 QVariant RegistryTagsModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() ||
-        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
-    const QString &key = m_keys[index.row()];
-    const QString value = m_tags.value(key);
+    const QString &key = keyAt(index.row());
+    const QString &value = valueAt(index.row());
     switch (role) {
     case TagKeyRole:
         return key;
     case Qt::DisplayRole:
         return index.column() == KeyColumn ? key : display::singleLine(value);
-    case FullTextRole:
-    case SortValueRole:
-        return index.column() == KeyColumn ? key : value;
     case Qt::ToolTipRole:
         return index.column() == ValueColumn && !value.isEmpty() ? display::tooltipText(value) : QVariant();
     default:
-        return {};
+        return KeyValueModel::data(index, role);
     }
-}
-
-QVariant RegistryTagsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (section == KeyColumn)
-        return tr("Key");
-    if (section == ValueColumn)
-        return tr("Value");
-    return {};
 }
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/runtablemodel.h"
 
+#include "actions/runactions.h"
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
@@ -35,8 +36,14 @@ QString durationText(qint64 ms)
 RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
     : QAbstractTableModel(parent)
     , m_worker(worker)
+    , m_actions(new RunActions(worker, this))
 {
     indexColumns();
+    connect(m_actions, &RunActions::runsStarredChanged, this, &RunTableModel::refresh);
+    connect(m_actions, &RunActions::runsDeletedChanged, this, &RunTableModel::refresh);
+    connect(m_actions, &RunActions::runsColorChanged, this, &RunTableModel::refresh);
+    connect(m_actions, &RunActions::failed, this,
+            [this](const QString &, const QString &why) { Q_EMIT writeFailed(why); });
 }
 
 void RunTableModel::setQuery(const RunQuery &query)
@@ -407,44 +414,17 @@ QList<int> RunTableModel::apply(const QStringList &order, std::vector<Run> chang
 
 void RunTableModel::setStarred(const QStringList &runIds, bool starred)
 {
-    m_worker->write<bool>(
-        this,
-        [runIds, starred](Store &store) {
-            store.setRunsStarred(runIds, starred);
-            return true;
-        },
-        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+    m_actions->setRunsStarred(runIds, starred);
 }
 
 void RunTableModel::setDeleted(const QStringList &runIds, bool deleted)
 {
-    m_worker->write<bool>(
-        this,
-        [runIds, deleted](Store &store) {
-            store.setRunsLifecycle(runIds, deleted ? Lifecycle::Deleted : Lifecycle::Active);
-            return true;
-        },
-        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+    m_actions->setRunsDeleted(runIds, deleted);
 }
 
 void RunTableModel::setColor(const QStringList &runIds, const QColor &color)
 {
-    const QString tag = QString::fromLatin1(RunColorTag);
-    const QString value = color.isValid() ? color.name(QColor::HexRgb) : QString();
-    m_worker->write<bool>(
-        this,
-        [runIds, tag, value](Store &store) {
-            Store::Transaction tx(store);
-            for (const QString &id : runIds) {
-                if (value.isEmpty())
-                    store.deleteTag(id, tag);
-                else
-                    store.setTag(id, tag, value);
-            }
-            tx.commit();
-            return true;
-        },
-        [this](bool) { refresh(); }, [this](const QString &message) { Q_EMIT writeFailed(message); });
+    m_actions->setRunsColor(runIds, color);
 }
 
 int RunTableModel::rowCount(const QModelIndex &parent) const

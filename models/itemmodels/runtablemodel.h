@@ -16,6 +16,8 @@
 
 namespace runlens {
 
+class RunActions;
+
 class RunTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -76,8 +78,8 @@ public:
     // while a load is under way, it runs when the load ends.
     void refresh();
 
-    // Writes through the store worker; the rows change once the store has answered. Failures arrive as
-    // writeFailed.
+    // Writes through the model's RunActions; the rows change once the store has answered. Failures arrive
+    // as writeFailed.
     void setStarred(const QStringList &runIds, bool starred);
     void setDeleted(const QStringList &runIds, bool deleted); // trash or restore; the rows leave this listing
     void setColor(const QStringList &runIds, const QColor &color); // invalid color: back to the default
@@ -110,6 +112,7 @@ private:
     QVariant cell(const Run &run, int column, int role) const;
 
     StoreWorker *m_worker;
+    RunActions *m_actions;
     RunQuery m_query;
     QStringList m_params;
     QList<MetricColumn> m_metrics;

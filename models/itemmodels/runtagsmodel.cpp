@@ -17,36 +17,16 @@ bool isSystemTag(const QString &key)
 } // namespace
 
 RunTagsModel::RunTagsModel(StoreWorker *worker, QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyValueModel(tr("Tag"), parent)
     , m_worker(worker)
 {}
 
 void RunTagsModel::setRun(const QString &runId, const QMap<QString, QString> &tags)
 {
-    beginResetModel();
     ++m_generation;
     m_runId = runId;
-    m_rows.clear();
-    m_rows.reserve(size_t(tags.size()));
-    for (auto it = tags.begin(); it != tags.end(); ++it)
-        m_rows.emplace_back(it.key(), it.value());
     m_writing.clear();
-    endResetModel();
-}
-
-QMap<QString, QString> RunTagsModel::tags() const
-{
-    QMap<QString, QString> out;
-    for (const auto &[key, value] : m_rows)
-        out.insert(key, value);
-    return out;
-}
-
-int RunTagsModel::rowOf(const QString &key) const
-{
-    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), key,
-                                     [](const auto &row, const QString &k) { return row.first < k; });
-    return it != m_rows.end() && it->first == key ? int(it - m_rows.begin()) : -1;
+    resetRows(tags);
 }
 
 void RunTagsModel::storeValue(const QString &key, const QString &value)
@@ -179,16 +159,6 @@ void RunTagsModel::removeTags(const QStringList &keys)
         });
 }
 
-int RunTagsModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int RunTagsModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 Qt::ItemFlags RunTagsModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid() ||
@@ -202,17 +172,12 @@ Qt::ItemFlags RunTagsModel::flags(const QModelIndex &index) const
 
 QVariant RunTagsModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() ||
-        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
-    const auto &[key, value] = m_rows[size_t(index.row())];
-    const QString &text = index.column() == KeyColumn ? key : value;
+    const QString &key = keyAt(index.row());
+    const QString &text = textAt(index);
     switch (role) {
-    case Qt::DisplayRole:
-        return display::singleLine(text);
     case Qt::EditRole:
-    case FullTextRole:
-    case SortValueRole:
         return text;
     case Qt::ToolTipRole:
         if (m_writing.contains(key))
@@ -231,21 +196,7 @@ QVariant RunTagsModel::data(const QModelIndex &index, int role) const
         }
         return {};
     default:
-        return {};
-    }
-}
-
-QVariant RunTagsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case KeyColumn:
-        return tr("Tag");
-    case ValueColumn:
-        return tr("Value");
-    default:
-        return {};
+        return KeyValueModel::data(index, role);
     }
 }
 

@@ -6,29 +6,23 @@
 // it as it was and reports writeFailed(). MLflow's system tags (mlflow.*) are listed and editable too; the
 // store keeps the run's native fields in step with the well-known ones.
 
+#include "itemmodels/keyvaluemodel.h"
 #include "store/storeworker.h"
 
-#include <QAbstractTableModel>
-#include <QMap>
 #include <QSet>
-#include <utility>
-#include <vector>
 
 namespace runlens {
 
-class RunTagsModel : public QAbstractTableModel
+class RunTagsModel : public KeyValueModel
 {
     Q_OBJECT
 public:
-    enum Column { KeyColumn, ValueColumn, ColumnCount };
-
     explicit RunTagsModel(StoreWorker *worker, QObject *parent = nullptr);
 
     // Shows the tags of a run. Answers to writes made for the previously shown run are not applied.
     void setRun(const QString &runId, const QMap<QString, QString> &tags);
     QString runId() const { return m_runId; }
-    QMap<QString, QString> tags() const;
-    int rowOf(const QString &key) const; // -1 when absent
+    QMap<QString, QString> tags() const { return toMap(); }
     // Takes a value the store already holds, written through another path (renaming the run writes
     // mlflow.runName): no write, the row is updated or added.
     void applyStored(const QString &key, const QString &value);
@@ -38,10 +32,7 @@ public:
     void removeTags(const QStringList &keys); // in one transaction
     bool isWriting() const { return m_pending > 0; }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     // Editing a value starts the write and returns true; the new value shows once it is stored.
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
@@ -59,8 +50,7 @@ private:
 
     StoreWorker *m_worker;
     QString m_runId;
-    std::vector<std::pair<QString, QString>> m_rows; // sorted by key
-    QSet<QString> m_writing;                         // keys with a write in flight
+    QSet<QString> m_writing; // keys with a write in flight
     quint64 m_generation = 0;
     int m_pending = 0;
 };

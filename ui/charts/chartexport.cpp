@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "charts/chartexport.h"
 
+#include "core/atomicfile.h"
+#include "core/background.h"
+
 #include <algorithm>
 #include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QImage>
 #include <QMessageBox>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace runlens::chartexport {
 
@@ -83,35 +83,15 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
         paint(p, QRectF(QPointF(0, 0), size), 1, true);
     }
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(file.errorString());
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        return fail(file.errorString());
+    if (const QString why = writeFileAtomically(path, bytes); !why.isEmpty())
+        return fail(why);
     return true;
 }
-
-namespace {
-
-// Runs `work` on the thread pool and hands its result to `done` on context's thread, through a watcher that
-// context owns: once context is gone, nothing is called.
-template<typename T, typename Work>
-void inBackground(QObject *context, Work work, std::function<void(const T &)> done)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcher<T>::finished, watcher, [watcher, done = std::move(done)] {
-        watcher->deleteLater();
-        done(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(std::move(work)));
-}
-
-} // namespace
 
 void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QString &error)> done)
 {
-    inBackground<QString>(
+    background::run(
         context,
         [path, size, scale, paint = std::move(paint)] {
             QString error;
@@ -128,7 +108,7 @@ void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal
 void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QImage &image)> done)
 {
-    inBackground<QImage>(
+    background::run(
         context,
         [size, scale, paint = std::move(paint)] {
             try {
@@ -154,6 +134,27 @@ void saveInBackground(QWidget *parent, const QString &title, const QString &path
                 return;
             // Not exec(): no nested event loop in which the parent could go away.
             auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+}
+
+void saveTextInBackground(QWidget *parent, const QString &title, const QString &path, QByteArray bytes,
+                          std::function<void(const QString &error)> finished)
+{
+    background::run(
+        parent,
+        [path, bytes = std::move(bytes)] {
+            const QString why = writeFileAtomically(path, bytes);
+            return why.isEmpty() ? QString() : QObject::tr("Cannot write %1: %2").arg(path, why);
+        },
+        [parent, title, finished = std::move(finished)](const QString &error) {
+            if (finished)
+                finished(error);
+            if (error.isEmpty())
+                return;
+            auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
+            box->setObjectName(QStringLiteral("exportError"));
             box->setAttribute(Qt::WA_DeleteOnClose);
             box->open();
         });

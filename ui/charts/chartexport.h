@@ -2,10 +2,11 @@
 #pragma once
 
 // Writing charts to files: PNG (at a scale factor), SVG and PDF from one painting function, so the window,
-// the grid and `runlens export-chart` produce the same picture. Files are written through QSaveFile: a
+// the grid and `runlens export-chart` produce the same picture. Files are written with writeFileAtomically: a
 // failed export leaves no half-written file behind.
 
 #include <functional>
+#include <QByteArray>
 #include <QSizeF>
 #include <QString>
 
@@ -42,5 +43,10 @@ void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint
 void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
                       Painter paint, const std::function<void(const QString &message)> &status,
                       std::function<void(const QString &error)> finished);
+// Writes text (a CSV of the plotted data) off the GUI thread, whole or not at all; a failure is shown as
+// "Cannot write <path>: <why>" in a warning titled `title` over `parent` (objectName "exportError").
+// `finished` gets that message (empty on success) on parent's thread.
+void saveTextInBackground(QWidget *parent, const QString &title, const QString &path, QByteArray bytes,
+                          std::function<void(const QString &error)> finished = {});
 
 } // namespace runlens::chartexport

@@ -21,7 +21,6 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QTimer>
 #include <QToolTip>
@@ -608,13 +607,15 @@ void MetricChart::exportData()
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export Chart Data"), m_key.section(QLatin1Char('/'), -1) + QStringLiteral(".csv"),
         tr("CSV file (*.csv)"));
-    if (path.isEmpty())
-        return;
-    QSaveFile file(path);
-    const QByteArray bytes = dataCsv().toUtf8();
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        QMessageBox::warning(this, tr("Export Chart Data"),
-                             tr("Cannot write %1: %2").arg(path, file.errorString()));
+    if (!path.isEmpty())
+        exportDataTo(path);
+}
+
+void MetricChart::exportDataTo(const QString &path)
+{
+    chartexport::saveTextInBackground(
+        this, tr("Export Chart Data"), path, dataCsv().toUtf8(),
+        [this, path](const QString &error) { Q_EMIT dataExported(path, error); });
 }
 
 } // namespace runlens

@@ -60,6 +60,9 @@ public:
     chartexport::Painter picture(QSizeF *size) const;
     // The plotted vertices: run_id,run_name,metric,curve,x,value (raw and smoothed curves).
     QString dataCsv() const;
+    // Writes dataCsv() to `path` on a worker thread (Export Data as CSV); dataExported when done, error
+    // empty on success, else also shown in a warning.
+    void exportDataTo(const QString &path);
     // Writes picture() on a worker thread; exportFinished when done (error empty on success).
     void startExport(const QString &path, qreal scale);
     // Hover: each run's logged point nearest to the x under the cursor, read exactly off the GUI thread (the
@@ -94,6 +97,7 @@ Q_SIGNALS:
     void loadingChanged(bool loading);
     void statusMessage(const QString &message);
     void exportFinished(const QString &path, const QString &error);
+    void dataExported(const QString &path, const QString &error);
     void hoverChanged();
 
 protected:

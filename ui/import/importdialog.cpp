@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import/importdialog.h"
 
+#include "core/background.h"
 #include "shell/appsettings.h"
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,7 +12,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,7 +19,6 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -170,12 +169,9 @@ void ImportDialog::addPaths(const QStringList &paths)
         auto *item = new QTreeWidgetItem(m_list, {QDir::toNativeSeparators(path), tr("detecting…")});
         item->setToolTip(0, QDir::toNativeSeparators(path));
         // Detection walks a folder tree or opens a database: never on the GUI thread.
-        auto *watcher = new QFutureWatcher<Format>(this);
-        connect(watcher, &QFutureWatcher<Format>::finished, this, [this, watcher, path] {
-            detected(path, watcher->result());
-            watcher->deleteLater();
-        });
-        watcher->setFuture(QtConcurrent::run([path] { return import::detectFormat(path); }));
+        background::run(
+            this, [path] { return import::detectFormat(path); },
+            [this, path](Format format) { detected(path, format); });
     }
     updateState();
 }

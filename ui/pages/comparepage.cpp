@@ -1,80 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/comparepage.h"
 
-#include "charts/chartexport.h"
+#include "charts/chartstab.h"
 #include "charts/parallelcoordinatesview.h"
 #include "charts/paramscatterview.h"
-#include "itemmodels/displaytext.h"
-#include "itemmodels/runcolors.h"
-#include "shell/appsettings.h"
 #include "store/storeworker.h"
 #include "widgets/rundiffview.h"
 
-#include <algorithm>
-#include <QCheckBox>
-#include <QClipboard>
-#include <QComboBox>
-#include <QFileDialog>
-#include <QGridLayout>
-#include <QGuiApplication>
+#include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
-#include <QListWidget>
-#include <QMenu>
-#include <QMessageBox>
-#include <QPainter>
-#include <QPushButton>
-#include <QRegularExpression>
-#include <QSaveFile>
-#include <QScrollArea>
 #include <QSet>
-#include <QSlider>
-#include <QSplitter>
 #include <QTabWidget>
-#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QWidgetAction>
 
 namespace runlens {
-
-namespace {
-
-constexpr int ChartHeight = 290;
-constexpr int MinChartWidth = 430;
-
-QString runName(const Run &r)
-{
-    return r.name.isEmpty() ? r.id.left(8) : r.name;
-}
-
-QIcon swatch(const QColor &c)
-{
-    QPixmap pm(14, 14);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(Qt::NoPen);
-    p.setBrush(c);
-    p.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
-    return QIcon(pm);
-}
-
-QString sectionOf(const QString &key)
-{
-    const qsizetype slash = key.lastIndexOf(QLatin1Char('/'));
-    return slash < 0 ? QString() : key.left(slash);
-}
-
-} // namespace
 
 ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
-    , m_reader(std::make_unique<ChartReader>(worker->databasePath()))
 {
-    m_context.reader = m_reader.get();
 
     auto *back = new QToolButton(this);
     back->setObjectName(QStringLiteral("compareBack"));
@@ -103,7 +49,12 @@ ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("compareTabs"));
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(buildChartsTab(), tr("Charts"));
+    m_chartsTab = new ChartsTab(worker->databasePath(), this);
+    m_chartsTab->setObjectName(QStringLiteral("chartsTab"));
+    m_tabs->addTab(m_chartsTab, tr("Charts"));
+    connect(m_chartsTab, &ChartsTab::loadingChanged, this, &ComparePage::loadingChanged);
+    connect(m_chartsTab, &ChartsTab::statusMessage, this, &ComparePage::statusMessage);
+    connect(m_chartsTab, &ChartsTab::exportFinished, this, &ComparePage::exportFinished);
     m_diff = new RunDiffView(this);
     m_diff->setObjectName(QStringLiteral("runDiff"));
     m_tabs->addTab(m_diff, tr("Parameters"));
@@ -119,7 +70,7 @@ ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     connect(m_parallel, &ParallelCoordinatesView::brushedRunsChanged, this, [this](const QStringList &ids) {
         const QSet<QString> keep(ids.cbegin(), ids.cend());
         for (const Run &r : m_runs)
-            setRunVisible(r.id, keep.contains(r.id));
+            m_chartsTab->setRunVisible(r.id, keep.contains(r.id));
         Q_EMIT statusMessage(
             tr("Showing %1 of %n run(s) in the charts", nullptr, int(m_runs.size())).arg(keep.size()));
     });
@@ -128,222 +79,9 @@ ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     layout->setContentsMargins(8, 6, 8, 0);
     layout->addLayout(header);
     layout->addWidget(m_tabs, 1);
-
-    connect(m_reader.get(), &ChartReader::idle, this, &ComparePage::loadingChanged);
 }
 
-ComparePage::~ComparePage()
-{
-    // Charts answer through the reader: they go first.
-    qDeleteAll(m_charts);
-    m_charts.clear();
-}
-
-QWidget *ComparePage::buildChartsTab()
-{
-    auto *tab = new QWidget(this);
-    m_keyFilter = new QLineEdit(tab);
-    m_keyFilter->setObjectName(QStringLiteral("metricFilter"));
-    m_keyFilter->setPlaceholderText(tr("Filter metrics (regular expression)"));
-    m_keyFilter->setClearButtonEnabled(true);
-    m_keyFilter->setMinimumWidth(170);
-    m_keyFilter->setMaximumWidth(300);
-    connect(m_keyFilter, &QLineEdit::textChanged, this, [this] { rebuildCharts(); });
-
-    m_keysButton = new QToolButton(tab);
-    m_keysButton->setObjectName(QStringLiteral("metricKeysButton"));
-    m_keysButton->setText(tr("Metrics…"));
-    connect(m_keysButton, &QToolButton::clicked, this, &ComparePage::chooseKeys);
-
-    m_xAxis = new QComboBox(tab);
-    m_xAxis->setObjectName(QStringLiteral("xAxis"));
-    m_xAxis->addItem(tr("Step"), int(ChartXAxis::Step));
-    m_xAxis->addItem(tr("Wall time"), int(ChartXAxis::WallTime));
-    m_xAxis->addItem(tr("Relative time"), int(ChartXAxis::RelativeTime));
-    connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this] {
-        m_context.xAxis = ChartXAxis(m_xAxis->currentData().toInt());
-        appsettings::open().setValue(QStringLiteral("compare/xAxis"), chartXAxisName(m_context.xAxis));
-        for (MetricChart *c : std::as_const(m_charts))
-            c->setXWindow(std::nullopt);
-        reloadCharts();
-    });
-
-    m_logY = new QCheckBox(tr("Log y"), tab);
-    m_logY->setObjectName(QStringLiteral("logY"));
-    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
-        m_context.options.logY = on;
-        appsettings::open().setValue(QStringLiteral("compare/logY"), on);
-        repaintCharts();
-    });
-    m_outliers = new QCheckBox(tr("Ignore outliers"), tab);
-    m_outliers->setObjectName(QStringLiteral("ignoreOutliers"));
-    m_outliers->setToolTip(tr("Fit the y axis to the 5th–95th percentile of the visible data"));
-    connect(m_outliers, &QCheckBox::toggled, this, [this](bool on) {
-        m_context.options.ignoreOutliers = on;
-        appsettings::open().setValue(QStringLiteral("compare/ignoreOutliers"), on);
-        repaintCharts();
-    });
-
-    m_smoothing = new QSlider(Qt::Horizontal, tab);
-    m_smoothing->setObjectName(QStringLiteral("smoothing"));
-    m_smoothing->setRange(0, 999);
-    m_smoothing->setFixedWidth(110);
-    m_smoothing->setToolTip(tr("Smoothing: TensorBoard's exponential moving average (0 = off)"));
-    m_smoothingValue = new QLabel(QStringLiteral("0.000"), tab);
-    m_smoothingValue->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("0.0000")));
-    auto *smoothTimer = new QTimer(this);
-    smoothTimer->setSingleShot(true);
-    smoothTimer->setInterval(250);
-    connect(smoothTimer, &QTimer::timeout, this, [this] {
-        m_context.options.smoothing = m_smoothing->value() / 1000.0;
-        appsettings::open().setValue(QStringLiteral("compare/smoothing"), m_smoothing->value()); // settled
-        reloadCharts();
-    });
-    connect(m_smoothing, &QSlider::valueChanged, this, [this, smoothTimer](int v) {
-        m_smoothingValue->setText(QString::number(v / 1000.0, 'f', 3));
-        smoothTimer->start();
-    });
-
-    m_groupBy = new QComboBox(tab);
-    m_groupBy->setObjectName(QStringLiteral("groupBy"));
-    m_groupBy->setToolTip(tr("Draw runs sharing a value as one mean line with a band (e.g. seeds)"));
-    m_groupBy->setMinimumContentsLength(10);
-    m_groupBy->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_band = new QComboBox(tab);
-    m_band->setObjectName(QStringLiteral("groupBand"));
-    m_band->addItem(tr("Min–max"));
-    m_band->addItem(tr("±1 std"));
-    m_band->setToolTip(tr("The band around each group's mean line"));
-    m_band->setEnabled(false);
-    const auto regroup = [this] {
-        m_groupField = m_groupBy->currentData().toString();
-        m_context.options.stdDevBand = m_band->currentIndex() == 1;
-        m_band->setEnabled(!m_groupField.isEmpty());
-        applyGroups();
-    };
-    connect(m_groupBy, &QComboBox::currentIndexChanged, this, regroup);
-    connect(m_band, &QComboBox::currentIndexChanged, this, regroup);
-
-    auto *exportButton = new QToolButton(tab);
-    exportButton->setObjectName(QStringLiteral("exportCharts"));
-    exportButton->setText(tr("Export"));
-    exportButton->setPopupMode(QToolButton::InstantPopup);
-    auto *exportMenu = new QMenu(exportButton);
-    exportMenu->addAction(tr("Save Grid as Image…"), this, [this] {
-        QString filter;
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Save Charts"), QStringLiteral("comparison.png"),
-                                         tr("PNG image (*.png);;PNG image, twice the size (*.png);;SVG "
-                                            "drawing (*.svg);;PDF document (*.pdf)"),
-                                         &filter);
-        if (path.isEmpty())
-            return;
-        startGridExport(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF());
-    });
-    exportMenu->addAction(tr("Copy Grid Image"), this, [this] {
-        if (m_charts.isEmpty())
-            return;
-        QSizeF size;
-        chartexport::Painter picture = gridPicture(&size);
-        ++m_exports;
-        chartexport::imageInBackground(this, size, devicePixelRatioF(), std::move(picture),
-                                       [this](const QImage &image) {
-                                           --m_exports;
-                                           if (image.isNull()) {
-                                               Q_EMIT statusMessage(tr("The charts are too large to copy"));
-                                               return;
-                                           }
-                                           QGuiApplication::clipboard()->setImage(image);
-                                           Q_EMIT statusMessage(tr("Copied the charts to the clipboard"));
-                                       });
-    });
-    exportMenu->addAction(tr("Export Plotted Data as CSV…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export Plotted Data"), QStringLiteral("comparison.csv"), tr("CSV file (*.csv)"));
-        if (path.isEmpty())
-            return;
-        QSaveFile file(path);
-        const QByteArray bytes = gridDataCsv().toUtf8();
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            QMessageBox::warning(this, tr("Export Plotted Data"),
-                                 tr("Cannot write %1: %2").arg(path, file.errorString()));
-    });
-    exportButton->setMenu(exportMenu);
-
-    auto *bar = new QHBoxLayout;
-    bar->setSpacing(8);
-    bar->addWidget(m_keyFilter);
-    bar->addWidget(m_keysButton);
-    bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("X:"), tab));
-    bar->addWidget(m_xAxis);
-    bar->addWidget(m_logY);
-    bar->addWidget(m_outliers);
-    bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Smoothing:"), tab));
-    bar->addWidget(m_smoothing);
-    bar->addWidget(m_smoothingValue);
-    bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Group by:"), tab));
-    bar->addWidget(m_groupBy);
-    bar->addWidget(m_band);
-    bar->addStretch(1);
-    bar->addWidget(exportButton);
-
-    m_legend = new QListWidget(tab);
-    m_legend->setObjectName(QStringLiteral("compareLegend"));
-    m_legend->setToolTip(tr("Untick a run to hide it in every chart"));
-    m_legend->setUniformItemSizes(true);
-    connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
-        setRunVisible(item->data(Qt::UserRole).toString(), item->checkState() == Qt::Checked);
-    });
-
-    m_grid = new QWidget;
-    m_gridLayout = new QVBoxLayout(m_grid);
-    m_gridLayout->setContentsMargins(0, 0, 4, 8);
-    m_gridLayout->setSpacing(6);
-    m_empty = new QLabel(m_grid);
-    m_empty->setObjectName(QStringLiteral("compareEmpty"));
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    m_empty->hide();
-    m_gridLayout->addWidget(m_empty);
-    m_gridLayout->addStretch(1);
-    m_scroll = new QScrollArea(tab);
-    m_scroll->setObjectName(QStringLiteral("chartsScroll"));
-    m_scroll->setWidgetResizable(true);
-    m_scroll->setFrameShape(QFrame::NoFrame);
-    m_scroll->setWidget(m_grid);
-
-    auto *split = new QSplitter(tab);
-    split->addWidget(m_legend);
-    split->addWidget(m_scroll);
-    split->setStretchFactor(1, 1);
-    split->setSizes({210, 1000});
-
-    auto *layout = new QVBoxLayout(tab);
-    layout->setContentsMargins(0, 6, 0, 0);
-    layout->addLayout(bar);
-    layout->addWidget(split, 1);
-
-    // How charts are drawn is the person's habit, not the comparison's: it is kept from the last time.
-    // (Which metrics are chosen belongs to the runs compared, and is not.)
-    QSettings settings = appsettings::open();
-    const int axis =
-        m_xAxis->findData(int(chartXAxisFromName(settings.value(QStringLiteral("compare/xAxis")).toString())
-                                  .value_or(ChartXAxis::Step)));
-    m_xAxis->setCurrentIndex(std::max(0, axis));
-    m_logY->setChecked(settings.value(QStringLiteral("compare/logY"), false).toBool());
-    m_outliers->setChecked(settings.value(QStringLiteral("compare/ignoreOutliers"), false).toBool());
-    const int smoothing = std::clamp(settings.value(QStringLiteral("compare/smoothing"), 0).toInt(), 0, 999);
-    {
-        const QSignalBlocker quiet(m_smoothing); // no reload: there is nothing to draw yet
-        m_smoothing->setValue(smoothing);
-    }
-    m_smoothingValue->setText(QString::number(smoothing / 1000.0, 'f', 3));
-    m_context.options.smoothing = smoothing / 1000.0; // now, not after the slider's settling delay
-    return tab;
-}
+ComparePage::~ComparePage() = default;
 
 void ComparePage::showRuns(const QStringList &runIds)
 {
@@ -352,6 +90,7 @@ void ComparePage::showRuns(const QStringList &runIds)
     m_title->setText(tr("Comparing %n run(s)", nullptr, int(m_runIds.size())));
     const quint64 generation = ++m_generation;
     m_loadingRuns = true;
+    m_chartsTab->setRunsLoading(true);
     Q_EMIT loadingChanged();
     const QStringList ids = m_runIds;
     m_worker->run<std::vector<Run>>(
@@ -368,6 +107,7 @@ void ComparePage::showRuns(const QStringList &runIds)
             if (generation != m_generation)
                 return;
             m_loadingRuns = false;
+            m_chartsTab->setRunsLoading(false);
             runsLoaded(std::move(runs));
             Q_EMIT loadingChanged();
         },
@@ -375,6 +115,7 @@ void ComparePage::showRuns(const QStringList &runIds)
             if (generation != m_generation)
                 return;
             m_loadingRuns = false;
+            m_chartsTab->setRunsLoading(false);
             Q_EMIT statusMessage(tr("Cannot load the runs to compare: %1").arg(message));
             Q_EMIT loadingChanged();
         });
@@ -383,409 +124,18 @@ void ComparePage::showRuns(const QStringList &runIds)
 void ComparePage::runsLoaded(std::vector<Run> runs)
 {
     m_runs = std::move(runs);
-    m_context.runs.clear();
-    m_context.styles.clear();
-    QSet<QString> keys;
-    for (const Run &r : m_runs) {
-        m_context.runs.push_back({r.id, r.startMs});
-        m_context.styles.insert(r.id, {runName(r), RunColors::of(r.id, r.tags), true});
-        for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
-            keys.insert(it.key());
-    }
-    m_keys = QStringList(keys.cbegin(), keys.cend());
-    std::sort(m_keys.begin(), m_keys.end(), [](const QString &a, const QString &b) {
-        return QString::compare(a, b, Qt::CaseInsensitive) < 0;
-    });
     const int missing = int(m_runIds.size() - qsizetype(m_runs.size()));
     m_title->setText(tr("Comparing %n run(s)", nullptr, int(m_runs.size())) +
                      (missing > 0 ? tr(" (%n no longer exist)", nullptr, missing) : QString()));
     m_diff->setRuns(m_runs);
     m_scatter->setRuns(m_runs);
     m_parallel->setRuns(m_runs);
-    fillLegend();
-    fillGroupChoices();
-    applyGroups();
-    rebuildCharts();
-}
-
-void ComparePage::fillLegend()
-{
-    const QSignalBlocker block(m_legend);
-    m_legend->clear();
-    for (const Run &r : m_runs) {
-        const ChartRunStyle &style = m_context.styles[r.id];
-        auto *item = new QListWidgetItem(swatch(style.color),
-                                         display::elidedLine(style.name, display::MaxLabelChars), m_legend);
-        item->setData(Qt::UserRole, r.id);
-        item->setToolTip(display::tooltipText(QStringLiteral("%1\n%2").arg(r.id, style.name)));
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(style.visible ? Qt::Checked : Qt::Unchecked);
-    }
-}
-
-void ComparePage::fillGroupChoices()
-{
-    const QString current = m_groupBy->currentData().toString();
-    const QSignalBlocker block(m_groupBy);
-    m_groupBy->clear();
-    m_groupBy->addItem(tr("None"), QString());
-    QSet<QString> params, tags;
-    for (const Run &r : m_runs) {
-        for (auto it = r.params.cbegin(); it != r.params.cend(); ++it)
-            params.insert(it.key());
-        for (auto it = r.tags.cbegin(); it != r.tags.cend(); ++it) {
-            if (!it.key().startsWith(QLatin1String("mlflow.")) && it.key() != QLatin1String(RunColorTag))
-                tags.insert(it.key());
-        }
-    }
-    QStringList p(params.cbegin(), params.cend()), t(tags.cbegin(), tags.cend());
-    p.sort();
-    t.sort();
-    for (const QString &k : std::as_const(p))
-        m_groupBy->addItem(QStringLiteral("params.%1").arg(k), QStringLiteral("params.%1").arg(k));
-    for (const QString &k : std::as_const(t))
-        m_groupBy->addItem(QStringLiteral("tags.%1").arg(k), QStringLiteral("tags.%1").arg(k));
-    m_groupBy->setCurrentIndex(std::max(0, m_groupBy->findData(current)));
-    m_groupField = m_groupBy->currentData().toString();
-}
-
-void ComparePage::applyGroups()
-{
-    m_context.groups.clear();
-    if (!m_groupField.isEmpty()) {
-        const bool isParam = m_groupField.startsWith(QLatin1String("params."));
-        const QString key = m_groupField.section(QLatin1Char('.'), 1);
-        QMap<QString, QStringList> members; // value -> runs, in value order
-        for (const Run &r : m_runs) {
-            const auto &map = isParam ? r.params : r.tags;
-            members[map.contains(key) ? map.value(key) : tr("(none)")].append(r.id);
-        }
-        const QList<QColor> &palette = RunColors::palette();
-        int i = 0;
-        for (auto it = members.cbegin(); it != members.cend(); ++it, ++i)
-            m_context.groups.push_back(
-                {QStringLiteral("%1=%2 (%3)").arg(key, it.key()).arg(it.value().size()),
-                 palette[i % palette.size()], it.value()});
-    }
-    // The legend lists the groups' colours beside each run while grouping.
-    const QSignalBlocker block(m_legend);
-    for (int row = 0; row < m_legend->count(); ++row) {
-        QListWidgetItem *item = m_legend->item(row);
-        const QString id = item->data(Qt::UserRole).toString();
-        QColor color = m_context.styles.value(id).color;
-        QString text = display::elidedLine(m_context.styles.value(id).name, display::MaxLabelChars);
-        for (const ChartGroup &g : m_context.groups) {
-            if (g.runIds.contains(id)) {
-                color = g.color;
-                text += QStringLiteral("  —  ") + display::elidedLine(g.name, display::MaxLabelChars);
-            }
-        }
-        item->setIcon(swatch(color));
-        item->setText(text);
-    }
-    repaintCharts();
-}
-
-QStringList ComparePage::shownKeys() const
-{
-    QStringList out;
-    const QRegularExpression re(m_keyFilter->text(), QRegularExpression::CaseInsensitiveOption);
-    for (const QString &k : m_keys) {
-        if (!m_chosen.isEmpty() && !m_chosen.contains(k))
-            continue;
-        if (re.isValid() && !re.match(k).hasMatch())
-            continue;
-        out.append(k);
-    }
-    return out;
-}
-
-void ComparePage::setChosenKeys(const QStringList &keys)
-{
-    m_chosen = keys;
-    rebuildCharts();
-}
-
-void ComparePage::setKeyFilter(const QString &regex)
-{
-    m_keyFilter->setText(regex);
-}
-
-void ComparePage::chooseKeys()
-{
-    QMenu menu(this);
-    auto *all = menu.addAction(tr("Show All"));
-    connect(all, &QAction::triggered, this, [this] { setChosenKeys({}); });
-    menu.addSeparator();
-    for (const QString &k : std::as_const(m_keys)) {
-        QAction *a = menu.addAction(k);
-        a->setCheckable(true);
-        a->setChecked(m_chosen.isEmpty() || m_chosen.contains(k));
-        connect(a, &QAction::toggled, this, [this, k](bool on) {
-            QStringList chosen = m_chosen.isEmpty() ? m_keys : m_chosen;
-            if (on && !chosen.contains(k))
-                chosen.append(k);
-            if (!on)
-                chosen.removeAll(k);
-            setChosenKeys(chosen.size() == m_keys.size() ? QStringList() : chosen);
-        });
-    }
-    menu.exec(m_keysButton->mapToGlobal(QPoint(0, m_keysButton->height())));
-}
-
-int ComparePage::gridColumns() const
-{
-    const int width = m_scroll ? m_scroll->viewport()->width() : 1000;
-    return std::clamp(width / MinChartWidth, 1, 4);
-}
-
-void ComparePage::rebuildCharts()
-{
-    const QRegularExpression re(m_keyFilter->text());
-    m_keyFilter->setStyleSheet(re.isValid() ? QString()
-                                            : QStringLiteral("QLineEdit { border: 1px solid #d0453a; }"));
-    m_keyFilter->setToolTip(re.isValid() ? QString()
-                                         : tr("Not a regular expression: %1 (at %2); every metric is shown")
-                                               .arg(re.errorString())
-                                               .arg(re.patternErrorOffset()));
-    const QStringList keys = shownKeys();
-    // Charts of keys still shown are kept (with their zoom); the others go.
-    QHash<QString, MetricChart *> kept;
-    for (MetricChart *c : std::as_const(m_charts)) {
-        if (keys.contains(c->key())) {
-            kept.insert(c->key(), c);
-            c->setParent(nullptr);
-        } else {
-            delete c;
-        }
-    }
-    m_charts.clear();
-    qDeleteAll(m_sections);
-    m_sections.clear();
-    for (const QString &k : keys) {
-        MetricChart *c = kept.value(k);
-        if (!c) {
-            c = new MetricChart(&m_context, k);
-            c->setObjectName(QStringLiteral("chart:") + k);
-            connect(c, &MetricChart::loadingChanged, this, &ComparePage::loadingChanged);
-            connect(c, &MetricChart::statusMessage, this, &ComparePage::statusMessage);
-        }
-        c->setMinimumHeight(ChartHeight);
-        m_charts.append(c);
-    }
-    if (m_runs.empty() && !m_loadingRuns)
-        m_empty->setText(tr("None of these runs exists any more."));
-    else if (m_keys.isEmpty())
-        m_empty->setText(
-            tr("These runs have no metrics to chart. Their parameters are compared in the other tabs."));
-    else if (keys.isEmpty())
-        m_empty->setText(tr("No metric matches the filter."));
-    m_empty->setVisible(!m_loadingRuns && keys.isEmpty());
-    m_columns = 0;
-    layoutCharts();
-    for (MetricChart *c : std::as_const(m_charts)) {
-        if (!kept.contains(c->key()))
-            c->scheduleReload(); // once laid out: at its real width
-    }
-}
-
-void ComparePage::layoutCharts()
-{
-    const int columns = gridColumns();
-    if (columns == m_columns && !m_sections.isEmpty())
-        return;
-    m_columns = columns;
-    for (MetricChart *c : std::as_const(m_charts))
-        c->setParent(nullptr);
-    qDeleteAll(m_sections);
-    m_sections.clear();
-    QString currentSection = QStringLiteral("\x01");
-    QGridLayout *grid = nullptr;
-    int index = 0;
-    int insertAt = 1; // after the empty-state label
-    for (MetricChart *c : std::as_const(m_charts)) {
-        const QString section = sectionOf(c->key());
-        if (section != currentSection || !grid) {
-            currentSection = section;
-            int count = 0;
-            for (MetricChart *o : std::as_const(m_charts))
-                count += sectionOf(o->key()) == section;
-            auto *toggle = new QToolButton(m_grid);
-            toggle->setObjectName(QStringLiteral("section:") + section);
-            toggle->setText(QStringLiteral("%1  (%2)")
-                                .arg(section.isEmpty() ? tr("Metrics")
-                                                       : display::elidedLine(section, display::MaxLabelChars))
-                                .arg(count));
-            toggle->setCheckable(true);
-            toggle->setChecked(true);
-            toggle->setArrowType(Qt::DownArrow);
-            toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-            toggle->setAutoRaise(true);
-            QFont bold = toggle->font();
-            bold.setBold(true);
-            toggle->setFont(bold);
-            auto *box = new QWidget(m_grid);
-            grid = new QGridLayout(box);
-            grid->setContentsMargins(0, 0, 0, 0);
-            grid->setSpacing(6);
-            connect(toggle, &QToolButton::toggled, box, [toggle, box](bool open) {
-                box->setVisible(open);
-                toggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
-            });
-            m_gridLayout->insertWidget(insertAt++, toggle);
-            m_gridLayout->insertWidget(insertAt++, box);
-            m_sections << toggle << box;
-            toggle->show();
-            box->show();
-            index = 0;
-        }
-        c->setParent(grid->parentWidget());
-        grid->addWidget(c, index / columns, index % columns);
-        for (int col = 0; col < columns; ++col)
-            grid->setColumnStretch(col, 1);
-        c->show();
-        ++index;
-    }
-}
-
-void ComparePage::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    if (gridColumns() != m_columns && !m_charts.isEmpty())
-        layoutCharts();
-}
-
-void ComparePage::reloadCharts()
-{
-    for (MetricChart *c : std::as_const(m_charts))
-        c->reload();
-}
-
-void ComparePage::repaintCharts()
-{
-    for (MetricChart *c : std::as_const(m_charts))
-        c->update();
-}
-
-QList<MetricChart *> ComparePage::charts() const
-{
-    return m_charts;
+    m_chartsTab->setRuns(m_runs);
 }
 
 bool ComparePage::isLoading() const
 {
-    if (m_loadingRuns)
-        return true;
-    return std::any_of(m_charts.begin(), m_charts.end(), [](MetricChart *c) { return c->isLoading(); });
-}
-
-void ComparePage::setXAxis(ChartXAxis axis)
-{
-    m_xAxis->setCurrentIndex(m_xAxis->findData(int(axis)));
-}
-
-void ComparePage::setLogY(bool on)
-{
-    m_logY->setChecked(on);
-}
-
-void ComparePage::setIgnoreOutliers(bool on)
-{
-    m_outliers->setChecked(on);
-}
-
-void ComparePage::setSmoothing(double weight)
-{
-    m_smoothing->setValue(int(std::lround(std::clamp(weight, 0.0, 0.999) * 1000)));
-    m_context.options.smoothing = m_smoothing->value() / 1000.0;
-    appsettings::open().setValue(QStringLiteral("compare/smoothing"), m_smoothing->value());
-    reloadCharts();
-}
-
-void ComparePage::setGroupBy(const QString &field, bool stdDevBand)
-{
-    m_band->setCurrentIndex(stdDevBand ? 1 : 0);
-    m_groupBy->setCurrentIndex(std::max(0, m_groupBy->findData(field)));
-}
-
-void ComparePage::setRunVisible(const QString &runId, bool visible)
-{
-    auto it = m_context.styles.find(runId);
-    if (it == m_context.styles.end())
-        return;
-    it->visible = visible;
-    for (int row = 0; row < m_legend->count(); ++row) {
-        QListWidgetItem *item = m_legend->item(row);
-        if (item->data(Qt::UserRole).toString() == runId) {
-            const QSignalBlocker block(m_legend);
-            item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
-        }
-    }
-    repaintCharts();
-}
-
-ChartGrid ComparePage::grid() const
-{
-    QStringList order;
-    for (const Run &r : m_runs)
-        order << r.id;
-    return ChartGrid(int(m_charts.size()), m_columns, m_context.styles, m_context.groups, order, palette());
-}
-
-chartexport::Painter ComparePage::gridPicture(QSizeF *size) const
-{
-    const int columns = std::clamp(m_columns, 1, std::max(1, int(m_charts.size())));
-    const double width = (m_charts.isEmpty() ? 600 : std::max(300, m_charts.first()->width())) * columns;
-    const int rows = int((m_charts.size() + columns - 1) / columns);
-    auto picture = std::make_shared<const ChartGrid>(grid());
-    // Each chart at its size on screen, the legend below.
-    *size = QSizeF(width, double(std::max(1, rows)) * ChartHeight + picture->legendHeight(width));
-    std::vector<ChartGridCell> cells;
-    for (MetricChart *c : m_charts)
-        cells.push_back(c->gridCell());
-    return [picture, cells = std::move(cells)](QPainter &p, const QRectF &b, qreal s, bool v) {
-        picture->paint(p, b, s, v, cells);
-    };
-}
-
-bool ComparePage::exportGrid(const QString &path, qreal scale, QString *error) const
-{
-    if (m_charts.isEmpty()) {
-        if (error)
-            *error = tr("There is no chart to export.");
-        return false;
-    }
-    QSizeF size;
-    const chartexport::Painter picture = gridPicture(&size);
-    return chartexport::write(path, size, scale, picture, error);
-}
-
-void ComparePage::startGridExport(const QString &path, qreal scale)
-{
-    if (m_charts.isEmpty()) {
-        Q_EMIT exportFinished(path, tr("There is no chart to export."));
-        return;
-    }
-    QSizeF size;
-    chartexport::Painter picture = gridPicture(&size);
-    ++m_exports;
-    chartexport::saveInBackground(
-        this, tr("Save Charts"), path, size, scale, std::move(picture),
-        [this](const QString &message) { Q_EMIT statusMessage(message); },
-        [this, path](const QString &error) {
-            --m_exports;
-            Q_EMIT exportFinished(path, error);
-        });
-}
-
-QString ComparePage::gridDataCsv() const
-{
-    QString out;
-    for (MetricChart *c : m_charts) {
-        const QString csv = c->dataCsv();
-        out += out.isEmpty() ? csv : csv.section(QLatin1Char('\n'), 1);
-    }
-    return out;
+    return m_loadingRuns || m_chartsTab->isLoading();
 }
 
 } // namespace runlens

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/runpage.h"
 
+#include "actions/runactions.h"
 #include "charts/sparklinedelegate.h"
 #include "itemmodels/artifacttreemodel.h"
 #include "itemmodels/childrunsmodel.h"
@@ -16,6 +17,7 @@
 #include "store/storeworker.h"
 #include "widgets/artifactbrowser.h"
 #include "widgets/detailtableview.h"
+#include "widgets/messagebar.h"
 #include "widgets/runheaderwidget.h"
 #include "widgets/runnoteswidget.h"
 #include "widgets/scaledfont.h"
@@ -26,7 +28,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -41,7 +42,6 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
-#include <QtConcurrent>
 #include <QVBoxLayout>
 
 namespace runlens {
@@ -76,11 +76,12 @@ QLabel *quietLabel(const QString &text, QWidget *parent)
 RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
+    , m_actions(new RunActions(worker, this))
     , m_stack(new QStackedWidget(this))
     , m_content(new QWidget(this))
     , m_problemPage(new QWidget(this))
     , m_problem(new QLabel(this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageBar(this))
     , m_header(new RunHeaderWidget(this))
     , m_metrics(new RunMetricsModel(this))
     , m_params(new RunParamsModel(this))
@@ -98,15 +99,7 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     m_tagsProxy->setSourceModel(m_tags);
 
     m_message->setObjectName(QStringLiteral("runPageMessage"));
-    m_message->setWordWrap(true);
-    m_message->setMargin(6);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setAutoFillBackground(true);
-    QPalette warn = m_message->palette();
-    warn.setColor(QPalette::Window, QColor(0xcf, 0x22, 0x2e));
-    warn.setColor(QPalette::WindowText, Qt::white);
-    m_message->setPalette(warn);
-    m_message->hide();
+    connect(m_message, &MessageBar::statusMessage, this, &RunPage::statusMessage);
 
     auto *content = new QVBoxLayout(m_content);
     content->setContentsMargins(10, 8, 10, 8);
@@ -164,6 +157,7 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     connect(m_tags, &RunTagsModel::tagWritten, this,
             [tagsChanged](const QString &key, const QString &) { tagsChanged({key}); });
     connect(m_tags, &RunTagsModel::tagsRemoved, this, tagsChanged);
+    connectActions();
 }
 
 RunPage::~RunPage()
@@ -384,7 +378,7 @@ bool RunPage::isLoading() const
 
 bool RunPage::isBusy() const
 {
-    return m_writes > 0 || m_artifactBrowser->isBusy() || m_tags->isWriting();
+    return m_actions->hasPendingWrites() || m_artifactBrowser->isBusy() || m_tags->isWriting();
 }
 
 QString RunPage::problem() const
@@ -604,89 +598,75 @@ void RunPage::showProblem(const QString &text)
 
 void RunPage::showMessage(const QString &text)
 {
-    m_message->setText(display::elided(text));
-    m_message->show();
-    Q_EMIT statusMessage(text);
+    m_message->showMessage(text);
 }
 
-void RunPage::write(const QString &what, std::function<void(Store &)> job, std::function<void()> done,
-                    std::function<void()> failed)
+// The answers of the page's writes; an answer for a run no longer shown is dropped.
+void RunPage::connectActions()
 {
-    if (!m_run)
-        return;
-    const QString id = m_run->id;
-    ++m_writes;
-    m_worker->write<bool>(
-        this,
-        [job = std::move(job)](Store &store) {
-            job(store);
-            return true;
-        },
-        [this, id, done = std::move(done)](bool) {
-            --m_writes;
-            if (m_run && m_run->id == id) {
+    const auto shown = [this](const QString &runId) { return m_run && m_run->id == runId; };
+    connect(m_actions, &RunActions::renamed, this, [this, shown](const QString &runId, const QString &name) {
+        if (!shown(runId))
+            return;
+        m_message->hide();
+        m_run->name = name;
+        m_header->setName(name);
+        // The store renames the mlflow.runName tag along with the run, when the run has one.
+        const QString tag = QString::fromLatin1(mlflowtag::RunName);
+        if (m_tags->rowOf(tag) >= 0)
+            m_tags->applyStored(tag, name);
+        Q_EMIT statusMessage(tr("Renamed the run to “%1”").arg(name));
+    });
+    connect(m_actions, &RunActions::starredChanged, this, [this, shown](const QString &runId, bool starred) {
+        if (!shown(runId))
+            return;
+        m_message->hide();
+        m_run->starred = starred;
+        m_header->setStarred(starred);
+    });
+    connect(m_actions, &RunActions::descriptionSaved, this,
+            [this, shown](const QString &runId, const QString &markdown) {
+                if (!shown(runId))
+                    return;
                 m_message->hide();
-                done();
-            }
-        },
-        [this, id, what, failed = std::move(failed)](const QString &message) {
-            --m_writes;
-            if (m_run && m_run->id == id) {
-                showMessage(tr("Could not %1: %2").arg(what, message));
-                if (failed)
-                    failed();
-            }
-        });
+                m_run->description = markdown;
+                m_notes->saved(markdown);
+                m_tags->applyStored(QString::fromLatin1(mlflowtag::Note), markdown); // the store keeps both
+                Q_EMIT statusMessage(tr("Notes saved"));
+            });
+    connect(m_actions, &RunActions::runFailed, this,
+            [this, shown](const QString &runId, RunActions::Change change, const QString &what,
+                          const QString &why) {
+                if (!shown(runId))
+                    return;
+                m_message->showFailure(what, why);
+                // Put back what the page showed before the refused change.
+                if (change == RunActions::Change::Rename)
+                    m_header->setName(m_run->name);
+                else if (change == RunActions::Change::Star)
+                    m_header->setStarred(m_run->starred);
+                else if (change == RunActions::Change::Description)
+                    m_notes->saveFailed();
+            });
 }
 
 void RunPage::rename(const QString &name)
 {
     if (!m_run || name == m_run->name)
         return;
-    const QString id = m_run->id;
-    write(
-        tr("rename the run"), [id, name](Store &store) { store.setRunName(id, name); },
-        [this, name] {
-            m_run->name = name;
-            m_header->setName(name);
-            // The store renames the mlflow.runName tag along with the run, when the run has one.
-            const QString tag = QString::fromLatin1(mlflowtag::RunName);
-            if (m_tags->rowOf(tag) >= 0)
-                m_tags->applyStored(tag, name);
-            Q_EMIT statusMessage(tr("Renamed the run to “%1”").arg(name));
-        },
-        [this] { m_header->setName(m_run->name); });
+    m_actions->rename(m_run->id, name);
 }
 
 void RunPage::setStarred(bool starred)
 {
-    if (!m_run)
-        return;
-    const QString id = m_run->id;
-    write(
-        starred ? tr("star the run") : tr("unstar the run"),
-        [id, starred](Store &store) { store.setRunStarred(id, starred); },
-        [this, starred] {
-            m_run->starred = starred;
-            m_header->setStarred(starred);
-        },
-        [this] { m_header->setStarred(m_run->starred); });
+    if (m_run)
+        m_actions->setStarred(m_run->id, starred);
 }
 
 void RunPage::saveNotes(const QString &markdown)
 {
-    if (!m_run)
-        return;
-    const QString id = m_run->id;
-    write(
-        tr("save the notes"), [id, markdown](Store &store) { store.setRunDescription(id, markdown); },
-        [this, markdown] {
-            m_run->description = markdown;
-            m_notes->saved(markdown);
-            m_tags->applyStored(QString::fromLatin1(mlflowtag::Note), markdown); // the store keeps both
-            Q_EMIT statusMessage(tr("Notes saved"));
-        },
-        [this] { m_notes->saveFailed(); });
+    if (m_run)
+        m_actions->setDescription(m_run->id, markdown);
 }
 
 void RunPage::addTag()

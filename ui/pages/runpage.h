@@ -26,6 +26,8 @@ class QTreeView;
 namespace runlens {
 
 class ArtifactBrowser;
+class MessageBar;
+class RunActions;
 class ArtifactTreeModel;
 class ChildRunsModel;
 class ModelVersionsModel;
@@ -37,7 +39,6 @@ class RunNotesWidget;
 class RunParamsModel;
 class RunTagsModel;
 class SectionPanel;
-class Store;
 class StoreWorker;
 struct RunDetails;
 
@@ -116,10 +117,9 @@ private:
     void applyDetails(RunDetails &&details, bool refresh);
     void showProblem(const QString &text);
     void showMessage(const QString &text);
-    void write(const QString &what, std::function<void(Store &)> job, std::function<void()> done,
-               std::function<void()> failed = {});
     void rename(const QString &name);
     void setStarred(bool starred);
+    void connectActions();
     void saveNotes(const QString &markdown);
     void addTag();
     void removeSelectedTags();
@@ -128,6 +128,7 @@ private:
     QWidget *buildModelVersions();
 
     StoreWorker *m_worker;
+    RunActions *m_actions;
     QString m_runId;
     QMap<QString, MetricSummary> m_shownMetrics; // to tell whether a refresh changed any metric
     std::optional<Run> m_run;
@@ -136,7 +137,6 @@ private:
     quint64 m_detailsRequest = 0;
     bool m_detailsLoading = false;
     bool m_sparklinesLoading = false;
-    int m_writes = 0;
     bool m_splittersPlaced = false;
     QString m_pendingArtifact; // showArtifacts() before the list was read
 
@@ -144,7 +144,7 @@ private:
     QWidget *m_content;
     QWidget *m_problemPage;
     QLabel *m_problem;
-    QLabel *m_message;
+    MessageBar *m_message;
     RunHeaderWidget *m_header;
     QSplitter *m_bodySplitter = nullptr;
     QSplitter *m_leftSplitter = nullptr;

@@ -2,6 +2,7 @@
 #include "shell/mainwindow.h"
 
 #include "artifacts/artifactstore.h"
+#include "core/background.h"
 #include "dialogs/promotedialog.h"
 #include "import/attachcontroller.h"
 #include "import/importcontroller.h"
@@ -31,7 +32,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -43,7 +43,6 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -786,37 +785,37 @@ void MainWindow::openFiles(const QStringList &paths)
     if (paths.isEmpty())
         return;
     ++m_filesPending;
-    auto *watcher = new QFutureWatcher<launch::Classified>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const launch::Classified files = watcher->result();
-        // Acted on once the database is known to be readable and writable or not.
-        const auto act = [this, files] {
-            --m_filesPending;
-            QStringList problems = files.problems;
-            for (const QString &db : files.databases) {
-                if (QFileInfo(db) != QFileInfo(m_databasePath))
-                    problems << tr("%1 is a Runlens database too; a window shows one database: open it with "
-                                   "File › Open Database….")
-                                    .arg(QDir::toNativeSeparators(db));
-            }
-            if (!files.importable.isEmpty() && m_readOnly) {
-                problems << tr("%1 cannot be imported: this database is read-only here.")
-                                .arg(QDir::toNativeSeparators(files.importable.join(QStringLiteral(", "))));
-            } else if (!files.importable.isEmpty()) {
-                m_import->openImportDialog(m_experiments);
-                if (ImportDialog *dialog = m_import->importDialog())
-                    dialog->addPaths(files.importable);
-            }
-            if (!problems.isEmpty())
-                showProblem(problems.join(QLatin1Char('\n')));
-        };
-        if (m_runsChecked)
-            act();
-        else
-            m_afterRunsChecked.push_back(act);
-    });
-    watcher->setFuture(QtConcurrent::run([paths] { return launch::classify(paths); }));
+    background::run(
+        this, [paths] { return launch::classify(paths); },
+        [this](const launch::Classified &files) {
+            // Acted on once the database is known to be readable and writable or not.
+            const auto act = [this, files] {
+                --m_filesPending;
+                QStringList problems = files.problems;
+                for (const QString &db : files.databases) {
+                    if (QFileInfo(db) != QFileInfo(m_databasePath))
+                        problems
+                            << tr("%1 is a Runlens database too; a window shows one database: open it with "
+                                  "File › Open Database….")
+                                   .arg(QDir::toNativeSeparators(db));
+                }
+                if (!files.importable.isEmpty() && m_readOnly) {
+                    problems << tr("%1 cannot be imported: this database is read-only here.")
+                                    .arg(QDir::toNativeSeparators(
+                                        files.importable.join(QStringLiteral(", "))));
+                } else if (!files.importable.isEmpty()) {
+                    m_import->openImportDialog(m_experiments);
+                    if (ImportDialog *dialog = m_import->importDialog())
+                        dialog->addPaths(files.importable);
+                }
+                if (!problems.isEmpty())
+                    showProblem(problems.join(QLatin1Char('\n')));
+            };
+            if (m_runsChecked)
+                act();
+            else
+                m_afterRunsChecked.push_back(act);
+        });
 }
 
 QDialog *MainWindow::showShortcuts()

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/artifactbrowser.h"
 
+#include "actions/runactions.h"
 #include "artifacts/artifactpreview.h"
 #include "artifacts/artifactstore.h"
+#include "core/background.h"
 #include "core/error.h"
 #include "itemmodels/artifacttreemodel.h"
 #include "itemmodels/displaytext.h"
@@ -20,7 +22,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -31,7 +32,6 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStyle>
-#include <QtConcurrent>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -65,6 +65,7 @@ QString fileCount(int n)
 ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
+    , m_actions(new RunActions(worker, this))
     , m_model(new ArtifactTreeModel(this))
     , m_view(new QTreeView(this))
     , m_preview(new ArtifactPreviewWidget(this))
@@ -190,6 +191,25 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
     connect(m_copyPathAction, &QAction::triggered, this,
             [current] { QApplication::clipboard()->setText(current()); });
     connect(m_showDeleted, &QCheckBox::toggled, this, &ArtifactBrowser::setShowDeleted);
+    connect(m_actions, &RunActions::artifactDeleted, this,
+            [this](const QString &runId, const QString &path, int n) {
+                if (const auto folder = answerIsCurrent(runId, path)) {
+                    deleted(path, *folder, n);
+                    reload();
+                }
+            });
+    connect(m_actions, &RunActions::artifactRestored, this,
+            [this](const QString &runId, const QString &path, int n) {
+                if (answerIsCurrent(runId, path)) {
+                    restored(path, n);
+                    reload();
+                }
+            });
+    connect(m_actions, &RunActions::artifactFailed, this,
+            [this](const QString &runId, const QString &path, const QString &what, const QString &why) {
+                if (answerIsCurrent(runId, path))
+                    Q_EMIT problem(tr("Could not %1: %2").arg(what, why));
+            });
     connect(undo, &QPushButton::clicked, this, &ArtifactBrowser::undoDelete);
     connect(dismiss, &QPushButton::clicked, m_undoBar, &QWidget::hide);
     updateActions();
@@ -225,7 +245,7 @@ bool ArtifactBrowser::isLoading() const
 
 bool ArtifactBrowser::isBusy() const
 {
-    return m_copies > 0 || m_writes > 0;
+    return m_copies > 0 || m_actions->hasPendingWrites();
 }
 
 QString ArtifactBrowser::undoText() const
@@ -414,26 +434,26 @@ void ArtifactBrowser::requestPreview(const Artifact &a)
     m_previewLoading = true;
     m_preview->showLoading(a);
     const QString database = m_worker->databasePath();
-    auto *watcher = new QFutureWatcher<ArtifactPreview>(this);
-    connect(watcher, &QFutureWatcher<ArtifactPreview>::finished, this, [this, watcher, request, a] {
-        watcher->deleteLater();
-        if (request != m_previewRequest)
-            return;
-        m_previewLoading = false;
-        m_preview->showPreview(a, watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([database, a] {
-        QString file;
-        try {
-            file = ArtifactStore(database).objectPath(a.sha256);
-        } catch (const Error &e) {
-            ArtifactPreview p;
-            p.kind = ArtifactPreview::Kind::Missing;
-            p.note = tr("This artifact's bytes cannot be found: %1").arg(e.message());
-            return p;
-        }
-        return ArtifactPreview::fromFile(file, a.path, a.mediaType);
-    }));
+    background::run(
+        this,
+        [database, a] {
+            QString file;
+            try {
+                file = ArtifactStore(database).objectPath(a.sha256);
+            } catch (const Error &e) {
+                ArtifactPreview p;
+                p.kind = ArtifactPreview::Kind::Missing;
+                p.note = tr("This artifact's bytes cannot be found: %1").arg(e.message());
+                return p;
+            }
+            return ArtifactPreview::fromFile(file, a.path, a.mediaType);
+        },
+        [this, request, a](const ArtifactPreview &preview) {
+            if (request != m_previewRequest)
+                return;
+            m_previewLoading = false;
+            m_preview->showPreview(a, preview);
+        });
 }
 
 // ------------------------------------------------------------------------------------- open, save a copy
@@ -514,27 +534,26 @@ void ArtifactBrowser::copyFiles(std::vector<std::pair<Artifact, QString>> copies
 {
     const QString database = m_worker->databasePath();
     ++m_copies;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, done] {
-        --m_copies;
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (error.isEmpty())
-            done();
-        else
-            Q_EMIT problem(error);
-    });
-    watcher->setFuture(QtConcurrent::run([database, copies = std::move(copies)] {
-        const ArtifactStore store(database);
-        for (const auto &[a, target] : copies) {
-            try {
-                store.copyObject(a.sha256, target);
-            } catch (const Error &e) {
-                return tr("Could not copy the artifact %1: %2").arg(a.path, e.message());
+    background::run(
+        this,
+        [database, copies = std::move(copies)] {
+            const ArtifactStore store(database);
+            for (const auto &[a, target] : copies) {
+                try {
+                    store.copyObject(a.sha256, target);
+                } catch (const Error &e) {
+                    return tr("Could not copy the artifact %1: %2").arg(a.path, e.message());
+                }
             }
-        }
-        return QString();
-    }));
+            return QString();
+        },
+        [this, done](const QString &error) {
+            --m_copies;
+            if (error.isEmpty())
+                done();
+            else
+                Q_EMIT problem(error);
+        });
 }
 
 // ---------------------------------------------------------------------------------------- delete, restore
@@ -557,24 +576,31 @@ void ArtifactBrowser::deleteArtifact(const QString &path)
                             "Restore, brings it back.");
     if (!m_confirmer(folder ? tr("Delete Folder") : tr("Delete Artifact"), text))
         return;
-    setLifecycle(path, true, [this, path, name, folder](int n) {
-        m_undoPath = path;
-        m_undoLabel->setText(folder ? tr("Deleted the folder “%1” (%2).").arg(name, fileCount(n))
-                                    : tr("Deleted “%1”.").arg(name));
-        m_undoBar->show();
-        Q_EMIT statusMessage(m_undoLabel->text());
-    });
+    setLifecycle(path, true);
+}
+
+void ArtifactBrowser::deleted(const QString &path, bool folder, int n)
+{
+    const QString name = path.section(QLatin1Char('/'), -1);
+    m_undoPath = path;
+    m_undoLabel->setText(folder ? tr("Deleted the folder “%1” (%2).").arg(name, fileCount(n))
+                                : tr("Deleted “%1”.").arg(name));
+    m_undoBar->show();
+    Q_EMIT statusMessage(m_undoLabel->text());
 }
 
 void ArtifactBrowser::restoreArtifact(const QString &path)
 {
-    setLifecycle(path, false, [this, path](int n) {
-        if (m_undoPath == path) {
-            m_undoPath.clear();
-            m_undoBar->hide();
-        }
-        Q_EMIT statusMessage(tr("Restored %1 of “%2”").arg(fileCount(n), path));
-    });
+    setLifecycle(path, false);
+}
+
+void ArtifactBrowser::restored(const QString &path, int n)
+{
+    if (m_undoPath == path) {
+        m_undoPath.clear();
+        m_undoBar->hide();
+    }
+    Q_EMIT statusMessage(tr("Restored %1 of “%2”").arg(fileCount(n), path));
 }
 
 void ArtifactBrowser::undoDelete()
@@ -583,32 +609,31 @@ void ArtifactBrowser::undoDelete()
         restoreArtifact(m_undoPath);
 }
 
-void ArtifactBrowser::setLifecycle(const QString &path, bool deleted, std::function<void(int)> done)
+void ArtifactBrowser::setLifecycle(const QString &path, bool deleted)
 {
     if (m_runId.isEmpty())
         return;
-    const QString id = m_runId;
-    const quint64 generation = m_runGeneration;
-    ++m_writes;
-    m_worker->write<int>(
-        this,
-        [id, path, deleted](Store &store) {
-            return deleted ? store.deleteArtifact(id, path) : store.restoreArtifact(id, path);
-        },
-        [this, generation, done](int n) {
-            --m_writes;
-            if (generation != m_runGeneration)
-                return;
-            done(n);
-            reload();
-        },
-        [this, generation, path, deleted](const QString &message) {
-            --m_writes;
-            if (generation != m_runGeneration)
-                return;
-            Q_EMIT problem(deleted ? tr("Could not delete %1: %2").arg(path, message)
-                                   : tr("Could not restore %1: %2").arg(path, message));
-        });
+    const QModelIndex index = m_model->indexOfPath(path);
+    m_lifecycleRequests[path].append({m_runGeneration, index.isValid() && m_model->isFolder(index)});
+    if (deleted)
+        m_actions->deleteArtifact(m_runId, path);
+    else
+        m_actions->restoreArtifact(m_runId, path);
+}
+
+// The oldest write asked for `path` was answered (the worker answers in order): whether it was a folder,
+// or nothing when the answer is for a run no longer shown.
+std::optional<bool> ArtifactBrowser::answerIsCurrent(const QString &runId, const QString &path)
+{
+    auto it = m_lifecycleRequests.find(path);
+    if (it == m_lifecycleRequests.end())
+        return std::nullopt;
+    const LifecycleRequest request = it->takeFirst();
+    if (it->isEmpty())
+        m_lifecycleRequests.erase(it);
+    if (request.runGeneration != m_runGeneration || runId != m_runId)
+        return std::nullopt;
+    return request.folder;
 }
 
 } // namespace runlens

@@ -10,6 +10,8 @@
 #include "core/types.h"
 
 #include <functional>
+#include <optional>
+#include <QHash>
 #include <QUrl>
 #include <QWidget>
 #include <vector>
@@ -27,6 +29,7 @@ class ArtifactPreview;
 class ArtifactPreviewWidget;
 class ArtifactTreeModel;
 class SectionPanel;
+class RunActions;
 class StoreWorker;
 
 class ArtifactBrowser : public QWidget
@@ -87,12 +90,16 @@ private:
     void requestPreview(const Artifact &artifact);
     void updateActions();
     void chooseSaveTarget();
-    void setLifecycle(const QString &path, bool deleted, std::function<void(int)> done);
+    void setLifecycle(const QString &path, bool deleted);
+    std::optional<bool> answerIsCurrent(const QString &runId, const QString &path);
+    void deleted(const QString &path, bool folder, int files);
+    void restored(const QString &path, int files);
     void copyFiles(std::vector<std::pair<Artifact, QString>> copies, std::function<void()> done);
     void applyList(std::vector<Artifact> artifacts, bool keepState);
     QString currentPath() const;
 
     StoreWorker *m_worker;
+    RunActions *m_actions;
     ArtifactTreeModel *m_model;
     QTreeView *m_view;
     SectionPanel *m_panel;
@@ -119,7 +126,12 @@ private:
     bool m_listLoading = false;
     bool m_previewLoading = false;
     int m_copies = 0;
-    int m_writes = 0;
+    struct LifecycleRequest
+    {
+        quint64 runGeneration;
+        bool folder;
+    };
+    QHash<QString, QList<LifecycleRequest>> m_lifecycleRequests; // by path, in the order asked
     int m_shownCount = -1;
     bool m_splitterPlaced = false;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/rundiffview.h"
 
+#include "core/atomicfile.h"
+#include "core/background.h"
 #include "itemmodels/roles.h"
 #include "widgets/rundiffheaderview.h"
 
@@ -13,7 +15,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QHash>
 #include <QHBoxLayout>
@@ -21,10 +22,8 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QtConcurrent>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -406,47 +405,30 @@ RunDiffView::ExportFormat RunDiffView::formatFor(const QString &path, const QStr
 
 QString RunDiffView::writeTextFile(const QString &path, const QString &text)
 {
-    if (path.isEmpty())
-        return tr("no file name was given");
-    if (QFileInfo(path).isDir())
-        return tr("it is a folder");
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return file.errorString();
-    const QByteArray bytes = text.toUtf8();
-    if (file.write(bytes) != bytes.size()) {
-        const QString error = file.errorString();
-        file.cancelWriting();
-        return error;
-    }
-    if (!file.commit())
-        return file.errorString();
-    return {};
+    return writeFileAtomically(path, text.toUtf8());
 }
 
 void RunDiffView::exportTo(const QString &path, ExportFormat format)
 {
     const QString text = format == ExportFormat::Markdown ? m_model->toMarkdown() : m_model->toCsv();
     ++m_writes;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        --m_writes;
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (error.isEmpty()) {
-            showNote(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
-        } else {
-            auto *box =
-                new QMessageBox(QMessageBox::Warning, tr("Export Failed"),
-                                tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error),
-                                QMessageBox::Ok, this);
-            box->setObjectName(QStringLiteral("exportError"));
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-        }
-        Q_EMIT exportFinished(path, error);
-    });
-    watcher->setFuture(QtConcurrent::run([path, text] { return writeTextFile(path, text); }));
+    background::run(
+        this, [path, text] { return writeTextFile(path, text); },
+        [this, path](const QString &error) {
+            --m_writes;
+            if (error.isEmpty()) {
+                showNote(tr("Exported to %1").arg(QDir::toNativeSeparators(path)));
+            } else {
+                auto *box =
+                    new QMessageBox(QMessageBox::Warning, tr("Export Failed"),
+                                    tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error),
+                                    QMessageBox::Ok, this);
+                box->setObjectName(QStringLiteral("exportError"));
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            }
+            Q_EMIT exportFinished(path, error);
+        });
 }
 
 void RunDiffView::exportWithDialog()

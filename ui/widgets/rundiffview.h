@@ -51,7 +51,8 @@ public:
     void exportTo(const QString &path, ExportFormat format);
     // The format a save dialog's answer asks for: the file's suffix when it names one, else the filter.
     static ExportFormat formatFor(const QString &path, const QString &selectedFilter);
-    // Writes the whole text or nothing (QSaveFile); returns the reason of a failure, empty on success.
+    // Writes the whole text or nothing (writeFileAtomically); returns the reason of a failure, empty on
+    // success.
     static QString writeTextFile(const QString &path, const QString &text);
 
 Q_SIGNALS:
