@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "registrycommands.h"
+#include "cli/registrycommands.h"
 
 #include "artifacts/artifactstore.h"
-#include "cli.h"
-#include "commandsupport.h"
+#include "cli/cli.h"
+#include "cli/commandsupport.h"
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "registry/registrycsv.h"

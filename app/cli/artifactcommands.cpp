@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "artifactcommands.h"
+#include "cli/artifactcommands.h"
 
 #include "artifacts/artifactstore.h"
 #include "artifacts/attachjob.h"
-#include "cli.h"
-#include "commandsupport.h"
+#include "cli/cli.h"
+#include "cli/commandsupport.h"
+#include "cli/output.h"
 #include "itemmodels/displaytext.h"
-#include "output.h"
 #include "store/store.h"
 
 #include <atomic>

@@ -5,7 +5,7 @@
 // parsing with --help and --format, and the usage-error type that the dispatcher turns into exit status 2.
 // Command families in their own files (registrycommands.cpp, …) use these instead of copies.
 
-#include "output.h"
+#include "cli/output.h"
 #include "store/store.h"
 
 #include <optional>

@@ -1,24 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "artifactcommands.h"
 #include "artifacts/artifactstore.h"
 #include "bench/benchmark.h"
+#include "bench/concurrencybench.h"
+#include "bench/windowbench.h"
 #include "charts/chartexport.h"
 #include "charts/chartgrid.h"
-#include "commandsupport.h"
-#include "concurrencybench.h"
+#include "cli/artifactcommands.h"
+#include "cli/commandsupport.h"
+#include "cli/output.h"
+#include "cli/registrycommands.h"
 #include "core/jsonformat.h"
 #include "demo/demodata.h"
 #include "import/importer.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/runcolors.h"
-#include "output.h"
-#include "registrycommands.h"
 #include "search/searchquery.h"
 #include "store/backup.h"
 #include "store/store.h"
-#include "windowbench.h"
 
 #include <atomic>
 #include <csignal>
