@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// What every command of the `runlens` command line shares (defined in cli.cpp): the output streams, option
-// parsing with --help and --format, and the usage-error type that the dispatcher turns into exit status 2.
-// Command families in their own files (registrycommands.cpp, …) use these instead of copies.
+// What every command of the `runlens` command line shares: the output streams, option parsing with --help and
+// --format, opening an existing database, Ctrl-C handling, and the usage-error type that the dispatcher
+// (cli.cpp) turns into exit status 2. The command families (runcommands.cpp, logcommand.cpp, …) use these
+// instead of copies.
 
 #include "cli/output.h"
 #include "store/store.h"
@@ -36,5 +37,13 @@ QString isoTime(const std::optional<qint64> &ms); // local time, "yyyy-MM-dd HH:
 Store openExisting(const QString &db);
 // Whether progress lines (rewritten in place with \r) can go to stderr.
 bool stderrIsTerminal();
+
+// Ctrl-C (SIGINT) or a termination request (SIGTERM) during long work: from catchInterrupts() on, the signal
+// no longer ends the process but sets interrupted(), and the command stops where nothing is left
+// half-written.
+void catchInterrupts();
+void restoreInterrupts(); // the default again: the signal ends the process
+bool interrupted();
+int interruptSignal(); // the signal that set interrupted(), 0 before one
 
 } // namespace runlens::cli
