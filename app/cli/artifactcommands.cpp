@@ -17,16 +17,6 @@
 
 namespace runlens::cli {
 
-namespace {
-
-void requireRun(Store &store, const QString &runId)
-{
-    if (!store.run(runId))
-        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
-}
-
-} // namespace
-
 int artifactsCommand(const QString &db, const QStringList &args)
 {
     QCommandLineParser p;

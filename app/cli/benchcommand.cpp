@@ -78,7 +78,7 @@ int benchCommand(const QString &, const QStringList &args)
         report.figures << measureConcurrency(QCoreApplication::applicationFilePath(), dir, options.quick,
                                              options.progress);
     if (json)
-        out() << QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented));
+        writeJson(out(), QJsonDocument(report.toJson()));
     else
         out() << report.toText();
     return Ok;

@@ -74,9 +74,26 @@ qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fa
     return v;
 }
 
+void expectArguments(const QCommandLineParser &p, qsizetype count, const QString &what)
+{
+    const QStringList args = p.positionalArguments();
+    if (args.size() < count)
+        throw UsageProblem{QStringLiteral("expected %1").arg(what)};
+    if (args.size() > count)
+        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(args.at(count))};
+}
+
 QJsonValue msOrNull(const std::optional<qint64> &ms)
 {
     return ms ? QJsonValue(*ms) : QJsonValue();
+}
+
+QJsonObject mapJson(const QMap<QString, QString> &map)
+{
+    QJsonObject o;
+    for (auto it = map.begin(); it != map.end(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
 }
 
 QString isoTime(const std::optional<qint64> &ms)
@@ -100,6 +117,22 @@ Store openExisting(const QString &db)
         throw Error(QStringLiteral("no database at %1 (runlens log or runlens demo creates one)").arg(db),
                     Error::Kind::NotFound);
     return Store(db);
+}
+
+Run requireRun(Store &store, const QString &runId)
+{
+    std::optional<Run> r = store.run(runId);
+    if (!r)
+        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+    return std::move(*r);
+}
+
+Experiment requireExperiment(Store &store, const QString &name)
+{
+    const auto e = store.experimentByName(name);
+    if (!e)
+        throw Error(QStringLiteral("no experiment named '%1'").arg(name), Error::Kind::NotFound);
+    return *e;
 }
 
 namespace {

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QTextStream>
 
@@ -31,10 +32,17 @@ bool parse(QCommandLineParser &p, const QString &command, const QString &descrip
 Format formatOption(const QCommandLineParser &p, Format fallback = Format::Table);
 QCommandLineOption formatOptionSpec();
 qint64 integerOption(const QCommandLineParser &p, const QString &name, qint64 fallback);
+// Throws UsageProblem unless exactly `count` positional arguments were given: "expected WHAT" for too few,
+// "unexpected argument 'X'" naming the first one too many.
+void expectArguments(const QCommandLineParser &p, qsizetype count, const QString &what);
 QJsonValue msOrNull(const std::optional<qint64> &ms);
-QString isoTime(const std::optional<qint64> &ms); // local time, "yyyy-MM-dd HH:mm:ss"; empty for none
+QJsonObject mapJson(const QMap<QString, QString> &map); // params, tags: {"key": "value", …}
+QString isoTime(const std::optional<qint64> &ms);       // local time, "yyyy-MM-dd HH:mm:ss"; empty for none
 // Commands that only read (or tidy) must not create a database where a mistyped --db points.
 Store openExisting(const QString &db);
+// The run or experiment a command names; throws Error (not found) naming it.
+Run requireRun(Store &store, const QString &runId);
+Experiment requireExperiment(Store &store, const QString &name);
 // Whether progress lines (rewritten in place with \r) can go to stderr.
 bool stderrIsTerminal();
 

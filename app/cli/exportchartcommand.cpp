@@ -89,30 +89,20 @@ int exportChartCommand(const QString &db, const QStringList &args)
     const qint64 scale = integerOption(p, QStringLiteral("scale"), 1);
     if (scale < 1 || scale > 8)
         throw UsageProblem{QStringLiteral("--scale must be from 1 to 8")};
-    if (!p.positionalArguments().isEmpty())
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    expectArguments(p, 0, QString());
 
     Store store = openExisting(db);
     std::vector<Run> runs;
     if (p.isSet(QStringLiteral("runs"))) {
         for (const QString &id :
              p.value(QStringLiteral("runs")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            std::optional<Run> r = store.run(id.trimmed());
-            if (!r)
-                throw Error(QStringLiteral("no run with id '%1'").arg(id.trimmed()), Error::Kind::NotFound);
-            runs.push_back(std::move(*r));
+            runs.push_back(requireRun(store, id.trimmed()));
         }
     } else {
         RunQuery q;
         q.filter = p.value(QStringLiteral("filter"));
-        if (p.isSet(QStringLiteral("experiment"))) {
-            const auto e = store.experimentByName(p.value(QStringLiteral("experiment")));
-            if (!e)
-                throw Error(
-                    QStringLiteral("no experiment named '%1'").arg(p.value(QStringLiteral("experiment"))),
-                    Error::Kind::NotFound);
-            q.experiments << e->id;
-        }
+        if (p.isSet(QStringLiteral("experiment")))
+            q.experiments << requireExperiment(store, p.value(QStringLiteral("experiment"))).id;
         runs = store.searchRuns(q);
     }
     if (runs.empty())

@@ -312,8 +312,7 @@ int logCommand(const QString &db, const QStringList &args)
         "set.");
     if (!parse(p, QStringLiteral("log"), description, args))
         return Ok;
-    if (!p.positionalArguments().isEmpty())
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    expectArguments(p, 0, QString());
     std::optional<RunStatus> endStatus;
     if (p.isSet(QStringLiteral("end"))) {
         endStatus = runStatusFromName(p.value(QStringLiteral("end")));
@@ -366,8 +365,8 @@ int logCommand(const QString &db, const QStringList &args)
             init.name = p.value(QStringLiteral("name"));
             init.user = qEnvironmentVariable("USER");
             runId = store.createRun(init).id;
-        } else if (!store.run(runId)) {
-            throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+        } else {
+            requireRun(store, runId);
         }
         StepCounter steps(store, runId);
         for (const auto &[k, v] : metricArgs) {

@@ -23,8 +23,7 @@ int compactCommand(const QString &db, const QStringList &args)
                               "batch of chunks at a time."),
                args))
         return Ok;
-    if (!p.positionalArguments().isEmpty())
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    expectArguments(p, 0, QString());
     Store store = openExisting(db);
     const bool tty = stderrIsTerminal();
     const Store::Compaction c = store.compact([tty](qint64 done, qint64 total) {

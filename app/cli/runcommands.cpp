@@ -18,11 +18,7 @@ namespace {
 
 QJsonObject runJson(const Run &r)
 {
-    QJsonObject params, tags, metrics;
-    for (auto it = r.params.begin(); it != r.params.end(); ++it)
-        params.insert(it.key(), it.value());
-    for (auto it = r.tags.begin(); it != r.tags.end(); ++it)
-        tags.insert(it.key(), it.value());
+    QJsonObject metrics;
     for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it) {
         const MetricSummary &m = it.value();
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("last"), text::jsonNumber(m.last)},
@@ -40,8 +36,8 @@ QJsonObject runJson(const Run &r)
             {QStringLiteral("lifecycle"), lifecycleName(r.lifecycle)},
             {QStringLiteral("parent_id"), r.parentId.isEmpty() ? QJsonValue() : QJsonValue(r.parentId)},
             {QStringLiteral("user"), r.user},
-            {QStringLiteral("params"), params},
-            {QStringLiteral("tags"), tags},
+            {QStringLiteral("params"), mapJson(r.params)},
+            {QStringLiteral("tags"), mapJson(r.tags)},
             {QStringLiteral("metrics"), metrics}};
 }
 
@@ -55,8 +51,7 @@ int experimentsCommand(const QString &db, const QStringList &args)
     if (!parse(p, QStringLiteral("experiments"), QStringLiteral("List experiments."), args))
         return Ok;
     const Format format = formatOption(p);
-    if (!p.positionalArguments().isEmpty())
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    expectArguments(p, 0, QString());
     Store store = openExisting(db);
     Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
                      QStringLiteral("description"), QStringLiteral("lifecycle")});
@@ -96,17 +91,11 @@ int runsCommand(const QString &db, const QStringList &args)
     q.limit = integerOption(p, QStringLiteral("limit"), -1);
     if (p.isSet(QStringLiteral("limit")) && q.limit < 0)
         throw UsageProblem{QStringLiteral("--limit must not be negative")};
-    if (!p.positionalArguments().isEmpty())
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first())};
+    expectArguments(p, 0, QString());
 
     Store store = openExisting(db);
-    if (p.isSet(QStringLiteral("experiment"))) {
-        const auto e = store.experimentByName(p.value(QStringLiteral("experiment")));
-        if (!e)
-            throw Error(QStringLiteral("no experiment named '%1'").arg(p.value(QStringLiteral("experiment"))),
-                        Error::Kind::NotFound);
-        q.experiments << e->id;
-    }
+    if (p.isSet(QStringLiteral("experiment")))
+        q.experiments << requireExperiment(store, p.value(QStringLiteral("experiment"))).id;
     const std::vector<Run> runs = store.searchRuns(q);
 
     QStringList paramKeys, metricKeys;
@@ -163,8 +152,7 @@ int metricCommand(const QString &db, const QStringList &args)
     const QString runId = p.positionalArguments().at(0);
     const QString key = p.positionalArguments().at(1);
     Store store = openExisting(db);
-    if (!store.run(runId))
-        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
+    requireRun(store, runId);
     if (!store.metricKeys(runId).contains(key))
         throw Error(QStringLiteral("run %1 has no metric '%2'").arg(runId, key), Error::Kind::NotFound);
     const std::vector<MetricPoint> points = store.metricHistory(runId, key);
@@ -174,7 +162,7 @@ int metricCommand(const QString &db, const QStringList &args)
             a.append(QJsonObject{{QStringLiteral("step"), qint64(pt.step)},
                                  {QStringLiteral("timestamp"), qint64(pt.timestamp)},
                                  {QStringLiteral("value"), text::jsonNumber(pt.value)}});
-        out() << QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Indented));
+        writeJson(out(), QJsonDocument(a));
         return Ok;
     }
     if (format == Format::Csv) {
