@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// `runlens bench`: the store's figures (models/bench) and the window's and concurrent writers' (app/bench),
-// measured on scratch databases and printed with their targets. Registered in cli.cpp's command table.
+// `runlens bench`: the store's figures (models/bench) and those of the window, the Compare page and
+// concurrent `runlens log` writers (app/bench), measured on scratch databases and printed with their targets.
+// Registered in cli.cpp's command table.
 
 #include <QStringList>
 
