@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `runlens`: the window when started without a command, the command line otherwise.
 
-#include "cli.h"
+#include "bench/windowbench.h"
+#include "cli/cli.h"
 #include "import/launchfiles.h"
 #include "pages/runpage.h"
 #include "shell/mainwindow.h"
 #include "shell/theme.h"
 #include "store/store.h"
-#include "windowbench.h"
 
 #include <optional>
 #include <QApplication>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "concurrencybench.h"
+#include "bench/concurrencybench.h"
 
 #include "store/store.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "output.h"
+#include "cli/output.h"
 
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
@@ -44,11 +44,16 @@ QString cellText(const QJsonValue &v)
     return {};
 }
 
+void writeJson(QTextStream &out, const QJsonDocument &document)
+{
+    out << QString::fromUtf8(document.toJson(QJsonDocument::Indented));
+}
+
 void Listing::write(QTextStream &out, Format format) const
 {
     switch (format) {
     case Format::Json:
-        out << QString::fromUtf8(QJsonDocument(m_rows).toJson(QJsonDocument::Indented));
+        writeJson(out, QJsonDocument(m_rows));
         break;
     case Format::Csv: {
         QStringList header;

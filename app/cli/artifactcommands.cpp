@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "artifactcommands.h"
+#include "cli/artifactcommands.h"
 
 #include "artifacts/artifactstore.h"
 #include "artifacts/attachjob.h"
-#include "cli.h"
-#include "commandsupport.h"
+#include "cli/cli.h"
+#include "cli/commandsupport.h"
+#include "cli/output.h"
 #include "itemmodels/displaytext.h"
-#include "output.h"
 #include "store/store.h"
 
-#include <atomic>
-#include <csignal>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
@@ -18,30 +16,6 @@
 #include <QTextStream>
 
 namespace runlens::cli {
-
-namespace {
-
-void requireRun(Store &store, const QString &runId)
-{
-    if (!store.run(runId))
-        throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
-}
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void onArtifactInterrupt(int)
-{
-    interrupted = true;
-}
-
-void catchInterrupt()
-{
-    interrupted = false;
-    std::signal(SIGINT, onArtifactInterrupt);
-    std::signal(SIGTERM, onArtifactInterrupt);
-}
-
-} // namespace
 
 int artifactsCommand(const QString &db, const QStringList &args)
 {
@@ -102,11 +76,11 @@ int attachCommand(const QString &db, const QStringList &args)
     request.destination = p.value(QStringLiteral("as"));
     Store store = openExisting(db);
 
-    catchInterrupt();
+    catchInterrupts();
     const bool showProgress = stderrIsTerminal();
     QElapsedTimer sinceShown;
     AttachJob::Callbacks callbacks;
-    callbacks.cancelled = [] { return interrupted.load(); };
+    callbacks.cancelled = [] { return interrupted(); };
     if (showProgress) {
         callbacks.progress = [&](qint64 done, qint64 total, const QString &current) {
             if (sinceShown.isValid() && sinceShown.elapsed() < AttachJob::ProgressIntervalMs)
@@ -170,8 +144,8 @@ int artifactGetCommand(const QString &db, const QStringList &args)
     Store store = openExisting(db);
     requireRun(store, runId);
     const ArtifactStore objects(store.path());
-    catchInterrupt();
-    const auto cancelled = [] { return interrupted.load(); };
+    catchInterrupts();
+    const auto cancelled = [] { return interrupted(); };
 
     std::vector<Artifact> rows = store.artifacts(runId);
     for (const Artifact &a : rows) {

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringList>
 #include <QTextStream>
@@ -32,5 +33,7 @@ private:
 };
 
 QString cellText(const QJsonValue &v);
+// A whole JSON document, indented: what every --format json (and bench --json) prints.
+void writeJson(QTextStream &out, const QJsonDocument &document);
 
 } // namespace runlens::cli

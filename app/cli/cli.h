@@ -3,6 +3,8 @@
 
 // The `runlens` command line: `runlens [--db FILE] COMMAND ...`. Exit status 0 on success, 1 for bad input or
 // data errors (message on stderr, database unchanged), 2 for usage errors.
+// This is the dispatcher: the global options, the command table, usage and exit codes. Each family of
+// commands has its own file beside it (runcommands.cpp, logcommand.cpp, registrycommands.cpp, …).
 
 #include <QStringList>
 

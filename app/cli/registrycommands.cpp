@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "registrycommands.h"
+#include "cli/registrycommands.h"
 
 #include "artifacts/artifactstore.h"
-#include "cli.h"
-#include "commandsupport.h"
+#include "cli/cli.h"
+#include "cli/commandsupport.h"
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "registry/registrycsv.h"
 
-#include <atomic>
-#include <csignal>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -25,25 +23,9 @@ namespace runlens::cli {
 
 namespace {
 
-// Ctrl-C or a termination request during model-export: the copy stops and the staging folder goes.
-std::atomic<bool> exportInterrupted{false};
-
-extern "C" void onExportInterrupt(int)
-{
-    exportInterrupted = true;
-}
-
 QString utcTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-QJsonObject mapJson(const QMap<QString, QString> &map)
-{
-    QJsonObject o;
-    for (auto it = map.begin(); it != map.end(); ++it)
-        o.insert(it.key(), it.value());
-    return o;
 }
 
 QString mapText(const QMap<QString, QString> &map)
@@ -171,15 +153,6 @@ int versionArgument(const QString &arg)
         throw UsageProblem{
             QStringLiteral("VERSION must be a version number of 1 or more (got '%1')").arg(arg)};
     return v;
-}
-
-void expectArguments(const QCommandLineParser &p, qsizetype count, const QString &what)
-{
-    const QStringList args = p.positionalArguments();
-    if (args.size() < count)
-        throw UsageProblem{QStringLiteral("expected %1").arg(what)};
-    if (args.size() > count)
-        throw UsageProblem{QStringLiteral("unexpected argument '%1'").arg(args.at(count))};
 }
 
 RegisteredModel requireModel(Store &store, const QString &name)
@@ -398,7 +371,7 @@ int modelCommand(const QString &db, const QStringList &args)
             audit.append(auditRow(e, format));
         o.insert(QStringLiteral("versions"), versions);
         o.insert(QStringLiteral("audit"), audit);
-        out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+        writeJson(out(), QJsonDocument(o));
         return Ok;
     }
     Listing versions(versionColumns());
@@ -645,13 +618,13 @@ int modelExportCommand(const QString &db, const QStringList &args)
     StagingFolder staging(parent, targetInfo.fileName());
     const QString stagingRoot = QDir::cleanPath(staging.path());
     const ArtifactStore artifacts(store.path());
-    std::signal(SIGINT, onExportInterrupt);
-    std::signal(SIGTERM, onExportInterrupt);
+    // Ctrl-C or a termination request: the copy stops and the staging folder goes.
+    catchInterrupts();
     for (const auto &[relative, a] : files) {
         const QString file = QDir::cleanPath(stagingRoot + QLatin1Char('/') + relative);
         if (!file.startsWith(stagingRoot + QLatin1Char('/')))
             throw Error(QStringLiteral("artifact path '%1' would leave the export folder").arg(a.path));
-        artifacts.copyObject(a.sha256, file, [] { return exportInterrupted.load(); });
+        artifacts.copyObject(a.sha256, file, [] { return interrupted(); });
         if (QFileInfo(file).size() != a.size)
             throw Error(QStringLiteral("artifact '%1' has %2 bytes in the store, %3 expected")
                             .arg(a.path)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "windowbench.h"
+#include "bench/windowbench.h"
 
 #include "charts/metricchart.h"
 #include "demo/demodata.h"
