@@ -741,6 +741,12 @@ void TestRegistry::cliRoundTrip()
         Store store(m_db);
         QCOMPARE(QString::fromUtf8(csvFile.readAll()), auditCsv(store.auditTrail(QStringLiteral("clf"))));
     }
+    // --audit-csv naming the database itself (or its WAL) would replace it under SQLite: refused, kept.
+    for (const QString &target : {db, db + QStringLiteral("-wal")}) {
+        r = run({"--db", db, "model", "clf", "--audit-csv", target});
+        QVERIFY2(r.exitCode != 0, r.err.constData());
+        QVERIFY2(r.err.contains("cannot write") && r.err.contains("which is open"), r.err.constData());
+    }
     r = run({"--db", db, "model", "clf"});
     VERIFY_EXIT(r, 0);
     QVERIFY2(r.out.contains("Audit trail (10)") && r.out.contains(runId.toUtf8()), r.out.constData());

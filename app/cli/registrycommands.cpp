@@ -4,6 +4,7 @@
 #include "artifacts/artifactstore.h"
 #include "cli/cli.h"
 #include "cli/commandsupport.h"
+#include "core/atomicfile.h"
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "registry/registrycsv.h"
@@ -357,9 +358,9 @@ int modelCommand(const QString &db, const QStringList &args)
 
     if (p.isSet(QStringLiteral("audit-csv"))) {
         const QString file = p.value(QStringLiteral("audit-csv"));
-        QSaveFile f(file);
-        if (!f.open(QIODevice::WriteOnly) || f.write(auditCsv(trail).toUtf8()) < 0 || !f.commit())
-            throw Error(QStringLiteral("cannot write %1: %2").arg(file, f.errorString()));
+        // Never QSaveFile here directly: the file named could be this very database (atomicfile.h).
+        if (const QString error = writeFileAtomically(file, auditCsv(trail).toUtf8()); !error.isEmpty())
+            throw Error(QStringLiteral("cannot write %1: %2").arg(file, error));
     }
 
     if (format == Format::Json) {
