@@ -3,6 +3,7 @@
 
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
+#include "store/store.h"
 
 #include <algorithm>
 #include <QSet>

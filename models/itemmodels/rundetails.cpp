@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemmodels/rundetails.h"
 
+#include "store/store.h"
+
 namespace runlens {
 
 RunDetails RunDetails::load(Store &store, const QString &id)

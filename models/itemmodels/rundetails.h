@@ -5,12 +5,14 @@
 // with params, tags and metric summaries, its parent and children, dataset inputs, artifacts and the model
 // versions made from it.
 
-#include "store/store.h"
+#include "core/types.h"
 
 #include <optional>
 #include <vector>
 
 namespace runlens {
+
+class Store;
 
 struct RunDetails
 {

@@ -8,6 +8,7 @@
 // selection (persistent indexes) follows the runs.
 
 #include "core/types.h"
+#include "store/store.h" // RunQuery
 #include "store/storeworker.h"
 
 #include <optional>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/changewatcher.h"
+#include "store/store.h"
 
 namespace runlens {
 

@@ -7,7 +7,7 @@
 // Reads (run) are skipped once nobody waits for them; writes (write) always reach the database, even when
 // the page that asked is deleted right after, and the worker's destructor waits for the queued ones.
 
-#include "store/store.h"
+#include "core/error.h"
 
 #include <atomic>
 #include <functional>
@@ -17,6 +17,8 @@
 #include <QThread>
 
 namespace runlens {
+
+class Store; // store/store.h: only the jobs see it
 
 class StoreWorker : public QObject
 {

@@ -5,6 +5,7 @@
 #include "charts/parallelcoordinatesview.h"
 #include "charts/paramscatterview.h"
 #include "store/storeworker.h"
+#include "store/workerjobs.h"
 #include "widgets/rundiffview.h"
 
 #include <QAction>
@@ -93,16 +94,8 @@ void ComparePage::showRuns(const QStringList &runIds)
     m_chartsTab->setRunsLoading(true);
     Q_EMIT loadingChanged();
     const QStringList ids = m_runIds;
-    m_worker->run<std::vector<Run>>(
-        this,
-        [ids](Store &store) {
-            std::vector<Run> runs;
-            for (const QString &id : ids) {
-                if (std::optional<Run> r = store.run(id))
-                    runs.push_back(std::move(*r));
-            }
-            return runs;
-        },
+    jobs::readRuns(
+        m_worker, this, ids,
         [this, generation](std::vector<Run> runs) {
             if (generation != m_generation)
                 return;

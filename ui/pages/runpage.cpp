@@ -14,7 +14,7 @@
 #include "itemmodels/runparamsmodel.h"
 #include "itemmodels/runtagsmodel.h"
 #include "shell/appsettings.h"
-#include "store/storeworker.h"
+#include "store/workerjobs.h"
 #include "widgets/artifactbrowser.h"
 #include "widgets/detailtableview.h"
 #include "widgets/messagebar.h"
@@ -466,8 +466,8 @@ void RunPage::requestDetails(bool refresh)
     const quint64 request = ++m_detailsRequest;
     const QString id = m_runId;
     m_detailsLoading = true;
-    m_worker->run<RunDetails>(
-        this, [id](Store &store) { return RunDetails::load(store, id); },
+    jobs::readRunDetails(
+        m_worker, this, id,
         [this, generation, request, refresh](RunDetails details) {
             if (generation != m_generation || request != m_detailsRequest)
                 return;
@@ -490,20 +490,8 @@ void RunPage::requestSparklines()
     const quint64 generation = m_generation;
     const QString id = m_runId;
     m_sparklinesLoading = true;
-    m_worker->run<QMap<QString, Sparkline>>(
-        this,
-        [id](Store &store) {
-            // A missing run is reported by the details job; here it just has no curves.
-            if (!isValidRunId(id))
-                return QMap<QString, Sparkline>();
-            try {
-                return RunMetricsModel::loadSparklines(store, id);
-            } catch (const Error &e) {
-                if (e.kind() == Error::Kind::NotFound)
-                    return QMap<QString, Sparkline>();
-                throw;
-            }
-        },
+    jobs::readSparklines(
+        m_worker, this, id,
         [this, generation](QMap<QString, Sparkline> sparklines) {
             if (generation != m_generation)
                 return;

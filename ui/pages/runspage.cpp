@@ -8,7 +8,7 @@
 #include "itemmodels/runtablemodel.h"
 #include "search/searchquery.h"
 #include "shell/appsettings.h"
-#include "store/storeworker.h"
+#include "store/workerjobs.h"
 #include "widgets/filtercompleter.h"
 #include "widgets/runtabledelegate.h"
 
@@ -347,12 +347,9 @@ void RunsPage::loadColumns()
     const QList<ExperimentId> scope =
         m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
     m_columnsLoading = true;
-    m_worker->run<Keys>(
-        this,
-        [scope](Store &store) {
-            return Keys{store.allMetricKeys(scope), store.paramKeys(scope), store.tagKeys(scope)};
-        },
-        [this, generation](Keys keys) {
+    jobs::readKeys(
+        m_worker, this, scope,
+        [this, generation](jobs::Keys keys) {
             if (generation != m_columnsGeneration)
                 return;
             m_columnsLoading = false;
@@ -365,7 +362,7 @@ void RunsPage::loadColumns()
         });
 }
 
-void RunsPage::applyKeys(const Keys &keys)
+void RunsPage::applyKeys(const jobs::Keys &keys)
 {
     const bool refreshing = m_hasLayout; // same experiment, new keys: keep what is on screen
     m_keys = keys;

@@ -6,6 +6,7 @@
 // per chosen metric and param. Column choices, order and widths are remembered per database and experiment.
 
 #include "core/types.h"
+#include "store/workerjobs.h"
 
 #include <QSet>
 #include <QTimer>
@@ -65,14 +66,10 @@ Q_SIGNALS:
     void promoteRequested(const QString &runId);
 
 private:
-    struct Keys
-    {
-        QStringList metrics, params, tags;
-    };
     void createActions();
     void applyFilter();
     void loadColumns();
-    void applyKeys(const Keys &keys);
+    void applyKeys(const jobs::Keys &keys);
     void updateCount();
     void showSortIndicator();
     void fitColumns();
@@ -102,7 +99,7 @@ private:
     ExperimentId m_experiment = 0;
     QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
-    Keys m_keys;
+    jobs::Keys m_keys;
     QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands
     quint64 m_columnsGeneration = 0;
     bool m_columnsLoading = false;

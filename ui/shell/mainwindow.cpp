@@ -23,6 +23,7 @@
 #include "shell/tourdialog.h"
 #include "store/changewatcher.h"
 #include "store/storeworker.h"
+#include "store/workerjobs.h"
 #include "widgets/experimentsidebar.h"
 #include "widgets/rundiffview.h"
 
@@ -306,17 +307,13 @@ bool MainWindow::openDatabase(const QString &path)
         if (!m_experimentsLoaded) {
             showStatus(m_databasePath);
             rememberRecent(m_databasePath);
-            m_worker->run<bool>(
-                this, [](Store &store) { return store.isReadOnly(); },
-                [this](bool readOnly) {
-                    showReadOnly(readOnly);
-                    checkForRuns();
-                    // What an attach or import killed mid-copy left in the artifact store goes now, off
-                    // this thread (ArtifactStaging::sweep leaves every live writer's copies alone).
-                    if (!readOnly)
-                        m_worker->write<int>(
-                            this, [](Store &store) { return ArtifactStaging::sweep(store); }, [](int) {});
-                });
+            jobs::readIsReadOnly(m_worker.get(), this, [this](bool readOnly) {
+                showReadOnly(readOnly);
+                checkForRuns();
+                // What an attach or import killed mid-copy left in the artifact store goes now.
+                if (!readOnly)
+                    jobs::sweepArtifactStaging(m_worker.get(), this);
+            });
             m_watcher->start();
         } else if (m_runsChecked && isShowingWelcome()) {
             checkForRuns(); // a writer (another process, an import, the demo) may have added the first run
@@ -735,13 +732,8 @@ void MainWindow::checkForRuns()
     if (m_checkingRuns)
         return;
     m_checkingRuns = true;
-    m_worker->run<qint64>(
-        this,
-        [](Store &store) {
-            RunQuery all;
-            all.includeDeleted = true;
-            return store.countRuns(all);
-        },
+    jobs::countAllRuns(
+        m_worker.get(), this,
         [this, path = m_databasePath](qint64 runs) {
             if (path != m_databasePath)
                 return; // the answer for a database no longer open

@@ -11,6 +11,7 @@
 #include "itemmodels/roles.h"
 #include "shell/appsettings.h"
 #include "store/storeworker.h"
+#include "store/workerjobs.h"
 #include "widgets/artifactpreviewwidget.h"
 #include "widgets/sectionpanel.h"
 
@@ -349,8 +350,8 @@ void ArtifactBrowser::reload()
     const quint64 generation = m_runGeneration;
     const quint64 request = ++m_listRequest;
     m_listLoading = true;
-    m_worker->run<std::vector<Artifact>>(
-        this, [id, withDeleted](Store &store) { return store.artifacts(id, withDeleted); },
+    jobs::readArtifacts(
+        m_worker, this, id, withDeleted,
         [this, generation, request](std::vector<Artifact> artifacts) {
             if (generation != m_runGeneration || request != m_listRequest)
                 return;
