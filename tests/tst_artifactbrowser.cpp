@@ -112,7 +112,7 @@ void TestArtifactBrowser::treeOfImportedRun()
     Store store(m_db);
     ArtifactTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setArtifacts(store.artifacts(ModelRun));
+    model.setArtifacts(store.artifacts().artifacts(ModelRun));
     // Every file of the MLflow run, in folders as they were on disk; folders first, then files, by name.
     QStringList expected;
     QDirIterator files(SourceRoot, QDir::Files, QDirIterator::Subdirectories);
@@ -162,7 +162,7 @@ void TestArtifactBrowser::treeOfImportedRun()
     QVERIFY(!model.indexOfPath(QStringLiteral("bundle/nothing")).isValid());
     QVERIFY(!model.indexOfPath(QStringLiteral("notes.txt/x")).isValid()); // a file holds nothing
     // Replaced (another run), then emptied: the tester follows the resets.
-    model.setArtifacts(store.artifacts(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d")));
+    model.setArtifacts(store.artifacts().artifacts(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d")));
     QVERIFY(model.indexOfPath(QStringLiteral("images/random.png")).isValid());
     model.setArtifacts({});
     QCOMPARE(model.rowCount(), 0);
@@ -451,40 +451,40 @@ void TestArtifactBrowser::softDeleteInStore()
     const QString db = m_dir.filePath(QStringLiteral("delete.db"));
     Store store(db);
     NewRun init;
-    init.experimentId = store.ensureExperiment(QStringLiteral("e"));
-    const QString run = store.createRun(init).id;
+    init.experimentId = store.runs().ensureExperiment(QStringLiteral("e"));
+    const QString run = store.runs().createRun(init).id;
     const QString sha(64, QLatin1Char('a'));
     for (const char *path : {"bundle/a.txt", "bundle/sub/b.txt", "bundle.txt", "bundle2/c.txt", "bundlex"})
-        store.addArtifact(
+        store.artifacts().addArtifact(
             run, {QString::fromLatin1(path), 1, sha, QStringLiteral("text/plain"), 1, Lifecycle::Active});
     const auto paths = [&](bool includeDeleted) {
         QStringList out;
-        for (const Artifact &a : store.artifacts(run, includeDeleted))
+        for (const Artifact &a : store.artifacts().artifacts(run, includeDeleted))
             out << a.path + (a.lifecycle == Lifecycle::Deleted ? QStringLiteral(" (deleted)") : QString());
         return out;
     };
     // A folder: every file below it, and nothing that merely starts with its name.
-    QCOMPARE(store.deleteArtifact(run, QStringLiteral("bundle")), 2);
+    QCOMPARE(store.artifacts().deleteArtifact(run, QStringLiteral("bundle")), 2);
     QCOMPARE(paths(false), (QStringList{QStringLiteral("bundle.txt"), QStringLiteral("bundle2/c.txt"),
                                         QStringLiteral("bundlex")}));
     QCOMPARE(paths(true), (QStringList{QStringLiteral("bundle.txt"), QStringLiteral("bundle/a.txt (deleted)"),
                                        QStringLiteral("bundle/sub/b.txt (deleted)"),
                                        QStringLiteral("bundle2/c.txt"), QStringLiteral("bundlex")}));
     // A file; then again: nothing left to delete there.
-    QCOMPARE(store.deleteArtifact(run, QStringLiteral("bundle.txt")), 1);
-    QVERIFY_THROWS_EXCEPTION(Error, store.deleteArtifact(run, QStringLiteral("bundle.txt")));
-    QVERIFY_THROWS_EXCEPTION(Error, store.deleteArtifact(run, QStringLiteral("nothing/here")));
-    QVERIFY_THROWS_EXCEPTION(Error, store.deleteArtifact(run, QStringLiteral("/")));
+    QCOMPARE(store.artifacts().deleteArtifact(run, QStringLiteral("bundle.txt")), 1);
+    QVERIFY_THROWS_EXCEPTION(Error, store.artifacts().deleteArtifact(run, QStringLiteral("bundle.txt")));
+    QVERIFY_THROWS_EXCEPTION(Error, store.artifacts().deleteArtifact(run, QStringLiteral("nothing/here")));
+    QVERIFY_THROWS_EXCEPTION(Error, store.artifacts().deleteArtifact(run, QStringLiteral("/")));
     // Restored: as before.
-    QCOMPARE(store.restoreArtifact(run, QStringLiteral("bundle/")), 2);
-    QCOMPARE(store.restoreArtifact(run, QStringLiteral("bundle.txt")), 1);
+    QCOMPARE(store.artifacts().restoreArtifact(run, QStringLiteral("bundle/")), 2);
+    QCOMPARE(store.artifacts().restoreArtifact(run, QStringLiteral("bundle.txt")), 1);
     QCOMPARE(paths(false).size(), 5);
-    QVERIFY_THROWS_EXCEPTION(Error, store.restoreArtifact(run, QStringLiteral("bundle")));
+    QVERIFY_THROWS_EXCEPTION(Error, store.artifacts().restoreArtifact(run, QStringLiteral("bundle")));
     // Another run's artifacts are untouched.
-    const QString other = store.createRun(init).id;
-    store.addArtifact(other, {QStringLiteral("bundle/a.txt"), 1, sha, {}, 1, Lifecycle::Active});
-    store.deleteArtifact(run, QStringLiteral("bundle"));
-    QCOMPARE(store.artifacts(other).size(), size_t(1));
+    const QString other = store.runs().createRun(init).id;
+    store.artifacts().addArtifact(other, {QStringLiteral("bundle/a.txt"), 1, sha, {}, 1, Lifecycle::Active});
+    store.artifacts().deleteArtifact(run, QStringLiteral("bundle"));
+    QCOMPARE(store.artifacts().artifacts(other).size(), size_t(1));
 }
 
 void TestArtifactBrowser::browserPreviewsAndDeletes()
@@ -557,9 +557,9 @@ void TestArtifactBrowser::browserPreviewsAndDeletes()
     QCOMPARE(browser->undoText(), QStringLiteral("Deleted the folder “bundle” (4 files)."));
     {
         Store store(m_db);
-        QCOMPARE(store.artifacts(ModelRun).size(), size_t(8));
+        QCOMPARE(store.artifacts().artifacts(ModelRun).size(), size_t(8));
         int deleted = 0;
-        for (const Artifact &a : store.artifacts(ModelRun, true))
+        for (const Artifact &a : store.artifacts().artifacts(ModelRun, true))
             deleted += a.lifecycle == Lifecycle::Deleted && a.path.startsWith(QLatin1String("bundle/"));
         QCOMPARE(deleted, 4);
     }

@@ -128,9 +128,9 @@ void TestArtifacts::cleanup()
 QString TestArtifacts::makeRun(const QString &name)
 {
     NewRun init;
-    init.experimentId = m_store->ensureExperiment(QStringLiteral("attach"));
+    init.experimentId = m_store->runs().ensureExperiment(QStringLiteral("attach"));
     init.name = name;
-    return m_store->createRun(init).id;
+    return m_store->runs().createRun(init).id;
 }
 
 void TestArtifacts::prepareCli(QProcess &p)
@@ -165,8 +165,8 @@ TestArtifacts::Cli TestArtifacts::cli(const QStringList &args)
 // No row for the run, and no object, temporary copy or anything else in the artifact store.
 void TestArtifacts::verifyNothingStored(const QString &runId)
 {
-    QVERIFY2(m_store->artifacts(runId, true).empty(),
-             qPrintable(paths(m_store->artifacts(runId, true)).join(u',')));
+    QVERIFY2(m_store->artifacts().artifacts(runId, true).empty(),
+             qPrintable(paths(m_store->artifacts().artifacts(runId, true)).join(u',')));
     const QStringList left = test::filesUnder(ArtifactStore(m_db).root());
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
 }
@@ -178,7 +178,7 @@ QStringList TestArtifacts::leftovers()
     const ArtifactStore objects(m_db);
     QStringList out;
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
-        if (!m_store->isArtifactObjectUsed(QString(f).remove(u'/')))
+        if (!m_store->artifacts().isArtifactObjectUsed(QString(f).remove(u'/')))
             out << QStringLiteral("objects/") + f;
     }
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
@@ -307,7 +307,7 @@ void TestArtifacts::importDoesNotFollowLinkSwappedIn()
     import::ImportWriter writer(*m_store, {}, QStringLiteral("imported"));
     QVERIFY(writer.run(std::move(run)));
     const import::ImportReport report = writer.finish();
-    QCOMPARE(paths(m_store->artifacts(QStringLiteral("0123456789abcdef0123456789abcdef"))),
+    QCOMPARE(paths(m_store->artifacts().artifacts(QStringLiteral("0123456789abcdef0123456789abcdef"))),
              QStringList{QStringLiteral("model.txt")});
     const QString warnings = report.warnings.value(artifacts + QStringLiteral("/leak.txt")).join(u' ');
     QVERIFY2(warnings.contains(QLatin1String("symbolic link")), qPrintable(warnings));
@@ -342,7 +342,7 @@ void TestArtifacts::attachKeepsRelativePaths()
         QStringLiteral("inputs/v1/data/empty/nothing.txt"), QStringLiteral("inputs/v1/data/weights.bin"),
         QStringLiteral("inputs/v1/notes.md")};
     QCOMPARE(paths(report.attached), expected);
-    const std::vector<Artifact> stored = m_store->artifacts(runId);
+    const std::vector<Artifact> stored = m_store->artifacts().artifacts(runId);
     QCOMPARE(paths(stored), expected);
     ArtifactStore objects(m_db);
     for (const Artifact &a : stored) {
@@ -452,7 +452,7 @@ void TestArtifacts::attachDeduplicates()
     QCOMPARE(test::filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
     // The same path again replaces its row, not adds one.
     AttachJob::attach(*m_store, {runId, {m_dir->filePath(QStringLiteral("a"))}, {}});
-    QCOMPARE(m_store->artifacts(runId).size(), size_t(2));
+    QCOMPARE(m_store->artifacts().artifacts(runId).size(), size_t(2));
 }
 
 void TestArtifacts::attachRefusesMissingRunAndPaths()
@@ -567,7 +567,7 @@ void TestArtifacts::failedCopyLeavesNothing()
         QFAIL("a failed copy was not reported");
     } catch (const Error &) {
     }
-    QVERIFY(m_store->artifacts(runId).empty());
+    QVERIFY(m_store->artifacts().artifacts(runId).empty());
     QCOMPARE(test::filesUnder(ArtifactStore(m_db).root() + QStringLiteral("/objects")).size(), 1);
     QVERIFY(ArtifactStore(m_db).contains(sha256(someBytes(1000, 7))));
 }
@@ -613,7 +613,7 @@ void TestArtifacts::jobReportsProgressAndRows()
     QCOMPARE(last.at(0).toLongLong(), qint64((3 << 20) + 4)); // the last one always arrives: all done
     QCOMPARE(last.at(1).toLongLong(), qint64((3 << 20) + 4));
     m_store = std::make_unique<Store>(m_db);
-    QCOMPARE(m_store->artifacts(runId).size(), size_t(2));
+    QCOMPARE(m_store->artifacts().artifacts(runId).size(), size_t(2));
 }
 
 void TestArtifacts::interruptedAttachLeavesNothing_data()
@@ -660,13 +660,13 @@ void TestArtifacts::interruptedAttachLeavesNothing()
         const QStringList left = leftovers();
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u','))); // cleaned up by itself
     }
-    QVERIFY(m_store->artifacts(runId, true).empty());
+    QVERIFY(m_store->artifacts().artifacts(runId, true).empty());
 
     // The next attach, in another process, sweeps what the killed one left.
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("small.txt")), "small"));
     const Cli next = cli({QStringLiteral("attach"), runId, m_dir->filePath(QStringLiteral("small.txt"))});
     QVERIFY2(next.exitCode == 0, next.err.constData());
-    QCOMPARE(paths(m_store->artifacts(runId, true)), QStringList{QStringLiteral("small.txt")});
+    QCOMPARE(paths(m_store->artifacts().artifacts(runId, true)), QStringList{QStringLiteral("small.txt")});
     const QStringList left = leftovers();
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
     QCOMPARE(test::filesUnder(root + QStringLiteral("/objects")).size(), 1);
@@ -712,7 +712,7 @@ void TestArtifacts::sweepLeavesLiveWritersAlone()
     lock.release();
     QVERIFY(attach.waitForFinished(30000));
     QCOMPARE(attach.exitCode(), 0);
-    const std::vector<Artifact> rows = m_store->artifacts(runId);
+    const std::vector<Artifact> rows = m_store->artifacts().artifacts(runId);
     QCOMPARE(rows.size(), size_t(4));
     for (const Artifact &a : rows) {
         const QByteArray bytes = readFile(ArtifactStore(m_db).objectPath(a.sha256));
@@ -765,8 +765,8 @@ void TestArtifacts::attachAgainDropsReplacedBytes()
     AttachJob::attach(*m_store, {runId, {file}, {}});
     QVERIFY(writeFile(file, "second version"));
     AttachJob::attach(*m_store, {runId, {file}, {}});
-    QCOMPARE(m_store->artifacts(runId, true).size(), size_t(1));
-    QCOMPARE(m_store->artifacts(runId).front().sha256, sha256("second version"));
+    QCOMPARE(m_store->artifacts().artifacts(runId, true).size(), size_t(1));
+    QCOMPARE(m_store->artifacts().artifacts(runId).front().sha256, sha256("second version"));
     QVERIFY(!objects.contains(sha256("first version")));
     QVERIFY(objects.contains(sha256("second version")));
 

@@ -104,7 +104,7 @@ QStringList artifactPaths(const QString &db, const QString &runId)
 {
     Store store(db);
     QStringList paths;
-    for (const Artifact &a : store.artifacts(runId))
+    for (const Artifact &a : store.artifacts().artifacts(runId))
         paths << a.path;
     return paths;
 }
@@ -150,7 +150,7 @@ void TestAttachUi::init()
     static int n = 0;
     m_db = m_dir.filePath(QStringLiteral("attach%1.db").arg(++n));
     Store store(m_db);
-    const ExperimentId e = store.ensureExperiment(QStringLiteral("vision"));
+    const ExperimentId e = store.runs().ensureExperiment(QStringLiteral("vision"));
     m_runIds.clear();
     qint64 start = 1'700'000'000'000;
     for (const char *name : {"alpha", "beta", "gamma"}) {
@@ -159,7 +159,7 @@ void TestAttachUi::init()
         r.name = QString::fromLatin1(name);
         r.startMs = start += 1000;
         r.status = RunStatus::Finished;
-        m_runIds << store.createRun(r).id;
+        m_runIds << store.runs().createRun(r).id;
     }
 }
 
@@ -261,9 +261,9 @@ void TestAttachUi::dropBesideRowsImports()
     QVERIFY(!m_window->importController()->dropOverlay()->isVisible());
     QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 30000);
     Store store(m_db);
-    QCOMPARE(store.countRuns(RunQuery{}), qint64(4));
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(4));
     for (const QString &id : m_runIds)
-        QVERIFY(store.artifacts(id).empty());
+        QVERIFY(store.artifacts().artifacts(id).empty());
     // A drag that leaves restores the status bar.
     QVERIFY(dragTo(m_window.get(), rowCentre(m_runIds.at(0)), mime.get()));
     leave(m_window.get(), rowCentre(m_runIds.at(0)));

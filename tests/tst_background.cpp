@@ -35,7 +35,7 @@ public:
     void create(const QString &name)
     {
         write(
-            tr("create the experiment"), [name](Store &store) { store.createExperiment(name); },
+            tr("create the experiment"), [name](Store &store) { store.runs().createExperiment(name); },
             [this, name] { Q_EMIT created(name); });
     }
 Q_SIGNALS:
@@ -184,15 +184,15 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString db = dir.filePath(QStringLiteral("runs.db"));
         Store store(db);
-        store.createExperiment(QStringLiteral("kept"));
+        store.runs().createExperiment(QStringLiteral("kept"));
         for (const QString &target : {db, db + QStringLiteral("-wal"), db + QStringLiteral("-shm")}) {
             const QString error = writeFileAtomically(target, "not a database");
             QVERIFY2(error.contains(QStringLiteral("open")),
                      qPrintable(target + QStringLiteral(": ") + error));
         }
-        QVERIFY(store.experimentByName(QStringLiteral("kept")).has_value());
+        QVERIFY(store.runs().experimentByName(QStringLiteral("kept")).has_value());
         Store second(db, Store::Mode::ReadOnly);
-        QVERIFY(second.experimentByName(QStringLiteral("kept")).has_value());
+        QVERIFY(second.runs().experimentByName(QStringLiteral("kept")).has_value());
     }
 
     void storeActionsAnswerBySignal()
@@ -224,7 +224,7 @@ private Q_SLOTS:
         QTRY_COMPARE(idle.count(), 2);
 
         Store check(db, Store::Mode::ReadOnly);
-        const auto all = check.experiments();
+        const auto all = check.runs().experiments();
         QCOMPARE(std::count_if(all.begin(), all.end(),
                                [](const Experiment &e) { return e.name == QStringLiteral("baseline"); }),
                  1);
@@ -242,7 +242,7 @@ private Q_SLOTS:
             delete actions; // the page closes at once; the worker still makes the write
         }
         Store check(db, Store::Mode::ReadOnly);
-        QVERIFY(check.experimentByName(QStringLiteral("kept after close")).has_value());
+        QVERIFY(check.runs().experimentByName(QStringLiteral("kept after close")).has_value());
     }
 
     void messageBarShowsFailuresAsPlainText()

@@ -96,7 +96,7 @@ QString TestBackup::attachTwoFiles(const QString &db)
     {
         Store store(db, Store::Mode::ReadOnly);
         RunQuery all;
-        const std::vector<Run> runs = store.searchRuns(all);
+        const std::vector<Run> runs = store.runs().searchRuns(all);
         if (runs.empty())
             return {};
         runId = runs.front().id;
@@ -138,8 +138,9 @@ void TestBackup::backupBesideAWriterIsWholeAndOpens()
     const QDeadlineTimer firstCommit(WaitMs);
     auto loggedSoFar = [&] {
         Store look(db, Store::Mode::ReadOnly);
-        const std::vector<Run> runs = look.searchRuns(writer);
-        return runs.empty() ? size_t(0) : look.metricHistory(runs.front().id, QStringLiteral("loss")).size();
+        const std::vector<Run> runs = look.runs().searchRuns(writer);
+        return runs.empty() ? size_t(0)
+                            : look.series().metricHistory(runs.front().id, QStringLiteral("loss")).size();
     };
     while (loggedSoFar() == 0 && !firstCommit.hasExpired())
         QTest::qWait(50);
@@ -165,27 +166,31 @@ void TestBackup::backupBesideAWriterIsWholeAndOpens()
     Store copy(target, Store::Mode::ReadOnly);
     RunQuery demoRuns;
     demoRuns.filter = QStringLiteral("attributes.run_name != 'writer'");
-    const std::vector<Run> before = source.searchRuns(demoRuns), after = copy.searchRuns(demoRuns);
+    const std::vector<Run> before = source.runs().searchRuns(demoRuns),
+                           after = copy.runs().searchRuns(demoRuns);
     QCOMPARE(after.size(), before.size());
     QVERIFY(after.size() >= size_t(12)); // the demo's runs and their nested runs
     for (size_t i = 0; i < before.size(); ++i) {
         QCOMPARE(after[i].id, before[i].id);
         QCOMPARE(after[i].params, before[i].params);
-        QCOMPARE(copy.metricHistory(after[i].id, QStringLiteral("loss")).size(),
-                 source.metricHistory(before[i].id, QStringLiteral("loss")).size());
+        QCOMPARE(copy.series().metricHistory(after[i].id, QStringLiteral("loss")).size(),
+                 source.series().metricHistory(before[i].id, QStringLiteral("loss")).size());
     }
-    const std::vector<Artifact> artifacts = copy.artifacts(runId);
+    const std::vector<Artifact> artifacts = copy.artifacts().artifacts(runId);
     QCOMPARE(artifacts.size(), size_t(2));
     const ArtifactStore copied(target);
     QCOMPARE(copied.root(), m_dir->filePath(QStringLiteral("backups/2026-12-07-artifacts")));
     for (const Artifact &a : artifacts)
         QCOMPARE(test::fileSha256(copied.objectPath(a.sha256)), a.sha256.toLatin1());
-    const std::vector<Run> live = copy.searchRuns(writer);
+    const std::vector<Run> live = copy.runs().searchRuns(writer);
     QCOMPARE(live.size(), size_t(1));
-    const qsizetype backedUp = qsizetype(copy.metricHistory(live.front().id, QStringLiteral("loss")).size());
+    const qsizetype backedUp =
+        qsizetype(copy.series().metricHistory(live.front().id, QStringLiteral("loss")).size());
     QVERIFY2(backedUp > 0 && backedUp < qsizetype(step), qPrintable(QString::number(backedUp)));
     // The source lost nothing: the logger's points all arrived.
-    QCOMPARE(source.metricHistory(source.searchRuns(writer).front().id, QStringLiteral("loss")).size(),
+    QCOMPARE(source.series()
+                 .metricHistory(source.runs().searchRuns(writer).front().id, QStringLiteral("loss"))
+                 .size(),
              size_t(step));
     // Nothing else was left beside the backup.
     QCOMPARE(QDir(QFileInfo(target).absolutePath())
@@ -244,7 +249,7 @@ void TestBackup::killedBackupNeverLeavesAHalfTarget()
     QVERIFY(!db.isEmpty());
     QVERIFY(!attachTwoFiles(db).isEmpty());
     RunQuery all;
-    const qint64 runs = Store(db, Store::Mode::ReadOnly).countRuns(all);
+    const qint64 runs = Store(db, Store::Mode::ReadOnly).runs().countRuns(all);
     QElapsedTimer timer;
     timer.start();
     QCOMPARE(run({QStringLiteral("--db"), db, QStringLiteral("backup"),
@@ -271,7 +276,7 @@ void TestBackup::killedBackupNeverLeavesAHalfTarget()
         }
         // It finished before the kill: then it is whole.
         Store copy(target, Store::Mode::ReadOnly);
-        QCOMPARE(copy.countRuns(all), runs);
+        QCOMPARE(copy.runs().countRuns(all), runs);
         QVERIFY(QFileInfo::exists(ArtifactStore(target).root()));
     }
     qInfo("%d of 8 backups were killed before they finished", killedBeforeTheEnd);
@@ -279,7 +284,7 @@ void TestBackup::killedBackupNeverLeavesAHalfTarget()
     const QString again = m_dir->filePath(QStringLiteral("killed-0.db"));
     if (!QFileInfo::exists(again))
         QCOMPARE(run({QStringLiteral("--db"), db, QStringLiteral("backup"), again}).exitCode, 0);
-    QCOMPARE(Store(db, Store::Mode::ReadOnly).countRuns(all), runs);
+    QCOMPARE(Store(db, Store::Mode::ReadOnly).runs().countRuns(all), runs);
 }
 
 void TestBackup::missingArtifactBytesAreNamedNotFatal()
@@ -291,7 +296,7 @@ void TestBackup::missingArtifactBytesAreNamedNotFatal()
     QString lost;
     {
         Store store(db, Store::Mode::ReadOnly);
-        lost = store.artifacts(runId).front().sha256;
+        lost = store.artifacts().artifacts(runId).front().sha256;
     }
     const QString object = ArtifactStore(db).objectPath(lost);
     QVERIFY(QFile::setPermissions(object, QFileDevice::ReadOwner | QFileDevice::WriteOwner));

@@ -6,6 +6,7 @@
 // -shm the window still uses, and writes of both would be lost or the file corrupted (sqlite.org, "How To
 // Corrupt An SQLite Database File", 2.2). /proc/locks shows the locks this process holds.
 
+#include "core/sourcefile.h"
 #include "demo/demodata.h"
 #include "import/attachcontroller.h"
 #include "import/importcontroller.h"
@@ -141,7 +142,7 @@ void TestBesideWriters::windowKeepsItsLocksBesideWriters()
         Store store(db);
         generateDemoData(store, DemoOptions{6, 400});
         RunQuery all;
-        runIds = store.searchRunIds(all);
+        runIds = store.runs().searchRunIds(all);
     }
     QVERIFY(runIds.size() >= 4);
 
@@ -240,17 +241,18 @@ void TestBesideWriters::windowKeepsItsLocksBesideWriters()
     // Every write of every process is in the file, and the file is whole.
     QCOMPARE(integrity(db), QStringLiteral("ok"));
     Store store(db);
-    QVERIFY(store.run(runIds[3])->starred);
+    QVERIFY(store.runs().run(runIds[3])->starred);
     for (int w = 0; w < 3; ++w) {
-        const std::vector<MetricPoint> points = store.metricHistory(logged[w], QStringLiteral("loss"));
+        const std::vector<MetricPoint> points =
+            store.series().metricHistory(logged[w], QStringLiteral("loss"));
         QCOMPARE(points.size(), size_t(200));
         QCOMPARE(points.back().value, w + 199 * 0.5);
     }
-    QCOMPARE(store.artifacts(runIds[0]).size(), size_t(1));
-    QVERIFY(store.artifacts(runIds[1]).empty()); // the database itself was not attached
-    QVERIFY(store.experimentByName(QStringLiteral("imported")));
-    QVERIFY(!store.experimentByName(QStringLiteral("self"))); // nor imported
-    QCOMPARE(store.registeredModel(QStringLiteral("beside"))->versions.size(), size_t(1));
+    QCOMPARE(store.artifacts().artifacts(runIds[0]).size(), size_t(1));
+    QVERIFY(store.artifacts().artifacts(runIds[1]).empty()); // the database itself was not attached
+    QVERIFY(store.runs().experimentByName(QStringLiteral("imported")));
+    QVERIFY(!store.runs().experimentByName(QStringLiteral("self"))); // nor imported
+    QCOMPARE(store.registry().registeredModel(QStringLiteral("beside"))->versions.size(), size_t(1));
     // The CLI promotes the next version: the window's connection and the CLI's agree on what is there.
     r = runProcess(
         db, {QStringLiteral("promote"), runIds[1], QStringLiteral("--model"), QStringLiteral("beside")});
@@ -264,7 +266,7 @@ void TestBesideWriters::liveDatabaseIsNeverReadAsAFile()
     QTemporaryDir folder;
     const QString db = folder.filePath(QStringLiteral("runlens.db"));
     Store store(db);
-    store.createExperiment(QStringLiteral("e"));
+    store.runs().createExperiment(QStringLiteral("e"));
     const QStringList held = locksHeld(db);
     QVERIFY(!held.isEmpty());
 
@@ -343,7 +345,7 @@ void TestBesideWriters::soak()
     {
         Store store(db);
         generateDemoData(store, DemoOptions{6, 400});
-        runIds = store.searchRunIds({});
+        runIds = store.runs().searchRunIds({});
     }
     const quint32 seed = QRandomGenerator::global()->generate();
     qInfo("soak seed %u", seed);
@@ -452,7 +454,7 @@ void TestBesideWriters::soak()
             qint64 stored = 0;
             {
                 Store store(db);
-                stored = store.run(ids[size_t(victim)])->metrics.value(QStringLiteral("loss")).count;
+                stored = store.runs().run(ids[size_t(victim)])->metrics.value(QStringLiteral("loss")).count;
             }
             QVERIFY(stored <= sent[size_t(victim)]);
             sent[size_t(victim)] = int(stored);
@@ -490,21 +492,22 @@ void TestBesideWriters::soak()
     QCOMPARE(integrity(db), QStringLiteral("ok"));
     Store store(db);
     for (int w = 0; w <= Writers; ++w) {
-        const std::vector<MetricPoint> points = store.metricHistory(ids[size_t(w)], QStringLiteral("loss"));
+        const std::vector<MetricPoint> points =
+            store.series().metricHistory(ids[size_t(w)], QStringLiteral("loss"));
         QCOMPARE(points.size(), size_t(Lines));
         for (int i = 0; i < Lines; ++i) {
             QCOMPARE(points[size_t(i)].step, qint64(i));
             QCOMPARE(points[size_t(i)].value, soakValue(w, i));
         }
     }
-    QVERIFY(store.run(runIds[1])->starred);
-    const auto imported = store.experimentByName(QStringLiteral("soak-import"));
+    QVERIFY(store.runs().run(runIds[1])->starred);
+    const auto imported = store.runs().experimentByName(QStringLiteral("soak-import"));
     QVERIFY(imported);
     RunQuery q;
     q.experiments = {imported->id};
-    const QStringList importedRuns = store.searchRunIds(q);
+    const QStringList importedRuns = store.runs().searchRunIds(q);
     QCOMPARE(importedRuns.size(), 1);
-    QCOMPARE(store.metricHistory(importedRuns[0], QStringLiteral("loss")).size(), size_t(200000));
+    QCOMPARE(store.series().metricHistory(importedRuns[0], QStringLiteral("loss")).size(), size_t(200000));
     // Every object is named by a row; nothing is left staged.
     QDirIterator objects(artifactRoot + QStringLiteral("/objects"), QDir::Files | QDir::Hidden,
                          QDirIterator::Subdirectories);
@@ -512,7 +515,7 @@ void TestBesideWriters::soak()
     while (objects.hasNext()) {
         const QFileInfo object(objects.next()); // objects/ab/cdef…: the digest split after two digits
         const QString sha = object.dir().dirName() + object.fileName();
-        QVERIFY2(store.isArtifactObjectUsed(sha), qPrintable(sha));
+        QVERIFY2(store.artifacts().isArtifactObjectUsed(sha), qPrintable(sha));
         ++objectCount;
     }
     QVERIFY(objectCount >= 1); // the note attached last, at least

@@ -89,10 +89,10 @@ private:
     Run newRun(Store &s)
     {
         if (!m_experiment)
-            m_experiment = s.createExperiment(QStringLiteral("charts"));
+            m_experiment = s.runs().createExperiment(QStringLiteral("charts"));
         NewRun n;
         n.experimentId = m_experiment;
-        return s.createRun(n);
+        return s.runs().createRun(n);
     }
     ExperimentId m_experiment = 0;
 
@@ -166,13 +166,13 @@ private Q_SLOTS:
         pts[7000].value = INFINITY;
         pts[7001].value = 1e6; // the finite maximum of that column is still drawn
         pts[15000].value = -INFINITY;
-        s->logMetrics(run.id, QStringLiteral("m"), pts);
+        s->series().logMetrics(run.id, QStringLiteral("m"), pts);
 
         ChartRequest r;
         r.runs = {{run.id, std::nullopt}};
         r.key = QStringLiteral("m");
         r.width = 200;
-        const ChartData d = loadChartData(*s, r);
+        const ChartData d = loadChartData(s->series(), r);
         QCOMPARE(d.x0, 0);
         QCOMPARE(d.x1, 19999);
         QCOMPARE(d.series.size(), size_t(1));
@@ -222,7 +222,7 @@ private Q_SLOTS:
         const auto time = [](qint64 step) { return 2'000'000 + step * 10 + (step * 7919) % 13; };
         const auto add = [&](std::vector<MetricPoint> pts, std::optional<qint64> startMs) {
             const Run r = newRun(*s);
-            s->logMetrics(r.id, key, pts);
+            s->series().logMetrics(r.id, key, pts);
             runs.push_back({r.id, startMs});
         };
         std::vector<MetricPoint> every, seventh, gap, flat, late;
@@ -264,7 +264,7 @@ private Q_SLOTS:
         std::vector<std::vector<double>> smoothedHistories;
         std::vector<qint64> origins;
         for (const ChartRun &run : runs) {
-            std::vector<MetricPoint> h = s->metricHistory(run.id, key);
+            std::vector<MetricPoint> h = s->series().metricHistory(run.id, key);
             std::stable_sort(h.begin(), h.end(), [](auto &a, auto &b) { return a.step < b.step; });
             std::vector<double> values;
             for (const MetricPoint &p : h)
@@ -314,7 +314,7 @@ private Q_SLOTS:
             for (const qint64 radius : {qint64(0), qint64(3), qint64(40), qint64(2'000)}) {
                 request.x = origin + step * scale;
                 request.radius = radius * scale;
-                const std::vector<ChartPoint> got = loadChartPoints(*s, request);
+                const std::vector<ChartPoint> got = loadChartPoints(s->series(), request);
                 QCOMPARE(got.size(), runs.size());
                 for (size_t r = 0; r < runs.size(); ++r) {
                     const Expected e = expect(r, request.x, request.radius);
@@ -350,7 +350,7 @@ private Q_SLOTS:
 
         // A cancelled read stops between runs.
         request.x = origin;
-        QVERIFY(loadChartPoints(*s, request, [] { return true; }).empty());
+        QVERIFY(loadChartPoints(s->series(), request, [] { return true; }).empty());
     }
 
     void timeAxesAndSmoothingReadEveryPoint()
@@ -363,8 +363,8 @@ private Q_SLOTS:
             pa.push_back({i, 5000 + 2 * i, double(i)});
             pb.push_back({i, 9000 + 3 * i, double(1000 - i)});
         }
-        s->logMetrics(a.id, QStringLiteral("loss"), pa);
-        s->logMetrics(b.id, QStringLiteral("loss"), pb);
+        s->series().logMetrics(a.id, QStringLiteral("loss"), pa);
+        s->series().logMetrics(b.id, QStringLiteral("loss"), pb);
 
         ChartRequest r;
         r.runs = {
@@ -372,20 +372,20 @@ private Q_SLOTS:
         r.key = QStringLiteral("loss");
         r.width = 100;
         r.xAxis = ChartXAxis::WallTime;
-        ChartData d = loadChartData(*s, r);
+        ChartData d = loadChartData(s->series(), r);
         QCOMPARE(d.series.size(), size_t(2)); // the unknown run is left out
         QCOMPARE(d.x0, 5000);
         QCOMPARE(d.x1, 9000 + 3 * 999);
 
         r.xAxis = ChartXAxis::RelativeTime;
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         QCOMPARE(d.x0, 0);                     // a: from its first point
         QCOMPARE(d.x1, 9000 + 3 * 999 - 4000); // b: from its start time
         QCOMPARE(d.series[1].extentFirst, 5000);
 
         r.xAxis = ChartXAxis::Step;
         r.smoothing = 0.9;
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         std::vector<double> values;
         for (const MetricPoint &p : pa)
             values.push_back(p.value);
@@ -418,15 +418,15 @@ private Q_SLOTS:
             pts.push_back({i, 100'000 + 10 * i, std::sin(i / 700.0) + (i % 977 == 0 ? 5 : 0)});
         pts[12'345].value = std::nan("");
         pts[20'000].value = INFINITY;
-        s->logMetrics(run.id, QStringLiteral("wave"), pts);
+        s->series().logMetrics(run.id, QStringLiteral("wave"), pts);
         std::vector<MetricPoint> clock = pts; // the wall clock was set back once, near the end
         for (size_t i = 25'000; i < clock.size(); ++i)
             clock[i].timestamp -= 100'000;
-        s->logMetrics(run.id, QStringLiteral("clock"), clock);
+        s->series().logMetrics(run.id, QStringLiteral("clock"), clock);
         std::vector<MetricPoint> flat = pts;
         for (MetricPoint &p : flat)
             p.value = 0.25;
-        s->logMetrics(run.id, QStringLiteral("flat"), flat);
+        s->series().logMetrics(run.id, QStringLiteral("flat"), flat);
 
         const auto expect = [](const std::vector<MetricPoint> &points, bool byTime, double weight, qint64 x0,
                                qint64 x1, int width) {
@@ -469,7 +469,7 @@ private Q_SLOTS:
         r.key = QStringLiteral("wave");
         r.x0 = 17'000; // zoomed in: chunks before the window still feed the average
         r.x1 = 23'456;
-        ChartData d = loadChartData(*s, r);
+        ChartData d = loadChartData(s->series(), r);
         QCOMPARE(d.series.size(), size_t(1));
         auto [raw, smooth] = expect(pts, false, 0.95, 17'000, 23'456, 300);
         same(d.series[0].raw, raw);
@@ -481,7 +481,7 @@ private Q_SLOTS:
         r.xAxis = ChartXAxis::WallTime;
         r.x0.reset();
         r.x1.reset();
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         QCOMPARE(d.x0, 100'000);
         QCOMPARE(d.x1, 100'000 + 10 * 24'999);
         std::tie(raw, smooth) = expect(clock, true, 0.95, d.x0, d.x1, 300);
@@ -491,21 +491,21 @@ private Q_SLOTS:
 
         r.key = QStringLiteral("flat");
         r.xAxis = ChartXAxis::Step;
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         std::tie(raw, smooth) = expect(flat, false, 0.95, d.x0, d.x1, 300);
         same(d.series[0].smoothed, raw);
         same(d.series[0].raw, raw);
         // Zoomed in, the read stops after the window, but only once the series is known not to be constant.
         r.x0 = 1'000;
         r.x1 = 2'000;
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         std::tie(raw, smooth) = expect(flat, false, 0.95, 1'000, 2'000, 300);
         same(d.series[0].smoothed, raw);
         std::vector<MetricPoint> lateStep = flat;
         lateStep.back().value = 0.5; // constant but for the last point: smoothed after all
-        s->logMetrics(run.id, QStringLiteral("late"), lateStep);
+        s->series().logMetrics(run.id, QStringLiteral("late"), lateStep);
         r.key = QStringLiteral("late");
-        d = loadChartData(*s, r);
+        d = loadChartData(s->series(), r);
         std::tie(raw, smooth) = expect(lateStep, false, 0.95, 1'000, 2'000, 300);
         same(d.series[0].smoothed, smooth);
         same(d.series[0].raw, raw);
@@ -518,7 +518,7 @@ private Q_SLOTS:
             r.key = key;
             r.x0 = 100'000 + 10 * 8'000 + 5;
             r.x1 = 100'000 + 10 * 27'000;
-            d = loadChartData(*s, r);
+            d = loadChartData(s->series(), r);
             std::tie(raw, smooth) =
                 expect(key == QLatin1String("wave") ? pts : clock, true, 0.95, *r.x0, *r.x1, 300);
             same(d.series[0].raw, raw);
@@ -534,7 +534,7 @@ private Q_SLOTS:
         auto s = store();
         const Run run = newRun(*s);
         const std::vector<MetricPoint> pts = spikySeries(1000000);
-        s->logMetrics(run.id, QStringLiteral("spiky"), pts);
+        s->series().logMetrics(run.id, QStringLiteral("spiky"), pts);
 
         const QRectF bounds(0, 0, 1200, 500);
         const QPalette palette;
@@ -548,7 +548,7 @@ private Q_SLOTS:
         r.key = QStringLiteral("spiky");
         const QRectF plot = ChartRenderer::plotRect(bounds);
         r.width = int(plot.width());
-        const ChartData reduced = loadChartData(*s, r);
+        const ChartData reduced = loadChartData(s->series(), r);
         QCOMPARE(reduced.series.size(), size_t(1));
         QCOMPARE(reduced.series[0].points, 1000000);
         QVERIFY(reduced.series[0].raw.size() <= size_t(r.width));

@@ -322,23 +322,23 @@ void TestCli::buildSearchFixture()
         int i = 0;
         for (const Spec &s : specs) {
             NewRun init;
-            init.experimentId = store.ensureExperiment(QLatin1String(s.experiment));
+            init.experimentId = store.runs().ensureExperiment(QLatin1String(s.experiment));
             init.name = QLatin1String(s.name);
             init.user = QStringLiteral("fixture");
             init.status = s.status;
             init.startMs = T0 + (++i) * 1000;
             if (isTerminal(s.status))
                 init.endMs = *init.startMs + 500;
-            const Run r = store.createRun(init);
+            const Run r = store.runs().createRun(init);
             if (s.lr)
-                store.logParam(r.id, QStringLiteral("lr"), QLatin1String(s.lr));
+                store.runs().logParam(r.id, QStringLiteral("lr"), QLatin1String(s.lr));
             if (s.team)
-                store.setTag(r.id, QStringLiteral("team"), QLatin1String(s.team));
+                store.runs().setTag(r.id, QStringLiteral("team"), QLatin1String(s.team));
             if (s.loss)
-                store.logMetric(r.id, QStringLiteral("loss"), MetricPoint{0, T0, *s.loss});
+                store.series().logMetric(r.id, QStringLiteral("loss"), MetricPoint{0, T0, *s.loss});
             m_fixtureIds.insert(init.name, r.id);
         }
-        store.setRunLifecycle(m_fixtureIds.value(QStringLiteral("r7")), Lifecycle::Deleted);
+        store.runs().setRunLifecycle(m_fixtureIds.value(QStringLiteral("r7")), Lifecycle::Deleted);
     } catch (const Error &e) {
         QFAIL(qPrintable(e.message()));
     }
@@ -525,7 +525,7 @@ void TestCli::defaultDatabaseLocation()
     QVERIFY2(found.size() == 1, qPrintable(found.join(u',')));
     {
         Store store(found.first());
-        QVERIFY(store.run(id));
+        QVERIFY(store.runs().run(id));
     }
 
     const QString envDb = m_dir->filePath(QStringLiteral("from-env.db"));
@@ -540,9 +540,9 @@ void TestCli::defaultDatabaseLocation()
                                QStringLiteral("--metric"), QStringLiteral("x=1")});
     VERIFY_EXIT(withDb, 0);
     Store store(explicitDb);
-    QVERIFY2(store.run(withDb.line()), withDb.why(0));
+    QVERIFY2(store.runs().run(withDb.line()), withDb.why(0));
     Store env(envDb);
-    QVERIFY2(!env.run(withDb.line()), "the run went to RUNLENS_DB instead of --db");
+    QVERIFY2(!env.runs().run(withDb.line()), "the run went to RUNLENS_DB instead of --db");
 }
 
 void TestCli::readCommandsRefuseMissingDatabase_data()
@@ -588,10 +588,10 @@ void TestCli::logCreatesRun()
     QVERIFY2(r.err.isEmpty(), r.why(0));
 
     Store store(m_db);
-    const auto experiment = store.experimentByName(QStringLiteral("vision"));
+    const auto experiment = store.runs().experimentByName(QStringLiteral("vision"));
     QVERIFY2(experiment, "--experiment creates the experiment");
     QCOMPARE(experiment->runCount, 1);
-    const auto run = store.run(r.line());
+    const auto run = store.runs().run(r.line());
     QVERIFY(run);
     QCOMPARE(run->experimentName, QStringLiteral("vision"));
     QCOMPARE(run->name, QStringLiteral("first"));
@@ -603,23 +603,23 @@ void TestCli::logCreatesRun()
                                                   {QStringLiteral("batch"), QStringLiteral("32")}}));
     QCOMPARE(run->tags.value(QStringLiteral("team")), QStringLiteral("a"));
     QCOMPARE(run->tags.value(QStringLiteral("note")), QStringLiteral("x=y")); // split at the first '='
-    QCOMPARE(store.metricKeys(run->id), (QStringList{QStringLiteral("acc"), QStringLiteral("loss")}));
-    const auto loss = store.metricHistory(run->id, QStringLiteral("loss"));
+    QCOMPARE(store.runs().metricKeys(run->id), (QStringList{QStringLiteral("acc"), QStringLiteral("loss")}));
+    const auto loss = store.series().metricHistory(run->id, QStringLiteral("loss"));
     QCOMPARE(loss.size(), size_t(1));
     QCOMPARE(loss[0].step, 0);
     QCOMPARE(loss[0].value, 0.5);
     QVERIFY(loss[0].timestamp >= before && loss[0].timestamp <= after);
-    QCOMPARE(store.metricHistory(run->id, QStringLiteral("acc")).at(0).value, 0.75);
+    QCOMPARE(store.series().metricHistory(run->id, QStringLiteral("acc")).at(0).value, 0.75);
 
     // Without --experiment a run goes to "Default"; an existing experiment is reused, not duplicated.
     const QString second = createRun({QStringLiteral("--metric"), QStringLiteral("x=1")});
     QVERIFY(!second.isEmpty());
-    QCOMPARE(store.run(second)->experimentName, QStringLiteral("Default"));
+    QCOMPARE(store.runs().run(second)->experimentName, QStringLiteral("Default"));
     const QString third = createRun({QStringLiteral("--experiment"), QStringLiteral("vision")});
     QVERIFY(!third.isEmpty());
     QVERIFY(third != r.line());
-    QCOMPARE(store.experimentByName(QStringLiteral("vision"))->runCount, 2);
-    QCOMPARE(store.experiments().size(), size_t(2));
+    QCOMPARE(store.runs().experimentByName(QStringLiteral("vision"))->runCount, 2);
+    QCOMPARE(store.runs().experiments().size(), size_t(2));
 }
 
 void TestCli::logNonFinite_data()
@@ -663,7 +663,7 @@ void TestCli::logNonFinite()
     QCOMPARE(loss.value(QStringLiteral("last")), json);
 
     Store store(m_db);
-    const auto history = store.metricHistory(id, QStringLiteral("loss"));
+    const auto history = store.series().metricHistory(id, QStringLiteral("loss"));
     QCOMPARE(history.size(), size_t(1));
     const double v = history[0].value;
     if (json.isString() && json.toString() == QLatin1String("NaN"))
@@ -697,14 +697,14 @@ void TestCli::logDefaultSteps()
     Store store(m_db);
     const auto steps = [&](const QString &key) {
         QList<qint64> s;
-        for (const MetricPoint &p : store.metricHistory(id, key))
+        for (const MetricPoint &p : store.series().metricHistory(id, key))
             s << p.step;
         return s;
     };
     QCOMPARE(steps(QStringLiteral("loss")), (QList<qint64>{5, 6, 7}));
     QCOMPARE(steps(QStringLiteral("acc")), (QList<qint64>{0, 1}));
     QCOMPARE(steps(QStringLiteral("other")), (QList<qint64>{40}));
-    QCOMPARE(store.metricHistory(id, QStringLiteral("other")).at(0).timestamp, 1234567);
+    QCOMPARE(store.series().metricHistory(id, QStringLiteral("other")).at(0).timestamp, 1234567);
 }
 
 // Two values for one key in one call, without --step: the second is "one after the key's previous step" like
@@ -721,7 +721,7 @@ void TestCli::logRepeatedKeyDefaultSteps()
     Store store(m_db);
     const auto steps = [&](const QString &key) {
         QList<qint64> s;
-        for (const MetricPoint &p : store.metricHistory(id, key))
+        for (const MetricPoint &p : store.series().metricHistory(id, key))
             s << p.step;
         return s;
     };
@@ -743,14 +743,14 @@ void TestCli::logAppendsAndEnds()
     VERIFY_EXIT(r, 0);
     {
         Store store(m_db);
-        const auto run = store.run(id);
+        const auto run = store.runs().run(id);
         QVERIFY(run);
         QCOMPARE(run->tags.value(QStringLiteral("stage")), QStringLiteral("b"));
         QCOMPARE(run->params.value(QStringLiteral("seed")), QStringLiteral("3"));
         QCOMPARE(run->params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
         QCOMPARE(run->metrics.value(QStringLiteral("loss")).count, 1);
         QCOMPARE(run->status, RunStatus::Running);
-        QCOMPARE(store.experiments().size(), size_t(1)); // --run adds no experiment
+        QCOMPARE(store.runs().experiments().size(), size_t(1)); // --run adds no experiment
     }
 
     const qint64 before = QDateTime::currentMSecsSinceEpoch();
@@ -761,7 +761,7 @@ void TestCli::logAppendsAndEnds()
     QVERIFY2(r.out.isEmpty(), r.why(0));
     {
         Store store(m_db);
-        const auto run = store.run(id);
+        const auto run = store.runs().run(id);
         QCOMPARE(run->status, RunStatus::Finished);
         QVERIFY2(run->endMs && *run->endMs >= before && *run->endMs <= after,
                  qPrintable(QStringLiteral("end %1 not in [%2, %3]")
@@ -775,9 +775,9 @@ void TestCli::logAppendsAndEnds()
                                       QStringLiteral("--end"), QStringLiteral("killed")});
     QVERIFY(!closed.isEmpty());
     Store store(m_db);
-    QCOMPARE(store.run(closed)->status, RunStatus::Killed);
-    QVERIFY(store.run(closed)->endMs);
-    QCOMPARE(store.run(closed)->metrics.value(QStringLiteral("loss")).count, 1);
+    QCOMPARE(store.runs().run(closed)->status, RunStatus::Killed);
+    QVERIFY(store.runs().run(closed)->endMs);
+    QCOMPARE(store.runs().run(closed)->metrics.value(QStringLiteral("loss")).count, 1);
 }
 
 // ensureExperiment finds a deleted experiment by name; a new run there is refused, not silently revived.
@@ -786,7 +786,8 @@ void TestCli::logToDeletedExperiment()
     QVERIFY(!createRun({QStringLiteral("--experiment"), QStringLiteral("old")}).isEmpty());
     {
         Store store(m_db);
-        store.setExperimentLifecycle(store.experimentByName(QStringLiteral("old"))->id, Lifecycle::Deleted);
+        store.runs().setExperimentLifecycle(store.runs().experimentByName(QStringLiteral("old"))->id,
+                                            Lifecycle::Deleted);
     }
     const Result r = cli({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("old"),
                           QStringLiteral("--metric"), QStringLiteral("loss=1")});
@@ -796,7 +797,7 @@ void TestCli::logToDeletedExperiment()
     Store store(m_db);
     RunQuery everything;
     everything.includeDeleted = true;
-    QCOMPARE(store.searchRunIds(everything).size(), 1);
+    QCOMPARE(store.runs().searchRunIds(everything).size(), 1);
 }
 
 // A different value for an existing param fails the whole call: nothing of it is stored.
@@ -822,9 +823,9 @@ void TestCli::logParamsAreImmutable()
     QCOMPARE(after.out, before.out);
     {
         Store store(m_db);
-        const auto run = store.run(id);
+        const auto run = store.runs().run(id);
         QCOMPARE(run->params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
-        QCOMPARE(store.metricHistory(id, QStringLiteral("loss")).size(), size_t(1));
+        QCOMPARE(store.series().metricHistory(id, QStringLiteral("loss")).size(), size_t(1));
         QVERIFY(!run->tags.contains(QStringLiteral("t")));
         QCOMPARE(run->status, RunStatus::Running);
     }
@@ -834,7 +835,7 @@ void TestCli::logParamsAreImmutable()
                              QStringLiteral("lr=0.1"), QStringLiteral("--metric"), QStringLiteral("loss=2")});
     VERIFY_EXIT(same, 0);
     Store store(m_db);
-    QCOMPARE(store.metricHistory(id, QStringLiteral("loss")).size(), size_t(2));
+    QCOMPARE(store.series().metricHistory(id, QStringLiteral("loss")).size(), size_t(2));
 }
 
 void TestCli::logUnknownRun_data()
@@ -860,8 +861,8 @@ void TestCli::logUnknownRun()
     QVERIFY2(r.err.contains("no run with id"), r.why(1));
     QVERIFY2(r.out.isEmpty(), r.why(1));
     Store store(m_db);
-    QCOMPARE(store.searchRunIds(RunQuery()), QStringList{existing});
-    QCOMPARE(store.metricHistory(existing, QStringLiteral("loss")).size(), size_t(1));
+    QCOMPARE(store.runs().searchRunIds(RunQuery()), QStringList{existing});
+    QCOMPARE(store.series().metricHistory(existing, QStringLiteral("loss")).size(), size_t(1));
 }
 
 void TestCli::logStdin()
@@ -885,7 +886,7 @@ void TestCli::logStdin()
     QVERIFY2(r.err.isEmpty(), r.why(0));
 
     Store store(m_db);
-    const auto run = store.run(r.line());
+    const auto run = store.runs().run(r.line());
     QVERIFY(run);
     QCOMPARE(run->experimentName, QStringLiteral("streamed"));
     QCOMPARE(run->name, QStringLiteral("s1"));
@@ -897,18 +898,18 @@ void TestCli::logStdin()
                                                   {QStringLiteral("nesterov"), QStringLiteral("True")}}));
     QCOMPARE(run->tags.value(QStringLiteral("team")), QStringLiteral("vision"));
 
-    const auto loss = store.metricHistory(run->id, QStringLiteral("loss"));
+    const auto loss = store.series().metricHistory(run->id, QStringLiteral("loss"));
     QCOMPARE(loss.size(), size_t(4));
     QCOMPARE(loss[0], (MetricPoint{10, 1'700'000'000'000, 1.5}));
     QCOMPARE(loss[1].step, 11); // no step: one after the key's previous
     QVERIFY(std::isnan(loss[1].value));
     QCOMPARE(loss[2], (MetricPoint{20, 1'700'000'001'000, std::numeric_limits<double>::infinity()}));
     QCOMPARE(loss[3], (MetricPoint{21, 1'700'000'002'000, 0.25}));
-    const auto acc = store.metricHistory(run->id, QStringLiteral("acc"));
+    const auto acc = store.series().metricHistory(run->id, QStringLiteral("acc"));
     QCOMPARE(acc.size(), size_t(2));
     QCOMPARE(acc[0], (MetricPoint{10, 1'700'000'000'000, 0.1}));
     QCOMPARE(acc[1], (MetricPoint{20, 1'700'000'001'000, -std::numeric_limits<double>::infinity()}));
-    const auto fresh = store.metricHistory(run->id, QStringLiteral("fresh"));
+    const auto fresh = store.series().metricHistory(run->id, QStringLiteral("fresh"));
     QCOMPARE(fresh.size(), size_t(1));
     QCOMPARE(fresh[0].step, 0);
 
@@ -962,10 +963,10 @@ void TestCli::logStdinMalformed()
     QCOMPARE(r.out.size(), 33); // the id was printed before stdin was read
 
     Store store(m_db);
-    const auto run = store.run(r.line());
+    const auto run = store.runs().run(r.line());
     QVERIFY(run);
     QCOMPARE(run->status, RunStatus::Running); // --end is not applied after a failure
-    for (const MetricPoint &p : store.metricHistory(run->id, QStringLiteral("loss")))
+    for (const MetricPoint &p : store.series().metricHistory(run->id, QStringLiteral("loss")))
         QVERIFY2(p.value != 4, "a line after the malformed one was stored");
 }
 
@@ -978,8 +979,8 @@ void TestCli::logStdinKeepsLinesBeforeError()
     VERIFY_EXIT(r, 1);
     QVERIFY2(r.err.contains("line 3"), r.why(1));
     Store store(m_db);
-    QVERIFY(store.run(r.line()));
-    const auto loss = store.metricHistory(r.line(), QStringLiteral("loss"));
+    QVERIFY(store.runs().run(r.line()));
+    const auto loss = store.series().metricHistory(r.line(), QStringLiteral("loss"));
     QVERIFY2(
         loss.size() == 2,
         qPrintable(
@@ -1015,13 +1016,13 @@ void TestCli::logStdinStoreRefusesLine()
     VERIFY_EXIT(r, 1);
     QVERIFY2(r.err.contains("line 3") && r.err.contains(message.toUtf8()), r.why(1));
     Store store(m_db);
-    const auto run = store.run(r.line());
+    const auto run = store.runs().run(r.line());
     QVERIFY(run);
     QCOMPARE(run->status, RunStatus::Running);
     QCOMPARE(run->params, (QMap<QString, QString>{{QStringLiteral("lr"), QStringLiteral("0.1")}}));
     QCOMPARE(run->tags.value(QStringLiteral("t")), QStringLiteral("x"));
     QList<double> loss;
-    for (const MetricPoint &p : store.metricHistory(run->id, QStringLiteral("loss")))
+    for (const MetricPoint &p : store.series().metricHistory(run->id, QStringLiteral("loss")))
         loss << p.value;
     QCOMPARE(loss, (QList<double>{1, 2}));
 }
@@ -1050,8 +1051,8 @@ void TestCli::logClosingDoesNotReadStdin()
              p.readAllStandardError().constData());
     qInfo("closed in %lld ms", timer.elapsed());
     Store store(m_db);
-    QCOMPARE(store.run(id)->status, RunStatus::Failed);
-    QVERIFY(store.run(id)->endMs);
+    QCOMPARE(store.runs().run(id)->status, RunStatus::Failed);
+    QVERIFY(store.runs().run(id)->endMs);
 }
 
 // --stdin makes a closing call read its JSON lines first, then close the run at end of input.
@@ -1064,8 +1065,8 @@ void TestCli::logClosingWithStdinFlag()
                          "{\"metrics\": {\"loss\": 0.5}}\n");
     VERIFY_EXIT(r, 0);
     Store store(m_db);
-    QCOMPARE(store.run(id)->status, RunStatus::Killed);
-    const auto loss = store.metricHistory(id, QStringLiteral("loss"));
+    QCOMPARE(store.runs().run(id)->status, RunStatus::Killed);
+    const auto loss = store.series().metricHistory(id, QStringLiteral("loss"));
     QCOMPARE(loss.size(), size_t(2));
     QCOMPARE(loss[1], (MetricPoint{1, loss[1].timestamp, 0.5}));
 }
@@ -1596,7 +1597,7 @@ void TestCli::experiments()
     QVERIFY(!createRun({QStringLiteral("--experiment"), QStringLiteral("exp, b")}).isEmpty());
     {
         Store store(m_db);
-        store.setRunLifecycle(deleted, Lifecycle::Deleted); // run_count counts active runs
+        store.runs().setRunLifecycle(deleted, Lifecycle::Deleted); // run_count counts active runs
     }
 
     const Result r = cli({QStringLiteral("experiments"), QStringLiteral("--format"), format});
@@ -1641,8 +1642,8 @@ void TestCli::experiments()
     // A deleted experiment is listed only on request.
     {
         Store store(m_db);
-        store.setExperimentLifecycle(store.experimentByName(QStringLiteral("exp, b"))->id,
-                                     Lifecycle::Deleted);
+        store.runs().setExperimentLifecycle(store.runs().experimentByName(QStringLiteral("exp, b"))->id,
+                                            Lifecycle::Deleted);
     }
     const Json active =
         parseJson(cli({QStringLiteral("experiments"), QStringLiteral("--format"), QStringLiteral("json")}));
@@ -1710,10 +1711,10 @@ void TestCli::metricHistory()
              (QStringList{QStringLiteral("7"), QStringLiteral("1003"), QStringLiteral("123")}));
 
     Store store(m_db);
-    const auto history = store.metricHistory(id, QStringLiteral("loss"));
+    const auto history = store.series().metricHistory(id, QStringLiteral("loss"));
     QCOMPARE(history.size(), size_t(6));
     QCOMPARE(history[3], (MetricPoint{7, 1003, 123}));
-    const auto summary = store.metricSummary(id, QStringLiteral("loss"));
+    const auto summary = store.runs().metricSummary(id, QStringLiteral("loss"));
     QVERIFY(summary);
     QCOMPARE(summary->lastStep, 8);
     QVERIFY(std::isnan(summary->last));
@@ -1828,10 +1829,10 @@ void TestCli::demo()
             QVERIFY2(params.contains(QLatin1String(key)),
                      qPrintable(name + QStringLiteral(" lacks ") + QLatin1String(key)));
         const QString id = run.value(QStringLiteral("id")).toString();
-        for (const QString &key : store.metricKeys(id)) {
+        for (const QString &key : store.runs().metricKeys(id)) {
             if (!key.endsWith(QLatin1String("train/loss")))
                 continue;
-            const auto history = store.metricHistory(id, key);
+            const auto history = store.series().metricHistory(id, key);
             QCOMPARE(qint64(history.size()),
                      qint64(metrics.value(key).toObject().value(QStringLiteral("count")).toInteger()));
             if (std::any_of(history.begin(), history.end(),

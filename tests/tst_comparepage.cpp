@@ -67,17 +67,18 @@ void TestComparePage::initTestCase()
     qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
     m_db = m_dir.filePath(QStringLiteral("compare.db"));
     Store store(m_db);
-    const ExperimentId e = store.createExperiment(QStringLiteral("sweep"));
+    const ExperimentId e = store.runs().createExperiment(QStringLiteral("sweep"));
     for (int i = 0; i < 6; ++i) {
         NewRun n;
         n.experimentId = e;
         n.name = QStringLiteral("run%1").arg(i);
         n.startMs = 1'700'000'000'000;
         n.status = RunStatus::Finished;
-        const QString id = store.createRun(n).id;
+        const QString id = store.runs().createRun(n).id;
         m_ids << id;
-        store.logParam(id, QStringLiteral("seed"), QString::number(i % 3));
-        store.logParam(id, QStringLiteral("lr"), i < 3 ? QStringLiteral("0.01") : QStringLiteral("0.001"));
+        store.runs().logParam(id, QStringLiteral("seed"), QString::number(i % 3));
+        store.runs().logParam(id, QStringLiteral("lr"),
+                              i < 3 ? QStringLiteral("0.01") : QStringLiteral("0.001"));
         std::vector<MetricPoint> loss, acc;
         for (int s = 0; s < 20000; ++s) {
             double v = 2.0 * std::exp(-s / 5000.0) + 0.1 * i;
@@ -87,9 +88,9 @@ void TestComparePage::initTestCase()
         }
         for (int s = 0; s < 20000; s += 500)
             acc.push_back({s, 1'700'000'000'000 + s * 100, 0.5 + 0.02 * i + s / 100000.0});
-        store.logMetrics(id, QStringLiteral("train/loss"), loss);
-        store.logMetrics(id, QStringLiteral("val/accuracy"), acc);
-        store.logMetric(id, QStringLiteral("lr"), {0, 1'700'000'000'000, 0.01});
+        store.series().logMetrics(id, QStringLiteral("train/loss"), loss);
+        store.series().logMetrics(id, QStringLiteral("val/accuracy"), acc);
+        store.series().logMetric(id, QStringLiteral("lr"), {0, 1'700'000'000'000, 0.01});
     }
 }
 
@@ -311,7 +312,7 @@ void TestComparePage::hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint()
     constexpr qint64 Steps = 1'000'000, StartMs = 1'700'000'000'000;
     if (!QFile::exists(db)) {
         Store store(db);
-        const ExperimentId e = store.createExperiment(QStringLiteral("hover"));
+        const ExperimentId e = store.runs().createExperiment(QStringLiteral("hover"));
         std::vector<std::vector<MetricPoint>> series(4);
         for (qint64 i = 0; i < Steps; ++i) {
             const qint64 t = StartMs + 10 * i + (i * 7919) % 7;
@@ -333,8 +334,8 @@ void TestComparePage::hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint()
             n.experimentId = e;
             n.name = names[r];
             n.startMs = StartMs;
-            const QString id = store.createRun(n).id;
-            store.logMetrics(id, key, series[size_t(r)]);
+            const QString id = store.runs().createRun(n).id;
+            store.series().logMetrics(id, key, series[size_t(r)]);
         }
     }
     QStringList ids;
@@ -345,7 +346,7 @@ void TestComparePage::hoverNamesTheStepUnderTheCursorAndEachRunsNearestPoint()
         for (const QString &name : names) {
             RunQuery q;
             q.filter = QStringLiteral("attributes.run_name = '%1'").arg(name);
-            ids << store.searchRunIds(q).value(0);
+            ids << store.runs().searchRunIds(q).value(0);
             points.push_back(cliMetric(db, ids.back(), key));
             QVERIFY2(!points.back().empty(), "runlens metric printed the points");
             std::vector<double> values;

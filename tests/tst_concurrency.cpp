@@ -5,6 +5,7 @@
 // one source at once. Every child runs with RUNLENS_DB unset and HOME / XDG_* inside the test's temporary
 // folder.
 
+#include "store/database.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -206,7 +207,7 @@ std::unique_ptr<QProcess> TestConcurrency::start(const QStringList &args)
 
 void TestConcurrency::verifySeries(Store &store, const QString &runId, const QString &key, int seed)
 {
-    const std::vector<MetricPoint> points = store.metricHistory(runId, key);
+    const std::vector<MetricPoint> points = store.series().metricHistory(runId, key);
     QVERIFY2(points.size() == size_t(Lines), qPrintable(QStringLiteral("%1 of run %2: %3 points, expected %4")
                                                             .arg(key, runId)
                                                             .arg(points.size())
@@ -223,7 +224,7 @@ void TestConcurrency::verifySeries(Store &store, const QString &runId, const QSt
                                  .arg(expected.value)));
         }
     }
-    const auto summary = store.metricSummary(runId, key);
+    const auto summary = store.runs().metricSummary(runId, key);
     QVERIFY(summary);
     QCOMPARE(summary->count, qint64(Lines));
     QCOMPARE(summary->lastStep, qint64(Lines - 1));
@@ -255,7 +256,7 @@ void TestConcurrency::simultaneousFirstOpen()
                 failures << QStringLiteral("round %1: %2").arg(round).arg(describe(*p));
         }
         Store store(m_db);
-        QCOMPARE(store.searchRunIds(RunQuery()).size(), created); // one run per successful process
+        QCOMPARE(store.runs().searchRunIds(RunQuery()).size(), created); // one run per successful process
     }
     QVERIFY2(failures.isEmpty(), qPrintable(QStringLiteral("%1 of %2 processes failed; first: %3")
                                                 .arg(failures.size())
@@ -286,7 +287,7 @@ void TestConcurrency::twoWritersSeparateRuns()
     QFETCH(QString, experimentB);
     QFETCH(bool, newFile);
     if (!newFile)
-        Store(m_db).checkpoint(); // creates the schema
+        Store(m_db).database().checkpoint(); // creates the schema
     QCOMPARE(QFileInfo::exists(m_db), !newFile);
     const QStringList keys{QStringLiteral("loss"), QStringLiteral("accuracy")};
 
@@ -322,8 +323,8 @@ void TestConcurrency::twoWritersSeparateRuns()
     QVERIFY(idA != idB);
 
     Store store(m_db);
-    const auto runA = store.run(idA.trimmed());
-    const auto runB = store.run(idB.trimmed());
+    const auto runA = store.runs().run(idA.trimmed());
+    const auto runB = store.runs().run(idB.trimmed());
     QVERIFY(runA && runB);
     QCOMPARE(runA->experimentName, experimentA);
     QCOMPARE(runB->experimentName, experimentB);
@@ -333,7 +334,7 @@ void TestConcurrency::twoWritersSeparateRuns()
     verifySeries(store, runA->id, keys[1], 11);
     verifySeries(store, runB->id, keys[0], 20);
     verifySeries(store, runB->id, keys[1], 21);
-    const auto experiments = store.experiments();
+    const auto experiments = store.runs().experiments();
     QCOMPARE(experiments.size(), size_t(experimentA == experimentB ? 1 : 2));
     qint64 runs = 0;
     for (const Experiment &e : experiments)
@@ -416,7 +417,7 @@ void TestConcurrency::twoAppendersSameRunWithReader()
     Store store(m_db);
     verifySeries(store, runId, QStringLiteral("left"), 30);
     verifySeries(store, runId, QStringLiteral("right"), 40);
-    QCOMPARE(store.metricKeys(runId), (QStringList{QStringLiteral("left"), QStringLiteral("right")}));
+    QCOMPARE(store.runs().metricKeys(runId), (QStringList{QStringLiteral("left"), QStringLiteral("right")}));
 }
 
 // The test process keeps one Store open while a writer streams: it sees each committed line without
@@ -431,15 +432,15 @@ void TestConcurrency::liveVisibilityAcrossProcesses()
         startLogger({QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live")}, &runId);
     QVERIFY2(runId.size() == 32, qPrintable(describe(*p)));
     const QDeadlineTimer deadline(WaitMs);
-    QVERIFY(store.run(runId));
-    QVERIFY(!store.metricSummary(runId, keys[0]));
+    QVERIFY(store.runs().run(runId));
+    QVERIFY(!store.runs().metricSummary(runId, keys[0]));
 
     // Polls the open store until `target` points are visible; every snapshot holds whole lines.
     qint64 firstSeen = 0;
     int polls = 0;
     const auto pollUntil = [&](qint64 target) {
         while (!deadline.hasExpired()) {
-            const auto run = store.run(runId);
+            const auto run = store.runs().run(runId);
             const qint64 loss = run->metrics.value(keys[0]).count;
             const qint64 accuracy = run->metrics.value(keys[1]).count;
             ++polls;
@@ -486,7 +487,9 @@ void TestConcurrency::eightWritersAndReader()
 {
     constexpr int Writers = 8, StreamLines = 25'000;
     const QStringList keys{QStringLiteral("m0"), QStringLiteral("m1")};
-    Store(m_db).checkpoint(); // the schema exists: what is tested is the sharing, not the first open
+    Store(m_db)
+        .database()
+        .checkpoint(); // the schema exists: what is tested is the sharing, not the first open
     QElapsedTimer timer;
     timer.start();
     QList<QProcess *> writers;
@@ -593,9 +596,9 @@ void TestConcurrency::eightWritersAndReader()
         }
     }
     Store store(m_db);
-    QCOMPARE(store.searchRunIds(RunQuery()).size(), Writers);
+    QCOMPARE(store.runs().searchRunIds(RunQuery()).size(), Writers);
     for (const QString &id : ids)
-        QCOMPARE(store.run(id)->status, RunStatus::Finished);
+        QCOMPARE(store.runs().run(id)->status, RunStatus::Finished);
     QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
 }
 
@@ -634,7 +637,7 @@ void TestConcurrency::signalStoresWhatWasRead()
     Store store(m_db);
     verifySeries(store, runId, keys[0], 60);
     verifySeries(store, runId, keys[1], 61);
-    QCOMPARE(store.run(runId)->status, RunStatus::Running);
+    QCOMPARE(store.runs().run(runId)->status, RunStatus::Running);
 }
 
 // A lock that is never released (here: the test holding a write transaction open) ends a writer's wait with
@@ -668,7 +671,7 @@ void TestConcurrency::lockHeldForeverEndsWithMessage()
                  qPrintable(QStringLiteral("gave up after %1 ms").arg(waited)));
     }
     Store store(m_db);
-    QCOMPARE(store.metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
+    QCOMPARE(store.series().metricHistory(runId, QStringLiteral("loss")).size(), size_t(1));
 }
 
 // kill -9 in the middle of a stream: what was stored is whole lines from the start (lines held in memory
@@ -686,19 +689,20 @@ void TestConcurrency::killedWriterLeavesWholeLines()
     const int first = Lines / 3;
     p->write(jsonLines(keys, 70, 0, first));
     QVERIFY(QTest::qWaitFor(
-        [&] { return store.run(runId)->metrics.value(keys[0]).count > 0 || deadline.hasExpired(); }, WaitMs));
+        [&] { return store.runs().run(runId)->metrics.value(keys[0]).count > 0 || deadline.hasExpired(); },
+        WaitMs));
     p->write(jsonLines(keys, 70, first, Lines));
     QVERIFY(p->waitForBytesWritten(10000));
     p->kill();
     QVERIFY(waitAll({p}, deadline));
     QCOMPARE(p->exitStatus(), QProcess::CrashExit);
 
-    const auto run = store.run(runId);
+    const auto run = store.runs().run(runId);
     const qint64 stored = run->metrics.value(keys[0]).count;
     QCOMPARE(run->metrics.value(keys[1]).count, stored); // whole lines only
     QVERIFY2(stored > 0 && stored <= Lines, qPrintable(QString::number(stored)));
     QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
-    const std::vector<MetricPoint> loss = store.metricHistory(runId, keys[0]);
+    const std::vector<MetricPoint> loss = store.series().metricHistory(runId, keys[0]);
     for (qint64 i = 0; i < stored; ++i)
         QCOMPARE(loss[size_t(i)], (MetricPoint{i, Timestamp + i, valueOf(70, int(i))}));
 
@@ -745,7 +749,7 @@ void TestConcurrency::concurrentImportsOfOneSource()
         RunQuery all;
         all.includeDeleted = true;
         QStringList lines;
-        for (const Run &r : store.searchRuns(all)) {
+        for (const Run &r : store.runs().searchRuns(all)) {
             QStringList metrics;
             for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
                 metrics << QStringLiteral("%1=%2").arg(it.key()).arg(it.value().count);
@@ -753,9 +757,9 @@ void TestConcurrency::concurrentImportsOfOneSource()
                          .arg(r.id, r.experimentName, metrics.join(u' '))
                          .arg(r.params.size())
                          .arg(r.tags.size())
-                         .arg(store.artifacts(r.id, true).size());
+                         .arg(store.artifacts().artifacts(r.id, true).size());
         }
-        for (const Experiment &e : store.experiments(true))
+        for (const Experiment &e : store.runs().experiments(true))
             lines << QStringLiteral("experiment %1").arg(e.name);
         lines.sort();
         return lines;
@@ -769,7 +773,7 @@ void TestConcurrency::concurrentImportsOfOneSource()
     constexpr int Rounds = 3;
     for (int round = 0; round < Rounds; ++round) {
         m_db = m_dir->filePath(QStringLiteral("pair-%1.db").arg(round));
-        Store(m_db).checkpoint();
+        Store(m_db).database().checkpoint();
         auto a = start(importArgs);
         auto b = start(importArgs);
         QProcess *pa = a.get(), *pb = b.get();
@@ -789,7 +793,7 @@ void TestConcurrency::concurrentImportsOfOneSource()
         all.includeDeleted = true;
         QCOMPARE(ra.value(QStringLiteral("runs_added")).toInt() +
                      rb.value(QStringLiteral("runs_added")).toInt(),
-                 int(store.searchRunIds(all).size()));
+                 int(store.runs().searchRunIds(all).size()));
         QCOMPARE(integrityCheck(m_db), QStringLiteral("ok"));
     }
 }

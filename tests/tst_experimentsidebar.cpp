@@ -84,16 +84,16 @@ void TestExperimentSidebar::init()
     m_db = m_dir->filePath(QStringLiteral("sidebar.db"));
     {
         Store store(m_db);
-        m_alpha =
-            store.createExperiment(QStringLiteral("alpha"), QStringLiteral("# Baseline sweep\nlr x batch"));
-        m_beta = store.createExperiment(QStringLiteral("beta"));
-        m_gamma = store.createExperiment(QStringLiteral("gamma"));
-        m_old = store.createExperiment(QStringLiteral("old"));
-        store.setExperimentLifecycle(m_old, Lifecycle::Deleted);
+        m_alpha = store.runs().createExperiment(QStringLiteral("alpha"),
+                                                QStringLiteral("# Baseline sweep\nlr x batch"));
+        m_beta = store.runs().createExperiment(QStringLiteral("beta"));
+        m_gamma = store.runs().createExperiment(QStringLiteral("gamma"));
+        m_old = store.runs().createExperiment(QStringLiteral("old"));
+        store.runs().setExperimentLifecycle(m_old, Lifecycle::Deleted);
         NewRun run;
         run.experimentId = m_alpha;
-        store.createRun(run);
-        store.createRun(run);
+        store.runs().createRun(run);
+        store.runs().createRun(run);
     }
     m_worker = std::make_unique<StoreWorker>(m_db);
     m_model = std::make_unique<ExperimentListModel>(m_worker.get());
@@ -179,7 +179,7 @@ QMenu *TestExperimentSidebar::openContextMenu(const QModelIndex &index)
 std::optional<Experiment> TestExperimentSidebar::stored(ExperimentId id) const
 {
     Store store(m_db);
-    return store.experiment(id);
+    return store.runs().experiment(id);
 }
 
 QString TestExperimentSidebar::notice() const
@@ -222,7 +222,7 @@ void TestExperimentSidebar::createFromPlusButton()
 
     QTRY_VERIFY(!dialog);
     Store store(m_db);
-    const auto delta = store.experimentByName(QStringLiteral("delta"));
+    const auto delta = store.runs().experimentByName(QStringLiteral("delta"));
     QVERIFY(delta);
     QCOMPARE(delta->description, QStringLiteral("## Goal\nTry *dropout*."));
     QCOMPARE(delta->lifecycle, Lifecycle::Active);
@@ -274,7 +274,7 @@ void TestExperimentSidebar::dialogRefusesTakenNames()
     // stays open with what was typed.
     {
         Store store(m_db);
-        store.createExperiment(QStringLiteral("taken-late"));
+        store.runs().createExperiment(QStringLiteral("taken-late"));
     }
     name->clear();
     QTest::keyClicks(name, QStringLiteral("taken-late"));
@@ -288,7 +288,7 @@ void TestExperimentSidebar::dialogRefusesTakenNames()
              qPrintable(reason->text()));
     QCOMPARE(name->text(), QStringLiteral("taken-late"));
     QVERIFY(!name->isReadOnly());
-    QCOMPARE(Store(m_db).experiments(true).size(), size_t(5));
+    QCOMPARE(Store(m_db).runs().experiments(true).size(), size_t(5));
     // The list reloaded after the refusal: now the dialog knows the name without asking the store.
     QTRY_VERIFY(!m_model->nameProblem(QStringLiteral("taken-late")).isEmpty());
     QTest::keyClick(name, Qt::Key_Backspace);
@@ -298,7 +298,7 @@ void TestExperimentSidebar::dialogRefusesTakenNames()
 
     dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
     QTRY_VERIFY(!dialog);
-    QCOMPARE(Store(m_db).experiments(true).size(), size_t(5));
+    QCOMPARE(Store(m_db).runs().experiments(true).size(), size_t(5));
 }
 
 void TestExperimentSidebar::renameInPlaceWithF2()
@@ -356,7 +356,7 @@ void TestExperimentSidebar::renameToTakenNameRestoresOldName()
     // Taken behind the list's back: the new name shows, the store refuses, the old name comes back.
     {
         Store store(m_db);
-        store.createExperiment(QStringLiteral("late"));
+        store.runs().createExperiment(QStringLiteral("late"));
     }
     QSignalSpy failed(m_model.get(), &ExperimentListModel::writeFailed);
     QVERIFY(failed.isValid());
@@ -533,7 +533,7 @@ void TestExperimentSidebar::noExperimentIsNeverEdited()
     // A trashed experiment is refused too, before the store is asked.
     QCOMPARE(m_model->rename(m_old, QStringLiteral("x")), quint64(0));
     QVERIFY(failed.last().at(2).toString().contains(QLatin1String("in the trash")));
-    QCOMPARE(Store(m_db).experiments(true).size(), size_t(4));
+    QCOMPARE(Store(m_db).runs().experiments(true).size(), size_t(4));
 
     // An empty database: nothing chosen (0, all runs), nothing to rename or delete; + still works.
     const QString emptyDb = m_dir->filePath(QStringLiteral("empty.db"));
@@ -592,9 +592,9 @@ void TestExperimentSidebar::mainWindowFileMenu()
     QTRY_VERIFY(!dialog);
     QTRY_VERIFY(
         window.statusBar()->currentMessage().contains(QLatin1String("Created experiment 'from-menu'")));
-    QVERIFY(Store(m_db).experimentByName(QStringLiteral("from-menu")));
+    QVERIFY(Store(m_db).runs().experimentByName(QStringLiteral("from-menu")));
     QTRY_COMPARE(window.sidebar()->currentExperiment(),
-                 Store(m_db).experimentByName(QStringLiteral("from-menu"))->id);
+                 Store(m_db).runs().experimentByName(QStringLiteral("from-menu"))->id);
 }
 
 QTEST_MAIN(TestExperimentSidebar)

@@ -31,7 +31,7 @@ QStringList artifactLeftovers(Store &store)
     const ArtifactStore objects(store.path());
     QStringList out;
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
-        if (!store.isArtifactObjectUsed(QString(f).remove(u'/')))
+        if (!store.artifacts().isArtifactObjectUsed(QString(f).remove(u'/')))
             out << QStringLiteral("objects/") + f;
     }
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
@@ -98,12 +98,13 @@ void TestImport::databaseImportMatchesGroundTruth()
     const ImportReport r =
         importPaths(store, {src + QStringLiteral("/mlflow.db")}, Format::Auto, ImportOptions{});
     QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
-    QCOMPARE(store.countRuns(RunQuery{}), qint64(truth.value(QStringLiteral("check_active_runs")).toInt()));
+    QCOMPARE(store.runs().countRuns(RunQuery{}),
+             qint64(truth.value(QStringLiteral("check_active_runs")).toInt()));
     RunQuery filter;
     filter.filter = QStringLiteral("metrics.loss < 0.2 and params.lr = '0.01'");
     filter.orderBy = QStringLiteral("attributes.run_name");
     QStringList names;
-    for (const Run &run : store.searchRuns(filter))
+    for (const Run &run : store.runs().searchRuns(filter))
         names << run.name;
     QStringList want;
     for (const QJsonValue &v : truth.value(QStringLiteral("check_filter_loss_lt_0.2_lr_0.01")).toArray())
@@ -111,11 +112,11 @@ void TestImport::databaseImportMatchesGroundTruth()
     QCOMPARE(names, want);
     RunQuery run2;
     run2.filter = QStringLiteral("attributes.run_name = 'run-02'");
-    const QStringList ids = store.searchRunIds(run2);
+    const QStringList ids = store.runs().searchRunIds(run2);
     QCOMPARE(ids.size(), 1);
-    QCOMPARE(store.metricSummary(ids[0], QStringLiteral("loss"))->last,
+    QCOMPARE(store.runs().metricSummary(ids[0], QStringLiteral("loss"))->last,
              truth.value(QStringLiteral("check_latest_loss_run2")).toDouble());
-    const auto model = store.registeredModel(QStringLiteral("toy-classifier"));
+    const auto model = store.registry().registeredModel(QStringLiteral("toy-classifier"));
     QVERIFY(model);
     QCOMPARE(model->aliases.value(QStringLiteral("champion")),
              truth.value(QStringLiteral("check_model_alias")).toInt());
@@ -139,7 +140,7 @@ void TestImport::sameRelativeKeysFromTwoSourcesStayApart()
     const ImportReport again = importPaths(store, {b, a}, Format::Auto, ImportOptions{});
     QCOMPARE(again.runsAdded, 0);
     QCOMPARE(again.pointsAdded, qint64(0));
-    QCOMPARE(store.countRuns(RunQuery{}), qint64(8));
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(8));
 }
 
 void TestImport::growingCsvAddsOnlyNewRows()
@@ -161,12 +162,12 @@ void TestImport::growingCsvAddsOnlyNewRows()
     QCOMPARE(grown.pointsAdded, qint64(4));
     QCOMPARE(grown.runsAdded, 0);
     QCOMPARE(grown.runsUpdated, 1);
-    const QStringList ids = store.searchRunIds(RunQuery{});
+    const QStringList ids = store.runs().searchRunIds(RunQuery{});
     QCOMPARE(ids.size(), 1);
-    const std::vector<MetricPoint> acc = store.metricHistory(ids[0], QStringLiteral("acc"));
+    const std::vector<MetricPoint> acc = store.series().metricHistory(ids[0], QStringLiteral("acc"));
     QCOMPARE(acc.size(), size_t(4));
     QVERIFY(std::isnan(acc[2].value));
-    QCOMPARE(store.run(ids[0])->experimentName, QStringLiteral("live"));
+    QCOMPARE(store.runs().run(ids[0])->experimentName, QStringLiteral("live"));
 }
 
 void TestImport::unknownPathChangesNothing()
@@ -178,8 +179,8 @@ void TestImport::unknownPathChangesNothing()
                                                 Format::Auto, ImportOptions{}));
     QVERIFY_THROWS_EXCEPTION(Error, importPaths(store, {good, Fixtures + QStringLiteral("/README.md")},
                                                 Format::Auto, ImportOptions{}));
-    QCOMPARE(store.countRuns(RunQuery{}), qint64(0));
-    QVERIFY(store.experiments().empty());
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(0));
+    QVERIFY(store.runs().experiments().empty());
 }
 
 void TestImport::cancelStopsBetweenRuns()
@@ -205,9 +206,9 @@ void TestImport::cancelStopsBetweenRuns()
     QCOMPARE(lastTotal, qint64(12));
     RunQuery all;
     all.includeDeleted = true;
-    QCOMPARE(store.countRuns(all), qint64(3));
-    for (const QString &id : store.searchRunIds(all))
-        QVERIFY(!store.metricKeys(id).isEmpty()); // each imported run is complete
+    QCOMPARE(store.runs().countRuns(all), qint64(3));
+    for (const QString &id : store.runs().searchRunIds(all))
+        QVERIFY(!store.runs().metricKeys(id).isEmpty()); // each imported run is complete
     // Importing again without cancelling completes the rest.
     const ImportReport rest = importPaths(store, {src}, Format::Auto, ImportOptions{});
     QCOMPARE(rest.runsAdded, 9);
@@ -232,8 +233,8 @@ void TestImport::followImportsNewPoints()
         if (!QFileInfo::exists(db))
             return 0;
         Store store(db);
-        const QStringList ids = store.searchRunIds(RunQuery{});
-        return ids.isEmpty() ? 0 : store.metricCounts(ids[0]).value(QStringLiteral("loss"));
+        const QStringList ids = store.runs().searchRunIds(RunQuery{});
+        return ids.isEmpty() ? 0 : store.series().metricCounts(ids[0]).value(QStringLiteral("loss"));
     };
     QTRY_COMPARE_WITH_TIMEOUT(points(), qint64(1), 10000);
     f.write("1,0.5\n2,0.25\n");
@@ -260,8 +261,8 @@ void TestImport::stalledLogWriterDoesNotHoldTheLock()
     {
         Store store(db);
         NewRun init;
-        init.experimentId = store.createExperiment(QStringLiteral("e"));
-        runId = store.createRun(init).id;
+        init.experimentId = store.runs().createExperiment(QStringLiteral("e"));
+        runId = store.runs().createRun(init).id;
     }
     QProcess log;
     log.start(QStringLiteral(RUNLENS_BINARY),
@@ -269,17 +270,17 @@ void TestImport::stalledLogWriterDoesNotHoldTheLock()
     QVERIFY(log.waitForStarted());
     log.write("{\"metrics\": {\"a\": 1}}\n{\"metrics\": {\"a\":");
     Store store(db);
-    QTRY_COMPARE(store.metricCounts(runId).value(QStringLiteral("a")), qint64(1));
+    QTRY_COMPARE(store.series().metricCounts(runId).value(QStringLiteral("a")), qint64(1));
     QElapsedTimer t;
     t.start();
-    store.logMetric(runId, QStringLiteral("b"),
-                    {0, 0, 5.0}); // would wait 15 s and fail if the lock were held
+    store.series().logMetric(runId, QStringLiteral("b"),
+                             {0, 0, 5.0}); // would wait 15 s and fail if the lock were held
     QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
     log.write(" 2}}\n");
     log.closeWriteChannel();
     QVERIFY(log.waitForFinished(10000));
     QCOMPARE(log.exitCode(), 0);
-    QCOMPARE(store.metricCounts(runId).value(QStringLiteral("a")), qint64(2));
+    QCOMPARE(store.series().metricCounts(runId).value(QStringLiteral("a")), qint64(2));
 }
 
 void TestImport::refusedRunTakesItsExperimentFromTheReport()
@@ -298,7 +299,7 @@ void TestImport::refusedRunTakesItsExperimentFromTheReport()
     options.experiment = QStringLiteral("fresh");
     const ImportReport r = importPaths(store, {csv}, Format::Csv, options);
     QCOMPARE(r.failedRuns.size(), 1);
-    QVERIFY(!store.experimentByName(QStringLiteral("fresh")));
+    QVERIFY(!store.runs().experimentByName(QStringLiteral("fresh")));
     QCOMPARE(r.experimentsAdded, 0);
     QCOMPARE(r.runsAdded, 0);
     // The source was read; the refused run is reported as such (the command line exits 1 for it).
@@ -331,16 +332,16 @@ void TestImport::diskFullReportsOnlyWhatWasCommitted()
                  qPrintable(r.toText()));
         RunQuery all;
         all.includeDeleted = true;
-        QCOMPARE(qint64(r.runsAdded), store.countRuns(all));
-        QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(store.experiments(true).size()));
+        QCOMPARE(qint64(r.runsAdded), store.runs().countRuns(all));
+        QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(store.runs().experiments(true).size()));
         int versions = 0;
-        for (const RegisteredModel &m : store.registeredModels())
+        for (const RegisteredModel &m : store.registry().registeredModels())
             versions += int(m.versions.size());
-        QCOMPARE(qsizetype(r.modelsAdded), qsizetype(store.registeredModels().size()));
+        QCOMPARE(qsizetype(r.modelsAdded), qsizetype(store.registry().registeredModels().size()));
         QCOMPARE(r.versionsAdded, versions);
         int artifacts = 0;
-        for (const Run &run : store.searchRuns(all))
-            artifacts += int(store.artifacts(run.id, true).size());
+        for (const Run &run : store.runs().searchRuns(all))
+            artifacts += int(store.artifacts().artifacts(run.id, true).size());
         QCOMPARE(r.artifactsAdded, artifacts);
         const QStringList left = artifactLeftovers(store);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));

@@ -136,7 +136,7 @@ void TestImportJob::importsMlflowStoreWithProgress()
                                            .size()));
 
     Store store(db);
-    QCOMPARE(store.countRuns(everyRun()), qint64(runs.size()));
+    QCOMPARE(store.runs().countRuns(everyRun()), qint64(runs.size()));
 }
 
 void TestImportJob::progressIsThrottled()
@@ -187,10 +187,10 @@ void TestImportJob::cancelKeepsOnlyWholeRuns()
     QVERIFY2(report.runsAdded >= 3 && report.runsAdded < Runs, qPrintable(report.toText()));
 
     Store store(db);
-    const QStringList ids = store.searchRunIds(everyRun());
+    const QStringList ids = store.runs().searchRunIds(everyRun());
     QCOMPARE(ids.size(), qsizetype(report.runsAdded));
     for (const QString &id : ids) {
-        const QMap<QString, qint64> counts = store.metricCounts(id);
+        const QMap<QString, qint64> counts = store.series().metricCounts(id);
         QCOMPARE(counts.value(QStringLiteral("loss")), qint64(Rows));
         QCOMPARE(counts.value(QStringLiteral("acc")), qint64(Rows));
     }
@@ -211,10 +211,10 @@ void TestImportJob::destroyingARunningJobIsSafe()
         job.reset();
     }
     Store store(db);
-    const QStringList ids = store.searchRunIds(everyRun());
+    const QStringList ids = store.runs().searchRunIds(everyRun());
     QVERIFY(ids.size() >= 2 && ids.size() < 200);
     for (const QString &id : ids)
-        QCOMPARE(store.metricCounts(id).value(QStringLiteral("loss")), qint64(Rows));
+        QCOMPARE(store.series().metricCounts(id).value(QStringLiteral("loss")), qint64(Rows));
 }
 
 void TestImportJob::missingPathFailsBeforeWriting()
@@ -238,7 +238,7 @@ void TestImportJob::missingPathFailsBeforeWriting()
     // The good source listed first was not imported either.
     if (QFileInfo::exists(db)) {
         Store store(db);
-        QCOMPARE(store.countRuns(everyRun()), qint64(0));
+        QCOMPARE(store.runs().countRuns(everyRun()), qint64(0));
     }
 }
 

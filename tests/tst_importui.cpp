@@ -353,7 +353,7 @@ void TestImportUi::dropImportsFixtures()
     QTRY_COMPARE(model->totalCount(), qint64(1));
     QTRY_VERIFY(!window.isLoading());
     Store store(db);
-    const QMap<QString, qint64> stored = store.metricCounts(model->runAt(0).id);
+    const QMap<QString, qint64> stored = store.series().metricCounts(model->runAt(0).id);
     QCOMPARE(stored, csvPoints);
 }
 
@@ -477,10 +477,10 @@ void TestImportUi::cancelFromStatusBarKeepsWholeRuns()
 
     // Only whole runs, exactly as many as reported.
     Store store(db);
-    const QStringList ids = store.searchRunIds(everyRun());
+    const QStringList ids = store.runs().searchRunIds(everyRun());
     QCOMPARE(ids.size(), qsizetype(added));
     for (const QString &id : ids) {
-        const QMap<QString, qint64> counts = store.metricCounts(id);
+        const QMap<QString, qint64> counts = store.series().metricCounts(id);
         QCOMPARE(counts.value(QStringLiteral("loss")), qint64(Rows));
         QCOMPARE(counts.value(QStringLiteral("acc")), qint64(Rows));
     }
@@ -527,8 +527,8 @@ void TestImportUi::secondDropIsQueued()
     QCOMPARE(report->countText(Count::RunsAdded), number(121));
     QTRY_VERIFY(!window.isLoading());
     report->close();
-    QCOMPARE(Store(queueDb).searchRunIds(everyRun()).size(), qsizetype(121));
-    QCOMPARE(Store(otherDb).searchRunIds(everyRun()).size(), qsizetype(0));
+    QCOMPARE(Store(queueDb).runs().searchRunIds(everyRun()).size(), qsizetype(121));
+    QCOMPARE(Store(otherDb).runs().searchRunIds(everyRun()).size(), qsizetype(0));
 }
 
 void TestImportUi::closingWindowDuringImport()
@@ -550,10 +550,10 @@ void TestImportUi::closingWindowDuringImport()
         window.reset(); // cancels, waits for the run being written
     }
     Store store(db);
-    const QStringList ids = store.searchRunIds(everyRun());
+    const QStringList ids = store.runs().searchRunIds(everyRun());
     QVERIFY(ids.size() >= 2 && ids.size() < 300);
     for (const QString &id : ids)
-        QCOMPARE(store.metricCounts(id).value(QStringLiteral("loss")), qint64(Rows));
+        QCOMPARE(store.series().metricCounts(id).value(QStringLiteral("loss")), qint64(Rows));
 }
 
 void TestImportUi::importDialog()

@@ -105,15 +105,15 @@ void TestMainWindow::sidebarFollowsTheRunShown()
     QString inSecond, inFirst;
     {
         Store store(m_db);
-        const std::vector<Experiment> experiments = store.experiments();
+        const std::vector<Experiment> experiments = store.runs().experiments();
         QVERIFY(experiments.size() >= 2);
         first = experiments[0].id;
         second = experiments[1].id;
         RunQuery q;
         q.experiments = {second};
-        inSecond = store.searchRunIds(q).value(0);
+        inSecond = store.runs().searchRunIds(q).value(0);
         q.experiments = {first};
-        inFirst = store.searchRunIds(q).value(0);
+        inFirst = store.runs().searchRunIds(q).value(0);
     }
     QVERIFY(!inSecond.isEmpty() && !inFirst.isEmpty());
 
@@ -274,8 +274,8 @@ void TestMainWindow::writesOutliveTheWindow()
     QObject::connect(page, &QObject::destroyed, [&lock] { lock.release(); });
     window.reset();
     Store check(db);
-    QVERIFY(check.run(starred)->starred);
-    QCOMPARE(check.run(trashed)->lifecycle, Lifecycle::Deleted);
+    QVERIFY(check.runs().run(starred)->starred);
+    QCOMPARE(check.runs().run(trashed)->lifecycle, Lifecycle::Deleted);
 }
 
 // Names and values from elsewhere may be enormous: a 200 MB run name crashed the window (the whole name went
@@ -301,27 +301,27 @@ void TestMainWindow::hugeNamesAreShownCut()
     QString runId, otherId;
     {
         Store store(db);
-        const ExperimentId e = store.createExperiment(experiment);
+        const ExperimentId e = store.runs().createExperiment(experiment);
         NewRun n;
         n.experimentId = e;
         n.name = runName;
         n.startMs = 1'700'000'000'000;
-        runId = store.createRun(n).id;
+        runId = store.runs().createRun(n).id;
         n.name = QStringLiteral("small");
-        otherId = store.createRun(n).id;
+        otherId = store.runs().createRun(n).id;
         for (const QString &id : {runId, otherId}) {
-            store.logParam(id, QStringLiteral("p"), id == runId ? param : QStringLiteral("1"));
-            store.setTag(id, QStringLiteral("t"), id == runId ? tag : QStringLiteral("x"));
+            store.runs().logParam(id, QStringLiteral("p"), id == runId ? param : QStringLiteral("1"));
+            store.runs().setTag(id, QStringLiteral("t"), id == runId ? tag : QStringLiteral("x"));
             std::vector<MetricPoint> points;
             for (int s = 0; s < 100; ++s)
                 points.push_back({s, 1'700'000'000'000 + s, double(s)});
-            store.logMetrics(id, key, points);
+            store.series().logMetrics(id, key, points);
         }
-        store.setRunDescription(runId, notes);
-        store.createRegisteredModel(model);
+        store.runs().setRunDescription(runId, notes);
+        store.registry().createRegisteredModel(model);
         ModelVersion v;
         v.runId = runId;
-        store.createModelVersion(model, v);
+        store.registry().createModelVersion(model, v);
     }
 
     // Bounded: every text a widget lays out, and every cell, header and tooltip a view shows.
@@ -458,7 +458,7 @@ void TestMainWindow::hugeNamesAreShownCut()
     QVERIFY2(stall < 500, qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(stall)));
 
     // The store and the command line keep the whole name (after Enter in the run page's name field).
-    QCOMPARE(Store(db).run(runId)->name, runName);
+    QCOMPARE(Store(db).runs().run(runId)->name, runName);
     QProcess cli;
     cli.start(QStringLiteral(RUNLENS_BINARY), {QStringLiteral("--db"), db, QStringLiteral("runs"),
                                                QStringLiteral("--format"), QStringLiteral("json")});

@@ -114,24 +114,24 @@ void TestMigration::upgradesVersion1()
     QCOMPARE(pragma(store.backupPath(), QStringLiteral("user_version")), qint64(1));
 
     // The data written by schema 1 reads back unchanged, including the chunk the Python-style writer made.
-    const auto run = store.run(QStringLiteral("00000000000000000000000000000001"));
+    const auto run = store.runs().run(QStringLiteral("00000000000000000000000000000001"));
     QVERIFY(run);
     QCOMPARE(run->name, QStringLiteral("old-run"));
     QCOMPARE(run->status, RunStatus::Finished);
     QCOMPARE(run->params.value(QStringLiteral("lr")), QStringLiteral("0.01"));
-    const std::vector<MetricPoint> h = store.metricHistory(run->id, QStringLiteral("loss"));
+    const std::vector<MetricPoint> h = store.series().metricHistory(run->id, QStringLiteral("loss"));
     QCOMPARE(h.size(), size_t(100));
     QCOMPARE(h[1].step, qint64(3));
     QCOMPARE(h[1].timestamp, qint64(1600000001001));
     QCOMPARE(h[1].value, 0.5);
     QVERIFY(std::isnan(h[50].value));
     QCOMPARE(h[99].step, qint64(297));
-    const SeriesOverview ov = store.readOverview(run->id, QStringLiteral("loss"), 0, 297, 10);
+    const SeriesOverview ov = store.series().readOverview(run->id, QStringLiteral("loss"), 0, 297, 10);
     QCOMPARE(ov.pointsInRange, qint64(100));
 
     // The new tables work, and the old data can grow.
-    store.logMetric(run->id, QStringLiteral("loss"), {300, 1600000400000, 0.001});
-    QCOMPARE(store.metricSummary(run->id, QStringLiteral("loss"))->count, qint64(101));
+    store.series().logMetric(run->id, QStringLiteral("loss"), {300, 1600000400000, 0.001});
+    QCOMPARE(store.runs().metricSummary(run->id, QStringLiteral("loss"))->count, qint64(101));
 
     // The backup is the old file's content: opening it migrates a copy of the same data.
     QVERIFY(hashOf(store.backupPath()) != QByteArray());

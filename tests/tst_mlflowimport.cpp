@@ -6,6 +6,7 @@
 #include "artifacts/artifactstore.h"
 #include "import/importer.h"
 #include "import/mlflowfilereader.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -77,7 +78,7 @@ QStringList leftovers(Store &store)
     QStringList out;
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/objects"))) {
         const QString sha = QString(f).remove(u'/');
-        if (!store.isArtifactObjectUsed(sha))
+        if (!store.artifacts().isArtifactObjectUsed(sha))
             out << QStringLiteral("objects/") + f;
     }
     for (const QString &f : test::filesUnder(objects.root() + QStringLiteral("/staging")))
@@ -162,7 +163,7 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
     // Experiments with their tags.
     const QJsonObject experiments = truth.value(QStringLiteral("experiments")).toObject();
     for (auto it = experiments.begin(); it != experiments.end(); ++it) {
-        const auto e = m_store->experimentByName(it.key());
+        const auto e = m_store->runs().experimentByName(it.key());
         QVERIFY2(e, qPrintable(it.key()));
         const QJsonObject tags = it->toObject().value(QStringLiteral("tags")).toObject();
         for (auto t = tags.begin(); t != tags.end(); ++t)
@@ -172,12 +173,12 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
     // Every run: id, name, experiment, params, status, point count.
     RunQuery all;
     all.includeDeleted = true;
-    QCOMPARE(m_store->countRuns(all), qint64(truth.value(QStringLiteral("check_all_runs")).toInt()));
-    QCOMPARE(m_store->countRuns(RunQuery{}),
+    QCOMPARE(m_store->runs().countRuns(all), qint64(truth.value(QStringLiteral("check_all_runs")).toInt()));
+    QCOMPARE(m_store->runs().countRuns(RunQuery{}),
              qint64(truth.value(QStringLiteral("check_active_runs")).toInt()));
     for (const QJsonValue &v : truth.value(QStringLiteral("runs")).toArray()) {
         const QJsonObject want = v.toObject();
-        const auto run = m_store->run(want.value(QStringLiteral("run_id")).toString());
+        const auto run = m_store->runs().run(want.value(QStringLiteral("run_id")).toString());
         QVERIFY2(run, qPrintable(want.value(QStringLiteral("run_id")).toString()));
         QCOMPARE(run->name, want.value(QStringLiteral("name")).toString());
         QCOMPARE(runStatusName(run->status), want.value(QStringLiteral("status")).toString());
@@ -192,24 +193,24 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
         QVERIFY(run->startMs && run->endMs);
     }
     const QString deleted = truth.value(QStringLiteral("deleted_run_id")).toString();
-    QCOMPARE(m_store->run(deleted)->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(m_store->runs().run(deleted)->lifecycle, Lifecycle::Deleted);
 
     // run-01: NaN at loss step 10 and +inf at val_loss step 2 survive.
     const QString run01 = QStringLiteral("234cdb4d277242e397f83d9d2f9664b7");
-    const std::vector<MetricPoint> loss01 = m_store->metricHistory(run01, QStringLiteral("loss"));
+    const std::vector<MetricPoint> loss01 = m_store->series().metricHistory(run01, QStringLiteral("loss"));
     QCOMPARE(qint64(loss01.size()), qint64(truth.value(QStringLiteral("check_nan_history_len")).toInt()));
     QVERIFY(std::isnan(loss01[10].value) && loss01[10].step == 10);
-    const std::vector<MetricPoint> val01 = m_store->metricHistory(run01, QStringLiteral("val_loss"));
+    const std::vector<MetricPoint> val01 = m_store->series().metricHistory(run01, QStringLiteral("val_loss"));
     const auto inf = std::find_if(val01.begin(), val01.end(), [](auto &p) { return p.step == 2; });
     QVERIFY(inf != val01.end() && std::isinf(inf->value) && inf->value > 0);
 
     // run-02: loss step 7 logged twice (both kept, in order), and the latest loss by MLflow's rule.
     RunQuery byName;
     byName.filter = QStringLiteral("attributes.run_name = 'run-02'");
-    const QStringList ids = m_store->searchRunIds(byName);
+    const QStringList ids = m_store->runs().searchRunIds(byName);
     QCOMPARE(ids.size(), 1);
     std::vector<double> step7;
-    const std::vector<MetricPoint> loss02 = m_store->metricHistory(ids[0], QStringLiteral("loss"));
+    const std::vector<MetricPoint> loss02 = m_store->series().metricHistory(ids[0], QStringLiteral("loss"));
     for (const MetricPoint &p : loss02) {
         if (p.step == 7)
             step7.push_back(p.value);
@@ -220,14 +221,14 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
     QCOMPARE(step7[1], wantStep7[1].toDouble());
     const double wantLatest = truth.value(QStringLiteral("check_latest_loss_run2")).toDouble();
     QCOMPARE(latest(loss02).value, wantLatest);
-    QCOMPARE(m_store->metricSummary(ids[0], QStringLiteral("loss"))->last, wantLatest);
+    QCOMPARE(m_store->runs().metricSummary(ids[0], QStringLiteral("loss"))->last, wantLatest);
 
     // The ground truth's filter, through Runlens' own search.
     RunQuery filter;
     filter.filter = QStringLiteral("metrics.loss < 0.2 and params.lr = '0.01'");
     filter.orderBy = QStringLiteral("attributes.run_name ASC");
     QStringList names;
-    for (const Run &r : m_store->searchRuns(filter))
+    for (const Run &r : m_store->runs().searchRuns(filter))
         names << r.name;
     QStringList want;
     for (const QJsonValue &n : truth.value(QStringLiteral("check_filter_loss_lt_0.2_lr_0.01")).toArray())
@@ -236,7 +237,7 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
 
     // Registry: versions, stages, alias.
     const QJsonObject reg = truth.value(QStringLiteral("registry")).toObject();
-    const auto model = m_store->registeredModel(reg.value(QStringLiteral("name")).toString());
+    const auto model = m_store->registry().registeredModel(reg.value(QStringLiteral("name")).toString());
     QVERIFY(model);
     QCOMPARE(int(model->versions.size()), reg.value(QStringLiteral("versions")).toArray().size());
     const QJsonObject stages = reg.value(QStringLiteral("stages")).toObject();
@@ -246,10 +247,10 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
              truth.value(QStringLiteral("check_model_alias")).toInt());
     QCOMPARE(model->tags.value(QStringLiteral("domain")), QStringLiteral("demo"));
     QCOMPARE(model->versions[1].tags.value(QStringLiteral("validated")), QStringLiteral("true"));
-    QVERIFY(!m_store->auditTrail(model->name).empty());
+    QVERIFY(!m_store->registry().auditTrail(model->name).empty());
 
     // Artifacts: resolved relative to the store although artifact_uri names /tmp/realml/out, stored by hash.
-    const std::vector<Artifact> arts = m_store->artifacts(run01);
+    const std::vector<Artifact> arts = m_store->artifacts().artifacts(run01);
     QStringList paths;
     for (const Artifact &a : arts)
         paths << a.path;
@@ -267,7 +268,7 @@ void TestMlflowImport::fileStoreMatchesGroundTruth()
     }
     // Dataset inputs (run-00 logged dataset 'toy' for training).
     const std::vector<DatasetInput> inputs =
-        m_store->datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
+        m_store->runs().datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
     QCOMPARE(inputs.size(), size_t(1));
     QCOMPARE(inputs[0].name, QStringLiteral("toy"));
     QCOMPARE(inputs[0].context, QStringLiteral("training"));
@@ -279,8 +280,8 @@ void TestMlflowImport::reimportAddsNothing()
     const QString mlruns = m_source + QStringLiteral("/mlruns");
     const ImportReport first = importPath(mlruns);
     QVERIFY(first.pointsAdded > 0 && first.artifactsAdded > 0);
-    const qint64 size = m_store->fileSize();
-    const size_t audit = m_store->auditTrail().size();
+    const qint64 size = m_store->database().fileSize();
+    const size_t audit = m_store->registry().auditTrail().size();
     const ImportReport second = importPath(mlruns);
     QCOMPARE(second.runsAdded, 0);
     QCOMPARE(second.runsUpdated, 0);
@@ -290,11 +291,11 @@ void TestMlflowImport::reimportAddsNothing()
     QCOMPARE(second.versionsAdded, 0);
     QCOMPARE(second.experimentsAdded, 0);
     QVERIFY(second.failedRuns.isEmpty());
-    QCOMPARE(m_store->auditTrail().size(), audit); // no registry change recorded for a no-op
+    QCOMPARE(m_store->registry().auditTrail().size(), audit); // no registry change recorded for a no-op
     RunQuery all;
     all.includeDeleted = true;
-    QCOMPARE(m_store->countRuns(all), qint64(12));
-    QVERIFY(m_store->fileSize() <= size + 64 * 1024);
+    QCOMPARE(m_store->runs().countRuns(all), qint64(12));
+    QVERIFY(m_store->database().fileSize() <= size + 64 * 1024);
 }
 
 void TestMlflowImport::grownSourceAddsOnlyNewPoints()
@@ -310,17 +311,17 @@ void TestMlflowImport::grownSourceAddsOnlyNewPoints()
     QVERIFY(newKey.open(QIODevice::WriteOnly));
     newKey.write("1800000000000 3.5 0\n");
     newKey.close();
-    const qint64 auditBefore = qint64(m_store->auditTrail().size());
+    const qint64 auditBefore = qint64(m_store->registry().auditTrail().size());
     const ImportReport r = importPath(mlruns);
     QCOMPARE(r.pointsAdded, qint64(3));
     QCOMPARE(r.runsUpdated, 1);
     QCOMPARE(r.runsAdded, 0);
-    const std::vector<MetricPoint> loss =
-        m_store->metricHistory(QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"), QStringLiteral("loss"));
+    const std::vector<MetricPoint> loss = m_store->series().metricHistory(
+        QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"), QStringLiteral("loss"));
     QCOMPARE(loss.size(), size_t(122));
     QCOMPARE(loss[120].value, 0.0125);
     QVERIFY(std::isnan(loss[121].value));
-    QCOMPARE(qint64(m_store->auditTrail().size()), auditBefore); // nothing changed in the registry
+    QCOMPARE(qint64(m_store->registry().auditTrail().size()), auditBefore); // nothing changed in the registry
 }
 
 void TestMlflowImport::reimportKeepsLocalEditsAndSeesChangedArtifacts()
@@ -328,9 +329,9 @@ void TestMlflowImport::reimportKeepsLocalEditsAndSeesChangedArtifacts()
     const QString mlruns = m_source + QStringLiteral("/mlruns");
     importPath(mlruns);
     const QString id = QStringLiteral("234cdb4d277242e397f83d9d2f9664b7");
-    m_store->setRunLifecycle(id, Lifecycle::Deleted);
-    m_store->setTag(id, QStringLiteral("stage"), QStringLiteral("edited here"));
-    m_store->setRunStatus(id, RunStatus::Killed);
+    m_store->runs().setRunLifecycle(id, Lifecycle::Deleted);
+    m_store->runs().setTag(id, QStringLiteral("stage"), QStringLiteral("edited here"));
+    m_store->runs().setRunStatus(id, RunStatus::Killed);
     // An artifact rewritten with other bytes of the same size.
     const QString notes =
         mlruns + QStringLiteral("/346757139775306384/") + id + QStringLiteral("/artifacts/notes.txt");
@@ -347,11 +348,11 @@ void TestMlflowImport::reimportKeepsLocalEditsAndSeesChangedArtifacts()
     f.close();
     const ImportReport r = importPath(mlruns);
     QCOMPARE(r.artifactsAdded, 1);
-    const auto run = m_store->run(id);
+    const auto run = m_store->runs().run(id);
     QCOMPARE(run->lifecycle, Lifecycle::Deleted);
     QCOMPARE(run->tags.value(QStringLiteral("stage")), QStringLiteral("edited here"));
     QCOMPARE(run->status, RunStatus::Killed);
-    for (const Artifact &a : m_store->artifacts(id)) {
+    for (const Artifact &a : m_store->artifacts().artifacts(id)) {
         if (a.path == QLatin1String("notes.txt")) {
             QFile stored(ArtifactStore(m_store->path()).objectPath(a.sha256));
             QVERIFY(stored.open(QIODevice::ReadOnly));
@@ -467,16 +468,16 @@ void TestMlflowImport::hostileArtifactLocations()
     QVERIFY2(r.failedSources.isEmpty(), qPrintable(r.failedSources.join(u'\n')));
     QCOMPARE(r.runsAdded, 12);
     for (const QString &id : {byUri, byFolderLink, byIntermediateLink}) {
-        const auto run = m_store->run(id);
+        const auto run = m_store->runs().run(id);
         QVERIFY(run);
         QVERIFY(!run->metrics.isEmpty()); // the run itself is imported
-        for (const Artifact &a : m_store->artifacts(id, true)) {
+        for (const Artifact &a : m_store->artifacts().artifacts(id, true)) {
             QVERIFY2(!a.path.contains(QLatin1String("id_rsa")) &&
                          !a.path.contains(QLatin1String("known_hosts")),
                      qPrintable(a.path));
         }
     }
-    QVERIFY(!m_store->artifacts(byFolderLink).empty()); // its real files are imported
+    QVERIFY(!m_store->artifacts().artifacts(byFolderLink).empty()); // its real files are imported
     // Nothing of the private folder is anywhere in the artifact store.
     for (const QString &f : test::filesUnder(ArtifactStore(m_store->path()).root()))
         QVERIFY2(
@@ -523,7 +524,8 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     input.close();
     const ImportReport r = importPath(mlruns);
     QCOMPARE(r.runsAdded, 11); // the unreadable run is reported, the others are complete
-    QCOMPARE(m_store->datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d")).size(), size_t(1));
+    QCOMPARE(m_store->runs().datasetInputs(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d")).size(),
+             size_t(1));
     QVERIFY2(r.failedRuns.isEmpty(), qPrintable(r.failedRuns.join(QLatin1Char('\n'))));
     QVERIFY(r.warnings.contains(exp + QStringLiteral("234cdb4d277242e397f83d9d2f9664b7/meta.yaml")));
     const QStringList metricWarnings =
@@ -531,8 +533,8 @@ void TestMlflowImport::damagedStoreImportsTheRest()
     QCOMPARE(metricWarnings.size(), 1);
     QVERIFY2(metricWarnings[0].startsWith(QLatin1String("5 malformed line(s)")),
              qPrintable(metricWarnings[0]));
-    const std::vector<MetricPoint> loss =
-        m_store->metricHistory(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"), QStringLiteral("loss"));
+    const std::vector<MetricPoint> loss = m_store->series().metricHistory(
+        QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"), QStringLiteral("loss"));
     QCOMPARE(loss.back().step, qint64(9999));
 }
 
@@ -556,10 +558,10 @@ void TestMlflowImport::failingRunLeavesNothing()
     QVERIFY2(r.failedRuns[0].contains(run) && r.failedRuns[0].contains(QLatin1String("longer than")),
              qPrintable(r.failedRuns[0]));
     QCOMPARE(r.runsAdded, 11);
-    QVERIFY(!m_store->run(run)); // no half-imported run: no row, params, tags or points
+    QVERIFY(!m_store->runs().run(run)); // no half-imported run: no row, params, tags or points
     RunQuery all;
     all.includeDeleted = true;
-    QCOMPARE(m_store->countRuns(all), qint64(11));
+    QCOMPARE(m_store->runs().countRuns(all), qint64(11));
     // Nor its artifacts' bytes: they were copied before the run was refused (the run has 5 files).
     const QStringList left = leftovers(*m_store);
     QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
@@ -575,14 +577,14 @@ void TestMlflowImport::reportCountsOnlyWhatWasCommitted()
                         QLatin1Char('/') + QString(100, QLatin1Char('c'));
     QVERIFY(writeFile(tag, "x"));
     const ImportReport r = importPath(mlruns);
-    QVERIFY(m_store->registeredModels().empty());
+    QVERIFY(m_store->registry().registeredModels().empty());
     QCOMPARE(r.modelsAdded, 0);
     QCOMPARE(r.versionsAdded, 0);
     QVERIFY2(
         r.warnings.value(QStringLiteral("toy-classifier")).join(u' ').contains(QLatin1String("not imported")),
         qPrintable(r.toText()));
     QCOMPARE(r.runsAdded, 12);
-    QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(m_store->experiments(true).size()));
+    QCOMPARE(qsizetype(r.experimentsAdded), qsizetype(m_store->runs().experiments(true).size()));
 }
 
 void TestMlflowImport::trashedExperimentsImportDeleted()
@@ -596,12 +598,13 @@ void TestMlflowImport::trashedExperimentsImportDeleted()
     const ImportReport first = importPath(mlruns);
     QVERIFY(first.failedRuns.isEmpty());
     QCOMPARE(first.runsAdded, 12);
-    const auto text = m_store->experimentByName(QStringLiteral("text-regression"));
+    const auto text = m_store->runs().experimentByName(QStringLiteral("text-regression"));
     QVERIFY(text);
     QCOMPARE(text->lifecycle, Lifecycle::Deleted);
-    QCOMPARE(m_store->countRuns(RunQuery{}), qint64(7)); // only image-classification's runs are active
+    QCOMPARE(m_store->runs().countRuns(RunQuery{}), qint64(7)); // only image-classification's runs are active
     QCOMPARE(importPath(mlruns).runsAdded, 0);
-    QCOMPARE(m_store->experimentByName(QStringLiteral("text-regression"))->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(m_store->runs().experimentByName(QStringLiteral("text-regression"))->lifecycle,
+             Lifecycle::Deleted);
 }
 
 void TestMlflowImport::hostileStore()
@@ -643,15 +646,16 @@ void TestMlflowImport::hostileStore()
     const ImportReport r = importPath(mlruns); // must not block on the FIFO
     QVERIFY(r.failedRuns.isEmpty());
     QVERIFY(r.warnings.value(fifo).join(QLatin1Char(' ')).contains(QLatin1String("not a regular file")));
-    const auto linked = m_store->run(QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"));
+    const auto linked = m_store->runs().run(QStringLiteral("234cdb4d277242e397f83d9d2f9664b7"));
     QVERIFY(linked->params.isEmpty());
-    QVERIFY(m_store->artifacts(linked->id).empty());
-    const auto run = m_store->run(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
+    QVERIFY(m_store->artifacts().artifacts(linked->id).empty());
+    const auto run = m_store->runs().run(QStringLiteral("3333e4f688f74fe7ab5891ec5b73c34d"));
     QVERIFY(!run->params.contains(QStringLiteral("stolen")));
-    for (const Artifact &a : m_store->artifacts(run->id))
+    for (const Artifact &a : m_store->artifacts().artifacts(run->id))
         QVERIFY2(!a.path.contains(QLatin1String("leak")), qPrintable(a.path));
     // The redirected run falls back to its own artifacts folder; nothing of the named folder is taken.
-    for (const Artifact &a : m_store->artifacts(QStringLiteral("f4e76955f78e4c03b0d5fd582fc60167")))
+    for (const Artifact &a :
+         m_store->artifacts().artifacts(QStringLiteral("f4e76955f78e4c03b0d5fd582fc60167")))
         QVERIFY2(a.path != QLatin1String("id_rsa"), qPrintable(a.path));
     // No stored object holds the secret.
     QDirIterator it(ArtifactStore(m_store->path()).root(), QDir::Files, QDirIterator::Subdirectories);
@@ -677,7 +681,7 @@ void TestMlflowImport::publicTrackingServerStore()
     QCOMPARE(r.versionsAdded, 8);
     QVERIFY(r.artifactsAdded > 0);
     std::set<QString> stages;
-    for (const RegisteredModel &m : m_store->registeredModels()) {
+    for (const RegisteredModel &m : m_store->registry().registeredModels()) {
         for (const ModelVersion &v : m.versions)
             stages.insert(modelStageName(v.stage));
     }
@@ -695,7 +699,7 @@ void TestMlflowImport::publicOldFormatStore()
     QVERIFY(r.failedRuns.isEmpty());
     QCOMPARE(r.runsAdded, 2);
     QVERIFY(r.pointsAdded > 0);
-    for (const Run &run : m_store->searchRuns(RunQuery{})) {
+    for (const Run &run : m_store->runs().searchRuns(RunQuery{})) {
         QCOMPARE(run.user, QStringLiteral("bwin"));
         QVERIFY(!run.params.isEmpty());
     }

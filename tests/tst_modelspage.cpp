@@ -75,41 +75,42 @@ Fixture makeStore(const QString &path)
     Fixture f;
     f.db = path;
     Store store(path);
-    const ExperimentId exp = store.createExperiment(QStringLiteral("churn"));
+    const ExperimentId exp = store.runs().createExperiment(QStringLiteral("churn"));
     for (int i = 0; i < 3; ++i) {
         NewRun nr;
         nr.experimentId = exp;
         nr.name = QStringLiteral("xgb-%1").arg(i);
         nr.status = RunStatus::Finished;
         nr.startMs = 1'700'000'000'000 + i * 60'000;
-        const Run r = store.createRun(nr);
-        store.logParam(r.id, QStringLiteral("depth"), QString::number(4 + i));
-        store.logMetric(r.id, QStringLiteral("auc"), {0, 1'700'000'000'000, 0.8 + i * 0.03});
+        const Run r = store.runs().createRun(nr);
+        store.runs().logParam(r.id, QStringLiteral("depth"), QString::number(4 + i));
+        store.series().logMetric(r.id, QStringLiteral("auc"), {0, 1'700'000'000'000, 0.8 + i * 0.03});
         for (const QString &p : {QStringLiteral("model/MLmodel"), QStringLiteral("model/model.pkl"),
                                  QStringLiteral("plots/roc.png")}) {
             Artifact a;
             a.path = p;
             a.size = 1000 + p.size();
             a.sha256 = QString(64, QLatin1Char('a' + char(i)));
-            store.addArtifact(r.id, a);
+            store.artifacts().addArtifact(r.id, a);
         }
         f.runs << r.id;
     }
-    store.promoteRun(f.runs[0], QStringLiteral("churn-model"), QStringLiteral("model"),
-                     QStringLiteral("First try"));
-    store.promoteRun(f.runs[1], QStringLiteral("churn-model"), QStringLiteral("model"),
-                     QStringLiteral("Deeper trees"), QStringLiteral("champion"));
-    store.promoteRun(f.runs[2], QStringLiteral("churn-model"), QString(), {}, QStringLiteral("challenger"));
-    store.setModelVersionStage(QStringLiteral("churn-model"), 1, ModelStage::Archived);
-    store.setModelVersionStage(QStringLiteral("churn-model"), 2, ModelStage::Production);
-    store.setModelVersionStage(QStringLiteral("churn-model"), 3, ModelStage::Staging);
-    store.setRegisteredModelTag(QStringLiteral("churn-model"), QStringLiteral("team"),
-                                QStringLiteral("growth"));
-    store.setModelVersionTag(QStringLiteral("churn-model"), 2, QStringLiteral("validated"),
-                             QStringLiteral("yes"));
-    store.setRegisteredModelDescription(QStringLiteral("churn-model"),
-                                        QStringLiteral("Predicts **churn** in the next 30 days."));
-    store.promoteRun(f.runs[2], QStringLiteral("fraud-detector"), QStringLiteral("model"));
+    store.registry().promoteRun(f.runs[0], QStringLiteral("churn-model"), QStringLiteral("model"),
+                                QStringLiteral("First try"));
+    store.registry().promoteRun(f.runs[1], QStringLiteral("churn-model"), QStringLiteral("model"),
+                                QStringLiteral("Deeper trees"), QStringLiteral("champion"));
+    store.registry().promoteRun(f.runs[2], QStringLiteral("churn-model"), QString(), {},
+                                QStringLiteral("challenger"));
+    store.registry().setModelVersionStage(QStringLiteral("churn-model"), 1, ModelStage::Archived);
+    store.registry().setModelVersionStage(QStringLiteral("churn-model"), 2, ModelStage::Production);
+    store.registry().setModelVersionStage(QStringLiteral("churn-model"), 3, ModelStage::Staging);
+    store.registry().setRegisteredModelTag(QStringLiteral("churn-model"), QStringLiteral("team"),
+                                           QStringLiteral("growth"));
+    store.registry().setModelVersionTag(QStringLiteral("churn-model"), 2, QStringLiteral("validated"),
+                                        QStringLiteral("yes"));
+    store.registry().setRegisteredModelDescription(QStringLiteral("churn-model"),
+                                                   QStringLiteral("Predicts **churn** in the next 30 days."));
+    store.registry().promoteRun(f.runs[2], QStringLiteral("fraud-detector"), QStringLiteral("model"));
     return f;
 }
 
@@ -204,7 +205,7 @@ void TestModelsPage::itemModelsFromARealStore()
     proxy.setSourceModel(&models);
     proxy.setFilterKeyColumn(-1);
     QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    models.setModels(store.registeredModels());
+    models.setModels(store.registry().registeredModels());
     QCOMPARE(models.rowCount(), 2);
     const int churn = models.rowOf(QStringLiteral("churn-model"));
     QVERIFY(churn >= 0);
@@ -223,13 +224,13 @@ void TestModelsPage::itemModelsFromARealStore()
     QSignalSpy reset(&models, &QAbstractItemModel::modelReset);
     QSignalSpy changed(&models, &QAbstractItemModel::dataChanged);
     QVERIFY(reset.isValid() && changed.isValid());
-    store.setModelAlias(QStringLiteral("churn-model"), QStringLiteral("champion"), 3);
-    models.setModels(store.registeredModels());
+    store.registry().setModelAlias(QStringLiteral("churn-model"), QStringLiteral("champion"), 3);
+    models.setModels(store.registry().registeredModels());
     QCOMPARE(reset.count(), 0);
     QCOMPARE(changed.count(), 1);
     QCOMPARE(cell(RegisteredModelsModel::AliasesColumn), QStringLiteral("challenger → v3, champion → v3"));
-    store.promoteRun(f.runs[0], QStringLiteral("another"));
-    models.setModels(store.registeredModels());
+    store.registry().promoteRun(f.runs[0], QStringLiteral("another"));
+    models.setModels(store.registry().registeredModels());
     QCOMPARE(reset.count(), 1);
     QCOMPARE(models.rowCount(), 3);
 
@@ -265,8 +266,8 @@ void TestModelsPage::itemModelsFromARealStore()
     QCOMPARE(audit.rowCount(), int(d.audit.size()));
     QSignalSpy inserted(&audit, &QAbstractItemModel::rowsInserted);
     QVERIFY(inserted.isValid());
-    store.setModelAlias(QStringLiteral("churn-model"), QStringLiteral("champion"), 1);
-    audit.setEntries(store.auditTrail(QStringLiteral("churn-model"))); // one set_alias more
+    store.registry().setModelAlias(QStringLiteral("churn-model"), QStringLiteral("champion"), 1);
+    audit.setEntries(store.registry().auditTrail(QStringLiteral("churn-model"))); // one set_alias more
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(audit.index(0, AuditTrailModel::ActionColumn).data(FullTextRole).toString(),
              QStringLiteral("set_alias"));
@@ -552,7 +553,7 @@ void TestModelsPage::descriptionsAndTags()
         QStringLiteral("dataset=march"));
     // All of it stored.
     Store store(window.databasePath());
-    const auto m = store.registeredModel(QStringLiteral("churn-model"));
+    const auto m = store.registry().registeredModel(QStringLiteral("churn-model"));
     QCOMPARE(m->description, QStringLiteral("Gradient boosted churn model"));
     QCOMPARE(m->tags, (QMap<QString, QString>{{QStringLiteral("owner"), QStringLiteral("ben")}}));
     QCOMPARE(m->versions[1].description, QStringLiteral("Deeper trees, validated on March data"));
@@ -607,7 +608,7 @@ void TestModelsPage::auditCsvExport()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QString csv = QString::fromUtf8(file.readAll());
     Store store(window.databasePath());
-    QCOMPARE(csv, auditCsv(store.auditTrail(QStringLiteral("churn-model"))));
+    QCOMPARE(csv, auditCsv(store.registry().auditTrail(QStringLiteral("churn-model"))));
     QVERIFY(csv.contains(QStringLiteral("champion@2")));
     // A folder that does not exist: a clear message, no file.
     const QString bad = m_dir.filePath(QStringLiteral("missing/folder/audit.csv"));
@@ -658,7 +659,7 @@ void TestModelsPage::statusSaysWhatWasDone()
     QVERIFY2(page->message().contains(QStringLiteral("open")), qPrintable(page->message()));
     QTRY_VERIFY(!page->isBusy());
     Store store(window.databasePath(), Store::Mode::ReadOnly);
-    QCOMPARE(int(store.auditTrail(QStringLiteral("churn-model")).size()), entries);
+    QCOMPARE(int(store.registry().auditTrail(QStringLiteral("churn-model")).size()), entries);
 }
 
 void TestModelsPage::promoteDialogCreatesVersionsOneThenTwo()
@@ -755,7 +756,7 @@ void TestModelsPage::promoteDialogRefusesBadInput()
         QVERIFY(!dialog.promoteButton()->isEnabled());
     }
     Store store(f.db);
-    QCOMPARE(store.registeredModel(QStringLiteral("churn-model"))->versions.size(), size_t(3));
+    QCOMPARE(store.registry().registeredModel(QStringLiteral("churn-model"))->versions.size(), size_t(3));
 }
 
 void TestModelsPage::compareVersionsOpensTheirRuns()
@@ -874,7 +875,7 @@ void TestModelsPage::pageModelsScreenshot()
             generateDemoData(store, DemoOptions{20, 200});
             RunQuery q;
             q.orderBy = QStringLiteral("attributes.start_time ASC");
-            const QStringList ids = store.searchRunIds(q);
+            const QStringList ids = store.runs().searchRunIds(q);
             QVERIFY(ids.size() >= 8);
             const QString vision = QStringLiteral("image-classifier");
             const QStringList notes{QStringLiteral("Baseline ResNet-18, default augmentation"),
@@ -883,31 +884,37 @@ void TestModelsPage::pageModelsScreenshot()
                                     QStringLiteral("Mixup 0.2 — candidate for the next release"),
                                     QStringLiteral("Distilled, 40% fewer FLOPs")};
             for (int i = 0; i < notes.size(); ++i)
-                store.promoteRun(ids[i + 1], vision, {}, notes[i]);
-            store.setModelVersionStage(vision, 1, ModelStage::Archived);
-            store.setModelVersionStage(vision, 2, ModelStage::Archived);
-            store.setModelVersionStage(vision, 3, ModelStage::Production);
-            store.setModelVersionStage(vision, 4, ModelStage::Staging);
-            store.setModelAlias(vision, QStringLiteral("champion"), 3);
-            store.setModelAlias(vision, QStringLiteral("challenger"), 4);
-            store.setModelAlias(vision, QStringLiteral("edge"), 5);
-            store.setModelVersionTag(vision, 3, QStringLiteral("validated"), QStringLiteral("2024-05-02"));
-            store.setModelVersionTag(vision, 4, QStringLiteral("ab-test"), QStringLiteral("running"));
-            store.setRegisteredModelTag(vision, QStringLiteral("team"), QStringLiteral("vision"));
-            store.setRegisteredModelTag(vision, QStringLiteral("task"), QStringLiteral("cifar-10"));
-            store.setRegisteredModelDescription(
+                store.registry().promoteRun(ids[i + 1], vision, {}, notes[i]);
+            store.registry().setModelVersionStage(vision, 1, ModelStage::Archived);
+            store.registry().setModelVersionStage(vision, 2, ModelStage::Archived);
+            store.registry().setModelVersionStage(vision, 3, ModelStage::Production);
+            store.registry().setModelVersionStage(vision, 4, ModelStage::Staging);
+            store.registry().setModelAlias(vision, QStringLiteral("champion"), 3);
+            store.registry().setModelAlias(vision, QStringLiteral("challenger"), 4);
+            store.registry().setModelAlias(vision, QStringLiteral("edge"), 5);
+            store.registry().setModelVersionTag(vision, 3, QStringLiteral("validated"),
+                                                QStringLiteral("2024-05-02"));
+            store.registry().setModelVersionTag(vision, 4, QStringLiteral("ab-test"),
+                                                QStringLiteral("running"));
+            store.registry().setRegisteredModelTag(vision, QStringLiteral("team"), QStringLiteral("vision"));
+            store.registry().setRegisteredModelTag(vision, QStringLiteral("task"),
+                                                   QStringLiteral("cifar-10"));
+            store.registry().setRegisteredModelDescription(
                 vision, QStringLiteral("CIFAR-10 classifier served by the **photo-tagging** service.\n\n"
                                        "Promote from the `image-classification` sweep; `champion` is what "
                                        "production loads."));
             RunQuery second;
             second.experiments = {2};
-            const QStringList text = store.searchRunIds(second);
+            const QStringList text = store.runs().searchRunIds(second);
             for (int i = 0; i < 2 && i < text.size(); ++i)
-                store.promoteRun(text[i], QStringLiteral("sentiment-transformer"), {},
-                                 QStringLiteral("Fine-tuned on product reviews"));
-            store.setModelAlias(QStringLiteral("sentiment-transformer"), QStringLiteral("champion"), 1);
-            store.setModelVersionStage(QStringLiteral("sentiment-transformer"), 1, ModelStage::Production);
-            store.promoteRun(ids[0], QStringLiteral("lr-finder"), {}, QStringLiteral("Kept for reference"));
+                store.registry().promoteRun(text[i], QStringLiteral("sentiment-transformer"), {},
+                                            QStringLiteral("Fine-tuned on product reviews"));
+            store.registry().setModelAlias(QStringLiteral("sentiment-transformer"),
+                                           QStringLiteral("champion"), 1);
+            store.registry().setModelVersionStage(QStringLiteral("sentiment-transformer"), 1,
+                                                  ModelStage::Production);
+            store.registry().promoteRun(ids[0], QStringLiteral("lr-finder"), {},
+                                        QStringLiteral("Kept for reference"));
         }
         for (const QString &theme : QStringList{QStringLiteral("light"), QStringLiteral("dark")}) {
             const QString out = test::screenshotFolder() + QStringLiteral("/models-demo-%1.png").arg(theme);

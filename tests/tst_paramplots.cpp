@@ -162,7 +162,7 @@ std::vector<Run> loadAll(Store &store)
 {
     RunQuery q;
     q.orderBy = QStringLiteral("attributes.run_name ASC");
-    return store.searchRuns(q);
+    return store.runs().searchRuns(q);
 }
 
 // Distinct colours in an image region, ignoring near-greys: is anything coloured drawn there?
@@ -552,7 +552,7 @@ void TestParamPlots::fixtureAxes()
         QCOMPARE(
             opt.categories().at(opt.category(i)),
             want.value(QStringLiteral("params")).toObject().value(QStringLiteral("optimizer")).toString());
-        const auto s = store.metricSummary(runs[size_t(i)].id, QStringLiteral("loss"));
+        const auto s = store.runs().metricSummary(runs[size_t(i)].id, QStringLiteral("loss"));
         QCOMPARE(loss.rawValue(i).has_value(), s.has_value());
         if (runs[size_t(i)].name == QStringLiteral("run-02"))
             QCOMPARE(*loss.value(i), truth.value(QStringLiteral("check_latest_loss_run2")).toDouble());
@@ -1201,9 +1201,9 @@ void TestParamPlots::demoDataLightAndDark()
     options.steps = 400;
     generateDemoData(store, options);
     RunQuery q;
-    q.experiments = {store.experimentByName(QStringLiteral("image-classification"))->id};
+    q.experiments = {store.runs().experimentByName(QStringLiteral("image-classification"))->id};
     q.filter = QStringLiteral("attributes.run_name != 'lr-sweep'");
-    const std::vector<Run> runs = store.searchRuns(q);
+    const std::vector<Run> runs = store.runs().searchRuns(q);
     QVERIFY(runs.size() >= 30);
 
     for (const theme::Theme t : {theme::Theme::Light, theme::Theme::Dark}) {

@@ -6,6 +6,7 @@
 #include "artifacts/artifactstore.h"
 #include "import/importer.h"
 #include "registry/registrycsv.h"
+#include "store/database.h"
 #include "store/store.h"
 
 #include <QCryptographicHash>
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void deletes();
     void lookups();
     void auditCompleteness();
+    void auditedChangesTouchTheirOwnerOnly();
     void auditCsvQuotes();
 
     void concurrentPromotesFromTwoProcesses();
@@ -178,16 +180,17 @@ QString TestRegistry::writeFile(const QString &relative, const QByteArray &bytes
 QString TestRegistry::makeRun(Store &store, const QString &name)
 {
     NewRun init;
-    init.experimentId = store.ensureExperiment(QStringLiteral("train"));
+    init.experimentId = store.runs().ensureExperiment(QStringLiteral("train"));
     init.name = name;
-    const Run r = store.createRun(init);
-    store.logParam(r.id, QStringLiteral("lr"), QStringLiteral("0.01"));
-    store.logParam(r.id, QStringLiteral("layers"), QStringLiteral("4"));
-    store.setTag(r.id, QStringLiteral("mlflow.source.git.commit"), QStringLiteral("0123456789abcdef"));
+    const Run r = store.runs().createRun(init);
+    store.runs().logParam(r.id, QStringLiteral("lr"), QStringLiteral("0.01"));
+    store.runs().logParam(r.id, QStringLiteral("layers"), QStringLiteral("4"));
+    store.runs().setTag(r.id, QStringLiteral("mlflow.source.git.commit"), QStringLiteral("0123456789abcdef"));
     for (int step = 0; step < 10; ++step)
-        store.logMetric(r.id, QStringLiteral("loss"), {step, 1'700'000'000'000 + step, 1.0 / (step + 1)});
-    store.logMetric(r.id, QStringLiteral("acc"), {0, 1'700'000'000'000, 0.5});
-    store.logMetric(r.id, QStringLiteral("acc"), {1, 1'700'000'000'001, std::nan("")});
+        store.series().logMetric(r.id, QStringLiteral("loss"),
+                                 {step, 1'700'000'000'000 + step, 1.0 / (step + 1)});
+    store.series().logMetric(r.id, QStringLiteral("acc"), {0, 1'700'000'000'000, 0.5});
+    store.series().logMetric(r.id, QStringLiteral("acc"), {1, 1'700'000'000'001, std::nan("")});
 
     // Bytes that differ per run, one large enough to be copied in several blocks.
     QByteArray big;
@@ -204,8 +207,8 @@ QString TestRegistry::makeRun(Store &store, const QString &name)
     for (const auto &[path, content] : files) {
         const QString file = writeFile(name + QLatin1Char('/') + path, content);
         const ArtifactStore::Stored s = bytes.put(file);
-        store.addArtifact(r.id,
-                          {path, s.size, s.sha256, ArtifactStore::mediaType(path), 0, Lifecycle::Active});
+        store.artifacts().addArtifact(
+            r.id, {path, s.size, s.sha256, ArtifactStore::mediaType(path), 0, Lifecycle::Active});
     }
     return r.id;
 }
@@ -247,21 +250,21 @@ void TestRegistry::aliasRules()
 
     Store store(m_db);
     const QString runId = makeRun(store);
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("m")), 1);
-    const size_t auditBefore = store.auditTrail().size();
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("m")), 1);
+    const size_t auditBefore = store.registry().auditTrail().size();
 
-    const std::optional<QString> problem = Store::aliasProblem(alias);
+    const std::optional<QString> problem = Registry::aliasProblem(alias);
     QCOMPARE(!problem.has_value(), valid);
     if (valid) {
-        store.setModelAlias(QStringLiteral("m"), alias, 1);
-        QCOMPARE(store.registeredModel(QStringLiteral("m"))->aliases.value(alias), 1);
-        QCOMPARE(store.modelVersionByAlias(QStringLiteral("m"), alias)->version, 1);
-        QCOMPARE(store.auditTrail().size(), auditBefore + 1);
+        store.registry().setModelAlias(QStringLiteral("m"), alias, 1);
+        QCOMPARE(store.registry().registeredModel(QStringLiteral("m"))->aliases.value(alias), 1);
+        QCOMPARE(store.registry().modelVersionByAlias(QStringLiteral("m"), alias)->version, 1);
+        QCOMPARE(store.registry().auditTrail().size(), auditBefore + 1);
         return;
     }
     QVERIFY2(problem->contains(messagePart), qPrintable(*problem));
     try {
-        store.setModelAlias(QStringLiteral("m"), alias, 1);
+        store.registry().setModelAlias(QStringLiteral("m"), alias, 1);
         QFAIL("an invalid alias was accepted");
     } catch (const Error &e) {
         QCOMPARE(e.message(), *problem);
@@ -270,61 +273,67 @@ void TestRegistry::aliasRules()
     // A promote naming the bad alias fails whole: no version 2, no new model. (An empty alias there
     // means "no alias".)
     if (!alias.isEmpty()) {
-        QVERIFY_THROWS_EXCEPTION(Error, store.promoteRun(runId, QStringLiteral("m"), {}, {}, alias));
-        QVERIFY_THROWS_EXCEPTION(Error, store.promoteRun(runId, QStringLiteral("other"), {}, {}, alias));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 store.registry().promoteRun(runId, QStringLiteral("m"), {}, {}, alias));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 store.registry().promoteRun(runId, QStringLiteral("other"), {}, {}, alias));
     }
-    QVERIFY(store.registeredModel(QStringLiteral("m"))->aliases.isEmpty());
-    QCOMPARE(versionNumbers(*store.registeredModel(QStringLiteral("m"))), QList<int>{1});
-    QVERIFY(!store.registeredModel(QStringLiteral("other")));
-    QCOMPARE(store.auditTrail().size(), auditBefore);
+    QVERIFY(store.registry().registeredModel(QStringLiteral("m"))->aliases.isEmpty());
+    QCOMPARE(versionNumbers(*store.registry().registeredModel(QStringLiteral("m"))), QList<int>{1});
+    QVERIFY(!store.registry().registeredModel(QStringLiteral("other")));
+    QCOMPARE(store.registry().auditTrail().size(), auditBefore);
 }
 
 void TestRegistry::aliasesAreUniquePerModelAndMove()
 {
     Store store(m_db);
-    store.setUser(QStringLiteral("alice"));
+    store.database().setUser(QStringLiteral("alice"));
     const QString runId = makeRun(store);
     for (int i = 0; i < 3; ++i)
-        store.promoteRun(runId, QStringLiteral("m"));
-    store.promoteRun(runId, QStringLiteral("n"));
+        store.registry().promoteRun(runId, QStringLiteral("m"));
+    store.registry().promoteRun(runId, QStringLiteral("n"));
 
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 1);
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("challenger"), 1);
-    store.setModelAlias(QStringLiteral("n"), QStringLiteral("champion"), 1); // another model: independent
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 3); // moves
-    const RegisteredModel m = *store.registeredModel(QStringLiteral("m"));
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 1);
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("challenger"), 1);
+    store.registry().setModelAlias(QStringLiteral("n"), QStringLiteral("champion"),
+                                   1); // another model: independent
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 3); // moves
+    const RegisteredModel m = *store.registry().registeredModel(QStringLiteral("m"));
     QCOMPARE(m.aliases,
              (QMap<QString, int>{{QStringLiteral("challenger"), 1}, {QStringLiteral("champion"), 3}}));
     QCOMPARE(m.versions[0].aliases, QStringList{QStringLiteral("challenger")});
     QCOMPARE(m.versions[2].aliases, QStringList{QStringLiteral("champion")});
-    QCOMPARE(store.registeredModel(QStringLiteral("n"))->aliases.value(QStringLiteral("champion")), 1);
+    QCOMPARE(store.registry().registeredModel(QStringLiteral("n"))->aliases.value(QStringLiteral("champion")),
+             1);
 
-    const AuditEntry moved = store.auditTrail(QStringLiteral("m")).back();
+    const AuditEntry moved = store.registry().auditTrail(QStringLiteral("m")).back();
     QCOMPARE(moved.action, QStringLiteral("set_alias"));
     QCOMPARE(moved.from, QStringLiteral("champion@1"));
     QCOMPARE(moved.to, QStringLiteral("champion@3"));
     QCOMPARE(moved.version, std::optional<int>(3));
 
     // Setting it where it already is changes nothing and records nothing.
-    const size_t before = store.auditTrail().size();
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 3);
-    QCOMPARE(store.auditTrail().size(), before);
+    const size_t before = store.registry().auditTrail().size();
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 3);
+    QCOMPARE(store.registry().auditTrail().size(), before);
 
     // Aliases only name existing versions of existing models.
     try {
-        store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 9);
+        store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 9);
         QFAIL("an alias on a missing version was accepted");
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::NotFound);
         QVERIFY2(e.message().contains(QLatin1String("no version 9")), qPrintable(e.message()));
     }
-    QVERIFY_THROWS_EXCEPTION(Error, store.setModelAlias(QStringLiteral("nope"), QStringLiteral("a"), 1));
-    QCOMPARE(store.registeredModel(QStringLiteral("m"))->aliases.value(QStringLiteral("champion")), 3);
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             store.registry().setModelAlias(QStringLiteral("nope"), QStringLiteral("a"), 1));
+    QCOMPARE(store.registry().registeredModel(QStringLiteral("m"))->aliases.value(QStringLiteral("champion")),
+             3);
 
-    store.deleteModelAlias(QStringLiteral("m"), QStringLiteral("champion"));
-    QVERIFY(!store.modelVersionByAlias(QStringLiteral("m"), QStringLiteral("champion")));
+    store.registry().deleteModelAlias(QStringLiteral("m"), QStringLiteral("champion"));
+    QVERIFY(!store.registry().modelVersionByAlias(QStringLiteral("m"), QStringLiteral("champion")));
     try {
-        store.deleteModelAlias(QStringLiteral("m"), QStringLiteral("champion"));
+        store.registry().deleteModelAlias(QStringLiteral("m"), QStringLiteral("champion"));
         QFAIL("deleting a missing alias succeeded");
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::NotFound);
@@ -337,29 +346,30 @@ void TestRegistry::promoteRules()
     const QString runId = makeRun(store);
 
     // A new model is created on the way; numbers start at 1.
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("  clf  "), QStringLiteral("model"),
-                              QStringLiteral("first cut"), QStringLiteral("champion")),
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("  clf  "), QStringLiteral("model"),
+                                         QStringLiteral("first cut"), QStringLiteral("champion")),
              1);
-    std::optional<ModelVersion> v = store.modelVersion(QStringLiteral("clf"), 1);
+    std::optional<ModelVersion> v = store.registry().modelVersion(QStringLiteral("clf"), 1);
     QVERIFY(v);
     QCOMPARE(v->runId, runId);
     QCOMPARE(v->source, QStringLiteral("model"));
     QCOMPARE(v->description, QStringLiteral("first cut"));
     QCOMPARE(v->stage, ModelStage::None);
     QCOMPARE(v->aliases, QStringList{QStringLiteral("champion")});
-    QCOMPARE(v->creator, store.user());
+    QCOMPARE(v->creator, store.database().user());
 
     // A file, a sub-folder and a path spelled with redundant separators are all among the artifacts.
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model/MLmodel")), 2);
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model/weights/")), 3);
-    QCOMPARE(store.modelVersion(QStringLiteral("clf"), 3)->source, QStringLiteral("model/weights"));
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("clf")), 4); // whole run
-    QCOMPARE(store.modelVersion(QStringLiteral("clf"), 4)->source, QString());
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model/MLmodel")), 2);
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model/weights/")), 3);
+    QCOMPARE(store.registry().modelVersion(QStringLiteral("clf"), 3)->source,
+             QStringLiteral("model/weights"));
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("clf")), 4); // whole run
+    QCOMPARE(store.registry().modelVersion(QStringLiteral("clf"), 4)->source, QString());
 
-    const size_t audit = store.auditTrail().size();
+    const size_t audit = store.registry().auditTrail().size();
     const auto fails = [&](const QString &run, const QString &path, Error::Kind kind, const QString &part) {
         try {
-            store.promoteRun(run, QStringLiteral("clf"), path);
+            store.registry().promoteRun(run, QStringLiteral("clf"), path);
         } catch (const Error &e) {
             QVERIFY2(e.kind() == kind, qPrintable(e.message()));
             QVERIFY2(e.message().contains(part), qPrintable(e.message()));
@@ -374,13 +384,14 @@ void TestRegistry::promoteRules()
     fails(runId, QStringLiteral("/model"), Error::Kind::Input, QStringLiteral("relative artifact path"));
     fails(QStringLiteral("0123456789abcdef0123456789abcdef"), {}, Error::Kind::NotFound,
           QStringLiteral("no run"));
-    store.setRunLifecycle(runId, Lifecycle::Deleted);
+    store.runs().setRunLifecycle(runId, Lifecycle::Deleted);
     fails(runId, {}, Error::Kind::Conflict, QStringLiteral("deleted"));
-    QVERIFY_THROWS_EXCEPTION(Error, store.promoteRun(runId, QStringLiteral("fresh")));
-    QVERIFY(!store.registeredModel(QStringLiteral("fresh"))); // nothing half-made
-    QVERIFY_THROWS_EXCEPTION(Error, store.promoteRun(runId, QStringLiteral("   ")));
-    QCOMPARE(store.auditTrail().size(), audit);
-    QCOMPARE(versionNumbers(*store.registeredModel(QStringLiteral("clf"))), (QList<int>{1, 2, 3, 4}));
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().promoteRun(runId, QStringLiteral("fresh")));
+    QVERIFY(!store.registry().registeredModel(QStringLiteral("fresh"))); // nothing half-made
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().promoteRun(runId, QStringLiteral("   ")));
+    QCOMPARE(store.registry().auditTrail().size(), audit);
+    QCOMPARE(versionNumbers(*store.registry().registeredModel(QStringLiteral("clf"))),
+             (QList<int>{1, 2, 3, 4}));
 }
 
 void TestRegistry::versionNumbersAreNeverReused()
@@ -388,15 +399,15 @@ void TestRegistry::versionNumbersAreNeverReused()
     Store store(m_db);
     const QString runId = makeRun(store);
     for (int i = 1; i <= 3; ++i)
-        QCOMPARE(store.promoteRun(runId, QStringLiteral("m")), i);
-    store.deleteModelVersion(QStringLiteral("m"), 3);
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("m")), 4); // as in MLflow: 3 stays taken
-    QCOMPARE(versionNumbers(*store.registeredModel(QStringLiteral("m"))), (QList<int>{1, 2, 4}));
+        QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("m")), i);
+    store.registry().deleteModelVersion(QStringLiteral("m"), 3);
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("m")), 4); // as in MLflow: 3 stays taken
+    QCOMPARE(versionNumbers(*store.registry().registeredModel(QStringLiteral("m"))), (QList<int>{1, 2, 4}));
     // Imports with explicit numbers may not take a deleted one either.
     ModelVersion v;
     v.version = 3;
     v.runId = runId;
-    QVERIFY_THROWS_EXCEPTION(Error, store.createModelVersion(QStringLiteral("m"), v));
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().createModelVersion(QStringLiteral("m"), v));
 }
 
 void TestRegistry::stageTransitions()
@@ -404,20 +415,20 @@ void TestRegistry::stageTransitions()
     Store store(m_db);
     const QString runId = makeRun(store);
     for (int i = 0; i < 4; ++i)
-        store.promoteRun(runId, QStringLiteral("m"));
-    store.setModelVersionStage(QStringLiteral("m"), 1, ModelStage::Production);
-    store.setModelVersionStage(QStringLiteral("m"), 2, ModelStage::Production);
-    store.setModelVersionStage(QStringLiteral("m"), 3, ModelStage::Staging);
-    const size_t before = store.auditTrail().size();
+        store.registry().promoteRun(runId, QStringLiteral("m"));
+    store.registry().setModelVersionStage(QStringLiteral("m"), 1, ModelStage::Production);
+    store.registry().setModelVersionStage(QStringLiteral("m"), 2, ModelStage::Production);
+    store.registry().setModelVersionStage(QStringLiteral("m"), 3, ModelStage::Staging);
+    const size_t before = store.registry().auditTrail().size();
 
     // archive_existing_versions: the other Production versions go to Archived; Staging ones stay.
-    store.setModelVersionStage(QStringLiteral("m"), 4, ModelStage::Production, true);
-    const RegisteredModel m = *store.registeredModel(QStringLiteral("m"));
+    store.registry().setModelVersionStage(QStringLiteral("m"), 4, ModelStage::Production, true);
+    const RegisteredModel m = *store.registry().registeredModel(QStringLiteral("m"));
     QCOMPARE(m.versions[0].stage, ModelStage::Archived);
     QCOMPARE(m.versions[1].stage, ModelStage::Archived);
     QCOMPARE(m.versions[2].stage, ModelStage::Staging);
     QCOMPARE(m.versions[3].stage, ModelStage::Production);
-    const std::vector<AuditEntry> trail = store.auditTrail();
+    const std::vector<AuditEntry> trail = store.registry().auditTrail();
     QCOMPARE(trail.size(), before + 3);
     QCOMPARE(trail[before].version, std::optional<int>(4));
     QCOMPARE(trail[before].from, QStringLiteral("None"));
@@ -427,11 +438,12 @@ void TestRegistry::stageTransitions()
     QCOMPARE(trail[before + 2].version, std::optional<int>(2));
 
     // Only towards Staging or Production, and only on existing versions.
-    QVERIFY_THROWS_EXCEPTION(Error,
-                             store.setModelVersionStage(QStringLiteral("m"), 3, ModelStage::Archived, true));
-    QVERIFY_THROWS_EXCEPTION(Error, store.setModelVersionStage(QStringLiteral("m"), 7, ModelStage::Staging));
-    QCOMPARE(store.modelVersion(QStringLiteral("m"), 3)->stage, ModelStage::Staging);
-    QCOMPARE(store.auditTrail().size(), before + 3);
+    QVERIFY_THROWS_EXCEPTION(
+        Error, store.registry().setModelVersionStage(QStringLiteral("m"), 3, ModelStage::Archived, true));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, store.registry().setModelVersionStage(QStringLiteral("m"), 7, ModelStage::Staging));
+    QCOMPARE(store.registry().modelVersion(QStringLiteral("m"), 3)->stage, ModelStage::Staging);
+    QCOMPARE(store.registry().auditTrail().size(), before + 3);
     QCOMPARE(modelStageFromName(QStringLiteral("production")), std::optional(ModelStage::Production));
 }
 
@@ -440,40 +452,42 @@ void TestRegistry::deletes()
     Store store(m_db);
     const QString runId = makeRun(store);
     for (int i = 0; i < 3; ++i)
-        store.promoteRun(runId, QStringLiteral("m"));
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 2);
-    store.setModelAlias(QStringLiteral("m"), QStringLiteral("backup"), 2);
-    store.setModelVersionTag(QStringLiteral("m"), 2, QStringLiteral("k"), QStringLiteral("v"));
+        store.registry().promoteRun(runId, QStringLiteral("m"));
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 2);
+    store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("backup"), 2);
+    store.registry().setModelVersionTag(QStringLiteral("m"), 2, QStringLiteral("k"), QStringLiteral("v"));
 
-    store.deleteModelVersion(QStringLiteral("m"), 2);
-    QVERIFY(!store.modelVersion(QStringLiteral("m"), 2));
-    QVERIFY(store.registeredModel(QStringLiteral("m"))->aliases.isEmpty()); // its aliases went too
-    QVERIFY(!store.modelVersionByAlias(QStringLiteral("m"), QStringLiteral("champion")));
-    QCOMPARE(store.modelVersionsOfRun(runId).size(), size_t(2));
-    const AuditEntry e = store.auditTrail(QStringLiteral("m")).back();
+    store.registry().deleteModelVersion(QStringLiteral("m"), 2);
+    QVERIFY(!store.registry().modelVersion(QStringLiteral("m"), 2));
+    QVERIFY(store.registry().registeredModel(QStringLiteral("m"))->aliases.isEmpty()); // its aliases went too
+    QVERIFY(!store.registry().modelVersionByAlias(QStringLiteral("m"), QStringLiteral("champion")));
+    QCOMPARE(store.registry().modelVersionsOfRun(runId).size(), size_t(2));
+    const AuditEntry e = store.registry().auditTrail(QStringLiteral("m")).back();
     QCOMPARE(e.action, QStringLiteral("delete"));
     QCOMPARE(e.from, QStringLiteral("version 2 (aliases backup, champion)"));
     // A deleted version takes no more changes.
-    QVERIFY_THROWS_EXCEPTION(Error, store.deleteModelVersion(QStringLiteral("m"), 2));
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().deleteModelVersion(QStringLiteral("m"), 2));
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().setModelVersionTag(
+                                        QStringLiteral("m"), 2, QStringLiteral("k"), QStringLiteral("w")));
     QVERIFY_THROWS_EXCEPTION(
-        Error, store.setModelVersionTag(QStringLiteral("m"), 2, QStringLiteral("k"), QStringLiteral("w")));
-    QVERIFY_THROWS_EXCEPTION(Error,
-                             store.setModelVersionDescription(QStringLiteral("m"), 2, QStringLiteral("x")));
-    QVERIFY_THROWS_EXCEPTION(Error, store.setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 2));
+        Error, store.registry().setModelVersionDescription(QStringLiteral("m"), 2, QStringLiteral("x")));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, store.registry().setModelAlias(QStringLiteral("m"), QStringLiteral("champion"), 2));
 
-    store.setRegisteredModelTag(QStringLiteral("m"), QStringLiteral("team"), QStringLiteral("vision"));
-    const size_t trailBefore = store.auditTrail(QStringLiteral("m")).size();
-    store.deleteRegisteredModel(QStringLiteral("m"));
-    QVERIFY(!store.registeredModel(QStringLiteral("m")));
-    QVERIFY(store.modelVersionsOfRun(runId).empty());
-    QVERIFY_THROWS_EXCEPTION(Error, store.deleteRegisteredModel(QStringLiteral("m")));
+    store.registry().setRegisteredModelTag(QStringLiteral("m"), QStringLiteral("team"),
+                                           QStringLiteral("vision"));
+    const size_t trailBefore = store.registry().auditTrail(QStringLiteral("m")).size();
+    store.registry().deleteRegisteredModel(QStringLiteral("m"));
+    QVERIFY(!store.registry().registeredModel(QStringLiteral("m")));
+    QVERIFY(store.registry().modelVersionsOfRun(runId).empty());
+    QVERIFY_THROWS_EXCEPTION(Error, store.registry().deleteRegisteredModel(QStringLiteral("m")));
     // The trail stays, ending with the delete; the name is free again and numbering starts over.
-    const std::vector<AuditEntry> trail = store.auditTrail(QStringLiteral("m"));
+    const std::vector<AuditEntry> trail = store.registry().auditTrail(QStringLiteral("m"));
     QCOMPARE(trail.size(), trailBefore + 1);
     QCOMPARE(trail.back().action, QStringLiteral("delete"));
     QCOMPARE(trail.back().version, std::nullopt);
-    QCOMPARE(store.promoteRun(runId, QStringLiteral("m")), 1);
-    QVERIFY(store.registeredModel(QStringLiteral("m"))->tags.isEmpty());
+    QCOMPARE(store.registry().promoteRun(runId, QStringLiteral("m")), 1);
+    QVERIFY(store.registry().registeredModel(QStringLiteral("m"))->tags.isEmpty());
 }
 
 void TestRegistry::lookups()
@@ -481,36 +495,38 @@ void TestRegistry::lookups()
     Store store(m_db);
     const QString a = makeRun(store, QStringLiteral("a"));
     const QString b = makeRun(store, QStringLiteral("b"));
-    store.promoteRun(a, QStringLiteral("zeta"));
-    store.promoteRun(b, QStringLiteral("zeta"), QStringLiteral("model"), {}, QStringLiteral("champion"));
-    store.promoteRun(a, QStringLiteral("alpha"), QStringLiteral("model"));
-    store.setModelVersionTag(QStringLiteral("alpha"), 1, QStringLiteral("validated"), QStringLiteral("yes"));
+    store.registry().promoteRun(a, QStringLiteral("zeta"));
+    store.registry().promoteRun(b, QStringLiteral("zeta"), QStringLiteral("model"), {},
+                                QStringLiteral("champion"));
+    store.registry().promoteRun(a, QStringLiteral("alpha"), QStringLiteral("model"));
+    store.registry().setModelVersionTag(QStringLiteral("alpha"), 1, QStringLiteral("validated"),
+                                        QStringLiteral("yes"));
 
-    const std::vector<ModelVersion> ofA = store.modelVersionsOfRun(a);
+    const std::vector<ModelVersion> ofA = store.registry().modelVersionsOfRun(a);
     QCOMPARE(ofA.size(), size_t(2));
     QCOMPARE(ofA[0].model, QStringLiteral("alpha")); // by model name, then version
     QCOMPARE(ofA[0].tags.value(QStringLiteral("validated")), QStringLiteral("yes"));
     QCOMPARE(ofA[1].model, QStringLiteral("zeta"));
     QCOMPARE(ofA[1].version, 1);
-    QCOMPARE(store.modelVersionsOfRun(b).size(), size_t(1));
-    QVERIFY(store.modelVersionsOfRun(QStringLiteral("nope")).empty());
+    QCOMPARE(store.registry().modelVersionsOfRun(b).size(), size_t(1));
+    QVERIFY(store.registry().modelVersionsOfRun(QStringLiteral("nope")).empty());
 
     const std::optional<ModelVersion> champion =
-        store.modelVersionByAlias(QStringLiteral("zeta"), QStringLiteral("champion"));
+        store.registry().modelVersionByAlias(QStringLiteral("zeta"), QStringLiteral("champion"));
     QVERIFY(champion);
     QCOMPARE(champion->version, 2);
     QCOMPARE(champion->runId, b);
-    QVERIFY(!store.modelVersionByAlias(QStringLiteral("zeta"), QStringLiteral("other")));
+    QVERIFY(!store.registry().modelVersionByAlias(QStringLiteral("zeta"), QStringLiteral("other")));
     try {
-        store.modelVersionByAlias(QStringLiteral("missing"), QStringLiteral("champion"));
+        store.registry().modelVersionByAlias(QStringLiteral("missing"), QStringLiteral("champion"));
         QFAIL("no error for a missing model");
     } catch (const Error &e) {
         QCOMPARE(e.kind(), Error::Kind::NotFound);
     }
-    QVERIFY(!store.modelVersion(QStringLiteral("zeta"), 3));
+    QVERIFY(!store.registry().modelVersion(QStringLiteral("zeta"), 3));
 
     // The listing: names sorted, versions with their aliases.
-    const std::vector<RegisteredModel> all = store.registeredModels();
+    const std::vector<RegisteredModel> all = store.registry().registeredModels();
     QCOMPARE(all.size(), size_t(2));
     QCOMPARE(all[0].name, QStringLiteral("alpha"));
     QCOMPARE(all[1].versions[1].aliases, QStringList{QStringLiteral("champion")});
@@ -519,7 +535,7 @@ void TestRegistry::lookups()
 void TestRegistry::auditCompleteness()
 {
     Store store(m_db);
-    store.setUser(QStringLiteral("auditor"));
+    store.database().setUser(QStringLiteral("auditor"));
     const QString runId = makeRun(store);
     const QString m = QStringLiteral("m");
 
@@ -528,11 +544,11 @@ void TestRegistry::auditCompleteness()
     const auto one = [&](const std::function<void()> &change, const QString &action,
                          std::optional<int> version, const QString &from, const QString &to,
                          bool repeatIsNoOp) {
-        const size_t before = store.auditTrail().size();
+        const size_t before = store.registry().auditTrail().size();
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
         change();
         const qint64 t1 = QDateTime::currentMSecsSinceEpoch();
-        const std::vector<AuditEntry> trail = store.auditTrail();
+        const std::vector<AuditEntry> trail = store.registry().auditTrail();
         QCOMPARE(trail.size(), before + 1);
         const AuditEntry &e = trail.back();
         QCOMPARE(e.action, action);
@@ -544,52 +560,122 @@ void TestRegistry::auditCompleteness()
         QVERIFY2(e.atMs >= t0 && e.atMs <= t1, qPrintable(QString::number(e.atMs)));
         if (repeatIsNoOp) {
             change();
-            QCOMPARE(store.auditTrail().size(), before + 1);
+            QCOMPARE(store.registry().auditTrail().size(), before + 1);
         }
     };
-    one([&] { store.createRegisteredModel(m, QStringLiteral("d0")); }, QStringLiteral("create"), std::nullopt,
-        {}, m, false);
-    one([&] { store.promoteRun(runId, m, QStringLiteral("model")); }, QStringLiteral("promote"), 1, {},
-        QStringLiteral("version 1 from run %1").arg(runId), false);
-    one([&] { store.promoteRun(runId, m); }, QStringLiteral("promote"), 2, {},
+    one([&] { store.registry().createRegisteredModel(m, QStringLiteral("d0")); }, QStringLiteral("create"),
+        std::nullopt, {}, m, false);
+    one([&] { store.registry().promoteRun(runId, m, QStringLiteral("model")); }, QStringLiteral("promote"), 1,
+        {}, QStringLiteral("version 1 from run %1").arg(runId), false);
+    one([&] { store.registry().promoteRun(runId, m); }, QStringLiteral("promote"), 2, {},
         QStringLiteral("version 2 from run %1").arg(runId), false);
-    one([&] { store.setModelAlias(m, QStringLiteral("champion"), 1); }, QStringLiteral("set_alias"), 1, {},
-        QStringLiteral("champion@1"), true);
-    one([&] { store.setModelAlias(m, QStringLiteral("champion"), 2); }, QStringLiteral("set_alias"), 2,
-        QStringLiteral("champion@1"), QStringLiteral("champion@2"), true);
-    one([&] { store.deleteModelAlias(m, QStringLiteral("champion")); }, QStringLiteral("delete_alias"), 2,
-        QStringLiteral("champion@2"), {}, false);
-    one([&] { store.setModelVersionStage(m, 1, ModelStage::Staging); }, QStringLiteral("set_stage"), 1,
-        QStringLiteral("None"), QStringLiteral("Staging"), true);
-    one([&] { store.setModelVersionStage(m, 1, ModelStage::Production); }, QStringLiteral("set_stage"), 1,
-        QStringLiteral("Staging"), QStringLiteral("Production"), true);
-    one([&] { store.setRegisteredModelDescription(m, QStringLiteral("d1")); },
+    one([&] { store.registry().setModelAlias(m, QStringLiteral("champion"), 1); },
+        QStringLiteral("set_alias"), 1, {}, QStringLiteral("champion@1"), true);
+    one([&] { store.registry().setModelAlias(m, QStringLiteral("champion"), 2); },
+        QStringLiteral("set_alias"), 2, QStringLiteral("champion@1"), QStringLiteral("champion@2"), true);
+    one([&] { store.registry().deleteModelAlias(m, QStringLiteral("champion")); },
+        QStringLiteral("delete_alias"), 2, QStringLiteral("champion@2"), {}, false);
+    one([&] { store.registry().setModelVersionStage(m, 1, ModelStage::Staging); },
+        QStringLiteral("set_stage"), 1, QStringLiteral("None"), QStringLiteral("Staging"), true);
+    one([&] { store.registry().setModelVersionStage(m, 1, ModelStage::Production); },
+        QStringLiteral("set_stage"), 1, QStringLiteral("Staging"), QStringLiteral("Production"), true);
+    one([&] { store.registry().setRegisteredModelDescription(m, QStringLiteral("d1")); },
         QStringLiteral("set_description"), std::nullopt, QStringLiteral("d0"), QStringLiteral("d1"), true);
-    one([&] { store.setModelVersionDescription(m, 2, QStringLiteral("v2 notes")); },
+    one([&] { store.registry().setModelVersionDescription(m, 2, QStringLiteral("v2 notes")); },
         QStringLiteral("set_description"), 2, QString(), QStringLiteral("v2 notes"), true);
-    one([&] { store.setRegisteredModelTag(m, QStringLiteral("team"), QStringLiteral("a")); },
+    one([&] { store.registry().setRegisteredModelTag(m, QStringLiteral("team"), QStringLiteral("a")); },
         QStringLiteral("set_tag"), std::nullopt, {}, QStringLiteral("team=a"), true);
-    one([&] { store.setRegisteredModelTag(m, QStringLiteral("team"), QStringLiteral("b")); },
+    one([&] { store.registry().setRegisteredModelTag(m, QStringLiteral("team"), QStringLiteral("b")); },
         QStringLiteral("set_tag"), std::nullopt, QStringLiteral("team=a"), QStringLiteral("team=b"), true);
-    one([&] { store.deleteRegisteredModelTag(m, QStringLiteral("team")); }, QStringLiteral("delete_tag"),
-        std::nullopt, QStringLiteral("team=b"), {}, true);
-    one([&] { store.setModelVersionTag(m, 1, QStringLiteral("ok"), QStringLiteral("yes")); },
+    one([&] { store.registry().deleteRegisteredModelTag(m, QStringLiteral("team")); },
+        QStringLiteral("delete_tag"), std::nullopt, QStringLiteral("team=b"), {}, true);
+    one([&] { store.registry().setModelVersionTag(m, 1, QStringLiteral("ok"), QStringLiteral("yes")); },
         QStringLiteral("set_tag"), 1, {}, QStringLiteral("ok=yes"), true);
-    one([&] { store.deleteModelVersionTag(m, 1, QStringLiteral("ok")); }, QStringLiteral("delete_tag"), 1,
-        QStringLiteral("ok=yes"), {}, true);
-    one([&] { store.deleteModelVersion(m, 1); }, QStringLiteral("delete"), 1, QStringLiteral("version 1"), {},
-        false);
-    one([&] { store.deleteRegisteredModel(m); }, QStringLiteral("delete"), std::nullopt,
+    one([&] { store.registry().deleteModelVersionTag(m, 1, QStringLiteral("ok")); },
+        QStringLiteral("delete_tag"), 1, QStringLiteral("ok=yes"), {}, true);
+    one([&] { store.registry().deleteModelVersion(m, 1); }, QStringLiteral("delete"), 1,
+        QStringLiteral("version 1"), {}, false);
+    one([&] { store.registry().deleteRegisteredModel(m); }, QStringLiteral("delete"), std::nullopt,
         QStringLiteral("model m with 1 version(s)"), {}, false);
 
     // Promoting into a model that does not exist yet is two changes: its creation and the version.
-    const size_t before = store.auditTrail().size();
-    store.promoteRun(runId, QStringLiteral("fresh"));
-    const std::vector<AuditEntry> trail = store.auditTrail(QStringLiteral("fresh"));
-    QCOMPARE(store.auditTrail().size(), before + 2);
+    const size_t before = store.registry().auditTrail().size();
+    store.registry().promoteRun(runId, QStringLiteral("fresh"));
+    const std::vector<AuditEntry> trail = store.registry().auditTrail(QStringLiteral("fresh"));
+    QCOMPARE(store.registry().auditTrail().size(), before + 2);
     QCOMPARE(trail.size(), size_t(2));
     QCOMPARE(trail[0].action, QStringLiteral("create"));
     QCOMPARE(trail[1].action, QStringLiteral("promote"));
+}
+
+// Every tag, alias, description and stage setter goes through one audited change: besides its audit row
+// (auditCompleteness), a change moves the updated_ms of what it belongs to (the model, or the version) and
+// of nothing else, and a call that changes nothing, or a refused one, writes nothing.
+void TestRegistry::auditedChangesTouchTheirOwnerOnly()
+{
+    Store store(m_db);
+    Registry &registry = store.registry();
+    const QString runId = makeRun(store);
+    const QString m = QStringLiteral("m");
+    registry.createRegisteredModel(m);
+    registry.promoteRun(runId, m);
+    registry.promoteRun(runId, m);
+
+    enum class Owner { Model, Version };
+    const auto stamps = [&] {
+        return std::tuple(registry.registeredModel(m)->updatedMs, registry.modelVersion(m, 1)->updatedMs,
+                          registry.modelVersion(m, 2)->updatedMs);
+    };
+    const auto check = [&](const char *what, const std::function<void()> &change, Owner owner) {
+        QTest::qSleep(3); // a later millisecond than every earlier write
+        const auto [model0, v10, v20] = stamps();
+        const size_t audit0 = registry.auditTrail().size();
+        change();
+        const auto [model1, v11, v21] = stamps();
+        QVERIFY2(registry.auditTrail().size() == audit0 + 1, what);
+        QVERIFY2(owner == Owner::Model ? model1 > model0 : model1 == model0, what);
+        QVERIFY2(owner == Owner::Version ? v11 > v10 : v11 == v10, what); // the changes are on version 1
+        QVERIFY2(v21 == v20, what);
+        QTest::qSleep(3);
+        try {
+            change(); // the same again: nothing to change (or, for removals, nothing there)
+        } catch (const Error &e) {
+            QVERIFY2(e.kind() == Error::Kind::NotFound, what);
+        }
+        QVERIFY2(stamps() == std::tuple(model1, v11, v21), what);
+        QVERIFY2(registry.auditTrail().size() == audit0 + 1, what);
+    };
+    check(
+        "set alias", [&] { registry.setModelAlias(m, QStringLiteral("champion"), 1); }, Owner::Model);
+    check(
+        "delete alias", [&] { registry.deleteModelAlias(m, QStringLiteral("champion")); }, Owner::Model);
+    check(
+        "set model tag", [&] { registry.setRegisteredModelTag(m, QStringLiteral("k"), QStringLiteral("v")); },
+        Owner::Model);
+    check(
+        "delete model tag", [&] { registry.deleteRegisteredModelTag(m, QStringLiteral("k")); }, Owner::Model);
+    check(
+        "set version tag",
+        [&] { registry.setModelVersionTag(m, 1, QStringLiteral("k"), QStringLiteral("v")); }, Owner::Version);
+    check(
+        "delete version tag", [&] { registry.deleteModelVersionTag(m, 1, QStringLiteral("k")); },
+        Owner::Version);
+    check(
+        "set model description", [&] { registry.setRegisteredModelDescription(m, QStringLiteral("d")); },
+        Owner::Model);
+    check(
+        "set version description", [&] { registry.setModelVersionDescription(m, 1, QStringLiteral("d")); },
+        Owner::Version);
+    check(
+        "set stage", [&] { registry.setModelVersionStage(m, 1, ModelStage::Staging); }, Owner::Version);
+
+    // Refused before anything is written: a deleted alias, a stage of a version that is not there.
+    const auto before = stamps();
+    const size_t audit = registry.auditTrail().size();
+    QVERIFY_THROWS_EXCEPTION(Error, registry.deleteModelAlias(m, QStringLiteral("nobody")));
+    QVERIFY_THROWS_EXCEPTION(Error, registry.setModelVersionStage(m, 7, ModelStage::Production));
+    QCOMPARE(stamps(), before);
+    QCOMPARE(registry.auditTrail().size(), audit);
 }
 
 void TestRegistry::auditCsvQuotes()
@@ -647,9 +733,9 @@ void TestRegistry::concurrentPromotesFromTwoProcesses()
     QCOMPARE(printed, expected); // each process got its own number
 
     Store store(m_db);
-    const RegisteredModel m = *store.registeredModel(QStringLiteral("raced"));
+    const RegisteredModel m = *store.registry().registeredModel(QStringLiteral("raced"));
     QCOMPARE(versionNumbers(m), expected); // exactly 1..N, no duplicates or gaps
-    const std::vector<AuditEntry> trail = store.auditTrail(QStringLiteral("raced"));
+    const std::vector<AuditEntry> trail = store.registry().auditTrail(QStringLiteral("raced"));
     QCOMPARE(trail.size(), size_t(N + 1));
     QCOMPARE(
         std::count_if(trail.begin(), trail.end(), [](const AuditEntry &e) { return e.action == "create"; }),
@@ -739,7 +825,8 @@ void TestRegistry::cliRoundTrip()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     {
         Store store(m_db);
-        QCOMPARE(QString::fromUtf8(csvFile.readAll()), auditCsv(store.auditTrail(QStringLiteral("clf"))));
+        QCOMPARE(QString::fromUtf8(csvFile.readAll()),
+                 auditCsv(store.registry().auditTrail(QStringLiteral("clf"))));
     }
     // --audit-csv naming the database itself (or its WAL) would replace it under SQLite: refused, kept.
     for (const QString &target : {db, db + QStringLiteral("-wal")}) {
@@ -806,7 +893,7 @@ void TestRegistry::cliBadInput()
     {
         Store store(m_db);
         runId = makeRun(store);
-        store.promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model"));
+        store.registry().promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model"));
     }
     const QByteArray before = test::fileSha256(m_db);
     const QString db = m_db;
@@ -851,8 +938,8 @@ void TestRegistry::cliBadInput()
     QCOMPARE(test::fileSha256(m_db),
              before); // nothing written (the WAL may have been checkpointed; contents same)
     Store store(m_db);
-    QCOMPARE(versionNumbers(*store.registeredModel(QStringLiteral("clf"))), QList<int>{1});
-    QCOMPARE(store.auditTrail().size(), size_t(2));
+    QCOMPARE(versionNumbers(*store.registry().registeredModel(QStringLiteral("clf"))), QList<int>{1});
+    QCOMPARE(store.registry().auditTrail().size(), size_t(2));
     // Reading commands never create a database.
     const Result r = run({"--db", m_dir->filePath(QStringLiteral("missing.db")), "models"});
     VERIFY_EXIT(r, 1);
@@ -866,9 +953,9 @@ void TestRegistry::modelExportLeavesNothingOnFailure()
     {
         Store store(m_db);
         runId = makeRun(store);
-        store.promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model"));
+        store.registry().promoteRun(runId, QStringLiteral("clf"), QStringLiteral("model"));
         // The store lost the bytes of the last file the export would copy.
-        for (const Artifact &a : store.artifacts(runId)) {
+        for (const Artifact &a : store.artifacts().artifacts(runId)) {
             if (a.path == QLatin1String("model/weights/model.bin"))
                 missingObject = ArtifactStore(store.path()).objectPath(a.sha256);
         }
@@ -934,11 +1021,11 @@ void TestRegistry::modelExportFindsSources()
     {
         Store store(m_db);
         const QString runId = makeRun(store);
-        store.createRegisteredModel(QStringLiteral("m"));
+        store.registry().createRegisteredModel(QStringLiteral("m"));
         ModelVersion v;
         v.runId = runId;
         v.source = QString(source).replace(QLatin1String("RUN"), runId);
-        store.createModelVersion(QStringLiteral("m"), v);
+        store.registry().createModelVersion(QStringLiteral("m"), v);
     }
     const QString out = m_dir->filePath(QStringLiteral("out"));
     const Result r = run({"--db", m_db, "model-export", "m", "1", "--out", out});
@@ -1065,7 +1152,7 @@ void TestRegistry::reimportKeepsDeletedVersionsDeleted()
     const QString mlruns = copy + QStringLiteral("/mlruns");
     Store store(m_db);
     import::importPaths(store, {mlruns}, import::Format::Auto, {});
-    store.deleteModelVersion(QStringLiteral("toy-classifier"), 1);
+    store.registry().deleteModelVersion(QStringLiteral("toy-classifier"), 1);
 
     // The source gains a model tag meanwhile; re-importing brings it, and version 1 stays deleted.
     QFile tag(mlruns + QStringLiteral("/models/toy-classifier/tags/owner"));
@@ -1073,7 +1160,7 @@ void TestRegistry::reimportKeepsDeletedVersionsDeleted()
     tag.write("vision-team");
     tag.close();
     const import::ImportReport report = import::importPaths(store, {mlruns}, import::Format::Auto, {});
-    const RegisteredModel m = *store.registeredModel(QStringLiteral("toy-classifier"));
+    const RegisteredModel m = *store.registry().registeredModel(QStringLiteral("toy-classifier"));
     QCOMPARE(m.tags.value(QStringLiteral("owner")), QStringLiteral("vision-team"));
     QCOMPARE(versionNumbers(m), QList<int>{2});
     QCOMPARE(m.aliases.value(QStringLiteral("champion")), 2);

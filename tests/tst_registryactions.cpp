@@ -23,23 +23,23 @@ const QString Churn = QStringLiteral("churn-model");
 QStringList makeRegistry(const QString &db)
 {
     Store store(db);
-    const ExperimentId exp = store.createExperiment(QStringLiteral("churn"));
+    const ExperimentId exp = store.runs().createExperiment(QStringLiteral("churn"));
     QStringList runs;
     for (int i = 0; i < 2; ++i) {
         NewRun nr;
         nr.experimentId = exp;
         nr.name = QStringLiteral("xgb-%1").arg(i);
         nr.status = RunStatus::Finished;
-        const Run r = store.createRun(nr);
+        const Run r = store.runs().createRun(nr);
         Artifact a;
         a.path = QStringLiteral("model/MLmodel");
         a.size = 100;
         a.sha256 = QString(64, QLatin1Char('a' + char(i)));
-        store.addArtifact(r.id, a);
+        store.artifacts().addArtifact(r.id, a);
         runs << r.id;
     }
-    store.promoteRun(runs[0], Churn, QStringLiteral("model"), QStringLiteral("First"));
-    store.promoteRun(runs[1], Churn, QStringLiteral("model"), QStringLiteral("Second"));
+    store.registry().promoteRun(runs[0], Churn, QStringLiteral("model"), QStringLiteral("First"));
+    store.registry().promoteRun(runs[1], Churn, QStringLiteral("model"), QStringLiteral("Second"));
     return runs;
 }
 
@@ -48,7 +48,7 @@ QString registryText(const QString &db)
 {
     Store store(db, Store::Mode::ReadOnly);
     QStringList out;
-    for (const RegisteredModel &m : store.registeredModels()) {
+    for (const RegisteredModel &m : store.registry().registeredModels()) {
         out << QStringLiteral("%1|%2|%3|%4").arg(m.name, m.description).arg(m.updatedMs).arg(m.createdMs);
         for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
             out << QStringLiteral(" tag %1=%2").arg(it.key(), it.value());
@@ -62,7 +62,7 @@ QString registryText(const QString &db)
             for (auto it = v.tags.begin(); it != v.tags.end(); ++it)
                 out << QStringLiteral("  tag %1=%2").arg(it.key(), it.value());
         }
-        out << QStringLiteral(" audit %1").arg(store.auditTrail(m.name).size());
+        out << QStringLiteral(" audit %1").arg(store.registry().auditTrail(m.name).size());
     }
     return out.join(QLatin1Char('\n'));
 }
@@ -95,7 +95,7 @@ void TestRegistryActions::eachChangeAnswersWithItsTypedSignal()
     QSignalSpy failed(&actions, &StoreActions::failed);
     QSignalSpy idle(&actions, &StoreActions::idle);
     QVERIFY(failed.isValid() && idle.isValid());
-    const auto stored = [&db] { return Store(db, Store::Mode::ReadOnly).registeredModel(Churn).value(); };
+    const auto stored = [&db] { return Store(db, Store::Mode::ReadOnly).registry().registeredModel(Churn).value(); };
     const auto version = [](const RegisteredModel &m, int v) {
         for (const ModelVersion &mv : m.versions) {
             if (mv.version == v)
@@ -197,10 +197,10 @@ void TestRegistryActions::eachChangeAnswersWithItsTypedSignal()
     actions.deleteModel(QStringLiteral("retention"));
     QTRY_COMPARE(modelDeleted.count(), 1);
     QCOMPARE(modelDeleted.at(0), (QVariantList{QStringLiteral("retention")}));
-    QVERIFY(!Store(db, Store::Mode::ReadOnly).registeredModel(QStringLiteral("retention")));
+    QVERIFY(!Store(db, Store::Mode::ReadOnly).registry().registeredModel(QStringLiteral("retention")));
 
     // Every change went through the audit trail, by the user who made it.
-    const std::vector<AuditEntry> audit = Store(db, Store::Mode::ReadOnly).auditTrail(Churn);
+    const std::vector<AuditEntry> audit = Store(db, Store::Mode::ReadOnly).registry().auditTrail(Churn);
     QStringList actionsDone;
     for (const AuditEntry &e : audit) {
         QCOMPARE(e.user, QStringLiteral("tester"));

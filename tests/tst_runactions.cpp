@@ -41,7 +41,7 @@ private:
         std::optional<Run> r;
         {
             Store check(m_db, Store::Mode::ReadOnly);
-            r = check.run(id);
+            r = check.runs().run(id);
         }
         if (m_refusing)
             [&] { QCOMPARE(test::execSql(m_db, {RefuseSql}), QString()); }();
@@ -81,15 +81,15 @@ void TestRunActions::init()
     {
         Store store(m_db);
         NewRun init;
-        init.experimentId = store.ensureExperiment(QStringLiteral("e"));
+        init.experimentId = store.runs().ensureExperiment(QStringLiteral("e"));
         for (int i = 0; i < 3; ++i) {
             init.name = QStringLiteral("run %1").arg(i);
-            m_runs << store.createRun(init).id;
+            m_runs << store.runs().createRun(init).id;
         }
-        store.setTag(m_runs[0], QString::fromLatin1(mlflowtag::RunName), QStringLiteral("run 0"));
+        store.runs().setTag(m_runs[0], QString::fromLatin1(mlflowtag::RunName), QStringLiteral("run 0"));
         const QString sha(64, QLatin1Char('a'));
         for (const char *path : {"model/a.bin", "model/b.bin", "notes.txt"})
-            store.addArtifact(m_runs[0], {QString::fromLatin1(path), 1, sha, QStringLiteral("text/plain"), 1,
+            store.artifacts().addArtifact(m_runs[0], {QString::fromLatin1(path), 1, sha, QStringLiteral("text/plain"), 1,
                                           Lifecycle::Active});
     }
     m_worker = std::make_unique<StoreWorker>(m_db);
@@ -186,13 +186,13 @@ void TestRunActions::artifactsAreDeletedAndRestored()
     QCOMPARE(deleted.at(0).at(2).toInt(), 2); // the folder's two files
     {
         Store check(m_db, Store::Mode::ReadOnly);
-        QCOMPARE(check.artifacts(m_runs[0]).size(), size_t(1));
+        QCOMPARE(check.artifacts().artifacts(m_runs[0]).size(), size_t(1));
     }
     m_actions->restoreArtifact(m_runs[0], QStringLiteral("model"));
     QTRY_COMPARE(restored.count(), 1);
     QCOMPARE(restored.at(0).at(2).toInt(), 2);
     Store check(m_db, Store::Mode::ReadOnly);
-    QCOMPARE(check.artifacts(m_runs[0]).size(), size_t(3));
+    QCOMPARE(check.artifacts().artifacts(m_runs[0]).size(), size_t(3));
 }
 
 void TestRunActions::aRefusedChangeSaysWhatAndWhyAndChangesNothing()
@@ -280,8 +280,8 @@ void TestRunActions::aRefusedArtifactChangeNamesThePath()
     QCOMPARE(failed.at(1).at(0).toString(), QStringLiteral("restore notes.txt"));
     QCOMPARE(deleted.count(), 0);
     Store check(m_db, Store::Mode::ReadOnly);
-    QCOMPARE(check.artifacts(m_runs[0]).size(), size_t(3));
-    QCOMPARE(check.artifacts(m_runs[0], true).size(), size_t(3));
+    QCOMPARE(check.artifacts().artifacts(m_runs[0]).size(), size_t(3));
+    QCOMPARE(check.artifacts().artifacts(m_runs[0], true).size(), size_t(3));
 }
 
 QTEST_GUILESS_MAIN(TestRunActions)

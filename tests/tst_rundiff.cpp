@@ -205,7 +205,7 @@ void TestRunDiff::initTestCase()
     Q_UNUSED(report)
     for (int i = 0; i < 4; ++i) {
         const QString id = m_truthRuns[i].toObject().value(QStringLiteral("run_id")).toString();
-        const std::optional<Run> run = store.run(id);
+        const std::optional<Run> run = store.runs().run(id);
         QVERIFY2(run, qPrintable(id));
         m_fixtureRuns.push_back(*run);
     }

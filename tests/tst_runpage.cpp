@@ -188,13 +188,13 @@ private:
 QString TestRunPage::makeRun(Store &store, const QString &name, qint64 start, const QString &parentId)
 {
     NewRun init;
-    init.experimentId = store.ensureExperiment(QStringLiteral("vision"));
+    init.experimentId = store.runs().ensureExperiment(QStringLiteral("vision"));
     init.name = name;
     init.startMs = start;
     init.parentId = parentId;
     init.status = RunStatus::Finished;
     init.endMs = start + 60'000;
-    return store.createRun(init).id;
+    return store.runs().createRun(init).id;
 }
 
 void TestRunPage::initTestCase()
@@ -205,7 +205,7 @@ void TestRunPage::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("runlens"));
     m_db = m_dir.filePath(QStringLiteral("runs.db"));
     Store store(m_db);
-    const ExperimentId vision = store.createExperiment(QStringLiteral("vision"));
+    const ExperimentId vision = store.runs().createExperiment(QStringLiteral("vision"));
 
     // Enough newer runs that the table scrolls; the run under test is the oldest, at the bottom.
     for (int i = 0; i < 60; ++i)
@@ -225,9 +225,9 @@ void TestRunPage::initTestCase()
     init.gitCommit = QStringLiteral("0123456789abcdef0123456789abcdef01234567");
     init.parentId = m_parent;
     init.description = QStringLiteral("## Findings\n\nThe *spike* at step 500 is real.");
-    m_main = store.createRun(init).id;
+    m_main = store.runs().createRun(init).id;
 
-    Store::Batch b;
+    RunStore::Batch b;
     b.params.insert(QStringLiteral("lr"), QStringLiteral("0.001"));
     b.params.insert(QStringLiteral("optimizer"), QStringLiteral("adam"));
     m_longValue = QStringLiteral("first line <b>not bold</b>\n") + QString(600, QLatin1Char('x'));
@@ -237,19 +237,20 @@ void TestRunPage::initTestCase()
     b.tags.insert(QStringLiteral("team"), QStringLiteral("vision"));
     b.tags.insert(QStringLiteral("stage"), QStringLiteral("dev"));
     b.tags.insert(QString::fromLatin1(mlflowtag::RunName), QStringLiteral("main-run"));
-    store.logBatch(m_main, b);
+    store.runs().logBatch(m_main, b);
     std::vector<MetricPoint> loss, accuracy;
     for (int s = 0; s < LossPoints; ++s)
         loss.push_back({s, T0 + s, lossAt(s)});
     for (int s = 0; s < 100; ++s)
         accuracy.push_back({s * 10, T0 + s, 0.5 + 0.004 * s});
-    store.logMetrics(m_main, QStringLiteral("loss"), loss);
-    store.logMetrics(m_main, QStringLiteral("accuracy"), accuracy);
-    store.logMetric(m_main, QStringLiteral("lr"), {0, T0, 0.001});
-    store.addDatasetInput(m_main, {QStringLiteral("cifar10"), QStringLiteral("d1g3st"),
-                                   QStringLiteral("local"), QStringLiteral("/data/cifar10"),
-                                   QStringLiteral("{\"mlflow_colspec\": [{\"name\": \"label\"}]}"),
-                                   QStringLiteral("{\"num_rows\": 50000}"), QStringLiteral("training")});
+    store.series().logMetrics(m_main, QStringLiteral("loss"), loss);
+    store.series().logMetrics(m_main, QStringLiteral("accuracy"), accuracy);
+    store.series().logMetric(m_main, QStringLiteral("lr"), {0, T0, 0.001});
+    store.runs().addDatasetInput(m_main,
+                                 {QStringLiteral("cifar10"), QStringLiteral("d1g3st"),
+                                  QStringLiteral("local"), QStringLiteral("/data/cifar10"),
+                                  QStringLiteral("{\"mlflow_colspec\": [{\"name\": \"label\"}]}"),
+                                  QStringLiteral("{\"num_rows\": 50000}"), QStringLiteral("training")});
     // One artifact with its bytes in the store, one whose bytes went missing.
     ArtifactStore artifacts(m_db);
     const QString report = m_dir.filePath(QStringLiteral("report.txt"));
@@ -259,18 +260,19 @@ void TestRunPage::initTestCase()
         f.write("hello artifact\n");
     }
     const ArtifactStore::Stored stored = artifacts.put(report);
-    store.addArtifact(m_main, {QStringLiteral("reports/report.txt"), stored.size, stored.sha256,
-                               QStringLiteral("text/plain"), T0, Lifecycle::Active});
-    store.addArtifact(m_main, {QStringLiteral("model/weights.bin"), 1 << 20, QString(64, QLatin1Char('e')),
-                               QStringLiteral("application/octet-stream"), T0, Lifecycle::Active});
+    store.artifacts().addArtifact(m_main, {QStringLiteral("reports/report.txt"), stored.size, stored.sha256,
+                                           QStringLiteral("text/plain"), T0, Lifecycle::Active});
+    store.artifacts().addArtifact(
+        m_main, {QStringLiteral("model/weights.bin"), 1 << 20, QString(64, QLatin1Char('e')),
+                 QStringLiteral("application/octet-stream"), T0, Lifecycle::Active});
 
     m_childA = makeRun(store, QStringLiteral("child-a"), T0 + 2000, m_main);
     m_childB = makeRun(store, QStringLiteral("child-b"), T0 + 3000, m_main);
     m_empty = makeRun(store, QStringLiteral("empty-run"), T0 - 9000);
     m_victim = makeRun(store, QStringLiteral("victim"), T0 - 8000);
-    store.setTag(m_victim, QStringLiteral("team"), QStringLiteral("a"));
+    store.runs().setTag(m_victim, QStringLiteral("team"), QStringLiteral("a"));
     m_trashed = makeRun(store, QStringLiteral("trashed"), T0 - 7000);
-    store.setRunLifecycle(m_trashed, Lifecycle::Deleted);
+    store.runs().setRunLifecycle(m_trashed, Lifecycle::Deleted);
 }
 
 void TestRunPage::openWindow(MainWindow &window)
@@ -560,7 +562,7 @@ void TestRunPage::editsTags()
     QTRY_VERIFY(!page->isBusy());
     {
         Store check(m_db);
-        QCOMPARE(check.run(m_main)->tags.value(QStringLiteral("team")), QStringLiteral("research"));
+        QCOMPARE(check.runs().run(m_main)->tags.value(QStringLiteral("team")), QStringLiteral("research"));
     }
 
     // Esc in the editor drops the edit and stays on the page.
@@ -586,7 +588,7 @@ void TestRunPage::editsTags()
     QVERIFY(key->text().isEmpty());
     {
         Store check(m_db);
-        QCOMPARE(check.run(m_main)->tags.value(QStringLiteral("reviewed")), QStringLiteral("by ben"));
+        QCOMPARE(check.runs().run(m_main)->tags.value(QStringLiteral("reviewed")), QStringLiteral("by ben"));
     }
     QCOMPARE(page->tabs()->tabText(1), QStringLiteral("Tags (4)"));
     // A key that exists is refused before anything is written.
@@ -613,7 +615,7 @@ void TestRunPage::editsTags()
     QTRY_VERIFY(!page->isBusy());
     {
         Store check(m_db);
-        const auto run = check.run(m_main);
+        const auto run = check.runs().run(m_main);
         QVERIFY(!run->tags.contains(QStringLiteral("stage")));
         QVERIFY(!run->tags.contains(QStringLiteral("reviewed")));
     }
@@ -627,8 +629,8 @@ void TestRunPage::editsTags()
     QTRY_VERIFY(!page->isBusy() && !page->isLoading());
     {
         Store check(m_db);
-        QCOMPARE(check.run(m_main)->name, QStringLiteral("renamed-by-tag"));
-        check.setRunName(m_main, QStringLiteral("main-run")); // as the other tests expect
+        QCOMPARE(check.runs().run(m_main)->name, QStringLiteral("renamed-by-tag"));
+        check.runs().setRunName(m_main, QStringLiteral("main-run")); // as the other tests expect
     }
 }
 
@@ -707,7 +709,7 @@ void TestRunPage::editsNotes()
         QStringLiteral("# Result\n\nWorse than **baseline**, see [the docs](https://example.com/docs).");
     {
         Store check(m_db);
-        const auto run = check.run(m_childA);
+        const auto run = check.runs().run(m_childA);
         QCOMPARE(run->description, expected);
         QCOMPARE(run->tags.value(QString::fromLatin1(mlflowtag::Note)), expected); // what MLflow reads
     }
@@ -731,7 +733,7 @@ void TestRunPage::editsNotes()
     QCOMPARE(notes->description(), expected);
     QTRY_VERIFY(!page->isBusy());
     Store check(m_db);
-    QCOMPARE(check.run(m_childA)->description, expected);
+    QCOMPARE(check.runs().run(m_childA)->description, expected);
 }
 
 void TestRunPage::renamesAndStars()
@@ -754,7 +756,7 @@ void TestRunPage::renamesAndStars()
     QVERIFY(page->header()->starButton()->isChecked());
     {
         Store check(m_db);
-        const auto run = check.run(m_main);
+        const auto run = check.runs().run(m_main);
         QCOMPARE(run->name, QStringLiteral("main-run-v2"));
         QCOMPARE(run->tags.value(QString::fromLatin1(mlflowtag::RunName)), QStringLiteral("main-run-v2"));
         QVERIFY(run->starred);
@@ -765,8 +767,8 @@ void TestRunPage::renamesAndStars()
     QTest::keyClick(name, Qt::Key_Return);
     QTRY_VERIFY(!page->isBusy());
     Store check(m_db);
-    QCOMPARE(check.run(m_main)->name, QStringLiteral("main-run"));
-    QVERIFY(!check.run(m_main)->starred);
+    QCOMPARE(check.runs().run(m_main)->name, QStringLiteral("main-run"));
+    QVERIFY(!check.runs().run(m_main)->starred);
 }
 
 void TestRunPage::navigatesToChildrenAndParent()
@@ -864,7 +866,7 @@ void TestRunPage::emptySectionsSaySo()
     QTRY_VERIFY(page->tagsView()->isVisible());
     QTRY_VERIFY(!page->isBusy());
     Store check(m_db);
-    check.deleteTag(m_empty, QStringLiteral("first"));
+    check.runs().deleteTag(m_empty, QStringLiteral("first"));
 }
 
 void TestRunPage::sparklineShowsSpikeAndNaN()
@@ -1209,7 +1211,7 @@ void TestRunPage::writesOutliveTheWindow()
     QObject::connect(page, &QObject::destroyed, [&lock] { lock.release(); });
     window.reset();
     Store check(m_db);
-    const auto run = check.run(id);
+    const auto run = check.runs().run(id);
     QVERIFY(run->starred);
     QCOMPARE(run->description, QStringLiteral("saved as the window closed"));
 }
@@ -1248,7 +1250,7 @@ void TestRunPage::unsavedNotesAreAskedAbout()
         QCOMPARE(window.databasePath(), QFileInfo(other).absoluteFilePath());
         QTRY_VERIFY(!window.isLoading());
     }
-    QCOMPARE(Store(m_db).run(id)->description, QString());
+    QCOMPARE(Store(m_db).runs().run(id)->description, QString());
     {
         MainWindow window(m_db);
         openWindow(window);
@@ -1256,7 +1258,7 @@ void TestRunPage::unsavedNotesAreAskedAbout()
         answerNextQuestion(QMessageBox::Save);
         QVERIFY(window.close());
     }
-    QCOMPARE(Store(m_db).run(id)->description, QStringLiteral("saved on the way out"));
+    QCOMPARE(Store(m_db).runs().run(id)->description, QStringLiteral("saved on the way out"));
 }
 
 QTEST_MAIN(TestRunPage)

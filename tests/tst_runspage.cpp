@@ -72,7 +72,7 @@ QString TestRunsPage::makeDatabase(const QString &name, int runs)
 {
     const QString path = m_dir.filePath(name);
     Store store(path);
-    const ExperimentId main = store.createExperiment(QStringLiteral("main"));
+    const ExperimentId main = store.runs().createExperiment(QStringLiteral("main"));
     Store::Transaction tx(store);
     for (int i = 0; i < runs; ++i) {
         NewRun init;
@@ -80,21 +80,21 @@ QString TestRunsPage::makeDatabase(const QString &name, int runs)
         init.name = QStringLiteral("run%1").arg(i, 3, 10, QLatin1Char('0'));
         init.startMs = 1'700'000'000'000 + i * 1000;
         init.status = RunStatus::Finished;
-        const QString id = store.createRun(init).id;
-        Store::Batch b;
+        const QString id = store.runs().createRun(init).id;
+        RunStore::Batch b;
         b.params.insert(QStringLiteral("lr"), QString::number(0.001 * (i % 4 + 1)));
         b.params.insert(QStringLiteral("optimizer"), i % 3 ? QStringLiteral("adam") : QStringLiteral("sgd"));
         b.metrics.push_back({QStringLiteral("loss"), MetricPoint{0, 0, 1.0 / (i + 1)}});
         b.metrics.push_back({QStringLiteral("val/acc"), MetricPoint{0, 0, 0.5 + i * 0.001}});
-        store.logBatch(id, b);
+        store.runs().logBatch(id, b);
     }
     tx.commit();
-    const ExperimentId other = store.createExperiment(QStringLiteral("other"));
+    const ExperimentId other = store.runs().createExperiment(QStringLiteral("other"));
     NewRun init;
     init.experimentId = other;
     init.name = QStringLiteral("lonely");
-    const QString id = store.createRun(init).id;
-    store.logMetric(id, QStringLiteral("reward"), MetricPoint{0, 0, 1});
+    const QString id = store.runs().createRun(init).id;
+    store.series().logMetric(id, QStringLiteral("reward"), MetricPoint{0, 0, 1});
     return path;
 }
 
@@ -131,11 +131,11 @@ void TestRunsPage::liveRefreshKeepsSelectionAndScroll()
     {
         Store other(db);
         NewRun init;
-        init.experimentId = other.experimentByName(QStringLiteral("main"))->id;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("main"))->id;
         init.name = QStringLiteral("fresh");
         init.startMs = 1'800'000'000'000;
-        other.createRun(init);
-        other.logMetric(selected, QStringLiteral("loss"), MetricPoint{5, 0, 42.0});
+        other.runs().createRun(init);
+        other.series().logMetric(selected, QStringLiteral("loss"), MetricPoint{5, 0, 42.0});
     }
     QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), qint64(601), 1500); // within the second (+ margin)
     QCOMPARE(model->index(0, RunTableModel::NameColumn).data().toString(), QStringLiteral("fresh"));
@@ -167,7 +167,7 @@ void TestRunsPage::trashAndRestoreWithKeyboard()
     QTRY_COMPARE(model->rowCount(), 8);
     QCOMPARE(model->rowOf(doomed[0]), -1);
     QCOMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(), QStringLiteral("8 run(s)"));
-    QCOMPARE(Store(db).run(doomed[1])->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(Store(db).runs().run(doomed[1])->lifecycle, Lifecycle::Deleted);
 
     // The trash lists them; Ctrl+Shift+R restores the selected one.
     auto *trash = window.findChild<QToolButton *>(QStringLiteral("trashToggle"));
@@ -180,8 +180,8 @@ void TestRunsPage::trashAndRestoreWithKeyboard()
     table->selectRow(model->rowOf(doomed[0]));
     QTest::keyClick(table, Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_COMPARE(model->rowCount(), 1);
-    QCOMPARE(Store(db).run(doomed[0])->lifecycle, Lifecycle::Active);
-    QCOMPARE(Store(db).run(doomed[1])->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(Store(db).runs().run(doomed[0])->lifecycle, Lifecycle::Active);
+    QCOMPARE(Store(db).runs().run(doomed[1])->lifecycle, Lifecycle::Deleted);
     QTest::mouseClick(trash, Qt::LeftButton);
     QTRY_COMPARE(model->totalCount(), qint64(9));
     // The empty trash says so.
@@ -209,19 +209,19 @@ void TestRunsPage::starByClickingAndShortcut()
     const QRect star = table->visualRect(model->index(3, RunTableModel::StarColumn));
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, star.center());
     QTRY_VERIFY(model->index(model->rowOf(id), 0).data(StarredRole).toBool());
-    QVERIFY(Store(db).run(id)->starred);
+    QVERIFY(Store(db).runs().run(id)->starred);
     // Ctrl+D on a selection where one run is starred stars both; again unstars both.
     const QString other = model->runAt(0).id;
     table->selectionModel()->select(QItemSelection(model->index(0, 0), model->index(0, 0)),
                                     QItemSelectionModel::Select | QItemSelectionModel::Rows);
     QCOMPARE(page->selectedRunIds().size(), 2);
     QTest::keyClick(table, Qt::Key_D, Qt::ControlModifier);
-    QTRY_VERIFY(Store(db).run(other)->starred);
-    QVERIFY(Store(db).run(id)->starred);
+    QTRY_VERIFY(Store(db).runs().run(other)->starred);
+    QVERIFY(Store(db).runs().run(id)->starred);
     QTRY_VERIFY(model->index(model->rowOf(other), 0).data(StarredRole).toBool());
     QTest::keyClick(table, Qt::Key_D, Qt::ControlModifier);
-    QTRY_VERIFY(!Store(db).run(other)->starred);
-    QVERIFY(!Store(db).run(id)->starred);
+    QTRY_VERIFY(!Store(db).runs().run(other)->starred);
+    QVERIFY(!Store(db).runs().run(id)->starred);
 }
 
 void TestRunsPage::quickFilterNarrowsAsYouType()
@@ -346,7 +346,7 @@ void TestRunsPage::columnChooserIsRememberedPerExperiment()
         waitLoaded(window);
         QCOMPARE(window.runsPage()->visibleColumns(), chosen);
         // Another experiment has its own (default) columns.
-        window.runsPage()->showExperiment(Store(db).experimentByName(QStringLiteral("other"))->id);
+        window.runsPage()->showExperiment(Store(db).runs().experimentByName(QStringLiteral("other"))->id);
         QTRY_VERIFY(!window.isLoading());
         QVERIFY(window.runsPage()->visibleColumns().contains(QStringLiteral("metric:last:reward")));
         QVERIFY(window.runsPage()->visibleColumns().contains(QStringLiteral("user")));
@@ -364,7 +364,7 @@ void TestRunsPage::recentDatabasesAndNewDatabase()
     window.openDatabase(second); // what File › New Database does after its dialog
     waitLoaded(window);
     QVERIFY(QFileInfo::exists(second));
-    QCOMPARE(Store(second).experiments().size(), size_t(0));
+    QCOMPARE(Store(second).runs().experiments().size(), size_t(0));
     QCOMPARE(window.runsPage()->model()->totalCount(), qint64(0));
     QCOMPARE(MainWindow::recentDatabases().mid(0, 2),
              (QStringList{QFileInfo(second).absoluteFilePath(), QFileInfo(first).absoluteFilePath()}));
@@ -376,7 +376,7 @@ void TestRunsPage::recentDatabasesAndNewDatabase()
 void TestRunsPage::reopensTheLastExperiment()
 {
     const QString db = makeDatabase(QStringLiteral("reopen.db"), 3);
-    const ExperimentId other = Store(db).experimentByName(QStringLiteral("other"))->id;
+    const ExperimentId other = Store(db).runs().experimentByName(QStringLiteral("other"))->id;
     {
         MainWindow window(db);
         window.show();
@@ -584,7 +584,7 @@ void TestRunsPage::unsortableHeadersKeepTheIndicator()
     // A key logged meanwhile inserts a column before the sorted one: the indicator follows its column.
     {
         Store other(db);
-        other.logMetric(model->runAt(0).id, QStringLiteral("aaa"), MetricPoint{0, 0, 1.0});
+        other.series().logMetric(model->runAt(0).id, QStringLiteral("aaa"), MetricPoint{0, 0, 1.0});
     }
     QTRY_VERIFY(model->columnOf(QStringLiteral("metric:last:aaa")) >= 0);
     QCOMPARE(model->columnOf(QStringLiteral("metric:last:loss")), loss + 1);

@@ -51,19 +51,19 @@ void TestRunTableModel::initTestCase()
     QVERIFY(m_dir.isValid());
     m_db = m_dir.filePath(QStringLiteral("runs.db"));
     Store store(m_db);
-    const ExperimentId e = store.createExperiment(QStringLiteral("sweep"));
+    const ExperimentId e = store.runs().createExperiment(QStringLiteral("sweep"));
     Store::Transaction tx(store);
     for (int i = 0; i < Runs; ++i) {
         NewRun init;
         init.experimentId = e;
         init.name = QStringLiteral("run-%1").arg(i, 4, 10, QLatin1Char('0'));
         init.startMs = 1'700'000'000'000 + i;
-        const QString id = store.createRun(init).id;
-        Store::Batch b;
+        const QString id = store.runs().createRun(init).id;
+        RunStore::Batch b;
         b.params.insert(QStringLiteral("lr"), QString::number(i % 5));
         if (i % 10 != 0) // every tenth run has no loss: sorted last either way
             b.metrics.push_back({QStringLiteral("loss"), MetricPoint{0, 0, double(i % 97)}});
-        store.logBatch(id, b);
+        store.runs().logBatch(id, b);
     }
     tx.commit();
 }
@@ -215,9 +215,9 @@ void TestRunTableModel::experimentListAndProxy()
     QCOMPARE(model.index(0).data(RunCountRole).toLongLong(), qint64(Runs));
     {
         Store store(m_db);
-        store.createExperiment(QStringLiteral("ablation"));
-        const ExperimentId gone = store.createExperiment(QStringLiteral("abandoned"));
-        store.setExperimentLifecycle(gone, Lifecycle::Deleted);
+        store.runs().createExperiment(QStringLiteral("ablation"));
+        const ExperimentId gone = store.runs().createExperiment(QStringLiteral("abandoned"));
+        store.runs().setExperimentLifecycle(gone, Lifecycle::Deleted);
     }
     model.reload();
     QTRY_COMPARE(loaded.count(), 2);
@@ -240,16 +240,16 @@ QString smallDatabase(const QTemporaryDir &dir, const QString &name, int n, QStr
 {
     const QString path = dir.filePath(name);
     Store store(path);
-    const ExperimentId e = store.createExperiment(QStringLiteral("small"));
+    const ExperimentId e = store.runs().createExperiment(QStringLiteral("small"));
     for (int i = 0; i < n; ++i) {
         NewRun init;
         init.experimentId = e;
         init.name = QStringLiteral("r%1").arg(i);
         init.startMs = 1000 + i;
-        const QString id = store.createRun(init).id;
-        store.logMetric(id, QStringLiteral("loss"), MetricPoint{0, 0, double(i)});
-        store.logParam(id, QStringLiteral("optimizer"),
-                       i % 2 ? QStringLiteral("Adam") : QStringLiteral("sgd"));
+        const QString id = store.runs().createRun(init).id;
+        store.series().logMetric(id, QStringLiteral("loss"), MetricPoint{0, 0, double(i)});
+        store.runs().logParam(id, QStringLiteral("optimizer"),
+                              i % 2 ? QStringLiteral("Adam") : QStringLiteral("sgd"));
         *ids << id;
     }
     return path;
@@ -291,12 +291,12 @@ void TestRunTableModel::refreshAppliesChangesInPlace()
     {
         Store other(db);
         NewRun init;
-        init.experimentId = other.experimentByName(QStringLiteral("small"))->id;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("small"))->id;
         init.name = QStringLiteral("newest");
         init.startMs = 5000;
-        other.createRun(init);
-        other.setRunLifecycle(ids[4], Lifecycle::Deleted);                         // r4 goes
-        other.logMetric(ids[2], QStringLiteral("loss"), MetricPoint{1, 0, 0.125}); // r2 changes
+        other.runs().createRun(init);
+        other.runs().setRunLifecycle(ids[4], Lifecycle::Deleted);                           // r4 goes
+        other.series().logMetric(ids[2], QStringLiteral("loss"), MetricPoint{1, 0, 0.125}); // r2 changes
     }
     QTRY_VERIFY(changed.count() >= 1);
     QSignalSpy refreshed(&model, &RunTableModel::refreshed);
@@ -337,8 +337,8 @@ void TestRunTableModel::refreshReadsOnlyChangedRuns()
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
     {
         Store other(db);
-        other.logMetric(ids[3], QStringLiteral("loss"), MetricPoint{1, 0, 0.25});
-        other.setTag(ids[1], QStringLiteral("note"), QStringLiteral("x"));
+        other.series().logMetric(ids[3], QStringLiteral("loss"), MetricPoint{1, 0, 0.25});
+        other.runs().setTag(ids[1], QStringLiteral("note"), QStringLiteral("x"));
     }
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QSignalSpy refreshed(&model, &RunTableModel::refreshed);
@@ -376,7 +376,8 @@ void TestRunTableModel::refreshFollowsMovedRuns()
     QVERIFY(layout.isValid());
     {
         Store other(db);
-        other.logMetric(ids[0], QStringLiteral("loss"), MetricPoint{1, 0, 3.5}); // r0 moves between r3 and r4
+        other.series().logMetric(ids[0], QStringLiteral("loss"),
+                                 MetricPoint{1, 0, 3.5}); // r0 moves between r3 and r4
     }
     model.refresh();
     QTRY_COMPARE(layout.count(), 1);
@@ -401,10 +402,10 @@ void TestRunTableModel::pagingSurvivesRunsAddedAbove()
         // A run newer than all others arrives between two pages: the next page starts one run earlier.
         Store other(db);
         NewRun init;
-        init.experimentId = other.experimentByName(QStringLiteral("small"))->id;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("small"))->id;
         init.name = QStringLiteral("newest");
         init.startMs = 9999;
-        other.createRun(init);
+        other.runs().createRun(init);
     }
     const auto unique = [&] {
         QSet<QString> seen;
@@ -499,7 +500,7 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
     QCOMPARE(model.index(model.rowOf(ids[2]), RunTableModel::StarColumn).data().toString(),
              QStringLiteral("★"));
     QVERIFY(!model.index(model.rowOf(ids[3]), 0).data(StarredRole).toBool());
-    QVERIFY(Store(db).run(ids[2])->starred);
+    QVERIFY(Store(db).runs().run(ids[2])->starred);
 
     // Colours: by id until a colour is set; the tag holds it; resetting goes back.
     const QColor byId = RunColors::byId(ids[0]);
@@ -511,7 +512,8 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
     QTRY_COMPARE(refreshed.count(), 2);
     QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(),
              QColor(0x12, 0x34, 0x56));
-    QCOMPARE(Store(db).run(ids[0])->tags.value(QString::fromLatin1(RunColorTag)), QStringLiteral("#123456"));
+    QCOMPARE(Store(db).runs().run(ids[0])->tags.value(QString::fromLatin1(RunColorTag)),
+             QStringLiteral("#123456"));
     model.setColor({ids[0]}, QColor());
     QTRY_COMPARE(refreshed.count(), 3);
     QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), byId);
@@ -521,7 +523,7 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
     QTRY_COMPARE(refreshed.count(), 4);
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.totalCount(), qint64(2));
-    QCOMPARE(Store(db).run(ids[3])->lifecycle, Lifecycle::Deleted);
+    QCOMPARE(Store(db).runs().run(ids[3])->lifecycle, Lifecycle::Deleted);
     RunQuery trash;
     trash.onlyDeleted = true;
     model.setQuery(trash);
@@ -532,7 +534,7 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
     QTRY_COMPARE(refreshed.count(), 5);
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(model.runAt(0).id, ids[0]);
-    QCOMPARE(Store(db).run(ids[3])->lifecycle, Lifecycle::Active);
+    QCOMPARE(Store(db).runs().run(ids[3])->lifecycle, Lifecycle::Active);
 
     // A write that fails (no such run) says so and changes nothing.
     QSignalSpy failed(&model, &RunTableModel::writeFailed);
@@ -549,8 +551,8 @@ void TestRunTableModel::minMaxColumnsShowAndSort()
     {
         Store store(db);
         // r0: 0 then 10 (min 0, max 10, last 10); r1: 1 then -5 (min -5); r2: 2 only.
-        store.logMetric(ids[0], QStringLiteral("loss"), MetricPoint{1, 0, 10});
-        store.logMetric(ids[1], QStringLiteral("loss"), MetricPoint{1, 0, -5});
+        store.series().logMetric(ids[0], QStringLiteral("loss"), MetricPoint{1, 0, 10});
+        store.series().logMetric(ids[1], QStringLiteral("loss"), MetricPoint{1, 0, -5});
     }
     StoreWorker worker(db);
     RunTableModel model(&worker);
@@ -586,7 +588,7 @@ void TestRunTableModel::quickTextFilter()
     const QString db = smallDatabase(m_dir, QStringLiteral("text.db"), 4, &ids);
     {
         Store store(db);
-        store.setTag(ids[0], QStringLiteral("note"), QStringLiteral("50% off_peak"));
+        store.runs().setTag(ids[0], QStringLiteral("note"), QStringLiteral("50% off_peak"));
     }
     StoreWorker worker(db);
     RunTableModel model(&worker);

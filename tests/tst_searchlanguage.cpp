@@ -116,7 +116,7 @@ void TestSearchLanguage::initTestCase()
     QVERIFY(m_dir.isValid());
     m_store = std::make_unique<Store>(m_dir.filePath(QStringLiteral("t.db")));
     Store &s = *m_store;
-    const ExperimentId exp = s.createExperiment(QStringLiteral("search"));
+    const ExperimentId exp = s.runs().createExperiment(QStringLiteral("search"));
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double inf = std::numeric_limits<double>::infinity();
 
@@ -147,7 +147,7 @@ void TestSearchLanguage::initTestCase()
         init.status = spec.status;
         init.startMs = spec.start;
         init.endMs = spec.end;
-        const Run run = s.createRun(init);
+        const Run run = s.runs().createRun(init);
         QCOMPARE(run.id, idFor(spec.n));
         m_nameById.insert(run.id, run.name);
     }
@@ -155,45 +155,45 @@ void TestSearchLanguage::initTestCase()
                   zeta = idFor(6);
 
     auto metric = [&](const QString &run, const QString &key, std::vector<MetricPoint> points) {
-        s.logMetrics(run, key, points);
+        s.series().logMetrics(run, key, points);
     };
     const QString acc = QStringLiteral("acc"), loss = QStringLiteral("loss"),
                   valLoss = QStringLiteral("val loss");
 
-    s.logParam(alpha, QStringLiteral("lr"), QStringLiteral("0.1"));
-    s.logParam(alpha, QStringLiteral("model"), QStringLiteral("ResNet-50"));
-    s.logParam(alpha, QStringLiteral("batch size"), QStringLiteral("32"));
-    s.setTag(alpha, QStringLiteral("team"), QStringLiteral("Vision"));
-    s.setTag(alpha, QStringLiteral("data.version"), QStringLiteral("v2"));
-    s.setTag(alpha, QString::fromLatin1(mlflowtag::RunName), QStringLiteral("alpha"));
+    s.runs().logParam(alpha, QStringLiteral("lr"), QStringLiteral("0.1"));
+    s.runs().logParam(alpha, QStringLiteral("model"), QStringLiteral("ResNet-50"));
+    s.runs().logParam(alpha, QStringLiteral("batch size"), QStringLiteral("32"));
+    s.runs().setTag(alpha, QStringLiteral("team"), QStringLiteral("Vision"));
+    s.runs().setTag(alpha, QStringLiteral("data.version"), QStringLiteral("v2"));
+    s.runs().setTag(alpha, QString::fromLatin1(mlflowtag::RunName), QStringLiteral("alpha"));
     metric(alpha, acc, {{0, 10, 0.5}, {1, 20, 0.9}});
     metric(alpha, loss, {{0, 10, 1.0}, {1, 20, 0.2}});
     metric(alpha, valLoss, {{1, 20, 0.25}});
 
-    s.logParam(beta, QStringLiteral("lr"), QStringLiteral("0.01"));
-    s.logParam(beta, QStringLiteral("model"), QStringLiteral("resnet-18"));
-    s.setTag(beta, QStringLiteral("team"), QStringLiteral("vision"));
+    s.runs().logParam(beta, QStringLiteral("lr"), QStringLiteral("0.01"));
+    s.runs().logParam(beta, QStringLiteral("model"), QStringLiteral("resnet-18"));
+    s.runs().setTag(beta, QStringLiteral("team"), QStringLiteral("vision"));
     metric(beta, acc, {{0, 10, 0.95}, {1, 20, nan}}); // last value NaN: never matches, sorts last
     metric(beta, loss, {{0, 10, 1.0}, {1, 20, inf}});
 
-    s.logParam(gamma, QStringLiteral("lr"), QStringLiteral("0.1"));
-    s.setTag(gamma, QStringLiteral("team"), QStringLiteral("Audio"));
+    s.runs().logParam(gamma, QStringLiteral("lr"), QStringLiteral("0.1"));
+    s.runs().setTag(gamma, QStringLiteral("team"), QStringLiteral("Audio"));
     metric(gamma, acc, {{0, 10, 0.7}});
     metric(gamma, loss, {{0, 10, 0.5}});
     metric(gamma, valLoss, {{0, 10, 0.3}});
 
-    s.logParam(delta, QStringLiteral("model"), QStringLiteral("ViT"));
+    s.runs().logParam(delta, QStringLiteral("model"), QStringLiteral("ViT"));
     metric(delta, acc, {{0, 10, 0.8}});
     metric(delta, loss, {{0, 10, -inf}});
 
     // The hostile strings are stored verbatim: searching for them must find exactly this run.
-    s.logParam(epsilon, QStringLiteral("lr"), QStringLiteral("x' OR 1=1 --"));
-    s.logParam(epsilon, QStringLiteral("it's;key"), QStringLiteral("v"));
-    s.setTag(epsilon, QStringLiteral("note"), QStringLiteral("'); DROP TABLE runs; --"));
+    s.runs().logParam(epsilon, QStringLiteral("lr"), QStringLiteral("x' OR 1=1 --"));
+    s.runs().logParam(epsilon, QStringLiteral("it's;key"), QStringLiteral("v"));
+    s.runs().setTag(epsilon, QStringLiteral("note"), QStringLiteral("'); DROP TABLE runs; --"));
 
     metric(zeta, acc, {{0, 10, 1.0}});
-    s.logParam(zeta, QStringLiteral("lr"), QStringLiteral("0.1"));
-    s.setRunLifecycle(zeta, Lifecycle::Deleted);
+    s.runs().logParam(zeta, QStringLiteral("lr"), QStringLiteral("0.1"));
+    s.runs().setRunLifecycle(zeta, Lifecycle::Deleted);
 }
 
 // ------------------------------------------------------------------------------------------- compile level
@@ -293,7 +293,7 @@ void TestSearchLanguage::validFilters()
     QCOMPARE(c.orderBy, tieBreakers);
     verifyNoSplicedText(c);
     // The SQL is valid for the real schema.
-    m_store->searchRunIds(runQuery(filter));
+    m_store->runs().searchRunIds(runQuery(filter));
 }
 
 void TestSearchLanguage::validOrderBy_data()
@@ -343,7 +343,7 @@ void TestSearchLanguage::validOrderBy()
     QCOMPARE(c.orderBy, expected);
     QVERIFY2(sameBinds(c.joinBinds, joinBinds), qPrintable(describe(c.joinBinds)));
     verifyNoSplicedText(c);
-    m_store->searchRunIds(runQuery({}, orderBy));
+    m_store->runs().searchRunIds(runQuery({}, orderBy));
 }
 
 void TestSearchLanguage::invalidExpressions_data()
@@ -444,8 +444,8 @@ void TestSearchLanguage::invalidExpressions()
                  qPrintable(e.message()));
     }
     // The store reports the same error and is left usable.
-    QVERIFY_THROWS_EXCEPTION(search::SyntaxError, m_store->searchRunIds(runQuery(filter, orderBy)));
-    QCOMPARE(m_store->countRuns(RunQuery{}), qint64(5));
+    QVERIFY_THROWS_EXCEPTION(search::SyntaxError, m_store->runs().searchRunIds(runQuery(filter, orderBy)));
+    QCOMPARE(m_store->runs().countRuns(RunQuery{}), qint64(5));
 }
 
 void TestSearchLanguage::messageFormat()
@@ -652,20 +652,20 @@ void TestSearchLanguage::search()
     QFETCH(QStringList, expected);
     const RunQuery query = runQuery(filter, orderBy, includeDeleted);
 
-    QCOMPARE(names(m_store->searchRunIds(query)), expected);
+    QCOMPARE(names(m_store->runs().searchRunIds(query)), expected);
 
     QStringList fromRuns;
-    for (const Run &run : m_store->searchRuns(query))
+    for (const Run &run : m_store->runs().searchRuns(query))
         fromRuns << run.name;
     QCOMPARE(fromRuns, expected);
-    QCOMPARE(m_store->countRuns(query), qint64(expected.size()));
+    QCOMPARE(m_store->runs().countRuns(query), qint64(expected.size()));
 
     // Paging keeps the order.
     if (expected.size() >= 3) {
         RunQuery page = query;
         page.limit = 2;
         page.offset = 1;
-        QCOMPARE(names(m_store->searchRunIds(page)), expected.mid(1, 2));
+        QCOMPARE(names(m_store->runs().searchRunIds(page)), expected.mid(1, 2));
     }
 }
 
@@ -707,10 +707,10 @@ void TestSearchLanguage::injection()
     QFETCH(QString, filter);
     QFETCH(QString, orderBy);
     QFETCH(QStringList, expected);
-    QCOMPARE(names(m_store->searchRunIds(runQuery(filter, orderBy))), expected);
+    QCOMPARE(names(m_store->runs().searchRunIds(runQuery(filter, orderBy))), expected);
     // Every run is still there, and so are their params and tags.
-    QCOMPARE(m_store->countRuns(runQuery({}, {}, true)), qint64(6));
-    const std::optional<Run> epsilon = m_store->run(idFor(5));
+    QCOMPARE(m_store->runs().countRuns(runQuery({}, {}, true)), qint64(6));
+    const std::optional<Run> epsilon = m_store->runs().run(idFor(5));
     QVERIFY(epsilon);
     QCOMPARE(epsilon->params.value(QStringLiteral("lr")), QStringLiteral("x' OR 1=1 --"));
     QCOMPARE(epsilon->tags.value(QStringLiteral("note")), QStringLiteral("'); DROP TABLE runs; --"));

@@ -142,8 +142,8 @@ void TestSeries::init()
     QVERIFY(m_dir->isValid());
     m_store = std::make_unique<Store>(m_dir->filePath(QStringLiteral("series.db")));
     NewRun init;
-    init.experimentId = m_store->createExperiment(QStringLiteral("e"));
-    m_run = m_store->createRun(init).id;
+    init.experimentId = m_store->runs().createExperiment(QStringLiteral("e"));
+    m_run = m_store->runs().createRun(init).id;
 }
 
 void TestSeries::cleanup()
@@ -182,11 +182,11 @@ void TestSeries::overviewMatchesBruteForce()
     QFETCH(double, to);
     QFETCH(int, expectedBucket);
     const std::vector<MetricPoint> pts = randomSeries(points, quint64(points + width), stride);
-    m_store->logMetrics(m_run, QStringLiteral("loss"), pts);
+    m_store->series().logMetrics(m_run, QStringLiteral("loss"), pts);
     const qint64 lastStep = pts.back().step;
     const qint64 x0 = qint64(from * double(lastStep)), x1 = qint64(to * double(lastStep));
 
-    const SeriesOverview ov = m_store->readOverview(m_run, QStringLiteral("loss"), x0, x1, width);
+    const SeriesOverview ov = m_store->series().readOverview(m_run, QStringLiteral("loss"), x0, x1, width);
     QCOMPARE(ov.bucketSize, expectedBucket);
 
     // Reference 1: the documented attribution. Points of chunks lying wholly in the window are attributed to
@@ -233,22 +233,26 @@ void TestSeries::overviewMatchesBruteForce()
 
 void TestSeries::overviewEdgeCases()
 {
-    QVERIFY(m_store->readOverview(m_run, QStringLiteral("absent"), 0, 100, 10).columns.empty());
-    m_store->logMetrics(m_run, QStringLiteral("m"), randomSeries(10, 5));
-    QVERIFY(m_store->readOverview(m_run, QStringLiteral("m"), 50, 10, 10).columns.empty()); // inverted range
-    QVERIFY(
-        m_store->readOverview(m_run, QStringLiteral("m"), 100, 200, 10).columns.empty()); // beyond the data
-    const SeriesOverview one = m_store->readOverview(m_run, QStringLiteral("m"), 0, 9, 1);
+    QVERIFY(m_store->series().readOverview(m_run, QStringLiteral("absent"), 0, 100, 10).columns.empty());
+    m_store->series().logMetrics(m_run, QStringLiteral("m"), randomSeries(10, 5));
+    QVERIFY(m_store->series()
+                .readOverview(m_run, QStringLiteral("m"), 50, 10, 10)
+                .columns.empty()); // inverted range
+    QVERIFY(m_store->series()
+                .readOverview(m_run, QStringLiteral("m"), 100, 200, 10)
+                .columns.empty()); // beyond the data
+    const SeriesOverview one = m_store->series().readOverview(m_run, QStringLiteral("m"), 0, 9, 1);
     QCOMPARE(one.columns.size(), size_t(1));
     QCOMPARE(one.columns[0].count, qint64(10));
-    QVERIFY_THROWS_EXCEPTION(Error, m_store->readOverview(m_run, QStringLiteral("m"), 0, 9, 0));
-    QVERIFY_THROWS_EXCEPTION(Error, m_store->readOverview(QStringLiteral("0123456789abcdef0123456789abcdef"),
-                                                          QStringLiteral("m"), 0, 9, 10));
+    QVERIFY_THROWS_EXCEPTION(Error, m_store->series().readOverview(m_run, QStringLiteral("m"), 0, 9, 0));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, m_store->series().readOverview(QStringLiteral("0123456789abcdef0123456789abcdef"),
+                                              QStringLiteral("m"), 0, 9, 10));
     // Extreme step values do not overflow the column arithmetic.
     const qint64 lo = std::numeric_limits<qint64>::min() + 1, hi = std::numeric_limits<qint64>::max() - 1;
-    m_store->logMetrics(m_run, QStringLiteral("wide"),
-                        std::vector<MetricPoint>{{lo, 0, 1.0}, {0, 1, 2.0}, {hi, 2, 3.0}});
-    const SeriesOverview wide = m_store->readOverview(m_run, QStringLiteral("wide"), lo, hi, 3);
+    m_store->series().logMetrics(m_run, QStringLiteral("wide"),
+                                 std::vector<MetricPoint>{{lo, 0, 1.0}, {0, 1, 2.0}, {hi, 2, 3.0}});
+    const SeriesOverview wide = m_store->series().readOverview(m_run, QStringLiteral("wide"), lo, hi, 3);
     QCOMPARE(wide.columns.size(), size_t(3));
     QCOMPARE(wide.columns[0].column, 0);
     QCOMPARE(wide.columns[2].column, 2);
@@ -257,8 +261,9 @@ void TestSeries::overviewEdgeCases()
 void TestSeries::windowIsFullResolution()
 {
     const std::vector<MetricPoint> pts = randomSeries(20'000, 11, 2);
-    m_store->logMetrics(m_run, QStringLiteral("loss"), pts);
-    const std::vector<MetricPoint> w = m_store->readWindow(m_run, QStringLiteral("loss"), 9'001, 12'000);
+    m_store->series().logMetrics(m_run, QStringLiteral("loss"), pts);
+    const std::vector<MetricPoint> w =
+        m_store->series().readWindow(m_run, QStringLiteral("loss"), 9'001, 12'000);
     std::vector<MetricPoint> want;
     for (const MetricPoint &p : pts) {
         if (p.step >= 9'001 && p.step <= 12'000)
@@ -269,15 +274,16 @@ void TestSeries::windowIsFullResolution()
         QCOMPARE(w[i].step, want[i].step);
         QVERIFY(same(w[i].value, want[i].value));
     }
-    QVERIFY(m_store->readWindow(m_run, QStringLiteral("loss"), 5, 4).empty());
+    QVERIFY(m_store->series().readWindow(m_run, QStringLiteral("loss"), 5, 4).empty());
     // The same points a chunk at a time (the window starts and ends inside chunks), and a visit can stop.
     std::vector<MetricPoint> visited;
     int chunks = 0;
-    m_store->visitWindow(m_run, QStringLiteral("loss"), 5'001, 17'000, [&](std::span<const MetricPoint> c) {
-        ++chunks;
-        visited.insert(visited.end(), c.begin(), c.end());
-        return true;
-    });
+    m_store->series().visitWindow(m_run, QStringLiteral("loss"), 5'001, 17'000,
+                                  [&](std::span<const MetricPoint> c) {
+                                      ++chunks;
+                                      visited.insert(visited.end(), c.begin(), c.end());
+                                      return true;
+                                  });
     QVERIFY(chunks > 1);
     want.clear();
     std::copy_if(pts.begin(), pts.end(), std::back_inserter(want),
@@ -286,10 +292,11 @@ void TestSeries::windowIsFullResolution()
     for (size_t i = 0; i < visited.size(); ++i)
         QVERIFY(visited[i].step == want[i].step && same(visited[i].value, want[i].value));
     chunks = 0;
-    m_store->visitWindow(m_run, QStringLiteral("loss"), 0, 20'000, [&](std::span<const MetricPoint>) {
-        ++chunks;
-        return false;
-    });
+    m_store->series().visitWindow(m_run, QStringLiteral("loss"), 0, 20'000,
+                                  [&](std::span<const MetricPoint>) {
+                                      ++chunks;
+                                      return false;
+                                  });
     QCOMPARE(chunks, 1);
 }
 
@@ -302,30 +309,31 @@ void TestSeries::outOfOrderSteps()
     std::shuffle(pts.begin(), pts.end(), rng);
     for (size_t i = 0; i < 200; ++i)
         pts.push_back({qint64(i), 0, double(i) + 1000.0}); // duplicates of early steps, logged last
-    m_store->logMetrics(m_run, QStringLiteral("loss"), pts);
+    m_store->series().logMetrics(m_run, QStringLiteral("loss"), pts);
     std::vector<MetricPoint> sorted = pts;
     std::stable_sort(sorted.begin(), sorted.end(), [](auto &a, auto &b) { return a.step < b.step; });
-    const std::vector<MetricPoint> w = m_store->readWindow(m_run, QStringLiteral("loss"), 0, 8'999);
+    const std::vector<MetricPoint> w = m_store->series().readWindow(m_run, QStringLiteral("loss"), 0, 8'999);
     QCOMPARE(w.size(), sorted.size());
     for (size_t i = 0; i < w.size(); ++i)
         QVERIFY(w[i].step == sorted[i].step && same(w[i].value, sorted[i].value));
     // Visiting a series whose steps went back hands over the sorted points, not logging order.
     std::vector<MetricPoint> visited;
-    m_store->visitWindow(m_run, QStringLiteral("loss"), 0, 8'999, [&](std::span<const MetricPoint> c) {
-        visited.insert(visited.end(), c.begin(), c.end());
-        return true;
-    });
+    m_store->series().visitWindow(m_run, QStringLiteral("loss"), 0, 8'999,
+                                  [&](std::span<const MetricPoint> c) {
+                                      visited.insert(visited.end(), c.begin(), c.end());
+                                      return true;
+                                  });
     QCOMPARE(visited.size(), sorted.size());
     for (size_t i = 0; i < visited.size(); ++i)
         QVERIFY(visited[i].step == sorted[i].step && same(visited[i].value, sorted[i].value));
     std::vector<std::pair<qint64, MetricPoint>> items;
     for (const MetricPoint &p : sorted)
         items.push_back({p.step, p});
-    const SeriesOverview ov = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 8'999, 37);
+    const SeriesOverview ov = m_store->series().readOverview(m_run, QStringLiteral("loss"), 0, 8'999, 37);
     QCOMPARE(ov.bucketSize, 1);
     compareColumns(ov.columns, bruteForce(items, 0, 8'999, 37));
     // The history keeps logging order exactly.
-    const std::vector<MetricPoint> h = m_store->metricHistory(m_run, QStringLiteral("loss"));
+    const std::vector<MetricPoint> h = m_store->series().metricHistory(m_run, QStringLiteral("loss"));
     QCOMPARE(h.size(), pts.size());
     for (size_t i = 0; i < h.size(); ++i)
         QVERIFY(h[i].step == pts[i].step && same(h[i].value, pts[i].value));
@@ -336,29 +344,30 @@ void TestSeries::liveAppendsStayExact()
     // A live logger: thousands of one-point appends, then small batches.
     const std::vector<MetricPoint> pts = randomSeries(9'500, 31);
     for (size_t i = 0; i < 5'000; ++i)
-        m_store->logMetric(m_run, QStringLiteral("loss"), pts[i]);
+        m_store->series().logMetric(m_run, QStringLiteral("loss"), pts[i]);
     for (size_t i = 5'000; i < pts.size(); i += 100)
-        m_store->logMetrics(
+        m_store->series().logMetrics(
             m_run, QStringLiteral("loss"),
             std::span<const MetricPoint>(pts).subspan(i, std::min<size_t>(100, pts.size() - i)));
-    const std::vector<MetricPoint> h = m_store->metricHistory(m_run, QStringLiteral("loss"));
+    const std::vector<MetricPoint> h = m_store->series().metricHistory(m_run, QStringLiteral("loss"));
     QCOMPARE(h.size(), pts.size());
     for (size_t i = 0; i < h.size(); ++i)
         QVERIFY(h[i] == pts[i] ||
                 (h[i].step == pts[i].step && std::isnan(pts[i].value) && std::isnan(h[i].value)));
-    const auto s = m_store->metricSummary(m_run, QStringLiteral("loss"));
+    const auto s = m_store->runs().metricSummary(m_run, QStringLiteral("loss"));
     QVERIFY(s);
     QCOMPARE(s->count, qint64(pts.size()));
     QCOMPARE(s->lastStep, pts.back().step);
     // Appending merged the trail into full chunks: compaction finds nothing to do.
-    QCOMPARE(m_store->compact().seriesRewritten, 0);
+    QCOMPARE(m_store->series().compact().seriesRewritten, 0);
 }
 
 void TestSeries::compactMergesForeignChunks()
 {
     // Another client (the Python logger) appends small chunks without sketches, as the format allows.
     const std::vector<MetricPoint> pts = randomSeries(3'000, 41);
-    m_store->logMetrics(m_run, QStringLiteral("loss"), std::span<const MetricPoint>(pts).first(1000));
+    m_store->series().logMetrics(m_run, QStringLiteral("loss"),
+                                 std::span<const MetricPoint>(pts).first(1000));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("foreign"));
         db.setDatabaseName(m_store->path());
@@ -384,15 +393,15 @@ void TestSeries::compactMergesForeignChunks()
         QVERIFY(q.exec(QStringLiteral("UPDATE series SET count = 3000, step_max = 2999, tail_step = 2999")));
     }
     QSqlDatabase::removeDatabase(QStringLiteral("foreign"));
-    const SeriesOverview before = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
+    const SeriesOverview before = m_store->series().readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
     QCOMPARE(before.pointsInRange, qint64(3000));
-    QCOMPARE(m_store->compact().seriesRewritten, 1);
-    QCOMPARE(m_store->compact().seriesRewritten, 0);
-    const std::vector<MetricPoint> h = m_store->metricHistory(m_run, QStringLiteral("loss"));
+    QCOMPARE(m_store->series().compact().seriesRewritten, 1);
+    QCOMPARE(m_store->series().compact().seriesRewritten, 0);
+    const std::vector<MetricPoint> h = m_store->series().metricHistory(m_run, QStringLiteral("loss"));
     QCOMPARE(h.size(), pts.size());
     for (size_t i = 0; i < h.size(); ++i)
         QVERIFY(h[i].step == pts[i].step && same(h[i].value, pts[i].value));
-    const SeriesOverview after = m_store->readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
+    const SeriesOverview after = m_store->series().readOverview(m_run, QStringLiteral("loss"), 0, 2999, 50);
     QCOMPARE(after.bucketSize, 1);
     compareColumns(after.columns, before.columns);
 }
@@ -401,10 +410,10 @@ void TestSeries::detailSketchesAreCheckedAndRebuilt()
 {
     const QString key = QStringLiteral("loss");
     const std::vector<MetricPoint> pts = randomSeries(200'000, 77);
-    m_store->logMetrics(m_run, key, pts);
+    m_store->series().logMetrics(m_run, key, pts);
     const qint64 x0 = 50'000, x1 = 79'999;
     // 30,000 points at 300 px: too few for 256-point buckets, enough for the 64-point detail sketches.
-    const auto zoomed = [&] { return m_store->readOverview(m_run, key, x0, x1, 300); };
+    const auto zoomed = [&] { return m_store->series().readOverview(m_run, key, x0, x1, 300); };
     const SeriesOverview fine = zoomed();
     QCOMPARE(fine.bucketSize, series::DetailLevel);
     std::vector<std::pair<qint64, MetricPoint>> items;
@@ -430,10 +439,10 @@ void TestSeries::detailSketchesAreCheckedAndRebuilt()
     // point, and compact() gives the chunks theirs back.
     QVERIFY(sql(QStringLiteral("DELETE FROM chunk_details")));
     compareColumns(zoomed().columns, exact);
-    const Store::Compaction c = m_store->compact();
+    const SeriesEngine::Compaction c = m_store->series().compact();
     QCOMPARE(c.seriesRewritten, 0);
     QCOMPARE(c.detailsAdded, (200'000 + series::ChunkCapacity - 1) / series::ChunkCapacity); // every chunk
-    QCOMPARE(m_store->compact().detailsAdded, 0);
+    QCOMPARE(m_store->series().compact().detailsAdded, 0);
     compareColumns(zoomed().columns, fine.columns);
 
     // A sketch that does not describe its chunk (here each one moved to the chunk before) is not used.

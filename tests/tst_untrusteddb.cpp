@@ -4,6 +4,7 @@
 // readers. Such files are refused by name before anything is read or written; no statement runs unbounded; a
 // file on a read-only mount opens read-only instead of not at all.
 
+#include "store/database.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -77,12 +78,12 @@ QString TestUntrustedDb::makeDatabase(const QString &name)
     const QString path = m_dir.filePath(name);
     Store store(path);
     NewRun init;
-    init.experimentId = store.ensureExperiment(QStringLiteral("e"));
+    init.experimentId = store.runs().ensureExperiment(QStringLiteral("e"));
     init.name = QStringLiteral("r");
-    const Run run = store.createRun(init);
-    store.logParam(run.id, QStringLiteral("lr"), QStringLiteral("0.1"));
-    store.setTag(run.id, QStringLiteral("team"), QStringLiteral("a"));
-    store.logMetric(run.id, QStringLiteral("loss"), {1, 1000, 0.5});
+    const Run run = store.runs().createRun(init);
+    store.runs().logParam(run.id, QStringLiteral("lr"), QStringLiteral("0.1"));
+    store.runs().setTag(run.id, QStringLiteral("team"), QStringLiteral("a"));
+    store.series().logMetric(run.id, QStringLiteral("loss"), {1, 1000, 0.5});
     m_runId = run.id;
     return path;
 }
@@ -157,7 +158,7 @@ void TestUntrustedDb::acceptsWhatRunlensWrote()
     const QString path = makeDatabase(QStringLiteral("analyzed.db"));
     QCOMPARE(execSql(path, {QStringLiteral("ANALYZE")}), QString());
     Store store(path);
-    QCOMPARE(store.run(m_runId)->params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
+    QCOMPARE(store.runs().run(m_runId)->params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
     // The file format of every older version is checked against that version's schema before migrating:
     // tst_migration opens the oldest one (tests/data/runlens-v1.sql).
 }
@@ -168,30 +169,30 @@ void TestUntrustedDb::statementsAreBounded()
 {
     const QString path = m_dir.filePath(QStringLiteral("large.db"));
     Store store(path);
-    const ExperimentId e = store.ensureExperiment(QStringLiteral("e"));
+    const ExperimentId e = store.runs().ensureExperiment(QStringLiteral("e"));
     {
         Store::Transaction tx(store);
         for (int i = 0; i < 20000; ++i) {
             NewRun init;
             init.experimentId = e;
             init.name = QStringLiteral("run %1").arg(i);
-            const Run run = store.createRun(init);
-            store.logParam(run.id, QStringLiteral("seed"), QString::number(i));
+            const Run run = store.runs().createRun(init);
+            store.runs().logParam(run.id, QStringLiteral("seed"), QString::number(i));
         }
         tx.commit();
     }
     RunQuery q;
     q.text = QStringLiteral("no such word anywhere");
-    store.setStatementLimitMs(1);
+    store.database().setStatementLimitMs(1);
     try {
-        store.searchRunIds(q);
+        store.runs().searchRunIds(q);
         QFAIL("a 20,000-run text search finished within 1 ms");
     } catch (const Error &err) {
         QVERIFY2(err.message().contains(QLatin1String("was stopped")), qPrintable(err.message()));
     }
-    store.setStatementLimitMs(Store::StatementLimitMs);
-    QCOMPARE(store.searchRunIds(q), QStringList());
-    QCOMPARE(store.countRuns({}), qint64(20000));
+    store.database().setStatementLimitMs(Store::StatementLimitMs);
+    QCOMPARE(store.runs().searchRunIds(q), QStringList());
+    QCOMPARE(store.runs().countRuns({}), qint64(20000));
 }
 
 // A database on a read-only mount (a shared drive, a backup disk, a container layer) opens read-only: it can
@@ -205,9 +206,9 @@ void TestUntrustedDb::readOnlyMountOpensReadOnly()
     {
         Store store(path);
         NewRun init;
-        init.experimentId = store.ensureExperiment(QStringLiteral("mounted"));
+        init.experimentId = store.runs().ensureExperiment(QStringLiteral("mounted"));
         init.name = QStringLiteral("on a read-only disk");
-        store.logMetric(store.createRun(init).id, QStringLiteral("loss"), {1, 1000, 0.5});
+        store.series().logMetric(store.runs().createRun(init).id, QStringLiteral("loss"), {1, 1000, 0.5});
     }
     QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
     const QString dir = folder.path();

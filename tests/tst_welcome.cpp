@@ -122,12 +122,12 @@ Contents contentsOf(const QString &path)
     Contents c;
     {
         Store store(path, Store::Mode::ReadOnly);
-        for (const Experiment &e : store.experiments(true))
+        for (const Experiment &e : store.runs().experiments(true))
             c.experiments << e.name;
         RunQuery all;
         all.includeDeleted = true;
-        c.runs = store.countRuns(all);
-        c.metricKeys = store.allMetricKeys();
+        c.runs = store.runs().countRuns(all);
+        c.metricKeys = store.runs().allMetricKeys();
     }
     c.integrity = integrityOf(path);
     return c;
@@ -229,8 +229,8 @@ void TestWelcome::showsForAnEmptyDatabaseOnly()
     {
         Store store(trashed);
         RunQuery all;
-        store.setRunsLifecycle(store.searchRunIds(all), Lifecycle::Deleted);
-        QCOMPARE(store.countRuns(all), qint64(0));
+        store.runs().setRunsLifecycle(store.runs().searchRunIds(all), Lifecycle::Deleted);
+        QCOMPARE(store.runs().countRuns(all), qint64(0));
     }
     MainWindow window(trashed);
     window.show();

@@ -50,10 +50,11 @@ void removeDatabase(const QString &db)
 // Whether the run holds exactly the points writer `writer` sent.
 bool storedExactly(Store &store, const QString &runId, int writer, qint64 lines)
 {
-    if (!store.run(runId))
+    if (!store.runs().run(runId))
         return false;
     for (int k = 0; k < KeysPerLine; ++k) {
-        const std::vector<MetricPoint> points = store.metricHistory(runId, QStringLiteral("m%1").arg(k));
+        const std::vector<MetricPoint> points =
+            store.series().metricHistory(runId, QStringLiteral("m%1").arg(k));
         if (qint64(points.size()) != lines)
             return false;
         for (qint64 i = 0; i < lines; ++i) {

@@ -7,6 +7,7 @@
 #include "pages/comparepage.h"
 #include "pages/runspage.h"
 #include "shell/mainwindow.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "store/storeworker.h"
 
@@ -200,13 +201,13 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
     QStringList ids;
     {
         Store store(db);
-        const ExperimentId e = store.createExperiment(QStringLiteral("compare"));
+        const ExperimentId e = store.runs().createExperiment(QStringLiteral("compare"));
         std::vector<MetricPoint> pts(static_cast<size_t>(points));
         for (int r = 0; r < runs; ++r) {
             NewRun n;
             n.experimentId = e;
             n.name = QStringLiteral("run-%1").arg(r);
-            const QString id = store.createRun(n).id;
+            const QString id = store.runs().createRun(n).id;
             ids << id;
             for (int m = 0; m < metrics; ++m) {
                 quint32 seed = quint32(r * 7919 + m * 104729 + 1);
@@ -218,10 +219,10 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
                         v += 3; // spikes
                     pts[size_t(i)] = {i, 1'700'000'000'000 + i * 20, v};
                 }
-                store.logMetrics(id, QStringLiteral("metric%1").arg(m), pts);
+                store.series().logMetrics(id, QStringLiteral("metric%1").arg(m), pts);
             }
         }
-        store.checkpoint();
+        store.database().checkpoint();
     }
     QList<double> drawn, zoom, stall;
     const QRegularExpression re(
@@ -291,8 +292,8 @@ TableRefreshFigures measureTableRefresh(const QString &db, int rounds)
     const QString key = model.runAt(model.rowCount() / 2).metrics.firstKey();
     QList<double> times;
     for (int i = 0; i < rounds; ++i) {
-        writer.logMetric(live, key.isEmpty() ? QStringLiteral("live") : key,
-                         MetricPoint{1'000'000 + i, nowMs(), double(i)});
+        writer.series().logMetric(live, key.isEmpty() ? QStringLiteral("live") : key,
+                                  MetricPoint{1'000'000 + i, nowMs(), double(i)});
         QElapsedTimer t;
         t.start();
         beat.start();
@@ -321,7 +322,7 @@ QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, 
     {
         Store store(wide);
         generateScaleData(store, ScaleOptions{runs, 30, 10, 20});
-        store.checkpoint();
+        store.database().checkpoint();
         Store{empty};
     }
     const QString shot = dir + QStringLiteral("/window.png");

@@ -34,7 +34,7 @@ int artifactsCommand(const QString &db, const QStringList &args)
     requireRun(store, runId);
     Listing listing({QStringLiteral("path"), QStringLiteral("size"), QStringLiteral("sha256"),
                      QStringLiteral("media_type"), QStringLiteral("created"), QStringLiteral("lifecycle")});
-    for (const Artifact &a : store.artifacts(runId, p.isSet(QStringLiteral("include-deleted")))) {
+    for (const Artifact &a : store.artifacts().artifacts(runId, p.isSet(QStringLiteral("include-deleted")))) {
         listing.addRow(
             {{QStringLiteral("path"), a.path},
              {QStringLiteral("size"), qint64(a.size)},
@@ -147,7 +147,7 @@ int artifactGetCommand(const QString &db, const QStringList &args)
     catchInterrupts();
     const auto cancelled = [] { return interrupted(); };
 
-    std::vector<Artifact> rows = store.artifacts(runId);
+    std::vector<Artifact> rows = store.artifacts().artifacts(runId);
     for (const Artifact &a : rows) {
         if (!everything && a.path == *path) {
             // An existing folder receives the file under its own name, as cp does.

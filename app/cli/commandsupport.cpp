@@ -121,7 +121,7 @@ Store openExisting(const QString &db)
 
 Run requireRun(Store &store, const QString &runId)
 {
-    std::optional<Run> r = store.run(runId);
+    std::optional<Run> r = store.runs().run(runId);
     if (!r)
         throw Error(QStringLiteral("no run with id '%1'").arg(runId), Error::Kind::NotFound);
     return std::move(*r);
@@ -129,7 +129,7 @@ Run requireRun(Store &store, const QString &runId)
 
 Experiment requireExperiment(Store &store, const QString &name)
 {
-    const auto e = store.experimentByName(name);
+    const auto e = store.runs().experimentByName(name);
     if (!e)
         throw Error(QStringLiteral("no experiment named '%1'").arg(name), Error::Kind::NotFound);
     return *e;

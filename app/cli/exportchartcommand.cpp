@@ -103,7 +103,7 @@ int exportChartCommand(const QString &db, const QStringList &args)
         q.filter = p.value(QStringLiteral("filter"));
         if (p.isSet(QStringLiteral("experiment")))
             q.experiments << requireExperiment(store, p.value(QStringLiteral("experiment"))).id;
-        runs = store.searchRuns(q);
+        runs = store.runs().searchRuns(q);
     }
     if (runs.empty())
         throw Error(QStringLiteral("no runs to draw"), Error::Kind::NotFound);
@@ -138,7 +138,7 @@ int exportChartCommand(const QString &db, const QStringList &args)
         const double plotWidth = ChartRenderer::plotRect(grid.cell(bounds, int(i))).width();
         r.width = int(std::lround(plotWidth * (vector ? 1.0 : double(scale)))) *
                   (p.isSet(QStringLiteral("full-resolution")) ? 8 : 1);
-        auto data = std::make_shared<const ChartData>(loadChartData(store, r));
+        auto data = std::make_shared<const ChartData>(loadChartData(store.series(), r));
         if (data->series.empty())
             err() << "runlens export-chart: no run has the metric '" << display::escapeControls(keys[i])
                   << "'\n";

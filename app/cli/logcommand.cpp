@@ -5,6 +5,7 @@
 #include "cli/commandsupport.h"
 #include "core/jsonformat.h"
 #include "store/store.h"
+#include "store/database.h"
 
 #include <cmath>
 #include <cstdio>
@@ -46,7 +47,7 @@ public:
     {
         auto it = m_next.find(key);
         if (it == m_next.end()) {
-            const auto s = m_store.metricSummary(m_runId, key);
+            const auto s = m_store.runs().metricSummary(m_runId, key);
             it = m_next.insert(key, s ? s->lastStep + 1 : 0);
         }
         return *it;
@@ -65,7 +66,7 @@ private:
 };
 
 // One JSON line -> a batch. Throws Error naming the line.
-Store::Batch batchFromLine(const QByteArray &line, qint64 lineNo, StepCounter &steps)
+RunStore::Batch batchFromLine(const QByteArray &line, qint64 lineNo, StepCounter &steps)
 {
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
@@ -119,7 +120,7 @@ Store::Batch batchFromLine(const QByteArray &line, qint64 lineNo, StepCounter &s
                                 .arg(name, it.key()));
         }
     };
-    Store::Batch batch;
+    RunStore::Batch batch;
     stringMap(QStringLiteral("params"), batch.params);
     stringMap(QStringLiteral("tags"), batch.tags);
     const QJsonValue metrics = o.value(QStringLiteral("metrics"));
@@ -161,7 +162,7 @@ constexpr qsizetype MaxLineBytes = 16 << 20;
 struct ParsedLine
 {
     qint64 number = 0;
-    Store::Batch batch;
+    RunStore::Batch batch;
 };
 
 // Stores `lines` in one transaction. When the store refuses one of them (a param given another value, a bad
@@ -171,7 +172,7 @@ void storeLines(Store &store, const QString &runId, std::vector<ParsedLine> &lin
 {
     if (lines.empty())
         return;
-    Store::Batch all;
+    RunStore::Batch all;
     bool paramsAgree = true; // two lines giving one param two values: the second one is refused
     for (const ParsedLine &l : lines) {
         for (auto it = l.batch.params.begin(); it != l.batch.params.end(); ++it) {
@@ -186,7 +187,7 @@ void storeLines(Store &store, const QString &runId, std::vector<ParsedLine> &lin
     if (paramsAgree) {
         try {
             Store::Transaction tx(store);
-            store.logBatch(runId, all);
+            store.runs().logBatch(runId, all);
             tx.commit();
             lines.clear();
             return;
@@ -199,7 +200,7 @@ void storeLines(Store &store, const QString &runId, std::vector<ParsedLine> &lin
     for (const ParsedLine &l : lines) {
         try {
             Store::Transaction lineTx(store);
-            store.logBatch(runId, l.batch);
+            store.runs().logBatch(runId, l.batch);
             lineTx.commit();
         } catch (const Error &e) {
             tx.commit();
@@ -217,7 +218,7 @@ void reportLockWaits(const Store &store)
 {
     if (qEnvironmentVariableIntValue("RUNLENS_REPORT_LOCK_WAIT") != 1)
         return;
-    const Store::LockWaits w = store.lockWaits();
+    const Database::LockWaits w = store.database().lockWaits();
     err() << QStringLiteral("runlens lock waits: %1 transactions, longest %2 ms, total %3 ms\n")
                  .arg(w.acquisitions)
                  .arg(double(w.longestNs) / 1e6, 0, 'f', 3)
@@ -329,7 +330,7 @@ int logCommand(const QString &db, const QStringList &args)
     const qint64 step = stepGiven ? integerOption(p, QStringLiteral("step"), 0) : 0;
     const qint64 timestamp = integerOption(p, QStringLiteral("timestamp"), nowMs());
 
-    Store::Batch batch;
+    RunStore::Batch batch;
     for (const QString &a : p.values(QStringLiteral("param"))) {
         const auto [k, v] = keyValue(QStringLiteral("param"), a);
         if (batch.params.contains(k) && batch.params.value(k) != v)
@@ -359,12 +360,12 @@ int logCommand(const QString &db, const QStringList &args)
         Store::Transaction tx(store);
         if (runId.isEmpty()) {
             NewRun init;
-            init.experimentId = store.ensureExperiment(p.value(QStringLiteral("experiment")).isEmpty()
+            init.experimentId = store.runs().ensureExperiment(p.value(QStringLiteral("experiment")).isEmpty()
                                                            ? QStringLiteral("Default")
                                                            : p.value(QStringLiteral("experiment")));
             init.name = p.value(QStringLiteral("name"));
             init.user = qEnvironmentVariable("USER");
-            runId = store.createRun(init).id;
+            runId = store.runs().createRun(init).id;
         } else {
             requireRun(store, runId);
         }
@@ -373,9 +374,9 @@ int logCommand(const QString &db, const QStringList &args)
             batch.metrics.push_back({k, MetricPoint{stepGiven ? step : steps.next(k), timestamp, v}});
             steps.logged(k, batch.metrics.back().second.step);
         }
-        store.logBatch(runId, batch);
+        store.runs().logBatch(runId, batch);
         if (endStatus && !readStdin)
-            store.setRunStatus(runId, *endStatus);
+            store.runs().setRunStatus(runId, *endStatus);
         tx.commit();
     }
     if (!p.isSet(QStringLiteral("run"))) {
@@ -405,7 +406,7 @@ int logCommand(const QString &db, const QStringList &args)
         const QByteArray line = raw.trimmed().toByteArray();
         if (line.isEmpty())
             return;
-        std::optional<Store::Batch> b;
+        std::optional<RunStore::Batch> b;
         try {
             b = batchFromLine(line, lineNo, steps);
         } catch (const Error &) {
@@ -462,7 +463,7 @@ int logCommand(const QString &db, const QStringList &args)
         return 128 + interruptSignal();
     }
     if (endStatus)
-        store.setRunStatus(runId, *endStatus);
+        store.runs().setRunStatus(runId, *endStatus);
     return Ok;
 }
 

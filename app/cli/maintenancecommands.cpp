@@ -7,6 +7,7 @@
 #include "itemmodels/displaytext.h"
 #include "store/backup.h"
 #include "store/store.h"
+#include "store/database.h"
 
 #include <QCommandLineParser>
 
@@ -26,13 +27,13 @@ int compactCommand(const QString &db, const QStringList &args)
     expectArguments(p, 0, QString());
     Store store = openExisting(db);
     const bool tty = stderrIsTerminal();
-    const Store::Compaction c = store.compact([tty](qint64 done, qint64 total) {
+    const SeriesEngine::Compaction c = store.series().compact([tty](qint64 done, qint64 total) {
         if (tty)
             err() << QStringLiteral("\rSummarising chunks: %1 of %2").arg(done).arg(total) << Qt::flush;
     });
     if (tty && c.detailsAdded > 0)
         err() << "\n";
-    store.checkpoint();
+    store.database().checkpoint();
     out() << QStringLiteral("Compacted %1: %2 series rewritten, %3 chunks given zoom summaries\n")
                  .arg(display::escapeControls(store.path()))
                  .arg(c.seriesRewritten)

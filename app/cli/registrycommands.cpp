@@ -158,7 +158,7 @@ int versionArgument(const QString &arg)
 
 RegisteredModel requireModel(Store &store, const QString &name)
 {
-    std::optional<RegisteredModel> m = store.registeredModel(name);
+    std::optional<RegisteredModel> m = store.registry().registeredModel(name);
     if (!m)
         throw Error(QStringLiteral("no registered model named '%1'").arg(name), Error::Kind::NotFound);
     return std::move(*m);
@@ -175,7 +175,7 @@ ModelVersion resolveVersion(Store &store, const QString &model, const QString &s
                 throw Error(QStringLiteral("model '%1' has no versions").arg(model), Error::Kind::NotFound);
             return m.versions.back();
         }
-        if (const std::optional<ModelVersion> v = store.modelVersionByAlias(model, alias))
+        if (const std::optional<ModelVersion> v = store.registry().modelVersionByAlias(model, alias))
             return *v;
         throw Error(QStringLiteral("model '%1' has no alias '%2'").arg(model, alias), Error::Kind::NotFound);
     }
@@ -184,7 +184,7 @@ ModelVersion resolveVersion(Store &store, const QString &model, const QString &s
     if (!match.hasMatch())
         throw UsageProblem{QStringLiteral("expected a version number or @ALIAS (got '%1')").arg(spec)};
     const int number = versionArgument(match.captured(1));
-    if (const std::optional<ModelVersion> v = store.modelVersion(model, number))
+    if (const std::optional<ModelVersion> v = store.registry().modelVersion(model, number))
         return *v;
     throw Error(QStringLiteral("model '%1' has no version %2").arg(model).arg(number), Error::Kind::NotFound);
 }
@@ -330,7 +330,7 @@ int modelsCommand(const QString &db, const QStringList &args)
     Listing listing({QStringLiteral("name"), QStringLiteral("latest_version"), QStringLiteral("aliases"),
                      QStringLiteral("stages"), QStringLiteral("tags"), QStringLiteral("description"),
                      QStringLiteral("updated")});
-    for (const RegisteredModel &m : store.registeredModels())
+    for (const RegisteredModel &m : store.registry().registeredModels())
         listing.addRow(modelRow(m, format));
     listing.write(out(), format);
     return Ok;
@@ -354,7 +354,7 @@ int modelCommand(const QString &db, const QStringList &args)
     expectArguments(p, 1, QStringLiteral("NAME"));
     Store store = openExisting(db);
     const RegisteredModel m = requireModel(store, p.positionalArguments().at(0));
-    const std::vector<AuditEntry> trail = store.auditTrail(m.name);
+    const std::vector<AuditEntry> trail = store.registry().auditTrail(m.name);
 
     if (p.isSet(QStringLiteral("audit-csv"))) {
         const QString file = p.value(QStringLiteral("audit-csv"));
@@ -430,8 +430,8 @@ int promoteCommand(const QString &db, const QStringList &args)
     const QString model = p.value(QStringLiteral("model")).trimmed();
     Store store = openExisting(db);
     const int version =
-        store.promoteRun(runId, model, p.value(QStringLiteral("path")),
-                         p.value(QStringLiteral("description")), p.value(QStringLiteral("alias")));
+        store.registry().promoteRun(runId, model, p.value(QStringLiteral("path")),
+                                    p.value(QStringLiteral("description")), p.value(QStringLiteral("alias")));
     if (format == Format::Table) {
         out() << QStringLiteral("Registered '%1' version %2 from run %3\n")
                      .arg(display::escapeControls(model))
@@ -469,7 +469,7 @@ int aliasCommand(const QString &db, const QStringList &args)
     const bool remove = p.isSet(QStringLiteral("delete"));
     if (remove && pos.size() == 2) {
         Store store = openExisting(db);
-        store.deleteModelAlias(pos.at(0), pos.at(1));
+        store.registry().deleteModelAlias(pos.at(0), pos.at(1));
         out() << QStringLiteral("Removed alias '%1' of '%2'\n")
                      .arg(display::escapeControls(pos.at(1)), display::escapeControls(pos.at(0)));
         return Ok;
@@ -480,7 +480,7 @@ int aliasCommand(const QString &db, const QStringList &args)
     const QString alias = pos.at(2);
     Store store = openExisting(db);
     if (remove) {
-        const std::optional<ModelVersion> current = store.modelVersionByAlias(model, alias);
+        const std::optional<ModelVersion> current = store.registry().modelVersionByAlias(model, alias);
         if (!current)
             throw Error(QStringLiteral("model '%1' has no alias '%2'").arg(model, alias),
                         Error::Kind::NotFound);
@@ -490,14 +490,14 @@ int aliasCommand(const QString &db, const QStringList &args)
                             .arg(current->version)
                             .arg(version),
                         Error::Kind::Conflict);
-        store.deleteModelAlias(model, alias);
+        store.registry().deleteModelAlias(model, alias);
         out() << QStringLiteral("Removed alias '%1' of '%2' (was version %3)\n")
                      .arg(display::escapeControls(alias), display::escapeControls(model))
                      .arg(version);
         return Ok;
     }
-    const std::optional<ModelVersion> before = store.modelVersionByAlias(model, alias);
-    store.setModelAlias(model, alias, version);
+    const std::optional<ModelVersion> before = store.registry().modelVersionByAlias(model, alias);
+    store.registry().setModelAlias(model, alias, version);
     if (before && before->version != version)
         out() << QStringLiteral("Moved alias '%1' of '%2' from version %3 to %4\n")
                      .arg(display::escapeControls(alias), display::escapeControls(model))
@@ -532,11 +532,12 @@ int stageCommand(const QString &db, const QStringList &args)
         throw UsageProblem{
             QStringLiteral("STAGE must be None, Staging, Production or Archived (got '%1')").arg(pos.at(2))};
     Store store = openExisting(db);
-    const std::optional<ModelVersion> before = store.modelVersion(pos.at(0), version);
+    const std::optional<ModelVersion> before = store.registry().modelVersion(pos.at(0), version);
     if (!before)
         throw Error(QStringLiteral("model '%1' has no version %2").arg(pos.at(0)).arg(version),
                     Error::Kind::NotFound);
-    store.setModelVersionStage(pos.at(0), version, *stage, p.isSet(QStringLiteral("archive-existing")));
+    store.registry().setModelVersionStage(pos.at(0), version, *stage,
+                                          p.isSet(QStringLiteral("archive-existing")));
     out() << QStringLiteral("'%1' version %2: %3 -> %4\n")
                  .arg(display::escapeControls(pos.at(0)))
                  .arg(version)
@@ -576,7 +577,7 @@ int modelExportCommand(const QString &db, const QStringList &args)
     Store store = openExisting(db);
     const QString model = p.positionalArguments().at(0);
     const ModelVersion v = resolveVersion(store, model, p.positionalArguments().at(1));
-    const std::optional<Run> run = store.run(v.runId);
+    const std::optional<Run> run = store.runs().run(v.runId);
     if (!run)
         throw Error(QStringLiteral("version %1 of '%2' comes from run '%3', which is not in this database")
                         .arg(v.version)
@@ -586,7 +587,7 @@ int modelExportCommand(const QString &db, const QStringList &args)
 
     // Which files, and where each lands: relative to the source folder (a file source keeps its name).
     std::vector<std::pair<QString, Artifact>> files;
-    for (const Artifact &a : store.artifacts(run->id)) {
+    for (const Artifact &a : store.artifacts().artifacts(run->id)) {
         const std::optional<QString> path = ArtifactStore::normalizedPath(a.path);
         if (!path)
             throw Error(QStringLiteral("run %1 lists the unsafe artifact path '%2'").arg(run->id, a.path));

@@ -55,7 +55,7 @@ int experimentsCommand(const QString &db, const QStringList &args)
     Store store = openExisting(db);
     Listing listing({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("run_count"),
                      QStringLiteral("description"), QStringLiteral("lifecycle")});
-    for (const Experiment &e : store.experiments(p.isSet(QStringLiteral("include-deleted")))) {
+    for (const Experiment &e : store.runs().experiments(p.isSet(QStringLiteral("include-deleted")))) {
         listing.addRow({{QStringLiteral("id"), qint64(e.id)},
                         {QStringLiteral("name"), e.name},
                         {QStringLiteral("run_count"), qint64(e.runCount)},
@@ -96,7 +96,7 @@ int runsCommand(const QString &db, const QStringList &args)
     Store store = openExisting(db);
     if (p.isSet(QStringLiteral("experiment")))
         q.experiments << requireExperiment(store, p.value(QStringLiteral("experiment"))).id;
-    const std::vector<Run> runs = store.searchRuns(q);
+    const std::vector<Run> runs = store.runs().searchRuns(q);
 
     QStringList paramKeys, metricKeys;
     for (const Run &r : runs) {
@@ -153,9 +153,9 @@ int metricCommand(const QString &db, const QStringList &args)
     const QString key = p.positionalArguments().at(1);
     Store store = openExisting(db);
     requireRun(store, runId);
-    if (!store.metricKeys(runId).contains(key))
+    if (!store.runs().metricKeys(runId).contains(key))
         throw Error(QStringLiteral("run %1 has no metric '%2'").arg(runId, key), Error::Kind::NotFound);
-    const std::vector<MetricPoint> points = store.metricHistory(runId, key);
+    const std::vector<MetricPoint> points = store.series().metricHistory(runId, key);
     if (format == Format::Json) {
         QJsonArray a;
         for (const MetricPoint &pt : points)

@@ -9,14 +9,14 @@ namespace runlens {
 
 std::optional<QString> RegistryActions::aliasProblem(const QString &alias)
 {
-    return Store::aliasProblem(alias);
+    return Registry::aliasProblem(alias);
 }
 
 void RegistryActions::setAlias(const QString &model, const QString &alias, int version)
 {
     write(
         tr("set the alias “%1”").arg(alias),
-        [model, alias, version](Store &store) { store.setModelAlias(model, alias, version); },
+        [model, alias, version](Store &store) { store.registry().setModelAlias(model, alias, version); },
         [this, model, alias, version] { Q_EMIT aliasSet(model, alias, version); });
 }
 
@@ -24,7 +24,7 @@ void RegistryActions::removeAlias(const QString &model, const QString &alias)
 {
     write(
         tr("remove the alias “%1”").arg(alias),
-        [model, alias](Store &store) { store.deleteModelAlias(model, alias); },
+        [model, alias](Store &store) { store.registry().deleteModelAlias(model, alias); },
         [this, model, alias] { Q_EMIT aliasRemoved(model, alias); });
 }
 
@@ -34,7 +34,7 @@ void RegistryActions::transitionStage(const QString &model, int version, ModelSt
     write(
         tr("move version %1 to %2").arg(version).arg(modelStageName(stage)),
         [model, version, stage, archiveExisting](Store &store) {
-            store.setModelVersionStage(model, version, stage, archiveExisting);
+            store.registry().setModelVersionStage(model, version, stage, archiveExisting);
         },
         [this, model, version, stage, archiveExisting] {
             Q_EMIT stageChanged(model, version, stage, archiveExisting);
@@ -46,7 +46,7 @@ void RegistryActions::setVersionDescription(const QString &model, int version, c
     write(
         tr("save the description of version %1").arg(version),
         [model, version, description](Store &store) {
-            store.setModelVersionDescription(model, version, description);
+            store.registry().setModelVersionDescription(model, version, description);
         },
         [this, model, version, description] { Q_EMIT versionDescriptionSet(model, version, description); });
 }
@@ -55,7 +55,7 @@ void RegistryActions::setModelDescription(const QString &model, const QString &d
 {
     write(
         tr("save the description of %1").arg(model),
-        [model, description](Store &store) { store.setRegisteredModelDescription(model, description); },
+        [model, description](Store &store) { store.registry().setRegisteredModelDescription(model, description); },
         [this, model, description] { Q_EMIT modelDescriptionSet(model, description); });
 }
 
@@ -63,7 +63,7 @@ void RegistryActions::setModelTag(const QString &model, const QString &key, cons
 {
     write(
         tr("set the tag “%1”").arg(key),
-        [model, key, value](Store &store) { store.setRegisteredModelTag(model, key, value); },
+        [model, key, value](Store &store) { store.registry().setRegisteredModelTag(model, key, value); },
         [this, model, key, value] { Q_EMIT modelTagSet(model, key, value); });
 }
 
@@ -71,7 +71,7 @@ void RegistryActions::removeModelTag(const QString &model, const QString &key)
 {
     write(
         tr("remove the tag “%1”").arg(key),
-        [model, key](Store &store) { store.deleteRegisteredModelTag(model, key); },
+        [model, key](Store &store) { store.registry().deleteRegisteredModelTag(model, key); },
         [this, model, key] { Q_EMIT modelTagRemoved(model, key); });
 }
 
@@ -80,7 +80,7 @@ void RegistryActions::setVersionTag(const QString &model, int version, const QSt
 {
     write(
         tr("set the tag “%1” on version %2").arg(key).arg(version),
-        [model, version, key, value](Store &store) { store.setModelVersionTag(model, version, key, value); },
+        [model, version, key, value](Store &store) { store.registry().setModelVersionTag(model, version, key, value); },
         [this, model, version, key, value] { Q_EMIT versionTagSet(model, version, key, value); });
 }
 
@@ -88,7 +88,7 @@ void RegistryActions::removeVersionTag(const QString &model, int version, const 
 {
     write(
         tr("remove the tag “%1” from version %2").arg(key).arg(version),
-        [model, version, key](Store &store) { store.deleteModelVersionTag(model, version, key); },
+        [model, version, key](Store &store) { store.registry().deleteModelVersionTag(model, version, key); },
         [this, model, version, key] { Q_EMIT versionTagRemoved(model, version, key); });
 }
 
@@ -96,14 +96,14 @@ void RegistryActions::deleteVersion(const QString &model, int version)
 {
     write(
         tr("delete version %1").arg(version),
-        [model, version](Store &store) { store.deleteModelVersion(model, version); },
+        [model, version](Store &store) { store.registry().deleteModelVersion(model, version); },
         [this, model, version] { Q_EMIT versionDeleted(model, version); });
 }
 
 void RegistryActions::deleteModel(const QString &model)
 {
     write(
-        tr("delete the model %1").arg(model), [model](Store &store) { store.deleteRegisteredModel(model); },
+        tr("delete the model %1").arg(model), [model](Store &store) { store.registry().deleteRegisteredModel(model); },
         [this, model] { Q_EMIT modelDeleted(model); });
 }
 
@@ -115,7 +115,7 @@ void RegistryActions::promoteRun(const QString &runId, const QString &model, con
     write(
         tr("promote the run"),
         [runId, model, path, description, alias, version](Store &store) {
-            *version = store.promoteRun(runId, model, path, description, alias);
+            *version = store.registry().promoteRun(runId, model, path, description, alias);
         },
         [this, runId, model, alias, version] { Q_EMIT runPromoted(runId, model, *version, alias); });
 }

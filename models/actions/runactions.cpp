@@ -19,7 +19,7 @@ void RunActions::rename(const QString &runId, const QString &name)
 {
     writeRun(
         runId, Change::Rename, tr("rename the run"),
-        [runId, name](Store &store) { store.setRunName(runId, name); },
+        [runId, name](Store &store) { store.runs().setRunName(runId, name); },
         [this, runId, name] { Q_EMIT renamed(runId, name); });
 }
 
@@ -27,7 +27,7 @@ void RunActions::setDescription(const QString &runId, const QString &markdown)
 {
     writeRun(
         runId, Change::Description, tr("save the notes"),
-        [runId, markdown](Store &store) { store.setRunDescription(runId, markdown); },
+        [runId, markdown](Store &store) { store.runs().setRunDescription(runId, markdown); },
         [this, runId, markdown] { Q_EMIT descriptionSaved(runId, markdown); });
 }
 
@@ -35,14 +35,14 @@ void RunActions::setStarred(const QString &runId, bool starred)
 {
     writeRun(
         runId, Change::Star, starred ? tr("star the run") : tr("unstar the run"),
-        [runId, starred](Store &store) { store.setRunStarred(runId, starred); },
+        [runId, starred](Store &store) { store.runs().setRunStarred(runId, starred); },
         [this, runId, starred] { Q_EMIT starredChanged(runId, starred); });
 }
 
 void RunActions::setRunsStarred(const QStringList &runIds, bool starred)
 {
     write(
-        tr("change the runs"), [runIds, starred](Store &store) { store.setRunsStarred(runIds, starred); },
+        tr("change the runs"), [runIds, starred](Store &store) { store.runs().setRunsStarred(runIds, starred); },
         [this, runIds, starred] { Q_EMIT runsStarredChanged(runIds, starred); });
 }
 
@@ -51,7 +51,7 @@ void RunActions::setRunsDeleted(const QStringList &runIds, bool deleted)
     write(
         tr("change the runs"),
         [runIds, deleted](Store &store) {
-            store.setRunsLifecycle(runIds, deleted ? Lifecycle::Deleted : Lifecycle::Active);
+            store.runs().setRunsLifecycle(runIds, deleted ? Lifecycle::Deleted : Lifecycle::Active);
         },
         [this, runIds, deleted] { Q_EMIT runsDeletedChanged(runIds, deleted); });
 }
@@ -66,9 +66,9 @@ void RunActions::setRunsColor(const QStringList &runIds, const QColor &color)
             Store::Transaction tx(store);
             for (const QString &id : runIds) {
                 if (value.isEmpty())
-                    store.deleteTag(id, tag);
+                    store.runs().deleteTag(id, tag);
                 else
-                    store.setTag(id, tag, value);
+                    store.runs().setTag(id, tag, value);
             }
             tx.commit();
         },
@@ -89,7 +89,7 @@ void RunActions::deleteArtifact(const QString &runId, const QString &path)
 {
     writeArtifact(
         runId, path, tr("delete %1").arg(path),
-        [runId, path](Store &store) { return store.deleteArtifact(runId, path); },
+        [runId, path](Store &store) { return store.artifacts().deleteArtifact(runId, path); },
         [this, runId, path](int files) { Q_EMIT artifactDeleted(runId, path, files); });
 }
 
@@ -97,7 +97,7 @@ void RunActions::restoreArtifact(const QString &runId, const QString &path)
 {
     writeArtifact(
         runId, path, tr("restore %1").arg(path),
-        [runId, path](Store &store) { return store.restoreArtifact(runId, path); },
+        [runId, path](Store &store) { return store.artifacts().restoreArtifact(runId, path); },
         [this, runId, path](int files) { Q_EMIT artifactRestored(runId, path, files); });
 }
 

@@ -343,7 +343,7 @@ void collectUnused(Store &store, const ArtifactStore &objects, const QStringList
         return;
     Store::Transaction tx(store);
     for (const QString &sha : shas) {
-        if (!store.isArtifactObjectUsed(sha))
+        if (!store.artifacts().isArtifactObjectUsed(sha))
             QFile::remove(objects.objectPath(sha));
     }
     tx.commit();
@@ -502,7 +502,7 @@ ArtifactStore::Stored ArtifactStaging::put(const QString &file, const std::funct
     // Bytes already stored and named by a row are used as they are; the copy is kept otherwise (the object
     // may be one a dead writer published without rows, which a sweep removes before this publishes).
     const QString target = m_objects.objectPath(s.sha256);
-    if (QFileInfo::exists(target) && m_store.isArtifactObjectUsed(s.sha256)) {
+    if (QFileInfo::exists(target) && m_store.artifacts().isArtifactObjectUsed(s.sha256)) {
         QFile::remove(part);
         m_staged.insert(s.sha256, QString());
         return s;

@@ -173,7 +173,7 @@ AttachReport AttachJob::attach(Store &store, const AttachRequest &request, const
     report.runId = request.runId;
     if (request.paths.isEmpty())
         throw Error(QStringLiteral("nothing to attach"));
-    if (!store.run(request.runId))
+    if (!store.runs().run(request.runId))
         throw Error(QStringLiteral("no run with id '%1'").arg(request.runId), Error::Kind::NotFound);
     QString destination;
     if (!request.destination.isEmpty()) {
@@ -233,12 +233,12 @@ AttachReport AttachJob::attach(Store &store, const AttachRequest &request, const
         Store::Transaction tx(store);
         // A file attached again at its path replaces the row: its old bytes go once nothing names them.
         QHash<QString, QString> before;
-        for (const Artifact &a : store.artifacts(request.runId, true))
+        for (const Artifact &a : store.artifacts().artifacts(request.runId, true))
             before.insert(a.path, a.sha256);
         for (const Artifact &a : rows) {
             if (const QString old = before.value(a.path); !old.isEmpty() && old != a.sha256)
                 staging.replaces(old);
-            store.addArtifact(request.runId, a);
+            store.artifacts().addArtifact(request.runId, a);
         }
         report.objectsAdded = staging.publish();
         tx.commit();

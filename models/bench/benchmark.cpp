@@ -7,6 +7,7 @@
 #include "import/mlflowfilereader.h"
 #include "import/proto/tensorboard.pb.h"
 #include "import/tensorboardreader.h"
+#include "store/database.h"
 #include "store/store.h"
 
 #include <algorithm>
@@ -310,7 +311,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
     // Ingest: every big series bulk-logged; only the store call is timed.
     const QString seriesPath = dir + QStringLiteral("/series-%1.db").arg(stamp);
     Store store(seriesPath);
-    const ExperimentId exp = store.createExperiment(QStringLiteral("bench"));
+    const ExperimentId exp = store.runs().createExperiment(QStringLiteral("bench"));
     QStringList runIds;
     qint64 ingested = 0;
     double ingestSeconds = 0;
@@ -319,20 +320,20 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
         NewRun init;
         init.experimentId = exp;
         init.name = QStringLiteral("run-%1").arg(r);
-        runIds << store.createRun(init).id;
+        runIds << store.runs().createRun(init).id;
         const std::vector<MetricPoint> big = makeSeries(rng, sz.bigPoints, 1'700'000'000'000 + r);
         QElapsedTimer t;
         t.start();
-        store.logMetrics(runIds.last(), QStringLiteral("loss"), big);
+        store.series().logMetrics(runIds.last(), QStringLiteral("loss"), big);
         ingestSeconds += double(t.nsecsElapsed()) / 1e9;
         ingested += qint64(big.size());
-        store.logMetrics(runIds.last(), QStringLiteral("small"),
-                         makeSeries(rng, sz.smallPoints, 1'700'000'000'000));
+        store.series().logMetrics(runIds.last(), QStringLiteral("small"),
+                                  makeSeries(rng, sz.smallPoints, 1'700'000'000'000));
     }
     const double ingestRate = double(ingested) / ingestSeconds;
-    store.checkpoint();
+    store.database().checkpoint();
     const double bytesPerPoint =
-        double(store.fileSize()) / double(ingested + qint64(sz.overviewRuns) * sz.smallPoints);
+        double(store.database().fileSize()) / double(ingested + qint64(sz.overviewRuns) * sz.smallPoints);
 
     progress(QStringLiteral("naive row-per-point table, %1 points…").arg(sz.naivePoints));
     const double naiveRate = naiveIngestPointsPerSecond(dir + QStringLiteral("/naive-%1.db").arg(stamp),
@@ -350,7 +351,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
         qint64 read = 0;
         const int n = std::min(10, int(runIds.size()));
         for (int r = 0; r < n; ++r)
-            read += qint64(store.metricHistory(runIds[r], QStringLiteral("loss")).size());
+            read += qint64(store.series().metricHistory(runIds[r], QStringLiteral("loss")).size());
         add(QStringLiteral("read_points_per_s"), double(read) / (double(t.nsecsElapsed()) / 1e9),
             QStringLiteral("points/s"));
     }
@@ -362,7 +363,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
             QElapsedTimer t;
             t.start();
             for (const QString &id : runIds)
-                store.readOverview(id, key, 0, points - 1, sz.width);
+                store.series().readOverview(id, key, 0, points - 1, sz.width);
             times.push_back(double(t.nsecsElapsed()) / 1e6);
         }
         return median(times);
@@ -381,7 +382,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
     progress(QStringLiteral("creating %1 runs for search…").arg(sz.searchRuns));
     {
         Store search(dir + QStringLiteral("/search-%1.db").arg(stamp));
-        const ExperimentId sexp = search.createExperiment(QStringLiteral("sweep"));
+        const ExperimentId sexp = search.runs().createExperiment(QStringLiteral("sweep"));
         static const char *optimizers[] = {"adam", "sgd", "adamw"};
         std::uniform_real_distribution<double> loss(0.05, 1.5);
         Store::Transaction tx(search);
@@ -390,14 +391,14 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
             init.experimentId = sexp;
             init.name = QStringLiteral("trial-%1").arg(r);
             init.startMs = 1'700'000'000'000 + r;
-            const QString id = search.createRun(init).id;
-            Store::Batch b;
+            const QString id = search.runs().createRun(init).id;
+            RunStore::Batch b;
             b.params.insert(QStringLiteral("lr"), QString::number(1e-4 * (1 + r % 7)));
             b.params.insert(QStringLiteral("optimizer"), QLatin1String(optimizers[r % 3]));
             b.params.insert(QStringLiteral("batch_size"), QString::number(32 << (r % 3)));
             b.metrics.push_back({QStringLiteral("loss"), MetricPoint{0, 0, loss(rng)}});
             b.metrics.push_back({QStringLiteral("accuracy"), MetricPoint{0, 0, 1.0 - loss(rng) / 2}});
-            search.logBatch(id, b);
+            search.runs().logBatch(id, b);
         }
         tx.commit();
         progress(QStringLiteral("searching…"));
@@ -409,7 +410,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
         for (int rep = 0; rep < sz.repeats; ++rep) {
             QElapsedTimer t;
             t.start();
-            matched = search.searchRunIds(q).size();
+            matched = search.runs().searchRunIds(q).size();
             times.push_back(double(t.nsecsElapsed()) / 1e6);
         }
         const double searchMs = median(times);
@@ -421,7 +422,7 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
         for (int rep = 0; rep < sz.repeats; ++rep) {
             QElapsedTimer t;
             t.start();
-            search.searchRuns(q);
+            search.runs().searchRuns(q);
             times.push_back(double(t.nsecsElapsed()) / 1e6);
         }
         add(QStringLiteral("search_first_page_with_details_ms"), median(times), QStringLiteral("ms"));

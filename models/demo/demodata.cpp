@@ -71,17 +71,17 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options, const Dem
 
     const int imageRuns = std::max(1, options.runs * 7 / 10);
     const int textRuns = std::max(0, options.runs - imageRuns);
-    const ExperimentId image = store.ensureExperiment(QStringLiteral("image-classification"));
-    store.setExperimentDescription(image,
-                                   QStringLiteral("ResNet-18 on CIFAR-10: learning-rate / batch-size / "
-                                                  "optimizer sweep, three seeds each."));
-    store.setExperimentTag(image, QStringLiteral("dataset"), QStringLiteral("cifar10"));
+    const ExperimentId image = store.runs().ensureExperiment(QStringLiteral("image-classification"));
+    store.runs().setExperimentDescription(
+        image, QStringLiteral("ResNet-18 on CIFAR-10: learning-rate / batch-size / "
+                              "optimizer sweep, three seeds each."));
+    store.runs().setExperimentTag(image, QStringLiteral("dataset"), QStringLiteral("cifar10"));
     summary.experiments = 1;
     ExperimentId text = 0;
     if (textRuns > 0) {
-        text = store.ensureExperiment(QStringLiteral("text-regression"));
-        store.setExperimentDescription(text,
-                                       QStringLiteral("Review-score regression with a small transformer."));
+        text = store.runs().ensureExperiment(QStringLiteral("text-regression"));
+        store.runs().setExperimentDescription(
+            text, QStringLiteral("Review-score regression with a small transformer."));
         summary.experiments = 2;
     }
 
@@ -100,8 +100,8 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options, const Dem
     parentInit.endMs = baseMs + qint64(imageRuns) * 3'600'000;
     parentInit.description = QStringLiteral("## Learning-rate sweep\nParent of the grid runs. Best so far: "
                                             "**adamw, lr 3e-4**.");
-    const Run parent = store.createRun(parentInit);
-    store.setTag(parent.id, QString::fromLatin1(mlflowtag::RunName), parent.name);
+    const Run parent = store.runs().createRun(parentInit);
+    store.runs().setTag(parent.id, QString::fromLatin1(mlflowtag::RunName), parent.name);
     ++summary.runs;
     const auto reportProgress = [&options, &summary, &progress] {
         if (progress && !progress(summary.runs, options.runs + 1))
@@ -146,10 +146,10 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options, const Dem
                                    .arg(batch);
         else if (failed)
             init.description = QStringLiteral("CUDA out of memory at step %1.").arg(steps);
-        const Run run = store.createRun(init);
+        const Run run = store.runs().createRun(init);
         ++summary.runs;
 
-        Store::Batch b;
+        RunStore::Batch b;
         b.params.insert(QStringLiteral("lr"), QString::number(lr));
         b.params.insert(QStringLiteral("batch_size"), QString::number(batch));
         b.params.insert(QStringLiteral("optimizer"), optimizer);
@@ -165,14 +165,14 @@ DemoSummary generateDemoData(Store &store, const DemoOptions &options, const Dem
             b.tags.insert(QStringLiteral("issue"), QStringLiteral("diverged"));
         if (isImage)
             b.tags.insert(QString::fromLatin1(mlflowtag::ParentRunId), parent.id);
-        store.logBatch(run.id, b);
+        store.runs().logBatch(run.id, b);
 
         const Curves c = trainingCurves(rng, steps, lr, *init.startMs, diverged);
         const QString prefix = isImage ? QString() : QStringLiteral("text/");
-        store.logMetrics(run.id, prefix + QStringLiteral("train/loss"), c.trainLoss);
-        store.logMetrics(run.id, prefix + QStringLiteral("val/loss"), c.valLoss);
-        store.logMetrics(run.id, prefix + QStringLiteral("val/accuracy"), c.valAccuracy);
-        store.logMetrics(run.id, QStringLiteral("lr"), c.lr);
+        store.series().logMetrics(run.id, prefix + QStringLiteral("train/loss"), c.trainLoss);
+        store.series().logMetrics(run.id, prefix + QStringLiteral("val/loss"), c.valLoss);
+        store.series().logMetrics(run.id, prefix + QStringLiteral("val/accuracy"), c.valAccuracy);
+        store.series().logMetrics(run.id, QStringLiteral("lr"), c.lr);
         summary.points += qint64(c.trainLoss.size() + c.valLoss.size() + c.valAccuracy.size() + c.lr.size());
         reportProgress();
     }
@@ -186,7 +186,7 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     DemoSummary summary;
     Store::Transaction tx(store);
-    const ExperimentId e = store.ensureExperiment(QStringLiteral("scale"));
+    const ExperimentId e = store.runs().ensureExperiment(QStringLiteral("scale"));
     summary.experiments = 1;
     const qint64 baseMs = nowMs() - qint64(options.runs) * 60'000;
     static const char *users[] = {"ana", "ben", "chen", "dana"};
@@ -202,8 +202,8 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
         init.sourceName = QStringLiteral("search.py");
         init.gitCommit = QStringLiteral("%1").arg(quint64(rng()), 16, 16, QLatin1Char('0')) +
                          QStringLiteral("%1").arg(quint64(rng()) >> 32, 8, 16, QLatin1Char('0'));
-        const QString id = store.createRun(init).id;
-        Store::Batch b;
+        const QString id = store.runs().createRun(init).id;
+        RunStore::Batch b;
         for (int p = 0; p < options.params; ++p)
             b.params.insert(QStringLiteral("hp_%1").arg(p, 2, 10, QLatin1Char('0')),
                             p % 3 == 0   ? QString::number(std::pow(10.0, -1 - 4 * unit(rng)), 'g', 4)
@@ -211,13 +211,14 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
                                          : QStringLiteral("choice_%1").arg(int(unit(rng) * 6)));
         b.tags.insert(QStringLiteral("sweep"), QStringLiteral("random-search"));
         b.tags.insert(QStringLiteral("seed"), QString::number(r % 5));
-        store.logBatch(id, b);
+        store.runs().logBatch(id, b);
         for (int m = 0; m < options.metrics; ++m) {
             const double start = 1 + unit(rng), rate = 0.05 + unit(rng) * 0.2;
             for (size_t s = 0; s < points.size(); ++s)
                 points[s] = {qint64(s), *init.startMs + qint64(s) * 1000,
                              start * std::exp(-rate * double(s)) + 0.02 * unit(rng)};
-            store.logMetrics(id, QStringLiteral("metric_%1").arg(m, 2, 10, QLatin1Char('0')), points);
+            store.series().logMetrics(id, QStringLiteral("metric_%1").arg(m, 2, 10, QLatin1Char('0')),
+                                      points);
             summary.points += qint64(points.size());
         }
         ++summary.runs;

@@ -135,22 +135,22 @@ void ImportWriter::skipped(const QString &what, qint64 count)
 ExperimentId ImportWriter::experimentFor(const QString &name, Pending &pending)
 {
     Store::Transaction tx(m_store);
-    if (const auto e = m_store.experimentByName(name)) {
+    if (const auto e = m_store.runs().experimentByName(name)) {
         // A deleted experiment of the source is open while its runs are written and deleted again in
         // finish(); one that was deleted here but is active in the source stays deleted (its new runs are
         // reported).
         if (e->lifecycle == Lifecycle::Deleted && m_experiments.value(name).lifecycle == Lifecycle::Deleted &&
             !m_reopened.contains(name) && !pending.reopened.contains(name)) {
-            m_store.setExperimentLifecycle(e->id, Lifecycle::Active);
+            m_store.runs().setExperimentLifecycle(e->id, Lifecycle::Active);
             pending.reopened.insert(name);
         }
         tx.commit();
         return e->id;
     }
     const SourceExperiment described = m_experiments.value(name);
-    const ExperimentId id = m_store.createExperiment(name, described.description);
+    const ExperimentId id = m_store.runs().createExperiment(name, described.description);
     for (auto it = described.tags.begin(); it != described.tags.end(); ++it)
-        m_store.setExperimentTag(id, it.key(), it.value());
+        m_store.runs().setExperimentTag(id, it.key(), it.value());
     tx.commit();
     pending.reopened.insert(name);
     ++pending.experimentsAdded;
@@ -199,8 +199,8 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     // is stored already is only a hint here (which copies to skip); the rows are written against what the
     // transaction finds.
     QMap<QString, Artifact> stored;
-    if (m_store.run(id)) {
-        for (const Artifact &a : m_store.artifacts(id, true))
+    if (m_store.runs().run(id)) {
+        for (const Artifact &a : m_store.artifacts().artifacts(id, true))
             stored.insert(a.path, a);
     }
     std::vector<Artifact> newArtifacts;
@@ -238,7 +238,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     // only once committed: a run rolled back takes the experiment it created with it.
     Pending pending;
     Store::Transaction tx(m_store);
-    const std::optional<Run> before = m_store.run(id);
+    const std::optional<Run> before = m_store.runs().run(id);
     const ExperimentId experiment = experimentFor(r.experiment, pending);
     qint64 points = 0;
     if (!before) {
@@ -251,11 +251,11 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         init.startMs = r.startMs;
         init.endMs = r.endMs;
         init.lifecycle = r.lifecycle;
-        m_store.createRun(init);
+        m_store.runs().createRun(init);
     } else if (!isTerminal(before->status) && (before->status != r.status || before->endMs != r.endMs)) {
         // A run still going when last imported has progressed (import --follow); a finished run's status is
         // left as it is here (someone may have corrected it).
-        m_store.setRunStatus(id, r.status, r.endMs);
+        m_store.runs().setRunStatus(id, r.status, r.endMs);
     }
     for (auto it = r.params.begin(); it != r.params.end(); ++it) {
         if (before && before->params.contains(it.key())) {
@@ -267,20 +267,21 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
                          .arg(it.key(), it.value(), before->params.value(it.key()))});
             continue;
         }
-        m_store.logParam(id, it.key(), it.value());
+        m_store.runs().logParam(id, it.key(), it.value());
     }
     // Tags the run has here are left alone (they may have been edited here); the source only adds new ones.
     // Its lifecycle is not changed either: a run deleted or restored here stays so.
     for (auto it = r.tags.begin(); it != r.tags.end(); ++it) {
         if (!before || !before->tags.contains(it.key()))
-            m_store.setTag(id, it.key(), it.value());
+            m_store.runs().setTag(id, it.key(), it.value());
     }
-    const QMap<QString, qint64> counts = before ? m_store.metricCounts(id) : QMap<QString, qint64>();
+    const QMap<QString, qint64> counts = before ? m_store.series().metricCounts(id) : QMap<QString, qint64>();
     for (SourceMetric &m : r.metrics) {
         const qint64 have = counts.value(m.key, 0);
         const qint64 source = qint64(m.points.size());
         if (source > have) {
-            m_store.logMetrics(id, m.key, std::span<const MetricPoint>(m.points).subspan(size_t(have)));
+            m_store.series().logMetrics(id, m.key,
+                                        std::span<const MetricPoint>(m.points).subspan(size_t(have)));
             points += source - have;
         } else if (source < have) {
             warning(
@@ -292,10 +293,10 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         }
     }
     for (const DatasetInput &in : r.inputs)
-        m_store.addDatasetInput(id, in);
+        m_store.runs().addDatasetInput(id, in);
     QMap<QString, QString> recorded; // path -> sha256, as the transaction finds them
     if (before && !newArtifacts.empty()) {
-        for (const Artifact &a : m_store.artifacts(id, true))
+        for (const Artifact &a : m_store.artifacts().artifacts(id, true))
             recorded.insert(a.path, a.sha256);
         // The same bytes at the same path were recorded meanwhile (by an import running alongside): the row
         // stays as it is.
@@ -305,7 +306,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         // A changed artifact replaces its row: the old bytes go once nothing names them.
         if (const auto have = recorded.constFind(a.path); have != recorded.constEnd() && *have != a.sha256)
             staging.replaces(*have);
-        m_store.addArtifact(id, a);
+        m_store.artifacts().addArtifact(id, a);
     }
     staging.publish();
     tx.commit();
@@ -327,14 +328,14 @@ bool ImportWriter::model(const SourceModel &m)
     int versionsAdded = 0;
     try {
         Store::Transaction tx(m_store);
-        std::optional<RegisteredModel> existing = m_store.registeredModel(m.name);
+        std::optional<RegisteredModel> existing = m_store.registry().registeredModel(m.name);
         if (!existing) {
-            m_store.createRegisteredModel(m.name, m.description, m.createdMs);
+            m_store.registry().createRegisteredModel(m.name, m.description, m.createdMs);
             ++modelsAdded;
-            existing = m_store.registeredModel(m.name);
+            existing = m_store.registry().registeredModel(m.name);
         }
         for (auto it = m.tags.begin(); it != m.tags.end(); ++it)
-            m_store.setRegisteredModelTag(m.name, it.key(), it.value());
+            m_store.registry().setRegisteredModelTag(m.name, it.key(), it.value());
         for (const SourceModelVersion &v : m.versions) {
             const std::optional<ModelStage> stage = modelStageFromName(v.stage);
             if (!stage)
@@ -355,7 +356,7 @@ bool ImportWriter::model(const SourceModel &m)
                 mv.updatedMs = v.updatedMs.value_or(0);
                 mv.tags = v.tags;
                 try {
-                    m_store.createModelVersion(m.name, mv);
+                    m_store.registry().createModelVersion(m.name, mv);
                     ++versionsAdded;
                 } catch (const Error &e) {
                     // The number is taken by a version deleted here: a re-import leaves it deleted and
@@ -367,12 +368,12 @@ bool ImportWriter::model(const SourceModel &m)
                          QStringLiteral("version %1 was deleted here; not imported again").arg(v.version)});
                 }
             } else if (stage && have->stage != *stage) {
-                m_store.setModelVersionStage(m.name, v.version, *stage);
+                m_store.registry().setModelVersionStage(m.name, v.version, *stage);
             }
         }
         for (auto it = m.aliases.begin(); it != m.aliases.end(); ++it) {
             try {
-                m_store.setModelAlias(m.name, it.key(), it.value());
+                m_store.registry().setModelAlias(m.name, it.key(), it.value());
             } catch (const Error &e) {
                 warning({m.name, QStringLiteral("alias '%1': %2").arg(it.key(), e.message())});
             }
@@ -399,8 +400,8 @@ ImportReport ImportWriter::finish()
     for (const SourceExperiment &e : m_experiments) {
         if (e.lifecycle != Lifecycle::Deleted || !m_reopened.contains(e.name))
             continue;
-        if (const auto stored = m_store.experimentByName(e.name))
-            m_store.setExperimentLifecycle(stored->id, Lifecycle::Deleted);
+        if (const auto stored = m_store.runs().experimentByName(e.name))
+            m_store.runs().setExperimentLifecycle(stored->id, Lifecycle::Deleted);
     }
     m_report.cancelled = isCancelled();
     if (!m_sourceFailed && !m_report.cancelled && m_runsRead == 0 && !m_report.warnings.isEmpty())

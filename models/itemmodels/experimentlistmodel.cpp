@@ -45,7 +45,7 @@ void ExperimentListModel::reload()
     m_loading = true;
     // Always every experiment: the names of trashed ones stay taken, and nameProblem must know them.
     m_worker->run<std::vector<Experiment>>(
-        this, [](Store &store) { return store.experiments(true); },
+        this, [](Store &store) { return store.runs().experiments(true); },
         [this, generation](std::vector<Experiment> experiments) {
             if (generation != m_generation)
                 return;
@@ -201,7 +201,8 @@ quint64 ExperimentListModel::createExperiment(const QString &name, const QString
     if (trimmed.isEmpty())
         return refuse(0, nameProblem(trimmed));
     return write(
-        0, [trimmed, description](Store &store) { return store.createExperiment(trimmed, description); },
+        0,
+        [trimmed, description](Store &store) { return store.runs().createExperiment(trimmed, description); },
         [this](quint64 request, qint64 id) { Q_EMIT experimentCreated(request, id); });
 }
 
@@ -232,7 +233,7 @@ quint64 ExperimentListModel::rename(ExperimentId id, const QString &name)
     return write(
         id,
         [id, trimmed](Store &store) {
-            store.renameExperiment(id, trimmed);
+            store.runs().renameExperiment(id, trimmed);
             return id;
         },
         [this, oldName, trimmed](quint64 request, qint64 id) {
@@ -251,7 +252,7 @@ quint64 ExperimentListModel::setDescription(ExperimentId id, const QString &desc
     return write(
         id,
         [id, description](Store &store) {
-            store.setExperimentDescription(id, description);
+            store.runs().setExperimentDescription(id, description);
             return id;
         },
         [this](quint64 request, qint64 id) { Q_EMIT descriptionChanged(request, id); });
@@ -264,7 +265,7 @@ quint64 ExperimentListModel::setDeleted(ExperimentId id, bool deleted)
     return write(
         id,
         [id, deleted](Store &store) {
-            store.setExperimentLifecycle(id, deleted ? Lifecycle::Deleted : Lifecycle::Active);
+            store.runs().setExperimentLifecycle(id, deleted ? Lifecycle::Deleted : Lifecycle::Active);
             return id;
         },
         [this, deleted](quint64 request, qint64 id) { Q_EMIT deletedChanged(request, id, deleted); });

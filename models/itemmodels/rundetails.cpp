@@ -11,15 +11,15 @@ RunDetails RunDetails::load(Store &store, const QString &id)
     d.requestedId = id;
     if (!isValidRunId(id))
         return d; // never a run id: no need to ask the database
-    d.run = store.run(id);
+    d.run = store.runs().run(id);
     if (!d.run)
         return d;
     if (!d.run->parentId.isEmpty() && d.run->parentId != id)
-        d.parent = store.run(d.run->parentId);
-    d.children = store.childRuns(id);
-    d.inputs = store.datasetInputs(id);
-    d.artifacts = store.artifacts(id);
-    d.modelVersions = store.modelVersionsOfRun(id);
+        d.parent = store.runs().run(d.run->parentId);
+    d.children = store.runs().childRuns(id);
+    d.inputs = store.runs().datasetInputs(id);
+    d.artifacts = store.artifacts().artifacts(id);
+    d.modelVersions = store.registry().modelVersionsOfRun(id);
     return d;
 }
 

@@ -54,12 +54,12 @@ QStringList RunMetricsModel::keys() const
 QMap<QString, Sparkline> RunMetricsModel::loadSparklines(Store &store, const QString &runId, int width)
 {
     QMap<QString, Sparkline> out;
-    const QMap<QString, StepRange> ranges = store.metricStepRanges(runId);
+    const QMap<QString, StepRange> ranges = store.series().metricStepRanges(runId);
     for (auto it = ranges.begin(); it != ranges.end(); ++it) {
         Sparkline s;
         s.steps = it.value();
         s.width = width;
-        s.columns = store.readOverview(runId, it.key(), s.steps.first, s.steps.last, width).columns;
+        s.columns = store.series().readOverview(runId, it.key(), s.steps.first, s.steps.last, width).columns;
         out.insert(it.key(), std::move(s));
     }
     return out;

@@ -226,7 +226,7 @@ void RunTableModel::reload()
     const RunQuery query = m_query;
     setPending(+1);
     m_worker->run<qint64>(
-        this, [query](Store &store) { return store.countRuns(query); },
+        this, [query](Store &store) { return store.runs().countRuns(query); },
         [this, generation](qint64 total) {
             setPending(-1);
             if (generation == m_generation)
@@ -275,14 +275,14 @@ void RunTableModel::refresh()
             // One read transaction: the count, the order and the runs describe the same moment.
             Store::Transaction tx(store);
             Answer a;
-            a.total = store.countRuns(window);
+            a.total = store.runs().countRuns(window);
             QStringList stale;
-            for (auto &[id, updated] : store.searchRunStamps(window)) {
+            for (auto &[id, updated] : store.runs().searchRunStamps(window)) {
                 if (known.value(id, -1) != updated)
                     stale << id;
                 a.order << std::move(id);
             }
-            a.changed = store.runs(stale);
+            a.changed = store.runs().runs(stale);
             tx.commit();
             return a;
         },
@@ -456,7 +456,7 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
     const quint64 generation = m_generation;
     setPending(+1);
     m_worker->run<std::vector<Run>>(
-        this, [page](Store &store) { return store.searchRuns(page); },
+        this, [page](Store &store) { return store.runs().searchRuns(page); },
         [this, generation](std::vector<Run> runs) {
             setPending(-1);
             if (generation != m_generation)

@@ -93,7 +93,7 @@ bool RunTagsModel::addTag(const QString &rawKey, const QString &value)
     m_worker->write<bool>(
         this,
         [runId, key, value](Store &store) {
-            store.setTag(runId, key, value);
+            store.runs().setTag(runId, key, value);
             return true;
         },
         [this, generation, key, value](bool) {
@@ -128,7 +128,7 @@ void RunTagsModel::removeTags(const QStringList &keys)
         [runId, keys](Store &store) {
             Store::Transaction tx(store);
             for (const QString &k : keys)
-                store.deleteTag(runId, k);
+                store.runs().deleteTag(runId, k);
             tx.commit();
             return true;
         },
@@ -217,7 +217,7 @@ bool RunTagsModel::setData(const QModelIndex &index, const QVariant &value, int 
     m_worker->write<bool>(
         this,
         [runId, key, text](Store &store) {
-            store.setTag(runId, key, text);
+            store.runs().setTag(runId, key, text);
             return true;
         },
         [this, generation, key, text](bool) {

@@ -10,17 +10,17 @@ ModelDetails ModelDetails::load(Store &store, const QString &name)
 {
     ModelDetails d;
     d.requestedName = name;
-    d.model = store.registeredModel(name);
+    d.model = store.registry().registeredModel(name);
     if (!d.model)
         return d;
-    d.audit = store.auditTrail(name);
+    d.audit = store.registry().auditTrail(name);
     // The versions' runs in one batched read, not one per version.
     QStringList ids;
     for (const ModelVersion &v : d.model->versions) {
         if (!v.runId.isEmpty() && !ids.contains(v.runId) && isValidRunId(v.runId))
             ids << v.runId;
     }
-    for (const Run &r : store.runs(ids))
+    for (const Run &r : store.runs().runs(ids))
         d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted});
     return d;
 }
@@ -30,7 +30,7 @@ void readRegisteredModels(StoreWorker *worker, QObject *context,
                           std::function<void(const QString &)> failed)
 {
     worker->run<std::vector<RegisteredModel>>(
-        context, [](Store &store) { return store.registeredModels(); }, std::move(done), std::move(failed));
+        context, [](Store &store) { return store.registry().registeredModels(); }, std::move(done), std::move(failed));
 }
 
 void readModelDetails(StoreWorker *worker, QObject *context, const QString &name,

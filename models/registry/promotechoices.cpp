@@ -11,14 +11,14 @@ PromoteChoices PromoteChoices::load(Store &store, const QString &id)
     PromoteChoices c;
     if (!isValidRunId(id))
         return c;
-    const std::optional<Run> run = store.run(id);
+    const std::optional<Run> run = store.runs().run(id);
     if (!run)
         return c;
     c.runFound = true;
     c.runName = run->name;
-    for (const RegisteredModel &m : store.registeredModels())
+    for (const RegisteredModel &m : store.registry().registeredModels())
         c.models << m.name;
-    c.artifacts = store.artifacts(id);
+    c.artifacts = store.artifacts().artifacts(id);
     return c;
 }
 

@@ -92,7 +92,7 @@ bool hasNonFinite(const M4Column &c)
 void readStepOverview(Store &store, const QString &runId, const ChartData &data, int width, ChartSeries &s)
 {
     const QString &key = data.request.key;
-    SeriesOverview ov = store.readOverview(runId, key, data.x0, data.x1, width);
+    SeriesOverview ov = store.series().readOverview(runId, key, data.x0, data.x1, width);
     s.points = ov.pointsInRange;
     s.exact = ov.bucketSize == 1;
     s.raw.reserve(ov.columns.size());
@@ -110,7 +110,7 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
             continue;
         }
         FiniteM4 column(data.x0, data.x1, width);
-        for (const MetricPoint &p : store.readWindow(runId, key, c.firstStep, c.lastStep))
+        for (const MetricPoint &p : store.series().readWindow(runId, key, c.firstStep, c.lastStep))
             column.add(p.step, p.value);
         for (const M4Column &fc : column.takeColumns())
             append(fc);
@@ -175,15 +175,16 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
             const auto toTime = [&](qint64 x) {
                 return qint64(std::clamp<__int128>(__int128(x) + origin, MinX, MaxX));
             };
-            store.visitTimeWindow(runId, r.key, toTime(data.x0), toTime(data.x1), visit);
+            store.series().visitTimeWindow(runId, r.key, toTime(data.x0), toTime(data.x1), visit);
         } else {
-            store.visitWindow(runId, r.key, MinX, MaxX, visit);
+            store.series().visitWindow(runId, r.key, MinX, MaxX, visit);
         }
         return inOrder;
     }();
     if (!streamed) {
         // The x order went back: every point, sorted by x (stable: by step within an x).
-        const std::vector<MetricPoint> points = store.readWindow(runId, r.key, MinX, MaxX); // by step
+        const std::vector<MetricPoint> points =
+            store.series().readWindow(runId, r.key, MinX, MaxX); // by step
         std::vector<double> smoothed;
         if (smoothing) {
             std::vector<double> values(points.size());
@@ -239,7 +240,8 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
         if (run.startMs) {
             origin = *run.startMs;
         } else {
-            const std::optional<Store::SeriesExtent> e = store.seriesExtent(run.id, r.key, true);
+            const std::optional<SeriesEngine::SeriesExtent> e =
+                store.series().seriesExtent(run.id, r.key, true);
             if (!e)
                 return none;
             origin = e->times->first;
@@ -265,9 +267,9 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
             return !stop();
         };
         if (timeAxis)
-            store.visitTimeWindow(run.id, r.key, toTime(lo), toTime(hi), visit);
+            store.series().visitTimeWindow(run.id, r.key, toTime(lo), toTime(hi), visit);
         else
-            store.visitWindow(run.id, r.key, lo, hi, visit);
+            store.series().visitWindow(run.id, r.key, lo, hi, visit);
     } else {
         // The average runs from the first point by step, as the chart's (loadChartData) does. TensorBoard
         // leaves a constant series as it is, which only the whole series can tell: on the step axis the read
@@ -275,7 +277,7 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
         seriesmath::Ema ema(std::min(r.smoothing, 0.999));
         std::optional<double> firstValue;
         bool constant = true;
-        store.visitWindow(run.id, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
+        store.series().visitWindow(run.id, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
             for (const MetricPoint &p : points) {
                 if (!firstValue)
                     firstValue = p.value;
@@ -345,9 +347,9 @@ ChartData loadChartData(Store &store, const ChartRequest &request, const std::fu
     for (const ChartRun &run : request.runs) {
         if (stop())
             return data;
-        std::optional<Store::SeriesExtent> e;
+        std::optional<SeriesEngine::SeriesExtent> e;
         try {
-            e = store.seriesExtent(run.id, request.key, request.xAxis != ChartXAxis::Step);
+            e = store.series().seriesExtent(run.id, request.key, request.xAxis != ChartXAxis::Step);
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;

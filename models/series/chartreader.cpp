@@ -63,7 +63,7 @@ void ChartReader::read(QObject *context, ChartRequest request, CancelFlag cancel
     submit<ChartData>(
         context, std::move(cancel),
         [request = std::move(request)](Store &store, const std::function<bool()> &cancelled) {
-            return loadChartData(store, request, cancelled);
+            return loadChartData(store.series(), request, cancelled);
         },
         [done = std::move(done)](ChartData data) {
             if (!data.cancelled)
@@ -79,7 +79,7 @@ void ChartReader::readPoints(QObject *context, ChartPointRequest request, Cancel
     submit<std::vector<ChartPoint>>(
         context, std::move(cancel),
         [request = std::move(request)](Store &store, const std::function<bool()> &cancelled) {
-            return loadChartPoints(store, request, cancelled);
+            return loadChartPoints(store.series(), request, cancelled);
         },
         std::move(done), std::move(failed));
 }

@@ -3,6 +3,7 @@
 
 #include "artifacts/artifactstore.h"
 #include "core/error.h"
+#include "store/database.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -43,7 +44,7 @@ BackupSummary backupDatabase(Store &source, const QString &target,
         QDir(partialArtifacts).removeRecursively();
     });
 
-    source.copyTo(partialDatabase);
+    source.database().copyTo(partialDatabase);
     BackupSummary summary;
     QStringList digests;
     {
@@ -52,8 +53,8 @@ BackupSummary backupDatabase(Store &source, const QString &target,
         Store copy(partialDatabase, Store::Mode::ReadOnly);
         RunQuery all;
         all.includeDeleted = true;
-        summary.runs = copy.countRuns(all);
-        digests = copy.artifactDigests();
+        summary.runs = copy.runs().countRuns(all);
+        digests = copy.artifacts().artifactDigests();
     }
     const ArtifactStore from(source.path());
     const QString fromRoot = from.root();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/changewatcher.h"
 #include "store/store.h"
+#include "store/database.h"
 
 namespace runlens {
 
@@ -29,7 +30,7 @@ void ChangeWatcher::poll()
         return;
     m_waiting = true;
     m_worker->run<qint64>(
-        this, [](Store &store) { return store.dataVersion(); },
+        this, [](Store &store) { return store.database().dataVersion(); },
         [this](qint64 version) {
             m_waiting = false;
             const bool first = m_version < 0;

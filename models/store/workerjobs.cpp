@@ -45,7 +45,7 @@ void readRuns(StoreWorker *worker, QObject *context, const QStringList &ids, Don
         [ids](Store &store) {
             std::vector<Run> runs;
             for (const QString &id : ids) {
-                if (std::optional<Run> r = store.run(id))
+                if (std::optional<Run> r = store.runs().run(id))
                     runs.push_back(std::move(*r));
             }
             return runs;
@@ -57,7 +57,7 @@ void readArtifacts(StoreWorker *worker, QObject *context, const QString &runId, 
                    Done<std::vector<Artifact>> done, Failed failed)
 {
     worker->run<std::vector<Artifact>>(
-        context, [runId, withDeleted](Store &store) { return store.artifacts(runId, withDeleted); },
+        context, [runId, withDeleted](Store &store) { return store.artifacts().artifacts(runId, withDeleted); },
         std::move(done), std::move(failed));
 }
 
@@ -67,8 +67,8 @@ void readKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &
     worker->run<Keys>(
         context,
         [experiments](Store &store) {
-            return Keys{store.allMetricKeys(experiments), store.paramKeys(experiments),
-                        store.tagKeys(experiments)};
+            return Keys{store.runs().allMetricKeys(experiments), store.runs().paramKeys(experiments),
+                        store.runs().tagKeys(experiments)};
         },
         std::move(done), std::move(failed));
 }
@@ -86,7 +86,7 @@ void countAllRuns(StoreWorker *worker, QObject *context, Done<qint64> done, Fail
         [](Store &store) {
             RunQuery all;
             all.includeDeleted = true;
-            return store.countRuns(all);
+            return store.runs().countRuns(all);
         },
         std::move(done), std::move(failed));
 }
