@@ -28,6 +28,7 @@ private Q_SLOTS:
     void pagesArriveLazily();
     void sortsInSqlWithMissingLast();
     void filterAndMalformedFilter();
+    void filterIsCompiledOnceForTheWorker();
     void staleAnswersAreDropped();
     void unreadableDatabaseReportsFailure();
     void experimentListAndProxy();
@@ -157,6 +158,71 @@ void TestRunTableModel::filterAndMalformedFilter()
     QVERIFY_THROWS_EXCEPTION(search::SyntaxError, model.setQuery(bad));
     QCOMPARE(model.query().filter, q.filter);
     QCOMPARE(model.rowCount(), int(expected));
+}
+
+// The filter is compiled on the GUI thread when it is set, and that compiled form is what the worker
+// runs for every count and page: the same rows as the store's own compile; a malformed filter is refused
+// with the compiler's message before any request is made.
+void TestRunTableModel::filterIsCompiledOnceForTheWorker()
+{
+    StoreWorker worker(m_db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto sameCompiled = [](const search::CompiledQuery &a, const search::CompiledQuery &b) {
+        return a.joins == b.joins && a.joinBinds == b.joinBinds && a.where == b.where &&
+               a.whereBinds == b.whereBinds && a.orderBy == b.orderBy;
+    };
+    RunQuery q;
+    q.filter = QStringLiteral("params.lr = '3' and metrics.loss < 10");
+    q.orderBy = QStringLiteral("metrics.loss DESC");
+    model.setQuery(q);
+    QVERIFY(sameCompiled(model.compiledQuery(), search::compile(q.filter, q.orderBy)));
+    QTRY_VERIFY(!model.isLoading());
+    while (model.canFetchMore({})) {
+        model.fetchMore({});
+        QTRY_VERIFY(!model.isLoading());
+    }
+    Store store(m_db);
+    const std::vector<Run> expected = store.runs().searchRuns(q);
+    QCOMPARE(model.totalCount(), store.runs().countRuns(q));
+    QCOMPARE(model.rowCount(), int(expected.size()));
+    QVERIFY(!expected.empty());
+    for (int r = 0; r < model.rowCount(); ++r)
+        QCOMPARE(model.runAt(r).id, expected[size_t(r)].id);
+
+    // A new sort order is compiled with the filter too.
+    const int lossColumn = RunTableModel::FixedColumnCount;
+    model.setMetricColumns({QStringLiteral("loss")});
+    model.sort(lossColumn, Qt::AscendingOrder);
+    const QString orderBy = model.orderByFor(lossColumn, Qt::AscendingOrder);
+    QCOMPARE(model.query().orderBy, orderBy);
+    QVERIFY(sameCompiled(model.compiledQuery(), search::compile(q.filter, orderBy)));
+    QTRY_VERIFY(!model.isLoading());
+
+    // Refused on the GUI thread with the compiler's own message; nothing is asked of the worker.
+    RunQuery bad = q;
+    bad.filter = QStringLiteral("params.lr = ");
+    QString compilerMessage;
+    try {
+        search::compile(bad.filter, bad.orderBy);
+    } catch (const search::SyntaxError &e) {
+        compilerMessage = e.message();
+    }
+    QVERIFY(!compilerMessage.isEmpty());
+    QSignalSpy failed(&model, &RunTableModel::loadFailed);
+    QVERIFY(failed.isValid());
+    const search::CompiledQuery before = model.compiledQuery();
+    try {
+        model.setQuery(bad);
+        QFAIL("a malformed filter was accepted");
+    } catch (const search::SyntaxError &e) {
+        QCOMPARE(e.message(), compilerMessage);
+    }
+    QVERIFY(!model.isLoading());
+    QVERIFY(sameCompiled(model.compiledQuery(), before));
+    QCOMPARE(model.query().filter, q.filter);
+    QTest::qWait(50);
+    QCOMPARE(failed.count(), 0);
 }
 
 void TestRunTableModel::staleAnswersAreDropped()

@@ -667,6 +667,24 @@ void TestSearchLanguage::search()
         page.offset = 1;
         QCOMPARE(names(m_store->runs().searchRunIds(page)), expected.mid(1, 2));
     }
+
+    // Compiled once (as the runs table does on the GUI thread) and handed over: the same runs, order,
+    // stamps, count and pages.
+    const search::CompiledQuery compiled = search::compile(filter, orderBy);
+    RunStore &runs = m_store->runs();
+    QCOMPARE(names(runs.searchRunIds(query, compiled)), expected);
+    QStringList fromCompiled;
+    for (const Run &run : runs.searchRuns(query, compiled))
+        fromCompiled << run.name;
+    QCOMPARE(fromCompiled, expected);
+    QCOMPARE(runs.countRuns(query, compiled), qint64(expected.size()));
+    QCOMPARE(runs.searchRunStamps(query, compiled), runs.searchRunStamps(query));
+    if (expected.size() >= 3) {
+        RunQuery page = query;
+        page.limit = 2;
+        page.offset = 1;
+        QCOMPARE(names(runs.searchRunIds(page, compiled)), expected.mid(1, 2));
+    }
 }
 
 void TestSearchLanguage::injection_data()

@@ -48,7 +48,10 @@ RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
 
 void RunTableModel::setQuery(const RunQuery &query)
 {
-    search::compile(query.filter, query.orderBy); // throws SyntaxError: nothing changes
+    // Compiled here, once per filter (it is cheap), and handed to the worker with every count and page: a
+    // malformed filter throws SyntaxError before anything changes or reaches the worker.
+    search::CompiledQuery compiled = search::compile(query.filter, query.orderBy);
+    m_compiled = std::move(compiled);
     m_query = query;
     m_query.limit = -1;
     m_query.offset = 0;
@@ -226,7 +229,8 @@ void RunTableModel::reload()
     const RunQuery query = m_query;
     setPending(+1);
     m_worker->run<qint64>(
-        this, [query](Store &store) { return store.runs().countRuns(query); },
+        this,
+        [query, compiled = m_compiled](Store &store) { return store.runs().countRuns(query, compiled); },
         [this, generation](qint64 total) {
             setPending(-1);
             if (generation == m_generation)
@@ -267,7 +271,7 @@ void RunTableModel::refresh()
     };
     m_worker->run<Answer>(
         this,
-        [window, loaded = std::move(loaded)](Store &store) {
+        [window, compiled = m_compiled, loaded = std::move(loaded)](Store &store) {
             QHash<QString, qint64> known;
             known.reserve(qsizetype(loaded.size()));
             for (const auto &[id, updated] : loaded)
@@ -275,9 +279,9 @@ void RunTableModel::refresh()
             // One read transaction: the count, the order and the runs describe the same moment.
             Store::Transaction tx(store);
             Answer a;
-            a.total = store.runs().countRuns(window);
+            a.total = store.runs().countRuns(window, compiled);
             QStringList stale;
-            for (auto &[id, updated] : store.runs().searchRunStamps(window)) {
+            for (auto &[id, updated] : store.runs().searchRunStamps(window, compiled)) {
                 if (known.value(id, -1) != updated)
                     stale << id;
                 a.order << std::move(id);
@@ -456,7 +460,7 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
     const quint64 generation = m_generation;
     setPending(+1);
     m_worker->run<std::vector<Run>>(
-        this, [page](Store &store) { return store.runs().searchRuns(page); },
+        this, [page, compiled = m_compiled](Store &store) { return store.runs().searchRuns(page, compiled); },
         [this, generation](std::vector<Run> runs) {
             setPending(-1);
             if (generation != m_generation)
@@ -535,6 +539,14 @@ void RunTableModel::sort(int column, Qt::SortOrder order)
     const QString orderBy = orderByFor(column, order);
     if (orderBy.isEmpty() || orderBy == m_query.orderBy)
         return;
+    // The order-by is part of the compiled query the worker gets. Ours are quoted (search::quotedKey), so
+    // this does not throw; should it, the listing stays as it is and says why.
+    try {
+        m_compiled = search::compile(m_query.filter, orderBy);
+    } catch (const search::SyntaxError &e) {
+        Q_EMIT loadFailed(e.message());
+        return;
+    }
     m_query.orderBy = orderBy;
     if (m_generation > 0) // before the first setQuery() there is nothing to reload (a view's initial sort)
         reload();

@@ -8,7 +8,8 @@
 // selection (persistent indexes) follows the runs.
 
 #include "core/types.h"
-#include "store/store.h" // RunQuery
+#include "search/searchquery.h"
+#include "store/runstore.h" // RunQuery
 #include "store/storeworker.h"
 
 #include <optional>
@@ -51,6 +52,8 @@ public:
     // search::SyntaxError before anything changes (for inline messages in the filter bar).
     void setQuery(const RunQuery &query);
     RunQuery query() const { return m_query; }
+    // The query's filter and order-by as compiled by setQuery(), what every count and page hands the worker.
+    const search::CompiledQuery &compiledQuery() const { return m_compiled; }
     void setColumns(const QList<MetricColumn> &metrics, const QStringList &params);
     void setParamColumns(const QStringList &keys);
     void setMetricColumns(const QStringList &keys); // last values
@@ -115,6 +118,7 @@ private:
     StoreWorker *m_worker;
     RunActions *m_actions;
     RunQuery m_query;
+    search::CompiledQuery m_compiled;
     QStringList m_params;
     QList<MetricColumn> m_metrics;
     QHash<QString, int> m_columnIndex; // columnId -> column, rebuilt when the columns change

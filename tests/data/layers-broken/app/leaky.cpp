@@ -1,0 +1,2 @@
+// An app source that names QtSql: checklayers.cmake must refuse this tree.
+#include <QSqlQuery>
