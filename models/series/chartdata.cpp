@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "series/chartdata.h"
 
+#include "core/error.h"
+#include "series/seriesengine.h"
 #include "series/seriesmath.h"
-#include "store/store.h"
 
 #include <algorithm>
 #include <cmath>
@@ -89,10 +90,11 @@ bool hasNonFinite(const M4Column &c)
 // The step axis without smoothing: the store's overview, whose cost follows the width. Columns holding a
 // non-finite value are read again point by point (rare), so that what is drawn is the finite values and
 // the marks say where the others are.
-void readStepOverview(Store &store, const QString &runId, const ChartData &data, int width, ChartSeries &s)
+void readStepOverview(SeriesEngine &series, const QString &runId, const ChartData &data, int width,
+                      ChartSeries &s)
 {
     const QString &key = data.request.key;
-    SeriesOverview ov = store.series().readOverview(runId, key, data.x0, data.x1, width);
+    SeriesOverview ov = series.readOverview(runId, key, data.x0, data.x1, width);
     s.points = ov.pointsInRange;
     s.exact = ov.bucketSize == 1;
     s.raw.reserve(ov.columns.size());
@@ -110,7 +112,7 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
             continue;
         }
         FiniteM4 column(data.x0, data.x1, width);
-        for (const MetricPoint &p : store.series().readWindow(runId, key, c.firstStep, c.lastStep))
+        for (const MetricPoint &p : series.readWindow(runId, key, c.firstStep, c.lastStep))
             column.add(p.step, p.value);
         for (const M4Column &fc : column.takeColumns())
             append(fc);
@@ -123,7 +125,7 @@ void readStepOverview(Store &store, const QString &runId, const ChartData &data,
 // window's end, on an unsmoothed time axis only the chunks whose times reach into the window. Points come
 // by step; on a time axis they are taken by time, which is nearly always the same order; when it is not,
 // the series is read whole and sorted.
-void readPoints(Store &store, const QString &runId, qint64 origin, const ChartData &data, int width,
+void readPoints(SeriesEngine &series, const QString &runId, qint64 origin, const ChartData &data, int width,
                 ChartSeries &s)
 {
     const ChartRequest &r = data.request;
@@ -175,16 +177,15 @@ void readPoints(Store &store, const QString &runId, qint64 origin, const ChartDa
             const auto toTime = [&](qint64 x) {
                 return qint64(std::clamp<__int128>(__int128(x) + origin, MinX, MaxX));
             };
-            store.series().visitTimeWindow(runId, r.key, toTime(data.x0), toTime(data.x1), visit);
+            series.visitTimeWindow(runId, r.key, toTime(data.x0), toTime(data.x1), visit);
         } else {
-            store.series().visitWindow(runId, r.key, MinX, MaxX, visit);
+            series.visitWindow(runId, r.key, MinX, MaxX, visit);
         }
         return inOrder;
     }();
     if (!streamed) {
         // The x order went back: every point, sorted by x (stable: by step within an x).
-        const std::vector<MetricPoint> points =
-            store.series().readWindow(runId, r.key, MinX, MaxX); // by step
+        const std::vector<MetricPoint> points = series.readWindow(runId, r.key, MinX, MaxX); // by step
         std::vector<double> smoothed;
         if (smoothing) {
             std::vector<double> values(points.size());
@@ -230,7 +231,7 @@ struct Nearest
     }
 };
 
-ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointRequest &r,
+ChartPoint nearestPoint(SeriesEngine &series, const ChartRun &run, const ChartPointRequest &r,
                         const std::function<bool()> &stop)
 {
     ChartPoint none{run.id};
@@ -240,8 +241,7 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
         if (run.startMs) {
             origin = *run.startMs;
         } else {
-            const std::optional<SeriesEngine::SeriesExtent> e =
-                store.series().seriesExtent(run.id, r.key, true);
+            const std::optional<SeriesEngine::SeriesExtent> e = series.seriesExtent(run.id, r.key, true);
             if (!e)
                 return none;
             origin = e->times->first;
@@ -267,9 +267,9 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
             return !stop();
         };
         if (timeAxis)
-            store.series().visitTimeWindow(run.id, r.key, toTime(lo), toTime(hi), visit);
+            series.visitTimeWindow(run.id, r.key, toTime(lo), toTime(hi), visit);
         else
-            store.series().visitWindow(run.id, r.key, lo, hi, visit);
+            series.visitWindow(run.id, r.key, lo, hi, visit);
     } else {
         // The average runs from the first point by step, as the chart's (loadChartData) does. TensorBoard
         // leaves a constant series as it is, which only the whole series can tell: on the step axis the read
@@ -277,7 +277,7 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
         seriesmath::Ema ema(std::min(r.smoothing, 0.999));
         std::optional<double> firstValue;
         bool constant = true;
-        store.series().visitWindow(run.id, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
+        series.visitWindow(run.id, r.key, MinX, MaxX, [&](std::span<const MetricPoint> points) {
             for (const MetricPoint &p : points) {
                 if (!firstValue)
                     firstValue = p.value;
@@ -305,7 +305,7 @@ ChartPoint nearestPoint(Store &store, const ChartRun &run, const ChartPointReque
 
 } // namespace
 
-std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &request,
+std::vector<ChartPoint> loadChartPoints(SeriesEngine &series, const ChartPointRequest &request,
                                         const std::function<bool()> &cancelled)
 {
     std::vector<ChartPoint> out;
@@ -314,7 +314,7 @@ std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &r
         if (stop())
             break;
         try {
-            out.push_back(nearestPoint(store, run, request, stop));
+            out.push_back(nearestPoint(series, run, request, stop));
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;
@@ -324,7 +324,8 @@ std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &r
     return out;
 }
 
-ChartData loadChartData(Store &store, const ChartRequest &request, const std::function<bool()> &cancelled)
+ChartData loadChartData(SeriesEngine &series, const ChartRequest &request,
+                        const std::function<bool()> &cancelled)
 {
     ChartData data;
     data.request = request;
@@ -349,7 +350,7 @@ ChartData loadChartData(Store &store, const ChartRequest &request, const std::fu
             return data;
         std::optional<SeriesEngine::SeriesExtent> e;
         try {
-            e = store.series().seriesExtent(run.id, request.key, request.xAxis != ChartXAxis::Step);
+            e = series.seriesExtent(run.id, request.key, request.xAxis != ChartXAxis::Step);
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;
@@ -385,9 +386,9 @@ ChartData loadChartData(Store &store, const ChartRequest &request, const std::fu
         s.extentLast = item.last;
         try {
             if (request.xAxis == ChartXAxis::Step && request.smoothing <= 0)
-                readStepOverview(store, s.runId, data, width, s);
+                readStepOverview(series, s.runId, data, width, s);
             else
-                readPoints(store, s.runId, item.origin, data, width, s);
+                readPoints(series, s.runId, item.origin, data, width, s);
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// What a metric chart draws, read from the store: per run, the per-pixel-column M4 reduction of one metric
-// over the visible x window (the raw values and, with smoothing, TensorBoard's EMA of them), and where the
-// non-finite values are. Its cost follows the chart's width, except where every point must be read: time
+// What a metric chart draws, read from the series engine: per run, the per-pixel-column M4 reduction of one
+// metric over the visible x window (the raw values and, with smoothing, TensorBoard's EMA of them), and where
+// the non-finite values are. Its cost follows the chart's width, except where every point must be read: time
 // axes and smoothing (the EMA runs over the whole series, as in TensorBoard).
 
 #include "core/types.h"
@@ -16,7 +16,7 @@
 
 namespace runlens {
 
-class Store;
+class SeriesEngine;
 
 enum class ChartXAxis { Step, WallTime, RelativeTime };
 QString chartXAxisName(ChartXAxis axis); // "step", "time", "relative" (the CLI's --x values)
@@ -94,12 +94,12 @@ struct ChartPoint
 // points at one x, the one logged last). Runs are answered in request order; runs that are gone or lack the
 // key answer not found. Cost: the points within the radius, except with smoothing, whose average runs from
 // the first point (on the step axis up to the window's end, as the chart reads it).
-std::vector<ChartPoint> loadChartPoints(Store &store, const ChartPointRequest &request,
+std::vector<ChartPoint> loadChartPoints(SeriesEngine &series, const ChartPointRequest &request,
                                         const std::function<bool()> &cancelled = {});
 
 // Reads a chart's data. `cancelled` is polled between runs; a cancelled read returns what it has with
 // `cancelled` set. Runs that are gone or lack the key are left out.
-ChartData loadChartData(Store &store, const ChartRequest &request,
+ChartData loadChartData(SeriesEngine &series, const ChartRequest &request,
                         const std::function<bool()> &cancelled = {});
 
 } // namespace runlens

@@ -16,6 +16,7 @@
 
 namespace runlens {
 
+class Store;
 class StoreWorker;
 
 class ChartReader : public QObject
