@@ -95,7 +95,9 @@ void TestRegistryActions::eachChangeAnswersWithItsTypedSignal()
     QSignalSpy failed(&actions, &StoreActions::failed);
     QSignalSpy idle(&actions, &StoreActions::idle);
     QVERIFY(failed.isValid() && idle.isValid());
-    const auto stored = [&db] { return Store(db, Store::Mode::ReadOnly).registry().registeredModel(Churn).value(); };
+    const auto stored = [&db] {
+        return Store(db, Store::Mode::ReadOnly).registry().registeredModel(Churn).value();
+    };
     const auto version = [](const RegisteredModel &m, int v) {
         for (const ModelVersion &mv : m.versions) {
             if (mv.version == v)

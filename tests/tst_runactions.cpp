@@ -89,8 +89,8 @@ void TestRunActions::init()
         store.runs().setTag(m_runs[0], QString::fromLatin1(mlflowtag::RunName), QStringLiteral("run 0"));
         const QString sha(64, QLatin1Char('a'));
         for (const char *path : {"model/a.bin", "model/b.bin", "notes.txt"})
-            store.artifacts().addArtifact(m_runs[0], {QString::fromLatin1(path), 1, sha, QStringLiteral("text/plain"), 1,
-                                          Lifecycle::Active});
+            store.artifacts().addArtifact(m_runs[0], {QString::fromLatin1(path), 1, sha,
+                                                      QStringLiteral("text/plain"), 1, Lifecycle::Active});
     }
     m_worker = std::make_unique<StoreWorker>(m_db);
     m_actions = std::make_unique<RunActions>(m_worker.get());

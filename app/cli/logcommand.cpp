@@ -4,8 +4,8 @@
 #include "cli/cli.h"
 #include "cli/commandsupport.h"
 #include "core/jsonformat.h"
-#include "store/store.h"
 #include "store/database.h"
+#include "store/store.h"
 
 #include <cmath>
 #include <cstdio>
@@ -361,8 +361,8 @@ int logCommand(const QString &db, const QStringList &args)
         if (runId.isEmpty()) {
             NewRun init;
             init.experimentId = store.runs().ensureExperiment(p.value(QStringLiteral("experiment")).isEmpty()
-                                                           ? QStringLiteral("Default")
-                                                           : p.value(QStringLiteral("experiment")));
+                                                                  ? QStringLiteral("Default")
+                                                                  : p.value(QStringLiteral("experiment")));
             init.name = p.value(QStringLiteral("name"));
             init.user = qEnvironmentVariable("USER");
             runId = store.runs().createRun(init).id;

@@ -6,8 +6,8 @@
 #include "cli/commandsupport.h"
 #include "itemmodels/displaytext.h"
 #include "store/backup.h"
-#include "store/store.h"
 #include "store/database.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 

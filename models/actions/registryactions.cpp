@@ -55,7 +55,9 @@ void RegistryActions::setModelDescription(const QString &model, const QString &d
 {
     write(
         tr("save the description of %1").arg(model),
-        [model, description](Store &store) { store.registry().setRegisteredModelDescription(model, description); },
+        [model, description](Store &store) {
+            store.registry().setRegisteredModelDescription(model, description);
+        },
         [this, model, description] { Q_EMIT modelDescriptionSet(model, description); });
 }
 
@@ -80,7 +82,9 @@ void RegistryActions::setVersionTag(const QString &model, int version, const QSt
 {
     write(
         tr("set the tag “%1” on version %2").arg(key).arg(version),
-        [model, version, key, value](Store &store) { store.registry().setModelVersionTag(model, version, key, value); },
+        [model, version, key, value](Store &store) {
+            store.registry().setModelVersionTag(model, version, key, value);
+        },
         [this, model, version, key, value] { Q_EMIT versionTagSet(model, version, key, value); });
 }
 
@@ -103,7 +107,8 @@ void RegistryActions::deleteVersion(const QString &model, int version)
 void RegistryActions::deleteModel(const QString &model)
 {
     write(
-        tr("delete the model %1").arg(model), [model](Store &store) { store.registry().deleteRegisteredModel(model); },
+        tr("delete the model %1").arg(model),
+        [model](Store &store) { store.registry().deleteRegisteredModel(model); },
         [this, model] { Q_EMIT modelDeleted(model); });
 }
 

@@ -42,7 +42,8 @@ void RunActions::setStarred(const QString &runId, bool starred)
 void RunActions::setRunsStarred(const QStringList &runIds, bool starred)
 {
     write(
-        tr("change the runs"), [runIds, starred](Store &store) { store.runs().setRunsStarred(runIds, starred); },
+        tr("change the runs"),
+        [runIds, starred](Store &store) { store.runs().setRunsStarred(runIds, starred); },
         [this, runIds, starred] { Q_EMIT runsStarredChanged(runIds, starred); });
 }
 

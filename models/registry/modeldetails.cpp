@@ -30,7 +30,8 @@ void readRegisteredModels(StoreWorker *worker, QObject *context,
                           std::function<void(const QString &)> failed)
 {
     worker->run<std::vector<RegisteredModel>>(
-        context, [](Store &store) { return store.registry().registeredModels(); }, std::move(done), std::move(failed));
+        context, [](Store &store) { return store.registry().registeredModels(); }, std::move(done),
+        std::move(failed));
 }
 
 void readModelDetails(StoreWorker *worker, QObject *context, const QString &name,
