@@ -10,6 +10,7 @@
 #include "search/searchquery.h"
 #include "shell/mainwindow.h"
 #include "shell/theme.h"
+#include "store/store.h"
 #include "testsupport.h"
 #include "widgets/experimentsidebar.h"
 #include "widgets/filtercompleter.h"

@@ -8,6 +8,7 @@
 #include "itemmodels/runtablemodel.h"
 #include "search/searchquery.h"
 #include "store/changewatcher.h"
+#include "store/store.h"
 
 #include <QAbstractItemModelTester>
 #include <QSet>

@@ -6,6 +6,7 @@
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
 #include "search/searchquery.h"
+#include "store/store.h"
 
 #include "itemmodels/runcolors.h"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "series/chartreader.h"
 
+#include "store/store.h"
 #include "store/storeworker.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/changewatcher.h"
-#include "store/store.h"
 #include "store/database.h"
+#include "store/store.h"
 
 namespace runlens {
 

@@ -57,7 +57,8 @@ void readArtifacts(StoreWorker *worker, QObject *context, const QString &runId, 
                    Done<std::vector<Artifact>> done, Failed failed)
 {
     worker->run<std::vector<Artifact>>(
-        context, [runId, withDeleted](Store &store) { return store.artifacts().artifacts(runId, withDeleted); },
+        context,
+        [runId, withDeleted](Store &store) { return store.artifacts().artifacts(runId, withDeleted); },
         std::move(done), std::move(failed));
 }
 
