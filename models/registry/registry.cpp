@@ -321,15 +321,15 @@ std::function<QString(const QString &)> aliasText(const QString &alias)
 // is not there, writes and records nothing.
 struct Registry::Change
 {
-    QString model;
-    std::optional<int> version; // the audit row's version; none: the model itself
-    QString action;
-    QString read; // the value now: no row, or NULL, when it is not there
-    QVariantList readBinds;
-    std::optional<QString> next; // nullopt: the value goes
+    QString model = {};
+    std::optional<int> version = {}; // the audit row's version; none: the model itself
+    QString action = {};
+    QString read = {}; // the value now: no row, or NULL, when it is not there
+    QVariantList readBinds = {};
+    std::optional<QString> next = {}; // nullopt: the value goes
     std::function<QString(const QString &)> text = [](const QString &v) { return v; }; // as audited
-    QString missing; // when not empty, the value must be there: NotFound with this message otherwise
-    std::vector<std::pair<QString, QVariantList>> writes;
+    QString missing = {}; // when not empty, the value must be there: NotFound with this message otherwise
+    std::vector<std::pair<QString, QVariantList>> writes = {};
     bool versionIsOld = false; // removing an alias: the audit names the version it pointed at
 };
 
