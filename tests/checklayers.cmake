@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The store's layering, checked on the source tree: QtSql stays below the store's parts (no source in ui/ or
-# app/ names it, no header in models/ includes it), and no widget includes the Database.
+# app/ names it, no header in models/ includes it), and widgets reach data only through item models, typed
+# worker jobs and action objects: no ui/ source includes the Store or the Database, or runs a job on a Store.
 #   cmake -DROOT=<source tree> -P checklayers.cmake
 # Fails naming every file that breaks a rule.
 if(NOT ROOT)
@@ -22,6 +23,14 @@ foreach(f IN LISTS widgets)
     if(hits)
         list(APPEND problems "${f} includes the Database: ${hits}")
     endif()
+    file(STRINGS "${f}" hits REGEX "#[ \t]*include[ \t]*[\"<]store/store\\.h[\">]")
+    if(hits)
+        list(APPEND problems "${f} includes the Store: ${hits}")
+    endif()
+    file(STRINGS "${f}" hits REGEX "[^A-Za-z_]Store[ \t]*&")
+    if(hits)
+        list(APPEND problems "${f} works on a Store: ${hits}")
+    endif()
 endforeach()
 
 file(GLOB_RECURSE headers LIST_DIRECTORIES false "${ROOT}/models/*.h")
@@ -33,8 +42,12 @@ foreach(f IN LISTS headers)
 endforeach()
 
 if(problems)
-    list(JOIN problems "\n" text)
-    message(FATAL_ERROR "layering broken:\n${text}")
+    # One line a problem (STATUS lines are not re-wrapped, so a test can match them whatever the paths).
+    message(STATUS "layering broken:")
+    foreach(p IN LISTS problems)
+        message(STATUS "${p}")
+    endforeach()
+    message(FATAL_ERROR "layering broken (see above)")
 endif()
 list(LENGTH above n)
 message(STATUS "layering holds (${n} sources in ui/ and app/ checked)")

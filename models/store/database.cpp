@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/database.h"
 
+#include "store/location.h"
+
 #include "core/error.h"
 #include "store/schema.h"
 
@@ -161,6 +163,11 @@ Database::~Database()
         }
     }
     QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString defaultDatabasePath()
+{
+    return Database::defaultPath();
 }
 
 QString Database::defaultPath()

@@ -3,7 +3,7 @@
 
 #include "demo/demojob.h"
 #include "itemmodels/displaytext.h"
-#include "store/store.h"
+#include "store/location.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -291,7 +291,7 @@ QString WelcomePage::commandLineExample() const
     // The syntax is README.md's command-line table. Another database than the default is named once, through
     // $RUNLENS_DB (which --db would override), so that the commands stay short.
     QString example;
-    if (!m_path.isEmpty() && QFileInfo(m_path) != QFileInfo(Store::defaultPath()))
+    if (!m_path.isEmpty() && QFileInfo(m_path) != QFileInfo(defaultDatabasePath()))
         example = QStringLiteral("export RUNLENS_DB=%1\n").arg(shellWord(QDir::toNativeSeparators(m_path)));
     return example + QStringLiteral("runlens log --experiment mnist --name first-try --param lr=0.001\n"
                                     "runlens log --run RUN_ID --metric loss=0.42 --step 1\n"
