@@ -16,11 +16,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 using namespace runlens;
 
@@ -156,6 +158,67 @@ private Q_SLOTS:
         QVERIFY(sawCancel->load());
         QTest::qWait(50); // anything still queued would arrive now
         QVERIFY(!called);
+    }
+
+    void whatTheWorkThrowsReachesFailed()
+    {
+        QObject context;
+        bool done = false, cancelled = false;
+        QString failure;
+        background::run(
+            &context, []() -> int { throw Error(QStringLiteral("the artifact folder is gone")); },
+            [&](int) { done = true; },
+            {.cancelled = [&] { cancelled = true; }, .failed = [&](const QString &m) { failure = m; }});
+        QTRY_COMPARE(failure, QStringLiteral("the artifact folder is gone"));
+        QVERIFY(!done);
+        QVERIFY(!cancelled);
+
+        // Without a failed handler the caller still hears an answer: cancelled.
+        bool answered = false;
+        QTest::ignoreMessage(QtWarningMsg, "background work failed: no such thing");
+        background::run(
+            &context, []() -> int { throw std::runtime_error("no such thing"); }, [&](int) {},
+            {.cancelled = [&] { answered = true; }});
+        QTRY_VERIFY(answered);
+    }
+
+    // A job queued behind busy threads still runs when its context goes first: an export asked for just
+    // before its window closed writes its file.
+    void aQueuedJobRunsAfterItsContextIsGone()
+    {
+        QThreadPool *pool = QThreadPool::globalInstance();
+        const int threads = pool->maxThreadCount();
+        auto release = std::make_shared<std::atomic<bool>>(false);
+        auto busy = std::make_shared<std::atomic<int>>(0);
+        QObject blockers;
+        for (int i = 0; i < threads; ++i)
+            background::run(
+                &blockers,
+                [release, busy] {
+                    ++*busy;
+                    QDeadlineTimer deadline(20000);
+                    while (!*release && !deadline.hasExpired())
+                        QThread::msleep(1);
+                    return true;
+                },
+                [](bool) {});
+        QTRY_COMPARE(busy->load(), threads);
+        auto ran = std::make_shared<std::atomic<bool>>(false);
+        auto saw = std::make_shared<std::atomic<bool>>(false);
+        {
+            QObject context;
+            background::run(
+                &context,
+                [ran, saw](background::Task &task) {
+                    *saw = task.isCancelled();
+                    *ran = true;
+                    return true;
+                },
+                [](bool) {});
+        } // gone while the job waits in the queue
+        *release = true;
+        QTRY_VERIFY(ran->load());
+        QVERIFY(saw->load()); // told that nobody waits for the answer
     }
 
     void atomicWriteReplacesWholeOrNotAtAll()

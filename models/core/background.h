@@ -16,9 +16,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
+#include <QString>
 #include <QtConcurrent/QtConcurrentRun>
 #include <type_traits>
 
@@ -36,6 +38,7 @@ struct Shared
     std::mutex receiverMutex; // held while posting to, and while forgetting, the receiver
     QObject *receiver = nullptr;
     std::function<void(qint64, qint64)> progress;
+    QString error; // what the work threw; written before the future finishes, read after
 };
 
 template<typename Result> class Watcher final : public QFutureWatcher<Result>
@@ -53,9 +56,10 @@ public:
             std::lock_guard lock(m_shared->receiverMutex);
             m_shared->receiver = nullptr;
         }
-        // The context is gone: nobody wants the result any more.
+        // The context is gone: nobody wants the result any more. The work is told (Task::isCancelled), but
+        // not taken off the pool's queue: an export asked for just before its window closed still writes its
+        // file, as the work decides.
         m_shared->cancelled = true;
-        this->future().cancel();
     }
 
 private:
@@ -127,10 +131,14 @@ struct Options
     std::function<void(qint64 done, qint64 total)> progress = {};
     // On the context's thread when the job was cancelled (instead of done).
     std::function<void()> cancelled = {};
+    // On the context's thread when the work threw (instead of done), with what it said. Without it, the
+    // message goes to the log and `cancelled` is called: a caller waiting for an answer always gets one.
+    std::function<void(const QString &message)> failed = {};
 };
 
 // Runs work(task) (or work()) on the thread pool, then done(result) on context's thread. The work must own
-// what it uses (capture by value): it may outlive the caller's frame and the context.
+// what it uses (capture by value): it may outlive the caller's frame and the context. It should report
+// failures in its result; an exception it throws is caught and handed to `failed`.
 template<typename Work, typename Done> Job run(QObject *context, Work work, Done done, Options options = {})
 {
     constexpr bool takesTask = std::is_invocable_v<Work &, Task &>;
@@ -140,25 +148,45 @@ template<typename Work, typename Done> Job run(QObject *context, Work work, Done
 
     auto shared = std::make_shared<detail::Shared>();
     shared->progress = std::move(options.progress);
-    auto *watcher = new detail::Watcher<Result>(shared, context);
+    auto *watcher = new detail::Watcher<std::optional<Result>>(shared, context);
     QObject::connect(watcher, &QFutureWatcherBase::finished, watcher,
-                     [watcher, shared, done = std::move(done), cancelled = std::move(options.cancelled)] {
+                     [watcher, shared, done = std::move(done), cancelled = std::move(options.cancelled),
+                      failed = std::move(options.failed)] {
                          watcher->deleteLater();
-                         if (shared->cancelled || watcher->future().isCanceled() ||
-                             watcher->future().resultCount() == 0) {
+                         QFuture<std::optional<Result>> future = watcher->future();
+                         if (shared->cancelled || future.isCanceled() || future.resultCount() == 0) {
                              if (cancelled)
                                  cancelled();
                              return;
                          }
-                         done(watcher->future().takeResult());
+                         std::optional<Result> result = future.takeResult();
+                         if (!result) {
+                             if (failed) {
+                                 failed(shared->error);
+                                 return;
+                             }
+                             qWarning("background work failed: %s", qUtf8Printable(shared->error));
+                             if (cancelled)
+                                 cancelled();
+                             return;
+                         }
+                         done(std::move(*result));
                      });
-    QFuture<Result> future = QtConcurrent::run([work = std::move(work), shared]() mutable -> Result {
-        Task task(shared);
-        if constexpr (takesTask)
-            return work(task);
-        else
-            return work();
-    });
+    QFuture<std::optional<Result>> future =
+        QtConcurrent::run([work = std::move(work), shared]() mutable -> std::optional<Result> {
+            Task task(shared);
+            try {
+                if constexpr (takesTask)
+                    return work(task);
+                else
+                    return work();
+            } catch (const std::exception &e) {
+                shared->error = QString::fromUtf8(e.what());
+            } catch (...) {
+                shared->error = QStringLiteral("unknown error");
+            }
+            return std::nullopt;
+        });
     watcher->setFuture(future);
     return Job(shared, QFuture<void>(future));
 }

@@ -38,6 +38,7 @@ RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
     : QAbstractTableModel(parent)
     , m_worker(worker)
     , m_actions(new RunActions(worker, this))
+    , m_compiled(search::compile(QString(), QString())) // the query of a model not yet given one: every run
 {
     indexColumns();
     connect(m_actions, &RunActions::runsStarredChanged, this, &RunTableModel::refresh);

@@ -171,7 +171,8 @@ void ImportDialog::addPaths(const QStringList &paths)
         // Detection walks a folder tree or opens a database: never on the GUI thread.
         background::run(
             this, [path] { return import::detectFormat(path); },
-            [this, path](Format format) { detected(path, format); });
+            [this, path](Format format) { detected(path, format); },
+            {.failed = [this, path](const QString &) { detected(path, Format::Auto); }}); // not recognised
     }
     updateState();
 }

@@ -554,7 +554,11 @@ void ArtifactBrowser::copyFiles(std::vector<std::pair<Artifact, QString>> copies
                 done();
             else
                 Q_EMIT problem(error);
-        });
+        },
+        {.failed = [this](const QString &message) {
+            --m_copies;
+            Q_EMIT problem(tr("Could not copy the artifacts: %1").arg(message));
+        }});
 }
 
 // ---------------------------------------------------------------------------------------- delete, restore
