@@ -91,52 +91,53 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
 void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QString &error)> done)
 {
-    background::run(
-        context,
-        [path, size, scale, paint = std::move(paint)] {
-            QString error;
-            try {
-                write(path, size, scale, paint, &error);
-            } catch (const std::exception &e) { // e.g. out of memory for a huge picture: said, not lost
-                error = QObject::tr("Cannot write %1: %2").arg(path, QString::fromLocal8Bit(e.what()));
-            }
-            return error;
-        },
-        std::move(done));
+    // A throw (e.g. out of memory for a huge picture) is said, not lost: background::run hands it to failed.
+    background::run(context,
+                    [path, size, scale, paint = std::move(paint)] {
+                        QString error;
+                        write(path, size, scale, paint, &error);
+                        return error;
+                    },
+                    done, {.failed = [path, done](const QString &why) {
+                        done(QObject::tr("Cannot write %1: %2").arg(path, why));
+                    }});
 }
 
 void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QImage &image)> done)
 {
-    background::run(
-        context,
-        [size, scale, paint = std::move(paint)] {
-            try {
-                return image(size, scale, paint);
-            } catch (const std::exception &) {
-                return QImage(); // null: the caller says it could not be made
-            }
-        },
-        std::move(done));
+    background::run(context, [size, scale, paint = std::move(paint)] { return image(size, scale, paint); },
+                    done, {.failed = [done](const QString &) {
+                        done(QImage());
+                    }}); // null: the caller says it could not be made
 }
+
+namespace {
+
+// Not exec(): no nested event loop in which the parent could go away.
+void openWarning(QWidget *parent, const QString &title, const QString &text)
+{
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+    box->setObjectName(QStringLiteral("exportError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace
 
 void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
                       Painter paint, const std::function<void(const QString &message)> &status,
                       std::function<void(const QString &error)> finished)
 {
     status(QObject::tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    writeInBackground(
-        parent, path, size, scale, std::move(paint),
-        [parent, title, path, status, finished = std::move(finished)](const QString &error) {
-            status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
-            finished(error);
-            if (error.isEmpty())
-                return;
-            // Not exec(): no nested event loop in which the parent could go away.
-            auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-        });
+    writeInBackground(parent, path, size, scale, std::move(paint),
+                      [parent, title, path, status, finished = std::move(finished)](const QString &error) {
+                          status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path))
+                                                 : error);
+                          finished(error);
+                          if (!error.isEmpty())
+                              openWarning(parent, title, error);
+                      });
 }
 
 void saveTextInBackground(QWidget *parent, const QString &title, const QString &path, QByteArray bytes,
@@ -151,12 +152,8 @@ void saveTextInBackground(QWidget *parent, const QString &title, const QString &
         [parent, title, finished = std::move(finished)](const QString &error) {
             if (finished)
                 finished(error);
-            if (error.isEmpty())
-                return;
-            auto *box = new QMessageBox(QMessageBox::Warning, title, error, QMessageBox::Ok, parent);
-            box->setObjectName(QStringLiteral("exportError"));
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
+            if (!error.isEmpty())
+                openWarning(parent, title, error);
         });
 }
 
