@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Compare page driven as a person would, offscreen, on a real database: opened from the runs table,
 // charts per key grouped by prefix, zoom by rubber band, wheel and double-click, hover values, the legend,
-// the key filter, smoothing, grouping, exports; and `runlens export-chart` from the command line.
+// the key filter, smoothing, grouping, exports; and `runlens export-chart` from the command line. System
+// metrics (system/...) form one section after every other, drawn on relative time whatever the x axis.
 
 #include "charts/chartstab.h"
 #include "charts/metricchart.h"
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void exportsPlottedDataOffTheGuiThread();
     void remembersHowChartsAreDrawn();
     void exportChartCommand();
+    void systemMetricsLastOnRelativeTime();
 
 private:
     void openCompare(MainWindow &window, int runs = 6);
@@ -763,6 +765,144 @@ void TestComparePage::exportChartCommand()
         QVERIFY(!p.readAllStandardError().isEmpty());
         QVERIFY(!QFile::exists(never));
     }
+}
+
+// System metrics (the Python client's and MLflow's "system/..." keys, MLflow's per-node ones too) form one
+// section, "System", after every other; their steps are sample indices, so their charts are on relative time
+// whatever axis the others use, and the CSV of the grid and `runlens export-chart` say and draw the same.
+void TestComparePage::systemMetricsLastOnRelativeTime()
+{
+    const QString db = m_dir.filePath(QStringLiteral("system.db"));
+    QStringList ids;
+    constexpr qint64 Start = 1'700'000'000'000;
+    {
+        Store store(db);
+        const ExperimentId e = store.runs().createExperiment(QStringLiteral("training"));
+        for (int i = 0; i < 2; ++i) {
+            NewRun n;
+            n.experimentId = e;
+            n.name = QStringLiteral("sysrun%1").arg(i);
+            n.startMs = Start;
+            n.status = RunStatus::Finished;
+            const QString id = store.runs().createRun(n).id;
+            ids << id;
+            std::vector<MetricPoint> loss, system;
+            for (int s = 0; s < 50; ++s)
+                loss.push_back({s, Start + s * 1000, 1.0 / (s + 1) + i});
+            for (int s = 0; s < 30; ++s)
+                system.push_back({s, Start + s * 10'000, 10.0 + s + i});
+            for (const QString &key :
+                 {QStringLiteral("loss"), QStringLiteral("train/acc"), QStringLiteral("val/loss")})
+                store.series().logMetrics(id, key, loss);
+            store.series().logMetric(id, QStringLiteral("zeta"), {0, Start, 1.0});
+            for (const QString &key : {QStringLiteral("system/cpu_utilization_percentage"),
+                                       QStringLiteral("system/gpu_0_utilization_percentage"),
+                                       QStringLiteral("system/node_0/cpu_utilization_percentage")})
+                store.series().logMetrics(id, key, system);
+        }
+    }
+    MainWindow window(db);
+    window.resize(1500, 950);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.showCompare(ids);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    ComparePage *page = window.comparePage();
+    QStringList keys;
+    for (MetricChart *c : page->charts())
+        keys << c->key();
+    QCOMPARE(keys,
+             (QStringList{QStringLiteral("loss"), QStringLiteral("zeta"), QStringLiteral("train/acc"),
+                          QStringLiteral("val/loss"), QStringLiteral("system/cpu_utilization_percentage"),
+                          QStringLiteral("system/gpu_0_utilization_percentage"),
+                          QStringLiteral("system/node_0/cpu_utilization_percentage")}));
+    // One System section holding all three, below every other section.
+    auto *system = page->findChild<QToolButton *>(QStringLiteral("section:system"));
+    QVERIFY(system);
+    QCOMPARE(system->text(), QStringLiteral("System  (3)"));
+    QVERIFY(!page->findChild<QToolButton *>(QStringLiteral("section:system/node_0")));
+    QList<QToolButton *> sections;
+    for (QToolButton *b : page->findChildren<QToolButton *>()) {
+        if (b->objectName().startsWith(QStringLiteral("section:")))
+            sections << b;
+    }
+    QCOMPARE(sections.size(), 4);
+    for (QToolButton *b : std::as_const(sections)) {
+        if (b != system)
+            QVERIFY2(b->y() < system->y(), qPrintable(b->objectName()));
+    }
+    for (MetricChart *c : page->charts()) {
+        if (c->key().startsWith(QStringLiteral("system/")))
+            QVERIFY(c->y() + c->parentWidget()->y() > system->y());
+    }
+
+    // On the step axis the run's metrics go by step, the system ones by time since the run started.
+    const auto chart = [page](const QString &key) {
+        for (MetricChart *c : page->charts())
+            if (c->key() == key)
+                return c;
+        return static_cast<MetricChart *>(nullptr);
+    };
+    MetricChart *loss = chart(QStringLiteral("loss"));
+    MetricChart *cpu = chart(QStringLiteral("system/cpu_utilization_percentage"));
+    QCOMPARE(page->chartContext().xAxis, ChartXAxis::Step);
+    QCOMPARE(loss->data().request.xAxis, ChartXAxis::Step);
+    QCOMPARE(loss->data().x1, 49);
+    QCOMPARE(cpu->xAxis(), ChartXAxis::RelativeTime);
+    QCOMPARE(cpu->data().request.xAxis, ChartXAxis::RelativeTime);
+    QCOMPARE(cpu->data().x0, 0);
+    QCOMPARE(cpu->data().x1, 290'000);
+    QCOMPARE(cpu->data().series.size(), size_t(2));
+
+    // The grid's CSV names each row's axis when two are shown; a chart's own CSV names its axis.
+    const QString csv = page->chartsTab()->gridDataCsv();
+    QVERIFY(csv.startsWith(QStringLiteral("run_id,run_name,metric,curve,x,value,x_axis\n")));
+    QVERIFY(
+        csv.contains(QStringLiteral(",sysrun1,system/cpu_utilization_percentage,raw,290000,40,relative\n")));
+    QVERIFY(csv.contains(QStringLiteral(",sysrun0,zeta,raw,0,1,step\n")));
+    QCOMPARE(test::parseCsv(csv).first().size(), 7);
+    QVERIFY(cpu->dataCsv().startsWith(QStringLiteral("run_id,run_name,metric,curve,relative,value\n")));
+    QVERIFY(
+        cpu->dataCsv().contains(QStringLiteral(",sysrun0,system/cpu_utilization_percentage,raw,10000,11\n")));
+    page->setChosenKeys({QStringLiteral("loss"), QStringLiteral("zeta")});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    QVERIFY(page->chartsTab()->gridDataCsv().startsWith(
+        QStringLiteral("run_id,run_name,metric,curve,step,value\n")));
+    page->setChosenKeys({});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    cpu = chart(QStringLiteral("system/cpu_utilization_percentage"));
+    loss = chart(QStringLiteral("loss"));
+
+    // Another axis: the run's metrics follow it; the system charts keep their axis and their zoom.
+    cpu->setXWindow(std::pair<qint64, qint64>{50'000, 150'000});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    page->setXAxis(ChartXAxis::WallTime);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    QCOMPARE(loss->data().request.xAxis, ChartXAxis::WallTime);
+    QCOMPARE(loss->data().x0, Start);
+    QCOMPARE(cpu->data().request.xAxis, ChartXAxis::RelativeTime);
+    QVERIFY(cpu->xWindow().has_value());
+    QCOMPARE(cpu->xWindow()->first, 50'000);
+    QCOMPARE(cpu->xWindow()->second, 150'000);
+    page->setXAxis(ChartXAxis::RelativeTime);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    QCOMPARE(loss->data().request.xAxis, ChartXAxis::RelativeTime);
+    QVERIFY(page->chartsTab()->gridDataCsv().startsWith(
+        QStringLiteral("run_id,run_name,metric,curve,relative,value\n")));
+
+    // `runlens export-chart` draws the same: the loss by step, the system metric by relative time.
+    const QString svg = m_dir.filePath(QStringLiteral("system.svg"));
+    QProcess p;
+    p.start(QStringLiteral(RUNLENS_BINARY),
+            {QStringLiteral("--db"), db, QStringLiteral("export-chart"), QStringLiteral("--runs"),
+             ids.join(QLatin1Char(',')), QStringLiteral("--metric"), QStringLiteral("loss"),
+             QStringLiteral("--metric"), QStringLiteral("system/cpu_utilization_percentage"),
+             QStringLiteral("--out"), svg});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray drawn = test::readFile(svg);
+    QCOMPARE(drawn.count(">Step<"), 1);
+    QCOMPARE(drawn.count(">Relative time<"), 1);
 }
 
 QTEST_MAIN(TestComparePage)

@@ -3,7 +3,8 @@
 // of the runs table, it shows the run's facts, params, metrics with curves that keep their spikes, tags
 // (edited, added, deleted), notes (edited and rendered), dataset inputs, artifacts (opened through a copy)
 // and parent/child runs; Back, Alt+Left and Esc return to the table as it was. Also a real MLflow store
-// imported through the import API, a run id that does not exist, and the page in a dark palette.
+// imported through the import API, a run id that does not exist, and the page in a dark palette. System
+// metrics (system/...) are listed in a System section of their own, below the run's metrics.
 
 #include "artifacts/artifactstore.h"
 #include "charts/sparklinedelegate.h"
@@ -173,6 +174,7 @@ private Q_SLOTS:
     void importedMlflowRun();
     void writesOutliveTheWindow();
     void unsavedNotesAreAskedAbout();
+    void systemMetricsInTheirOwnSection();
 
 private:
     void openWindow(MainWindow &window);
@@ -1259,6 +1261,75 @@ void TestRunPage::unsavedNotesAreAskedAbout()
         QVERIFY(window.close());
     }
     QCOMPARE(Store(m_db).runs().run(id)->description, QStringLiteral("saved on the way out"));
+}
+
+// System metrics (system/...) are not mixed into the run's metrics: they have their own System section below,
+// with their curves, shown only for a run that has some.
+void TestRunPage::systemMetricsInTheirOwnSection()
+{
+    const QString db = m_dir.filePath(QStringLiteral("system.db"));
+    QString sampled, plain;
+    {
+        Store store(db);
+        sampled = makeRun(store, QStringLiteral("sampled"), T0);
+        plain = makeRun(store, QStringLiteral("plain"), T0 + 1000);
+        std::vector<MetricPoint> loss, cpu;
+        for (int s = 0; s < 100; ++s)
+            loss.push_back({s, T0 + s * 100, 1.0 / (s + 1)});
+        for (int s = 0; s < 12; ++s)
+            cpu.push_back({s, T0 + s * 10'000, s == 6 ? 97.0 : 20.0});
+        for (const QString &id : {sampled, plain})
+            store.series().logMetrics(id, QStringLiteral("loss"), loss);
+        store.series().logMetrics(sampled, QStringLiteral("accuracy"), loss);
+        store.series().logMetrics(sampled, QStringLiteral("system/cpu_utilization_percentage"), cpu);
+        store.series().logMetrics(sampled, QStringLiteral("system/system_memory_usage_megabytes"), cpu);
+        store.series().logMetrics(sampled, QStringLiteral("system/gpu_0_utilization_percentage"), cpu);
+    }
+    MainWindow window(db);
+    openWindow(window);
+    showRunAndWait(window, sampled);
+    RunPage *page = window.runPage();
+    QCOMPARE(page->metricsModel()->keys(), (QStringList{QStringLiteral("accuracy"), QStringLiteral("loss")}));
+    QCOMPARE(page->systemMetricsModel()->keys(),
+             (QStringList{QStringLiteral("system/cpu_utilization_percentage"),
+                          QStringLiteral("system/gpu_0_utilization_percentage"),
+                          QStringLiteral("system/system_memory_usage_megabytes")}));
+    QVERIFY(page->systemPanel()->isVisible());
+    QVERIFY(page->systemMetricsView()->isVisible());
+    QCOMPARE(page->systemPanel()->count(), 3);
+    // Below the run's metrics, at full width of the same column.
+    QWidget *metricsPanel = page->metricsView()->parentWidget()->parentWidget();
+    QCOMPARE(page->systemPanel()->parentWidget(), metricsPanel->parentWidget());
+    QVERIFY(page->systemPanel()->y() > metricsPanel->y() + metricsPanel->height() - 1);
+    QVERIFY(page->systemPanel()->height() > 80);
+    // Their curves, as the run's metrics have theirs (the spike at sample 6 included).
+    const QAbstractItemModel *shown = page->systemMetricsView()->model();
+    QCOMPARE(shown->rowCount(), 3);
+    const QModelIndex cpu = shown->index(
+        rowWithText(shown, RunMetricsModel::KeyColumn, QStringLiteral("system/cpu_utilization_percentage")),
+        RunMetricsModel::SparklineColumn);
+    QTRY_VERIFY(cpu.data(SparklineRole).isValid());
+    const Sparkline line = cpu.data(SparklineRole).value<Sparkline>();
+    double top = 0;
+    for (const M4Column &c : line.columns)
+        top = std::max(top, c.max);
+    QCOMPARE(top, 97.0);
+    QCOMPARE(shown
+                 ->index(rowWithText(shown, RunMetricsModel::KeyColumn,
+                                     QStringLiteral("system/cpu_utilization_percentage")),
+                         RunMetricsModel::CountColumn)
+                 .data(SortValueRole)
+                 .toLongLong(),
+             12);
+
+    // A run without system metrics: no System section at all.
+    showRunAndWait(window, plain);
+    QCOMPARE(page->metricsModel()->keys(), (QStringList{QStringLiteral("loss")}));
+    QCOMPARE(page->systemMetricsModel()->rowCount(), 0);
+    QVERIFY(!page->systemPanel()->isVisible());
+    QVERIFY(page->metricsView()->isVisible());
+    showRunAndWait(window, sampled);
+    QTRY_VERIFY(page->systemPanel()->isVisible());
 }
 
 QTEST_MAIN(TestRunPage)

@@ -7,6 +7,7 @@
 #include "cli/commandsupport.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/runcolors.h"
+#include "series/systemmetrics.h"
 #include "store/store.h"
 
 #include <cmath>
@@ -30,7 +31,9 @@ int exportChartCommand(const QString &db, const QStringList &args)
     p.addOption({QStringLiteral("metric"),
                  QStringLiteral("A metric key to chart; repeat for a grid of charts."),
                  QStringLiteral("KEY")});
-    p.addOption({QStringLiteral("x"), QStringLiteral("X axis: step (default), time or relative."),
+    p.addOption({QStringLiteral("x"),
+                 QStringLiteral("X axis: step (default), time or relative. System metrics (system/...) are "
+                                "always on relative time."),
                  QStringLiteral("AXIS")});
     p.addOption({QStringLiteral("smooth"),
                  QStringLiteral("TensorBoard's smoothing weight, 0 (off, default) to 0.999."),
@@ -132,7 +135,7 @@ int exportChartCommand(const QString &db, const QStringList &args)
         ChartRequest r;
         r.runs = chartRuns;
         r.key = keys[i];
-        r.xAxis = *axis;
+        r.xAxis = systemmetrics::chartAxis(keys[i], *axis); // as the Compare page draws it
         r.smoothing = smoothing;
         // Read at the plot's pixel width: what is drawn is then every point's picture.
         const double plotWidth = ChartRenderer::plotRect(grid.cell(bounds, int(i))).width();

@@ -4,6 +4,7 @@
 #include "charts/chartexport.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/runcolors.h"
+#include "series/systemmetrics.h"
 #include "shell/appsettings.h"
 
 #include <algorithm>
@@ -55,10 +56,25 @@ QIcon swatch(const QColor &c)
     return QIcon(pm);
 }
 
+// The section a chart sits in: its key's "/" prefix; every system metric in one section, "system".
 QString sectionOf(const QString &key)
 {
+    if (systemmetrics::isSystemKey(key))
+        return QStringLiteral("system");
     const qsizetype slash = key.lastIndexOf(QLatin1Char('/'));
     return slash < 0 ? QString() : key.left(slash);
+}
+
+// Grid order: sections in order (the unprefixed metrics first), keys in order inside each, and the system
+// section after every other.
+bool gridOrder(const QString &a, const QString &b)
+{
+    const bool systemA = systemmetrics::isSystemKey(a), systemB = systemmetrics::isSystemKey(b);
+    if (systemA != systemB)
+        return systemB;
+    if (const int c = QString::compare(sectionOf(a), sectionOf(b), Qt::CaseInsensitive))
+        return c < 0;
+    return QString::compare(a, b, Qt::CaseInsensitive) < 0;
 }
 
 } // namespace
@@ -88,11 +104,16 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     m_xAxis->addItem(tr("Wall time"), int(ChartXAxis::WallTime));
     m_xAxis->addItem(tr("Relative time"), int(ChartXAxis::RelativeTime));
     connect(m_xAxis, &QComboBox::currentIndexChanged, this, [this] {
+        const ChartXAxis before = m_context.xAxis;
         m_context.xAxis = ChartXAxis(m_xAxis->currentData().toInt());
         appsettings::open().setValue(QStringLiteral("compare/xAxis"), chartXAxisName(m_context.xAxis));
-        for (MetricChart *c : std::as_const(m_charts))
+        // Charts whose axis did not change (system metrics stay on relative time) keep their zoom and data.
+        for (MetricChart *c : std::as_const(m_charts)) {
+            if (systemmetrics::chartAxis(c->key(), before) == c->xAxis())
+                continue;
             c->setXWindow(std::nullopt);
-        reloadCharts();
+            c->reload();
+        }
     });
 
     m_logY = new QCheckBox(tr("Log y"), this);
@@ -279,9 +300,7 @@ void ChartsTab::setRuns(const std::vector<Run> &runs)
             keys.insert(it.key());
     }
     m_keys = QStringList(keys.cbegin(), keys.cend());
-    std::sort(m_keys.begin(), m_keys.end(), [](const QString &a, const QString &b) {
-        return QString::compare(a, b, Qt::CaseInsensitive) < 0;
-    });
+    std::sort(m_keys.begin(), m_keys.end(), gridOrder);
     fillLegend();
     fillGroupChoices();
     applyGroups();
@@ -504,10 +523,11 @@ void ChartsTab::layoutCharts()
                 count += sectionOf(o->key()) == section;
             auto *toggle = new QToolButton(m_grid);
             toggle->setObjectName(QStringLiteral("section:") + section);
-            toggle->setText(QStringLiteral("%1  (%2)")
-                                .arg(section.isEmpty() ? tr("Metrics")
-                                                       : display::elidedLine(section, display::MaxLabelChars))
-                                .arg(count));
+            const QString title = section.isEmpty() ? tr("Metrics")
+                                  : systemmetrics::isSystemKey(c->key())
+                                      ? tr("System")
+                                      : display::elidedLine(section, display::MaxLabelChars);
+            toggle->setText(QStringLiteral("%1  (%2)").arg(title).arg(count));
             toggle->setCheckable(true);
             toggle->setChecked(true);
             toggle->setArrowType(Qt::DownArrow);
@@ -670,10 +690,15 @@ void ChartsTab::startGridExport(const QString &path, qreal scale)
 
 QString ChartsTab::gridDataCsv() const
 {
+    // Charts on one axis: its name heads the x column. Charts on two (system metrics on relative time beside
+    // others on steps): the x column is "x" and each row names its axis in a last column.
+    const bool mixed = std::any_of(m_charts.begin(), m_charts.end(), [this](MetricChart *c) {
+        return c->xAxis() != m_charts.first()->xAxis();
+    });
     QString out;
     for (MetricChart *c : m_charts) {
-        const QString csv = c->dataCsv();
-        out += out.isEmpty() ? csv : csv.section(QLatin1Char('\n'), 1);
+        const QString csv = c->dataCsv(mixed);
+        out += out.isEmpty() ? csv : csv.mid(csv.indexOf(QLatin1Char('\n')) + 1);
     }
     return out;
 }

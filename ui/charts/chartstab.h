@@ -4,6 +4,7 @@
 // The Compare page's Charts tab: metric charts of the compared runs as small multiples (one per key,
 // grouped by "/" prefix, chosen and filtered by regex), sharing one legend, one run-colour map, the x axis,
 // log/linear y, outlier clipping, smoothing and grouping of runs by a param or tag (mean line with a band).
+// System metrics ("system/...") form one section after all others, on relative time whatever the x axis.
 // Each chart reads its own data on the chart reader's threads and fills in as it arrives; the grid exports
 // as one picture and its plotted data as CSV.
 

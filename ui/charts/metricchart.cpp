@@ -4,6 +4,7 @@
 #include "charts/chartexport.h"
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
+#include "series/systemmetrics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -116,7 +117,7 @@ void MetricChart::reload()
     ChartRequest r;
     r.runs = m_context->runs;
     r.key = m_key;
-    r.xAxis = m_context->xAxis;
+    r.xAxis = xAxis();
     r.smoothing = m_context->options.smoothing;
     r.width = plotPixelWidth();
     if (m_window) {
@@ -273,7 +274,7 @@ void MetricChart::hoverAt(int widgetX)
             r.runs.push_back(run);
     }
     r.key = m_key;
-    r.xAxis = m_context->xAxis;
+    r.xAxis = xAxis();
     r.smoothing = m_context->options.smoothing;
     r.x = qint64(std::llround(std::clamp(renderer.pixelToX(widgetX + 0.5, plot), -9.0e18, 9.0e18)));
     r.radius = qint64(std::min(std::ceil(HoverRadius * perPixel), 9.0e18));
@@ -570,10 +571,17 @@ void MetricChart::saveImage()
     startExport(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF());
 }
 
-QString MetricChart::dataCsv() const
+ChartXAxis MetricChart::xAxis() const
 {
-    QString out =
-        QStringLiteral("run_id,run_name,metric,curve,%1,value\n").arg(chartXAxisName(m_context->xAxis));
+    return systemmetrics::chartAxis(m_key, m_context->xAxis);
+}
+
+QString MetricChart::dataCsv(bool axisColumn) const
+{
+    const QString axis = chartXAxisName(xAxis());
+    QString out = axisColumn ? QStringLiteral("run_id,run_name,metric,curve,x,value,x_axis\n")
+                             : QStringLiteral("run_id,run_name,metric,curve,%1,value\n").arg(axis);
+    const QString rowEnd = axisColumn ? QLatin1Char(',') + axis + QLatin1Char('\n') : QStringLiteral("\n");
     const auto [x0, x1] = shownWindow();
     for (const ChartSeries &s : m_data.series) {
         const QString name = text::csvField(m_context->styles.value(s.runId).name);
@@ -591,10 +599,11 @@ QString MetricChart::dataCsv() const
                     if (v == previous || v.first < x0 || v.first > x1)
                         continue;
                     previous = v;
-                    out += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
+                    out += QStringLiteral("%1,%2,%3,%4,%5,%6")
                                .arg(s.runId, name, text::csvField(m_key), curve)
                                .arg(v.first)
-                               .arg(v.second, 0, 'g', 17);
+                               .arg(v.second, 0, 'g', 17) +
+                           rowEnd;
                 }
             }
         }

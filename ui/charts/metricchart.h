@@ -38,6 +38,8 @@ public:
     ~MetricChart() override;
 
     QString key() const { return m_key; }
+    // The axis this chart is drawn on: the one chosen, except for system metrics (always relative time).
+    ChartXAxis xAxis() const;
     bool isLoading() const { return m_loading; }
     const ChartData &data() const { return m_data; }
     // The x window shown; absent: everything.
@@ -58,8 +60,10 @@ public:
     // `runlens export-chart` draws of one metric); it owns what it draws, so that it can be painted on
     // another thread. *size gets its size.
     chartexport::Painter picture(QSizeF *size) const;
-    // The plotted vertices: run_id,run_name,metric,curve,x,value (raw and smoothed curves).
-    QString dataCsv() const;
+    // The plotted vertices: run_id,run_name,metric,curve,<axis>,value (raw and smoothed curves), where <axis>
+    // is step, time or relative. With axisColumn the x column is called x and a last column, x_axis, names
+    // the axis on each row (for one table of charts on different axes).
+    QString dataCsv(bool axisColumn = false) const;
     // Writes dataCsv() to `path` on a worker thread (Export Data as CSV); dataExported when done, error
     // empty on success, else also shown in a warning.
     void exportDataTo(const QString &path);

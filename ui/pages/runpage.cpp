@@ -13,6 +13,7 @@
 #include "itemmodels/runmetricsmodel.h"
 #include "itemmodels/runparamsmodel.h"
 #include "itemmodels/runtagsmodel.h"
+#include "series/systemmetrics.h"
 #include "shell/appsettings.h"
 #include "store/workerjobs.h"
 #include "widgets/artifactbrowser.h"
@@ -84,17 +85,20 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     , m_message(new MessageBar(this))
     , m_header(new RunHeaderWidget(this))
     , m_metrics(new RunMetricsModel(this))
+    , m_systemMetrics(new RunMetricsModel(this))
     , m_params(new RunParamsModel(this))
     , m_tags(new RunTagsModel(worker, this))
     , m_children(new ChildRunsModel(this))
     , m_inputs(new RunInputsModel(this))
     , m_modelVersions(new ModelVersionsModel(this))
     , m_metricsProxy(new QSortFilterProxyModel(this))
+    , m_systemMetricsProxy(new QSortFilterProxyModel(this))
     , m_paramsProxy(new QSortFilterProxyModel(this))
     , m_tagsProxy(new QSortFilterProxyModel(this))
 {
     setObjectName(QStringLiteral("runPage"));
     m_metricsProxy->setSourceModel(m_metrics);
+    m_systemMetricsProxy->setSourceModel(m_systemMetrics);
     m_paramsProxy->setSourceModel(m_params);
     m_tagsProxy->setSourceModel(m_tags);
 
@@ -186,16 +190,36 @@ void RunPage::showEvent(QShowEvent *event)
 QWidget *RunPage::buildBody()
 {
     // Metrics (with curves) and params on the left, visible without a click; the rest in tabs.
-    m_metricsView = new DetailTableView(this);
-    m_metricsView->setObjectName(QStringLiteral("metricsView"));
-    m_metricsView->setModel(m_metricsProxy);
-    m_metricsView->setItemDelegateForColumn(RunMetricsModel::SparklineColumn,
-                                            new SparklineDelegate(m_metricsView));
-    m_metricsView->verticalHeader()->setDefaultSectionSize(m_metricsView->fontMetrics().height() * 2 + 4);
-    m_metricsView->horizontalHeader()->setMinimumSectionSize(48);
+    const auto metricsView = [this](const QString &name, QSortFilterProxyModel *proxy) {
+        auto *view = new DetailTableView(this);
+        view->setObjectName(name);
+        view->setModel(proxy);
+        view->setItemDelegateForColumn(RunMetricsModel::SparklineColumn, new SparklineDelegate(view));
+        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() * 2 + 4);
+        view->horizontalHeader()->setMinimumSectionSize(48);
+        return view;
+    };
+    m_metricsView = metricsView(QStringLiteral("metricsView"), m_metricsProxy);
     m_metricsPanel = new SectionPanel(tr("Metrics"), tr("No metrics logged"), m_metricsView, m_metrics,
                                       m_metricsProxy, this);
     m_metricsPanel->setFilterPlaceholder(tr("Filter metrics"));
+    // System metrics (system/..., sampled beside the run) below the run's own, in a section shown only when
+    // there are some.
+    m_systemMetricsView = metricsView(QStringLiteral("systemMetricsView"), m_systemMetricsProxy);
+    m_systemPanel = new SectionPanel(tr("System"), tr("No system metrics logged"), m_systemMetricsView,
+                                     m_systemMetrics, m_systemMetricsProxy, this);
+    m_systemPanel->setObjectName(QStringLiteral("systemPanel"));
+    m_systemPanel->setFilterPlaceholder(tr("Filter system metrics"));
+    m_systemPanel->hide();
+    connect(m_systemPanel, &SectionPanel::countChanged, m_systemPanel,
+            [this](int count) { m_systemPanel->setVisible(count > 0); });
+    // Their own splitter, inside the left one: the left splitter's remembered sizes stay as they were.
+    m_metricsSplitter = new QSplitter(Qt::Vertical, this);
+    m_metricsSplitter->setChildrenCollapsible(false);
+    m_metricsSplitter->addWidget(m_metricsPanel);
+    m_metricsSplitter->addWidget(m_systemPanel);
+    m_metricsSplitter->setStretchFactor(0, 3);
+    m_metricsSplitter->setStretchFactor(1, 2);
 
     m_paramsView = new DetailTableView(this);
     m_paramsView->setObjectName(QStringLiteral("paramsView"));
@@ -206,7 +230,7 @@ QWidget *RunPage::buildBody()
 
     m_leftSplitter = new QSplitter(Qt::Vertical, this);
     m_leftSplitter->setChildrenCollapsible(false);
-    m_leftSplitter->addWidget(m_metricsPanel);
+    m_leftSplitter->addWidget(m_metricsSplitter);
     m_leftSplitter->addWidget(m_paramsPanel);
     m_leftSplitter->setStretchFactor(0, 3);
     m_leftSplitter->setStretchFactor(1, 2);
@@ -445,7 +469,7 @@ void RunPage::load(const QString &id)
     m_runId = id;
     m_message->hide();
     m_header->setBackText(m_history.isEmpty() ? tr("Runs") : m_history.last().second);
-    for (SectionPanel *p : {m_metricsPanel, m_paramsPanel, m_tagsPanel}) {
+    for (SectionPanel *p : {m_metricsPanel, m_systemPanel, m_paramsPanel, m_tagsPanel}) {
         if (p->filterField())
             p->filterField()->clear();
     }
@@ -497,6 +521,7 @@ void RunPage::requestSparklines()
                 return;
             m_sparklinesLoading = false;
             m_metrics->setSparklines(sparklines);
+            m_systemMetrics->setSparklines(sparklines);
         },
         [this, generation](const QString &message) {
             if (generation != m_generation)
@@ -535,7 +560,11 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
         return true;
     };
     if (!refresh || !sameSummaries(m_shownMetrics, run.metrics)) {
-        m_metrics->setMetrics(run.metrics);
+        QMap<QString, MetricSummary> own, system;
+        for (auto it = run.metrics.cbegin(); it != run.metrics.cend(); ++it)
+            (systemmetrics::isSystemKey(it.key()) ? system : own).insert(it.key(), it.value());
+        m_metrics->setMetrics(own);
+        m_systemMetrics->setMetrics(system);
         m_shownMetrics = run.metrics;
         if (refresh)
             requestSparklines();
@@ -559,9 +588,11 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
     m_modelVersions->setVersions(std::move(d.modelVersions)); // keeps unchanged rows on a refresh
     m_run = std::move(d.run);
     if (!refresh) {
-        m_metricsView->resizeColumnsToContents();
-        for (int c = 0; c < RunMetricsModel::SparklineColumn; ++c)
-            m_metricsView->setColumnWidth(c, std::clamp(m_metricsView->columnWidth(c), 56, 220));
+        for (DetailTableView *view : {m_metricsView, m_systemMetricsView}) {
+            view->resizeColumnsToContents();
+            for (int c = 0; c < RunMetricsModel::SparklineColumn; ++c)
+                view->setColumnWidth(c, std::clamp(view->columnWidth(c), 56, 220));
+        }
         m_paramsView->resizeColumnToContents(RunParamsModel::KeyColumn);
         m_paramsView->setColumnWidth(
             RunParamsModel::KeyColumn,

@@ -2,10 +2,11 @@
 #pragma once
 
 // The run page: one run in full. The header (name, status, star, id, facts), the metrics with their curves
-// and the params side by side, and tabs for notes, tags, dataset inputs, artifacts, child runs and the model
-// versions made from it. A run is read in two store jobs (details, then every curve); answers for a run no
-// longer shown are dropped. Edits (name, star, tags, notes) are written on the store worker and shown once
-// stored; a failed write says why and leaves the page as it was.
+// (system metrics apart, in a System section below) and the params side by side, and tabs for notes, tags,
+// dataset inputs, artifacts, child runs and the model versions made from it. A run is read in two store jobs
+// (details, then every curve); answers for a run no longer shown are dropped. Edits (name, star, tags, notes)
+// are written on the store worker and shown once stored; a failed write says why and leaves the page as it
+// was.
 
 #include "core/types.h"
 
@@ -79,6 +80,9 @@ public:
     RunNotesWidget *notes() const { return m_notes; }
     QTabWidget *tabs() const { return m_tabs; }
     DetailTableView *metricsView() const { return m_metricsView; }
+    // System metrics (system/...) are listed apart, in the System section below the run's metrics.
+    DetailTableView *systemMetricsView() const { return m_systemMetricsView; }
+    SectionPanel *systemPanel() const { return m_systemPanel; }
     DetailTableView *paramsView() const { return m_paramsView; }
     DetailTableView *tagsView() const { return m_tagsView; }
     DetailTableView *childrenView() const { return m_childrenView; }
@@ -86,6 +90,7 @@ public:
     ArtifactBrowser *artifactBrowser() const { return m_artifactBrowser; }
     QTreeView *artifactsView() const;
     RunMetricsModel *metricsModel() const { return m_metrics; }
+    RunMetricsModel *systemMetricsModel() const { return m_systemMetrics; }
     RunParamsModel *paramsModel() const { return m_params; }
     RunTagsModel *tagsModel() const { return m_tags; }
     ChildRunsModel *childrenModel() const { return m_children; }
@@ -148,25 +153,30 @@ private:
     RunHeaderWidget *m_header;
     QSplitter *m_bodySplitter = nullptr;
     QSplitter *m_leftSplitter = nullptr;
+    QSplitter *m_metricsSplitter = nullptr; // the run's metrics above, system metrics below
     QTabWidget *m_tabs = nullptr;
     RunNotesWidget *m_notes = nullptr;
 
     RunMetricsModel *m_metrics;
+    RunMetricsModel *m_systemMetrics;
     RunParamsModel *m_params;
     RunTagsModel *m_tags;
     ChildRunsModel *m_children;
     RunInputsModel *m_inputs;
     ModelVersionsModel *m_modelVersions;
     QSortFilterProxyModel *m_metricsProxy;
+    QSortFilterProxyModel *m_systemMetricsProxy;
     QSortFilterProxyModel *m_paramsProxy;
     QSortFilterProxyModel *m_tagsProxy;
     DetailTableView *m_metricsView = nullptr;
+    DetailTableView *m_systemMetricsView = nullptr;
     DetailTableView *m_paramsView = nullptr;
     DetailTableView *m_tagsView = nullptr;
     DetailTableView *m_childrenView = nullptr;
     DetailTableView *m_inputsView = nullptr;
     ArtifactBrowser *m_artifactBrowser = nullptr;
     SectionPanel *m_metricsPanel = nullptr;
+    SectionPanel *m_systemPanel = nullptr;
     SectionPanel *m_paramsPanel = nullptr;
     SectionPanel *m_tagsPanel = nullptr;
     SectionPanel *m_inputsPanel = nullptr;
