@@ -185,6 +185,7 @@ private Q_SLOTS:
     void databaseSafety();
 
     void benchQuickJson();
+    void benchLoggingGroup();
 
     void importExitStatus_data();
     void importExitStatus();
@@ -1969,6 +1970,72 @@ void TestCli::benchQuickJson()
     }
     QVERIFY2(!QFileInfo::exists(m_db), "bench works on scratch databases only");
     QVERIFY2(QDir(m_dir->filePath(QStringLiteral("tmp"))).isEmpty(), "bench removes its scratch folder");
+}
+
+// The logging group runs the Python client (the source tree's) with Debian's python3: figures against the
+// targets, every point read back; without a usable python3 the group says it was skipped and why, and the
+// bench still succeeds.
+void TestCli::benchLoggingGroup()
+{
+    Result r = cli({QStringLiteral("bench"), QStringLiteral("--only"), QStringLiteral("logging"),
+                    QStringLiteral("--quick"), QStringLiteral("--json")},
+                   {}, 300000);
+    VERIFY_EXIT(r, 0);
+    Json json = parseJson(r);
+    QVERIFY2(json.ok(), json.error);
+    QJsonObject o = json.object();
+    QVERIFY2(!o.contains(QStringLiteral("skipped")), r.why(0));
+    QVERIFY2(o.value(QStringLiteral("logging.log_metric_us")).toDouble() > 0, r.why(0));
+    QVERIFY2(o.value(QStringLiteral("logging.writers_points_per_s")).toDouble() > 0, r.why(0));
+    QCOMPARE(o.value(QStringLiteral("logging.writers")).toDouble(), 4.0);
+    QCOMPARE(o.value(QStringLiteral("logging.points_per_writer")).toDouble(), 25000.0);
+    QCOMPARE(o.value(QStringLiteral("logging.failures")).toDouble(), 0.0);
+    const QJsonObject targets = o.value(QStringLiteral("targets")).toObject();
+    QCOMPARE(
+        targets.value(QStringLiteral("logging.log_metric_us")).toObject().value(QStringLiteral("target")),
+        QStringLiteral("<= 2"));
+    QCOMPARE(targets.value(QStringLiteral("logging.writers_points_per_s"))
+                 .toObject()
+                 .value(QStringLiteral("target")),
+             QStringLiteral(">= 1000000"));
+    QVERIFY(
+        targets.value(QStringLiteral("logging.failures")).toObject().value(QStringLiteral("met")).toBool());
+    QVERIFY2(QDir(m_dir->filePath(QStringLiteral("tmp"))).isEmpty(), "bench removes its scratch folder");
+
+    m_env.insert(QStringLiteral("RUNLENS_PYTHON"), QStringLiteral("/nonexistent/python3"));
+    r = cli({QStringLiteral("bench"), QStringLiteral("--only"), QStringLiteral("logging"),
+             QStringLiteral("--quick"), QStringLiteral("--json")});
+    VERIFY_EXIT(r, 0);
+    json = parseJson(r);
+    QVERIFY2(json.ok(), json.error);
+    o = json.object();
+    QCOMPARE(o.value(QStringLiteral("skipped")).toObject().value(QStringLiteral("logging")).toString(),
+             QStringLiteral("RUNLENS_PYTHON names /nonexistent/python3, which is not an executable"));
+    QVERIFY(!o.contains(QStringLiteral("logging.failures")));
+    r = cli({QStringLiteral("bench"), QStringLiteral("--only"), QStringLiteral("logging"),
+             QStringLiteral("--quick")});
+    VERIFY_EXIT(r, 0);
+    QVERIFY2(r.out.contains("logging:") && r.out.contains(" skipped: RUNLENS_PYTHON names"), r.why(0));
+
+    // A python3 that runs but has no client to import: skipped, naming the import error.
+    const QString fake = m_dir->filePath(QStringLiteral("python3"));
+    QVERIFY(test::writeFile(
+        fake, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'runlens'\" >&2\nexit 1\n"));
+    QVERIFY(QFile::setPermissions(fake, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    m_env.insert(QStringLiteral("RUNLENS_PYTHON"), fake);
+    r = cli({QStringLiteral("bench"), QStringLiteral("--only"), QStringLiteral("logging"),
+             QStringLiteral("--quick"), QStringLiteral("--json")});
+    VERIFY_EXIT(r, 0);
+    QCOMPARE(
+        parseJson(r)
+            .object()
+            .value(QStringLiteral("skipped"))
+            .toObject()
+            .value(QStringLiteral("logging"))
+            .toString(),
+        QStringLiteral("%1 cannot use the runlens client: ModuleNotFoundError: No module named 'runlens'")
+            .arg(fake));
+    m_env.remove(QStringLiteral("RUNLENS_PYTHON"));
 }
 
 void TestCli::importExitStatus_data()

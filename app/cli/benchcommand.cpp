@@ -3,6 +3,7 @@
 
 #include "bench/benchmark.h"
 #include "bench/concurrencybench.h"
+#include "bench/loggingbench.h"
 #include "bench/windowbench.h"
 #include "cli/cli.h"
 #include "cli/commandsupport.h"
@@ -26,12 +27,12 @@ int benchCommand(const QString &, const QStringList &args)
                  QStringLiteral("Folder for the scratch databases (default: a temporary "
                                 "folder)."),
                  QStringLiteral("DIR")});
-    p.addOption(
-        {QStringLiteral("only"),
-         QStringLiteral("Measure only these groups, comma-separated: store (ingest, reads, overviews, "
-                        "search, imports), window, compare, concurrency (8 `runlens log` writers at once) "
-                        "(default: all)."),
-         QStringLiteral("GROUPS")});
+    p.addOption({QStringLiteral("only"),
+                 QStringLiteral(
+                     "Measure only these groups, comma-separated: store (ingest, reads, overviews, "
+                     "search, imports), window, compare, concurrency (8 `runlens log` writers at once), "
+                     "logging (the Python client: log_metric per call, 4 writers at once) (default: all)."),
+                 QStringLiteral("GROUPS")});
     if (!parse(p, QStringLiteral("bench"),
                QStringLiteral(
                    "Measure ingest, reads, overviews and search on scratch databases and compare with "
@@ -39,14 +40,15 @@ int benchCommand(const QString &, const QStringList &args)
                args))
         return Ok;
     const QStringList groups{QStringLiteral("store"), QStringLiteral("window"), QStringLiteral("compare"),
-                             QStringLiteral("concurrency")};
+                             QStringLiteral("concurrency"), QStringLiteral("logging")};
     QStringList only = groups;
     if (p.isSet(QStringLiteral("only"))) {
         only = p.value(QStringLiteral("only")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         for (const QString &g : only) {
             if (!groups.contains(g))
                 throw UsageProblem{
-                    QStringLiteral("unknown group '%1' (expected store, window, compare or concurrency)")
+                    QStringLiteral(
+                        "unknown group '%1' (expected store, window, compare, concurrency or logging)")
                         .arg(g)};
         }
     }
@@ -77,6 +79,12 @@ int benchCommand(const QString &, const QStringList &args)
     if (only.contains(QStringLiteral("concurrency")))
         report.figures << measureConcurrency(QCoreApplication::applicationFilePath(), dir, options.quick,
                                              options.progress);
+    if (only.contains(QStringLiteral("logging"))) {
+        QString skipped;
+        report.figures << measureLogging(dir, options.quick, options.progress, &skipped);
+        if (!skipped.isEmpty())
+            report.skipped.insert(QStringLiteral("logging"), skipped);
+    }
     if (json)
         writeJson(out(), QJsonDocument(report.toJson()));
     else

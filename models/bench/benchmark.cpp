@@ -251,6 +251,12 @@ QJsonObject BenchmarkReport::toJson() const
     }
     o.insert(QStringLiteral("targets"), targets);
     o.insert(QStringLiteral("parameters"), parameters);
+    if (!skipped.isEmpty()) {
+        QJsonObject why;
+        for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
+            why.insert(it.key(), it.value());
+        o.insert(QStringLiteral("skipped"), why);
+    }
     return o;
 }
 
@@ -267,6 +273,9 @@ QString BenchmarkReport::toText() const
                      .arg(f.target, *f.meets ? QStringLiteral("met") : QStringLiteral("NOT MET"));
         s += QLatin1Char('\n');
     }
+    for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
+        s += QStringLiteral("%1 skipped: %2\n")
+                 .arg((it.key() + QLatin1Char(':')).leftJustified(34), it.value());
     return s;
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <QJsonObject>
+#include <QMap>
 #include <QString>
 
 namespace runlens {
@@ -30,7 +31,8 @@ struct BenchmarkFigure
 struct BenchmarkReport
 {
     QList<BenchmarkFigure> figures;
-    QJsonObject parameters; // data-set sizes used
+    QJsonObject parameters;         // data-set sizes used
+    QMap<QString, QString> skipped; // group -> why it was not measured (e.g. no python3 for "logging")
     QJsonObject toJson() const;
     QString toText() const;
     std::optional<double> value(const QString &key) const;
