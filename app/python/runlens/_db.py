@@ -115,7 +115,6 @@ class Database:
         else:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self.lock = threading.RLock()
-        self._in_write = False
         self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                     check_same_thread=False)
         try:
@@ -242,7 +241,6 @@ class Database:
         with self.lock:
             c = self.conn
             c.execute("BEGIN IMMEDIATE")
-            self._in_write = True
             try:
                 yield c
                 c.execute("COMMIT")
@@ -253,13 +251,6 @@ class Database:
                     except sqlite3.Error:
                         pass
                 raise
-            finally:
-                self._in_write = False
-
-    def busy_in_this_thread(self):
-        """Whether this thread is inside write() now (a signal handler must not start another)."""
-        # RLock has no public owner query; _is_owned is what Condition uses.
-        return self._in_write and self.lock._is_owned()
 
     def touch_run(self, c, rid):
         """Every change to a run moves its updated_ms forward, also two within one millisecond."""
