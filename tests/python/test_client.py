@@ -800,6 +800,28 @@ class ProcessTest(ClientTest):
             runlens.log_metric("m", float(len(points)))
         self.assertEqual(len(self.check_points_consistent(run_id)), len(points) + 1)
 
+    def test_forked_child_leaves_the_parents_run_alone(self):
+        r = self.child("""
+            import os, runlens
+            with runlens.start_run(system_metrics=False) as run:
+                runlens.log_metric("m", 1.0)
+                pid = os.fork()
+                if pid == 0:
+                    # the child logs nothing of the parent's and ends nothing; its own logging is its own run
+                    assert runlens.active_run() is None
+                    runlens.log_metric("child", 2.0)
+                    runlens.end_run()
+                    os._exit(0)
+                os.waitpid(pid, 0)
+                runlens.log_metric("m", 3.0)
+            print(run.info.run_id)
+        """)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        run_id = r.stdout.decode().strip()
+        self.assertEqual([p[2] for p in self.python_points(run_id, "m")], [1.0, 3.0])
+        self.assertEqual(self.sql("SELECT count(*), sum(status = 'FINISHED') FROM runs"), [(2, 2)])
+        self.assertEqual(self.sql("PRAGMA integrity_check"), [("ok",)])
+
     def test_four_writers_and_a_reader(self):
         writer = """
             import runlens, sys

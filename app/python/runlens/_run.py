@@ -543,13 +543,19 @@ def _at_exit():
     _end_all("FINISHED")
 
 
+_inherited = []  # what a forked child got from its parent, kept from the garbage collector
+
+
 def _after_fork_in_child():
-    # A forked child (a data loader's worker) shares nothing with the parent's runs: the connection and the
-    # flusher threads are the parent's. It logs nothing and ends nothing.
-    global _hooks_installed
-    with _state_lock:
-        _stack.clear()
-        _databases.clear()
+    # A forked child (a data loader's worker) shares nothing with the parent's runs: the flusher threads are not
+    # there, and the connections are the parent's. They must never be used nor closed here (closing the last
+    # connection checkpoints and may remove the -wal under the parent), so they are kept, untouched, for good.
+    # The lock may have been held by another of the parent's threads at the fork: the child takes a new one.
+    global _state_lock
+    _state_lock = threading.RLock()
+    _inherited.append((list(_stack), dict(_databases)))
+    _stack.clear()
+    _databases.clear()
 
 
 def _install_hooks():

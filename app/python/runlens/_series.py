@@ -59,7 +59,7 @@ def _summarise(row, steps, times, values):
         prev = listed[0] if first == 1 else tail_step
         if (first < n and listed[first] < prev) or not all(map(le, listed, islice(listed, 1, None))):
             ordered = False
-    if any(map(isnan, values)):
+    if _codec.has_nans(values):
         numbers = [v for v in values if v == v]
     else:
         numbers = values
