@@ -165,6 +165,22 @@ class DatabaseTest(ClientTest):
             os.environ.clear()
             os.environ.update(env)
 
+    def test_default_path_is_where_the_app_puts_it(self):
+        self.need_binary()
+        env = dict(os.environ, XDG_DATA_HOME=os.path.join(self.dir, "data"), QT_QPA_PLATFORM="offscreen")
+        env.pop("RUNLENS_DB", None)
+        r = subprocess.run([BINARY, "experiments"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        saved = dict(os.environ)
+        try:
+            os.environ.clear()
+            os.environ.update(env)
+            self.assertTrue(os.path.isfile(_db.default_path()), _db.default_path())
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
     def refused(self, path, *words):
         before = file_digest(path)
         runlens.set_database(path)
@@ -471,6 +487,82 @@ class ApiTest(ClientTest):
         self.assertEqual(os.listdir(os.path.join(store, "staging")), [])
         listing = self.cli("artifacts", run.info.run_id)
         self.assertIn("all/sub/notes.txt", listing)
+
+
+class ArtifactCompatibilityTest(ClientTest):
+    NAMES = ["a.json", "b.txt", "c.png", "d.csv", "e.yaml", "f.pkl", "g.pt", "h.npy", "noext", "j.TXT",
+             "k.tar.gz", "l.html", "MLmodel", "MLproject", "m.md", "n.py", "o.log", "p.parquet", "q.jpg", "r.svg",
+             "s.onnx", "t.h5", "u.ckpt", "v.zip", "w.yml", "x.pdf", "y.safetensors", "z.JPEG"]
+
+    def test_media_types_and_objects_match_the_app(self):
+        self.need_binary()
+        src = os.path.join(self.dir, "files")
+        os.makedirs(src)
+        for i, name in enumerate(self.NAMES):
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(b"content of %s %d" % (name.encode(), i))
+        with runlens.start_run(name="python", system_metrics=False) as mine:
+            runlens.log_artifacts(src)
+        theirs = self.cli("log", "--name", "cpp", "--tag", "x=1").strip()
+        self.cli("attach", theirs, *[os.path.join(src, n) for n in self.NAMES])
+
+        def types(run_id):
+            return dict(self.sql("SELECT a.path, a.media_type FROM artifacts a JOIN runs r ON r.rid = a.run "
+                                 "WHERE r.id = ?", (run_id,)))
+
+        self.assertEqual(types(mine.info.run_id), types(theirs))
+        self.assertEqual(len(types(theirs)), len(self.NAMES))
+        # The same bytes are one object; the app reads the client's objects back.
+        self.assertEqual(self.sql("SELECT count(DISTINCT sha256) FROM artifacts"), [(len(self.NAMES),)])
+        out = os.path.join(self.dir, "out")
+        self.cli("artifact-get", mine.info.run_id, ".", "--out", out)
+        for name in self.NAMES:
+            with open(os.path.join(out, name), "rb") as a, open(os.path.join(src, name), "rb") as b:
+                self.assertEqual(a.read(), b.read())
+        objects = os.path.join(self.dir, "runs-artifacts", "objects")
+        self.assertEqual(sum(len(files) for _, _, files in os.walk(objects)), len(self.NAMES))
+
+
+class ArtifactStagingTest(ClientTest):
+    def test_a_killed_writers_staging_is_swept_and_a_live_ones_kept(self):
+        with runlens.start_run(system_metrics=False) as run:
+            pass
+        store = os.path.join(self.dir, "runs-artifacts")
+        staging = os.path.join(store, "staging")
+        os.makedirs(staging)
+        # A dead writer published an object and was killed before its commit: its folder's lock is free.
+        dead = os.path.join(staging, "1-dead")
+        os.makedirs(dead)
+        open(os.path.join(dead, "lock"), "w").close()
+        orphan = hashlib.sha256(b"orphan").hexdigest()
+        os.makedirs(os.path.join(store, "objects", orphan[:2]))
+        with open(os.path.join(store, "objects", orphan[:2], orphan[2:]), "wb") as f:
+            f.write(b"orphan")
+        with open(os.path.join(dead, "publishing"), "w") as f:
+            f.write(orphan + "\n")
+        # A live writer (another process) holds its lock.
+        live = os.path.join(staging, "2-live")
+        os.makedirs(live)
+        holder = self.child("""
+            import fcntl, os, sys
+            fd = os.open(%r, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            print("locked", flush=True)
+            sys.stdin.readline()
+        """ % os.path.join(live, "lock"), wait=False, stdin=subprocess.PIPE)
+        self.assertEqual(holder.stdout.readline().strip(), b"locked")
+        try:
+            src = os.path.join(self.dir, "f.txt")
+            with open(src, "w") as f:
+                f.write("x")
+            with runlens.start_run(run_id=run.info.run_id, system_metrics=False):
+                runlens.log_artifact(src)
+            self.assertFalse(os.path.exists(dead))
+            self.assertFalse(os.path.exists(os.path.join(store, "objects", orphan[:2], orphan[2:])))
+            self.assertTrue(os.path.exists(live))
+            self.assertEqual(sorted(os.listdir(staging)), ["2-live"])
+        finally:
+            holder.communicate(b"\n", timeout=60)
 
 
 class SystemMetricsTest(ClientTest):

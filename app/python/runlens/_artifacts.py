@@ -16,6 +16,7 @@ import hashlib
 import os
 import secrets
 import stat
+import time
 
 from . import _db
 
@@ -326,8 +327,77 @@ def _remove_tree(d):
     shutil.rmtree(d, ignore_errors=True)
 
 
+def _read_record(path):
+    try:
+        with open(path, "rb") as f:
+            text = f.read(64 << 20)
+    except OSError:
+        return []
+    # A record cut short by a kill is partly written before any object moved: whole digests only.
+    return [line.decode("ascii") for line in text.split(b"\n")
+            if len(line) == 64 and all(c in b"0123456789abcdef" for c in line)]
+
+
+def sweep(db):
+    """ArtifactStaging::sweep: removes the staging folders of writers that are gone (their lock is free) and
+    the objects they published without a commit, and ArtifactStore::put's copies abandoned for an hour.
+    Folders of live writers are left alone; what cannot be removed now is left for the next sweep."""
+    root = store_root(db.path)
+    staging = os.path.join(root, _STAGING)
+    now = time.time()
+    try:
+        entries = list(os.scandir(staging))
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            fd = os.open(os.path.join(entry.path, _LOCK), os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime < 60:
+                    continue  # being created right now
+            except OSError:
+                continue
+            fd = -1
+        except OSError:
+            continue
+        try:
+            if fd >= 0:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # its writer lives
+            shas = _read_record(os.path.join(entry.path, _RECORD))
+            try:
+                if shas:
+                    with db.write() as c:
+                        for sha in shas:
+                            if c.execute("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1", (sha,)).fetchone() is None:
+                                _unlink(object_path(root, sha))
+            except Exception:
+                continue  # the database is busy: next time
+            _remove_tree(entry.path)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    try:
+        parts = list(os.scandir(os.path.join(root, "incoming")))
+    except OSError:
+        parts = []
+    for part in parts:
+        try:
+            if part.name.endswith(".part") and part.is_file(follow_symlinks=False) and \
+                    now - part.stat(follow_symlinks=False).st_mtime > 3600:
+                _unlink(part.path)
+        except OSError:
+            pass
+
+
 def add_rows(db, run_id, files):
     """Stores `files` [(local file, artifact path)] as artifacts of the run, in one transaction."""
+    sweep(db)
     staging = Staging(db)
     ok = False
     try:
