@@ -35,6 +35,10 @@ EXPECTED_FILES = {
     f"usr/share/icons/hicolor/256x256/apps/{APP_ID}.png",
     "usr/share/doc/runlens/copyright",
 }
+# The Python client, where Debian's python3 finds it: every module of app/python/runlens.
+PYTHON_PACKAGE = "usr/lib/python3/dist-packages/runlens"
+EXPECTED_FILES |= {f"{PYTHON_PACKAGE}/{module.name}"
+                   for module in (SOURCE_DIR / "app" / "python" / "runlens").glob("*.py")}
 MIME_TYPES = {"application/x-runlens-database", "application/x-mlflow-database", "application/x-tensorboard-events"}
 # Qt plugins the binary loads at run time, which dpkg-shlibdeps cannot see: the package owning each must be a
 # dependency. The SQLite driver opens every database; xcb shows the window; the SVG engine draws the icon.
@@ -303,6 +307,26 @@ def check_installed_binary(root, work):
     return database
 
 
+def check_python_client(deb, root, work):
+    """The packaged Python client imports with Debian's python3 (a Depends) and logs a run the installed binary
+    reads back."""
+    if "python3" not in depends_of(deb):
+        raise CheckFailed("python3 is not in Depends, but the package holds the runlens Python package")
+    database = work / "python.db"
+    env = dict(os.environ, PYTHONPATH=str(root / "usr/lib/python3/dist-packages"), RUNLENS_DB=str(database),
+               QT_QPA_PLATFORM="offscreen", HOME=str(work / "home"))
+    script = ("import runlens\n"
+              "with runlens.start_run(experiment='packaged', system_metrics=False) as run:\n"
+              "    runlens.log_metric('loss', 0.5)\n"
+              "print(run.info.run_id)\n")
+    run_id = run(["/usr/bin/python3", "-B", "-c", script], env=env).strip()
+    points = run([root / "usr/bin/runlens", "--db", database, "metric", run_id, "loss"], env=env)
+    if points.splitlines()[1:] and points.splitlines()[1].endswith(",0.5"):
+        print(f"packaged Python client: logged run {run_id}, read back by the installed binary")
+        return
+    raise CheckFailed(f"the installed binary read {points!r} from the run the packaged Python client logged")
+
+
 def content_type(path, env):
     output = run(["gio", "info", "--attributes=standard::content-type", path], env=env)
     match = re.search(r"standard::content-type: (\S+)", output)
@@ -400,6 +424,7 @@ def main():
             check_desktop_file(root)
             check_metainfo(root)
             demo_database = check_installed_binary(root, work)
+            check_python_client(deb, root, work)
             check_mime(root, work, demo_database)
     except CheckFailed as failure:
         print(f"check-package: FAILED: {failure}", file=sys.stderr)
