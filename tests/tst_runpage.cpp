@@ -1305,6 +1305,15 @@ void TestRunPage::systemMetricsInTheirOwnSection()
     // Their curves, as the run's metrics have theirs (the spike at sample 6 included).
     const QAbstractItemModel *shown = page->systemMetricsView()->model();
     QCOMPARE(shown->rowCount(), 3);
+    // Under its System title a key is shown without "system/"; the tooltip and the model keep it whole.
+    QVERIFY(rowWithText(shown, RunMetricsModel::KeyColumn, QStringLiteral("cpu_utilization_percentage")) >=
+            0);
+    QVERIFY(shown->index(0, RunMetricsModel::KeyColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("system/cpu_utilization_percentage")));
+    QCOMPARE(shown->index(0, RunMetricsModel::KeyColumn).data().toString(),
+             QStringLiteral("cpu_utilization_percentage"));
     const QModelIndex cpu = shown->index(
         rowWithText(shown, RunMetricsModel::KeyColumn, QStringLiteral("system/cpu_utilization_percentage")),
         RunMetricsModel::SparklineColumn);

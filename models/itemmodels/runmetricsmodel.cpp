@@ -104,6 +104,8 @@ QVariant RunMetricsModel::data(const QModelIndex &index, int role) const
         return index.column() == KeyColumn ? QVariant() : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     switch (index.column()) {
     case KeyColumn:
+        if (role == Qt::DisplayRole && !m_hiddenPrefix.isEmpty() && row.key.startsWith(m_hiddenPrefix))
+            return row.key.mid(m_hiddenPrefix.size());
         if (role == Qt::DisplayRole || role == FullTextRole || role == SortValueRole)
             return row.key;
         if (role == Qt::ToolTipRole)

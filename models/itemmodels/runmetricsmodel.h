@@ -44,6 +44,9 @@ public:
 
     void setMetrics(const QMap<QString, MetricSummary> &metrics);
     void setSparklines(const QMap<QString, Sparkline> &sparklines);
+    // Keys starting with `prefix` are shown without it (the System section drops "system/"); the tooltip,
+    // the full text and sorting keep the whole key.
+    void setHiddenKeyPrefix(const QString &prefix) { m_hiddenPrefix = prefix; }
     QStringList keys() const;
 
     // Reads every metric of the run as a sparkline (one overview per key, its cost follows `width`, not the
@@ -64,6 +67,7 @@ private:
     };
     std::vector<Row> m_rows;
     QMap<QString, Sparkline> m_sparklines;
+    QString m_hiddenPrefix;
 };
 
 } // namespace runlens

@@ -98,6 +98,7 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
 {
     setObjectName(QStringLiteral("runPage"));
     m_metricsProxy->setSourceModel(m_metrics);
+    m_systemMetrics->setHiddenKeyPrefix(QStringLiteral("system/")); // the section's title says it
     m_systemMetricsProxy->setSourceModel(m_systemMetrics);
     m_paramsProxy->setSourceModel(m_params);
     m_tagsProxy->setSourceModel(m_tags);
@@ -218,8 +219,8 @@ QWidget *RunPage::buildBody()
     m_metricsSplitter->setChildrenCollapsible(false);
     m_metricsSplitter->addWidget(m_metricsPanel);
     m_metricsSplitter->addWidget(m_systemPanel);
-    m_metricsSplitter->setStretchFactor(0, 3);
-    m_metricsSplitter->setStretchFactor(1, 2);
+    m_metricsSplitter->setStretchFactor(0, 1);
+    m_metricsSplitter->setStretchFactor(1, 1);
 
     m_paramsView = new DetailTableView(this);
     m_paramsView->setObjectName(QStringLiteral("paramsView"));
