@@ -569,6 +569,30 @@ class ArtifactStagingTest(ClientTest):
             holder.communicate(b"\n", timeout=60)
 
 
+class InstallTest(ClientTest):
+    def test_pip_installs_the_folder_without_build_isolation(self):
+        """`pip install --no-build-isolation ./app/python` with this Python's own setuptools, offline (a copy of
+        the folder: setuptools writes build/ and *.egg-info beside the sources)."""
+        probe = subprocess.run([PYTHON, "-c", "import setuptools, pip"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+        if probe.returncode != 0:
+            self.skipTest("this python3 has no pip or setuptools")
+        source = os.path.join(self.dir, "client")
+        shutil.copytree(PACKAGE_DIR, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+        target = os.path.join(self.dir, "site")
+        r = subprocess.run([PYTHON, "-m", "pip", "install", "--no-build-isolation", "--no-index", "--no-deps",
+                            "--disable-pip-version-check", "--target", target, source],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stdout.decode())
+        installed = sorted(os.listdir(os.path.join(target, "runlens")))
+        expected = sorted(n for n in os.listdir(os.path.join(PACKAGE_DIR, "runlens")) if n.endswith(".py"))
+        self.assertEqual([n for n in installed if n.endswith(".py")], expected)
+        r = subprocess.run([PYTHON, "-c", "import runlens; print(runlens.__file__)"], cwd=self.dir,
+                           env=dict(os.environ, PYTHONPATH=target), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertTrue(r.stdout.decode().startswith(target), r.stdout.decode())
+
+
 class SystemMetricsTest(ClientTest):
     def wait_for_system_points(self, run, count):
         deadline = time.monotonic() + 30
