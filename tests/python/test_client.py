@@ -828,7 +828,8 @@ class ProcessTest(ClientTest):
         points = self.python_points(run_id, "m")
         self.assertGreaterEqual(len(points), 2000)
         self.assertEqual([(p[0], p[2]) for p in points], [(i, float(i)) for i in range(len(points))])
-        self.assertEqual(self.sql("SELECT count FROM series WHERE key = 'm'"), [(len(points),)])
+        self.assertEqual(self.sql("SELECT s.count FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ? AND "
+                                  "s.key = 'm'", (run_id,)), [(len(points),)])
         self.assertEqual(self.sql("PRAGMA integrity_check"), [("ok",)])
         return points
 
@@ -892,6 +893,34 @@ class ProcessTest(ClientTest):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = sh.communicate(timeout=60)
         self.assertEqual(out.decode().split()[-1], "143", err.decode())
+
+    def test_signals_during_flushes_lose_and_duplicate_nothing(self):
+        # The main thread flushes all the time, so the signals land inside write transactions too.
+        busy = """
+            import runlens
+            run = runlens.start_run(system_metrics=False)
+            print(run.info.run_id, flush=True)
+            i = 0
+            while True:
+                runlens.log_metric("m", float(i))
+                i += 1
+                if i == 2000:
+                    runlens.flush()
+                    print("ready", flush=True)
+                if i > 2000 and i % 50 == 0:
+                    runlens.flush()
+        """
+        for n, sig in enumerate((signal.SIGTERM, signal.SIGINT) * 3):
+            p, run_id = self.start_loop(busy)
+            time.sleep(0.05 + 0.07 * n)
+            p.send_signal(sig)
+            p.communicate(timeout=60)
+            self.assertIn(p.returncode, (-sig, 128 + sig))
+            self.assertEqual(self.status(run_id)[0], "KILLED")
+            points = self.python_points(run_id, "m")
+            self.assertEqual([(q[0], q[2]) for q in points], [(i, float(i)) for i in range(len(points))])
+            self.assertEqual(self.sql("SELECT s.count FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ?",
+                                      (run_id,)), [(len(points),)])
 
     def test_sigterm_with_block_and_own_handler(self):
         # A program with its own SIGTERM handler keeps it: the client installs none.
