@@ -719,6 +719,70 @@ class FormatTest(ClientTest):
         self.assertEqual(last, values[8999])
         self.assertEqual((lo, hi), (-math.inf, math.inf))
 
+    def test_summary_matches_a_point_by_point_reference(self):
+        """Random batches (steps going back and repeating, NaN, signed zeros, infinities, flushes of every size
+        merging into the trailing chunk): the series row equals appendPoints' point-by-point rules."""
+        import random
+        rng = random.Random(16)
+        choices = [float("nan"), 0.0, -0.0, math.inf, -math.inf, 1.0, -1.0, 2.5]
+        total = 0
+        with runlens.start_run(system_metrics=False) as run:
+            for case in range(12):
+                key = "k%d" % case
+                ref = None
+                step = rng.randint(-5, 5)
+                for batch in range(rng.randint(1, 6)):
+                    for _ in range(rng.choice([1, 2, 7, 63, 64, 65, 300, 4095, 4097, 9000])):
+                        step += (1, -1, rng.choice([0, 1, 1, 1, -1, 3]), rng.choice([0, 0, 0, 1]))[case % 4]
+                        v = rng.choice(choices) if case % 2 else rng.uniform(-1, 1)
+                        ts = rng.randint(0, 3)
+                        runlens.log_metric(key, v, step=step, timestamp=ts)
+                        ref = self.reference_append(ref, (step, ts, v))
+                    runlens.flush()
+                row = self.sql("SELECT count, last, last_step, last_ts, min, max, step_min, step_max, tail_step, "
+                               "ordered FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ? AND s.key = ?",
+                               (run.info.run_id, key))[0]
+                expected = (ref["count"], None if math.isnan(ref["last"][2]) else ref["last"][2], ref["last"][0],
+                            ref["last"][1], None if math.isnan(ref["min"]) else ref["min"],
+                            None if math.isnan(ref["max"]) else ref["max"], ref["step_min"], ref["step_max"],
+                            ref["tail"], 1 if ref["ordered"] else 0)
+                self.assertEqual(row, expected, key)
+                counts = self.sql("SELECT c.count FROM chunks c JOIN series s ON s.id = c.series WHERE s.key = ? "
+                                  "ORDER BY c.seq", (key,))
+                self.assertEqual(sum(n for (n,) in counts), ref["count"])
+                self.assertTrue(all(n == 4096 for (n,) in counts[:-1]), counts)
+                total += ref["count"]
+            self.assertGreater(total, 50_000)
+
+    @staticmethod
+    def reference_append(st, p):
+        def later(a, b):
+            if a[0] != b[0]:
+                return a[0] > b[0]
+            if a[1] != b[1]:
+                return a[1] > b[1]
+            if math.isnan(b[2]):
+                return not math.isnan(a[2])
+            return not math.isnan(a[2]) and a[2] > b[2]
+        if st is None:
+            st = {"count": 0, "last": p, "min": math.nan, "max": math.nan, "step_min": p[0], "step_max": p[0],
+                  "tail": p[0], "ordered": True}
+        else:
+            if later(p, st["last"]):
+                st["last"] = p
+            if p[0] < st["tail"]:
+                st["ordered"] = False
+        if not math.isnan(p[2]):
+            if math.isnan(st["min"]) or p[2] < st["min"]:
+                st["min"] = p[2]
+            if math.isnan(st["max"]) or p[2] > st["max"]:
+                st["max"] = p[2]
+        st["step_min"] = min(st["step_min"], p[0])
+        st["step_max"] = max(st["step_max"], p[0])
+        st["tail"] = p[0]
+        st["count"] += 1
+        return st
+
     @staticmethod
     def reference_bucket(points):
         """A bucket as SERIES_FORMAT.md defines it, straight from the points."""
