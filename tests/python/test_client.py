@@ -255,6 +255,27 @@ class DatabaseTest(ClientTest):
         c.close()
         self.refused(path2, "params_by_key", "is not the one Runlens creates")
 
+    def test_a_writer_waits_for_the_lock_and_gives_up_only_after_the_limit(self):
+        with runlens.start_run(system_metrics=False) as run:
+            runlens.log_metric("m", 1.0)
+            holder = sqlite3.connect(self.db, isolation_level=None, timeout=60, check_same_thread=False)
+            holder.execute("BEGIN IMMEDIATE")
+            release = threading.Timer(1.5, lambda: holder.execute("ROLLBACK"))
+            started = time.monotonic()
+            release.start()
+            runlens.flush()  # waits for the other connection's write lock, then writes
+            self.assertGreater(time.monotonic() - started, 1.2)
+            release.join()
+            holder.close()
+        self.assertEqual(self.sql("SELECT count FROM series"), [(1,)])
+        self.assertEqual(self.status(run.info.run_id)[0], "FINISHED")
+        self.assertEqual(_db.lock_wait_limit_s(), 300.0)
+        os.environ["RUNLENS_LOCK_WAIT_LIMIT_MS"] = "1500"
+        try:
+            self.assertEqual(_db.lock_wait_limit_s(), 1.5)
+        finally:
+            del os.environ["RUNLENS_LOCK_WAIT_LIMIT_MS"]
+
     def test_team_url_is_refused(self):
         runlens.set_database("postgresql://user@host/runs")
         with self.assertRaises(runlens.RunlensError) as ctx:
