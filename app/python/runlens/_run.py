@@ -592,15 +592,20 @@ def _after_fork_in_child():
     _databases.clear()
 
 
+_signals_installed = False
+
+
 def _install_hooks():
-    global _hooks_installed, _previous_excepthook
-    if _hooks_installed:
-        return
-    _hooks_installed = True
-    atexit.register(_at_exit)
-    _previous_excepthook = sys.excepthook
-    sys.excepthook = _excepthook
-    if threading.current_thread() is threading.main_thread():
+    """At the first run: end runs at exit and on an uncaught exception; and, from the main thread (the first
+    run started there), SIGTERM and SIGINT handlers, each only where Python's default one is in place."""
+    global _hooks_installed, _previous_excepthook, _signals_installed
+    if not _hooks_installed:
+        _hooks_installed = True
+        atexit.register(_at_exit)
+        _previous_excepthook = sys.excepthook
+        sys.excepthook = _excepthook
+    if not _signals_installed and threading.current_thread() is threading.main_thread():
+        _signals_installed = True
         try:
             if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
                 signal.signal(signal.SIGTERM, _on_signal)
