@@ -354,15 +354,16 @@ class ActiveRun:
         except Exception as e:
             error = e
         now = _db.now_ms()
-        with _shielded(), self._db.write() as c:
-            c.execute("UPDATE runs SET status = ?, end_ms = ?, updated_ms = max(?, updated_ms + 1) WHERE rid = ?",
-                      (status, now, now, self._rid))
-        self._closed = True
-        self.info.status = status
-        self.info.end_time = now
-        with _state_lock:
-            if self in _stack:
-                _stack.remove(self)
+        with _shielded():
+            with self._db.write() as c:
+                c.execute("UPDATE runs SET status = ?, end_ms = ?, updated_ms = max(?, updated_ms + 1) "
+                          "WHERE rid = ?", (status, now, now, self._rid))
+            self._closed = True
+            self.info.status = status
+            self.info.end_time = now
+            with _state_lock:
+                if self in _stack:
+                    _stack.remove(self)
         if error is not None:
             raise error
 
