@@ -255,6 +255,27 @@ class DatabaseTest(ClientTest):
         c.close()
         self.refused(path2, "params_by_key", "is not the one Runlens creates")
 
+    def test_a_writer_waits_for_the_lock_and_gives_up_only_after_the_limit(self):
+        with runlens.start_run(system_metrics=False) as run:
+            runlens.log_metric("m", 1.0)
+            holder = sqlite3.connect(self.db, isolation_level=None, timeout=60, check_same_thread=False)
+            holder.execute("BEGIN IMMEDIATE")
+            release = threading.Timer(1.5, lambda: holder.execute("ROLLBACK"))
+            started = time.monotonic()
+            release.start()
+            runlens.flush()  # waits for the other connection's write lock, then writes
+            self.assertGreater(time.monotonic() - started, 1.2)
+            release.join()
+            holder.close()
+        self.assertEqual(self.sql("SELECT count FROM series"), [(1,)])
+        self.assertEqual(self.status(run.info.run_id)[0], "FINISHED")
+        self.assertEqual(_db.lock_wait_limit_s(), 300.0)
+        os.environ["RUNLENS_LOCK_WAIT_LIMIT_MS"] = "1500"
+        try:
+            self.assertEqual(_db.lock_wait_limit_s(), 1.5)
+        finally:
+            del os.environ["RUNLENS_LOCK_WAIT_LIMIT_MS"]
+
     def test_team_url_is_refused(self):
         runlens.set_database("postgresql://user@host/runs")
         with self.assertRaises(runlens.RunlensError) as ctx:
@@ -569,6 +590,30 @@ class ArtifactStagingTest(ClientTest):
             holder.communicate(b"\n", timeout=60)
 
 
+class InstallTest(ClientTest):
+    def test_pip_installs_the_folder_without_build_isolation(self):
+        """`pip install --no-build-isolation ./app/python` with this Python's own setuptools, offline (a copy of
+        the folder: setuptools writes build/ and *.egg-info beside the sources)."""
+        probe = subprocess.run([PYTHON, "-c", "import setuptools, pip"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+        if probe.returncode != 0:
+            self.skipTest("this python3 has no pip or setuptools")
+        source = os.path.join(self.dir, "client")
+        shutil.copytree(PACKAGE_DIR, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+        target = os.path.join(self.dir, "site")
+        r = subprocess.run([PYTHON, "-m", "pip", "install", "--no-build-isolation", "--no-index", "--no-deps",
+                            "--disable-pip-version-check", "--target", target, source],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stdout.decode())
+        installed = sorted(os.listdir(os.path.join(target, "runlens")))
+        expected = sorted(n for n in os.listdir(os.path.join(PACKAGE_DIR, "runlens")) if n.endswith(".py"))
+        self.assertEqual([n for n in installed if n.endswith(".py")], expected)
+        r = subprocess.run([PYTHON, "-c", "import runlens; print(runlens.__file__)"], cwd=self.dir,
+                           env=dict(os.environ, PYTHONPATH=target), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertTrue(r.stdout.decode().startswith(target), r.stdout.decode())
+
+
 class SystemMetricsTest(ClientTest):
     def wait_for_system_points(self, run, count):
         deadline = time.monotonic() + 30
@@ -695,6 +740,70 @@ class FormatTest(ClientTest):
         self.assertEqual(last, values[8999])
         self.assertEqual((lo, hi), (-math.inf, math.inf))
 
+    def test_summary_matches_a_point_by_point_reference(self):
+        """Random batches (steps going back and repeating, NaN, signed zeros, infinities, flushes of every size
+        merging into the trailing chunk): the series row equals appendPoints' point-by-point rules."""
+        import random
+        rng = random.Random(16)
+        choices = [float("nan"), 0.0, -0.0, math.inf, -math.inf, 1.0, -1.0, 2.5]
+        total = 0
+        with runlens.start_run(system_metrics=False) as run:
+            for case in range(12):
+                key = "k%d" % case
+                ref = None
+                step = rng.randint(-5, 5)
+                for batch in range(rng.randint(1, 6)):
+                    for _ in range(rng.choice([1, 2, 7, 63, 64, 65, 300, 4095, 4097, 9000])):
+                        step += (1, -1, rng.choice([0, 1, 1, 1, -1, 3]), rng.choice([0, 0, 0, 1]))[case % 4]
+                        v = rng.choice(choices) if case % 2 else rng.uniform(-1, 1)
+                        ts = rng.randint(0, 3)
+                        runlens.log_metric(key, v, step=step, timestamp=ts)
+                        ref = self.reference_append(ref, (step, ts, v))
+                    runlens.flush()
+                row = self.sql("SELECT count, last, last_step, last_ts, min, max, step_min, step_max, tail_step, "
+                               "ordered FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ? AND s.key = ?",
+                               (run.info.run_id, key))[0]
+                expected = (ref["count"], None if math.isnan(ref["last"][2]) else ref["last"][2], ref["last"][0],
+                            ref["last"][1], None if math.isnan(ref["min"]) else ref["min"],
+                            None if math.isnan(ref["max"]) else ref["max"], ref["step_min"], ref["step_max"],
+                            ref["tail"], 1 if ref["ordered"] else 0)
+                self.assertEqual(row, expected, key)
+                counts = self.sql("SELECT c.count FROM chunks c JOIN series s ON s.id = c.series WHERE s.key = ? "
+                                  "ORDER BY c.seq", (key,))
+                self.assertEqual(sum(n for (n,) in counts), ref["count"])
+                self.assertTrue(all(n == 4096 for (n,) in counts[:-1]), counts)
+                total += ref["count"]
+            self.assertGreater(total, 50_000)
+
+    @staticmethod
+    def reference_append(st, p):
+        def later(a, b):
+            if a[0] != b[0]:
+                return a[0] > b[0]
+            if a[1] != b[1]:
+                return a[1] > b[1]
+            if math.isnan(b[2]):
+                return not math.isnan(a[2])
+            return not math.isnan(a[2]) and a[2] > b[2]
+        if st is None:
+            st = {"count": 0, "last": p, "min": math.nan, "max": math.nan, "step_min": p[0], "step_max": p[0],
+                  "tail": p[0], "ordered": True}
+        else:
+            if later(p, st["last"]):
+                st["last"] = p
+            if p[0] < st["tail"]:
+                st["ordered"] = False
+        if not math.isnan(p[2]):
+            if math.isnan(st["min"]) or p[2] < st["min"]:
+                st["min"] = p[2]
+            if math.isnan(st["max"]) or p[2] > st["max"]:
+                st["max"] = p[2]
+        st["step_min"] = min(st["step_min"], p[0])
+        st["step_max"] = max(st["step_max"], p[0])
+        st["tail"] = p[0]
+        st["count"] += 1
+        return st
+
     @staticmethod
     def reference_bucket(points):
         """A bucket as SERIES_FORMAT.md defines it, straight from the points."""
@@ -804,7 +913,8 @@ class ProcessTest(ClientTest):
         points = self.python_points(run_id, "m")
         self.assertGreaterEqual(len(points), 2000)
         self.assertEqual([(p[0], p[2]) for p in points], [(i, float(i)) for i in range(len(points))])
-        self.assertEqual(self.sql("SELECT count FROM series WHERE key = 'm'"), [(len(points),)])
+        self.assertEqual(self.sql("SELECT s.count FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ? AND "
+                                  "s.key = 'm'", (run_id,)), [(len(points),)])
         self.assertEqual(self.sql("PRAGMA integrity_check"), [("ok",)])
         return points
 
@@ -868,6 +978,34 @@ class ProcessTest(ClientTest):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = sh.communicate(timeout=60)
         self.assertEqual(out.decode().split()[-1], "143", err.decode())
+
+    def test_signals_during_flushes_lose_and_duplicate_nothing(self):
+        # The main thread flushes all the time, so the signals land inside write transactions too.
+        busy = """
+            import runlens
+            run = runlens.start_run(system_metrics=False)
+            print(run.info.run_id, flush=True)
+            i = 0
+            while True:
+                runlens.log_metric("m", float(i))
+                i += 1
+                if i == 2000:
+                    runlens.flush()
+                    print("ready", flush=True)
+                if i > 2000 and i % 50 == 0:
+                    runlens.flush()
+        """
+        for n, sig in enumerate((signal.SIGTERM, signal.SIGINT) * 3):
+            p, run_id = self.start_loop(busy)
+            time.sleep(0.05 + 0.07 * n)
+            p.send_signal(sig)
+            p.communicate(timeout=60)
+            self.assertIn(p.returncode, (-sig, 128 + sig))
+            self.assertEqual(self.status(run_id)[0], "KILLED")
+            points = self.python_points(run_id, "m")
+            self.assertEqual([(q[0], q[2]) for q in points], [(i, float(i)) for i in range(len(points))])
+            self.assertEqual(self.sql("SELECT s.count FROM series s JOIN runs r ON r.rid = s.run WHERE r.id = ?",
+                                      (run_id,)), [(len(points),)])
 
     def test_sigterm_with_block_and_own_handler(self):
         # A program with its own SIGTERM handler keeps it: the client installs none.

@@ -58,17 +58,19 @@ def _from_le(typecode, data):
     return a
 
 
-def choose_encoding(values):
-    """The integer encoding seriescodec.cpp's chooseEncoding picks for `values` (array('q'))."""
+def int_stats(values):
+    """(encoding, lowest, highest, rising) of array('q') `values`: the encoding seriescodec.cpp's
+    chooseEncoding picks, the range, and whether the values never go down (None: not known without a pass)."""
     n = len(values)
-    if n < 2:
-        return RAW64
     first = values[0]
+    if n < 2:
+        return RAW64, first, first, True
     delta = values[1] - first
     last = first + (n - 1) * delta
+    wraps = not _INT64_MIN <= last <= _INT64_MAX
     if n > 2 and ((values[2] - values[1] - delta) & _MASK64 or (values[-1] - values[-2] - delta) & _MASK64):
         arithmetic = False  # the common case for timestamps, found without a pass over the values
-    elif _INT64_MIN <= last <= _INT64_MAX:
+    elif not wraps:
         # Every value then lies between the first and the last: equal to the progression or not arithmetic.
         if delta == 0:
             arithmetic = values.count(first) == n
@@ -78,11 +80,20 @@ def choose_encoding(values):
         # The progression wraps around 64 bits: compare the differences modulo 2^64, as the C++ does.
         d = delta & _MASK64
         arithmetic = all(((b - a) & _MASK64) == d for a, b in zip(values, values[1:]))
+    if arithmetic and not wraps:
+        return (ARITHMETIC,) + ((first, last, True) if delta >= 0 else (last, first, False))
+    lo = min(values)
+    hi = max(values)
     if arithmetic:
-        return ARITHMETIC
-    if min(values) - first >= _INT32_MIN and max(values) - first <= _INT32_MAX:
-        return OFFSET32
-    return RAW64
+        return ARITHMETIC, lo, hi, False  # a wrapped progression goes down where it wraps
+    if lo - first >= _INT32_MIN and hi - first <= _INT32_MAX:
+        return OFFSET32, lo, hi, None
+    return RAW64, lo, hi, None
+
+
+def choose_encoding(values):
+    """The integer encoding seriescodec.cpp's chooseEncoding picks for `values` (array('q'))."""
+    return int_stats(values)[0] if len(values) >= 2 else RAW64
 
 
 def _encode_ints(values, enc):
@@ -94,13 +105,21 @@ def _encode_ints(values, enc):
     return _le(values)
 
 
+def encode_chunk_stats(steps, times, values):
+    """(data blob (format 1), step stats, timestamp stats) of the points; the stats as int_stats gives them."""
+    n = len(values)
+    step_stats = int_stats(steps)
+    time_stats = int_stats(times)
+    step_enc = step_stats[0] if n >= 2 else RAW64
+    time_enc = time_stats[0] if n >= 2 else RAW64
+    blob = b"".join((_HEAD.pack(CHUNK_FORMAT, step_enc, time_enc, 0, n), _encode_ints(steps, step_enc),
+                     _encode_ints(times, time_enc), _le(values)))
+    return blob, step_stats, time_stats
+
+
 def encode_chunk(steps, times, values):
     """A `data` blob (format 1) of the points."""
-    n = len(values)
-    step_enc = choose_encoding(steps)
-    time_enc = choose_encoding(times)
-    return b"".join((_HEAD.pack(CHUNK_FORMAT, step_enc, time_enc, 0, n), _encode_ints(steps, step_enc),
-                     _encode_ints(times, time_enc), _le(values)))
+    return encode_chunk_stats(steps, times, values)[0]
 
 
 class CorruptChunk(ValueError):
@@ -229,8 +248,9 @@ def _sketch_blob(levels):
 
 
 def encode_sketches(steps, values):
-    """(sketch, detail): the chunk's sketch blob (levels 256, 1024, 4096) and its chunk_details blob (64), as
-    encodeSketch(points) and encodeSketch(points, {64}) write them."""
+    """(sketch, detail, whole): the chunk's sketch blob (levels 256, 1024, 4096) and its chunk_details blob
+    (64), as encodeSketch(points) and encodeSketch(points, {64}) write them, and the bucket of all the points
+    (of a chunk of at most 4096: the one bucket of level 4096)."""
     n = len(values)
     has_nan = has_nans(values)
     detail = [_bucket(steps, values, a, min(n, a + DETAIL_LEVEL), has_nan) for a in range(0, n, DETAIL_LEVEL)]
@@ -240,7 +260,8 @@ def encode_sketches(steps, values):
         current = _merge(current, level // size)
         size = level
         levels.append((level, current))
-    return _sketch_blob(levels), _sketch_blob([(DETAIL_LEVEL, detail)])
+    whole = _merge(current, len(current))[0]
+    return _sketch_blob(levels), _sketch_blob([(DETAIL_LEVEL, detail)]), whole
 
 
 def decode_sketch(blob):

@@ -93,6 +93,16 @@ def schema_problem(found):
     return None
 
 
+def lock_wait_limit_s():
+    """How long a statement waits for another process's lock: $RUNLENS_LOCK_WAIT_LIMIT_MS as the app reads it,
+    else 5 minutes."""
+    try:
+        ms = int(os.environ.get("RUNLENS_LOCK_WAIT_LIMIT_MS", ""))
+    except ValueError:
+        ms = 0
+    return ms / 1000.0 if ms > 0 else BUSY_TIMEOUT_S
+
+
 def now_ms():
     return time.time_ns() // 1_000_000
 
@@ -115,7 +125,7 @@ class Database:
         else:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self.lock = threading.RLock()
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+        self.conn = sqlite3.connect(self.path, timeout=lock_wait_limit_s(), isolation_level=None,
                                     check_same_thread=False)
         try:
             self._open()

@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from array import array
+from contextlib import contextmanager
 
 from . import _artifacts, _autotags, _db, _series
 
@@ -50,6 +51,28 @@ class SignalExit(BaseException):
     def __init__(self, signum):
         super().__init__("terminated by signal %d" % signum)
         self.signum = signum
+
+
+_shield_depth = 0  # the main thread's depth in _shielded()
+_deferred_signal = None
+
+
+@contextmanager
+def _shielded():
+    """A stretch of the main thread that a signal's exception must not cut (a write transaction and the
+    bookkeeping of what it wrote): SIGINT and SIGTERM arriving meanwhile raise their exception at its end."""
+    global _shield_depth, _deferred_signal
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _shield_depth += 1
+    try:
+        yield
+    finally:
+        _shield_depth -= 1
+        if _shield_depth == 0 and _deferred_signal is not None:
+            signum, _deferred_signal = _deferred_signal, None
+            raise KeyboardInterrupt() if signum == signal.SIGINT else SignalExit(signum)
 
 
 def set_database(path):
@@ -205,7 +228,7 @@ class ActiveRun:
 
     def flush(self):
         """Writes the buffered points now, in one transaction."""
-        with self._flush_lock:
+        with self._flush_lock, _shielded():
             taken = self._take()
             if not taken:
                 return
@@ -249,7 +272,7 @@ class ActiveRun:
         items = [(k, str(v)) for k, v in params.items()]
         for k, _ in items:
             _db.check_key("param", k)
-        with self._db.write() as c:
+        with _shielded(), self._db.write() as c:
             changed = False
             for k, v in items:
                 old = c.execute("SELECT value FROM params WHERE run = ? AND key = ?", (self._rid, k)).fetchone()
@@ -268,7 +291,8 @@ class ActiveRun:
 
     def set_tags(self, tags):
         self._require_active()
-        _write_tags(self._db, self._rid, {k: str(v) for k, v in tags.items()})
+        with _shielded():
+            _write_tags(self._db, self._rid, {k: str(v) for k, v in tags.items()})
         if "mlflow.runName" in tags:
             self.info.run_name = str(tags["mlflow.runName"])
 
@@ -282,7 +306,8 @@ class ActiveRun:
             raise FileNotFoundError(2, "artifact file %s does not exist" % local_path, local_path)
         name = os.path.basename(local_path.rstrip(os.sep))
         target = _artifact_target(artifact_path, name)
-        _artifacts.add_rows(self._db, self.info.run_id, [(local_path, target)])
+        with _shielded():
+            _artifacts.add_rows(self._db, self.info.run_id, [(local_path, target)])
 
     def log_artifacts(self, local_dir, artifact_path=None):
         """Stores every file below the folder, under artifact_path/<its path in the folder>. Links are not
@@ -301,7 +326,8 @@ class ActiveRun:
                 rel = os.path.relpath(full, local_dir).replace(os.sep, "/")
                 files.append((full, _artifact_target(artifact_path, rel)))
         if files:
-            _artifacts.add_rows(self._db, self.info.run_id, files)
+            with _shielded():
+                _artifacts.add_rows(self._db, self.info.run_id, files)
 
     # ------------------------------------------------------------------------------------------------ end
 
@@ -328,15 +354,16 @@ class ActiveRun:
         except Exception as e:
             error = e
         now = _db.now_ms()
-        with self._db.write() as c:
-            c.execute("UPDATE runs SET status = ?, end_ms = ?, updated_ms = max(?, updated_ms + 1) WHERE rid = ?",
-                      (status, now, now, self._rid))
-        self._closed = True
-        self.info.status = status
-        self.info.end_time = now
-        with _state_lock:
-            if self in _stack:
-                _stack.remove(self)
+        with _shielded():
+            with self._db.write() as c:
+                c.execute("UPDATE runs SET status = ?, end_ms = ?, updated_ms = max(?, updated_ms + 1) "
+                          "WHERE rid = ?", (status, now, now, self._rid))
+            self._closed = True
+            self.info.status = status
+            self.info.end_time = now
+            with _state_lock:
+                if self in _stack:
+                    _stack.remove(self)
         if error is not None:
             raise error
 
@@ -393,7 +420,7 @@ def current():
 def start_run(experiment=None, name=None, params=None, tags=None, run_id=None, nested=False,
               system_metrics=True):
     """Starts a run (or resumes run_id) and makes it the active one."""
-    with _state_lock:
+    with _state_lock, _shielded():
         if _stack and not nested:
             raise RuntimeError("Run with UUID %s is already active. To start a new run, first end the current "
                                "run with runlens.end_run(). To start a nested run, call start_run with "
@@ -409,8 +436,8 @@ def start_run(experiment=None, name=None, params=None, tags=None, run_id=None, n
         if run_id is not None:
             run = _resume(db, run_id, experiment, name)
         else:
-            run = _create(db, experiment, name, parent)
             auto = _autotags.automatic_tags()
+            run = _create(db, experiment, name, parent)
             if parent:
                 auto["mlflow.parentRunId"] = parent
             if name:
@@ -535,7 +562,15 @@ def _die_of(signum):
     os._exit(128 + signum)
 
 
-def _on_sigterm(signum, frame):
+def _on_signal(signum, frame):
+    """SIGTERM raises SignalExit in the main thread, SIGINT KeyboardInterrupt (as Python's own handler does);
+    inside a write transaction, at its end."""
+    global _deferred_signal
+    if _shield_depth > 0:
+        _deferred_signal = signum
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt()
     raise SignalExit(signum)
 
 
@@ -558,18 +593,25 @@ def _after_fork_in_child():
     _databases.clear()
 
 
+_signals_installed = False
+
+
 def _install_hooks():
-    global _hooks_installed, _previous_excepthook
-    if _hooks_installed:
-        return
-    _hooks_installed = True
-    atexit.register(_at_exit)
-    _previous_excepthook = sys.excepthook
-    sys.excepthook = _excepthook
-    if threading.current_thread() is threading.main_thread():
+    """At the first run: end runs at exit and on an uncaught exception; and, from the main thread (the first
+    run started there), SIGTERM and SIGINT handlers, each only where Python's default one is in place."""
+    global _hooks_installed, _previous_excepthook, _signals_installed
+    if not _hooks_installed:
+        _hooks_installed = True
+        atexit.register(_at_exit)
+        _previous_excepthook = sys.excepthook
+        sys.excepthook = _excepthook
+    if not _signals_installed and threading.current_thread() is threading.main_thread():
+        _signals_installed = True
         try:
             if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-                signal.signal(signal.SIGTERM, _on_sigterm)
+                signal.signal(signal.SIGTERM, _on_signal)
+            if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+                signal.signal(signal.SIGINT, _on_signal)
         except (ValueError, OSError):
             pass
 

@@ -4,7 +4,6 @@ exactly, a trailing chunk that is not full merged with the new points, chunks of
 its sketch and its chunk_details row. Runs inside the caller's write transaction."""
 
 from itertools import islice
-from math import isnan
 from operator import le
 
 from . import _codec
@@ -25,70 +24,31 @@ def _later(a, b):
     return a[2] == a[2] and a[2] > b[2]
 
 
-def _summarise(row, steps, times, values):
-    """The series row (count, last, last_step, last_ts, min, max, step_min, step_max, tail_step, ordered)
-    after appending the points."""
-    count, last, last_step, last_ts, lo, hi, step_min, step_max, tail_step, ordered = row
-    n = len(values)
-    nan = float("nan")
-    last = nan if last is None else last
-    lo = nan if lo is None else lo
-    hi = nan if hi is None else hi
-    ordered = bool(ordered)
-    best = (last_step, last_ts, last)
-    first = 0
-    if count == 0:
-        best = (steps[0], times[0], values[0])
-        step_min = step_max = tail_step = steps[0]
-        first = 1
-    # The last point: only points with the greatest step can be it; in logging order, ties keep the earlier.
-    listed = steps.tolist()
-    top = max(listed)
-    if top >= best[0]:
-        i = first
-        while True:
-            try:
-                i = listed.index(top, i)
-            except ValueError:
-                break
-            p = (steps[i], times[i], values[i])
-            if _later(p, best):
-                best = p
-            i += 1
-    if ordered:
-        prev = listed[0] if first == 1 else tail_step
-        if (first < n and listed[first] < prev) or not all(map(le, listed, islice(listed, 1, None))):
-            ordered = False
-    if _codec.has_nans(values):
-        numbers = [v for v in values if v == v]
-    else:
-        numbers = values
-    if numbers:
-        m = min(numbers)
-        if lo != lo or m < lo:
-            lo = m
-        m = max(numbers)
-        if hi != hi or m > hi:
-            hi = m
-    step_min = min(step_min, min(steps))
-    step_max = max(step_max, top)
-    return (count + n, _real_or_none(best[2]), best[0], best[1], _real_or_none(lo), _real_or_none(hi), step_min,
-            step_max, steps[-1], 1 if ordered else 0)
+class _Chunk:
+    __slots__ = ("step_min", "step_max", "rising", "first_step", "last_step", "whole", "start", "end")
 
 
 def _write_chunks(c, series_id, seq, steps, times, values):
+    """Writes the points as chunks from `seq` on; returns what the summary needs of each (_Chunk)."""
     cap = _codec.CHUNK_CAPACITY
+    out = []
     for start in range(0, len(values), cap):
         s = steps[start:start + cap]
         t = times[start:start + cap]
         v = values[start:start + cap]
-        sketch, detail = _codec.encode_sketches(s, v)
+        data, (_, smin, smax, rising), (_, tmin, tmax, _) = _codec.encode_chunk_stats(s, t, v)
+        sketch, detail, whole = _codec.encode_sketches(s, v)
         cur = c.execute(
             "INSERT INTO chunks(series, seq, count, step_min, step_max, ts_min, ts_max, sketch, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (series_id, seq, len(v), min(s), max(s), min(t), max(t), sketch, _codec.encode_chunk(s, t, v)))
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (series_id, seq, len(v), smin, smax, tmin, tmax, sketch, data))
         c.execute("INSERT INTO chunk_details(chunk, sketch) VALUES (?, ?)", (cur.lastrowid, detail))
+        info = _Chunk()
+        info.step_min, info.step_max, info.rising = smin, smax, rising
+        info.first_step, info.last_step = s[0], s[-1]
+        info.whole, info.start, info.end = whole, start, start + len(v)
+        out.append(info)
         seq += 1
+    return out
 
 
 def append_points(c, rid, key, steps, times, values):
@@ -100,25 +60,83 @@ def append_points(c, rid, key, steps, times, values):
     if row is None:
         series_id = c.execute("INSERT INTO series(run, key) VALUES (?, ?)", (rid, key)).lastrowid
         row = (series_id, 0, None, None, None, None, None, None, None, None, 1)
-    series_id = row[0]
-    summary = _summarise(tuple(0 if v is None and i in (2, 3, 6, 7, 8) else v for i, v in enumerate(row[1:])),
-                         steps, times, values)
+    series_id, count, last, last_step, last_ts, lo, hi, step_min, step_max, tail_step, ordered = row
+    nan = float("nan")
     # A trailing chunk that is not full is rewritten together with the new points, so that a live logger's
     # points end up in full chunks; its cost is bounded by one chunk.
     tail = c.execute("SELECT id, seq, count, data FROM chunks WHERE series = ? ORDER BY seq DESC LIMIT 1",
                      (series_id,)).fetchone()
     seq = 0
+    all_steps, all_times, all_values = steps, times, values
+    merged = False
     if tail is not None:
         seq = tail[1] + 1
         if tail[2] < _codec.CHUNK_CAPACITY:
-            s, t, v = _codec.decode_chunk(tail[3])
-            s.extend(steps)
-            t.extend(times)
-            v.extend(values)
-            steps, times, values = s, t, v
+            all_steps, all_times, all_values = _codec.decode_chunk(tail[3])
+            all_steps.extend(steps)
+            all_times.extend(times)
+            all_values.extend(values)
+            merged = True
             seq = tail[1]
             c.execute("DELETE FROM chunks WHERE id = ?", (tail[0],))
-    _write_chunks(c, series_id, seq, steps, times, values)
+    chunks = _write_chunks(c, series_id, seq, all_steps, all_times, all_values)
+
+    # The summary, as appendPoints computes it point by point. Points of a merged tail chunk were logged
+    # before and lie within the old summary, so the chunks' ranges and extremes may include them.
+    if count == 0:
+        best = (steps[0], times[0], values[0])
+        step_min = min(ch.step_min for ch in chunks)
+        step_max = max(ch.step_max for ch in chunks)
+        lo = hi = nan
+        scan_from = 1
+    else:
+        best = (last_step, last_ts, nan if last is None else last)
+        step_min = min([step_min] + [ch.step_min for ch in chunks])
+        step_max = max([step_max] + [ch.step_max for ch in chunks])
+        lo = nan if lo is None else lo
+        hi = nan if hi is None else hi
+        scan_from = 0
+    # The last point: only new points with the greatest step can be it; in logging order, ties keep the earlier.
+    if step_max >= best[0]:
+        listed = steps.tolist()
+        i = scan_from
+        while True:
+            try:
+                i = listed.index(step_max, i)
+            except ValueError:
+                break
+            p = (steps[i], times[i], values[i])
+            if _later(p, best):
+                best = p
+            i += 1
+    # Ordered while no logged step is below the one before: within each chunk, across their boundaries, and
+    # from the series' tail to the first new point (inside a merged chunk when there is one).
+    if ordered:
+        if count > 0 and not merged and steps[0] < tail_step:
+            ordered = 0
+        for k, ch in enumerate(chunks):
+            if not ordered:
+                break
+            if k and chunks[k - 1].last_step > ch.first_step:
+                ordered = 0
+            elif ch.rising is None:
+                part = all_steps[ch.start:ch.end].tolist()
+                if not all(map(le, part, islice(part, 1, None))):
+                    ordered = 0
+            elif not ch.rising and ch.step_min != ch.step_max:
+                ordered = 0
+    # Extremes over the non-NaN values, the first occurrence winning: each chunk's whole bucket is exactly
+    # that over its points, and old points in a merged chunk are never below (above) the old extreme.
+    for ch in chunks:
+        w = ch.whole
+        if w[9] == w[8]:
+            continue  # only NaN
+        if lo != lo or w[6] < lo:
+            lo = w[6]
+        if hi != hi or w[7] > hi:
+            hi = w[7]
+    summary = (count + len(values), _real_or_none(best[2]), best[0], best[1], _real_or_none(lo), _real_or_none(hi),
+               step_min, step_max, steps[-1], 1 if ordered else 0)
     c.execute("UPDATE series SET count = ?, last = ?, last_step = ?, last_ts = ?, min = ?, max = ?, step_min = ?, "
               "step_max = ?, tail_step = ?, ordered = ? WHERE id = ?", summary + (series_id,))
 
