@@ -1,23 +1,33 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window open while runs log (issue 16, "Live"): a chart folds in only the points logged after those it
 // holds (the tail reader says what it read), and what it folds equals a whole read on the same grid however
-// long the run grows.
+// long the run grows; beside real `runlens log` processes the Compare page's curves grow, zoomed charts keep
+// their window, new keys get charts, and a running run is marked on every page until it ends.
 
 #include "charts/chartstab.h"
 #include "charts/metricchart.h"
+#include "itemmodels/modelversionsmodel.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runstatusstyle.h"
 #include "itemmodels/runtablemodel.h"
 #include "pages/comparepage.h"
+#include "pages/modelspage.h"
+#include "pages/runpage.h"
 #include "pages/runspage.h"
 #include "series/chartdata.h"
 #include "shell/mainwindow.h"
 #include "store/store.h"
 #include "testsupport.h"
+#include "widgets/detailtableview.h"
+#include "widgets/runheaderwidget.h"
+#include "widgets/statusbadge.h"
 
 #include <cmath>
 #include <limits>
 #include <QApplication>
+#include <QDialog>
 #include <QElapsedTimer>
+#include <QListWidget>
 #include <QProcess>
 #include <QScrollBar>
 #include <QTableView>
@@ -179,6 +189,8 @@ private Q_SLOTS:
     void zoomedChartKeepsItsWindow();
     void whatCannotBeFoldedIsReadAgain();
     void aRunThatStartsLoggingAKeyJoinsTheChart();
+    void curvesGrowBesideARealLogger();
+    void runningIsMarkedOnEveryPage();
 
 private:
     QTemporaryDir m_dir;
@@ -424,6 +436,174 @@ void TestLive::aRunThatStartsLoggingAKeyJoinsTheChart()
     const ChartData fresh = loadChartData(store.series(), request);
     QString why;
     QVERIFY2(sameColumns(data.series[1].raw, fresh.series[1].raw, &why), qPrintable(why));
+}
+
+void TestLive::curvesGrowBesideARealLogger()
+{
+    const QString db = m_dir.filePath(QStringLiteral("window.db"));
+    Result r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live"),
+                               QStringLiteral("--name"), QStringLiteral("done"), QStringLiteral("--metric"),
+                               QStringLiteral("loss=1.5"), QStringLiteral("--step"), QStringLiteral("0"),
+                               QStringLiteral("--end"), QStringLiteral("FINISHED")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString done = r.out.trimmed();
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live"),
+                        QStringLiteral("--name"), QStringLiteral("training")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString live = r.out.trimmed();
+
+    Logger logger(db, live);
+    QVERIFY(logger.started());
+    for (int s = 0; s < 200; ++s)
+        logger.log(QStringLiteral("loss"), s, 2.0 / (s + 1));
+    QTRY_COMPARE_WITH_TIMEOUT(storedCount(db, live, QStringLiteral("loss")), qint64(200), 10000);
+
+    MainWindow window(db);
+    window.resize(1500, 900);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.showCompare({live, done});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    ComparePage *page = window.comparePage();
+    QCOMPARE(page->charts().size(), 1);
+    MetricChart *chart = page->charts().first();
+    QCOMPARE(chart->data().x1, qint64(199));
+    // The live run is marked in the legend; the finished one is not.
+    auto *legend = page->chartsTab()->findChild<QListWidget *>(QStringLiteral("compareLegend"));
+    QVERIFY(legend);
+    QCOMPARE(legend->item(0)->text(),
+             runstatus::withLiveMark(QStringLiteral("training"), RunStatus::Running));
+    QCOMPARE(legend->item(1)->text(), QStringLiteral("done"));
+
+    // The logger flushes 100 points more, with a spike: the chart grows within a second of the flush,
+    // reading only those points, and extends its x range.
+    QSignalSpy folded(chart, &MetricChart::tailFolded);
+    QVERIFY(folded.isValid());
+    for (int s = 200; s < 300; ++s)
+        logger.log(QStringLiteral("loss"), s, s == 250 ? 50.0 : 2.0 / (s + 1));
+    QTRY_COMPARE_WITH_TIMEOUT(storedCount(db, live, QStringLiteral("loss")), qint64(300), 10000);
+    QElapsedTimer sinceFlush;
+    sinceFlush.start();
+    QTRY_COMPARE_WITH_TIMEOUT(chart->data().x1, qint64(299), 5000);
+    QVERIFY2(sinceFlush.elapsed() < 1000,
+             qPrintable(QStringLiteral("grew %1 ms after the flush").arg(sinceFlush.elapsed())));
+    QVERIFY(chart->lastTail().has_value());
+    const ChartTail &tail = *chart->lastTail();
+    QVERIFY(!tail.readAgain);
+    QCOMPARE(tail.parts.size(), size_t(1));
+    QCOMPARE(tail.parts[0].runId, live);
+    QCOMPARE(tail.parts[0].readFrom, qint64(200));
+    QCOMPARE(tail.parts[0].pointsRead, qint64(100));
+    QCOMPARE(tail.parts[0].chunksRead, 1);
+    // The y range and the export see the spike; so does the hover over it.
+    QVERIFY(chart->drawnYRange().second >= 50);
+    QVERIFY(chart->dataCsv().contains(QStringLiteral(",250,50\n")));
+    const QRectF plot = chart->plotArea();
+    const double x0 = double(chart->data().x0), span = double(chart->data().x1) - x0 + 1;
+    // The pixel whose x is step 250 (the cursor's x is the pixel centre's, rounded).
+    const int guess = int(std::floor(plot.left() + (250 - x0 + 0.5) * plot.width() / span - 0.5));
+    for (int px = guess - 3; px <= guess + 3; ++px) {
+        const QPoint at(px, int(plot.center().y()));
+        QMouseEvent move(QEvent::MouseMove, at, chart->mapToGlobal(at), Qt::NoButton, Qt::NoButton,
+                         Qt::NoModifier);
+        QApplication::sendEvent(chart, &move);
+        QTRY_VERIFY(chart->hover().has_value());
+        if (chart->hover()->x == 250)
+            break;
+    }
+    QCOMPARE(chart->hover()->x, qint64(250));
+    const std::optional<MetricChart::Hover> hover = chart->hover();
+    QVERIFY2(std::any_of(
+                 hover->values.begin(), hover->values.end(),
+                 [](const MetricChart::HoverValue &v) { return v.found && v.step == 250 && v.value == 50; }),
+             "the hover names the spike that arrived live");
+
+    // A zoomed chart keeps its window; the points arriving in it are drawn.
+    chart->setXWindow(std::pair<qint64, qint64>{100, 400});
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->isLoading(), 10000);
+    for (int s = 300; s < 350; ++s)
+        logger.log(QStringLiteral("loss"), s, 2.0 / (s + 1));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !chart->data().series.empty() && chart->data().series[0].raw.back().lastStep == 349, 5000);
+    QCOMPARE(chart->xWindow(), (std::optional<std::pair<qint64, qint64>>{{100, 400}}));
+    QCOMPARE(chart->data().x0, qint64(100));
+    QCOMPARE(chart->data().x1, qint64(400));
+
+    // A key logged for the first time mid-run gets its chart.
+    logger.log(QStringLiteral("val/acc"), 350, 0.5);
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 2, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+
+    // The run ends: the live mark goes, and its charts are read whole (the natural moment for a full
+    // overview).
+    QVERIFY(logger.finish());
+    QSignalSpy reading(chart, &MetricChart::loadingChanged);
+    QVERIFY(reading.isValid());
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--run"), live, QStringLiteral("--end"),
+                        QStringLiteral("FINISHED")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QTRY_COMPARE_WITH_TIMEOUT(legend->item(0)->text(), QStringLiteral("training"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!reading.isEmpty() && !window.isLoading(), 10000);
+    QVERIFY(reading.first().first().toBool()); // read whole
+    QCOMPARE(chart->data().series[0].state.count, qint64(350));
+}
+
+void TestLive::runningIsMarkedOnEveryPage()
+{
+    const QString db = m_dir.filePath(QStringLiteral("marks.db"));
+    Result r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("marks"),
+                               QStringLiteral("--name"), QStringLiteral("trainer"),
+                               QStringLiteral("--metric"), QStringLiteral("loss=1")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString id = r.out.trimmed();
+    {
+        Store store(db);
+        store.registry().createRegisteredModel(QStringLiteral("classifier"));
+        ModelVersion v;
+        v.runId = id;
+        v.source = QStringLiteral("model");
+        store.registry().createModelVersion(QStringLiteral("classifier"), v);
+    }
+    MainWindow window(db);
+    window.resize(1300, 800);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.runsPage()->showExperiment(1);
+    QTRY_VERIFY(!window.isLoading());
+    RunTableModel *model = window.runsPage()->model();
+    QTRY_COMPARE(model->rowCount(), 1);
+    const QModelIndex status = model->index(0, RunTableModel::StatusColumn);
+    QCOMPARE(status.data().toString(), runstatus::label(RunStatus::Running));
+    QVERIFY(status.data(Qt::DecorationRole).canConvert<QIcon>());
+
+    // The run page's badge.
+    window.showRun(id);
+    QTRY_VERIFY(!window.isLoading());
+    StatusBadge *badge = window.runPage()->header()->badge();
+    QTRY_COMPARE(badge->text(), runstatus::label(RunStatus::Running));
+    QCOMPARE(StatusBadge::fillColor(RunStatus::Running), runstatus::color(RunStatus::Running));
+
+    // The models page, where the version's source run is shown.
+    window.showModels(QStringLiteral("classifier"));
+    QTRY_VERIFY(!window.isLoading());
+    ModelVersionsModel *versions = window.modelsPage()->versionsModel();
+    QTRY_COMPARE(versions->rowCount(), 1);
+    const auto runCell = [&] { return versions->index(0, ModelVersionsModel::RunColumn); };
+    QTRY_COMPARE(runCell().data().toString(),
+                 runstatus::withLiveMark(QStringLiteral("trainer"), RunStatus::Running));
+    QVERIFY(runCell().data(Qt::DecorationRole).canConvert<QIcon>());
+
+    // The run ends in another process: the models page (shown) drops the mark live, and so do the others.
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--run"), id, QStringLiteral("--end"),
+                        QStringLiteral("KILLED")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QTRY_COMPARE_WITH_TIMEOUT(runCell().data().toString(), QStringLiteral("trainer"), 5000);
+    QVERIFY(!runCell().data(Qt::DecorationRole).isValid());
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, RunTableModel::StatusColumn).data().toString(),
+                              runstatus::label(RunStatus::Killed), 5000);
+    QVERIFY(!model->index(0, RunTableModel::StatusColumn).data(Qt::DecorationRole).isValid());
+    window.showRun(id);
+    QTRY_COMPARE_WITH_TIMEOUT(badge->text(), runstatus::label(RunStatus::Killed), 5000);
 }
 
 QTEST_MAIN(TestLive)
