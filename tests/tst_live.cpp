@@ -2,7 +2,8 @@
 // The window open while runs log (issue 16, "Live"): a chart folds in only the points logged after those it
 // holds (the tail reader says what it read), and what it folds equals a whole read on the same grid however
 // long the run grows; beside real `runlens log` processes the Compare page's curves grow, zoomed charts keep
-// their window, new keys get charts, and a running run is marked on every page until it ends.
+// their window, new keys get charts, the runs table keeps selection, current run and scroll, and a running
+// run is marked on every page until it ends.
 
 #include "charts/chartstab.h"
 #include "charts/metricchart.h"
@@ -190,6 +191,7 @@ private Q_SLOTS:
     void whatCannotBeFoldedIsReadAgain();
     void aRunThatStartsLoggingAKeyJoinsTheChart();
     void curvesGrowBesideARealLogger();
+    void runsTableKeepsSelectionCurrentAndScroll();
     void runningIsMarkedOnEveryPage();
 
 private:
@@ -546,6 +548,83 @@ void TestLive::curvesGrowBesideARealLogger()
     QTRY_VERIFY_WITH_TIMEOUT(!reading.isEmpty() && !window.isLoading(), 10000);
     QVERIFY(reading.first().first().toBool()); // read whole
     QCOMPARE(chart->data().series[0].state.count, qint64(350));
+}
+
+void TestLive::runsTableKeepsSelectionCurrentAndScroll()
+{
+    const QString db = m_dir.filePath(QStringLiteral("table.db"));
+    QStringList ids; // newest first, as the table lists them
+    {
+        Store store(db);
+        const ExperimentId e = store.runs().createExperiment(QStringLiteral("table"));
+        for (int i = 0; i < 120; ++i) {
+            NewRun n;
+            n.experimentId = e;
+            n.name = QStringLiteral("run%1").arg(i, 3, 10, QLatin1Char('0'));
+            n.startMs = T0 + i * 1000;
+            n.status = RunStatus::Finished;
+            const QString id = store.runs().createRun(n).id;
+            store.series().logMetric(id, QStringLiteral("loss"), {0, T0, 1.0 + i});
+            ids.prepend(id);
+        }
+    }
+    MainWindow window(db);
+    window.resize(1300, 700);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.runsPage()->showExperiment(1);
+    QTRY_VERIFY(!window.isLoading());
+    QTableView *table = window.runsPage()->table();
+    RunTableModel *model = window.runsPage()->model();
+    QVERIFY(test::fetchAll(model));
+    QCOMPARE(model->rowCount(), 120);
+
+    // Scrolled into the middle, two runs selected, a third current.
+    table->scrollTo(model->index(60, 0), QAbstractItemView::PositionAtTop);
+    QTest::qWait(100); // the view lays out and scrolls once back in the event loop
+    const int scrolled = table->verticalScrollBar()->value();
+    QVERIFY(scrolled > 0);
+    const QString picked1 = ids[62], picked2 = ids[64], current = ids[63];
+    QItemSelectionModel *selection = table->selectionModel();
+    selection->select(model->index(62, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selection->select(model->index(64, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    selection->setCurrentIndex(model->index(63, 2), QItemSelectionModel::NoUpdate);
+    QCOMPARE(window.runsPage()->selectedRunIds().size(), 2);
+    QTest::qWait(100); // the view scrolls the current run into view
+    const QString top = table->indexAt(QPoint(5, 5)).data(RunIdRole).toString();
+    QVERIFY(model->rowOf(top) > 0);
+
+    // Another process logs into a selected run and a visible one, and starts a new run (listed first).
+    QSignalSpy refreshed(model, &RunTableModel::refreshed);
+    QVERIFY(refreshed.isValid());
+    Result r =
+        runProcess(db, {QStringLiteral("log"), QStringLiteral("--run"), picked1, QStringLiteral("--metric"),
+                        QStringLiteral("loss=0.25"), QStringLiteral("--step"), QStringLiteral("1")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("table"),
+                        QStringLiteral("--name"), QStringLiteral("fresh"), QStringLiteral("--metric"),
+                        QStringLiteral("loss=3")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString fresh = r.out.trimmed();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 121, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 5000);
+    QCOMPARE(model->runAt(0).id, fresh);
+    QCOMPARE(model->runAt(0).status, RunStatus::Running);
+
+    // The metric cell of the changed run shows the new value.
+    const int lossColumn = model->columnOf(RunTableModel::metricColumnId({QStringLiteral("loss")}));
+    QVERIFY(lossColumn >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(model->rowOf(picked1), lossColumn).data(SortValueRole).toDouble(),
+                              0.25, 5000);
+    // Selection, current run and the runs on screen are what they were.
+    QStringList selected = window.runsPage()->selectedRunIds();
+    selected.sort();
+    QStringList expected{picked1, picked2};
+    expected.sort();
+    QCOMPARE(selected, expected);
+    QCOMPARE(selection->currentIndex().data(RunIdRole).toString(), current);
+    QCOMPARE(selection->currentIndex().column(), 2);
+    QCOMPARE(table->indexAt(QPoint(5, 5)).data(RunIdRole).toString(), top);
 }
 
 void TestLive::runningIsMarkedOnEveryPage()
