@@ -223,6 +223,7 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     m_legend->setToolTip(tr("Untick a run to hide it in every chart"));
     m_legend->setUniformItemSizes(true);
     m_legend->setIconSize(SwatchSize);
+    m_legend->setTextElideMode(Qt::ElideMiddle); // a long name keeps its live mark's word in sight
     connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
         setRunVisible(item->data(Qt::UserRole).toString(), item->checkState() == Qt::Checked);
     });
