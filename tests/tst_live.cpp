@@ -683,6 +683,18 @@ void TestLive::runningIsMarkedOnEveryPage()
     QVERIFY(!model->index(0, RunTableModel::StatusColumn).data(Qt::DecorationRole).isValid());
     window.showRun(id);
     QTRY_COMPARE_WITH_TIMEOUT(badge->text(), runstatus::label(RunStatus::Killed), 5000);
+
+    // A run page left open while its run ends elsewhere follows too.
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("marks"),
+                        QStringLiteral("--name"), QStringLiteral("second")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString second = r.out.trimmed();
+    window.showRun(second);
+    QTRY_COMPARE_WITH_TIMEOUT(badge->text(), runstatus::label(RunStatus::Running), 5000);
+    r = runProcess(db, {QStringLiteral("log"), QStringLiteral("--run"), second, QStringLiteral("--end"),
+                        QStringLiteral("FAILED")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QTRY_COMPARE_WITH_TIMEOUT(badge->text(), runstatus::label(RunStatus::Failed), 5000);
 }
 
 QTEST_MAIN(TestLive)
