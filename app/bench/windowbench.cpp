@@ -188,6 +188,62 @@ bool spinUntil(const std::function<bool()> &done, int timeoutMs)
 
 } // namespace
 
+namespace {
+
+// A chart open while its runs log: every run logs 1,000 points more (a second of fast logging), and the
+// chart folds them in (loadChartTail + foldTail, what the window does on each change notice) instead of
+// reading itself whole (loadChartData). Raw (a whole read is an overview from the sketches) and smoothed (a
+// whole read runs the average over every point); median of five rounds each.
+QList<BenchmarkFigure> measureLiveTail(const QString &db, const QStringList &ids, qint64 points,
+                                       const std::function<void(const QString &)> &progress)
+{
+    if (progress)
+        progress(
+            QStringLiteral("compare: a chart of %1 runs folding in 1000 new points per run").arg(ids.size()));
+    Store store(db);
+    QList<BenchmarkFigure> out;
+    qint64 next = points;
+    for (const double smoothing : {0.0, 0.6}) {
+        ChartRequest request;
+        for (const QString &id : ids)
+            request.runs.push_back({id, std::nullopt});
+        request.key = QStringLiteral("metric0");
+        request.width = 600;
+        request.smoothing = smoothing;
+        ChartData data = loadChartData(store.series(), request);
+        QList<double> tailMs, wholeMs;
+        for (int round = 0; round < 5; ++round) {
+            for (const QString &id : ids) {
+                std::vector<MetricPoint> more;
+                for (qint64 i = next; i < next + 1000; ++i)
+                    more.push_back({i, 1'700'000'000'000 + i * 20, 0.5 + double(i % 17) / 100.0});
+                store.series().logMetrics(id, request.key, more);
+            }
+            next += 1000;
+            QElapsedTimer clock;
+            clock.start();
+            const ChartTail tail = loadChartTail(store.series(), ChartTailRequest::of(data));
+            data.foldTail(tail);
+            tailMs << double(clock.nsecsElapsed()) / 1e6;
+            clock.restart();
+            const ChartData whole = loadChartData(store.series(), request);
+            wholeMs << double(clock.nsecsElapsed()) / 1e6;
+            if (tail.readAgain || whole.series.size() != data.series.size())
+                return out;
+        }
+        const double tail = medianOf(tailMs), whole = medianOf(wholeMs);
+        const QString kind = smoothing > 0 ? QStringLiteral("smoothed_") : QString();
+        out.append({QStringLiteral("compare.live_%1tail_%2_runs").arg(kind).arg(ids.size()), tail,
+                    QStringLiteral("ms"), QStringLiteral("<= a whole read"),
+                    std::optional<bool>(tail <= whole)});
+        out.append({QStringLiteral("compare.live_%1whole_read_%2_runs").arg(kind).arg(ids.size()), whole,
+                    QStringLiteral("ms"), QString(), std::nullopt});
+    }
+    return out;
+}
+
+} // namespace
+
 QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir, bool quick,
                                       const std::function<void(const QString &)> &progress)
 {
@@ -260,6 +316,7 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
     out.append({QStringLiteral("compare.svg_%1_runs").arg(runs), mib, QStringLiteral("MiB"),
                 QStringLiteral("< 2 MB"),
                 ok && !quick ? std::optional<bool>(QFileInfo(svg).size() < 2'000'000) : std::nullopt});
+    out.append(measureLiveTail(db, ids, points, progress));
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "itemmodels/displaytext.h"
 #include "itemmodels/registeredmodelsmodel.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runstatusstyle.h"
 
 #include <algorithm>
 #include <QFont>
@@ -24,7 +25,7 @@ bool sameVersion(const ModelVersion &a, const ModelVersion &b)
 
 bool sameRun(const VersionRun &a, const VersionRun &b)
 {
-    return a.name == b.name && a.deleted == b.deleted;
+    return a.name == b.name && a.deleted == b.deleted && a.status == b.status;
 }
 
 } // namespace
@@ -95,9 +96,9 @@ QString ModelVersionsModel::text(const ModelVersion &v, int column) const
         if (v.runId.isEmpty())
             return {};
         const auto run = m_runs.constFind(v.runId);
-        if (run == m_runs.cend() || run->name.isEmpty())
+        if (run == m_runs.cend())
             return v.runId.left(8);
-        return run->name;
+        return runstatus::withLiveMark(run->name.isEmpty() ? v.runId.left(8) : run->name, run->status);
     }
     case StageColumn:
         return modelStageName(v.stage);
@@ -139,6 +140,10 @@ QVariant ModelVersionsModel::data(const QModelIndex &index, int role) const
                                                                        : text(v, index.column()));
     case FullTextRole:
         return index.column() == RunColumn ? v.runId : text(v, index.column());
+    case Qt::DecorationRole:
+        if (index.column() == RunColumn && runKnown && runstatus::isLive(m_runs.value(v.runId).status))
+            return runstatus::dot(RunStatus::Running); // still logging, as every page marks it
+        return {};
     case Qt::ToolTipRole:
         switch (index.column()) {
         case RunColumn:
@@ -148,7 +153,8 @@ QVariant ModelVersionsModel::data(const QModelIndex &index, int role) const
                 return tr("Run %1\n(not in this database)").arg(v.runId);
             return m_runs.value(v.runId).deleted
                        ? tr("Run %1 (in the trash)\nActivate to open it").arg(v.runId)
-                       : tr("Run %1\nActivate to open it").arg(v.runId);
+                       : tr("Run %1 (%2)\nActivate to open it")
+                             .arg(v.runId, runstatus::label(m_runs.value(v.runId).status));
         case DescriptionColumn:
             return v.description.isEmpty() ? QVariant() : display::tooltipText(v.description);
         case TagsColumn:

@@ -5,6 +5,7 @@
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runstatusstyle.h"
 #include "search/searchquery.h"
 #include "store/store.h"
 
@@ -604,6 +605,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     case RunColorRole:
         return RunColors::of(run.id, run.tags);
     case Qt::DecorationRole:
+        if (index.column() == StatusColumn && runstatus::isLive(run.status))
+            return runstatus::dot(run.status); // the live mark, as every page shows it
         return index.column() == NameColumn ? QVariant(RunColors::of(run.id, run.tags)) : QVariant();
     case Qt::ForegroundRole:
         if (index.column() == StarColumn)
@@ -613,7 +616,7 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
             case RunStatus::Failed:
                 return QColor(0xd6, 0x3c, 0x3c);
             case RunStatus::Running:
-                return QColor(0x2f, 0x7f, 0xe0);
+                return runstatus::color(run.status);
             case RunStatus::Killed:
             case RunStatus::Scheduled:
                 return QColor(128, 128, 128);

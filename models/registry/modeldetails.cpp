@@ -21,7 +21,7 @@ ModelDetails ModelDetails::load(Store &store, const QString &name)
             ids << v.runId;
     }
     for (const Run &r : store.runs().runs(ids))
-        d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted});
+        d.runs.insert(r.id, VersionRun{r.name, r.lifecycle == Lifecycle::Deleted, r.status});
     return d;
 }
 

@@ -25,6 +25,7 @@ struct VersionRun
 {
     QString name;         // empty when the run has none (the row shows the short id)
     bool deleted = false; // in the trash
+    RunStatus status = RunStatus::Finished;
 };
 
 struct ModelDetails

@@ -8,9 +8,11 @@
 
 #include "core/types.h"
 #include "series/m4reducer.h"
+#include "series/seriesmath.h"
 
 #include <functional>
 #include <optional>
+#include <QHash>
 #include <QStringList>
 #include <vector>
 
@@ -47,6 +49,21 @@ struct NonFiniteMark
     Kind kind = NaN;
 };
 
+// Where the read of one series ended, so that the points logged after it can be folded into what a chart
+// holds (loadChartTail) instead of reading the series again.
+struct ChartSeriesState
+{
+    qint64 count = 0;    // points the series had when read: a tail is what was logged after them
+    qint64 lastStep = 0; // the greatest step and x (axis units) of the series when read
+    qint64 lastX = 0;
+    qint64 origin = 0;     // relative time: the x axis's origin for this run
+    bool foldable = true;  // false: the x order went back somewhere; new points mean a new read
+    bool emaValid = false; // smoothing: `ema` has seen every point (a zoomed read may stop at its end)
+    seriesmath::Ema ema{0};
+    std::optional<double> firstValue; // TensorBoard's constant-series rule, over every point read
+    bool constant = true;
+};
+
 struct ChartSeries
 {
     QString runId;
@@ -58,7 +75,10 @@ struct ChartSeries
     qint64 points = 0; // points inside the window
     bool exact = true; // false: summary buckets were combined (each inside one column but for its edges)
     qint64 extentFirst = 0, extentLast = 0; // the whole series on this x axis
+    ChartSeriesState state;
 };
+
+struct ChartTail;
 
 struct ChartData
 {
@@ -66,7 +86,63 @@ struct ChartData
     qint64 x0 = 0, x1 = -1;          // the window reduced (x1 < x0: no run has the key)
     std::vector<ChartSeries> series; // the runs that logged the key, in request order
     bool cancelled = false;
+    // The column grid of the reductions: x0..gridX1 in gridColumns columns (M4Column::column). At first
+    // the window and the request's width; a chart that grows live doubles it to the right (column numbers
+    // stay) and, past two columns per pixel, merges neighbouring columns pairwise (exactly).
+    qint64 gridX1 = -1;
+    int gridColumns = 0;
+
+    // What appending `tail` (loadChartTail's answer to a request made of this data) gives: the held
+    // columns regridded as the tail's grid says, the tail's columns folded onto their ends, new series in
+    // request order. Cost follows the columns held, not the points.
+    void foldTail(const ChartTail &tail);
 };
+
+// What a live chart asks when its runs logged more: only the points logged after those it holds.
+struct ChartTailRequest
+{
+    ChartRequest request; // as the held data was read
+    qint64 x0 = 0, x1 = -1, gridX1 = -1;
+    int gridColumns = 0;
+    QHash<QString, ChartSeriesState> held; // by run id: the series the chart holds
+    static ChartTailRequest of(const ChartData &held);
+};
+
+struct ChartTailPart
+{
+    QString runId;
+    std::vector<M4Column> raw, smoothed; // the tail's columns on the tail's grid
+    std::vector<NonFiniteMark> marks;
+    qint64 points = 0; // tail points inside the window
+    qint64 extentFirst = 0, extentLast = 0;
+    ChartSeriesState state; // after the tail
+    // What was read, for tests and the curious: points from logging index readFrom on, in chunks.
+    qint64 readFrom = 0;
+    qint64 pointsRead = 0;
+    int chunksRead = 0;
+};
+
+struct ChartTail
+{
+    // The new points cannot be folded in (a series went back on the x axis or was rewritten, a new run
+    // starts left of the window, too much arrived at once): the chart reads itself again.
+    bool readAgain = false;
+    bool cancelled = false;
+    qint64 x1 = -1;     // the data's window end after the tail (grows with an unzoomed chart)
+    qint64 gridX1 = -1; // the grid after `doublings` doublings of its span
+    int gridColumns = 0;
+    int doublings = 0;
+    std::vector<ChartTailPart> parts; // the series that grew, in request order
+};
+
+// Reads the points each run logged after the held ones and reduces them onto the held grid (grown to hold
+// them). Runs whose series did not change are not read past their summary row.
+ChartTail loadChartTail(SeriesEngine &series, const ChartTailRequest &request,
+                        const std::function<bool()> &cancelled = {});
+
+// How many grid columns a doubling of the span keeps: twice as many while that stays within two per pixel
+// column (width), else as many (neighbours merged pairwise).
+int grownGridColumns(int columns, int width);
 
 // What a chart's hover asks: each run's point nearest to one x, read exactly (the reduced columns keep only
 // each pixel column's first/min/max/last, not the point under the cursor).

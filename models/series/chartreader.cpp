@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "series/chartreader.h"
 
+#include "store/database.h"
 #include "store/store.h"
 #include "store/storeworker.h"
 
@@ -64,11 +65,29 @@ void ChartReader::read(QObject *context, ChartRequest request, CancelFlag cancel
     submit<ChartData>(
         context, std::move(cancel),
         [request = std::move(request)](Store &store, const std::function<bool()> &cancelled) {
+            // One snapshot: each series' point count (where a later tail starts) matches the points read.
+            const Database::ReadTransaction snapshot(store.database());
             return loadChartData(store.series(), request, cancelled);
         },
         [done = std::move(done)](ChartData data) {
             if (!data.cancelled)
                 done(std::move(data));
+        },
+        std::move(failed));
+}
+
+void ChartReader::readTail(QObject *context, ChartTailRequest request, CancelFlag cancel,
+                           std::function<void(ChartTail)> done, std::function<void(const QString &)> failed)
+{
+    submit<ChartTail>(
+        context, std::move(cancel),
+        [request = std::move(request)](Store &store, const std::function<bool()> &cancelled) {
+            const Database::ReadTransaction snapshot(store.database());
+            return loadChartTail(store.series(), request, cancelled);
+        },
+        [done = std::move(done)](ChartTail tail) {
+            if (!tail.cancelled)
+                done(std::move(tail));
         },
         std::move(failed));
 }

@@ -34,6 +34,9 @@ public:
     void readPoints(QObject *context, ChartPointRequest request, CancelFlag cancel,
                     std::function<void(std::vector<ChartPoint>)> done,
                     std::function<void(const QString &)> failed = {});
+    // The points a chart's runs logged after those it holds, reduced onto its grid (loadChartTail).
+    void readTail(QObject *context, ChartTailRequest request, CancelFlag cancel,
+                  std::function<void(ChartTail)> done, std::function<void(const QString &)> failed = {});
     int pendingReads() const { return m_pending; }
 
 Q_SIGNALS:

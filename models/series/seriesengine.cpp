@@ -176,14 +176,15 @@ std::optional<SeriesEngine::SeriesExtent> SeriesEngine::seriesExtent(const QStri
                                                                      bool withTimes)
 {
     QSqlQuery &q =
-        m_db.cached(QStringLiteral("SELECT id, step_min, step_max FROM series WHERE run = ? AND key = ? "
-                                   "AND count > 0"),
+        m_db.cached(QStringLiteral("SELECT id, step_min, step_max, count FROM series WHERE run = ? AND "
+                                   "key = ? AND count > 0"),
                     {m_db.runRid(runId), key});
     if (!q.next()) {
         q.finish();
         return std::nullopt;
     }
-    SeriesExtent extent{{q.value(1).toLongLong(), q.value(2).toLongLong()}, std::nullopt};
+    SeriesExtent extent{
+        {q.value(1).toLongLong(), q.value(2).toLongLong()}, std::nullopt, q.value(3).toLongLong()};
     const qint64 id = q.value(0).toLongLong();
     q.finish();
     if (withTimes) {
@@ -197,6 +198,50 @@ std::optional<SeriesEngine::SeriesExtent> SeriesEngine::seriesExtent(const QStri
             return std::nullopt; // a summary row without chunks: nothing to draw
     }
     return extent;
+}
+
+SeriesEngine::TailRead SeriesEngine::visitTail(const QString &runId, const QString &key, qint64 from,
+                                               const std::function<bool(std::span<const MetricPoint>)> &visit)
+{
+    TailRead result;
+    QSqlQuery &s = m_db.cached(QStringLiteral("SELECT id, count FROM series WHERE run = ? AND key = ?"),
+                               {m_db.runRid(runId), key});
+    const bool found = s.next();
+    const qint64 id = found ? s.value(0).toLongLong() : 0;
+    result.count = found ? s.value(1).toLongLong() : 0;
+    s.finish();
+    from = std::max<qint64>(0, from);
+    if (!found || result.count <= from)
+        return result;
+    // The last chunks' rows, newest first, until they hold the points wanted (their blobs are not read).
+    const qint64 wanted = result.count - from;
+    QSqlQuery &rows =
+        m_db.cached(QStringLiteral("SELECT seq, count FROM chunks WHERE series = ? ORDER BY seq DESC"), {id});
+    qint64 held = 0, firstSeq = 0;
+    while (held < wanted && rows.next()) {
+        firstSeq = rows.value(0).toLongLong();
+        held += rows.value(1).toLongLong();
+    }
+    rows.finish();
+    if (held == 0)
+        return result;
+    qint64 skip = std::max<qint64>(0, held - wanted); // the first chunk's points logged before `from`
+    QSqlQuery &q = m_db.cached(
+        QStringLiteral("SELECT data FROM chunks WHERE series = ? AND seq >= ? ORDER BY seq"), {id, firstSeq});
+    const auto finish = qScopeGuard([&q] { q.finish(); });
+    std::vector<MetricPoint> points;
+    while (q.next()) {
+        points.clear();
+        series::decodeChunk(q.value(0).toByteArray(), points);
+        ++result.chunksRead;
+        std::span<const MetricPoint> tail(points);
+        const qint64 dropped = std::min<qint64>(skip, qint64(tail.size()));
+        tail = tail.subspan(size_t(dropped));
+        skip -= dropped;
+        if (!tail.empty() && !visit(tail))
+            break;
+    }
+    return result;
 }
 
 std::vector<MetricPoint> SeriesEngine::metricHistory(const QString &runId, const QString &key)

@@ -57,6 +57,7 @@ public:
     {
         StepRange steps;
         std::optional<StepRange> times;
+        qint64 count = 0; // points in the series
     };
     std::optional<SeriesExtent> seriesExtent(const QString &runId, const QString &key, bool withTimes);
     std::vector<MetricPoint> metricHistory(const QString &runId, const QString &key); // logging order
@@ -71,6 +72,15 @@ public:
     // times lie outside the window are not read. Not sorted by time: the caller checks the order it needs.
     void visitTimeWindow(const QString &runId, const QString &key, qint64 t0, qint64 t1,
                          const std::function<bool(std::span<const MetricPoint>)> &visit);
+    // The points logged after the first `from` of the series, in logging order, a chunk at a time: only the
+    // chunks holding them are read (a live chart's new tail). `visit` returns false to stop.
+    struct TailRead
+    {
+        qint64 count = 0;   // points in the series
+        int chunksRead = 0; // chunk blobs decoded
+    };
+    TailRead visitTail(const QString &runId, const QString &key, qint64 from,
+                       const std::function<bool(std::span<const MetricPoint>)> &visit);
     // Per-pixel-column M4 of the points with x0 <= step <= x1 over `width` columns; cost follows the width,
     // not the number of points.
     SeriesOverview readOverview(const QString &runId, const QString &key, qint64 x0, qint64 x1, int width);

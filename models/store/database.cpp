@@ -677,6 +677,22 @@ void Database::Transaction::commit()
     m_db.commitOrThrow();
 }
 
+Database::ReadTransaction::ReadTransaction(Database &db)
+    : m_db(db)
+{
+    if (m_db.m_txDepth > 0)
+        return;
+    m_db.exec(QStringLiteral("BEGIN"));
+    ++m_db.m_txDepth;
+    m_began = true;
+}
+
+Database::ReadTransaction::~ReadTransaction()
+{
+    if (m_began)
+        m_db.rollback(); // nothing was written: ending the snapshot is all there is to do
+}
+
 qint64 Database::fileSize() const
 {
     qint64 total = QFileInfo(m_path).size();

@@ -73,6 +73,19 @@ public:
         bool m_done = false;
     };
 
+    // Reads several statements from one snapshot of the file without taking the write lock (a deferred
+    // BEGIN: writers go on beside it). Ends when it goes out of scope; inside a Transaction it adds nothing.
+    class ReadTransaction
+    {
+    public:
+        explicit ReadTransaction(Database &db);
+        ~ReadTransaction();
+
+    private:
+        Database &m_db;
+        bool m_began = false;
+    };
+
     // Lifts the statement time limit for maintenance that reads the whole file in one statement (the backup
     // before a migration, compaction's survey).
     class UnlimitedStatements

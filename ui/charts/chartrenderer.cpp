@@ -430,8 +430,9 @@ void ChartRenderer::paintCurve(QPainter &p, const QRectF &plot, qreal scale, boo
 
 void ChartRenderer::paintGroups(QPainter &p, const QRectF &plot) const
 {
-    const int width = std::max(1, m_data.request.width);
-    const double span = double(m_data.x1) - double(m_data.x0) + 1;
+    // Columns of the data's grid (which a live chart grows past its window's end).
+    const int width = std::max(1, m_data.gridColumns > 0 ? m_data.gridColumns : m_data.request.width);
+    const double span = double(m_data.gridColumns > 0 ? m_data.gridX1 : m_data.x1) - double(m_data.x0) + 1;
     const bool smoothed = m_options.smoothing > 0;
     QHash<QString, const ChartSeries *> byRun;
     for (const ChartSeries &s : m_data.series)

@@ -4,6 +4,7 @@
 #include "charts/chartexport.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/runcolors.h"
+#include "itemmodels/runstatusstyle.h"
 #include "series/systemmetrics.h"
 #include "shell/appsettings.h"
 
@@ -44,15 +45,20 @@ QString runName(const Run &r)
     return r.name.isEmpty() ? r.id.left(8) : r.name;
 }
 
-QIcon swatch(const QColor &c)
+// The legend's icons: the run's colour, and beside it the live mark's dot while the run is still logging.
+constexpr QSize SwatchSize(28, 14);
+
+QIcon swatch(const QColor &c, RunStatus status = RunStatus::Finished)
 {
-    QPixmap pm(14, 14);
+    QPixmap pm(SwatchSize);
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
     p.setPen(Qt::NoPen);
     p.setBrush(c);
     p.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3);
+    if (runstatus::isLive(status))
+        runstatus::dot(status).paint(&p, QRect(15, 1, 12, 12));
     return QIcon(pm);
 }
 
@@ -237,6 +243,8 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     m_legend->setObjectName(QStringLiteral("compareLegend"));
     m_legend->setToolTip(tr("Untick a run to hide it in every chart"));
     m_legend->setUniformItemSizes(true);
+    m_legend->setIconSize(SwatchSize);
+    m_legend->setTextElideMode(Qt::ElideMiddle); // a long name keeps its live mark's word in sight
     connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
         setRunVisible(item->data(Qt::UserRole).toString(), item->checkState() == Qt::Checked);
     });
@@ -305,6 +313,48 @@ void ChartsTab::setRuns(const std::vector<Run> &runs)
     fillGroupChoices();
     applyGroups();
     rebuildCharts();
+    // The charts kept by key hold the runs compared before: they read the new ones too.
+    for (MetricChart *c : std::as_const(m_charts))
+        c->scheduleReload();
+}
+
+void ChartsTab::refreshRuns(const std::vector<Run> &runs)
+{
+    const bool sameRuns = std::equal(runs.begin(), runs.end(), m_runs.begin(), m_runs.end(),
+                                     [](const Run &a, const Run &b) { return a.id == b.id; });
+    if (!sameRuns) {
+        setRuns(runs); // a run deleted meanwhile
+        return;
+    }
+    // A run that ended is a natural moment for a whole read: its overview replaces the folded columns.
+    bool ended = false;
+    QSet<QString> keys(m_keys.cbegin(), m_keys.cend());
+    const qsizetype keyCount = keys.size();
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const Run &r = runs[i];
+        ended = ended || (runstatus::isLive(m_runs[i].status) && !runstatus::isLive(r.status));
+        ChartRunStyle &style = m_context.styles[r.id];
+        style.name = runName(r);
+        style.color = RunColors::of(r.id, r.tags);
+        for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
+            keys.insert(it.key());
+    }
+    m_runs = runs;
+    if (keys.size() != keyCount) {
+        m_keys = QStringList(keys.cbegin(), keys.cend());
+        std::sort(m_keys.begin(), m_keys.end(), [](const QString &a, const QString &b) {
+            return QString::compare(a, b, Qt::CaseInsensitive) < 0;
+        });
+        rebuildCharts(); // new keys' charts read themselves; the others keep their data and zoom
+    }
+    fillGroupChoices();
+    applyGroups(); // the legend's names and live marks, and a repaint
+    for (MetricChart *c : std::as_const(m_charts)) {
+        if (ended)
+            c->reload();
+        else
+            c->appendNewPoints();
+    }
 }
 
 void ChartsTab::setRunsLoading(bool loading)
@@ -384,14 +434,17 @@ void ChartsTab::applyGroups()
         QListWidgetItem *item = m_legend->item(row);
         const QString id = item->data(Qt::UserRole).toString();
         QColor color = m_context.styles.value(id).color;
-        QString text = display::elidedLine(m_context.styles.value(id).name, display::MaxLabelChars);
+        const auto run = std::find_if(m_runs.begin(), m_runs.end(), [&](const Run &r) { return r.id == id; });
+        const RunStatus status = run != m_runs.end() ? run->status : RunStatus::Finished;
+        QString text = runstatus::withLiveMark(
+            display::elidedLine(m_context.styles.value(id).name, display::MaxLabelChars), status);
         for (const ChartGroup &g : m_context.groups) {
             if (g.runIds.contains(id)) {
                 color = g.color;
                 text += QStringLiteral("  —  ") + display::elidedLine(g.name, display::MaxLabelChars);
             }
         }
-        item->setIcon(swatch(color));
+        item->setIcon(swatch(color, status));
         item->setText(text);
     }
     repaintCharts();

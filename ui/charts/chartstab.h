@@ -37,6 +37,10 @@ public:
 
     // The runs compared (their metrics, params and tags as read); the charts are rebuilt.
     void setRuns(const std::vector<Run> &runs);
+    // The same runs read again while they log (the window noticed a write): names, statuses and the live
+    // marks update in place, new metric keys get their charts, and each chart folds in only the points
+    // logged since it read (a run that ended has its charts read whole again). Other runs: as setRuns().
+    void refreshRuns(const std::vector<Run> &runs);
     // While the runs are being read, an empty grid says nothing.
     void setRunsLoading(bool loading);
     // True while a chart reads its data.

@@ -66,6 +66,8 @@ MetricChart::~MetricChart()
 {
     if (m_cancel)
         *m_cancel = true;
+    if (m_tailCancel)
+        *m_tailCancel = true;
 }
 
 ChartOptions MetricChart::options() const
@@ -111,6 +113,12 @@ void MetricChart::reload()
     m_reloadTimer->stop();
     if (m_cancel)
         *m_cancel = true;
+    if (m_tailCancel) {
+        // The whole read may start before the tail's points were written: a tail follows it.
+        *m_tailCancel = true;
+        m_tailCancel.reset();
+        m_tailPending = true;
+    }
     if (!m_context->reader)
         return;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
@@ -132,19 +140,64 @@ void MetricChart::reload()
             m_loadedWidth = m_data.request.width;
             setLoading(false);
             update();
-            // The window or the runs may have changed under the cursor: ask again.
-            if (m_hoverCancel)
-                *m_hoverCancel = true;
-            m_hoverRead.reset();
-            if (m_hover && !m_pressPos)
-                hoverAt(m_hover->x());
+            askHoverAgain(); // the window or the runs may have changed under the cursor
             if (m_loadedWidth != plotPixelWidth())
                 scheduleReload(); // resized while reading
+            else if (m_tailPending)
+                appendNewPoints();
         },
         [this](const QString &message) {
             setLoading(false);
             setToolTip(tr("Could not read %1: %2").arg(m_key, message));
             update();
+        });
+}
+
+void MetricChart::askHoverAgain()
+{
+    if (m_hoverCancel)
+        *m_hoverCancel = true;
+    m_hoverRead.reset();
+    if (m_hover && !m_pressPos)
+        hoverAt(m_hover->x());
+}
+
+void MetricChart::appendNewPoints()
+{
+    if (!m_context->reader)
+        return;
+    if (m_loading || m_tailCancel) {
+        m_tailPending = true; // answered once the read in flight has
+        return;
+    }
+    m_tailPending = false;
+    if (plotPixelWidth() != m_loadedWidth || m_data.gridColumns <= 0) {
+        scheduleReload();
+        return;
+    }
+    ChartTailRequest r = ChartTailRequest::of(m_data);
+    m_tailCancel = std::make_shared<std::atomic<bool>>(false);
+    m_context->reader->readTail(
+        this, std::move(r), m_tailCancel,
+        [this](ChartTail tail) {
+            m_tailCancel.reset();
+            if (tail.readAgain) {
+                reload();
+                return;
+            }
+            if (!tail.parts.empty()) {
+                m_data.foldTail(tail);
+                update();
+                askHoverAgain();
+            }
+            m_lastTail = std::move(tail);
+            Q_EMIT tailFolded();
+            if (m_tailPending)
+                appendNewPoints();
+        },
+        [this](const QString &message) {
+            m_tailCancel.reset();
+            Q_EMIT statusMessage(tr("Could not read %1: %2").arg(m_key, message));
         });
 }
 
@@ -177,6 +230,11 @@ void MetricChart::setYRange(std::optional<std::pair<double, double>> range)
 {
     m_yRange = range;
     update();
+}
+
+std::pair<double, double> MetricChart::drawnYRange() const
+{
+    return renderer().yRange();
 }
 
 void MetricChart::resetZoom()

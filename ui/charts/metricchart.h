@@ -47,6 +47,7 @@ public:
     void setXWindow(std::optional<std::pair<qint64, qint64>> window);
     void setYRange(std::optional<std::pair<double, double>> range);
     std::optional<std::pair<double, double>> yRange() const { return m_yRange; }
+    std::pair<double, double> drawnYRange() const; // the y range drawn: the one set, or fitted to the data
     void resetZoom();
     QRectF plotArea() const { return plotRect(); } // in widget coordinates
     void scrollTo();                               // into view in the compare grid
@@ -55,6 +56,13 @@ public:
     void reload();
     // reload() shortly (after layout and resizes settle); loading from now on.
     void scheduleReload();
+    // The runs logged more: reads only the points logged after those held and folds them in (an unzoomed
+    // chart's x range grows to hold them; a zoomed one stays). A chart still reading asks once that read
+    // has answered; one whose width changed, or whose new points cannot be folded, reads itself whole.
+    void appendNewPoints();
+    // The last tail folded in (what was read, for tests), and tailFolded when one is.
+    const std::optional<ChartTail> &lastTail() const { return m_lastTail; }
+    bool isReadingTail() const { return m_tailCancel != nullptr || m_tailPending; }
     ChartGridCell gridCell() const; // what a grid picture of this chart draws
     // The chart as a picture of its own, as the window shows it with the legend below (the picture
     // `runlens export-chart` draws of one metric); it owns what it draws, so that it can be painted on
@@ -103,6 +111,7 @@ Q_SIGNALS:
     void exportFinished(const QString &path, const QString &error);
     void dataExported(const QString &path, const QString &error);
     void hoverChanged();
+    void tailFolded();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -123,6 +132,7 @@ private:
     int plotPixelWidth() const;
     void setLoading(bool loading);
     void clearHover();
+    void askHoverAgain(); // the data changed under the cursor
     void showHoverTip();
     void askYRange();
     void saveImage();
@@ -151,6 +161,9 @@ private:
     };
     std::optional<HoverRead> m_hoverRead;
     ChartReader::CancelFlag m_hoverCancel;
+    ChartReader::CancelFlag m_tailCancel; // the tail read in flight
+    bool m_tailPending = false;           // more was logged while a read was in flight
+    std::optional<ChartTail> m_lastTail;
 };
 
 } // namespace runlens

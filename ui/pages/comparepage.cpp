@@ -114,12 +114,49 @@ void ComparePage::showRuns(const QStringList &runIds)
         });
 }
 
-void ComparePage::runsLoaded(std::vector<Run> runs)
+void ComparePage::refresh()
 {
-    m_runs = std::move(runs);
+    if (m_runIds.isEmpty())
+        return;
+    if (m_loadingRuns || m_refreshing) {
+        m_refreshPending = m_refreshing; // a load under way reads the newest anyway
+        return;
+    }
+    m_refreshing = true;
+    m_refreshPending = false;
+    const quint64 generation = m_generation;
+    const auto finished = [this] {
+        m_refreshing = false;
+        if (m_refreshPending)
+            refresh();
+    };
+    jobs::readRuns(
+        m_worker, this, m_runIds,
+        [this, generation, finished](std::vector<Run> runs) {
+            if (generation == m_generation) {
+                m_runs = std::move(runs);
+                setTitle();
+                m_chartsTab->refreshRuns(m_runs);
+            }
+            finished();
+        },
+        [this, finished](const QString &message) {
+            Q_EMIT statusMessage(tr("Cannot read the compared runs again: %1").arg(message));
+            finished();
+        });
+}
+
+void ComparePage::setTitle()
+{
     const int missing = int(m_runIds.size() - qsizetype(m_runs.size()));
     m_title->setText(tr("Comparing %n run(s)", nullptr, int(m_runs.size())) +
                      (missing > 0 ? tr(" (%n no longer exist)", nullptr, missing) : QString()));
+}
+
+void ComparePage::runsLoaded(std::vector<Run> runs)
+{
+    m_runs = std::move(runs);
+    setTitle();
     m_diff->setRuns(m_runs);
     m_scatter->setRuns(m_runs);
     m_parallel->setRuns(m_runs);

@@ -29,6 +29,9 @@ public:
     ~ComparePage() override;
 
     void showRuns(const QStringList &runIds);
+    // The runs logged or changed (the window noticed a write): they are read again and the charts fold in
+    // only what is new. One read at a time; asks made meanwhile are answered by one more.
+    void refresh();
     QStringList runIds() const { return m_runIds; }
     const std::vector<Run> &runs() const { return m_runs; }
     bool isLoading() const;
@@ -71,12 +74,15 @@ Q_SIGNALS:
 
 private:
     void runsLoaded(std::vector<Run> runs);
+    void setTitle();
 
     StoreWorker *m_worker;
     QStringList m_runIds;
     std::vector<Run> m_runs;
     quint64 m_generation = 0;
     bool m_loadingRuns = false;
+    bool m_refreshing = false;
+    bool m_refreshPending = false;
 
     QLabel *m_title = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QScrollBar>
 #include <QSet>
 #include <QSettings>
 #include <QStyle>
@@ -170,6 +171,17 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::writeFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not change the runs: %1").arg(message));
     });
+    // Runs another process starts are listed above those on screen, and runs it deletes leave: a table
+    // scrolled down keeps the same runs where they were on screen (one shown from its top shows the new runs
+    // coming in). Selection and the current run follow by themselves (persistent indexes).
+    connect(m_model, &RunTableModel::rowsAboutToBeInserted, this,
+            [this](const QModelIndex &, int first) { anchorScroll(first); });
+    connect(m_model, &RunTableModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first) { anchorScroll(first); });
+    connect(m_model, &RunTableModel::layoutAboutToBeChanged, this, [this] { anchorScroll(0); });
+    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::restoreScroll);
+    connect(m_model, &RunTableModel::rowsRemoved, this, &RunsPage::restoreScroll);
+    connect(m_model, &RunTableModel::layoutChanged, this, &RunsPage::restoreScroll);
     connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
         // A live run may have logged a key the columns do not know yet (only the runs read again can have).
         for (int r : rows) {
@@ -308,6 +320,34 @@ void RunsPage::showExperiment(ExperimentId id)
 void RunsPage::refresh()
 {
     m_model->refresh();
+}
+
+void RunsPage::anchorScroll(int firstChanged)
+{
+    m_scrollAnchor.reset();
+    if (m_table->verticalScrollBar()->value() == 0)
+        return;
+    const int top = m_table->rowAt(0);
+    if (top < 0 || firstChanged > top)
+        return; // rows fetched or changed below the screen's top: nothing on screen moves
+    m_scrollAnchor = ScrollAnchor{m_model->runAt(top).id, m_table->rowViewportPosition(top)};
+}
+
+void RunsPage::restoreScroll()
+{
+    const std::optional<ScrollAnchor> anchor = std::exchange(m_scrollAnchor, std::nullopt);
+    if (!anchor)
+        return;
+    const int row = m_model->rowOf(anchor->runId);
+    if (row < 0)
+        return; // the run on top left the listing: the table stays where it is
+    // The scroll bar's range follows the new rows only once the view has laid them out.
+    QMetaObject::invokeMethod(m_table, "updateGeometries");
+    QHeaderView *rows = m_table->verticalHeader();
+    if (m_table->verticalScrollMode() == QAbstractItemView::ScrollPerItem)
+        m_table->verticalScrollBar()->setValue(rows->visualIndex(row));
+    else
+        m_table->verticalScrollBar()->setValue(rows->sectionPosition(row) - anchor->viewportY);
 }
 
 void RunsPage::setTrashShown(bool shown)

@@ -8,6 +8,7 @@
 #include "core/types.h"
 #include "store/workerjobs.h"
 
+#include <optional>
 #include <QSet>
 #include <QTimer>
 #include <QWidget>
@@ -68,6 +69,9 @@ Q_SIGNALS:
 private:
     void createActions();
     void applyFilter();
+    // Keeps the run at the table's top where it is on screen while rows above it come and go.
+    void anchorScroll(int firstChanged);
+    void restoreScroll();
     void loadColumns();
     void applyKeys(const jobs::Keys &keys);
     void updateCount();
@@ -93,6 +97,12 @@ private:
     QLabel *m_count;
     QLabel *m_empty;
     QTableView *m_table;
+    struct ScrollAnchor
+    {
+        QString runId;
+        int viewportY = 0;
+    };
+    std::optional<ScrollAnchor> m_scrollAnchor;
     RunTableDelegate *m_delegate;
     FilterCompleter *m_completer;
     QTimer m_textDelay;

@@ -337,6 +337,8 @@ bool MainWindow::openDatabase(const QString &path)
             m_runPage->refresh();
         if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
             m_modelsPage->refresh();
+        if (m_comparePage && m_pages->currentWidget() == m_comparePage)
+            m_comparePage->refresh(); // the curves of runs still logging grow
         m_experiments->reload();
     });
     m_experiments->reload();
@@ -435,6 +437,7 @@ RunPage *MainWindow::runPage()
         m_runs->refresh(); // edits made on the run page (our own connection: no data_version change)
         if (m_runReturnsToCompare && m_comparePage) {
             m_pages->setCurrentWidget(m_comparePage);
+            m_comparePage->refresh(); // what the runs logged while the run page was shown
             return;
         }
         if (m_runReturnsToModels && m_modelsPage) {

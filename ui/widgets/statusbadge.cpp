@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/statusbadge.h"
 
+#include "itemmodels/runstatusstyle.h"
 #include "widgets/scaledfont.h"
 
 #include <QPainter>
@@ -37,24 +38,12 @@ void StatusBadge::setStatus(RunStatus status)
 
 QString StatusBadge::text() const
 {
-    return runStatusName(m_status);
+    return runstatus::label(m_status);
 }
 
 QColor StatusBadge::fillColor(RunStatus status)
 {
-    switch (status) {
-    case RunStatus::Running:
-        return QColor(0x09, 0x69, 0xda); // blue
-    case RunStatus::Scheduled:
-        return QColor(0x82, 0x50, 0xdf); // violet
-    case RunStatus::Finished:
-        return QColor(0x1a, 0x7f, 0x37); // green
-    case RunStatus::Failed:
-        return QColor(0xcf, 0x22, 0x2e); // red
-    case RunStatus::Killed:
-        return QColor(0x57, 0x60, 0x6a); // slate
-    }
-    return QColor(0x57, 0x60, 0x6a);
+    return runstatus::color(status); // the colour every page gives the status
 }
 
 QSize StatusBadge::sizeHint() const
