@@ -7,6 +7,7 @@
 #include "itemmodels/roles.h"
 #include "itemmodels/runstatusstyle.h"
 #include "search/searchquery.h"
+#include "store/database.h"
 #include "store/store.h"
 
 #include "itemmodels/runcolors.h"
@@ -279,8 +280,10 @@ void RunTableModel::refresh()
             known.reserve(qsizetype(loaded.size()));
             for (const auto &[id, updated] : loaded)
                 known.insert(id, updated);
-            // One read transaction: the count, the order and the runs describe the same moment.
-            Store::Transaction tx(store);
+            // One read transaction: the count, the order and the runs describe the same moment. A snapshot,
+            // not the write lock: writers beside the window (a training loop flushing each second) never wait
+            // for the table to read.
+            const Database::ReadTransaction snapshot(store.database());
             Answer a;
             a.total = store.runs().countRuns(window, compiled);
             QStringList stale;
@@ -290,7 +293,6 @@ void RunTableModel::refresh()
                 a.order << std::move(id);
             }
             a.changed = store.runs().runs(stale);
-            tx.commit();
             return a;
         },
         [this, generation](Answer answer) {
