@@ -138,6 +138,7 @@ private Q_SLOTS:
     void logCreatesRun();
     void logNonFinite_data();
     void logNonFinite();
+    void signedZeroReadsBack();
     void logDefaultSteps();
     void logRepeatedKeyDefaultSteps();
     void logAppendsAndEnds();
@@ -674,6 +675,36 @@ void TestCli::logNonFinite()
                  qPrintable(QString::number(v)));
     else
         QCOMPARE(v, json.toDouble());
+}
+
+// -0.0 is a value of its own (the Python client and the store keep its sign bit for bit): the text formats
+// print it as -0, not as 0.
+void TestCli::signedZeroReadsBack()
+{
+    const QString id = createRun({QStringLiteral("--metric"), QStringLiteral("z=-0.0")});
+    QVERIFY(!id.isEmpty());
+    const Result plus = cli({QStringLiteral("log"), QStringLiteral("--run"), id, QStringLiteral("--metric"),
+                             QStringLiteral("z=0")});
+    QVERIFY2(plus.ok(), plus.why(0));
+    const auto lines = [](const Result &r) {
+        return QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
+    };
+    {
+        Store store(m_db);
+        const auto history = store.series().metricHistory(id, QStringLiteral("z"));
+        QCOMPARE(history.size(), size_t(2));
+        QVERIFY(std::signbit(history[0].value) && history[0].value == 0);
+        QVERIFY(!std::signbit(history[1].value) && history[1].value == 0);
+    }
+    const QStringList csv = lines(cli({QStringLiteral("metric"), id, QStringLiteral("z"),
+                                       QStringLiteral("--format"), QStringLiteral("csv")}));
+    QCOMPARE(csv.size(), 3);
+    QVERIFY2(csv[1].endsWith(QLatin1String(",-0")), qPrintable(csv[1]));
+    QVERIFY2(csv[2].endsWith(QLatin1String(",0")) && !csv[2].endsWith(QLatin1String(",-0")),
+             qPrintable(csv[2]));
+    const QStringList table = lines(cli({QStringLiteral("metric"), id, QStringLiteral("z")}));
+    QCOMPARE(table.size(), 3);
+    QVERIFY2(table[1].endsWith(QLatin1String("-0")), qPrintable(table[1]));
 }
 
 // Without --step each key continues one after its own last step; a new key starts at 0.

@@ -38,6 +38,9 @@ QString formatNumber(double v)
         return QStringLiteral("NaN");
     if (std::isinf(v))
         return v > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
+    if (v == 0 && std::signbit(v))
+        return QStringLiteral(
+            "-0"); // QString::number drops the sign of zero; a logged -0.0 reads back as one
     return QString::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
