@@ -375,7 +375,8 @@ class ApiTest(ClientTest):
             return dict(self.sql("SELECT t.key, t.value FROM run_tags t JOIN runs r ON r.rid = t.run WHERE r.id = ?",
                                  (run_id,))), run_id
 
-        tags, run_id = tags_of_a_run("--lr", "0.1")
+        tags, run_id = tags_of_a_run("--lr", "0.1", "--api-key", "k-123", "--hf_token=hf_abc", "db.password=pw9",
+                                     "--no-auth", "visible")
         self.assertEqual(tags["mlflow.source.git.commit"], commit)
         self.assertEqual(tags["mlflow.source.git.branch"], "trunk")
         self.assertEqual(tags["mlflow.source.git.repoURL"], "https://example.com/team/repo.git")
@@ -383,6 +384,10 @@ class ApiTest(ClientTest):
         self.assertEqual(tags["runlens.git.dirty"], "false")
         self.assertEqual(tags["mlflow.source.name"], script)
         self.assertIn("--lr 0.1", tags["runlens.command"])
+        # Secrets given on the command line never reach the tags.
+        self.assertIn("--api-key '***' '--hf_token=***' 'db.password=***' --no-auth '***'", tags["runlens.command"])
+        for secret in ("k-123", "hf_abc", "pw9", "visible"):
+            self.assertNotIn(secret, tags["runlens.command"])
         self.assertEqual(self.sql("SELECT git_commit, source_name, source_type FROM runs WHERE id = ?", (run_id,)),
                          [(commit, script, "LOCAL")])
         with open(script, "a") as f:

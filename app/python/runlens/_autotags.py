@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The tags a run records about where it came from, under MLflow's well-known names (and a few of Runlens's):
 the user, the script, the git commit, branch and remote (without credentials), whether the tree was dirty,
-the command line, the Python version and the host. git runs once per run, briefly; its failures are ignored."""
+the command line (secret-looking arguments' values replaced by ***), the Python version and the host. git runs once per run, briefly; its failures are ignored."""
 
 import getpass
 import os
@@ -42,6 +42,33 @@ def strip_credentials(url):
     return _CREDENTIALS.sub(r"\1", url.strip())
 
 
+# Arguments that name a secret: --password X, --api-key=X, db.token=X (Hydra-style overrides), AWS_SECRET=X.
+_SECRET_NAME = re.compile(r"pass(word|wd|phrase)?|secret|token|api[-_.]?key|access[-_.]?key|private[-_.]?key|"
+                          r"credential|auth", re.IGNORECASE)
+
+
+def redacted_command(argv):
+    """The command line with the values of secret-looking arguments replaced by ***: a run's tags are shown
+    to everyone who opens the database, and a token given on the command line must not land there."""
+    out = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+            continue
+        name, eq, _ = arg.partition("=")
+        if _SECRET_NAME.search(name.lstrip("-")) and (eq or arg.startswith("-")):
+            if eq:
+                out.append(name + "=***")
+            else:
+                out.append(arg)
+                hide_next = True  # --password VALUE
+            continue
+        out.append(arg)
+    return out
+
+
 def _git(folder, *args):
     try:
         out = subprocess.run(("git",) + args, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -77,7 +104,8 @@ def automatic_tags():
         "mlflow.user": _user(),
         "mlflow.source.name": script,
         "mlflow.source.type": "LOCAL",
-        "runlens.command": " ".join(shlex.quote(a) for a in ([sys.executable or "python"] + sys.argv)),
+        "runlens.command": " ".join(shlex.quote(a)
+                                    for a in redacted_command([sys.executable or "python"] + sys.argv)),
         "runlens.python": platform.python_version(),
         "runlens.host": socket.gethostname(),
     }
