@@ -535,6 +535,16 @@ void TestLive::curvesGrowBesideARealLogger()
     logger.log(QStringLiteral("val/acc"), 350, 0.5);
     QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 2, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+    // A system metric arriving mid-run goes into the System section, after every other, as on a first read
+    // (sorted by name it would land between loss and val/acc).
+    logger.log(QStringLiteral("system/cpu_utilization_percentage"), 0, 42.0);
+    QTRY_COMPARE_WITH_TIMEOUT(page->charts().size(), 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 10000);
+    QStringList keys;
+    for (MetricChart *c : page->charts())
+        keys << c->key();
+    QCOMPARE(keys, (QStringList{QStringLiteral("loss"), QStringLiteral("val/acc"),
+                                QStringLiteral("system/cpu_utilization_percentage")}));
 
     // The run ends: the live mark goes, and its charts are read whole (the natural moment for a full
     // overview).

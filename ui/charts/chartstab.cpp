@@ -342,9 +342,7 @@ void ChartsTab::refreshRuns(const std::vector<Run> &runs)
     m_runs = runs;
     if (keys.size() != keyCount) {
         m_keys = QStringList(keys.cbegin(), keys.cend());
-        std::sort(m_keys.begin(), m_keys.end(), [](const QString &a, const QString &b) {
-            return QString::compare(a, b, Qt::CaseInsensitive) < 0;
-        });
+        std::sort(m_keys.begin(), m_keys.end(), gridOrder); // as setRuns: the System section stays last
         rebuildCharts(); // new keys' charts read themselves; the others keep their data and zoom
     }
     fillGroupChoices();
