@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6svg6-dev libqt6sql6-sqlite libsqlite3-dev
   libyaml-cpp-dev libprotobuf-dev protobuf-compiler clang-14 libclang-rt-14-dev
-  fonts-dejavu-core python3
+  fonts-dejavu-core python3 python3-pip
   dpkg-dev file desktop-file-utils appstream shared-mime-info libglib2.0-bin"
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES
