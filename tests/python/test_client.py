@@ -470,6 +470,19 @@ class ApiTest(ClientTest):
         with self.assertRaises(ValueError):
             runlens.start_run(run_id="0" * 32, system_metrics=False)
 
+    def test_a_fifo_in_a_folder_is_left_out_and_an_empty_path_refused(self):
+        folder = os.path.join(self.dir, "out")
+        os.makedirs(os.path.join(folder, "sub"))
+        with open(os.path.join(folder, "sub", "a.txt"), "w") as f:
+            f.write("a")
+        os.mkfifo(os.path.join(folder, "pipe"))  # opening it would block; `runlens attach` leaves such out too
+        with runlens.start_run(system_metrics=False) as run:
+            runlens.log_artifacts(folder)
+        self.assertEqual(self.sql("SELECT a.path FROM artifacts a JOIN runs r ON r.rid = a.run WHERE r.id = ?",
+                                  (run.info.run_id,)), [("sub/a.txt",)])
+        with self.assertRaisesRegex(ValueError, "empty"):
+            runlens.set_database("")
+
     def test_deleted_experiment_is_an_error(self):
         with runlens.start_run(experiment="old", system_metrics=False):
             pass
@@ -1064,6 +1077,102 @@ class ProcessTest(ClientTest):
         self.assertEqual([p[2] for p in self.python_points(run_id, "m")], [1.0, 3.0])
         self.assertEqual(self.sql("SELECT count(*), sum(status = 'FINISHED') FROM runs"), [(2, 2)])
         self.assertEqual(self.sql("PRAGMA integrity_check"), [("ok",)])
+
+    def test_a_child_forked_during_a_write_logs_its_own_run(self):
+        """SQLite's in-process lock records are copied by fork(): a child forked while the parent's flusher was
+        inside a write transaction could never write (it waited out the lock wait, then "database is locked").
+        Forks wait for the write in progress instead."""
+        r = self.child("""
+            import os, threading, time, runlens
+            run = runlens.start_run(system_metrics=False)
+            inside = threading.Event()
+            def hold():                                   # the flusher in the middle of a write
+                with run._db.write():
+                    inside.set()
+                    time.sleep(0.5)
+            threading.Thread(target=hold).start()
+            inside.wait()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    with runlens.start_run(experiment="worker", system_metrics=False):
+                        runlens.log_metric("c", 1.0)
+                    os._exit(0)
+                except BaseException as e:
+                    os.write(2, repr(e).encode())
+                    os._exit(3)
+            _, status = os.waitpid(pid, 0)
+            runlens.end_run()
+            print(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+        """, env={"RUNLENS_LOCK_WAIT_LIMIT_MS": "8000"})
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(r.stdout.decode().strip(), "0", r.stderr.decode())
+        self.assertEqual(self.sql("SELECT s.count FROM series s JOIN runs r ON r.rid = s.run JOIN experiments e "
+                                  "ON e.id = r.experiment WHERE e.name = 'worker'"), [(1,)])
+
+    def test_a_run_another_process_logs_cannot_be_resumed_until_it_ends(self):
+        """Two processes logging one run would hand out the same default steps, and the one that ends first
+        would mark it FINISHED under the other. A run a live process logs is refused; once that process ends
+        (or dies: the kernel drops its lock), the run resumes."""
+        logger = self.child("""
+            import sys, runlens
+            with runlens.start_run(system_metrics=False) as run:
+                runlens.log_metric("loss", 1.0)
+                print(run.info.run_id, flush=True)
+                sys.stdin.readline()
+        """, wait=False, stdin=subprocess.PIPE)
+        try:
+            run_id = logger.stdout.readline().decode().strip()
+            self.assertEqual(len(run_id), 32, logger.stderr.read().decode() if logger.poll() is not None else "")
+            with self.assertRaisesRegex(RuntimeError, "being logged by another process"):
+                runlens.start_run(run_id=run_id, system_metrics=False)
+            self.assertIsNone(runlens.active_run())
+            self.assertEqual(self.status(run_id)[0], "RUNNING")
+        finally:
+            logger.communicate(b"\n", timeout=60)
+        self.assertEqual(logger.returncode, 0)
+        self.assertEqual(self.status(run_id)[0], "FINISHED")
+        with runlens.start_run(run_id=run_id, system_metrics=False):
+            runlens.log_metric("loss", 2.0)
+        self.assertEqual([p[:1] + p[2:] for p in self.python_points(run_id, "loss")], [(0, 1.0), (1, 2.0)])
+        # A killed logger leaves the run RUNNING, and resumable at once.
+        killed = self.child("""
+            import os, signal, runlens
+            run = runlens.start_run(system_metrics=False)
+            runlens.log_metric("loss", 1.0)
+            runlens.flush()
+            print(run.info.run_id, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+        """)
+        self.assertEqual(killed.returncode, -signal.SIGKILL)
+        crashed = killed.stdout.decode().strip()
+        self.assertEqual(self.status(crashed)[0], "RUNNING")
+        with runlens.start_run(run_id=crashed, system_metrics=False):
+            runlens.log_metric("loss", 2.0)
+        self.assertEqual(self.status(crashed)[0], "FINISHED")
+        self.assertEqual(os.listdir(os.path.join(self.dir, "runs-artifacts", "live")), [])
+
+    def test_threads_logging_at_once_share_one_implicit_run(self):
+        barrier = threading.Barrier(8)
+        errors = []
+
+        def log():
+            barrier.wait()
+            try:
+                runlens.log_metric("x", 1.0)
+            except Exception as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=log) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        run = runlens.active_run()
+        runlens.end_run()
+        self.assertEqual(self.sql("SELECT count(*) FROM runs"), [(1,)])
+        self.assertEqual(len(self.python_points(run.info.run_id, "x")), 8)
 
     def test_four_writers_and_a_reader(self):
         writer = """

@@ -235,7 +235,7 @@ class Staging:
                                  "artifact while it is open" % file)
 
     def _used(self, sha):
-        with self.db.lock:
+        with _db._fork_guard, self.db.lock:
             return self.db.conn.execute("SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1", (sha,)).fetchone() \
                 is not None
 

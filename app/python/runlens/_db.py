@@ -22,6 +22,23 @@ BUSY_TIMEOUT_S = 300.0
 MAX_KEY_LENGTH = 250
 
 
+# Held around everything that opens an SQLite transaction, and taken by os.fork() (register_at_fork below): a
+# process forked while its connection is inside a transaction hands the child SQLite's in-process record of
+# that lock, and the child's own connections then wait on a lock nothing in the child will ever release (a
+# DataLoader worker forked mid-flush could never log). Forks wait for the write in progress instead.
+_fork_guard = threading.RLock()
+
+
+def _fork_guard_in_child():
+    global _fork_guard
+    _fork_guard = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=lambda: _fork_guard.acquire(), after_in_parent=lambda: _fork_guard.release(),
+                        after_in_child=_fork_guard_in_child)
+
+
 class RunlensError(Exception):
     """A database Runlens cannot use (not ours, another schema version, a crafted schema, a team URL)."""
 
@@ -125,13 +142,14 @@ class Database:
         else:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self.lock = threading.RLock()
-        self.conn = sqlite3.connect(self.path, timeout=lock_wait_limit_s(), isolation_level=None,
-                                    check_same_thread=False)
-        try:
-            self._open()
-        except BaseException:
-            self.conn.close()
-            raise
+        with _fork_guard:
+            self.conn = sqlite3.connect(self.path, timeout=lock_wait_limit_s(), isolation_level=None,
+                                        check_same_thread=False)
+            try:
+                self._open()
+            except BaseException:
+                self.conn.close()
+                raise
 
     def close(self):
         with self.lock:
@@ -248,7 +266,7 @@ class Database:
     @contextmanager
     def write(self):
         """One BEGIN IMMEDIATE transaction, committed when the block ends, rolled back when it raises."""
-        with self.lock:
+        with _fork_guard, self.lock:
             c = self.conn
             c.execute("BEGIN IMMEDIATE")
             try:

@@ -8,8 +8,10 @@ does. Params and tags are written at once, so that their errors surface at the c
 """
 
 import atexit
+import fcntl
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -78,6 +80,8 @@ def _shielded():
 def set_database(path):
     """Where new runs are logged: this path, else $RUNLENS_DB, else the app's default database."""
     global _database_path
+    if path is not None and not os.fspath(path):
+        raise ValueError("set_database: the path is empty (None means $RUNLENS_DB or the default database)")
     _database_path = None if path is None else os.fspath(path)
 
 
@@ -131,6 +135,7 @@ class ActiveRun:
         self._flush_error = None
         self._wake = threading.Event()
         self._system = None
+        self._run_lock = None
         self._flusher = threading.Thread(target=self._flush_loop, name="runlens-flush-" + info.run_id[:8],
                                          daemon=True)
         self._flusher.start()
@@ -321,7 +326,10 @@ class ActiveRun:
             dirs.sort()
             for name in sorted(names):
                 full = os.path.join(folder, name)
-                if os.path.islink(full):
+                try:
+                    if not stat.S_ISREG(os.lstat(full).st_mode):
+                        continue  # links, FIFOs, sockets and devices are left out, as `runlens attach` does
+                except OSError:
                     continue
                 rel = os.path.relpath(full, local_dir).replace(os.sep, "/")
                 files.append((full, _artifact_target(artifact_path, rel)))
@@ -361,11 +369,61 @@ class ActiveRun:
             self._closed = True
             self.info.status = status
             self.info.end_time = now
+            if self._run_lock is not None:
+                self._run_lock.release()
             with _state_lock:
                 if self in _stack:
                     _stack.remove(self)
         if error is not None:
             raise error
+
+
+class _RunLock:
+    """This process logs the run: an flock on <artifacts>/live/<run id>.lock, which the kernel drops however the
+    process ends (kill -9 included), so that a resume from another process while this one still logs is
+    refused, and a crashed run's resume is not. Best effort where the folder cannot be written."""
+
+    def __init__(self, db, run_id):
+        self.fd = None
+        folder = os.path.join(_artifacts.store_root(db.path), "live")
+        self.path = os.path.join(folder, run_id + ".lock")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            return
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+            except OSError:
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise RuntimeError("run %s is being logged by another process right now; end it there, or start "
+                                   "a new run" % run_id) from None
+            except OSError:
+                os.close(fd)
+                return
+            # The holder before us may have removed the file between our open and our lock: then the lock is on
+            # a file nobody else will find; take the one at the path.
+            try:
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    self.fd = fd
+                    return
+            except OSError:
+                pass
+            os.close(fd)
+
+    def release(self):
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.path)  # while still locked: a process that opened it meanwhile sees it is gone
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = None
 
 
 def _artifact_target(artifact_path, name):
@@ -413,8 +471,8 @@ def active_run():
 
 def current():
     """The active run; one is started (as MLflow does) when none is."""
-    run = _stack[-1] if _stack else None
-    return run if run is not None else start_run()
+    with _state_lock:  # several threads logging at once share the one run the first of them starts
+        return _stack[-1] if _stack else start_run()
 
 
 def start_run(experiment=None, name=None, params=None, tags=None, run_id=None, nested=False,
@@ -482,7 +540,9 @@ def _create(db, experiment, name, parent):
             "VALUES (?, ?, ?, 'RUNNING', ?, NULL, '', '', '', '', ?, '', 'active', NULL, ?)",
             (run_id, exp_id, str(name or ""), now, parent or "", now)).lastrowid
     info = RunInfo(run_id, str(exp_id), str(name or ""), "RUNNING", now, None, "")
-    return ActiveRun(db, rid, info, {})
+    run = ActiveRun(db, rid, info, {})
+    run._run_lock = _RunLock(db, run_id)
+    return run
 
 
 def _resume(db, run_id, experiment, name):
@@ -491,6 +551,21 @@ def _resume(db, run_id, experiment, name):
     for other in _stack:
         if other.info.run_id == run_id:
             raise RuntimeError("run %s is already active in this process" % run_id)
+    run_lock = _RunLock(db, run_id)  # refused while another process still logs it
+    try:
+        rid, exp_id, run_name, start_ms, user, steps = _reopen(db, run_id, experiment)
+    except BaseException:
+        run_lock.release()
+        raise
+    info = RunInfo(run_id, str(exp_id), run_name, "RUNNING", start_ms, None, user)
+    run = ActiveRun(db, rid, info, steps)
+    run._run_lock = run_lock
+    if name is not None and name != run_name:
+        run.set_tags({"mlflow.runName": str(name)})
+    return run
+
+
+def _reopen(db, run_id, experiment):
     with db.write() as c:
         row = c.execute("SELECT r.rid, r.experiment, e.name, r.name, r.start_ms, r.user, r.lifecycle FROM runs r "
                         "JOIN experiments e ON e.id = r.experiment WHERE r.id = ?", (run_id,)).fetchone()
@@ -504,11 +579,7 @@ def _resume(db, run_id, experiment, name):
         c.execute("UPDATE runs SET status = 'RUNNING', end_ms = NULL, updated_ms = max(?, updated_ms + 1) "
                   "WHERE rid = ?", (_db.now_ms(), rid))
         steps = _series.next_steps(c, rid)
-    info = RunInfo(run_id, str(exp_id), run_name, "RUNNING", start_ms, None, user)
-    run = ActiveRun(db, rid, info, steps)
-    if name is not None and name != run_name:
-        run.set_tags({"mlflow.runName": str(name)})
-    return run
+    return rid, exp_id, run_name, start_ms, user, steps
 
 
 def end_run(status="FINISHED"):
@@ -586,11 +657,22 @@ def _after_fork_in_child():
     # there, and the connections are the parent's. They must never be used nor closed here (closing the last
     # connection checkpoints and may remove the -wal under the parent), so they are kept, untouched, for good.
     # The lock may have been held by another of the parent's threads at the fork: the child takes a new one.
-    global _state_lock
+    global _state_lock, _signals_installed
     _state_lock = threading.RLock()
     _inherited.append((list(_stack), dict(_databases)))
     _stack.clear()
     _databases.clear()
+    # The parent's SIGTERM/SIGINT handlers end the parent's runs; a worker (a multiprocessing pool's, terminated
+    # with SIGTERM at shutdown) dies of the signal as it would without runlens. A run it starts installs them
+    # again.
+    if _signals_installed:
+        _signals_installed = False
+        try:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                if signal.getsignal(signum) is _on_signal:
+                    signal.signal(signum, signal.SIG_DFL if signum == signal.SIGTERM else signal.default_int_handler)
+        except (ValueError, OSError):
+            pass
 
 
 _signals_installed = False
