@@ -256,6 +256,17 @@ class _GpuReader:
             self._child.stdout.close()
 
 
+def _transfers(values, names, counters, start, before, elapsed):
+    """A pair of byte counters (read/write, receive/transmit) as <name>_megabytes since the sampler started and
+    <name>_megabytes_per_second since the previous reading (when there was one)."""
+    totals = _sum_deltas(counters, start)
+    rates = _sum_deltas(counters, before) if before is not None and elapsed > 0 else None
+    for i, name in enumerate(names):
+        values[name + "_megabytes"] = totals[i] / MEGABYTE
+        if rates is not None:
+            values[name + "_megabytes_per_second"] = rates[i] / MEGABYTE / elapsed
+
+
 class SystemMetrics:
     """Samples system metrics every `interval` seconds and hands them to `sink(values, timestamp_ms)`.
 
@@ -342,13 +353,8 @@ class SystemMetrics:
             disks = _disk_bytes(self._proc)
             if self._disk_start is None:
                 self._disk_start = disks
-            read, written = _sum_deltas(disks, self._disk_start)
-            values["disk_read_megabytes"] = read / MEGABYTE
-            values["disk_write_megabytes"] = written / MEGABYTE
-            if previous and previous[2] is not None and elapsed > 0:
-                read, written = _sum_deltas(disks, previous[2])
-                values["disk_read_megabytes_per_second"] = read / MEGABYTE / elapsed
-                values["disk_write_megabytes_per_second"] = written / MEGABYTE / elapsed
+            _transfers(values, ("disk_read", "disk_write"), disks, self._disk_start,
+                       previous[2] if previous else None, elapsed)
         except (OSError, ValueError):
             disks = None
 
@@ -356,13 +362,8 @@ class SystemMetrics:
             nets = _network_bytes(self._proc)
             if self._net_start is None:
                 self._net_start = nets
-            received, sent = _sum_deltas(nets, self._net_start)
-            values["network_receive_megabytes"] = received / MEGABYTE
-            values["network_transmit_megabytes"] = sent / MEGABYTE
-            if previous and previous[3] is not None and elapsed > 0:
-                received, sent = _sum_deltas(nets, previous[3])
-                values["network_receive_megabytes_per_second"] = received / MEGABYTE / elapsed
-                values["network_transmit_megabytes_per_second"] = sent / MEGABYTE / elapsed
+            _transfers(values, ("network_receive", "network_transmit"), nets, self._net_start,
+                       previous[3] if previous else None, elapsed)
         except (OSError, ValueError):
             nets = None
 
