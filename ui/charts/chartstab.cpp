@@ -326,18 +326,24 @@ void ChartsTab::refreshRuns(const std::vector<Run> &runs)
         setRuns(runs); // a run deleted meanwhile
         return;
     }
-    // A run that ended is a natural moment for a whole read: its overview replaces the folded columns.
-    bool ended = false;
+    // Only the charts of keys that gained points read a tail. A run that ended is a natural moment for a
+    // whole read of its keys' charts: their overview replaces the folded columns.
+    QSet<QString> grown, ended;
     QSet<QString> keys(m_keys.cbegin(), m_keys.cend());
     const qsizetype keyCount = keys.size();
     for (size_t i = 0; i < runs.size(); ++i) {
         const Run &r = runs[i];
-        ended = ended || (runstatus::isLive(m_runs[i].status) && !runstatus::isLive(r.status));
+        const bool runEnded = runstatus::isLive(m_runs[i].status) && !runstatus::isLive(r.status);
+        for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it) {
+            keys.insert(it.key());
+            if (runEnded)
+                ended.insert(it.key());
+            else if (it->count != m_runs[i].metrics.value(it.key()).count)
+                grown.insert(it.key());
+        }
         ChartRunStyle &style = m_context.styles[r.id];
         style.name = runName(r);
         style.color = RunColors::of(r.id, r.tags);
-        for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
-            keys.insert(it.key());
     }
     m_runs = runs;
     if (keys.size() != keyCount) {
@@ -348,9 +354,9 @@ void ChartsTab::refreshRuns(const std::vector<Run> &runs)
     fillGroupChoices();
     applyGroups(); // the legend's names and live marks, and a repaint
     for (MetricChart *c : std::as_const(m_charts)) {
-        if (ended)
+        if (ended.contains(c->key()))
             c->reload();
-        else
+        else if (grown.contains(c->key()))
             c->appendNewPoints();
     }
 }
