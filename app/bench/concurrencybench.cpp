@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bench/concurrencybench.h"
 
+#include "bench/benchmark.h"
 #include "store/store.h"
 
 #include <algorithm>
@@ -41,12 +42,6 @@ QByteArray writerInput(int writer, qint64 lines)
     return out;
 }
 
-void removeDatabase(const QString &db)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(db + QLatin1String(suffix));
-}
-
 // Whether the run holds exactly the points writer `writer` sent.
 bool storedExactly(Store &store, const QString &runId, int writer, qint64 lines)
 {
@@ -73,7 +68,7 @@ QList<BenchmarkFigure> measureConcurrency(const QString &binary, const QString &
     const qint64 lines = (quick ? 10'000 : 50'000) / KeysPerLine;
     const qint64 pointsPerWriter = lines * KeysPerLine;
     const QString db = dir + QStringLiteral("/concurrency.db");
-    removeDatabase(db);
+    removeScratchDatabase(db);
     Store{db}; // the schema exists before the writers start: what is measured is their sharing of it
     QStringList inputs;
     for (int w = 0; w < Writers; ++w) {

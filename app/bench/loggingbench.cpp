@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bench/loggingbench.h"
 
+#include "bench/benchmark.h"
 #include "store/store.h"
 
 #include <algorithm>
@@ -167,12 +168,6 @@ WriterResult finishWriter(QProcess &p, const QString &db, qint64 points, int wri
     return r;
 }
 
-void removeDatabase(const QString &db)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(db + QLatin1String(suffix));
-}
-
 } // namespace
 
 QList<BenchmarkFigure> measureLogging(const QString &dir, bool quick,
@@ -191,7 +186,7 @@ QList<BenchmarkFigure> measureLogging(const QString &dir, bool quick,
     // (a) One process: the cost of a call, as a training loop pays it.
     const qint64 calls = quick ? 100'000 : 1'000'000;
     const QString single = dir + QStringLiteral("/logging-single.db");
-    removeDatabase(single);
+    removeScratchDatabase(single);
     Store{single}; // the schema is made by the app; the client never migrates
     if (progress)
         progress(QStringLiteral("logging: log_metric x %1 in %2").arg(calls).arg(py->executable));
@@ -213,12 +208,12 @@ QList<BenchmarkFigure> measureLogging(const QString &dir, bool quick,
                    QStringLiteral("us/call"));
         }
     }
-    removeDatabase(single);
+    removeScratchDatabase(single);
 
     // (b) Four processes into one database at once.
     const qint64 points = quick ? 25'000 : 250'000;
     const QString shared = dir + QStringLiteral("/logging-writers.db");
-    removeDatabase(shared);
+    removeScratchDatabase(shared);
     Store{shared};
     if (progress)
         progress(QStringLiteral("logging: %1 Python writers x %2 points at once").arg(Writers).arg(points));
@@ -239,7 +234,7 @@ QList<BenchmarkFigure> measureLogging(const QString &dir, bool quick,
         first = first == 0 ? r.start : std::min(first, r.start);
         last = std::max(last, r.end);
     }
-    removeDatabase(shared);
+    removeScratchDatabase(shared);
     figure(QStringLiteral("logging.writers"), double(Writers), QStringLiteral("processes"));
     figure(QStringLiteral("logging.points_per_writer"), double(points), QStringLiteral("points"));
     if (last > first) {

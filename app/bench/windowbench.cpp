@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "bench/windowbench.h"
 
+#include "bench/benchmark.h"
 #include "charts/metricchart.h"
 #include "demo/demodata.h"
 #include "itemmodels/runtablemodel.h"
@@ -131,13 +132,6 @@ void scheduleCompareCheck(MainWindow *window, const QStringList &runIds)
 }
 
 namespace {
-
-// A scratch database left by an earlier bench in the same --dir is rebuilt, not added to.
-void removeScratchDatabase(const QString &db)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(db + QLatin1String(suffix));
-}
 
 // Runs the window offscreen and returns what it printed; empty when it failed or took longer than 5 minutes.
 QString windowOutput(const QString &binary, const QStringList &args)

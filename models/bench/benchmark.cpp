@@ -472,4 +472,10 @@ BenchmarkReport runBenchmark(const BenchmarkOptions &options)
     return report;
 }
 
+void removeScratchDatabase(const QString &db)
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(db + QLatin1String(suffix));
+}
+
 } // namespace runlens

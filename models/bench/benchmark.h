@@ -28,6 +28,10 @@ struct BenchmarkFigure
     std::optional<bool> meets; // whether the target is met
 };
 
+// Removes a scratch database (and its -wal and -shm) an earlier bench left in the same --dir, so that it is
+// rebuilt, not added to. Only for files no connection of this process has open.
+void removeScratchDatabase(const QString &db);
+
 struct BenchmarkReport
 {
     QList<BenchmarkFigure> figures;
