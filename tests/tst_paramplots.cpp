@@ -11,6 +11,7 @@
 #include "charts/scattercanvas.h"
 #include "demo/demodata.h"
 #include "import/importer.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "plots/axisscale.h"
 #include "plots/colorramp.h"
@@ -597,7 +598,9 @@ void TestParamPlots::scatterEmptyStates()
 
 void TestParamPlots::scatterPlotsAndCounts()
 {
+    RunColorMap colors; // the window's, as the Compare page gives it
     ParamScatterView view;
+    view.setColorMap(&colors);
     view.resize(900, 600);
     view.setRuns(scatterRuns());
     view.show();
@@ -633,7 +636,8 @@ void TestParamPlots::scatterPlotsAndCounts()
         QVERIFY(plot.contains(p.pos));
     // Linear: 0.001 sits a hundredth of the way from 0.0001 to 0.1... close to 0.0001.
     QVERIFY(std::abs((p1->pos.x() - p0->pos.x()) / (p2->pos.x() - p0->pos.x()) - 0.0009 / 0.0099) < 0.01);
-    QCOMPARE(p0->color, RunColors::of(idOf(0), {}));
+    QCOMPARE(p0->color, RunColors::palette()[0]);
+    QCOMPARE(p0->color, colors.colorOf(idOf(0)));
     QVERIFY(p0->tooltip.contains(QStringLiteral("run-0")) &&
             p0->tooltip.contains(QStringLiteral("lr = 0.0001")) &&
             p0->tooltip.contains(QStringLiteral("loss (last) = 0.9")));

@@ -9,6 +9,7 @@
 #include "core/jsonformat.h"
 #include "import/importer.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "itemmodels/rundiffmodel.h"
 #include "shell/theme.h"
@@ -225,6 +226,9 @@ void TestRunDiff::fixtureRunsMatchGroundTruth()
 {
     RunDiffModel m;
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RunColorMap colors; // the page holds the compared runs in it, in their order
+    colors.hold(QStringLiteral("compare"), RunColorMap::membersOf(m_fixtureRuns));
+    m.setColorMap(&colors);
     m.setRuns(m_fixtureRuns);
     QCOMPARE(m.columnCount(), 4);
     QCOMPARE(columnNames(m), (QStringList{"run-00", "run-01", "run-02", "run-03"}));
@@ -233,11 +237,9 @@ void TestRunDiff::fixtureRunsMatchGroundTruth()
         const QString id = truth.value(QStringLiteral("run_id")).toString();
         QCOMPARE(m.headerData(c, Qt::Horizontal, Qt::ToolTipRole).toString(), id);
         QCOMPARE(m.headerData(c, Qt::Horizontal, RunIdRole).toString(), id);
-        QCOMPARE(m.headerData(c, Qt::Horizontal, RunColorRole).value<QColor>(),
-                 RunColors::of(id, m_fixtureRuns[size_t(c)].tags));
+        QCOMPARE(m.headerData(c, Qt::Horizontal, RunColorRole).value<QColor>(), RunColors::palette()[c]);
         QCOMPARE(m.index(0, c).data(RunIdRole).toString(), id);
-        QCOMPARE(m.index(1, c).data(RunColorRole).value<QColor>(),
-                 RunColors::of(id, m_fixtureRuns[size_t(c)].tags));
+        QCOMPARE(m.index(1, c).data(RunColorRole).value<QColor>(), RunColors::palette()[c]);
         const QJsonObject params = truth.value(QStringLiteral("params")).toObject();
         for (auto it = params.begin(); it != params.end(); ++it)
             QCOMPARE(cell(m, Section::Params, it.key(), c, FullTextRole), it.value().toString());

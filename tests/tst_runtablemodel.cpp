@@ -4,6 +4,7 @@
 
 #include "itemmodels/experimentlistmodel.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "itemmodels/runtablemodel.h"
 #include "search/searchquery.h"
@@ -621,12 +622,16 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
     QVERIFY(!model.index(model.rowOf(ids[3]), 0).data(StarredRole).toBool());
     QVERIFY(Store(db).runs().run(ids[2])->starred);
 
-    // Colours: by id until a colour is set; the tag holds it; resetting goes back.
-    const QColor byId = RunColors::byId(ids[0]);
-    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), byId);
+    // Colours: the shown rows hold palette colours in table order until a colour is set; the tag holds
+    // it; resetting goes back.
+    RunColorMap colors;
+    model.setColorMap(&colors);
+    model.setShownRows(0, 3);
+    const QColor automatic = RunColors::palette()[model.rowOf(ids[0])];
+    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), automatic);
     QCOMPARE(
         model.index(model.rowOf(ids[0]), RunTableModel::NameColumn).data(Qt::DecorationRole).value<QColor>(),
-        byId);
+        automatic);
     model.setColor({ids[0]}, QColor(0x12, 0x34, 0x56));
     QTRY_COMPARE(refreshed.count(), 2);
     QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(),
@@ -635,7 +640,7 @@ void TestRunTableModel::starTrashAndColourWriteThrough()
              QStringLiteral("#123456"));
     model.setColor({ids[0]}, QColor());
     QTRY_COMPARE(refreshed.count(), 3);
-    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), byId);
+    QCOMPARE(model.index(model.rowOf(ids[0]), 0).data(RunColorRole).value<QColor>(), automatic);
 
     // Trash: the rows leave the listing; the trash listing shows them; restoring brings them back.
     model.setDeleted({ids[0], ids[3]}, true);

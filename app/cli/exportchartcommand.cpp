@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commandsupport.h"
 #include "itemmodels/displaytext.h"
-#include "itemmodels/runcolors.h"
+#include "itemmodels/runcolormap.h"
 #include "series/systemmetrics.h"
 #include "store/store.h"
 
@@ -111,12 +111,16 @@ int exportChartCommand(const QString &db, const QStringList &args)
     if (runs.empty())
         throw Error(QStringLiteral("no runs to draw"), Error::Kind::NotFound);
 
-    // The same pieces the Compare page draws with: run colours and names, a grid of charts, a legend.
+    // The same pieces the Compare page draws with: run colours and names, a grid of charts, a legend. The
+    // colours go in the order the runs were given (--runs, or the filter's order), distinct while the
+    // palette has room, pins first.
+    RunColorMap colors;
+    colors.hold(QStringLiteral("export"), RunColorMap::membersOf(runs));
     QHash<QString, ChartRunStyle> styles;
     std::vector<ChartRun> chartRuns;
     QStringList order;
     for (const Run &r : runs) {
-        styles.insert(r.id, {r.name.isEmpty() ? r.id.left(8) : r.name, RunColors::of(r.id, r.tags), true});
+        styles.insert(r.id, {r.name.isEmpty() ? r.id.left(8) : r.name, colors.colorOf(r.id), true});
         chartRuns.push_back({r.id, r.startMs});
         order << r.id;
     }

@@ -5,40 +5,40 @@ namespace runlens {
 
 const QList<QColor> &RunColors::palette()
 {
-    // Sixteen hues of medium lightness: each reads on white and on a dark grey, and neighbours differ in hue.
+    // Every colour comes from a published qualitative scheme designed to stay apart under the common
+    // colour-vision deficiencies:
+    //   Okabe & Ito, "Color Universal Design" (2008), https://jfly.uni-koeln.de/color/
+    //   P. Tol, "Colour Schemes", SRON/EPS/TN/09-002 (2021), https://personal.sron.nl/~pault/ (bright,
+    //     vibrant and muted schemes)
+    //   Tableau's "Color Blind 10" palette (M. Stone, Tableau Software, 2016)
+    // From their union, less the greys (grid and dimmed lines are grey), the yellows and pale tints (too
+    // little contrast on a white plot) and the darkest tones (too little on the dark theme's #1f2124), each
+    // colour keeps a CIEDE2000 distance of at least 25 from both plot backgrounds under normal vision and
+    // simulated deuteranopia, protanopia and tritanopia. The order is greedy: each next colour is the one
+    // farthest (smallest CIEDE2000 distance over the four visions) from those before it, so that the first
+    // k colours are as far apart as possible for every k. tst_runcolors checks both properties.
     static const QList<QColor> colors = {
-        QColor(0x1f, 0x77, 0xb4), QColor(0xe8, 0x6a, 0x10), QColor(0x2c, 0xa0, 0x2c),
-        QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-        QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xb5, 0xb0, 0x0c),
-        QColor(0x17, 0xbe, 0xcf), QColor(0x39, 0x3b, 0xd9), QColor(0x63, 0x8c, 0x1c),
-        QColor(0xc4, 0x3c, 0x8e), QColor(0x0b, 0x8a, 0x7a), QColor(0xc9, 0x8a, 0x00),
-        QColor(0x6b, 0x4f, 0xc8),
+        QColor(0xe6, 0x9f, 0x00), // orange, Okabe-Ito
+        QColor(0x56, 0xb4, 0xe9), // sky blue, Okabe-Ito
+        QColor(0x00, 0x6b, 0xa4), // blue, Tableau Color Blind 10
+        QColor(0xcc, 0x33, 0x11), // red, Tol vibrant
+        QColor(0xcc, 0x66, 0x77), // rose, Tol muted
+        QColor(0x00, 0x99, 0x88), // teal, Tol vibrant
+        QColor(0x22, 0x88, 0x33), // green, Tol bright
+        QColor(0xcc, 0x79, 0xa7), // reddish purple, Okabe-Ito
+        QColor(0x99, 0x99, 0x33), // olive, Tol muted
+        QColor(0x11, 0x77, 0x33), // dark green, Tol muted
     };
     return colors;
 }
 
-QColor RunColors::byId(const QString &runId)
-{
-    // FNV-1a over the id's characters: run ids are random hex, but imported ids and names need not be, so
-    // every character takes part.
-    quint32 h = 2166136261u;
-    for (QChar c : runId) {
-        h ^= c.unicode();
-        h *= 16777619u;
-    }
-    const QList<QColor> &p = palette();
-    return p[int(h % quint32(p.size()))];
-}
-
-QColor RunColors::of(const QString &runId, const QMap<QString, QString> &tags)
+QColor RunColors::pinOf(const QMap<QString, QString> &tags)
 {
     const auto it = tags.constFind(QString::fromLatin1(RunColorTag));
-    if (it != tags.constEnd()) {
-        const QColor c = QColor::fromString(it->trimmed());
-        if (c.isValid())
-            return c;
-    }
-    return byId(runId);
+    if (it == tags.constEnd())
+        return {};
+    const QColor c = QColor::fromString(it->trimmed());
+    return c.isValid() ? c : QColor();
 }
 
 } // namespace runlens

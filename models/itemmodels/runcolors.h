@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The one run-colour map: the runs table, the legends and every chart ask it, so a run has the same colour
-// everywhere and in every session. A run's colour follows from its id (a fixed palette chosen to stay
-// distinguishable on light and dark backgrounds), unless the run carries the tag runlens.color (#rrggbb),
-// which the "Set Colour" action writes: stored in the database, it travels with the run.
+// The run colours' palette and the pin a user can give a run: the tag runlens.color (#rrggbb), which the
+// "Set Colour" action writes, stored in the database so it travels with the run. Which palette colour an
+// unpinned run gets is the business of the window's RunColorMap (runcolormap.h): by the order runs enter a
+// view, never by a run's id.
 
 #include <QColor>
 #include <QList>
@@ -18,11 +18,11 @@ inline constexpr char RunColorTag[] = "runlens.color";
 class RunColors
 {
 public:
+    // Ten colours for telling lines apart, ordered so that the first k are as far apart as the set allows
+    // for every k (tst_runcolors measures it).
     static const QList<QColor> &palette();
-    // The palette colour of an id (stable: a function of the id alone).
-    static QColor byId(const QString &runId);
-    // The run's colour: its runlens.color tag when that holds a valid colour, else byId().
-    static QColor of(const QString &runId, const QMap<QString, QString> &tags);
+    // The run's pinned colour: its runlens.color tag when that holds a valid colour, else invalid.
+    static QColor pinOf(const QMap<QString, QString> &tags);
 };
 
 } // namespace runlens

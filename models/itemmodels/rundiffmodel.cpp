@@ -4,6 +4,7 @@
 #include "core/jsonformat.h"
 #include "itemmodels/displaytext.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 
 #include <algorithm>
@@ -125,6 +126,26 @@ QString markdownCell(const QString &text)
 RunDiffModel::RunDiffModel(QObject *parent)
     : QAbstractTableModel(parent)
 {}
+
+void RunDiffModel::setColorMap(RunColorMap *map)
+{
+    if (m_colors)
+        disconnect(m_colors, nullptr, this, nullptr);
+    m_colors = map;
+    if (!m_colors)
+        return;
+    connect(m_colors, &QObject::destroyed, this, [this] { m_colors = nullptr; });
+    connect(m_colors, &RunColorMap::colorsChanged, this, [this] {
+        if (columnCount() > 0)
+            Q_EMIT headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
+    });
+}
+
+QColor RunDiffModel::colorOf(const Run &run) const
+{
+    const QColor held = m_colors ? m_colors->colorOf(run.id) : QColor();
+    return held.isValid() ? held : RunColors::pinOf(run.tags);
+}
 
 void RunDiffModel::setRuns(std::vector<Run> runs)
 {
@@ -608,7 +629,7 @@ QVariant RunDiffModel::data(const QModelIndex &index, int role) const
     case RunIdRole:
         return r.id;
     case RunColorRole:
-        return RunColors::of(r.id, r.tags);
+        return colorOf(r);
     case BaselineRole:
         return run == m_baselineRun;
     case SectionHeaderRole:
@@ -705,7 +726,7 @@ QVariant RunDiffModel::headerData(int section, Qt::Orientation orientation, int 
         case RunIdRole:
             return r.id;
         case RunColorRole:
-            return RunColors::of(r.id, r.tags);
+            return colorOf(r);
         case BaselineRole:
             return run == m_baselineRun;
         case Qt::FontRole:

@@ -15,6 +15,8 @@
 
 namespace runlens {
 
+class RunColorMap;
+
 class RunDiffModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -26,6 +28,9 @@ public:
 
     // The runs to compare, in the order the user chose them (the columns' order until sorted).
     void setRuns(std::vector<Run> runs);
+    // The window's run colours (RunColorRole), held by the page that shows the runs; without one, only
+    // pinned colours.
+    void setColorMap(RunColorMap *map);
     int runCount() const { return int(m_runs.size()); }
     const Run &runAt(int column) const; // in column order
     // Positions in the order given to setRuns(), for callers that list runs independently of sorting.
@@ -76,6 +81,8 @@ Q_SIGNALS:
     void runOrderChanged();
 
 private:
+    QColor colorOf(const Run &run) const;
+
     struct Value
     {
         QString display;              // the cell's one-line text
@@ -112,6 +119,7 @@ private:
     std::vector<int> m_order; // column -> run index
     int m_baselineRun = -1;
     bool m_onlyDifferences = false;
+    RunColorMap *m_colors = nullptr;
     bool m_showRange = false;
 };
 

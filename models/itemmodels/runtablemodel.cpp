@@ -10,6 +10,7 @@
 #include "store/database.h"
 #include "store/store.h"
 
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 
 #include <cmath>
@@ -48,6 +49,12 @@ RunTableModel::RunTableModel(StoreWorker *worker, QObject *parent)
     connect(m_actions, &RunActions::runsColorChanged, this, &RunTableModel::refresh);
     connect(m_actions, &RunActions::failed, this,
             [this](const QString &, const QString &why) { Q_EMIT writeFailed(why); });
+}
+
+RunTableModel::~RunTableModel()
+{
+    if (m_colors)
+        m_colors->release(m_colorView);
 }
 
 void RunTableModel::setQuery(const RunQuery &query)
@@ -196,6 +203,57 @@ bool RunTableModel::isMetricColumn(int column) const
     return column >= FixedColumnCount && column < FixedColumnCount + m_metrics.size();
 }
 
+void RunTableModel::setColorMap(RunColorMap *map)
+{
+    if (m_colors == map)
+        return;
+    if (m_colors) {
+        m_colors->release(m_colorView);
+        disconnect(m_colors, nullptr, this, nullptr);
+    }
+    m_colors = map;
+    if (!m_colors)
+        return;
+    m_colorView = QStringLiteral("runs-table@%1").arg(quintptr(this), 0, 16);
+    connect(m_colors, &QObject::destroyed, this, [this] { m_colors = nullptr; });
+    connect(m_colors, &RunColorMap::colorsChanged, this, [this] {
+        // Only shown rows are held, and only they need painting again.
+        const int last = std::min(m_shownLast, rowCount() - 1);
+        if (m_shownFirst <= last)
+            Q_EMIT dataChanged(index(m_shownFirst, NameColumn), index(last, NameColumn),
+                               {Qt::DecorationRole, RunColorRole});
+    });
+    holdShownRows();
+}
+
+void RunTableModel::setShownRows(int first, int last)
+{
+    if (std::max(0, first) == m_shownFirst && last == m_shownLast)
+        return; // rows that change under a range are held again where they change
+    m_shownFirst = std::max(0, first);
+    m_shownLast = last;
+    holdShownRows();
+}
+
+void RunTableModel::holdShownRows()
+{
+    if (!m_colors)
+        return;
+    QList<RunColorMap::Member> members;
+    const int last = std::min(m_shownLast, rowCount() - 1);
+    for (int row = m_shownFirst; row <= last; ++row) {
+        const Run &r = m_runs[size_t(row)];
+        members.push_back({r.id, RunColors::pinOf(r.tags)});
+    }
+    m_colors->hold(m_colorView, members, RunColorMap::Policy::Listing);
+}
+
+QColor RunTableModel::colorOf(const Run &run) const
+{
+    const QColor held = m_colors ? m_colors->colorOf(run.id) : QColor();
+    return held.isValid() ? held : RunColors::pinOf(run.tags);
+}
+
 int RunTableModel::rowOf(const QString &runId) const
 {
     for (size_t r = 0; r < m_runs.size(); ++r)
@@ -229,6 +287,7 @@ void RunTableModel::reload()
     m_refreshing = false;
     ++m_generation;
     endResetModel();
+    holdShownRows(); // nothing shown until the view says which rows it shows
     const quint64 generation = m_generation;
     const RunQuery query = m_query;
     setPending(+1);
@@ -300,6 +359,7 @@ void RunTableModel::refresh()
                 return;
             // Still "refreshing" while rows change: views must not fetch a page at offsets that are moving.
             const QList<int> rows = apply(answer.order, std::move(answer.changed));
+            holdShownRows(); // the shown rows may be other runs now, or carry another pin
             m_refreshing = false;
             setTotal(answer.total);
             Q_EMIT refreshed(rows);
@@ -493,6 +553,8 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
             m_runs.insert(m_runs.end(), std::make_move_iterator(runs.begin()),
                           std::make_move_iterator(runs.end()));
             endInsertRows();
+            if (first <= m_shownLast)
+                holdShownRows(); // rows the view already counted as shown arrived
             // Only now: views react to the insertion by asking for more, which must start after these rows.
             m_fetching = false;
             if (m_refreshPending)
@@ -605,11 +667,15 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     case DeletedRole:
         return run.lifecycle == Lifecycle::Deleted;
     case RunColorRole:
-        return RunColors::of(run.id, run.tags);
-    case Qt::DecorationRole:
+        return colorOf(run);
+    case Qt::DecorationRole: {
         if (index.column() == StatusColumn && runstatus::isLive(run.status))
             return runstatus::dot(run.status); // the live mark, as every page shows it
-        return index.column() == NameColumn ? QVariant(RunColors::of(run.id, run.tags)) : QVariant();
+        if (index.column() != NameColumn)
+            return {};
+        const QColor c = colorOf(run);
+        return c.isValid() ? QVariant(c) : QVariant();
+    }
     case Qt::ForegroundRole:
         if (index.column() == StarColumn)
             return run.starred ? QColor(0xe0, 0x9b, 0x00) : QColor(128, 128, 128, 120);

@@ -4,7 +4,8 @@
 // The runs table: a lazy model over the store (pages fetched with fetchMore on the store worker, never on the
 // GUI thread), sorted and filtered in SQL with the MLflow search language. Columns: fixed run attributes,
 // then one per chosen metric (its last, min or max value), then one per chosen param. Rows carry the run's
-// colour from the shared run-colour map. refresh() brings loaded rows up to date without a reset, so
+// colour from the window's RunColorMap, where the rows a view shows (setShownRows) are held in table order.
+// refresh() brings loaded rows up to date without a reset, so
 // selection (persistent indexes) follows the runs.
 
 #include "core/types.h"
@@ -19,6 +20,7 @@
 namespace runlens {
 
 class RunActions;
+class RunColorMap;
 
 class RunTableModel : public QAbstractTableModel
 {
@@ -47,6 +49,7 @@ public:
     };
 
     explicit RunTableModel(StoreWorker *worker, QObject *parent = nullptr);
+    ~RunTableModel() override;
 
     // Replaces what is listed: experiments, filter, deleted or not. A malformed filter throws
     // search::SyntaxError before anything changes (for inline messages in the filter bar).
@@ -88,6 +91,14 @@ public:
     void setDeleted(const QStringList &runIds, bool deleted); // trash or restore; the rows leave this listing
     void setColor(const QStringList &runIds, const QColor &color); // invalid color: back to the default
 
+    // The window's run colours; without one, rows show only pinned colours.
+    void setColorMap(RunColorMap *map);
+    RunColorMap *colorMap() const { return m_colors; }
+    // The rows a view shows (first to last, inclusive; first > last: none): only these are held in the
+    // colour map, so the cost of colours follows the screen, not the listing. They are held again when the
+    // rows change under them.
+    void setShownRows(int first, int last);
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -114,6 +125,8 @@ private:
     void setTotal(qint64 total);
     void indexColumns();
     QVariant cell(const Run &run, int column, int role) const;
+    QColor colorOf(const Run &run) const;
+    void holdShownRows();
 
     StoreWorker *m_worker;
     RunActions *m_actions;
@@ -129,6 +142,9 @@ private:
     bool m_refreshing = false;
     bool m_refreshPending = false; // asked while a load was under way: done when it ends
     int m_pending = 0;
+    RunColorMap *m_colors = nullptr;
+    QString m_colorView; // this model's view in the colour map
+    int m_shownFirst = 0, m_shownLast = -1;
 };
 
 } // namespace runlens

@@ -3,10 +3,12 @@
 
 #include "charts/chartexport.h"
 #include "itemmodels/displaytext.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "itemmodels/runstatusstyle.h"
 #include "series/systemmetrics.h"
 #include "shell/appsettings.h"
+#include "widgets/runcolormenu.h"
 
 #include <algorithm>
 #include <QCheckBox>
@@ -248,6 +250,9 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
         setRunVisible(item->data(Qt::UserRole).toString(), item->checkState() == Qt::Checked);
     });
+    m_legend->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_legend, &QWidget::customContextMenuRequested, this, &ChartsTab::showLegendMenu);
+    setColorMap(nullptr); // one of its own until the page gives the window's
 
     m_grid = new QWidget;
     m_gridLayout = new QVBoxLayout(m_grid);
@@ -295,15 +300,75 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     m_context.options.smoothing = smoothing / 1000.0; // now, not after the slider's settling delay
 }
 
+void ChartsTab::setColorMap(RunColorMap *map)
+{
+    if (m_colors) {
+        m_colors->release(m_colorView);
+        disconnect(m_colors, nullptr, this, nullptr);
+    }
+    m_colors = map ? map : new RunColorMap(this);
+    m_colorView = QStringLiteral("charts@%1").arg(quintptr(this), 0, 16);
+    connect(m_colors, &QObject::destroyed, this, [this](QObject *gone) {
+        if (gone == m_colors)
+            m_colors = nullptr;
+    });
+    connect(m_colors, &RunColorMap::colorsChanged, this, &ChartsTab::updateColors);
+    if (!m_runs.empty()) {
+        holdColors(m_runs);
+        updateColors();
+    }
+}
+
+void ChartsTab::holdColors(const std::vector<Run> &runs)
+{
+    if (!m_colors)
+        return;
+    // The styles are filled by the caller: the tab's own answer to colorsChanged waits.
+    m_holdingColors = true;
+    m_colors->hold(m_colorView, RunColorMap::membersOf(runs));
+    m_holdingColors = false;
+}
+
+void ChartsTab::updateColors()
+{
+    if (!m_colors || m_holdingColors)
+        return;
+    bool changed = false;
+    for (const Run &r : m_runs) {
+        ChartRunStyle &style = m_context.styles[r.id];
+        const QColor c = m_colors->colorOf(r.id);
+        changed = changed || c != style.color;
+        style.color = c;
+    }
+    if (changed)
+        applyGroups(); // the legend's swatches, and a repaint
+}
+
+void ChartsTab::showLegendMenu(const QPoint &pos)
+{
+    const QListWidgetItem *item = m_legend->itemAt(pos);
+    if (!item)
+        return;
+    const QString id = item->data(Qt::UserRole).toString();
+    const auto run = std::find_if(m_runs.begin(), m_runs.end(), [&](const Run &r) { return r.id == id; });
+    if (run == m_runs.end())
+        return;
+    QMenu menu(this);
+    runcolormenu::add(&menu, m_context.styles.value(id).color, RunColors::pinOf(run->tags).isValid(), this,
+                      [this, id](const QColor &c) { Q_EMIT runColorChosen({id}, c); });
+    menu.exec(m_legend->viewport()->mapToGlobal(pos));
+}
+
 void ChartsTab::setRuns(const std::vector<Run> &runs)
 {
     m_runs = runs;
     m_context.runs.clear();
     m_context.styles.clear();
+    holdColors(m_runs); // runs drawn together, distinct while the palette has room
     QSet<QString> keys;
     for (const Run &r : m_runs) {
         m_context.runs.push_back({r.id, r.startMs});
-        m_context.styles.insert(r.id, {runName(r), RunColors::of(r.id, r.tags), true});
+        m_context.styles.insert(r.id, {runName(r), m_colors ? m_colors->colorOf(r.id) : QColor(), true});
         for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
             keys.insert(it.key());
     }
@@ -328,6 +393,7 @@ void ChartsTab::refreshRuns(const std::vector<Run> &runs)
     }
     // Only the charts of keys that gained points read a tail. A run that ended is a natural moment for a
     // whole read of its keys' charts: their overview replaces the folded columns.
+    holdColors(runs); // a pin set or removed meanwhile
     QSet<QString> grown, ended;
     QSet<QString> keys(m_keys.cbegin(), m_keys.cend());
     const qsizetype keyCount = keys.size();
@@ -343,7 +409,7 @@ void ChartsTab::refreshRuns(const std::vector<Run> &runs)
         }
         ChartRunStyle &style = m_context.styles[r.id];
         style.name = runName(r);
-        style.color = RunColors::of(r.id, r.tags);
+        style.color = m_colors ? m_colors->colorOf(r.id) : QColor();
     }
     m_runs = runs;
     if (keys.size() != keyCount) {
@@ -368,6 +434,8 @@ void ChartsTab::setRunsLoading(bool loading)
 
 ChartsTab::~ChartsTab()
 {
+    if (m_colors)
+        m_colors->release(m_colorView);
     // Charts answer through the reader: they go first.
     qDeleteAll(m_charts);
     m_charts.clear();

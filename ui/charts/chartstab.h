@@ -27,6 +27,8 @@ class QVBoxLayout;
 
 namespace runlens {
 
+class RunColorMap;
+
 class ChartsTab : public QWidget
 {
     Q_OBJECT
@@ -35,6 +37,9 @@ public:
     explicit ChartsTab(const QString &databasePath, QWidget *parent = nullptr);
     ~ChartsTab() override;
 
+    // The window's run colours, where the tab holds the runs it draws (distinct while the palette has room);
+    // nullptr: a map of its own.
+    void setColorMap(RunColorMap *map);
     // The runs compared (their metrics, params and tags as read); the charts are rebuilt.
     void setRuns(const std::vector<Run> &runs);
     // The same runs read again while they log (the window noticed a write): names, statuses and the live
@@ -77,6 +82,9 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     void exportFinished(const QString &path, const QString &error);
     void dataExported(const QString &path, const QString &error);
+    // Set Colour in the legend's context menu: pin `color` to the runs (invalid: back to automatic). The
+    // page writes it (RunActions) and reads the runs again.
+    void runColorChosen(const QStringList &runIds, const QColor &color);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -87,6 +95,9 @@ private:
     void reloadCharts();
     void repaintCharts();
     void fillLegend();
+    void holdColors(const std::vector<Run> &runs);
+    void updateColors();
+    void showLegendMenu(const QPoint &pos);
     void fillGroupChoices();
     void applyGroups();
     void chooseKeys();
@@ -105,6 +116,9 @@ private:
     QStringList m_keys;
     QStringList m_chosen; // empty: all
     QString m_groupField;
+    RunColorMap *m_colors = nullptr;
+    QString m_colorView; // this tab's view in the colour map
+    bool m_holdingColors = false;
 
     QLineEdit *m_keyFilter = nullptr;
     QToolButton *m_keysButton = nullptr;

@@ -2,6 +2,7 @@
 #include "charts/paramscatterview.h"
 
 #include "itemmodels/displaytext.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "plots/axisscale.h"
 #include "plots/paramaxis.h"
@@ -43,6 +44,7 @@ void refill(QComboBox *combo, const QStringList &keys, const QString &fallback)
 ParamScatterView::ParamScatterView(QWidget *parent)
     : QWidget(parent)
 {
+    setColorMap(nullptr); // a map of its own until the page gives the window's
     m_param = new QComboBox;
     m_param->setObjectName(QStringLiteral("paramCombo"));
     m_param->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -114,8 +116,53 @@ ParamScatterView::ParamScatterView(QWidget *parent)
 void ParamScatterView::setRuns(std::vector<Run> runs)
 {
     m_runs = std::move(runs);
+    holdColors();
     fillCombos();
     rebuild();
+}
+
+ParamScatterView::~ParamScatterView()
+{
+    if (m_colors)
+        m_colors->release(m_colorView);
+}
+
+void ParamScatterView::setColorMap(RunColorMap *map)
+{
+    if (m_colors) {
+        m_colors->release(m_colorView);
+        disconnect(m_colors, nullptr, this, nullptr);
+    }
+    m_colors = map ? map : new RunColorMap(this);
+    m_colorView = QStringLiteral("scatter@%1").arg(quintptr(this), 0, 16);
+    connect(m_colors, &QObject::destroyed, this, [this](QObject *gone) {
+        if (gone == m_colors)
+            m_colors = nullptr;
+    });
+    connect(m_colors, &RunColorMap::colorsChanged, this, [this](const QStringList &ids) {
+        if (m_holdingColors)
+            return; // setRuns() draws next
+        for (const Run &r : m_runs) {
+            if (ids.contains(r.id)) {
+                rebuild();
+                return;
+            }
+        }
+    });
+    holdColors();
+    if (!m_runs.empty())
+        rebuild();
+}
+
+void ParamScatterView::holdColors()
+{
+    // The dots are drawn together: distinct while the palette has room (on the Compare page the page
+    // holds the same runs first, so this changes nothing there).
+    if (!m_colors)
+        return;
+    m_holdingColors = true;
+    m_colors->hold(m_colorView, RunColorMap::membersOf(m_runs));
+    m_holdingColors = false;
 }
 
 void ParamScatterView::fillCombos()
@@ -247,7 +294,9 @@ void ParamScatterView::rebuild()
         ScatterCanvas::Point p;
         p.runId = run.id;
         p.label = runLabel(run);
-        p.color = RunColors::of(run.id, run.tags);
+        p.color = m_colors ? m_colors->colorOf(run.id) : QColor();
+        if (!p.color.isValid())
+            p.color = RunColors::pinOf(run.tags);
         p.x = categorical ? double(x.category(i)) : *x.number(i);
         p.y = *yv;
         p.tooltip = QStringLiteral("<b>%1</b><br>%2 = %3<br>%4 = %5")

@@ -20,15 +20,21 @@ class QLabel;
 
 namespace runlens {
 
+class RunColorMap;
+
 class ParamScatterView : public QWidget
 {
     Q_OBJECT
 public:
     explicit ParamScatterView(QWidget *parent = nullptr);
+    ~ParamScatterView() override;
 
     // The runs to plot, with params, tags and metric summaries (as Store::run returns them). The chosen
     // param, metric and options stay when the new runs still have them.
     void setRuns(std::vector<Run> runs);
+    // The run colours of the dots: the window's, where the view holds the runs it plots; nullptr: a map of
+    // its own.
+    void setColorMap(RunColorMap *map);
 
     QString param() const;
     void setParam(const QString &key);
@@ -53,8 +59,12 @@ Q_SIGNALS:
 private:
     void fillCombos();
     void rebuild();
+    void holdColors();
 
     std::vector<Run> m_runs;
+    RunColorMap *m_colors = nullptr;
+    QString m_colorView; // this view in the colour map
+    bool m_holdingColors = false;
     QComboBox *m_param = nullptr;
     QCheckBox *m_asCategories = nullptr;
     QComboBox *m_metric = nullptr;

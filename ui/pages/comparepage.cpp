@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/comparepage.h"
 
+#include "actions/runactions.h"
 #include "charts/chartstab.h"
 #include "charts/parallelcoordinatesview.h"
 #include "charts/paramscatterview.h"
+#include "itemmodels/runcolormap.h"
+#include "itemmodels/rundiffmodel.h"
 #include "store/storeworker.h"
 #include "store/workerjobs.h"
 #include "widgets/rundiffview.h"
@@ -21,6 +24,8 @@ namespace runlens {
 ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
     : QWidget(parent)
     , m_worker(worker)
+    , m_actions(new RunActions(worker, this))
+    , m_colorView(QStringLiteral("compare@%1").arg(quintptr(this), 0, 16))
 {
 
     auto *back = new QToolButton(this);
@@ -76,13 +81,50 @@ ComparePage::ComparePage(StoreWorker *worker, QWidget *parent)
             tr("Showing %1 of %n run(s) in the charts", nullptr, int(m_runs.size())).arg(keep.size()));
     });
 
+    // A colour pinned from the legend: written on the worker, then the runs are read again with their tag.
+    connect(m_chartsTab, &ChartsTab::runColorChosen, m_actions, &RunActions::setRunsColor);
+    connect(m_actions, &RunActions::runsColorChanged, this, [this] {
+        refresh();
+        Q_EMIT runsChanged();
+    });
+    connect(m_actions, &RunActions::failed, this, [this](const QString &what, const QString &why) {
+        Q_EMIT statusMessage(tr("%1: %2").arg(what, why));
+    });
+    setColorMap(nullptr);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 0);
     layout->addLayout(header);
     layout->addWidget(m_tabs, 1);
 }
 
-ComparePage::~ComparePage() = default;
+ComparePage::~ComparePage()
+{
+    if (m_colors)
+        m_colors->release(m_colorView);
+}
+
+void ComparePage::setColorMap(RunColorMap *map)
+{
+    if (m_colors)
+        m_colors->release(m_colorView);
+    m_colors = map ? map : new RunColorMap(this);
+    connect(m_colors, &QObject::destroyed, this, [this](QObject *gone) {
+        if (gone == m_colors)
+            m_colors = nullptr;
+    });
+    holdColors();
+    m_chartsTab->setColorMap(m_colors);
+    m_diff->model()->setColorMap(m_colors);
+    m_scatter->setColorMap(m_colors);
+}
+
+void ComparePage::holdColors()
+{
+    // Every tab shows the same runs: they are held once, in the order compared, before the tabs ask.
+    if (m_colors)
+        m_colors->hold(m_colorView, RunColorMap::membersOf(m_runs));
+}
 
 void ComparePage::showRuns(const QStringList &runIds)
 {
@@ -135,6 +177,7 @@ void ComparePage::refresh()
         [this, generation, finished](std::vector<Run> runs) {
             if (generation == m_generation) {
                 m_runs = std::move(runs);
+                holdColors();
                 setTitle();
                 m_chartsTab->refreshRuns(m_runs);
             }
@@ -156,6 +199,7 @@ void ComparePage::setTitle()
 void ComparePage::runsLoaded(std::vector<Run> runs)
 {
     m_runs = std::move(runs);
+    holdColors();
     setTitle();
     m_diff->setRuns(m_runs);
     m_scatter->setRuns(m_runs);

@@ -17,6 +17,8 @@ class QTabWidget;
 namespace runlens {
 
 class ParallelCoordinatesView;
+class RunActions;
+class RunColorMap;
 class ParamScatterView;
 class RunDiffView;
 class StoreWorker;
@@ -27,6 +29,11 @@ class ComparePage : public QWidget
 public:
     explicit ComparePage(StoreWorker *worker, QWidget *parent = nullptr);
     ~ComparePage() override;
+
+    // The window's run colours; the page holds the runs it compares there (distinct while the palette has
+    // room). nullptr: a map of its own.
+    void setColorMap(RunColorMap *map);
+    RunColorMap *colorMap() const { return m_colors; }
 
     void showRuns(const QStringList &runIds);
     // The runs logged or changed (the window noticed a write): they are read again and the charts fold in
@@ -71,12 +78,18 @@ Q_SIGNALS:
     void loadingChanged();
     void statusMessage(const QString &message);
     void exportFinished(const QString &path, const QString &error);
+    // The page wrote to the runs (a colour pinned from the legend): other pages read them again.
+    void runsChanged();
 
 private:
+    void holdColors();
     void runsLoaded(std::vector<Run> runs);
     void setTitle();
 
     StoreWorker *m_worker;
+    RunActions *m_actions;
+    RunColorMap *m_colors = nullptr;
+    QString m_colorView; // the page's view in the colour map
     QStringList m_runIds;
     std::vector<Run> m_runs;
     quint64 m_generation = 0;

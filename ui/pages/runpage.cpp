@@ -8,6 +8,8 @@
 #include "itemmodels/displaytext.h"
 #include "itemmodels/modelversionsmodel.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
+#include "itemmodels/runcolors.h"
 #include "itemmodels/rundetails.h"
 #include "itemmodels/runinputsmodel.h"
 #include "itemmodels/runmetricsmodel.h"
@@ -142,6 +144,13 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
     connect(m_header, &RunHeaderWidget::backRequested, this, &RunPage::goBack);
     connect(m_header, &RunHeaderWidget::renameRequested, this, &RunPage::rename);
     connect(m_header, &RunHeaderWidget::starToggled, this, &RunPage::setStarred);
+    connect(m_header, &RunHeaderWidget::colorChosen, this, [this](const QColor &c) {
+        if (m_run)
+            m_actions->setRunsColor({m_run->id}, c);
+    });
+    connect(m_actions, &RunActions::runsColorChanged, this, &RunPage::refresh); // the tag, read back
+    m_colorView = QStringLiteral("run@%1").arg(quintptr(this), 0, 16);
+    setColorMap(nullptr);
     connect(m_header, &RunHeaderWidget::runLinkActivated, this, &RunPage::navigateTo);
     connect(m_header, &RunHeaderWidget::promoteRequested, this, [this] {
         if (m_run)
@@ -167,6 +176,8 @@ RunPage::RunPage(StoreWorker *worker, QWidget *parent)
 
 RunPage::~RunPage()
 {
+    if (m_colors)
+        m_colors->release(m_colorView);
     if (!m_splittersPlaced)
         return; // never shown: its splitters have no sizes worth keeping
     QSettings s = appsettings::open();
@@ -478,6 +489,37 @@ void RunPage::load(const QString &id)
     requestSparklines();
 }
 
+void RunPage::setColorMap(RunColorMap *map)
+{
+    if (m_colors) {
+        m_colors->release(m_colorView);
+        disconnect(m_colors, nullptr, this, nullptr);
+    }
+    m_colors = map ? map : new RunColorMap(this);
+    connect(m_colors, &QObject::destroyed, this, [this](QObject *gone) {
+        if (gone == m_colors)
+            m_colors = nullptr;
+    });
+    connect(m_colors, &RunColorMap::colorsChanged, this, [this](const QStringList &ids) {
+        if (m_run && m_colors && ids.contains(m_run->id))
+            m_header->setColor(m_colors->colorOf(m_run->id), RunColors::pinOf(m_run->tags).isValid());
+    });
+    holdColor();
+}
+
+void RunPage::holdColor()
+{
+    if (!m_colors)
+        return;
+    if (!m_run) {
+        m_colors->release(m_colorView);
+        return;
+    }
+    const QColor pin = RunColors::pinOf(m_run->tags);
+    m_colors->hold(m_colorView, {{m_run->id, pin}});
+    m_header->setColor(m_colors->colorOf(m_run->id), pin.isValid());
+}
+
 void RunPage::refresh()
 {
     if (m_runId.isEmpty() || m_detailsLoading || !m_run)
@@ -536,6 +578,7 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
 {
     if (!d.run) {
         m_run.reset();
+        holdColor();
         m_tags->setRun({}, {});
         showProblem(
             isValidRunId(d.requestedId)
@@ -588,6 +631,7 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
     }
     m_modelVersions->setVersions(std::move(d.modelVersions)); // keeps unchanged rows on a refresh
     m_run = std::move(d.run);
+    holdColor();
     if (!refresh) {
         for (DetailTableView *view : {m_metricsView, m_systemMetricsView}) {
             view->resizeColumnsToContents();

@@ -27,6 +27,7 @@ class QTreeView;
 namespace runlens {
 
 class ArtifactBrowser;
+class RunColorMap;
 class MessageBar;
 class RunActions;
 class ArtifactTreeModel;
@@ -55,6 +56,9 @@ public:
     void showRun(const QString &id);
     // Reads the shown run again (another process wrote): values, tags, curves; edits in progress stay.
     void refresh();
+    // The window's run colours: the shown run is held there, and its header shows the colour every page
+    // gives it. nullptr: a map of its own.
+    void setColorMap(RunColorMap *map);
     QString runId() const { return m_runId; }
     const std::optional<Run> &currentRun() const { return m_run; }
     // True while the run or its curves are being read (for --screenshot and tests).
@@ -115,6 +119,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    void holdColor();
     void load(const QString &id);
     void navigateTo(const QString &id);
     void requestDetails(bool refresh);
@@ -134,6 +139,8 @@ private:
 
     StoreWorker *m_worker;
     RunActions *m_actions;
+    RunColorMap *m_colors = nullptr;
+    QString m_colorView; // the page's view in the colour map
     QString m_runId;
     QMap<QString, MetricSummary> m_shownMetrics; // to tell whether a refresh changed any metric
     std::optional<Run> m_run;

@@ -4,17 +4,18 @@
 #include "core/jsonformat.h"
 #include "dialogs/columnchooserdialog.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runcolors.h"
 #include "itemmodels/runtablemodel.h"
 #include "search/searchquery.h"
 #include "shell/appsettings.h"
 #include "store/workerjobs.h"
 #include "widgets/filtercompleter.h"
+#include "widgets/runcolormenu.h"
 #include "widgets/runtabledelegate.h"
 
 #include <QAction>
 #include <QClipboard>
-#include <QColorDialog>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -84,6 +85,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_count->setObjectName(QStringLiteral("runCount"));
 
     m_table->setObjectName(QStringLiteral("runTable"));
+    m_model->setColorMap(new RunColorMap(this)); // the window gives its own (setColorMap)
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicatorShown(true);
@@ -280,19 +282,27 @@ void RunsPage::showContextMenu(const QPoint &pos)
     QAction *star = action("toggleStar");
     star->setText(at.data(StarredRole).toBool() ? tr("Un&star") : tr("&Star"));
     menu.addAction(star);
-    menu.addAction(tr("Set &Colour…"), this, [this, at] {
-        const QColor c =
-            QColorDialog::getColor(at.data(RunColorRole).value<QColor>(), this, tr("Run Colour"));
-        if (c.isValid())
-            m_model->setColor(selectedRunIds(), c);
-    });
-    menu.addAction(tr("Reset Colour"), this, [this] { m_model->setColor(selectedRunIds(), QColor()); });
+    bool pinned = false;
+    for (int r : selectedRows())
+        pinned = pinned || RunColors::pinOf(m_model->runAt(r).tags).isValid();
+    runcolormenu::add(&menu, at.data(RunColorRole).value<QColor>(), pinned, this,
+                      [this](const QColor &c) { m_model->setColor(selectedRunIds(), c); });
     menu.addSeparator();
     menu.addAction(action("copyRows"));
     menu.addAction(action("copyRunId"));
     menu.addSeparator();
     menu.addAction(isTrashShown() ? action("restoreRuns") : action("trashRuns"));
     menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void RunsPage::setColorMap(RunColorMap *map)
+{
+    m_model->setColorMap(map);
+}
+
+RunColorMap *RunsPage::colorMap() const
+{
+    return m_model->colorMap();
 }
 
 bool RunsPage::isLoading() const
@@ -613,8 +623,15 @@ void RunsPage::fitColumn(int column)
 
 bool RunsPage::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::Paint && watched == m_table->viewport() && !m_unfitted.isEmpty())
-        QMetaObject::invokeMethod(this, &RunsPage::fitRemainingColumns, Qt::QueuedConnection);
+    if (event->type() == QEvent::Paint && watched == m_table->viewport()) {
+        if (!m_unfitted.isEmpty())
+            QMetaObject::invokeMethod(this, &RunsPage::fitRemainingColumns, Qt::QueuedConnection);
+        // The rows about to be painted are the ones that hold colours (before they paint, so they paint
+        // coloured): the colour map's work follows the screen, whatever the number of runs listed.
+        const int first = m_table->rowAt(0);
+        const int last = m_table->rowAt(m_table->viewport()->height() - 1);
+        m_model->setShownRows(first, first < 0 ? -1 : last < 0 ? m_model->rowCount() - 1 : last);
+    }
     return QWidget::eventFilter(watched, event);
 }
 

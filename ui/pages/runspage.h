@@ -21,6 +21,7 @@ class QToolButton;
 namespace runlens {
 
 class FilterCompleter;
+class RunColorMap;
 class RunTableDelegate;
 class RunTableModel;
 class StoreWorker;
@@ -45,6 +46,9 @@ public:
     void setVisibleColumns(const QStringList &ids);
 
     RunTableModel *model() const { return m_model; }
+    // The window's run colours, which the rows on screen hold (the page has one of its own until then).
+    void setColorMap(RunColorMap *map);
+    RunColorMap *colorMap() const;
     QTableView *table() const { return m_table; }
     FilterCompleter *completer() const { return m_completer; }
     // True while anything the page shows is still being loaded.

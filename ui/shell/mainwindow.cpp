@@ -11,6 +11,7 @@
 #include "itemmodels/displaytext.h"
 #include "itemmodels/experimentlistmodel.h"
 #include "itemmodels/roles.h"
+#include "itemmodels/runcolormap.h"
 #include "itemmodels/runtablemodel.h"
 #include "pages/comparepage.h"
 #include "pages/modelspage.h"
@@ -55,6 +56,7 @@ constexpr int MaxRecent = 8;
 
 MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
     : QMainWindow(parent)
+    , m_colors(new RunColorMap(this)) // one colour per run across the pages, for the window's life
 {
     auto *central = new QWidget(this);
     m_banner = new QLabel(central);
@@ -276,6 +278,7 @@ bool MainWindow::openDatabase(const QString &path)
         m_welcome->setDatabase(m_databasePath, false); // a demo writing the previous database is cancelled
     m_sidebar = new ExperimentSidebar(m_experiments);
     m_runs = new RunsPage(m_worker.get());
+    m_runs->setColorMap(m_colors);
     m_leftLayout->insertWidget(0, m_sidebar, 1);
     m_pages->addWidget(m_runs);
     m_pages->setCurrentWidget(m_runs);
@@ -387,6 +390,9 @@ ComparePage *MainWindow::comparePage()
     if (m_comparePage)
         return m_comparePage;
     m_comparePage = new ComparePage(m_worker.get());
+    m_comparePage->setColorMap(m_colors);
+    // Our own writes reach no data_version: the runs table reads the pinned colour now.
+    connect(m_comparePage, &ComparePage::runsChanged, this, [this] { m_runs->refresh(); });
     m_comparePage->setObjectName(QStringLiteral("comparePage"));
     m_pages->addWidget(m_comparePage);
     connect(m_comparePage, &ComparePage::backRequested, this, [this] {
@@ -432,6 +438,7 @@ RunPage *MainWindow::runPage()
         return m_runPage;
     // Opened from the runs table, Back returns to the table with its selection and scroll.
     m_runPage = new RunPage(m_worker.get());
+    m_runPage->setColorMap(m_colors);
     m_pages->addWidget(m_runPage);
     connect(m_runPage, &RunPage::backRequested, this, [this] {
         m_runs->refresh(); // edits made on the run page (our own connection: no data_version change)

@@ -31,6 +31,7 @@ class ExperimentSidebar;
 class ImportController;
 class ModelsPage;
 class PromoteDialog;
+class RunColorMap;
 class RunPage;
 class RunsPage;
 class StoreWorker;
@@ -125,6 +126,7 @@ private:
     ExperimentListModel *m_experiments = nullptr;
     ExperimentSidebar *m_sidebar = nullptr;
     RunsPage *m_runs = nullptr;
+    RunColorMap *m_colors = nullptr;
     RunPage *m_runPage = nullptr;
     ComparePage *m_comparePage = nullptr;
     ModelsPage *m_modelsPage = nullptr;

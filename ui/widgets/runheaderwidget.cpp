@@ -2,6 +2,7 @@
 #include "widgets/runheaderwidget.h"
 
 #include "itemmodels/displaytext.h"
+#include "widgets/runcolormenu.h"
 #include "widgets/scaledfont.h"
 #include "widgets/statusbadge.h"
 
@@ -14,6 +15,8 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPainter>
 #include <QPushButton>
 #include <QStyle>
 #include <QTextDocumentFragment>
@@ -42,6 +45,7 @@ RunHeaderWidget::RunHeaderWidget(QWidget *parent)
     , m_name(new QLineEdit(this))
     , m_badge(new StatusBadge(this))
     , m_star(new QToolButton(this))
+    , m_color(new QToolButton(this))
     , m_id(new QLabel(this))
     , m_copyId(new QToolButton(this))
     , m_promote(new QPushButton(tr("Promote to Model…"), this))
@@ -73,6 +77,20 @@ RunHeaderWidget::RunHeaderWidget(QWidget *parent)
     m_star->setText(QStringLiteral("☆"));
     m_star->setToolTip(tr("Star this run"));
 
+    m_color->setObjectName(QStringLiteral("runColorButton"));
+    m_color->setAutoRaise(true);
+    m_color->setPopupMode(QToolButton::InstantPopup);
+    m_color->setToolTip(tr("The run's colour in tables, legends and charts: pin one, or leave it automatic"));
+    m_color->setMenu(new QMenu(m_color));
+    // Built when opened: the swatch ticked is the colour shown then.
+    connect(m_color->menu(), &QMenu::aboutToShow, this, [this] {
+        QMenu *menu = m_color->menu();
+        menu->clear();
+        runcolormenu::fill(menu, m_shownColor, m_pinned, this,
+                           [this](const QColor &c) { Q_EMIT colorChosen(c); });
+    });
+    setColor({}, false);
+
     m_id->setObjectName(QStringLiteral("runId"));
     m_id->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_id->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
@@ -94,6 +112,7 @@ RunHeaderWidget::RunHeaderWidget(QWidget *parent)
     top->addWidget(m_name);
     top->addWidget(m_badge, 0, Qt::AlignVCenter);
     top->addWidget(m_star, 0, Qt::AlignVCenter);
+    top->addWidget(m_color, 0, Qt::AlignVCenter);
     top->addStretch(1);
     m_promote->setObjectName(QStringLiteral("promoteButton"));
     m_promote->setToolTip(tr("Register this run (or one of its artifact folders) as a new model version"));
@@ -238,6 +257,22 @@ void RunHeaderWidget::setStarred(bool starred)
     m_star->setChecked(starred);
     m_star->setText(starred ? QStringLiteral("★") : QStringLiteral("☆"));
     m_star->setToolTip(starred ? tr("Starred: click to unstar") : tr("Star this run"));
+}
+
+void RunHeaderWidget::setColor(const QColor &color, bool pinned)
+{
+    m_shownColor = color;
+    m_pinned = pinned;
+    QPixmap pm(16, 16);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(color.isValid() ? color.darker(140) : palette().color(QPalette::Mid));
+    p.setBrush(color.isValid() ? QBrush(color) : QBrush());
+    p.drawRoundedRect(QRectF(1.5, 1.5, 13, 13), 3, 3);
+    p.end();
+    m_color->setIcon(QIcon(pm));
+    m_color->setText(pinned ? tr("Colour (pinned)") : tr("Colour"));
 }
 
 QString RunHeaderWidget::fieldText(const QString &field) const

@@ -30,9 +30,12 @@ public:
     void setName(QString name);             // the stored name (after a rename)
     void setStarred(bool starred);          // without emitting starToggled
     void setBackText(const QString &where); // "Runs", or the run Back returns to
+    // The run's colour as every page shows it; `pinned`: set by the user (runlens.color).
+    void setColor(const QColor &color, bool pinned);
 
     QLineEdit *nameEdit() const { return m_name; }
     QToolButton *starButton() const { return m_star; }
+    QToolButton *colorButton() const { return m_color; }
     QPushButton *backButton() const { return m_back; }
     QToolButton *copyIdButton() const { return m_copyId; }
     QPushButton *promoteButton() const { return m_promote; }
@@ -45,6 +48,8 @@ Q_SIGNALS:
     void backRequested();
     void renameRequested(const QString &name);
     void starToggled(bool starred);
+    // Set Colour from the colour button's menu; invalid: Automatic (the pin removed).
+    void colorChosen(const QColor &color);
     void runLinkActivated(const QString &runId);
     void promoteRequested();
 
@@ -62,6 +67,9 @@ private:
     QLineEdit *m_name;
     StatusBadge *m_badge;
     QToolButton *m_star;
+    QToolButton *m_color;
+    QColor m_shownColor;
+    bool m_pinned = false;
     QLabel *m_id;
     QToolButton *m_copyId;
     QPushButton *m_promote;
