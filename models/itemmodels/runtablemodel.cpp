@@ -217,7 +217,9 @@ void RunTableModel::setColorMap(RunColorMap *map)
     m_colorView = QStringLiteral("runs-table@%1").arg(quintptr(this), 0, 16);
     connect(m_colors, &QObject::destroyed, this, [this] { m_colors = nullptr; });
     connect(m_colors, &RunColorMap::colorsChanged, this, [this] {
-        // Only shown rows are held, and only they need painting again.
+        if (m_holdingColors)
+            return; // the view holds the rows it is about to paint: they paint with their colours
+        // Only shown rows are held, and only they need painting again (another view recoloured a run).
         const int last = std::min(m_shownLast, rowCount() - 1);
         if (m_shownFirst <= last)
             Q_EMIT dataChanged(index(m_shownFirst, NameColumn), index(last, NameColumn),
@@ -232,7 +234,11 @@ void RunTableModel::setShownRows(int first, int last)
         return; // rows that change under a range are held again where they change
     m_shownFirst = std::max(0, first);
     m_shownLast = last;
+    // Only the rows entering change colour here (the others keep theirs: pins change on a refresh, which
+    // holds the rows itself), and the view is painting them.
+    m_holdingColors = true;
     holdShownRows();
+    m_holdingColors = false;
 }
 
 void RunTableModel::holdShownRows()

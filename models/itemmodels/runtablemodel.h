@@ -94,9 +94,9 @@ public:
     // The window's run colours; without one, rows show only pinned colours.
     void setColorMap(RunColorMap *map);
     RunColorMap *colorMap() const { return m_colors; }
-    // The rows a view shows (first to last, inclusive; first > last: none): only these are held in the
-    // colour map, so the cost of colours follows the screen, not the listing. They are held again when the
-    // rows change under them.
+    // The rows a view is about to paint (first to last, inclusive; first > last: none): only these are held
+    // in the colour map, so the cost of colours follows the screen, not the listing. They are held again
+    // when the rows change under them.
     void setShownRows(int first, int last);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -145,6 +145,7 @@ private:
     RunColorMap *m_colors = nullptr;
     QString m_colorView; // this model's view in the colour map
     int m_shownFirst = 0, m_shownLast = -1;
+    bool m_holdingColors = false;
 };
 
 } // namespace runlens

@@ -564,6 +564,7 @@ void RunsPage::fitColumns()
     if (m_fitted || m_columnsLoading || m_model->rowCount() == 0)
         return;
     m_fitted = true;
+    holdShownRows(); // the run names' colours take room beside them: measured with them
     const QHeaderView *header = m_table->horizontalHeader();
     const int available = m_table->viewport()->width();
     int x = 0;
@@ -626,13 +627,19 @@ bool RunsPage::eventFilter(QObject *watched, QEvent *event)
     if (event->type() == QEvent::Paint && watched == m_table->viewport()) {
         if (!m_unfitted.isEmpty())
             QMetaObject::invokeMethod(this, &RunsPage::fitRemainingColumns, Qt::QueuedConnection);
-        // The rows about to be painted are the ones that hold colours (before they paint, so they paint
-        // coloured): the colour map's work follows the screen, whatever the number of runs listed.
-        const int first = m_table->rowAt(0);
-        const int last = m_table->rowAt(m_table->viewport()->height() - 1);
-        m_model->setShownRows(first, first < 0 ? -1 : last < 0 ? m_model->rowCount() - 1 : last);
+        holdShownRows();
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void RunsPage::holdShownRows()
+{
+    // The rows about to be painted are the ones that hold colours (before they paint, so they paint
+    // coloured): the colour map's work follows the screen, whatever the number of runs listed.
+    // As fitColumn() counts them: before the view has laid the rows out, the rows loaded (a page at most).
+    const int first = std::max(0, m_table->rowAt(0));
+    const int last = m_table->rowAt(m_table->viewport()->height() - 1);
+    m_model->setShownRows(first, last < 0 ? m_model->rowCount() - 1 : last);
 }
 
 QList<int> RunsPage::selectedRows() const

@@ -81,6 +81,7 @@ private:
     void updateCount();
     void showSortIndicator();
     void fitColumns();
+    void holdShownRows(); // the rows on screen, in the colour map
     void fitColumn(int column);
     void fitRemainingColumns();
     void saveLayout() const;
