@@ -14,11 +14,13 @@
 #include "itemmodels/runcolors.h"
 #include "itemmodels/runtablemodel.h"
 #include "pages/comparepage.h"
+#include "pages/runpage.h"
 #include "pages/runspage.h"
 #include "shell/mainwindow.h"
 #include "store/store.h"
 #include "testsupport.h"
 #include "widgets/rundiffview.h"
+#include "widgets/runheaderwidget.h"
 
 #include <array>
 #include <cmath>
@@ -29,6 +31,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace runlens;
@@ -260,6 +263,7 @@ private Q_SLOTS:
     void compareKeepsColoursWhenRunsComeAndGo();
     void legendPinWinsEverywhereAndSurvivesReopening();
     void pinByAnotherProcessShowsOnRefresh();
+    void runPageShowsAndPinsTheColour();
     void exportChartDrawsCollidingRunsApart();
 
 private:
@@ -648,6 +652,51 @@ void TestRunColors::pinByAnotherProcessShowsOnRefresh()
     QTRY_COMPARE_WITH_TIMEOUT(
         table->model()->index(row, RunTableModel::NameColumn).data(Qt::DecorationRole).value<QColor>(),
         QColor(0xff, 0, 0), 10000);
+}
+
+void TestRunColors::runPageShowsAndPinsTheColour()
+{
+    const QString db = makeDatabase(QStringLiteral("runpage.db"));
+    MainWindow window(db);
+    window.resize(1400, 900);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.runsPage()->showExperiment(1);
+    QTableView *table = window.runsPage()->table();
+    QTRY_COMPARE(table->model()->rowCount(), 6);
+    const int row = window.runsPage()->model()->rowOf(collidingIds[3]);
+    QTRY_VERIFY(
+        table->model()->index(row, RunTableModel::NameColumn).data(RunColorRole).value<QColor>().isValid());
+    const QColor inTable =
+        table->model()->index(row, RunTableModel::NameColumn).data(RunColorRole).value<QColor>();
+
+    window.showRun(collidingIds[3]);
+    RunPage *page = window.runPage();
+    QTRY_VERIFY(!page->isLoading() && page->currentRun());
+    auto *header = page->findChild<RunHeaderWidget *>();
+    QVERIFY(header);
+    QToolButton *button = header->colorButton();
+    const auto shown = [button] { return button->icon().pixmap(16, 16).toImage().pixelColor(8, 8); };
+    QCOMPARE(shown(), inTable); // the colour the table gives it
+    // The button's menu: the palette, Custom… and Automatic; a swatch pins the run.
+    QMenu *menu = button->menu();
+    QVERIFY(menu);
+    Q_EMIT menu->aboutToShow();
+    QVERIFY(menu->findChild<QAction *>(QStringLiteral("runColorCustom")));
+    QAction *automatic = menu->findChild<QAction *>(QStringLiteral("runColorAutomatic"));
+    QVERIFY(automatic && !automatic->isEnabled());
+    const int other = inTable == RunColors::palette()[8] ? 9 : 8;
+    menu->findChild<QAction *>(QStringLiteral("runColor%1").arg(other))->trigger();
+    QTRY_COMPARE(shown(), RunColors::palette()[other]);
+    QCOMPARE(Store(db).runs().run(collidingIds[3])->tags.value(QString::fromLatin1(RunColorTag)),
+             RunColors::palette()[other].name());
+    // Automatic takes the pin away again, and the run its automatic colour.
+    Q_EMIT menu->aboutToShow();
+    automatic = menu->findChild<QAction *>(QStringLiteral("runColorAutomatic"));
+    QVERIFY(automatic->isEnabled());
+    automatic->trigger();
+    QTRY_VERIFY(!Store(db).runs().run(collidingIds[3])->tags.contains(QString::fromLatin1(RunColorTag)));
+    QTRY_COMPARE(shown(), inTable); // the colour it had is free again
 }
 
 void TestRunColors::exportChartDrawsCollidingRunsApart()
