@@ -2,6 +2,7 @@
 // The chart pipeline below the widgets: TensorBoard's smoothing, the chart data read from a real store, and
 // the proof that drawing the per-pixel reduction is drawing every point.
 
+#include "charts/axisticks.h"
 #include "charts/chartrenderer.h"
 #include "series/chartdata.h"
 #include "series/seriesmath.h"
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <QBuffer>
 #include <QFile>
 #include <QGuiApplication>
 #include <QImage>
@@ -18,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
+#include <QSvgGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -614,6 +617,134 @@ private Q_SLOTS:
                 reduced.series[0].raw.begin(), reduced.series[0].raw.end(), [&](const M4Column &c) {
                     return (c.column == col || c.column == col - 1) && (c.max == v || c.min == v);
                 }));
+        }
+    }
+
+    // One label format per axis: a log axis over four decades writes every decade the same way (never
+    // "0.001" beside "1.00e-04"), and one inside a decade writes round values, not powers like "3.1623".
+    void logTicksOneFormat_data()
+    {
+        QTest::addColumn<double>("lo");
+        QTest::addColumn<double>("hi");
+        QTest::addColumn<int>("target");
+        QTest::addColumn<QStringList>("labels");
+        QTest::newRow("decades across 1e-3")
+            << 1.5e-5 << 1.3 << 6 << QStringList{"1e-4", "1e-3", "1e-2", "1e-1", "1e0"};
+        QTest::newRow("plain decades")
+            << 0.001 << 100.0 << 6 << QStringList{"0.001", "0.01", "0.1", "1", "10", "100"};
+        QTest::newRow("1-2-5 in few decades")
+            << 0.09 << 12.0 << 12 << QStringList{"0.1", "0.2", "0.5", "1", "2", "5", "10"};
+        QTest::newRow("every third decade")
+            << 1e-9 << 1e3 << 6 << QStringList{"1e-9", "1e-6", "1e-3", "1e0", "1e3"};
+        QTest::newRow("inside a decade")
+            << 0.29 << 0.91 << 6 << QStringList{"0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"};
+    }
+    void logTicksOneFormat()
+    {
+        QFETCH(double, lo);
+        QFETCH(double, hi);
+        QFETCH(int, target);
+        QFETCH(QStringList, labels);
+        QStringList got;
+        for (const axisticks::Tick &t : axisticks::logarithmic(std::log10(lo), std::log10(hi), target)) {
+            got << t.label;
+            // Each tick sits where its labelled value is on the log axis.
+            QVERIFY2(std::abs(std::pow(10.0, t.position) - t.label.toDouble()) <= 1e-9 * t.label.toDouble(),
+                     qPrintable(t.label));
+        }
+        QCOMPARE(got, labels);
+    }
+
+    void linearTicksOneFormat_data()
+    {
+        QTest::addColumn<double>("lo");
+        QTest::addColumn<double>("hi");
+        QTest::addColumn<QStringList>("labels");
+        QTest::newRow("halves") << -0.1 << 2.1 << QStringList{"0.0", "0.5", "1.0", "1.5", "2.0"};
+        QTest::newRow("thousands of steps")
+            << 0.0 << 100000.0 << QStringList{"0", "20k", "40k", "60k", "80k", "100k"};
+        QTest::newRow("small values")
+            << 0.0 << 0.00021 << QStringList{"0", "5.0e-5", "1.0e-4", "1.5e-4", "2.0e-4"};
+    }
+    void linearTicksOneFormat()
+    {
+        QFETCH(double, lo);
+        QFETCH(double, hi);
+        QFETCH(QStringList, labels);
+        QStringList got;
+        for (const axisticks::Tick &t : axisticks::linear(lo, hi, 5))
+            got << t.label;
+        QCOMPARE(got, labels);
+    }
+
+    // Relative time: ticks on round durations from the run's start, and under a second no two ticks read
+    // the same ("0s" twice).
+    void durationTicks_data()
+    {
+        QTest::addColumn<double>("lo");
+        QTest::addColumn<double>("hi");
+        QTest::addColumn<QStringList>("labels");
+        QTest::newRow("minutes") << 0.0 << 600e3 << QStringList{"0s", "2m", "4m", "6m", "8m", "10m"};
+        QTest::newRow("not from zero") << 37e3 << 330e3 << QStringList{"1m", "2m", "3m", "4m", "5m"};
+        QTest::newRow("quarter minutes") << 0.0 << 70e3 << QStringList{"0s", "15s", "30s", "45s", "1m"};
+        QTest::newRow("under a second")
+            << 0.0 << 800.0 << QStringList{"0.0s", "0.2s", "0.4s", "0.6s", "0.8s"};
+        QTest::newRow("hours") << 0.0 << 5 * 3600e3 << QStringList{"0s", "1h", "2h", "3h", "4h", "5h"};
+    }
+    void durationTicks()
+    {
+        QFETCH(double, lo);
+        QFETCH(double, hi);
+        QFETCH(QStringList, labels);
+        QStringList got;
+        for (const axisticks::Tick &t : axisticks::durations(lo, hi, 5))
+            got << t.label;
+        QCOMPARE(got, labels);
+    }
+
+    // A 700x300 chart has ticks enough to read off (it had one or two on y), and the labels drawn are those
+    // of the tick generator: the SVG of the chart holds them as text.
+    void enoughTicksAt700x300()
+    {
+        ChartData data;
+        data.request.key = QStringLiteral("loss");
+        data.request.xAxis = ChartXAxis::Step;
+        data.x0 = 0;
+        data.x1 = 1950;
+        ChartSeries s;
+        s.runId = QStringLiteral("r");
+        for (int c = 0; c < 40; ++c) {
+            const qint64 x = c * 50;
+            const double v = 14.0 / (1 + c);
+            s.raw.push_back({c, x, x, x, x, v, v, v, v});
+        }
+        data.series.push_back(s);
+        const QHash<QString, ChartRunStyle> styles{
+            {QStringLiteral("r"), {QStringLiteral("r"), Qt::red, true}}};
+        const std::vector<ChartGroup> noGroups;
+        const QPalette palette = QGuiApplication::palette();
+        for (const bool logY : {false, true}) {
+            ChartOptions options;
+            options.logY = logY;
+            const ChartRenderer renderer(data, styles, noGroups, options, data.x0, data.x1, palette);
+            const QRectF plot = ChartRenderer::plotRect(QRectF(0, 0, 700, 300));
+            const auto xt = renderer.xTicks(plot), yt = renderer.yTicks(plot);
+            QVERIFY2(xt.size() >= 5, qPrintable(QString::number(xt.size())));
+            QVERIFY2(yt.size() >= 4, qPrintable(QString::number(yt.size())));
+            QByteArray svg;
+            {
+                QBuffer buffer(&svg);
+                QSvgGenerator generator;
+                generator.setOutputDevice(&buffer);
+                generator.setSize(QSize(700, 300));
+                generator.setViewBox(QRectF(0, 0, 700, 300));
+                QPainter p(&generator);
+                renderer.paint(p, QRectF(0, 0, 700, 300), 1, true);
+            }
+            for (const auto *ticks : {&xt, &yt}) {
+                for (const axisticks::Tick &t : *ticks)
+                    QVERIFY2(svg.contains(">" + t.label.toUtf8() + "</text>"), qPrintable(t.label));
+            }
         }
     }
 };

@@ -17,6 +17,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -191,6 +192,17 @@ private Q_SLOTS:
     void importExitStatus_data();
     void importExitStatus();
 
+    void exportChartWritesNothingWithoutData();
+    void exportChartOnPaper();
+    void exportChartTitleAndLabels();
+    void exportChartLegendPlacement_data();
+    void exportChartLegendPlacement();
+    void exportChartSharesXRange();
+    void exportChartBadValues_data();
+    void exportChartBadValues();
+
+    void tablesRoundAndFitTheTerminal();
+
 private:
     Result run(const QStringList &args, const QByteArray &input = {}, int timeoutMs = DefaultTimeoutMs);
     // The same against this test's database.
@@ -204,6 +216,9 @@ private:
     }
     // `log ARGS` that must create a run: its id, or empty (with the reason as a warning).
     QString createRun(const QStringList &args, const QByteArray &input = {});
+    // Two runs with pinned colours (red, blue) and a constant curve each: train/loss over steps 0..100,
+    // val/loss over 50..100. Their ids.
+    QStringList createChartRuns();
     QProcessEnvironment childEnvironment() const;
     void buildSearchFixture();
 
@@ -2143,6 +2158,408 @@ void TestCli::importExitStatus()
     } else {
         QCOMPARE(runs, 0);
     }
+}
+
+// ------------------------------------------------------------------------------------------ export-chart
+
+QStringList TestCli::createChartRuns()
+{
+    QStringList ids;
+    const QList<std::pair<QString, QString>> runs{{QStringLiteral("alpha"), QStringLiteral("#d62728")},
+                                                  {QStringLiteral("beta"), QStringLiteral("#1f77b4")}};
+    for (qsizetype r = 0; r < runs.size(); ++r) {
+        QByteArray lines;
+        for (int step = 0; step <= 100; step += 5) {
+            QJsonObject metrics{{QStringLiteral("train/loss"), 1.0 + double(r)}};
+            if (step >= 50)
+                metrics.insert(QStringLiteral("val/loss"), 1.5 + double(r));
+            QJsonObject line{{QStringLiteral("step"), step}, {QStringLiteral("metrics"), metrics}};
+            if (step == 0)
+                line.insert(QStringLiteral("tags"),
+                            QJsonObject{{QStringLiteral("runlens.color"), runs[r].second}});
+            lines += QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+        }
+        const QString id = createRun({QStringLiteral("--experiment"), QStringLiteral("paper"),
+                                      QStringLiteral("--name"), runs[r].first},
+                                     lines);
+        if (id.isEmpty())
+            return {};
+        ids << id;
+    }
+    return ids;
+}
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Centres of the 6x6 blocks of exactly `color` in the image (legend swatches: curves are thinner).
+QList<QPoint> swatchesOf(const QImage &image, QColor color)
+{
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    QList<QPoint> found;
+    for (int y = 0; y + 6 <= img.height(); y += 2) {
+        for (int x = 0; x + 6 <= img.width(); x += 2) {
+            bool all = true;
+            for (int dy = 0; dy < 6 && all; ++dy) {
+                const QRgb *line = reinterpret_cast<const QRgb *>(img.constScanLine(y + dy));
+                for (int dx = 0; dx < 6 && all; ++dx)
+                    all = (line[x + dx] & 0xffffff) == (color.rgb() & 0xffffff);
+            }
+            if (all)
+                found << QPoint(x + 3, y + 3);
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+// A key that no chosen run has, or runs that do not exist: exit 1, every one of them named, and nothing
+// written: no file, and a file already at --out is left as it was.
+void TestCli::exportChartWritesNothingWithoutData()
+{
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QString out = m_dir->filePath(QStringLiteral("chart.png"));
+    const QString kept = m_dir->filePath(QStringLiteral("kept.svg"));
+    {
+        QFile f(kept);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("the figure of yesterday");
+    }
+    const Result oneKey =
+        cli({QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','),
+             QStringLiteral("--metric"), QStringLiteral("train/loss"), QStringLiteral("--metric"),
+             QStringLiteral("val/acc"), QStringLiteral("--out"), out});
+    VERIFY_EXIT(oneKey, 1);
+    QVERIFY2(oneKey.err.contains("no chosen run has the metric 'val/acc'"), oneKey.why(1));
+    QVERIFY2(!QFileInfo::exists(out), "export-chart wrote a chart without data");
+
+    const Result twoKeys = cli(
+        {QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','), QStringLiteral("--metric"),
+         QStringLiteral("nope"), QStringLiteral("--metric"), QStringLiteral("train/loss"),
+         QStringLiteral("--metric"), QStringLiteral("nada"), QStringLiteral("--out"), kept});
+    VERIFY_EXIT(twoKeys, 1);
+    QVERIFY2(twoKeys.err.contains("no chosen run has the metrics 'nope', 'nada'"), twoKeys.why(1));
+    QCOMPARE(readAll(kept), QByteArray("the figure of yesterday"));
+
+    const Result runs = cli({QStringLiteral("export-chart"), QStringLiteral("--runs"),
+                             QStringLiteral("gone1,%1,gone2").arg(ids[0]), QStringLiteral("--metric"),
+                             QStringLiteral("train/loss"), QStringLiteral("--out"), kept});
+    VERIFY_EXIT(runs, 1);
+    QVERIFY2(runs.err.contains("no runs with ids 'gone1', 'gone2'"), runs.why(1));
+    QCOMPARE(readAll(kept), QByteArray("the figure of yesterday"));
+
+    // With data, the same command writes.
+    const Result good =
+        cli({QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','),
+             QStringLiteral("--metric"), QStringLiteral("train/loss"), QStringLiteral("--out"), out});
+    VERIFY_EXIT(good, 0);
+    QVERIFY(QFileInfo::exists(out));
+}
+
+// Paper mode: an 85x60 mm figure is an 85x60 mm PDF page and SVG, its text 8 pt on paper (not 2.5 pt), and
+// a PNG of it at the asked resolution that says so; --size in pixels keeps making pixel pictures.
+void TestCli::exportChartOnPaper()
+{
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QStringList base{QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','),
+                           QStringLiteral("--metric"), QStringLiteral("train/loss")};
+    for (const QStringList &size : {QStringList{QStringLiteral("--size"), QStringLiteral("85x60mm")},
+                                    QStringList{QStringLiteral("--width-mm"), QStringLiteral("85"),
+                                                QStringLiteral("--height-mm"), QStringLiteral("60")}}) {
+        const QString pdf = m_dir->filePath(QStringLiteral("fig.pdf"));
+        const Result r = cli(base + size + QStringList{QStringLiteral("--out"), pdf});
+        VERIFY_EXIT(r, 0);
+        const QRegularExpressionMatch box =
+            QRegularExpression(QStringLiteral("/MediaBox \\[\\s*0\\s+0\\s+([0-9.]+)\\s+([0-9.]+)\\s*\\]"))
+                .match(QString::fromLatin1(readAll(pdf)));
+        QVERIFY2(box.hasMatch(), "no MediaBox in the PDF");
+        // 85 mm = 240.9 pt, 60 mm = 170.1 pt (PDF pages are whole points here).
+        QVERIFY2(std::abs(box.captured(1).toDouble() - 85 / 25.4 * 72) <= 0.6, qPrintable(box.captured(0)));
+        QVERIFY2(std::abs(box.captured(2).toDouble() - 60 / 25.4 * 72) <= 0.6, qPrintable(box.captured(0)));
+
+        const QString svgPath = m_dir->filePath(QStringLiteral("fig.svg"));
+        const Result r1 = cli(base + size + QStringList{QStringLiteral("--out"), svgPath});
+        VERIFY_EXIT(r1, 0);
+        const QString svg = QString::fromUtf8(readAll(svgPath));
+        QVERIFY2(svg.contains(QStringLiteral("width=\"85mm\" height=\"60mm\"")), qPrintable(svg.left(600)));
+        // Text in user units of the view box, which spans the 85 mm: 8 pt is 8/72 inch of 85/25.4 inches.
+        const QRegularExpression fontSize(QStringLiteral("font-size=\"([0-9.]+)(pt|px)?\""));
+        const QRegularExpression viewBox(QStringLiteral("viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\""));
+        const QRegularExpressionMatch vb = viewBox.match(svg);
+        QVERIFY2(vb.hasMatch(), qPrintable(svg.left(600)));
+        const double unitsPerPoint = vb.captured(1).toDouble() / (85 / 25.4 * 72);
+        int texts = 0;
+        for (auto it = fontSize.globalMatch(svg); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const double v = m.captured(1).toDouble();
+            const double points = m.captured(2) == QLatin1String("pt")
+                                      ? v * 96.0 / 72.0 / unitsPerPoint / (96.0 / 72.0)
+                                      : v / unitsPerPoint;
+            QVERIFY2(points >= 7.5 && points <= 10, qPrintable(m.captured(0)));
+            ++texts;
+        }
+        QVERIFY(texts > 0);
+    }
+
+    const QString png = m_dir->filePath(QStringLiteral("fig.png"));
+    VERIFY_EXIT(
+        cli(base + QStringList{QStringLiteral("--size"), QStringLiteral("85x60mm"), QStringLiteral("--dpi"),
+                               QStringLiteral("300"), QStringLiteral("--out"), png}),
+        0);
+    const QImage image(png);
+    QCOMPARE(image.width(), qRound(85 / 25.4 * 300));
+    QCOMPARE(image.height(), qRound(60 / 25.4 * 300));
+    QCOMPARE(qRound(image.dotsPerMeterX() * 0.0254), 300);
+
+    const Result r2 = cli(base + QStringList{QStringLiteral("--size"), QStringLiteral("700x300"),
+                                             QStringLiteral("--out"), png});
+    VERIFY_EXIT(r2, 0);
+    QCOMPARE(QImage(png).size(), QSize(700, 300));
+}
+
+void TestCli::exportChartTitleAndLabels()
+{
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QString svgPath = m_dir->filePath(QStringLiteral("labels.svg"));
+    const Result r =
+        cli({QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','),
+             QStringLiteral("--metric"), QStringLiteral("train/loss"), QStringLiteral("--size"),
+             QStringLiteral("85x60mm"), QStringLiteral("--title"), QStringLiteral("Loss & friends"),
+             QStringLiteral("--x-label"), QStringLiteral("Epoch"), QStringLiteral("--y-label"),
+             QStringLiteral("Cross-entropy"), QStringLiteral("--out"), svgPath});
+    VERIFY_EXIT(r, 0);
+    const QByteArray svg = readAll(svgPath);
+    for (const char *text : {">Loss &amp; friends</text>", ">Epoch</text>", ">Cross-entropy</text>",
+                             ">alpha</text>", ">beta</text>"})
+        QVERIFY2(svg.contains(text), text);
+    QVERIFY2(!svg.contains(">Step</text>"), "the x label replaces the axis' own name");
+}
+
+void TestCli::exportChartLegendPlacement_data()
+{
+    QTest::addColumn<QString>("legend");
+    QTest::addColumn<QRect>("where"); // in a 700x300 picture
+    QTest::newRow("default: below") << QString() << QRect(0, 240, 700, 60);
+    QTest::newRow("below") << QStringLiteral("below") << QRect(0, 240, 700, 60);
+    QTest::newRow("top-right") << QStringLiteral("top-right") << QRect(500, 0, 200, 120);
+    QTest::newRow("top-left") << QStringLiteral("top-left") << QRect(50, 0, 200, 120);
+    QTest::newRow("bottom-right") << QStringLiteral("bottom-right") << QRect(500, 150, 200, 120);
+    QTest::newRow("bottom-left") << QStringLiteral("bottom-left") << QRect(50, 150, 200, 120);
+    QTest::newRow("outside-right") << QStringLiteral("outside-right") << QRect(580, 0, 120, 300);
+    QTest::newRow("none") << QStringLiteral("none") << QRect();
+}
+
+// Where the legend's swatches are in the PNG's pixels.
+void TestCli::exportChartLegendPlacement()
+{
+    QFETCH(QString, legend);
+    QFETCH(QRect, where);
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QString png = m_dir->filePath(QStringLiteral("legend.png"));
+    QStringList args{QStringLiteral("export-chart"), QStringLiteral("--runs"),     ids.join(u','),
+                     QStringLiteral("--metric"),     QStringLiteral("train/loss"), QStringLiteral("--size"),
+                     QStringLiteral("700x300"),      QStringLiteral("--out"),      png};
+    if (!legend.isEmpty())
+        args << QStringLiteral("--legend") << legend;
+    const Result r3 = cli(args);
+    VERIFY_EXIT(r3, 0);
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(700, 300));
+    for (const char *color : {"#d62728", "#1f77b4"}) {
+        const QList<QPoint> swatches = swatchesOf(image, QColor(QLatin1String(color)));
+        if (where.isNull()) {
+            QVERIFY2(swatches.isEmpty(), color);
+            continue;
+        }
+        QVERIFY2(!swatches.isEmpty(), color);
+        for (const QPoint &at : swatches)
+            QVERIFY2(
+                where.contains(at),
+                qPrintable(
+                    QStringLiteral("%1 swatch at %2,%3").arg(QLatin1String(color)).arg(at.x()).arg(at.y())));
+    }
+}
+
+// Charts of one picture on the same x axis share its range: val/loss (steps 50..100) is drawn from the x of
+// step 50 on an axis from 0, as train/loss beside it, not from its chart's left edge.
+void TestCli::exportChartSharesXRange()
+{
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QString png = m_dir->filePath(QStringLiteral("grid.png"));
+    const Result r4 =
+        cli({QStringLiteral("export-chart"), QStringLiteral("--runs"), ids[0], QStringLiteral("--metric"),
+             QStringLiteral("train/loss"), QStringLiteral("--metric"), QStringLiteral("val/loss"),
+             QStringLiteral("--size"), QStringLiteral("1000x300"), QStringLiteral("--legend"),
+             QStringLiteral("none"), QStringLiteral("--out"), png});
+    VERIFY_EXIT(r4, 0);
+    const QImage image = QImage(png).convertToFormat(QImage::Format_RGB32);
+    // Red enough: the curve's colour, antialiased over the white background.
+    const auto red = [](QRgb c) { return qRed(c) > 150 && qGreen(c) < 140 && qBlue(c) < 140; };
+    // The leftmost and rightmost red pixels of each half (each chart).
+    const auto span = [&](int from, int to) {
+        int left = to, right = from;
+        for (int y = 0; y < image.height(); ++y) {
+            const QRgb *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+            for (int x = from; x < to; ++x) {
+                if (red(line[x])) {
+                    left = std::min(left, x);
+                    right = std::max(right, x);
+                }
+            }
+        }
+        return std::pair{left - from, right - from};
+    };
+    const auto [trainLeft, trainRight] = span(0, 500);
+    const auto [valLeft, valRight] = span(500, 1000);
+    QVERIFY2(trainRight > trainLeft && valRight > valLeft, "no curve drawn");
+    const double width = trainRight - trainLeft; // steps 0..100
+    QVERIFY2(std::abs((valLeft - trainLeft) - width / 2) <= 3,
+             qPrintable(QStringLiteral("train %1..%2, val %3..%4")
+                            .arg(trainLeft)
+                            .arg(trainRight)
+                            .arg(valLeft)
+                            .arg(valRight)));
+    QVERIFY2(std::abs(valRight - trainRight) <= 2, "the charts end at different x");
+}
+
+void TestCli::exportChartBadValues_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unit") << QStringList{"--size", "85x60cm"} << "--size expects WIDTHxHEIGHT";
+    QTest::newRow("tiny paper") << QStringList{"--size", "5x5mm"}
+                                << "from 20x15mm to 2000x2000mm (got '5x5mm')";
+    QTest::newRow("width not a number")
+        << QStringList{"--width-mm", "wide"} << "--width-mm must be a number from 20 to 2000 (got 'wide')";
+    QTest::newRow("height alone") << QStringList{"--height-mm", "60"} << "--height-mm goes with --width-mm";
+    QTest::newRow("two sizes") << QStringList{"--size", "85x60mm", "--width-mm", "85"}
+                               << "either with --size or with --width-mm";
+    QTest::newRow("pixels and mm") << QStringList{"--size", "700x300", "--width-mm", "85"}
+                                   << "exclude each other";
+    QTest::newRow("dpi with pixels") << QStringList{"--size", "700x300", "--dpi", "300"}
+                                     << "--dpi goes with a size in millimetres";
+    QTest::newRow("dpi too low") << QStringList{"--width-mm", "85", "--dpi", "20"}
+                                 << "--dpi must be a number from 96 to 768 (got '20')";
+    QTest::newRow("scale with mm") << QStringList{"--width-mm", "85", "--scale", "2"}
+                                   << "--scale goes with a size in pixels";
+    QTest::newRow("font size") << QStringList{"--font-size", "0"}
+                               << "--font-size must be a number from 4 to 24 (got '0')";
+    QTest::newRow("legend")
+        << QStringList{"--legend", "middle"}
+        << "--legend must be one of below, outside-right, top-right, top-left, bottom-right, "
+           "bottom-left, none (got 'middle')";
+}
+
+void TestCli::exportChartBadValues()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const QStringList ids = createChartRuns();
+    QVERIFY(ids.size() == 2);
+    const QString out = m_dir->filePath(QStringLiteral("bad.pdf"));
+    const Result r = cli(QStringList{QStringLiteral("export-chart"), QStringLiteral("--runs"), ids.join(u','),
+                                     QStringLiteral("--metric"), QStringLiteral("train/loss"),
+                                     QStringLiteral("--out"), out} +
+                         args);
+    VERIFY_EXIT(r, 2);
+    QVERIFY2(r.err.contains(message.toUtf8()), r.why(2));
+    QVERIFY(!QFileInfo::exists(out));
+}
+
+// ------------------------------------------------------------------------------------------ tables
+
+// --format table is for reading: measured numbers at 6 significant digits (counts, steps and times exact),
+// lines fitted to $COLUMNS by putting further columns in blocks below, each led by the id; not on a
+// terminal and without COLUMNS, one line per row. JSON and CSV keep every digit.
+void TestCli::tablesRoundAndFitTheTerminal()
+{
+    QStringList args;
+    args << QStringLiteral("--experiment") << QStringLiteral("wide") << QStringLiteral("--name")
+         << QStringLiteral("r1") << QStringLiteral("--step") << QStringLiteral("123456789");
+    for (int i = 0; i < 8; ++i)
+        args << QStringLiteral("--param") << QStringLiteral("param_%1=value%1").arg(i)
+             << QStringLiteral("--metric") << QStringLiteral("metric_%1=0.12345678901234%1").arg(i);
+    const QString id = createRun(args);
+    QVERIFY(!id.isEmpty());
+
+    // Not a terminal, no COLUMNS: one line per row, rounded.
+    const Result pipe = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("table")});
+    VERIFY_EXIT(pipe, 0);
+    const QStringList pipeLines = QString::fromUtf8(pipe.out).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(pipeLines.size(), 2);
+    QVERIFY2(pipeLines[1].contains(QStringLiteral(" 0.123457 ")), qPrintable(pipeLines[1]));
+    QVERIFY2(!pipe.out.contains("0.1234567890123"), pipe.why(0));
+
+    // COLUMNS=80: no line is longer, every column is there once, every block names the run.
+    m_env.insert(QStringLiteral("COLUMNS"), QStringLiteral("80"));
+    const Result fitted = cli({QStringLiteral("runs")});
+    VERIFY_EXIT(fitted, 0);
+    const QStringList lines = QString::fromUtf8(fitted.out).split(u'\n');
+    int blocks = 0;
+    QString all;
+    for (const QString &line : lines) {
+        QVERIFY2(line.size() <= 80, qPrintable(line));
+        if (line.startsWith(QLatin1String("id ")))
+            ++blocks;
+        if (!line.isEmpty() && !line.startsWith(QLatin1String("id ")))
+            QVERIFY2(line.startsWith(id), qPrintable(line));
+        all += line + u'\n';
+    }
+    QVERIFY2(blocks >= 3, fitted.why(0));
+    for (int i = 0; i < 8; ++i) {
+        QCOMPARE(all.count(QStringLiteral("metrics.metric_%1").arg(i)), 1);
+        QCOMPARE(all.count(QRegularExpression(QStringLiteral("params\\.param_%1\\b").arg(i))), 1);
+        QVERIFY2(all.contains(QStringLiteral("value%1").arg(i)), qPrintable(all));
+    }
+    QCOMPARE(all.count(QStringLiteral("0.123457")), 8);
+
+    // The metric command: steps exact, values rounded.
+    const Result metric = cli({QStringLiteral("metric"), id, QStringLiteral("metric_3"),
+                               QStringLiteral("--format"), QStringLiteral("table")});
+    VERIFY_EXIT(metric, 0);
+    QVERIFY2(metric.out.contains("123456789") && metric.out.contains("0.123457") &&
+                 !metric.out.contains("0.12345678901234"),
+             metric.why(0));
+
+    // Experiments and artifacts are tables too, and fit.
+    for (const QStringList &command :
+         {QStringList{QStringLiteral("experiments")}, QStringList{QStringLiteral("artifacts"), id}}) {
+        const Result r = cli(command);
+        VERIFY_EXIT(r, 0);
+        for (const QString &line : QString::fromUtf8(r.out).split(u'\n'))
+            QVERIFY2(line.size() <= 80, qPrintable(line));
+    }
+
+    // JSON and CSV: every digit, whatever the terminal.
+    const Json json =
+        parseJson(cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")}));
+    QVERIFY2(json.ok(), json.error.constData());
+    QCOMPARE(json.array()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("metrics"))
+                 .toObject()
+                 .value(QStringLiteral("metric_3"))
+                 .toObject()
+                 .value(QStringLiteral("last"))
+                 .toDouble(),
+             0.123456789012343);
+    const Result csv = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("csv")});
+    VERIFY_EXIT(csv, 0);
+    QVERIFY2(csv.out.contains("0.123456789012343") &&
+                 QString::fromUtf8(csv.out).split(u'\n', Qt::SkipEmptyParts).size() == 2,
+             csv.why(0));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -26,6 +26,7 @@
 #include <QProcess>
 #include <QScrollArea>
 #include <QSlider>
+#include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void remembersHowChartsAreDrawn();
     void exportChartCommand();
     void systemMetricsLastOnRelativeTime();
+    void chartsOfOneAxisShareTheXRange();
+    void legendWrapsGroupNames();
 
 private:
     void openCompare(MainWindow &window, int runs = 6);
@@ -903,6 +906,89 @@ void TestComparePage::systemMetricsLastOnRelativeTime()
     const QByteArray drawn = test::readFile(svg);
     QCOMPARE(drawn.count(">Step<"), 1);
     QCOMPARE(drawn.count(">Relative time<"), 1);
+}
+
+// Charts of one x axis show one range: val/loss (steps 500..1000) starts where train/loss (0..1000) shows
+// step 500, not at its chart's left edge. Zooming one chart zooms only that one (as before); resetting it
+// brings back the shared range, and a chart that grows live widens the others.
+void TestComparePage::chartsOfOneAxisShareTheXRange()
+{
+    const QString db = m_dir.filePath(QStringLiteral("shared.db"));
+    QString id;
+    {
+        Store store(db);
+        NewRun n;
+        n.experimentId = store.runs().createExperiment(QStringLiteral("shared"));
+        n.name = QStringLiteral("r");
+        n.startMs = 1'700'000'000'000;
+        n.status = RunStatus::Running;
+        id = store.runs().createRun(n).id;
+        std::vector<MetricPoint> train, val;
+        for (int s = 0; s <= 1000; ++s)
+            train.push_back({s, n.startMs.value() + s, 1.0 / (s + 1)});
+        for (int s = 500; s <= 1000; s += 50)
+            val.push_back({s, n.startMs.value() + s, 0.5});
+        store.series().logMetrics(id, QStringLiteral("train/loss"), train);
+        store.series().logMetrics(id, QStringLiteral("val/loss"), val);
+    }
+    MainWindow window(db);
+    window.resize(1500, 950);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    window.showCompare({id});
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    ComparePage *page = window.comparePage();
+    QCOMPARE(page->charts().size(), 2);
+    MetricChart *train = page->charts()[0], *val = page->charts()[1];
+    QCOMPARE(val->key(), QStringLiteral("val/loss"));
+    const auto shown = [](const MetricChart *c) { return std::pair{c->gridCell().x0, c->gridCell().x1}; };
+    QCOMPARE(shown(train), (std::pair<qint64, qint64>{0, 1000}));
+    QTRY_COMPARE(shown(val), (std::pair<qint64, qint64>{0, 1000}));
+
+    val->setXWindow(std::pair<qint64, qint64>{600, 700});
+    QTRY_VERIFY_WITH_TIMEOUT(!val->isLoading(), 20000);
+    QCOMPARE(shown(val), (std::pair<qint64, qint64>{600, 700}));
+    QCOMPARE(shown(train), (std::pair<qint64, qint64>{0, 1000}));
+    val->resetZoom();
+    QTRY_VERIFY_WITH_TIMEOUT(!val->isLoading(), 20000);
+    QCOMPARE(shown(val), (std::pair<qint64, qint64>{0, 1000}));
+
+    // val/loss logs on to step 1500 (another process): train/loss's chart shows up to there too.
+    {
+        Store store(db);
+        store.series().logMetric(id, QStringLiteral("val/loss"), {1500, 1'700'000'001'500, 0.4});
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(shown(val).second, qint64(1500), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(shown(train), (std::pair<qint64, qint64>{0, 1500}), 20000);
+}
+
+// Grouped, the legend names each run's group beside it; a narrow legend wraps the entries instead of
+// cutting them, and each entry's tooltip says all of it.
+void TestComparePage::legendWrapsGroupNames()
+{
+    MainWindow window(m_db);
+    openCompare(window);
+    ComparePage *page = window.comparePage();
+    page->setGroupBy(QStringLiteral("params.lr"));
+    auto *legend = page->findChild<QListWidget *>(QStringLiteral("compareLegend"));
+    QVERIFY(legend);
+    auto *split = qobject_cast<QSplitter *>(legend->parentWidget());
+    QVERIFY(split);
+    split->setSizes({110, 1300});
+    QTRY_VERIFY(legend->width() <= 130);
+    QCoreApplication::processEvents();
+    const QFontMetrics fm(legend->font());
+    for (int row = 0; row < legend->count(); ++row) {
+        QListWidgetItem *item = legend->item(row);
+        const QString group = row < 3 ? QStringLiteral("lr=0.01 (3)") : QStringLiteral("lr=0.001 (3)");
+        QVERIFY2(item->text().endsWith(group), qPrintable(item->text()));
+        QVERIFY2(item->toolTip().contains(group), qPrintable(item->toolTip()));
+        // Longer than the legend is wide: more than one line, every one of them shown.
+        QVERIFY(fm.horizontalAdvance(item->text()) > legend->viewport()->width());
+        const QRect rect = legend->visualItemRect(item);
+        QVERIFY2(rect.height() >= 2 * fm.height(),
+                 qPrintable(QStringLiteral("row %1: %2 px high").arg(row).arg(rect.height())));
+    }
 }
 
 QTEST_MAIN(TestComparePage)

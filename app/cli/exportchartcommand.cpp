@@ -10,13 +10,119 @@
 #include "series/systemmetrics.h"
 #include "store/store.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QPalette>
 
 namespace runlens::cli {
+
+namespace {
+
+struct PictureSize
+{
+    QSizeF size;                       // in logical pixels
+    qreal scale = 1;                   // PNG pixels per logical pixel
+    std::optional<QSizeF> millimetres; // the size on paper, when given so
+    double fontPoints = 0;             // 0: the application's font
+};
+
+double positiveNumber(const QCommandLineParser &p, const QString &name, double lo, double hi)
+{
+    bool ok = false;
+    const double v = p.value(name).toDouble(&ok);
+    if (!ok || !(v >= lo && v <= hi))
+        throw UsageProblem{QStringLiteral("--%1 must be a number from %2 to %3 (got '%4')")
+                               .arg(name)
+                               .arg(lo)
+                               .arg(hi)
+                               .arg(p.value(name))};
+    return v;
+}
+
+// --size WxH (pixels, as always), --size WxHmm or --width-mm/--height-mm (paper), --scale, --dpi,
+// --font-size.
+PictureSize pictureSize(const QCommandLineParser &p)
+{
+    PictureSize picture;
+    const QString sizeText = p.value(QStringLiteral("size")).trimmed();
+    const bool mmSize = sizeText.endsWith(QLatin1String("mm"), Qt::CaseInsensitive);
+    const bool paperOptions = p.isSet(QStringLiteral("width-mm")) || p.isSet(QStringLiteral("height-mm"));
+    if (mmSize && paperOptions)
+        throw UsageProblem{QStringLiteral("give the size either with --size or with --width-mm/--height-mm")};
+    if (p.isSet(QStringLiteral("size")) && !mmSize && paperOptions)
+        throw UsageProblem{QStringLiteral("--size in pixels and --width-mm/--height-mm exclude each other")};
+    if (p.isSet(QStringLiteral("height-mm")) && !p.isSet(QStringLiteral("width-mm")))
+        throw UsageProblem{QStringLiteral("--height-mm goes with --width-mm")};
+    if (mmSize) {
+        const QStringList wh = sizeText.chopped(2).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        const double w = wh.value(0).toDouble(&okW), h = wh.size() == 2 ? wh[1].toDouble(&okH) : 0;
+        if (!okW || !okH || !(w >= 20 && w <= 2000) || !(h >= 15 && h <= 2000))
+            throw UsageProblem{
+                QStringLiteral("--size expects WIDTHxHEIGHTmm from 20x15mm to 2000x2000mm (got '%1')")
+                    .arg(sizeText)};
+        picture.millimetres = QSizeF(w, h);
+    } else if (paperOptions) {
+        const double w = positiveNumber(p, QStringLiteral("width-mm"), 20, 2000);
+        const double h = p.isSet(QStringLiteral("height-mm"))
+                             ? positiveNumber(p, QStringLiteral("height-mm"), 15, 2000)
+                             : std::max(15.0, w * 2 / 3);
+        picture.millimetres = QSizeF(w, h);
+    } else {
+        picture.size = QSizeF(1200, 800);
+        if (p.isSet(QStringLiteral("size"))) {
+            const QStringList wh = sizeText.split(QLatin1Char('x'));
+            const int w = wh.value(0).toInt(), h = wh.size() == 2 ? wh[1].toInt() : 0;
+            if (w < 200 || h < 150 || w > 20000 || h > 20000)
+                throw UsageProblem{
+                    QStringLiteral("--size expects WIDTHxHEIGHT from 200x150 to 20000x20000 (got '%1')")
+                        .arg(sizeText)};
+            picture.size = QSizeF(w, h);
+        }
+    }
+
+    if (picture.millimetres) {
+        if (p.isSet(QStringLiteral("scale")))
+            throw UsageProblem{
+                QStringLiteral("--scale goes with a size in pixels; use --dpi for millimetres")};
+        picture.size = chartexport::logicalSizeOfMillimetres(*picture.millimetres);
+        const double dpi =
+            p.isSet(QStringLiteral("dpi")) ? positiveNumber(p, QStringLiteral("dpi"), 96, 768) : 300;
+        picture.scale = dpi / chartexport::LogicalDpi;
+        picture.fontPoints = 8;
+    } else {
+        if (p.isSet(QStringLiteral("dpi")))
+            throw UsageProblem{
+                QStringLiteral("--dpi goes with a size in millimetres; use --scale for pixels")};
+        const qint64 scale = integerOption(p, QStringLiteral("scale"), 1);
+        if (scale < 1 || scale > 8)
+            throw UsageProblem{QStringLiteral("--scale must be from 1 to 8")};
+        picture.scale = qreal(scale);
+    }
+    if (p.isSet(QStringLiteral("font-size")))
+        picture.fontPoints = positiveNumber(p, QStringLiteral("font-size"), 4, 24);
+    return picture;
+}
+
+// Charts of one picture on the same x axis show the same x range (validation curves that start at step 50
+// line up under training curves from step 0).
+void shareXRanges(std::vector<ChartGridCell> &cells)
+{
+    for (ChartGridCell &c : cells) {
+        for (const ChartGridCell &other : cells) {
+            if (other.data->request.xAxis != c.data->request.xAxis || other.x1 < other.x0)
+                continue;
+            c.x0 = std::min(c.x0, other.x0);
+            c.x1 = std::max(c.x1, other.x1);
+        }
+    }
+}
+
+} // namespace
 
 int exportChartCommand(const QString &db, const QStringList &args)
 {
@@ -41,8 +147,36 @@ int exportChartCommand(const QString &db, const QStringList &args)
     p.addOption({QStringLiteral("log-y"), QStringLiteral("Logarithmic y axis.")});
     p.addOption({QStringLiteral("ignore-outliers"),
                  QStringLiteral("Fit the y axis to the 5th-95th percentile of the data.")});
-    p.addOption({QStringLiteral("size"), QStringLiteral("Picture size in pixels (default 1200x800)."),
-                 QStringLiteral("WxH")});
+    p.addOption({QStringLiteral("size"),
+                 QStringLiteral("Picture size: WxH in pixels (default 1200x800), or WxHmm in millimetres "
+                                "(a page of that size, text at --font-size)."),
+                 QStringLiteral("WxH[mm]")});
+    p.addOption({QStringLiteral("width-mm"),
+                 QStringLiteral("Width on paper in millimetres, e.g. 85 for a column (instead of --size)."),
+                 QStringLiteral("MM")});
+    p.addOption({QStringLiteral("height-mm"),
+                 QStringLiteral("Height on paper in millimetres (default: two thirds of the width)."),
+                 QStringLiteral("MM")});
+    p.addOption({QStringLiteral("font-size"),
+                 QStringLiteral("Text size in points on paper, 4 to 24 (default 8; with a size in pixels, "
+                                "the application's)."),
+                 QStringLiteral("PT")});
+    p.addOption({QStringLiteral("dpi"),
+                 QStringLiteral("PNG pixels per inch for a size in millimetres, 96 to 768 (default 300)."),
+                 QStringLiteral("N")});
+    p.addOption(
+        {QStringLiteral("title"), QStringLiteral("A title above the charts."), QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("x-label"),
+                 QStringLiteral("The x axis' name (default: Step, Wall time or Relative time)."),
+                 QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("y-label"),
+                 QStringLiteral("The y axis' name (default: none; each chart is "
+                                "titled by its metric)."),
+                 QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("legend"),
+                 QStringLiteral("Where the legend goes: below (default), outside-right, top-right, top-left, "
+                                "bottom-right, bottom-left (inside the first chart) or none."),
+                 QStringLiteral("WHERE")});
     p.addOption({QStringLiteral("scale"), QStringLiteral("PNG pixels per picture pixel, 1 to 8 (default 1)."),
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("full-resolution"),
@@ -79,28 +213,41 @@ int exportChartCommand(const QString &db, const QStringList &args)
             throw UsageProblem{QStringLiteral("--smooth must be a number from 0 to 0.999 (got '%1')")
                                    .arg(p.value(QStringLiteral("smooth")))};
     }
-    QSize size(1200, 800);
-    if (p.isSet(QStringLiteral("size"))) {
-        const QStringList wh = p.value(QStringLiteral("size")).split(QLatin1Char('x'));
-        const int w = wh.value(0).toInt(), h = wh.size() == 2 ? wh[1].toInt() : 0;
-        if (w < 200 || h < 150 || w > 20000 || h > 20000)
-            throw UsageProblem{
-                QStringLiteral("--size expects WIDTHxHEIGHT from 200x150 to 20000x20000 (got '%1')")
-                    .arg(p.value(QStringLiteral("size")))};
-        size = QSize(w, h);
+    const PictureSize picture = pictureSize(p);
+    ChartGridStyle gridStyle;
+    gridStyle.title = p.value(QStringLiteral("title"));
+    if (p.isSet(QStringLiteral("legend"))) {
+        const auto legend = legendPlacementFromName(p.value(QStringLiteral("legend")));
+        if (!legend)
+            throw UsageProblem{QStringLiteral("--legend must be one of %1 (got '%2')")
+                                   .arg(legendPlacementNames().join(QStringLiteral(", ")),
+                                        p.value(QStringLiteral("legend")))};
+        gridStyle.legend = *legend;
     }
-    const qint64 scale = integerOption(p, QStringLiteral("scale"), 1);
-    if (scale < 1 || scale > 8)
-        throw UsageProblem{QStringLiteral("--scale must be from 1 to 8")};
+    if (picture.fontPoints > 0) {
+        QFont font = QGuiApplication::font();
+        font.setPointSizeF(picture.fontPoints);
+        gridStyle.font = font;
+    }
     expectArguments(p, 0, QString());
 
     Store store = openExisting(db);
     std::vector<Run> runs;
     if (p.isSet(QStringLiteral("runs"))) {
+        // Every missing id is named at once, so that one correction makes the command work.
+        QStringList missing;
         for (const QString &id :
              p.value(QStringLiteral("runs")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            runs.push_back(requireRun(store, id.trimmed()));
+            if (std::optional<Run> r = store.runs().run(id.trimmed()))
+                runs.push_back(std::move(*r));
+            else
+                missing << id.trimmed();
         }
+        if (missing.size() == 1)
+            throw Error(QStringLiteral("no run with id '%1'").arg(missing.first()), Error::Kind::NotFound);
+        if (!missing.isEmpty())
+            throw Error(QStringLiteral("no runs with ids '%1'").arg(missing.join(QStringLiteral("', '"))),
+                        Error::Kind::NotFound);
     } else {
         RunQuery q;
         q.filter = p.value(QStringLiteral("filter"));
@@ -127,14 +274,17 @@ int exportChartCommand(const QString &db, const QStringList &args)
     const std::vector<ChartGroup> groups;
     const QPalette palette = QGuiApplication::palette();
     const int columns = keys.size() <= 1 ? 1 : keys.size() <= 4 ? 2 : 3;
-    const ChartGrid grid(int(keys.size()), columns, styles, groups, order, palette);
-    const QRectF bounds(QPointF(0, 0), QSizeF(size));
+    const ChartGrid grid(int(keys.size()), columns, styles, groups, order, palette, gridStyle);
+    const QRectF bounds(QPointF(0, 0), picture.size);
     const bool vector = chartexport::formatOf(outPath) != QLatin1String("png");
     ChartOptions options;
     options.logY = p.isSet(QStringLiteral("log-y"));
     options.ignoreOutliers = p.isSet(QStringLiteral("ignore-outliers"));
     options.smoothing = smoothing;
+    options.xLabel = p.value(QStringLiteral("x-label"));
+    options.yLabel = p.value(QStringLiteral("y-label"));
     std::vector<ChartGridCell> cells;
+    QStringList missingKeys;
     for (qsizetype i = 0; i < keys.size(); ++i) {
         ChartRequest r;
         r.runs = chartRuns;
@@ -142,20 +292,28 @@ int exportChartCommand(const QString &db, const QStringList &args)
         r.xAxis = systemmetrics::chartAxis(keys[i], *axis); // as the Compare page draws it
         r.smoothing = smoothing;
         // Read at the plot's pixel width: what is drawn is then every point's picture.
-        const double plotWidth = ChartRenderer::plotRect(grid.cell(bounds, int(i))).width();
-        r.width = int(std::lround(plotWidth * (vector ? 1.0 : double(scale)))) *
+        const double plotWidth =
+            ChartRenderer::plotRect(grid.cell(bounds, int(i)), grid.font(), !options.yLabel.isEmpty())
+                .width();
+        r.width = std::max(1, int(std::lround(plotWidth * (vector ? 1.0 : picture.scale)))) *
                   (p.isSet(QStringLiteral("full-resolution")) ? 8 : 1);
         auto data = std::make_shared<const ChartData>(loadChartData(store.series(), r));
         if (data->series.empty())
-            err() << "runlens export-chart: no run has the metric '" << display::escapeControls(keys[i])
-                  << "'\n";
+            missingKeys << keys[i];
         cells.push_back({data, data->x0, data->x1, options});
     }
+    // A chart without a curve is no picture to publish: nothing is written.
+    if (!missingKeys.isEmpty())
+        throw Error(QStringLiteral("no chosen run has the metric%1 '%2'")
+                        .arg(missingKeys.size() > 1 ? QStringLiteral("s") : QString(),
+                             missingKeys.join(QStringLiteral("', '"))),
+                    Error::Kind::NotFound);
+    shareXRanges(cells);
     QString error;
     if (!chartexport::write(
-            outPath, QSizeF(size), qreal(scale),
+            outPath, picture.size, picture.scale,
             [&](QPainter &painter, const QRectF &b, qreal s, bool v) { grid.paint(painter, b, s, v, cells); },
-            &error))
+            &error, picture.millimetres))
         throw Error(error);
     out() << QStringLiteral("Wrote %1 (%2 chart(s) of %3 run(s))\n")
                  .arg(display::escapeControls(outPath))

@@ -5,6 +5,7 @@
 #include "core/background.h"
 
 #include <algorithm>
+#include <cmath>
 #include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
@@ -13,6 +14,7 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSvgGenerator>
 
 namespace runlens::chartexport {
@@ -23,6 +25,11 @@ QString formatOf(const QString &path)
     if (suffix == QLatin1String("png") || suffix == QLatin1String("svg") || suffix == QLatin1String("pdf"))
         return suffix;
     return {};
+}
+
+QSizeF logicalSizeOfMillimetres(QSizeF millimetres)
+{
+    return millimetres / 25.4 * LogicalDpi;
 }
 
 QImage image(QSizeF size, qreal scale, const Painter &paint)
@@ -37,7 +44,8 @@ QImage image(QSizeF size, qreal scale, const Painter &paint)
     return img;
 }
 
-bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error)
+bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error,
+           std::optional<QSizeF> millimetres)
 {
     const QString format = formatOf(path);
     const auto fail = [&](const QString &why) {
@@ -55,7 +63,13 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
     if (format == QLatin1String("png")) {
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
-        if (!image(size, scale, paint).save(&buffer, "PNG"))
+        QImage picture = image(size, scale, paint);
+        if (millimetres) {
+            const int dotsPerMeter = int(std::lround(std::clamp(scale, 1.0, 8.0) * LogicalDpi / 0.0254));
+            picture.setDotsPerMeterX(dotsPerMeter);
+            picture.setDotsPerMeterY(dotsPerMeter);
+        }
+        if (!picture.save(&buffer, "PNG"))
             return fail(QObject::tr("the image could not be encoded"));
     } else if (format == QLatin1String("svg")) {
         QBuffer buffer(&bytes);
@@ -66,14 +80,31 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
         svg.setResolution(96);
         svg.setTitle(QFileInfo(path).completeBaseName());
         svg.setDescription(QObject::tr("Drawn by Runlens"));
-        QPainter p(&svg);
-        paint(p, QRectF(QPointF(0, 0), size), 1, true);
+        {
+            QPainter p(&svg);
+            paint(p, QRectF(QPointF(0, 0), size), 1, true);
+        }
+        if (millimetres) {
+            // QSvgGenerator's width and height are whole pixels at its resolution: write the exact size.
+            static const QRegularExpression dimensions(
+                QStringLiteral("width=\"[0-9.]+mm\" height=\"[0-9.]+mm\""));
+            const QString head = QString::fromUtf8(bytes.left(2048));
+            const QRegularExpressionMatch m = dimensions.match(head);
+            if (m.hasMatch()) {
+                const QString exact = QStringLiteral("width=\"%1mm\" height=\"%2mm\"")
+                                          .arg(millimetres->width())
+                                          .arg(millimetres->height());
+                bytes = (head.left(m.capturedStart()) + exact).toUtf8() +
+                        bytes.mid(head.left(m.capturedEnd()).toUtf8().size());
+            }
+        }
     } else {
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
         QPdfWriter pdf(&buffer);
         pdf.setResolution(96);
-        pdf.setPageSize(QPageSize(size, QPageSize::Point));
+        pdf.setPageSize(millimetres ? QPageSize(*millimetres, QPageSize::Millimeter)
+                                    : QPageSize(size, QPageSize::Point));
         pdf.setPageMargins({});
         pdf.setCreator(QStringLiteral("Runlens"));
         QPainter p(&pdf);
@@ -89,13 +120,13 @@ bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, 
 }
 
 void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
-                       std::function<void(const QString &error)> done)
+                       std::function<void(const QString &error)> done, std::optional<QSizeF> millimetres)
 {
     // A throw (e.g. out of memory for a huge picture) is said, not lost: background::run hands it to failed.
     background::run(context,
-                    [path, size, scale, paint = std::move(paint)] {
+                    [path, size, scale, paint = std::move(paint), millimetres] {
                         QString error;
-                        write(path, size, scale, paint, &error);
+                        write(path, size, scale, paint, &error, millimetres);
                         return error;
                     },
                     done, {.failed = [path, done](const QString &why) {
@@ -127,17 +158,18 @@ void openWarning(QWidget *parent, const QString &title, const QString &text)
 
 void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
                       Painter paint, const std::function<void(const QString &message)> &status,
-                      std::function<void(const QString &error)> finished)
+                      std::function<void(const QString &error)> finished, std::optional<QSizeF> millimetres)
 {
     status(QObject::tr("Saving %1…").arg(QDir::toNativeSeparators(path)));
-    writeInBackground(parent, path, size, scale, std::move(paint),
-                      [parent, title, path, status, finished = std::move(finished)](const QString &error) {
-                          status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path))
-                                                 : error);
-                          finished(error);
-                          if (!error.isEmpty())
-                              openWarning(parent, title, error);
-                      });
+    writeInBackground(
+        parent, path, size, scale, std::move(paint),
+        [parent, title, path, status, finished = std::move(finished)](const QString &error) {
+            status(error.isEmpty() ? QObject::tr("Saved %1").arg(QDir::toNativeSeparators(path)) : error);
+            finished(error);
+            if (!error.isEmpty())
+                openWarning(parent, title, error);
+        },
+        millimetres);
 }
 
 void saveTextInBackground(QWidget *parent, const QString &title, const QString &path, QByteArray bytes,

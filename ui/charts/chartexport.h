@@ -6,6 +6,7 @@
 // failed export leaves no half-written file behind.
 
 #include <functional>
+#include <optional>
 #include <QByteArray>
 #include <QSizeF>
 #include <QString>
@@ -22,10 +23,18 @@ namespace runlens::chartexport {
 // paths); scale: device pixels per logical unit of a raster device.
 using Painter = std::function<void(QPainter &p, const QRectF &bounds, qreal scale, bool vector)>;
 
+// Pictures are laid out in logical pixels of 96 per inch: the logical size of a picture so large on paper.
+constexpr double LogicalDpi = 96;
+QSizeF logicalSizeOfMillimetres(QSizeF millimetres);
+
 // The format from the file name's suffix: "png", "svg" or "pdf"; empty when it is none of them.
 QString formatOf(const QString &path);
-// Writes `size` logical units of picture; PNG at `scale` (1 to 8). False with *error naming the problem.
-bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error);
+// Writes `size` logical units of picture (pixels of 96 per inch); PNG at `scale` (1 to 8). With
+// `millimetres`, the picture's size on paper: the PDF page and the SVG's width and height are exactly that,
+// and the PNG says its resolution (scale * 96 dpi). Without, a PDF page has a point per pixel. False with
+// *error naming the problem.
+bool write(const QString &path, QSizeF size, qreal scale, const Painter &paint, QString *error,
+           std::optional<QSizeF> millimetres = std::nullopt);
 // The picture as an image (for the clipboard and PNG).
 QImage image(QSizeF size, qreal scale, const Painter &paint);
 
@@ -34,7 +43,8 @@ QImage image(QSizeF size, qreal scale, const Painter &paint);
 // thread, and not at all once `context` is gone; it gets the error (empty when the file was written) or
 // the image.
 void writeInBackground(QObject *context, const QString &path, QSizeF size, qreal scale, Painter paint,
-                       std::function<void(const QString &error)> done);
+                       std::function<void(const QString &error)> done,
+                       std::optional<QSizeF> millimetres = std::nullopt);
 void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint,
                        std::function<void(const QImage &image)> done);
 // writeInBackground as the window's Save commands do it: `status` hears "Saving…", then "Saved" or the
@@ -42,7 +52,8 @@ void imageInBackground(QObject *context, QSizeF size, qreal scale, Painter paint
 // success).
 void saveInBackground(QWidget *parent, const QString &title, const QString &path, QSizeF size, qreal scale,
                       Painter paint, const std::function<void(const QString &message)> &status,
-                      std::function<void(const QString &error)> finished);
+                      std::function<void(const QString &error)> finished,
+                      std::optional<QSizeF> millimetres = std::nullopt);
 // Writes text (a CSV of the plotted data) off the GUI thread, whole or not at all; a failure is shown as
 // "Cannot write <path>: <why>" in a warning titled `title` over `parent` (objectName "exportError").
 // `finished` gets that message (empty on success) on parent's thread.

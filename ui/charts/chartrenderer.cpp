@@ -119,81 +119,7 @@ private:
     double m_lastY = 0;
 };
 
-QString axisNumber(double v)
-{
-    const double a = std::abs(v);
-    if (a >= 1e4 && a < 1e15) {
-        static const char *suffix[] = {"k", "M", "G", "T"};
-        int i = -1;
-        while (a >= 1e3 * std::pow(1e3, i + 1) && i < 3)
-            ++i;
-        return QString::number(v / std::pow(1e3, i + 1), 'g', 4) + QLatin1String(suffix[i]);
-    }
-    if (a != 0 && (a < 1e-3 || a >= 1e15))
-        return QString::number(v, 'e', 2);
-    return QString::number(v, 'g', 5);
-}
-
-QString durationLabel(double ms)
-{
-    const qint64 s = qint64(std::llround(ms / 1000.0));
-    const qint64 a = std::abs(s);
-    const QString sign = s < 0 ? QStringLiteral("-") : QString();
-    if (a < 60)
-        return sign + QStringLiteral("%1s").arg(a);
-    if (a < 3600)
-        return sign + (a % 60 ? QStringLiteral("%1m %2s").arg(a / 60).arg(a % 60)
-                              : QStringLiteral("%1m").arg(a / 60));
-    if (a < 86400)
-        return sign + (a % 3600 ? QStringLiteral("%1h %2m").arg(a / 3600).arg(a % 3600 / 60)
-                                : QStringLiteral("%1h").arg(a / 3600));
-    return sign + QStringLiteral("%1d %2h").arg(a / 86400).arg(a % 86400 / 3600);
-}
-
 } // namespace
-
-std::vector<double> niceTicks(double lo, double hi, int target)
-{
-    std::vector<double> ticks;
-    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
-        return ticks;
-    const double raw = (hi - lo) / std::max(1, target);
-    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        step = m * mag;
-        if (step >= raw)
-            break;
-    }
-    for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-        ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-    return ticks;
-}
-
-std::vector<double> timeTicks(double lo, double hi, int target)
-{
-    static const double steps[] = {1e3,     2e3,     5e3,     10e3,    15e3,     30e3,     60e3,
-                                   120e3,   300e3,   600e3,   900e3,   1800e3,   3600e3,   7200e3,
-                                   10800e3, 21600e3, 43200e3, 86400e3, 172800e3, 604800e3, 2592000e3};
-    if (!(hi > lo))
-        return {};
-    const double raw = (hi - lo) / std::max(1, target);
-    if (raw < steps[0] || raw > steps[std::size(steps) - 1] * 4)
-        return niceTicks(lo, hi, target);
-    double step = steps[std::size(steps) - 1];
-    for (double s : steps) {
-        if (s >= raw) {
-            step = s;
-            break;
-        }
-    }
-    std::vector<double> ticks;
-    // Whole local days, hours and minutes line up with the clock: offset by the local UTC offset.
-    const double offset = QDateTime::fromMSecsSinceEpoch(qint64(lo)).offsetFromUtc() * 1000.0;
-    for (double t = std::ceil((lo + offset) / step) * step - offset; t <= hi; t += step)
-        ticks.push_back(t);
-    return ticks;
-}
 
 ChartRenderer::ChartRenderer(const ChartData &data, const QHash<QString, ChartRunStyle> &styles,
                              const std::vector<ChartGroup> &groups, const ChartOptions &options,
@@ -290,12 +216,66 @@ void ChartRenderer::computeYRange()
 
 QRectF ChartRenderer::plotRect(const QRectF &bounds)
 {
-    // Room for the widest label axisNumber() writes.
-    const QFontMetricsF fm{QFont()};
+    return plotRect(bounds, QFont(), false);
+}
+
+QRectF ChartRenderer::plotRect(const QRectF &bounds, const QFont &font, bool yLabel,
+                               std::optional<double> widest)
+{
+    // Room for the widest label the y axis writes ("-8.888e-88", "-888.8k").
+    const QFontMetricsF fm(font);
     const double line = fm.height();
-    const double labelWidth = fm.horizontalAdvance(QStringLiteral("-8.888e-88"));
+    const double labelWidth = widest.value_or(fm.horizontalAdvance(QStringLiteral("-8.888e-88")));
+    const double nameWidth = yLabel ? line + 4 : 0;
     // Whole pixels, so that the curves' pixel columns are the device's.
-    return QRectF(bounds.adjusted(labelWidth + 12, line + 10, -14, -(2 * line + 10)).toAlignedRect());
+    return QRectF(
+        bounds.adjusted(nameWidth + labelWidth + 12, line + 10, -14, -(2 * line + 10)).toAlignedRect());
+}
+
+void ChartRenderer::setFont(const QFont &font)
+{
+    m_font = font;
+}
+
+std::vector<axisticks::Tick> ChartRenderer::yTicks(const QRectF &plot) const
+{
+    // A label line and some air between ticks: about one tick per 40 pixels, never fewer than three.
+    const int target = std::max(3, int(plot.height() / 40));
+    if (m_options.logY)
+        return axisticks::logarithmic(m_ty0, m_ty1, target);
+    return axisticks::linear(m_ty0, m_ty1, target);
+}
+
+std::vector<axisticks::Tick> ChartRenderer::xTicks(const QRectF &plot) const
+{
+    const auto ticks = [&](int target) -> std::vector<axisticks::Tick> {
+        switch (m_data.request.xAxis) {
+        case ChartXAxis::Step:
+            return axisticks::linear(double(m_vx0), double(m_vx1), target, true);
+        case ChartXAxis::WallTime:
+            return axisticks::clockTimes(double(m_vx0), double(m_vx1), target);
+        case ChartXAxis::RelativeTime:
+            return axisticks::durations(double(m_vx0), double(m_vx1), target);
+        }
+        return {};
+    };
+    // About one per 80 pixels, never fewer than three; fewer where the labels would touch (a narrow chart
+    // on paper).
+    const QFontMetricsF fm(m_font.value_or(QFont()));
+    int target = std::max(3, int(plot.width() / 80));
+    std::vector<axisticks::Tick> out = ticks(target);
+    for (; target > 1; --target) {
+        double widest = 0;
+        for (const axisticks::Tick &t : out)
+            widest = std::max(widest, fm.horizontalAdvance(t.label));
+        const double spacing = out.size() > 1 ? plot.width() * (out[1].position - out[0].position) /
+                                                    (double(m_vx1) - double(m_vx0) + 1)
+                                              : plot.width();
+        if (spacing >= widest + fm.averageCharWidth() * 2)
+            break;
+        out = ticks(target - 1);
+    }
+    return out;
 }
 
 double ChartRenderer::xToPixel(double x, const QRectF &plot) const
@@ -549,67 +529,41 @@ void ChartRenderer::paintAxes(QPainter &p, const QRectF &bounds, const QRectF &p
                                               Qt::ElideMiddle, plot.width()));
     p.restore();
 
-    // y ticks
-    std::vector<double> yt;
-    if (m_options.logY) {
-        for (double d = std::ceil(m_ty0); d <= m_ty1; d += 1)
-            yt.push_back(d);
-        if (yt.size() < 2)
-            yt = niceTicks(m_ty0, m_ty1, 5);
-    } else {
-        yt = niceTicks(m_ty0, m_ty1, std::max(2, int(plot.height() / 40)));
-    }
-    p.setFont(p.font());
-    for (double t : yt) {
-        const double y = plot.bottom() - (t - m_ty0) / (m_ty1 - m_ty0) * plot.height();
+    for (const axisticks::Tick &t : yTicks(plot)) {
+        const double y = plot.bottom() - (t.position - m_ty0) / (m_ty1 - m_ty0) * plot.height();
         p.setPen(grid);
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
         p.setPen(dim);
-        const QString label = axisNumber(m_options.logY ? std::pow(10, t) : t);
         p.drawText(QRectF(bounds.left(), y - fm.height() / 2, plot.left() - bounds.left() - 6, fm.height()),
-                   Qt::AlignRight | Qt::AlignVCenter, label);
+                   Qt::AlignRight | Qt::AlignVCenter, t.label);
     }
-
-    // x ticks
-    const ChartXAxis axis = m_data.request.xAxis;
-    const int target = std::max(2, int(plot.width() / 80));
-    std::vector<double> xt = axis == ChartXAxis::Step ? niceTicks(double(m_vx0), double(m_vx1), target)
-                             : axis == ChartXAxis::WallTime
-                                 ? timeTicks(double(m_vx0), double(m_vx1), target)
-                                 : [&] {
-                                       // relative: whole time units from 0
-                                       auto t = timeTicks(double(m_vx0) + 1e12, double(m_vx1) + 1e12, target);
-                                       for (double &v : t)
-                                           v -= 1e12;
-                                       return t;
-                                   }();
-    if (axis == ChartXAxis::Step)
-        xt.erase(std::remove_if(xt.begin(), xt.end(), [](double v) { return v != std::floor(v); }), xt.end());
-    const bool multiDay = double(m_vx1) - double(m_vx0) > 86400e3;
-    for (double t : xt) {
-        const double x = xToPixel(t, plot);
+    for (const axisticks::Tick &t : xTicks(plot)) {
+        const double x = xToPixel(t.position, plot);
         if (x < plot.left() - 0.5 || x > plot.right() + 0.5)
             continue;
         p.setPen(grid);
         p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        QString label;
-        if (axis == ChartXAxis::Step)
-            label = axisNumber(t);
-        else if (axis == ChartXAxis::WallTime)
-            label = QDateTime::fromMSecsSinceEpoch(qint64(t)).toString(
-                multiDay ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm:ss"));
-        else
-            label = durationLabel(t);
         p.setPen(dim);
         p.drawText(QRectF(x - 60, plot.bottom() + 4, 120, fm.height()), Qt::AlignHCenter | Qt::AlignTop,
-                   label);
+                   t.label);
     }
-    const QString axisName = axis == ChartXAxis::Step       ? QObject::tr("Step")
+    const ChartXAxis axis = m_data.request.xAxis;
+    const QString axisName = !m_options.xLabel.isEmpty()    ? m_options.xLabel
+                             : axis == ChartXAxis::Step     ? QObject::tr("Step")
                              : axis == ChartXAxis::WallTime ? QObject::tr("Wall time")
                                                             : QObject::tr("Relative time");
     p.setPen(dim);
     p.drawText(QRectF(plot.left(), plot.bottom() + 4 + fm.height(), plot.width(), fm.height() + 2),
                Qt::AlignHCenter | Qt::AlignTop, axisName);
+    if (!m_options.yLabel.isEmpty()) {
+        // Upwards along the left edge, centred on the plot.
+        p.save();
+        p.translate(bounds.left() + 2, plot.center().y());
+        p.rotate(-90);
+        p.drawText(QRectF(-plot.height() / 2, 0, plot.height(), fm.height() + 2), Qt::AlignCenter,
+                   m_options.yLabel);
+        p.restore();
+    }
 
     // Frame
     QColor frame = text;
@@ -622,8 +576,18 @@ void ChartRenderer::paintAxes(QPainter &p, const QRectF &bounds, const QRectF &p
 void ChartRenderer::paint(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const
 {
     p.save();
+    if (m_font)
+        p.setFont(*m_font);
     p.fillRect(bounds, m_palette.color(QPalette::Base));
-    const QRectF plot = plotRect(bounds);
+    QRectF plot = plotRect(bounds, m_font.value_or(QFont()), !m_options.yLabel.isEmpty());
+    if (m_font) {
+        // The ticks depend on the plot's height alone: fit the left margin to their labels.
+        const QFontMetricsF fm(*m_font);
+        double widest = fm.horizontalAdvance(QStringLiteral("0.0"));
+        for (const axisticks::Tick &t : yTicks(plot))
+            widest = std::max(widest, fm.horizontalAdvance(t.label));
+        plot = plotRect(bounds, *m_font, !m_options.yLabel.isEmpty(), widest);
+    }
     if (plot.width() < 4 || plot.height() < 4) {
         p.restore();
         return;

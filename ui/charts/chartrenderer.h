@@ -9,10 +9,12 @@
 // per-column first/min/max/last the store returns (M4) is all it needs. Sparse curves are stroked
 // antialiased.
 
+#include "charts/axisticks.h"
 #include "series/chartdata.h"
 
 #include <optional>
 #include <QColor>
+#include <QFont>
 #include <QHash>
 #include <QPalette>
 #include <QRectF>
@@ -45,6 +47,8 @@ struct ChartOptions
     std::optional<std::pair<double, double>> yRange; // manual y range
     bool stdDevBand = false;                         // groups: mean +- std band instead of min-max
     double smoothing = 0; // > 0: the raw curve is drawn faint behind the smoothed one
+    QString xLabel;       // the x axis' name; empty: the axis' own ("Step", "Wall time", ...)
+    QString yLabel;       // the y axis' name, written upwards at the left; empty: none
 };
 
 class ChartRenderer
@@ -57,6 +61,13 @@ public:
     // The plot area inside `bounds` (room left for the title, tick labels and axis names). It does not depend
     // on the data, so a chart knows the width to read its data at before the data arrives.
     static QRectF plotRect(const QRectF &bounds);
+    // The same for text in `font`, with room for a y axis name when `yLabel`.
+    // labelWidth: the y tick labels' widest, instead of room for the widest any axis writes.
+    static QRectF plotRect(const QRectF &bounds, const QFont &font, bool yLabel,
+                           std::optional<double> labelWidth = std::nullopt);
+    // Text in this font (an export's), and the plot as wide as the y labels drawn allow (a narrow figure
+    // keeps its room for the curves); otherwise the painter's font, laid out as the application font.
+    void setFont(const QFont &font);
     // vector: curves as paths (SVG, PDF), else rasterised at `scale` device pixels per unit.
     void paint(QPainter &p, const QRectF &bounds, qreal scale = 1, bool vector = false) const;
 
@@ -65,6 +76,10 @@ public:
     double pixelToX(double px, const QRectF &plot) const;
     double yToPixel(double y, const QRectF &plot) const; // NaN for a value a log axis cannot show
     double pixelToY(double py, const QRectF &plot) const;
+    // The ticks drawn in `plot`, with their labels (positions in axis units: log10 of the value on a log
+    // y axis).
+    std::vector<axisticks::Tick> xTicks(const QRectF &plot) const;
+    std::vector<axisticks::Tick> yTicks(const QRectF &plot) const;
     // The pixel column (0-based, in `width` columns) a data x falls in; matches the store's reduction.
     int columnOfX(qint64 x, int width) const;
 
@@ -96,13 +111,9 @@ private:
     ChartOptions m_options;
     qint64 m_vx0, m_vx1;
     QPalette m_palette;
+    std::optional<QFont> m_font;
     double m_y0 = 0, m_y1 = 1;   // data units
     double m_ty0 = 0, m_ty1 = 1; // axis units
 };
-
-// Nice tick positions for an axis from lo to hi, about `target` of them.
-std::vector<double> niceTicks(double lo, double hi, int target);
-// Tick positions for a time span in ms (1 s, 5 s, ..., 1 d, ...), about `target` of them.
-std::vector<double> timeTicks(double lo, double hi, int target);
 
 } // namespace runlens

@@ -196,6 +196,7 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
             return;
         startGridExport(path, filter.contains(QLatin1String("twice")) ? 2.0 : devicePixelRatioF());
     });
+    exportMenu->addAction(tr("Save Grid for a Paper…"), this, &ChartsTab::saveForPaper);
     exportMenu->addAction(tr("Copy Grid Image"), this, [this] {
         if (m_charts.isEmpty())
             return;
@@ -244,9 +245,12 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     m_legend = new QListWidget(this);
     m_legend->setObjectName(QStringLiteral("compareLegend"));
     m_legend->setToolTip(tr("Untick a run to hide it in every chart"));
-    m_legend->setUniformItemSizes(true);
     m_legend->setIconSize(SwatchSize);
-    m_legend->setTextElideMode(Qt::ElideMiddle); // a long name keeps its live mark's word in sight
+    // Names and group names are wrapped, never cut: a narrow legend grows rows instead of hiding the group
+    // ("lr=0.001 (3)") that tells curves apart. Rows of two lengths: no uniform item sizes.
+    m_legend->setWordWrap(true);
+    m_legend->setTextElideMode(Qt::ElideNone);
+    m_legend->setResizeMode(QListView::Adjust);
     connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem *item) {
         setRunVisible(item->data(Qt::UserRole).toString(), item->checkState() == Qt::Checked);
     });
@@ -518,6 +522,7 @@ void ChartsTab::applyGroups()
         }
         item->setIcon(swatch(color, status));
         item->setText(text);
+        item->setToolTip(display::tooltipText(QStringLiteral("%1\n%2").arg(id, text)));
     }
     repaintCharts();
 }
@@ -605,6 +610,7 @@ void ChartsTab::rebuildCharts()
             c->setObjectName(QStringLiteral("chart:") + k);
             connect(c, &MetricChart::loadingChanged, this, &ChartsTab::loadingChanged);
             connect(c, &MetricChart::statusMessage, this, &ChartsTab::statusMessage);
+            connect(c, &MetricChart::dataChanged, this, &ChartsTab::shareXRanges);
         }
         c->setMinimumHeight(ChartHeight);
         m_charts.append(c);
@@ -619,9 +625,29 @@ void ChartsTab::rebuildCharts()
     m_empty->setVisible(!m_loadingRuns && keys.isEmpty());
     m_columns = 0;
     layoutCharts();
+    shareXRanges(); // charts that went took their ranges with them
     for (MetricChart *c : std::as_const(m_charts)) {
         if (!kept.contains(c->key()))
             c->scheduleReload(); // once laid out: at its real width
+    }
+}
+
+void ChartsTab::shareXRanges()
+{
+    // Per x axis: the union of what its charts hold (system metrics are on relative time beside steps).
+    QHash<int, std::pair<qint64, qint64>> ranges;
+    for (const MetricChart *c : std::as_const(m_charts)) {
+        if (const auto e = c->dataExtent()) {
+            const int axis = int(c->xAxis());
+            const auto it = ranges.constFind(axis);
+            ranges.insert(axis, it == ranges.cend() ? *e
+                                                    : std::pair{std::min(it->first, e->first),
+                                                                std::max(it->second, e->second)});
+        }
+    }
+    for (MetricChart *c : std::as_const(m_charts)) {
+        const auto it = ranges.constFind(int(c->xAxis()));
+        c->setSharedXRange(it == ranges.cend() ? std::nullopt : std::optional(*it));
     }
 }
 
@@ -759,12 +785,59 @@ void ChartsTab::setRunVisible(const QString &runId, bool visible)
     repaintCharts();
 }
 
-ChartGrid ChartsTab::grid() const
+ChartGrid ChartsTab::grid(const ChartGridStyle &style) const
 {
     QStringList order;
     for (const Run &r : m_runs)
         order << r.id;
-    return ChartGrid(int(m_charts.size()), m_columns, m_context.styles, m_context.groups, order, palette());
+    return ChartGrid(int(m_charts.size()), m_columns, m_context.styles, m_context.groups, order, palette(),
+                     style);
+}
+
+void ChartsTab::startPaperExport(const QString &path, const PaperExportOptions &options)
+{
+    if (m_charts.isEmpty()) {
+        Q_EMIT exportFinished(path, tr("There is no chart to export."));
+        return;
+    }
+    ChartGridStyle style;
+    style.title = options.title;
+    QFont font = QGuiApplication::font();
+    font.setPointSizeF(options.fontPoints);
+    style.font = font;
+    style.legend = options.legend;
+    auto picture = std::make_shared<const ChartGrid>(grid(style));
+    std::vector<ChartGridCell> cells;
+    for (MetricChart *c : m_charts)
+        cells.push_back(c->gridCell());
+    ++m_exports;
+    chartexport::saveInBackground(
+        this, tr("Save Charts"), path, chartexport::logicalSizeOfMillimetres(options.millimetres),
+        options.dpi / chartexport::LogicalDpi,
+        [picture, cells = std::move(cells)](QPainter &p, const QRectF &b, qreal s, bool v) {
+            picture->paint(p, b, s, v, cells);
+        },
+        [this](const QString &message) { Q_EMIT statusMessage(message); },
+        [this, path](const QString &error) {
+            --m_exports;
+            Q_EMIT exportFinished(path, error);
+        },
+        options.millimetres);
+}
+
+void ChartsTab::saveForPaper()
+{
+    auto *dialog = new PaperExportDialog(m_paperOptions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_paperOptions = dialog->options();
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save Charts"), QStringLiteral("figure.pdf"),
+                                         tr("PDF document (*.pdf);;SVG drawing (*.svg);;PNG image (*.png)"));
+        if (!path.isEmpty())
+            startPaperExport(path, m_paperOptions);
+    });
+    dialog->open();
 }
 
 chartexport::Painter ChartsTab::gridPicture(QSizeF *size) const

@@ -11,6 +11,7 @@
 #include "charts/chartexport.h"
 #include "charts/metricchart.h"
 #include "core/types.h"
+#include "dialogs/paperexportdialog.h"
 
 #include <memory>
 #include <QWidget>
@@ -71,6 +72,9 @@ public:
     // The same on a worker thread, as the Export menu does it: the status bar says when it is written,
     // exportFinished when it is done (error empty on success).
     void startGridExport(const QString &path, qreal scale);
+    // The grid for a paper: `options.millimetres` on paper, text at `options.fontPoints`, a title and the
+    // legend where asked; a PNG at options.dpi. On a worker thread, as startGridExport.
+    void startPaperExport(const QString &path, const PaperExportOptions &options);
     bool isExporting() const { return m_exports > 0; }
     QString gridDataCsv() const;
     // Writes gridDataCsv() to `path` on a worker thread (Export Plotted Data as CSV); dataExported when
@@ -92,6 +96,7 @@ protected:
 private:
     void rebuildCharts();
     void layoutCharts();
+    void shareXRanges(); // charts on one x axis show the same range (unless zoomed)
     void reloadCharts();
     void repaintCharts();
     void fillLegend();
@@ -106,12 +111,14 @@ private:
     // The grid picture, owning what it draws (so that it can be painted on another thread); *size gets its
     // size.
     chartexport::Painter gridPicture(QSizeF *size) const;
-    ChartGrid grid() const; // the grid picture of the charts shown
+    ChartGrid grid(const ChartGridStyle &style = {}) const; // the grid picture of the charts shown
+    void saveForPaper();                                    // asks how, and where
 
     std::vector<Run> m_runs;
     bool m_loadingRuns = false;
     ChartContext m_context;
-    int m_exports = 0; // pictures and data being written in the background
+    int m_exports = 0;                 // pictures and data being written in the background
+    PaperExportOptions m_paperOptions; // as last asked for, while the page lives
     std::unique_ptr<ChartReader> m_reader;
     QStringList m_keys;
     QStringList m_chosen; // empty: all

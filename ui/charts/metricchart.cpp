@@ -81,7 +81,33 @@ std::pair<qint64, qint64> MetricChart::shownWindow() const
 {
     if (m_window)
         return *m_window;
+    if (m_sharedRange && m_data.x1 >= m_data.x0)
+        return {std::min(m_data.x0, m_sharedRange->first), std::max(m_data.x1, m_sharedRange->second)};
     return {m_data.x0, std::max(m_data.x1, m_data.x0)};
+}
+
+std::optional<std::pair<qint64, qint64>> MetricChart::dataExtent() const
+{
+    std::optional<std::pair<qint64, qint64>> extent;
+    for (const ChartSeries &s : m_data.series) {
+        if (s.raw.empty() && s.marks.empty())
+            continue;
+        extent =
+            extent ? std::pair{std::min(extent->first, s.extentFirst), std::max(extent->second, s.extentLast)}
+                   : std::pair{s.extentFirst, s.extentLast};
+    }
+    return extent;
+}
+
+void MetricChart::setSharedXRange(std::optional<std::pair<qint64, qint64>> range)
+{
+    if (m_sharedRange == range)
+        return;
+    m_sharedRange = range;
+    if (!m_window) {
+        update();
+        askHoverAgain(); // the same pixel is another x now
+    }
 }
 
 QRectF MetricChart::plotRect() const
@@ -141,6 +167,7 @@ void MetricChart::reload()
             setLoading(false);
             update();
             askHoverAgain(); // the window or the runs may have changed under the cursor
+            Q_EMIT dataChanged();
             if (m_loadedWidth != plotPixelWidth())
                 scheduleReload(); // resized while reading
             else if (m_tailPending)
@@ -189,6 +216,7 @@ void MetricChart::appendNewPoints()
                 m_data.foldTail(tail);
                 update();
                 askHoverAgain();
+                Q_EMIT dataChanged();
             }
             m_lastTail = std::move(tail);
             Q_EMIT tailFolded();

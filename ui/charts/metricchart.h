@@ -49,6 +49,11 @@ public:
     std::optional<std::pair<double, double>> yRange() const { return m_yRange; }
     std::pair<double, double> drawnYRange() const; // the y range drawn: the one set, or fitted to the data
     void resetZoom();
+    // The x range of every series held, whole (zoomed or not); nothing while the chart has no data.
+    std::optional<std::pair<qint64, qint64>> dataExtent() const;
+    // Unzoomed, the chart shows at least this range: the one its grid's charts on the same axis share, so
+    // that a validation curve from step 50 lines up under a training curve from step 0.
+    void setSharedXRange(std::optional<std::pair<qint64, qint64>> range);
     QRectF plotArea() const { return plotRect(); } // in widget coordinates
     void scrollTo();                               // into view in the compare grid
 
@@ -112,6 +117,7 @@ Q_SIGNALS:
     void dataExported(const QString &path, const QString &error);
     void hoverChanged();
     void tailFolded();
+    void dataChanged(); // a read or a tail changed what the chart holds
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -142,6 +148,7 @@ private:
     QString m_key;
     ChartData m_data;
     std::optional<std::pair<qint64, qint64>> m_window;
+    std::optional<std::pair<qint64, qint64>> m_sharedRange;
     std::optional<std::pair<double, double>> m_yRange;
     ChartReader::CancelFlag m_cancel;
     bool m_loading = false;
