@@ -975,6 +975,7 @@ void TestModelsPage::auditTimesAreShownWhole()
                                 .arg(view->columnWidth(AuditTrailModel::TimeColumn))
                                 .arg(needed())));
         QVERIFY(!view->isColumnHidden(AuditTrailModel::TimeColumn));
+        QVERIFY(test::keepScreenshot(&window, QStringLiteral("audit-trail-%1").arg(size.width())));
     }
 }
 

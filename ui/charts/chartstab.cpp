@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSet>
 #include <QSlider>
 #include <QSplitter>
@@ -693,6 +694,8 @@ void ChartsTab::reveal()
         if (!m_revealed)
             return;
         QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        // At the top of the view (as far as the grid scrolls), not just inside its bottom edge.
+        m_scroll->verticalScrollBar()->setValue(m_revealed->mapTo(m_grid, QPoint(0, 0)).y() - 6);
         m_scroll->ensureWidgetVisible(m_revealed, 0, 0);
         if (auto *frame =
                 m_revealed->findChild<QFrame *>(QStringLiteral("chartHighlight"), Qt::FindDirectChildrenOnly))
