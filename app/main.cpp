@@ -120,6 +120,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         runlens::theme::apply(chosen);
     QString runId, modelName;
     std::optional<QString> artifact; // run:ID/artifacts[/PATH] opens the Artifacts tab (and selects PATH)
+    std::optional<QString> chart;    // run:ID/charts[/KEY] opens the Charts tab (and shows KEY's chart)
     QStringList compareIds;
     bool showModels = false;
     if (page.startsWith(QLatin1String("run:"))) {
@@ -127,9 +128,11 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         const QString rest = page.mid(4).section(QLatin1Char('/'), 1);
         if (rest == QLatin1String("artifacts") || rest.startsWith(QLatin1String("artifacts/")))
             artifact = rest.mid(10);
+        else if (rest == QLatin1String("charts") || rest.startsWith(QLatin1String("charts/")))
+            chart = rest.mid(7);
         else if (!rest.isEmpty())
-            return usageError(QStringLiteral("--page run:ID/%1: expected run:ID, run:ID/artifacts or "
-                                             "run:ID/artifacts/PATH")
+            return usageError(QStringLiteral("--page run:ID/%1: expected run:ID, run:ID/artifacts, "
+                                             "run:ID/artifacts/PATH, run:ID/charts or run:ID/charts/KEY")
                                   .arg(rest));
     } else if (page.startsWith(QLatin1String("compare:"))) {
         compareIds = page.mid(8).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -161,6 +164,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         window.showRun(runId);
     if (artifact)
         window.runPage()->showArtifacts(*artifact);
+    if (chart)
+        window.runPage()->showCharts(*chart);
     if (!compareIds.isEmpty())
         window.showCompare(compareIds);
     if (showModels)

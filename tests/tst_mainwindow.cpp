@@ -3,6 +3,7 @@
 // runs of the chosen experiment, takes filters typed into the filter bar, explains a malformed one inline,
 // and sorts by a clicked column.
 
+#include "charts/chartstab.h"
 #include "charts/metricchart.h"
 #include "demo/demodata.h"
 #include "itemmodels/roles.h"
@@ -26,6 +27,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenuBar>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStatusBar>
@@ -33,6 +35,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QToolTip>
 #include <QtTest>
 
@@ -52,6 +55,9 @@ private Q_SLOTS:
     void refusesNewerDatabaseWithMessage();
     void writesOutliveTheWindow();
     void hugeNamesAreShownCut();
+    void compareItemShowsItsShortcut();
+    void switchingPagesKeepsTheWindowSize();
+    void oneTrashToggle();
 
 private:
     QTemporaryDir m_dir;
@@ -470,6 +476,166 @@ void TestMainWindow::hugeNamesAreShownCut()
     for (const QJsonValue &r : runs)
         whole = whole || r.toObject().value(QLatin1String("name")).toString() == runName;
     QVERIFY(whole);
+}
+
+namespace {
+
+QAction *menuItem(MainWindow &window, const QString &menu, const QString &text)
+{
+    for (QAction *top : window.menuBar()->actions()) {
+        if (top->text() != menu || !top->menu())
+            continue;
+        for (QAction *a : top->menu()->actions()) {
+            if (a->text() == text)
+                return a;
+        }
+    }
+    return nullptr;
+}
+
+// Lets the window settle as the event loop would: layouts, and a size the window gave itself.
+void settle()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QTest::qWait(20);
+    }
+}
+
+// Whether `w` is shown whole inside `outer` (no part cut off by its edges).
+bool shownWhole(QWidget *w, QWidget *outer)
+{
+    const QRect r(w->mapTo(outer, QPoint(0, 0)), w->size());
+    return w->isVisible() && outer->rect().contains(r);
+}
+
+} // namespace
+
+// View › Compare Selected Runs shows the key that triggers it, Ctrl+M, and that key compares the table's
+// selection from wherever the focus is in the runs page.
+void TestMainWindow::compareItemShowsItsShortcut()
+{
+    MainWindow window(m_db);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTRY_VERIFY(!window.isLoading());
+    QAction *compare = menuItem(window, QStringLiteral("&View"), QStringLiteral("Co&mpare Selected Runs"));
+    QVERIFY(compare);
+    QCOMPARE(compare, window.compareAction());
+    QCOMPARE(compare->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_M));
+    QVERIFY(compare->isEnabled());
+    QTableView *table = window.runsPage()->table();
+    QTRY_VERIFY(table->model()->rowCount() > 2);
+    table->setFocus();
+    table->selectRow(0);
+    QTest::keyClick(table, Qt::Key_M, Qt::ControlModifier);
+    QTRY_VERIFY(window.comparePage() && window.comparePage()->isVisible());
+    QCOMPARE(window.comparePage()->runIds().size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+}
+
+// Switching to Compare never resizes the window: the Compare page of many runs, each of its tabs (their tool
+// bars wrap when narrow, nothing cut off), fits the window as it is, at a usual size and at the smallest it
+// allows.
+void TestMainWindow::switchingPagesKeepsTheWindowSize()
+{
+    QStringList all;
+    {
+        Store store(m_db);
+        all = store.runs().searchRunIds(RunQuery{});
+        QVERIFY(all.size() >= 20);
+    }
+    MainWindow window(m_db);
+    window.resize(1000, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!window.isLoading());
+    settle();
+    QCOMPARE(window.size(), QSize(1000, 700));
+    const auto visitPages = [&](const QSize &size) {
+        window.showCompare(all);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+        settle();
+        QCOMPARE(window.size(), size);
+        ChartsTab *charts = window.comparePage()->chartsTab();
+        auto *exportButton = charts->findChild<QToolButton *>(QStringLiteral("exportCharts"));
+        QVERIFY(shownWhole(exportButton, charts));
+        QVERIFY(shownWhole(charts->findChild<QWidget *>(QStringLiteral("groupBy")), charts));
+        // Back to the runs and to Compare again: the same size all along.
+        window.comparePage()->findChild<QToolButton *>(QStringLiteral("compareBack"))->click();
+        QTRY_VERIFY(window.runsPage()->isVisible());
+        settle();
+        QCOMPARE(window.size(), size);
+        window.showCompare(all.mid(0, 3));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 30000);
+        settle();
+        QCOMPARE(window.size(), size);
+        // Each of its tabs fits too.
+        QTabWidget *tabs = window.comparePage()->tabs();
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setCurrentIndex(i);
+            settle();
+            QCOMPARE(window.size(), size);
+        }
+        tabs->setCurrentIndex(0);
+    };
+    visitPages(QSize(1000, 700));
+
+    // The smallest size the window allows (the Compare page built: it may not make it grow).
+    window.resize(1, 1);
+    settle();
+    const QSize smallest = window.size();
+    QVERIFY(smallest.width() < 1000);
+    visitPages(smallest);
+}
+
+// One trash toggle: the sidebar's Trash button, View › Show Trash and Ctrl+T are one state, which shows the
+// trashed experiments in the sidebar and the trashed runs in the table.
+void TestMainWindow::oneTrashToggle()
+{
+    MainWindow window(m_db);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTRY_VERIFY(!window.isLoading());
+    // One button for it in the window.
+    int trashButtons = 0;
+    for (QAbstractButton *b : window.findChildren<QAbstractButton *>()) {
+        if (b->isVisible() && b->text().contains(QStringLiteral("Trash"), Qt::CaseInsensitive))
+            ++trashButtons;
+    }
+    QCOMPARE(trashButtons, 1);
+    QVERIFY(!window.findChild<QWidget *>(QStringLiteral("trashToggle")));
+    auto *button = window.sidebar()->findChild<QToolButton *>(QStringLiteral("showTrashButton"));
+    QVERIFY(button && button->isVisible());
+    QAction *menu = menuItem(window, QStringLiteral("&View"), QStringLiteral("Show &Trash"));
+    QVERIFY(menu);
+    QCOMPARE(menu, window.showTrashAction());
+    QVERIFY(menu->isCheckable());
+    QCOMPARE(menu->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
+
+    // The button: both lists show the trash, the menu item is ticked.
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(window.sidebar()->isShowingTrash());
+    QVERIFY(window.runsPage()->isTrashShown());
+    QVERIFY(menu->isChecked());
+    QTRY_COMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(),
+                 QStringLiteral("0 run(s) in the trash"));
+    // Ctrl+T: all back.
+    QTest::keyClick(window.runsPage()->table(), Qt::Key_T, Qt::ControlModifier);
+    QVERIFY(!window.sidebar()->isShowingTrash());
+    QVERIFY(!window.runsPage()->isTrashShown());
+    QVERIFY(!menu->isChecked());
+    QVERIFY(!button->isChecked());
+    QTRY_COMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(), QStringLiteral("15 run(s)"));
+    // The menu item: both again.
+    menu->trigger();
+    QVERIFY(window.sidebar()->isShowingTrash());
+    QVERIFY(window.runsPage()->isTrashShown());
+    QVERIFY(button->isChecked());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -160,6 +160,7 @@ private Q_SLOTS:
     void compareVersionsOpensTheirRuns();
     void runPageListsVersionsMadeFromTheRun();
     void pageModelsScreenshot();
+    void auditTimesAreShownWhole();
 
 private:
     ModelsPage *openModels(MainWindow &window, const QString &model = QStringLiteral("churn-model"));
@@ -935,6 +936,47 @@ void TestModelsPage::pageModelsScreenshot()
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
     QVERIFY(QImage(out).width() > 0);
+}
+
+// The audit trail's time column shows the whole date and time of day (not elided), in a window of the usual
+// size and in a narrower one, however many columns compete for the width.
+void TestModelsPage::auditTimesAreShownWhole()
+{
+    for (const QSize size : {QSize(1500, 900), QSize(1280, 800)}) {
+        MainWindow window(freshDb(QStringLiteral("audit-%1").arg(size.width())));
+        ModelsPage *page = openModels(window);
+        window.resize(size);
+        QTRY_COMPARE(window.size(), size);
+        QTabWidget *tabs = page->tabs();
+        int audit = -1;
+        for (int i = 0; i < tabs->count(); ++i) {
+            if (tabs->tabText(i).startsWith(QLatin1String("Audit Trail")))
+                audit = i;
+        }
+        QVERIFY(audit >= 0);
+        tabs->setCurrentIndex(audit);
+        QTableView *view = page->auditView();
+        QTRY_VERIFY(view->isVisible());
+        // What the cells ask for to be shown whole (their text and margins).
+        const auto needed = [view] {
+            return static_cast<QAbstractItemView *>(view)->sizeHintForColumn(AuditTrailModel::TimeColumn);
+        };
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QVERIFY(view->model()->rowCount() >= 9);
+        const QRegularExpression dateTime(QStringLiteral("^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$"));
+        for (int r = 0; r < view->model()->rowCount(); ++r) {
+            const QString text = view->model()->index(r, AuditTrailModel::TimeColumn).data().toString();
+            QVERIFY2(dateTime.match(text).hasMatch(), qPrintable(text));
+        }
+        // As wide as its cells need (their text and the cell's margins), at every size.
+        QVERIFY2(view->columnWidth(AuditTrailModel::TimeColumn) >= needed(),
+                 qPrintable(QStringLiteral("%1: %2 < %3")
+                                .arg(size.width())
+                                .arg(view->columnWidth(AuditTrailModel::TimeColumn))
+                                .arg(needed())));
+        QVERIFY(!view->isColumnHidden(AuditTrailModel::TimeColumn));
+        QVERIFY(test::keepScreenshot(&window, QStringLiteral("audit-trail-%1").arg(size.width())));
+    }
 }
 
 QTEST_MAIN(TestModelsPage)

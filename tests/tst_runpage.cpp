@@ -7,6 +7,8 @@
 // metrics (system/...) are listed in a System section of their own, below the run's metrics.
 
 #include "artifacts/artifactstore.h"
+#include "charts/chartstab.h"
+#include "charts/metricchart.h"
 #include "charts/sparklinedelegate.h"
 #include "core/jsonformat.h"
 #include "import/importer.h"
@@ -42,7 +44,9 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -147,6 +151,62 @@ QPalette darkPalette()
     return p;
 }
 
+// The Charts tab's charts, once read; nullptr (and a failed check) when they are not.
+ChartsTab *openCharts(MainWindow &window)
+{
+    RunPage *page = window.runPage();
+    page->tabs()->setCurrentIndex(0);
+    if (!page->chartsTab())
+        return nullptr;
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000); }();
+    return page->chartsTab();
+}
+
+QStringList chartKeys(const ChartsTab *tab)
+{
+    QStringList keys;
+    for (const MetricChart *c : tab->charts())
+        keys << c->key();
+    return keys;
+}
+
+// Whether `chart` lies wholly inside the visible part of its scroll area.
+bool inView(MetricChart *chart)
+{
+    auto *scroll = chart->window()->findChild<QScrollArea *>(QStringLiteral("chartsScroll"));
+    if (!scroll || !chart->isVisible())
+        return false;
+    const QRect area(chart->mapTo(scroll->viewport(), QPoint(0, 0)), chart->size());
+    return scroll->viewport()->rect().contains(area);
+}
+
+// `runlens` itself against `db`; its standard output, or empty when it failed.
+QString runCli(const QString &db, const QStringList &args)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("RUNLENS_DB"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(RUNLENS_BINARY), QStringList{QStringLiteral("--db"), db} + args);
+    if (!p.waitForStarted(30000))
+        return {};
+    p.closeWriteChannel();
+    QElapsedTimer t;
+    t.start();
+    while (p.state() != QProcess::NotRunning && t.elapsed() < 60000)
+        QTest::qWait(20);
+    if (p.state() != QProcess::NotRunning) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        qWarning() << p.readAllStandardError();
+        return {};
+    }
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
 } // namespace
 
 class TestRunPage : public QObject
@@ -175,6 +235,11 @@ private Q_SLOTS:
     void writesOutliveTheWindow();
     void unsavedNotesAreAskedAbout();
     void systemMetricsInTheirOwnSection();
+    void chartsTabDrawsEveryMetric();
+    void activatingAMetricOpensItsChart();
+    void ctrlMOpensTheCharts();
+    void chartsOfARunningRunGrow();
+    void chartsOfARunWithoutMetrics();
 
 private:
     void openWindow(MainWindow &window);
@@ -391,9 +456,10 @@ void TestRunPage::openedFromRunsTableShowsTheRun()
     QStringList titles;
     for (int i = 0; i < tabs->count(); ++i)
         titles << tabs->tabText(i);
-    QCOMPARE(titles, (QStringList{QStringLiteral("Notes"), QStringLiteral("Tags (3)"),
-                                  QStringLiteral("Datasets (1)"), QStringLiteral("Artifacts (2)"),
-                                  QStringLiteral("Child Runs (2)"), QStringLiteral("Model Versions")}));
+    QCOMPARE(titles,
+             (QStringList{QStringLiteral("Charts (3)"), QStringLiteral("Notes"), QStringLiteral("Tags (3)"),
+                          QStringLiteral("Datasets (1)"), QStringLiteral("Artifacts (2)"),
+                          QStringLiteral("Child Runs (2)"), QStringLiteral("Model Versions")}));
     const QAbstractItemModel *inputs = page->inputsView()->model();
     QCOMPARE(inputs->index(0, RunInputsModel::NameColumn).data().toString(), QStringLiteral("cifar10"));
     QCOMPARE(inputs->index(0, RunInputsModel::DigestColumn).data().toString(), QStringLiteral("d1g3st"));
@@ -592,7 +658,7 @@ void TestRunPage::editsTags()
         Store check(m_db);
         QCOMPARE(check.runs().run(m_main)->tags.value(QStringLiteral("reviewed")), QStringLiteral("by ben"));
     }
-    QCOMPARE(page->tabs()->tabText(1), QStringLiteral("Tags (4)"));
+    QCOMPARE(page->tabs()->tabText(2), QStringLiteral("Tags (4)"));
     // A key that exists is refused before anything is written.
     QTest::keyClicks(key, QStringLiteral("stage"));
     QTest::keyClicks(val, QStringLiteral("prod"));
@@ -1044,12 +1110,13 @@ void TestRunPage::readableInDarkPalette()
             const QString prefix = dark ? QStringLiteral("runpage-dark") : QStringLiteral("runpage-light");
             window.grab().save(QDir(shots).filePath(prefix + QStringLiteral(".png")));
             QTabWidget *tabs = window.runPage()->tabs();
-            for (int i = 1; i < tabs->count(); ++i) {
+            for (int i = 0; i < tabs->count(); ++i) {
                 tabs->setCurrentIndex(i);
+                QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000); // the charts drawn
                 QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
                 tabs->grab().save(QDir(shots).filePath(prefix + QStringLiteral("-tab%1.png").arg(i)));
             }
-            tabs->setCurrentIndex(0);
+            tabs->setCurrentIndex(1); // the notes, where it opened
         }
     }
     QApplication::setPalette(light);
@@ -1339,6 +1406,283 @@ void TestRunPage::systemMetricsInTheirOwnSection()
     QVERIFY(page->metricsView()->isVisible());
     showRunAndWait(window, sampled);
     QTRY_VERIFY(page->systemPanel()->isVisible());
+}
+
+namespace {
+
+// A run with metrics in several sections and system metrics, in a database of its own.
+QString chartsDatabase(const QString &db, QString *emptyRun = nullptr)
+{
+    Store store(db);
+    NewRun init;
+    init.experimentId = store.runs().ensureExperiment(QStringLiteral("charts"));
+    init.name = QStringLiteral("charted");
+    init.startMs = T0;
+    init.status = RunStatus::Finished;
+    init.endMs = T0 + 600'000;
+    const QString id = store.runs().createRun(init).id;
+    std::vector<MetricPoint> points, cpu;
+    for (int s = 0; s < 200; ++s)
+        points.push_back({s, T0 + s * 1000, 1.0 / (s + 1)});
+    for (int s = 0; s < 12; ++s)
+        cpu.push_back({s, T0 + s * 10'000, s == 6 ? 97.0 : 20.0});
+    for (const char *key :
+         {"loss", "accuracy", "lr", "train/loss", "train/acc", "val/loss", "val/acc", "val/f1", "zeta/last"})
+        store.series().logMetrics(id, QString::fromLatin1(key), points);
+    store.series().logMetrics(id, QStringLiteral("system/cpu_utilization_percentage"), cpu);
+    store.series().logMetrics(id, QStringLiteral("system/gpu_0_utilization_percentage"), cpu);
+    if (emptyRun) {
+        init.name = QStringLiteral("no-metrics");
+        init.startMs = T0 + 1000;
+        *emptyRun = store.runs().createRun(init).id;
+    }
+    return id;
+}
+
+} // namespace
+
+// The Charts tab: one chart per metric key of the run, from the Compare page's charts, the run's own in
+// their "/" sections and the system metrics in a System section last; read only once the tab is shown.
+void TestRunPage::chartsTabDrawsEveryMetric()
+{
+    const QString db = m_dir.filePath(QStringLiteral("charts.db"));
+    const QString id = chartsDatabase(db);
+    QString other;
+    {
+        Store store(db);
+        NewRun init;
+        init.experimentId = store.runs().ensureExperiment(QStringLiteral("charts"));
+        init.name = QStringLiteral("other");
+        init.status = RunStatus::Finished;
+        init.startMs = T0 + 5000;
+        other = store.runs().createRun(init).id;
+        store.series().logMetric(other, QStringLiteral("only/key"), {0, T0, 1.0});
+    }
+    MainWindow window(db);
+    openWindow(window);
+    showRunAndWait(window, id);
+    RunPage *page = window.runPage();
+    // Lazy: no chart (and no chart reader) until the tab is shown.
+    QVERIFY(!page->chartsTab());
+    QVERIFY(page->findChildren<MetricChart *>().isEmpty());
+    QCOMPARE(page->tabs()->tabText(0), QStringLiteral("Charts (11)"));
+    QVERIFY(page->tabs()->currentIndex() != 0);
+
+    ChartsTab *charts = openCharts(window);
+    QVERIFY(charts);
+    QVERIFY(charts->isVisible());
+    const QStringList expected{QStringLiteral("accuracy"),
+                               QStringLiteral("loss"),
+                               QStringLiteral("lr"),
+                               QStringLiteral("train/acc"),
+                               QStringLiteral("train/loss"),
+                               QStringLiteral("val/acc"),
+                               QStringLiteral("val/f1"),
+                               QStringLiteral("val/loss"),
+                               QStringLiteral("zeta/last"),
+                               QStringLiteral("system/cpu_utilization_percentage"),
+                               QStringLiteral("system/gpu_0_utilization_percentage")};
+    QCOMPARE(chartKeys(charts), expected);
+    // Each chart drew this run's points: all 200 of a metric, all 12 samples of a system metric.
+    for (MetricChart *c : charts->charts()) {
+        QCOMPARE(c->data().series.size(), size_t(1));
+        QCOMPARE(c->data().series[0].runId, id);
+        QCOMPARE(c->data().series[0].points,
+                 qint64(c->key().startsWith(QLatin1String("system/")) ? 12 : 200));
+    }
+    // Sections as in Compare, the System section below every other.
+    const auto sectionY = [charts](const QString &name) {
+        auto *toggle = charts->findChild<QToolButton *>(QStringLiteral("section:") + name);
+        return toggle ? toggle->mapTo(charts, QPoint(0, 0)).y() : -1;
+    };
+    QVERIFY(sectionY(QString()) >= 0);
+    QVERIFY(sectionY(QStringLiteral("train")) > sectionY(QString()));
+    QVERIFY(sectionY(QStringLiteral("zeta")) > sectionY(QStringLiteral("val")));
+    QVERIFY(sectionY(QStringLiteral("system")) > sectionY(QStringLiteral("zeta")));
+    QVERIFY(charts->chart(QStringLiteral("system/cpu_utilization_percentage"))->mapTo(charts, QPoint()).y() >
+            charts->chart(QStringLiteral("zeta/last"))->mapTo(charts, QPoint()).y());
+    // One run: no legend of runs and no grouping; the chart tools are those of Compare.
+    QVERIFY(!charts->findChild<QWidget *>(QStringLiteral("compareLegend"))->isVisible());
+    QVERIFY(!charts->findChild<QWidget *>(QStringLiteral("groupBy"))->isVisible());
+    QVERIFY(charts->findChild<QWidget *>(QStringLiteral("xAxis"))->isVisible());
+    QVERIFY(charts->findChild<QWidget *>(QStringLiteral("smoothing"))->isVisible());
+    QVERIFY(charts->findChild<QWidget *>(QStringLiteral("exportCharts"))->isVisible());
+    // Its picture: the grid exports as Compare's does.
+    QString error;
+    const QString png = m_dir.filePath(QStringLiteral("run-charts.png"));
+    QVERIFY2(charts->exportGrid(png, 1.0, &error), qPrintable(error));
+    QVERIFY(!QImage(png).isNull());
+
+    // Another run shown with the tab open: its charts replace these.
+    showRunAndWait(window, other);
+    QTRY_COMPARE(chartKeys(page->chartsTab()), QStringList{QStringLiteral("only/key")});
+    QTRY_VERIFY(!window.isLoading());
+    QCOMPARE(page->chartsTab()->charts().first()->data().series[0].runId, other);
+}
+
+// Double-click or Enter on a metric of the run (its own or a system one) shows its chart in the Charts tab,
+// scrolled into view and framed for a moment.
+void TestRunPage::activatingAMetricOpensItsChart()
+{
+    const QString db = m_dir.filePath(QStringLiteral("activate.db"));
+    const QString id = chartsDatabase(db);
+    MainWindow window(db);
+    window.resize(1200, 700);
+    openWindow(window);
+    window.resize(1200, 700);
+    showRunAndWait(window, id);
+    RunPage *page = window.runPage();
+    QTableView *metrics = page->metricsView();
+    const QAbstractItemModel *shown = metrics->model();
+    const int row = rowWithText(shown, RunMetricsModel::KeyColumn, QStringLiteral("zeta/last"));
+    QVERIFY(row >= 0);
+    const QModelIndex cell = shown->index(row, RunMetricsModel::LastColumn);
+    metrics->scrollTo(cell);
+    doubleClick(metrics->viewport(), metrics->visualRect(cell).center());
+    QCOMPARE(page->tabs()->currentIndex(), 0);
+    QVERIFY(page->chartsTab());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    MetricChart *chart = page->chartsTab()->chart(QStringLiteral("zeta/last"));
+    QVERIFY(chart);
+    QTRY_VERIFY(inView(chart));
+    QTRY_VERIFY(chart->findChild<QWidget *>(QStringLiteral("chartHighlight")));
+    QVERIFY(chart->findChild<QWidget *>(QStringLiteral("chartHighlight"))->isVisible());
+    // The frame goes after a moment.
+    QTRY_VERIFY_WITH_TIMEOUT(!chart->findChild<QWidget *>(QStringLiteral("chartHighlight")), 4000);
+    // The first chart is out of view now: the grid was scrolled to this one.
+    QVERIFY(!inView(page->chartsTab()->charts().first()));
+
+    // Enter on a system metric: its chart, at the bottom of the grid, hidden by the key filter before.
+    page->chartsTab()->setKeyFilter(QStringLiteral("^loss$"));
+    QTRY_COMPARE(page->chartsTab()->charts().size(), 1);
+    page->tabs()->setCurrentIndex(1);
+    QTableView *system = page->systemMetricsView();
+    const int gpu = rowWithText(system->model(), RunMetricsModel::KeyColumn,
+                                QStringLiteral("system/gpu_0_utilization_percentage"));
+    QVERIFY(gpu >= 0);
+    system->setFocus();
+    system->setCurrentIndex(system->model()->index(gpu, RunMetricsModel::KeyColumn));
+    QTest::keyClick(system, Qt::Key_Return);
+    QCOMPARE(page->tabs()->currentIndex(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    MetricChart *gpuChart = page->chartsTab()->chart(QStringLiteral("system/gpu_0_utilization_percentage"));
+    QVERIFY(gpuChart);
+    QCOMPARE(page->chartsTab()->charts().size(), 11);
+    QTRY_VERIFY(inView(gpuChart));
+    QTRY_VERIFY(gpuChart->findChild<QWidget *>(QStringLiteral("chartHighlight")));
+}
+
+// Ctrl+M on a run page opens its charts; the window's Compare item, which holds the key, is enabled there.
+void TestRunPage::ctrlMOpensTheCharts()
+{
+    const QString db = m_dir.filePath(QStringLiteral("ctrlm.db"));
+    const QString id = chartsDatabase(db);
+    MainWindow window(db);
+    openWindow(window);
+    showRunAndWait(window, id);
+    RunPage *page = window.runPage();
+    QVERIFY(page->tabs()->currentIndex() != 0);
+    page->paramsView()->setFocus();
+    QTest::keyClick(page->paramsView(), Qt::Key_M, Qt::ControlModifier);
+    QCOMPARE(page->tabs()->currentIndex(), 0);
+    QVERIFY(page->chartsTab());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isLoading(), 20000);
+    QCOMPARE(page->chartsTab()->charts().size(), 11);
+    QVERIFY(window.compareAction()->isEnabled());
+    QCOMPARE(window.compareAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_M));
+    // From the menu too, with another tab shown: the page stays, the Charts tab comes up.
+    page->tabs()->setCurrentIndex(1);
+    window.compareAction()->trigger();
+    QCOMPARE(page->tabs()->currentIndex(), 0);
+    QCOMPARE(pagesOf(window)->currentWidget(), page);
+}
+
+// A RUNNING run's charts grow while another process (`runlens log`) logs into it, reading only what is new;
+// a key logged for the first time gets its chart. While the tab is hidden nothing is read; on its showing the
+// charts catch up.
+void TestRunPage::chartsOfARunningRunGrow()
+{
+    const QString db = m_dir.filePath(QStringLiteral("live.db"));
+    const QString live =
+        runCli(db, {QStringLiteral("log"), QStringLiteral("--experiment"), QStringLiteral("live"),
+                    QStringLiteral("--name"), QStringLiteral("training"), QStringLiteral("--metric"),
+                    QStringLiteral("loss=2"), QStringLiteral("--step"), QStringLiteral("0")});
+    QVERIFY(isValidRunId(live));
+    QCOMPARE(Store(db).runs().run(live)->status, RunStatus::Running);
+    MainWindow window(db);
+    openWindow(window);
+    showRunAndWait(window, live);
+    ChartsTab *charts = openCharts(window);
+    QVERIFY(charts);
+    QCOMPARE(chartKeys(charts), QStringList{QStringLiteral("loss")});
+    MetricChart *loss = charts->chart(QStringLiteral("loss"));
+    QCOMPARE(loss->data().x1, qint64(0));
+
+    QProcess logger;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("RUNLENS_DB"));
+    logger.setProcessEnvironment(env);
+    logger.start(QStringLiteral(RUNLENS_BINARY),
+                 {QStringLiteral("--db"), db, QStringLiteral("log"), QStringLiteral("--run"), live});
+    QVERIFY(logger.waitForStarted(30000));
+    const auto log = [&logger](const QString &key, int step, double value) {
+        logger.write(QStringLiteral("{\"metrics\": {\"%1\": %2}, \"step\": %3}\n")
+                         .arg(key, QString::number(value, 'g', 17))
+                         .arg(step)
+                         .toUtf8());
+    };
+    QSignalSpy folded(loss, &MetricChart::tailFolded);
+    QVERIFY(folded.isValid());
+    for (int s = 1; s < 100; ++s)
+        log(QStringLiteral("loss"), s, 2.0 / (s + 1));
+    QTRY_COMPARE_WITH_TIMEOUT(loss->data().x1, qint64(99), 10000);
+    QCOMPARE(charts->chart(QStringLiteral("loss")), loss); // the same chart, grown
+    QVERIFY(folded.count() >= 1);
+    QCOMPARE(loss->data().series[0].state.count, qint64(100));
+    // A new key gets its chart.
+    log(QStringLiteral("val/acc"), 100, 0.5);
+    QTRY_COMPARE_WITH_TIMEOUT(chartKeys(charts),
+                              (QStringList{QStringLiteral("loss"), QStringLiteral("val/acc")}), 10000);
+
+    // The tab hidden: what is logged meanwhile is not read until it is shown again.
+    RunPage *page = window.runPage();
+    page->tabs()->setCurrentIndex(1);
+    QTRY_VERIFY(!window.isLoading());
+    for (int s = 100; s < 150; ++s)
+        log(QStringLiteral("loss"), s, 2.0 / (s + 1));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        page->metricsModel()
+            ->index(rowWithText(page->metricsModel(), RunMetricsModel::KeyColumn, QStringLiteral("loss")),
+                    RunMetricsModel::CountColumn)
+            .data()
+            .toString(),
+        QStringLiteral("150"), 10000);
+    QTest::qWait(300);
+    QCOMPARE(loss->data().x1, qint64(99));
+    page->tabs()->setCurrentIndex(0);
+    QTRY_COMPARE_WITH_TIMEOUT(loss->data().x1, qint64(149), 10000);
+    logger.closeWriteChannel();
+    QVERIFY(logger.waitForFinished(30000));
+}
+
+// A run without metrics: the tab says so, with no chart.
+void TestRunPage::chartsOfARunWithoutMetrics()
+{
+    const QString db = m_dir.filePath(QStringLiteral("nometrics.db"));
+    QString empty;
+    chartsDatabase(db, &empty);
+    MainWindow window(db);
+    openWindow(window);
+    showRunAndWait(window, empty);
+    RunPage *page = window.runPage();
+    QCOMPARE(page->tabs()->tabText(0), QStringLiteral("Charts"));
+    ChartsTab *charts = openCharts(window);
+    QVERIFY(charts);
+    QVERIFY(charts->charts().isEmpty());
+    auto *label = charts->findChild<QLabel *>(QStringLiteral("compareEmpty"));
+    QVERIFY(label && label->isVisible());
+    QVERIFY2(label->text().contains(QStringLiteral("no metrics")), qPrintable(label->text()));
+    QVERIFY(!label->text().contains(QStringLiteral("These runs")));
 }
 
 QTEST_MAIN(TestRunPage)

@@ -177,7 +177,8 @@ void TestRunsPage::trashAndRestoreWithKeyboard()
     QCOMPARE(Store(db).runs().run(doomed[1])->lifecycle, Lifecycle::Deleted);
 
     // The trash lists them; Ctrl+Shift+R restores the selected one.
-    auto *trash = window.findChild<QToolButton *>(QStringLiteral("trashToggle"));
+    // The window's one trash toggle (the sidebar's Trash button).
+    auto *trash = window.findChild<QToolButton *>(QStringLiteral("showTrashButton"));
     QTest::mouseClick(trash, Qt::LeftButton);
     QTRY_COMPARE(model->totalCount(), qint64(2));
     QTRY_COMPARE(model->rowCount(), 2);

@@ -9,11 +9,13 @@
 #include "series/systemmetrics.h"
 #include "shell/appsettings.h"
 #include "widgets/runcolormenu.h"
+#include "widgets/flowlayout.h"
 
 #include <algorithm>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGuiApplication>
@@ -24,9 +26,11 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSet>
 #include <QSlider>
 #include <QSplitter>
@@ -41,6 +45,7 @@ namespace {
 
 constexpr int ChartHeight = 290;
 constexpr int MinChartWidth = 430;
+constexpr int HighlightMs = 1500; // how long a chart shown by showChart() stays framed
 
 QString runName(const Run &r)
 {
@@ -222,24 +227,23 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
     });
     exportButton->setMenu(exportMenu);
 
-    auto *bar = new QHBoxLayout;
-    bar->setSpacing(8);
-    bar->addWidget(m_keyFilter);
-    bar->addWidget(m_keysButton);
+    // The bar wraps onto a second row in a narrow window rather than widening it; each label stays with
+    // what it names.
+    const auto group = [this](std::initializer_list<QWidget *> widgets) { return flowGroup(widgets, this); };
+    auto *barWidget = new QWidget(this);
+    barWidget->setObjectName(QStringLiteral("chartsBar"));
+    auto *bar = new FlowLayout(barWidget, 8, 4);
+    bar->addWidget(group({m_keyFilter, m_keysButton}));
     bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("X:"), this));
-    bar->addWidget(m_xAxis);
+    bar->addWidget(group({new QLabel(tr("X:"), this), m_xAxis}));
     bar->addWidget(m_logY);
     bar->addWidget(m_outliers);
     bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Smoothing:"), this));
-    bar->addWidget(m_smoothing);
-    bar->addWidget(m_smoothingValue);
+    bar->addWidget(group({new QLabel(tr("Smoothing:"), this), m_smoothing, m_smoothingValue}));
     bar->addSpacing(8);
-    bar->addWidget(new QLabel(tr("Group by:"), this));
-    bar->addWidget(m_groupBy);
-    bar->addWidget(m_band);
-    bar->addStretch(1);
+    m_groupControls = group({new QLabel(tr("Group by:"), this), m_groupBy, m_band});
+    bar->addWidget(m_groupControls);
+    bar->addStretch();
     bar->addWidget(exportButton);
 
     m_legend = new QListWidget(this);
@@ -283,7 +287,7 @@ ChartsTab::ChartsTab(const QString &databasePath, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 6, 0, 0);
-    layout->addLayout(bar);
+    layout->addWidget(barWidget);
     layout->addWidget(split, 1);
 
     // How charts are drawn is the person's habit, not the comparison's: it is kept from the last time.
@@ -617,6 +621,9 @@ void ChartsTab::rebuildCharts()
     }
     if (m_runs.empty() && !m_loadingRuns)
         m_empty->setText(tr("None of these runs exists any more."));
+    else if (m_keys.isEmpty() && m_singleRun)
+        m_empty->setText(tr("This run has logged no metrics yet. Its charts appear here as soon as it "
+                            "logs one."));
     else if (m_keys.isEmpty())
         m_empty->setText(
             tr("These runs have no metrics to chart. Their parameters are compared in the other tabs."));
@@ -716,6 +723,8 @@ void ChartsTab::resizeEvent(QResizeEvent *event)
     QWidget::resizeEvent(event);
     if (gridColumns() != m_columns && !m_charts.isEmpty())
         layoutCharts();
+    if (m_revealed)
+        reveal();
 }
 
 void ChartsTab::reloadCharts()
@@ -728,6 +737,83 @@ void ChartsTab::repaintCharts()
 {
     for (MetricChart *c : std::as_const(m_charts))
         c->update();
+}
+
+void ChartsTab::setSingleRun(bool single)
+{
+    m_singleRun = single;
+    m_legend->setVisible(!single);
+    m_groupControls->setVisible(!single);
+    if (single)
+        setGroupBy({});
+}
+
+MetricChart *ChartsTab::chart(const QString &key) const
+{
+    const auto it =
+        std::find_if(m_charts.begin(), m_charts.end(), [&key](MetricChart *c) { return c->key() == key; });
+    return it != m_charts.end() ? *it : nullptr;
+}
+
+bool ChartsTab::showChart(const QString &key)
+{
+    MetricChart *c = chart(key);
+    if (!c) {
+        // Hidden by the filter or the chooser: shown again, with the others it hid.
+        if (!m_keys.contains(key))
+            return false;
+        m_keyFilter->clear();
+        setChosenKeys({});
+        c = chart(key);
+        if (!c)
+            return false;
+    }
+    // Its section open, then into view once the grid is laid out at its size.
+    for (QWidget *w : std::as_const(m_sections)) {
+        auto *toggle = qobject_cast<QToolButton *>(w);
+        if (toggle && toggle->objectName() == QStringLiteral("section:") + sectionOf(key))
+            toggle->setChecked(true);
+    }
+    m_revealed = c;
+    highlight(c);
+    reveal();
+    return true;
+}
+
+// Scrolls the chart being shown into view once the grid is laid out at its size (it may still be settling:
+// a tab just shown, a relayout to another column count), and keeps it there until its frame goes.
+void ChartsTab::reveal()
+{
+    QTimer::singleShot(0, this, [this] {
+        if (!m_revealed)
+            return;
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        // At the top of the view (as far as the grid scrolls), not just inside its bottom edge.
+        m_scroll->verticalScrollBar()->setValue(m_revealed->mapTo(m_grid, QPoint(0, 0)).y() - 6);
+        m_scroll->ensureWidgetVisible(m_revealed, 0, 0);
+        if (auto *frame =
+                m_revealed->findChild<QFrame *>(QStringLiteral("chartHighlight"), Qt::FindDirectChildrenOnly))
+            frame->setGeometry(m_revealed->rect());
+    });
+}
+
+// A frame around the chart for a moment, so that the eye finds it among the others.
+void ChartsTab::highlight(MetricChart *c)
+{
+    delete c->findChild<QFrame *>(QStringLiteral("chartHighlight"), Qt::FindDirectChildrenOnly);
+    auto *frame = new QFrame(c);
+    frame->setObjectName(QStringLiteral("chartHighlight"));
+    frame->setAttribute(Qt::WA_TransparentForMouseEvents);
+    frame->setFrameShape(QFrame::NoFrame);
+    frame->setStyleSheet(QStringLiteral("#chartHighlight { border: 3px solid %1; border-radius: 4px; }")
+                             .arg(palette().color(QPalette::Highlight).name()));
+    frame->setGeometry(c->rect());
+    frame->show();
+    connect(frame, &QObject::destroyed, this, [this, c] {
+        if (m_revealed == c)
+            m_revealed.clear();
+    });
+    QTimer::singleShot(HighlightMs, frame, &QObject::deleteLater);
 }
 
 QList<MetricChart *> ChartsTab::charts() const

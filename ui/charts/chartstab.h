@@ -14,6 +14,7 @@
 #include "dialogs/paperexportdialog.h"
 
 #include <memory>
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -52,8 +53,14 @@ public:
     // True while a chart reads its data.
     bool isLoading() const;
 
+    // One run's charts (the run page): no legend and no grouping, and an empty state that speaks of one run.
+    void setSingleRun(bool single);
     // The charts shown, in order (for tests and export).
     QList<MetricChart *> charts() const;
+    MetricChart *chart(const QString &key) const; // nullptr: no chart of that key is shown
+    // Scrolls the chart of `key` into view (showing it again if the filter or the chooser hid it) and frames
+    // it for a moment. False when no run shown has that key.
+    bool showChart(const QString &key);
     QStringList metricKeys() const { return m_keys; }
     // The keys ticked in the chooser; empty list: all.
     void setChosenKeys(const QStringList &keys);
@@ -106,6 +113,8 @@ private:
     void fillGroupChoices();
     void applyGroups();
     void chooseKeys();
+    void highlight(MetricChart *chart);
+    void reveal();
     QStringList shownKeys() const;
     int gridColumns() const;
     // The grid picture, owning what it draws (so that it can be painted on another thread); *size gets its
@@ -136,6 +145,9 @@ private:
     QLabel *m_smoothingValue = nullptr;
     QComboBox *m_groupBy = nullptr;
     QComboBox *m_band = nullptr;
+    QWidget *m_groupControls = nullptr; // the label, the field and the band
+    bool m_singleRun = false;
+    QPointer<MetricChart> m_revealed; // showChart()'s chart, kept in view while it is framed
     QListWidget *m_legend = nullptr;
     QScrollArea *m_scroll = nullptr;
     QWidget *m_grid = nullptr;

@@ -6,6 +6,7 @@
 #include "itemmodels/runcolors.h"
 #include "plots/axisscale.h"
 #include "plots/paramaxis.h"
+#include "widgets/flowlayout.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -47,16 +48,18 @@ ParamScatterView::ParamScatterView(QWidget *parent)
     setColorMap(nullptr); // a map of its own until the page gives the window's
     m_param = new QComboBox;
     m_param->setObjectName(QStringLiteral("paramCombo"));
-    m_param->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_param->setMinimumContentsLength(8);
+    // As wide as 18 letters whatever the keys: a long one (elided, whole in the list) must not widen the
+    // window.
+    m_param->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_param->setMinimumContentsLength(18);
     m_param->setToolTip(tr("The param across"));
     m_asCategories = new QCheckBox(tr("As categories"));
     m_asCategories->setObjectName(QStringLiteral("asCategories"));
     m_asCategories->setToolTip(tr("One evenly spaced slot per distinct value (e.g. batch sizes)"));
     m_metric = new QComboBox;
     m_metric->setObjectName(QStringLiteral("metricCombo"));
-    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_metric->setMinimumContentsLength(8);
+    m_metric->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_metric->setMinimumContentsLength(18);
     m_metric->setToolTip(tr("The metric up"));
     m_summary = new QComboBox;
     m_summary->setObjectName(QStringLiteral("summaryCombo"));
@@ -68,22 +71,18 @@ ParamScatterView::ParamScatterView(QWidget *parent)
     m_logY = new QCheckBox(tr("Log Y"));
     m_logY->setObjectName(QStringLiteral("logY"));
 
-    auto *controls = new QHBoxLayout;
+    // The controls wrap onto more rows in a narrow window rather than widening it.
+    auto *controlsWidget = new QWidget;
+    auto *controls = new FlowLayout(controlsWidget, 8, 4);
     auto *paramLabel = new QLabel(tr("&Param"));
     paramLabel->setBuddy(m_param);
     auto *metricLabel = new QLabel(tr("&Metric"));
     metricLabel->setBuddy(m_metric);
-    controls->addWidget(paramLabel);
-    controls->addWidget(m_param);
-    controls->addWidget(m_asCategories);
+    controls->addWidget(flowGroup({paramLabel, m_param, m_asCategories}, controlsWidget));
     controls->addSpacing(16);
-    controls->addWidget(metricLabel);
-    controls->addWidget(m_metric);
-    controls->addWidget(m_summary);
+    controls->addWidget(flowGroup({metricLabel, m_metric, m_summary}, controlsWidget));
     controls->addSpacing(16);
-    controls->addWidget(m_logX);
-    controls->addWidget(m_logY);
-    controls->addStretch(1);
+    controls->addWidget(flowGroup({m_logX, m_logY}, controlsWidget));
 
     m_canvas = new ScatterCanvas;
     m_note = new QLabel;
@@ -92,7 +91,7 @@ ParamScatterView::ParamScatterView(QWidget *parent)
     m_note->setForegroundRole(QPalette::PlaceholderText);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(controls);
+    layout->addWidget(controlsWidget);
     layout->addWidget(m_canvas, 1);
     layout->addWidget(m_note);
 

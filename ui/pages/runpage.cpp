@@ -2,6 +2,7 @@
 #include "pages/runpage.h"
 
 #include "actions/runactions.h"
+#include "charts/chartstab.h"
 #include "charts/sparklinedelegate.h"
 #include "itemmodels/artifacttreemodel.h"
 #include "itemmodels/childrunsmodel.h"
@@ -17,6 +18,7 @@
 #include "itemmodels/runtagsmodel.h"
 #include "series/systemmetrics.h"
 #include "shell/appsettings.h"
+#include "store/storeworker.h"
 #include "store/workerjobs.h"
 #include "widgets/artifactbrowser.h"
 #include "widgets/detailtableview.h"
@@ -51,7 +53,7 @@ namespace runlens {
 
 namespace {
 
-enum Tab { NotesTab, TagsTab, InputsTab, ArtifactsTab, ChildrenTab, ModelVersionsTab };
+enum Tab { ChartsIndex, NotesTab, TagsTab, InputsTab, ArtifactsTab, ChildrenTab, ModelVersionsTab };
 
 QString displayName(const Run &run)
 {
@@ -188,6 +190,8 @@ RunPage::~RunPage()
 void RunPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
+    if (m_chartsDirty && m_tabs->currentIndex() == ChartsIndex)
+        syncCharts(); // what was read while the page was hidden
     if (m_splittersPlaced)
         return;
     m_splittersPlaced = true;
@@ -212,12 +216,19 @@ QWidget *RunPage::buildBody()
         return view;
     };
     m_metricsView = metricsView(QStringLiteral("metricsView"), m_metricsProxy);
+    // Double-click or Enter on a metric: its chart, in the Charts tab.
+    const auto openChart = [this](const QModelIndex &index) {
+        if (index.isValid())
+            showCharts(index.siblingAtColumn(RunMetricsModel::KeyColumn).data(FullTextRole).toString());
+    };
+    connect(m_metricsView, &QTableView::activated, this, openChart);
     m_metricsPanel = new SectionPanel(tr("Metrics"), tr("No metrics logged"), m_metricsView, m_metrics,
                                       m_metricsProxy, this);
     m_metricsPanel->setFilterPlaceholder(tr("Filter metrics"));
     // System metrics (system/..., sampled beside the run) below the run's own, in a section shown only when
     // there are some.
     m_systemMetricsView = metricsView(QStringLiteral("systemMetricsView"), m_systemMetricsProxy);
+    connect(m_systemMetricsView, &QTableView::activated, this, openChart);
     m_systemPanel = new SectionPanel(tr("System"), tr("No system metrics logged"), m_systemMetricsView,
                                      m_systemMetrics, m_systemMetricsProxy, this);
     m_systemPanel->setObjectName(QStringLiteral("systemPanel"));
@@ -321,6 +332,12 @@ QWidget *RunPage::buildBody()
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("runTabs"));
     m_tabs->setDocumentMode(true);
+    // The run's metrics as charts, built the first time the tab is shown (see ensureCharts()).
+    m_chartsHolder = new QWidget(this);
+    m_chartsHolder->setObjectName(QStringLiteral("runChartsHolder"));
+    auto *chartsLayout = new QVBoxLayout(m_chartsHolder);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    m_tabs->insertTab(ChartsIndex, m_chartsHolder, tr("Charts"));
     m_tabs->insertTab(NotesTab, m_notes, tr("Notes"));
     m_tabs->insertTab(TagsTab, m_tagsPanel, tr("Tags"));
     m_tabs->insertTab(InputsTab, m_inputsPanel, tr("Datasets"));
@@ -329,6 +346,11 @@ QWidget *RunPage::buildBody()
     m_tabs->insertTab(ModelVersionsTab, buildModelVersions(), tr("Model Versions"));
     for (SectionPanel *p : {m_tagsPanel, m_inputsPanel, m_childrenPanel, m_modelVersionsPanel})
         connect(p, &SectionPanel::countChanged, this, &RunPage::updateTabTitles);
+    m_tabs->setCurrentIndex(NotesTab); // the charts read only when asked for
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == ChartsIndex)
+            syncCharts();
+    });
     updateTabTitles();
 
     m_bodySplitter = new QSplitter(Qt::Horizontal, this);
@@ -381,6 +403,7 @@ void RunPage::updateTabTitles()
     const auto title = [](const QString &name, int count) {
         return count > 0 ? QStringLiteral("%1 (%2)").arg(name).arg(count) : name;
     };
+    m_tabs->setTabText(ChartsIndex, title(tr("Charts"), int(m_shownMetrics.size())));
     m_tabs->setTabText(TagsTab, title(tr("Tags"), m_tagsPanel->count()));
     m_tabs->setTabText(InputsTab, title(tr("Datasets"), m_inputsPanel->count()));
     m_tabs->setTabText(ArtifactsTab, title(tr("Artifacts"), m_artifactBrowser->count()));
@@ -407,9 +430,65 @@ void RunPage::showArtifacts(const QString &path)
         m_pendingArtifact = path;
 }
 
+void RunPage::showCharts(const QString &key)
+{
+    m_tabs->setCurrentIndex(ChartsIndex); // builds and fills the charts (syncCharts)
+    if (key.isEmpty())
+        return;
+    if (m_charts && m_run && m_run->id == m_runId && !m_chartsDirty)
+        m_charts->showChart(key);
+    else
+        m_pendingChart = key; // once the run is read
+}
+
+// The Charts tab is built the first time it is shown: a run page opened for its notes or artifacts starts no
+// chart reader.
+void RunPage::ensureCharts()
+{
+    if (m_charts)
+        return;
+    m_charts = new ChartsTab(m_worker->databasePath(), m_chartsHolder);
+    m_charts->setObjectName(QStringLiteral("runCharts"));
+    m_charts->setSingleRun(true);
+    m_charts->setColorMap(m_colors); // the run draws in the colour its header shows
+    m_chartsHolder->layout()->addWidget(m_charts);
+    m_charts->show(); // now, not from the event loop: it is filled right away
+    connect(m_charts, &ChartsTab::statusMessage, this, &RunPage::statusMessage);
+    connect(m_charts, &ChartsTab::exportFinished, this, [this](const QString &path, const QString &error) {
+        if (!error.isEmpty())
+            showMessage(tr("Could not save the charts to %1: %2").arg(QDir::toNativeSeparators(path), error));
+    });
+}
+
+bool RunPage::chartsShown() const
+{
+    return m_tabs->currentIndex() == ChartsIndex && isVisible();
+}
+
+// The charts catch up with the run as last read: another run's are rebuilt, the same run's fold in what it
+// logged since (ChartsTab::refreshRuns). Only while the tab is shown; else on its next showing.
+void RunPage::syncCharts()
+{
+    if (!chartsShown() || !m_run || m_run->id != m_runId) {
+        m_chartsDirty = true;
+        return;
+    }
+    ensureCharts();
+    if (m_chartsRunId != m_run->id) {
+        m_charts->setRuns({*m_run});
+        m_chartsRunId = m_run->id;
+    } else if (m_chartsDirty) {
+        m_charts->refreshRuns({*m_run});
+    }
+    m_chartsDirty = false;
+    if (!m_pendingChart.isEmpty())
+        m_charts->showChart(std::exchange(m_pendingChart, {}));
+}
+
 bool RunPage::isLoading() const
 {
-    return m_detailsLoading || m_sparklinesLoading || m_artifactBrowser->isLoading();
+    return m_detailsLoading || m_sparklinesLoading || m_artifactBrowser->isLoading() ||
+           (m_charts && m_charts->isLoading());
 }
 
 bool RunPage::isBusy() const
@@ -479,6 +558,7 @@ void RunPage::load(const QString &id)
 {
     ++m_generation;
     m_runId = id;
+    m_pendingChart.clear();
     m_message->hide();
     m_header->setBackText(m_history.isEmpty() ? tr("Runs") : m_history.last().second);
     for (SectionPanel *p : {m_metricsPanel, m_systemPanel, m_paramsPanel, m_tagsPanel}) {
@@ -632,6 +712,9 @@ void RunPage::applyDetails(RunDetails &&d, bool refresh)
     m_modelVersions->setVersions(std::move(d.modelVersions)); // keeps unchanged rows on a refresh
     m_run = std::move(d.run);
     holdColor();
+    m_chartsDirty = true;
+    syncCharts();
+    updateTabTitles();
     if (!refresh) {
         for (DetailTableView *view : {m_metricsView, m_systemMetricsView}) {
             view->resizeColumnsToContents();

@@ -3,7 +3,9 @@
 
 // The run page: one run in full. The header (name, status, star, id, facts), the metrics with their curves
 // (system metrics apart, in a System section below) and the params side by side, and tabs for notes, tags,
-// dataset inputs, artifacts, child runs and the model versions made from it. A run is read in two store jobs
+// dataset inputs, artifacts, child runs and the model versions made from it. The Charts tab draws every
+// metric of the run with the Compare page's charts (ChartsTab), read only once the tab is shown, and grows
+// them while the run logs. A run is read in two store jobs
 // (details, then every curve); answers for a run no longer shown are dropped. Edits (name, star, tags, notes)
 // are written on the store worker and shown once stored; a failed write says why and leaves the page as it
 // was.
@@ -28,6 +30,7 @@ namespace runlens {
 
 class ArtifactBrowser;
 class RunColorMap;
+class ChartsTab;
 class MessageBar;
 class RunActions;
 class ArtifactTreeModel;
@@ -69,6 +72,12 @@ public:
     QString problem() const;
     // The last message about a failed action, shown above the sections; empty when none is shown.
     QString message() const;
+
+    // Shows the Charts tab, built and read on its first showing; a non-empty `key` is scrolled into view and
+    // framed for a moment (once the run is read). Double-click or Enter on a metric, and Ctrl+M, come here.
+    void showCharts(const QString &key = {});
+    // The Charts tab's charts; nullptr until the tab was first shown.
+    ChartsTab *chartsTab() const { return m_charts; }
 
     // Shows the Artifacts tab; a non-empty `path` is selected (and previewed) once the run's list is read.
     void showArtifacts(const QString &path = {});
@@ -134,6 +143,9 @@ private:
     void addTag();
     void removeSelectedTags();
     void updateTabTitles();
+    void ensureCharts();
+    void syncCharts();
+    bool chartsShown() const;
     QWidget *buildBody();
     QWidget *buildModelVersions();
 
@@ -151,6 +163,9 @@ private:
     bool m_sparklinesLoading = false;
     bool m_splittersPlaced = false;
     QString m_pendingArtifact; // showArtifacts() before the list was read
+    QString m_pendingChart;    // showCharts(key) before the run was read
+    QString m_chartsRunId;     // the run the charts were built for
+    bool m_chartsDirty = true; // the run was read again since the charts last saw it
 
     QStackedWidget *m_stack;
     QWidget *m_content;
@@ -163,6 +178,8 @@ private:
     QSplitter *m_metricsSplitter = nullptr; // the run's metrics above, system metrics below
     QTabWidget *m_tabs = nullptr;
     RunNotesWidget *m_notes = nullptr;
+    QWidget *m_chartsHolder = nullptr; // the Charts tab; holds m_charts once built
+    ChartsTab *m_charts = nullptr;
 
     RunMetricsModel *m_metrics;
     RunMetricsModel *m_systemMetrics;

@@ -50,7 +50,6 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     , m_model(new RunTableModel(worker, this))
     , m_filter(new QLineEdit(this))
     , m_text(new QLineEdit(this))
-    , m_trash(new QToolButton(this))
     , m_columns(new QToolButton(this))
     , m_filterError(new QLabel(this))
     , m_count(new QLabel(this))
@@ -69,10 +68,6 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_text->setMaximumWidth(240);
     m_textDelay.setSingleShot(true);
     m_textDelay.setInterval(200);
-    m_trash->setObjectName(QStringLiteral("trashToggle"));
-    m_trash->setText(tr("Trashed Runs"));
-    m_trash->setCheckable(true);
-    m_trash->setToolTip(tr("Show the runs in the trash"));
     m_columns->setObjectName(QStringLiteral("columnsButton"));
     m_columns->setText(tr("Columns…"));
     m_columns->setToolTip(tr("Choose the metric, param and attribute columns"));
@@ -119,7 +114,6 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_text);
-    bar->addWidget(m_trash);
     bar->addWidget(m_columns);
     bar->addWidget(m_count);
     auto *layout = new QVBoxLayout(this);
@@ -155,7 +149,6 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
                 }
             });
     connect(m_columns, &QToolButton::clicked, this, &RunsPage::chooseColumns);
-    connect(m_trash, &QToolButton::toggled, this, &RunsPage::setTrashShown);
     connect(m_filter, &QLineEdit::returnPressed, this, &RunsPage::applyFilter);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (text.isEmpty())
@@ -235,7 +228,7 @@ void RunsPage::createActions()
             allStarred = allStarred && i.data(StarredRole).toBool();
         m_model->setStarred(ids, !allStarred);
     });
-    add(tr("Co&mpare"), QKeySequence(Qt::CTRL | Qt::Key_M), "compareRuns", [this] {
+    add(tr("Co&mpare"), QKeySequence(), "compareRuns", [this] {
         const QStringList ids = selectedRunIds();
         if (ids.isEmpty())
             Q_EMIT statusMessage(tr("Select the runs to compare first"));
@@ -274,7 +267,7 @@ void RunsPage::showContextMenu(const QPoint &pos)
     };
     QMenu menu(this);
     menu.addAction(tr("&Open"), this, [this, at] { Q_EMIT runActivated(at.data(RunIdRole).toString()); });
-    menu.addAction(action("compareRuns"));
+    menu.addAction(m_compareAction ? m_compareAction.data() : action("compareRuns"));
     menu.addAction(tr("&Promote to Model…"), this,
                    [this, at] { Q_EMIT promoteRequested(at.data(RunIdRole).toString()); })
         ->setObjectName(QStringLiteral("promoteRun"));
@@ -362,15 +355,15 @@ void RunsPage::restoreScroll()
 
 void RunsPage::setTrashShown(bool shown)
 {
-    if (m_trash->isChecked() != shown)
-        m_trash->setChecked(shown); // comes back here through toggled
-    else
-        applyFilter();
+    if (m_trashShown == shown)
+        return;
+    m_trashShown = shown;
+    applyFilter();
 }
 
 bool RunsPage::isTrashShown() const
 {
-    return m_trash->isChecked();
+    return m_trashShown;
 }
 
 void RunsPage::applyFilter()
@@ -380,7 +373,7 @@ void RunsPage::applyFilter()
     q.experiments = m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
     q.filter = m_filter->text().trimmed();
     q.text = m_text->text().trimmed();
-    q.onlyDeleted = m_trash->isChecked();
+    q.onlyDeleted = m_trashShown;
     try {
         m_model->setQuery(q);
         m_filterError->setVisible(false);

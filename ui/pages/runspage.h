@@ -9,6 +9,8 @@
 #include "store/workerjobs.h"
 
 #include <optional>
+#include <QAction>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QWidget>
@@ -38,8 +40,12 @@ public:
     void focusFilter();
     // Brings the loaded rows up to date (another process wrote), keeping selection and scroll position.
     void refresh();
+    // The trashed runs instead of the others (the window's one Trash toggle: the sidebar's, View › Show
+    // Trash).
     void setTrashShown(bool shown);
     bool isTrashShown() const;
+    // The window's Compare action (it holds Ctrl+M), listed in the context menu in place of the page's own.
+    void setCompareAction(QAction *action) { m_compareAction = action; }
     void chooseColumns();
     // The columns shown, by RunTableModel::columnId(), in on-screen order.
     QStringList visibleColumns() const;
@@ -65,7 +71,7 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     // A run was opened (double-click or Enter on its row).
     void runActivated(const QString &runId);
-    // Compare (Ctrl+M, context menu) with runs selected.
+    // Compare (the context menu, the window's Ctrl+M) with runs selected.
     void compareRequested(const QStringList &runIds);
     // Promote to Model… from the context menu of one run.
     void promoteRequested(const QString &runId);
@@ -96,8 +102,9 @@ private:
     RunTableModel *m_model;
     QLineEdit *m_filter;
     QLineEdit *m_text;
-    QToolButton *m_trash;
     QToolButton *m_columns;
+    bool m_trashShown = false;
+    QPointer<QAction> m_compareAction;
     QLabel *m_filterError;
     QLabel *m_count;
     QLabel *m_empty;

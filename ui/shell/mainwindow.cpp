@@ -214,20 +214,25 @@ void MainWindow::createMenus()
     view->addAction(tr("&Models"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), this,
                     [this] { showModels(); });
     view->addSeparator();
-    view->addAction(tr("Show &Trash"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
-        if (m_runs)
-            m_runs->setTrashShown(!m_runs->isTrashShown());
+    // One trash toggle for the window: this item, Ctrl+T and the sidebar's Trash button show and hide the
+    // trashed experiments in the sidebar and the trashed runs in the table together.
+    m_showTrash = view->addAction(tr("Show &Trash"), QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_showTrash->setObjectName(QStringLiteral("showTrash"));
+    m_showTrash->setCheckable(true);
+    connect(m_showTrash, &QAction::toggled, this, [this](bool on) {
+        if (m_sidebar)
+            m_sidebar->setShowTrash(on); // comes back through ExperimentSidebar::showTrashChanged
     });
     view->addAction(tr("Choose &Columns…"), this, [this] {
         if (m_runs)
             m_runs->chooseColumns();
     });
-    view->addAction(tr("Co&mpare Selected Runs"), this, [this] {
-        if (m_runs && !m_runs->selectedRunIds().isEmpty())
-            showCompare(m_runs->selectedRunIds());
-        else
-            showStatus(tr("Select the runs to compare in the runs table first"));
-    });
+    // Ctrl+M belongs to this item, so that the menu shows it and it works on every page: the runs selected
+    // in the table against each other; on a run page, that run's charts (Compare of one run would show the
+    // same charts, away from the run).
+    m_compareAction = view->addAction(tr("Co&mpare Selected Runs"), QKeySequence(Qt::CTRL | Qt::Key_M), this,
+                                      &MainWindow::compareCurrent);
+    m_compareAction->setObjectName(QStringLiteral("compareAction"));
     view->addAction(tr("&Refresh"), QKeySequence::Refresh, this, [this] {
         if (m_runs)
             m_runs->refresh();
@@ -292,6 +297,17 @@ bool MainWindow::openDatabase(const QString &path)
     showStatus(tr("Opening %1…").arg(m_databasePath));
 
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
+    // A new database starts outside the trash.
+    {
+        const QSignalBlocker quiet(m_showTrash);
+        m_showTrash->setChecked(false);
+    }
+    connect(m_sidebar, &ExperimentSidebar::showTrashChanged, this, [this](bool shown) {
+        m_runs->setTrashShown(shown);
+        const QSignalBlocker quiet(m_showTrash);
+        m_showTrash->setChecked(shown);
+    });
+    m_runs->setCompareAction(m_compareAction);
     // Reopen where the person left off; its runs load while the experiments list does.
     const QString lastKey = QStringLiteral("lastExperiment/") + appsettings::databaseKey(m_databasePath);
     connect(m_sidebar, &ExperimentSidebar::experimentChosen, this,
@@ -383,6 +399,18 @@ bool MainWindow::openDatabase(const QString &path)
     if (auto *list = m_sidebar->findChild<QAbstractItemView *>(QStringLiteral("experimentList")))
         connect(list, &QAbstractItemView::clicked, this, leaveModels);
     return true;
+}
+
+void MainWindow::compareCurrent()
+{
+    if (m_runPage && m_pages->currentWidget() == m_runPage) {
+        m_runPage->showCharts();
+        return;
+    }
+    if (m_runs && !m_runs->selectedRunIds().isEmpty())
+        showCompare(m_runs->selectedRunIds());
+    else
+        showStatus(tr("Select the runs to compare in the runs table first"));
 }
 
 ComparePage *MainWindow::comparePage()

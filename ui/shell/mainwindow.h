@@ -73,6 +73,8 @@ public:
     QString currentRunId(QString *label = nullptr) const;
     QAction *attachFilesAction() const { return m_attachFiles; }
     QAction *attachFolderAction() const { return m_attachFolder; }
+    QAction *compareAction() const { return m_compareAction; }
+    QAction *showTrashAction() const { return m_showTrash; }
     bool isImporting() const; // an import runs or is queued
     // The database cannot be written here and was opened for reading (known once the experiments loaded).
     bool isReadOnly() const { return m_readOnly; }
@@ -113,6 +115,8 @@ private:
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();
+    // View › Compare Selected Runs (Ctrl+M): the table's selection in Compare; on a run page, its charts.
+    void compareCurrent();
     // Asks the store whether the database has any run, and shows the welcome page or leaves it.
     void checkForRuns();
     void runsChecked(); // the first answer came (or none will): what waited for it runs now
@@ -144,6 +148,8 @@ private:
     QAction *m_importAction = nullptr;
     QAction *m_attachFiles = nullptr;
     QAction *m_attachFolder = nullptr;
+    QAction *m_compareAction = nullptr; // View › Compare Selected Runs, Ctrl+M
+    QAction *m_showTrash = nullptr;     // View › Show Trash, Ctrl+T: the sidebar's Trash toggle's state
     bool m_experimentsLoaded = false;
     bool m_readOnly = false;
     WelcomePage *m_welcome = nullptr;

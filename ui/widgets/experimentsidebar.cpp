@@ -67,7 +67,9 @@ ExperimentSidebar::ExperimentSidebar(ExperimentListModel *model, QWidget *parent
     m_showTrashAction->setIcon(
         QIcon::fromTheme(QStringLiteral("user-trash"), style()->standardIcon(QStyle::SP_TrashIcon)));
     m_showTrashAction->setIconText(tr("Trash"));
-    m_showTrashAction->setToolTip(tr("List the experiments in the trash too, to restore them"));
+    m_showTrashAction->setToolTip(
+        tr("Show what is in the trash, to restore it: the trashed experiments in this list and the trashed "
+           "runs in the table (Ctrl+T)"));
     // Only while the list has focus: F2 and Del belong to the search field and the rename editor otherwise.
     m_renameAction->setShortcut(QKeySequence(Qt::Key_F2));
     m_renameAction->setShortcutContext(Qt::WidgetShortcut);
@@ -378,8 +380,10 @@ void ExperimentSidebar::setShowTrash(bool show)
 {
     if (m_showTrashAction->isChecked() != show)
         m_showTrashAction->setChecked(show); // comes back here through toggled()
-    else
+    else {
         m_model->setIncludeDeleted(show);
+        Q_EMIT showTrashChanged(show);
+    }
 }
 
 void ExperimentSidebar::notify(const QString &html, bool error, const QString &status)

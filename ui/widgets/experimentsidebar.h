@@ -50,6 +50,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void experimentChosen(runlens::ExperimentId id);
+    // Show Trash was turned on or off (the button, the context menu or setShowTrash()).
+    void showTrashChanged(bool shown);
     // What the last action did or why it failed, for the status bar.
     void statusMessage(const QString &message);
 

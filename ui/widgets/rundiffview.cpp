@@ -4,6 +4,7 @@
 #include "core/atomicfile.h"
 #include "core/background.h"
 #include "itemmodels/roles.h"
+#include "widgets/flowlayout.h"
 #include "widgets/rundiffheaderview.h"
 
 #include <algorithm>
@@ -100,30 +101,27 @@ RunDiffView::RunDiffView(QWidget *parent)
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setForegroundRole(QPalette::PlaceholderText);
 
-    auto *bar = new QHBoxLayout;
-    bar->setSpacing(8);
+    // The bars wrap onto more rows in a narrow window rather than widening it (the page must fit the window
+    // as it is); each label stays with what it names.
+    auto *barWidget = new QWidget(this);
+    auto *bar = new FlowLayout(barWidget, 8, 4);
     bar->addWidget(m_onlyDifferences);
     bar->addWidget(m_metricRange);
     bar->addSpacing(12);
     auto *baselineLabel = new QLabel(tr("&Baseline:"), this);
     baselineLabel->setBuddy(m_baseline);
-    bar->addWidget(baselineLabel);
-    bar->addWidget(m_baseline);
+    bar->addWidget(flowGroup({baselineLabel, m_baseline}, this));
     bar->addSpacing(12);
     auto *sortLabel = new QLabel(tr("&Sort runs by:"), this);
     sortLabel->setBuddy(m_sortBy);
-    bar->addWidget(sortLabel);
-    bar->addWidget(m_sortBy);
-    bar->addWidget(m_sortOrder);
-    bar->addStretch(1);
+    bar->addWidget(flowGroup({sortLabel, m_sortBy, m_sortOrder}, this));
     // What to show above the table, what to take away from it below, beside the counts: the tab stays
     // narrow enough for a laptop screen with the sidebar open.
-    auto *footer = new QHBoxLayout;
-    footer->setSpacing(8);
-    footer->addWidget(m_summary, 1);
-    footer->addWidget(m_copyCsv);
-    footer->addWidget(m_copyMarkdown);
-    footer->addWidget(m_export);
+    auto *footerWidget = new QWidget(this);
+    auto *footer = new FlowLayout(footerWidget, 8, 4);
+    footer->addWidget(m_summary);
+    footer->addStretch();
+    footer->addWidget(flowGroup({m_copyCsv, m_copyMarkdown, m_export}, this));
 
     m_table->setObjectName(QStringLiteral("diffTable"));
     auto *runHeader = new RunDiffHeaderView(Qt::Horizontal, m_table);
@@ -167,9 +165,9 @@ RunDiffView::RunDiffView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
-    layout->addLayout(bar);
+    layout->addWidget(barWidget);
     layout->addWidget(m_stack, 1);
-    layout->addLayout(footer);
+    layout->addWidget(footerWidget);
 
     connect(m_onlyDifferences, &QCheckBox::toggled, m_model, &RunDiffModel::setOnlyDifferences);
     connect(m_metricRange, &QCheckBox::toggled, m_model, &RunDiffModel::setShowMetricRange);

@@ -8,6 +8,7 @@
 #include "registry/registrycsv.h"
 #include "widgets/detailtableview.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -27,9 +28,14 @@ AuditPanel::AuditPanel(QWidget *parent)
     m_view->setObjectName(QStringLiteral("auditTrail"));
     m_view->setModel(m_audit);
     const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    // Until fitted to the rows: the time as wide as its fixed format (date and time of day).
+    m_view->setColumnWidth(AuditTrailModel::TimeColumn,
+                           m_view->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) +
+                               em);
     const std::pair<int, int> auditWidths[] = {
-        {AuditTrailModel::TimeColumn, 11},   {AuditTrailModel::UserColumn, 7},
-        {AuditTrailModel::ActionColumn, 10}, {AuditTrailModel::VersionColumn, 5},
+        {AuditTrailModel::UserColumn, 7},
+        {AuditTrailModel::ActionColumn, 10},
+        {AuditTrailModel::VersionColumn, 5},
         {AuditTrailModel::FromColumn, 14},
     };
     for (auto [column, w] : auditWidths)
@@ -56,7 +62,23 @@ void AuditPanel::setEntries(std::vector<AuditEntry> entries)
 
 void AuditPanel::fitColumns()
 {
-    runlens::fitColumns(m_view, 4, 30, {AuditTrailModel::ToColumn, AuditTrailModel::FromColumn});
+    // Hidden (another tab of the Models page is shown), the table has no real width to fit to: on showing.
+    if (!isVisible()) {
+        m_fitPending = true;
+        return;
+    }
+    m_fitPending = false;
+    runlens::fitColumns(m_view, 4, 30, {AuditTrailModel::ToColumn, AuditTrailModel::FromColumn},
+                        {AuditTrailModel::TimeColumn});
+}
+
+void AuditPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_fitPending && m_audit->rowCount() > 0) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest); // its size on screen first
+        fitColumns();
+    }
 }
 
 void AuditPanel::exportAudit(const QString &path)

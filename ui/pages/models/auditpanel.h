@@ -23,6 +23,7 @@ public:
     // The model whose trail is shown (names the exported file).
     void setModel(const QString &model) { m_model = model; }
     void setEntries(std::vector<AuditEntry> entries);
+    // Columns fitted to the rows (the time never cut); while hidden, once shown.
     void fitColumns();
 
     // Writes the trail shown as CSV to `path` (exported after, or problem).
@@ -40,7 +41,11 @@ Q_SIGNALS:
     // The export failed (shown on the page's message bar).
     void problem(const QString &text);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    bool m_fitPending = false;
     QString m_model;
     int m_exports = 0;
     AuditTrailModel *m_audit;

@@ -11,7 +11,9 @@ namespace runlens {
 
 // Columns as wide as what they hold, within [min, max] letters. When the table is too narrow for them, the
 // `squeeze` columns give way first (in that order, down to 6 letters), then the widest ones alike; the
-// tooltips have the whole text, and the last column stretches.
-void fitColumns(QTableView *view, int minEm, int maxEm, std::initializer_list<int> squeeze = {});
+// tooltips have the whole text, and the last column stretches. The `keep` columns are always as wide as
+// what they hold (a time of day cut off is no time).
+void fitColumns(QTableView *view, int minEm, int maxEm, std::initializer_list<int> squeeze = {},
+                std::initializer_list<int> keep = {});
 
 } // namespace runlens
