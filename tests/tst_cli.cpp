@@ -169,6 +169,7 @@ private Q_SLOTS:
     void runsMalformedExpression();
     void runsCsv();
     void runsTable();
+    void runsWithoutStartTime();
     void controlCharactersNeverReachTheTerminal();
     void importReportEscapesControlCharacters();
     void integersAbove2To53StayExact();
@@ -1440,6 +1441,29 @@ void TestCli::runsTable()
     const Result byDefault = cliOn(m_searchDb, {QStringLiteral("runs")});
     VERIFY_EXIT(byDefault, 0);
     QCOMPARE(byDefault.out, r.out);
+}
+
+void TestCli::runsWithoutStartTime()
+{
+    // An imported log that does not tell when its run began: JSON null, CSV empty, "unknown" in the table,
+    // never the import's time.
+    const QString dir = m_dir->filePath(QStringLiteral("lightning_logs/version_0"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(test::writeFile(dir + QStringLiteral("/metrics.csv"), "train_loss,epoch,step\n0.5,0,9\n"));
+    VERIFY_EXIT(cli({QStringLiteral("import"), m_dir->filePath(QStringLiteral("lightning_logs"))}), 0);
+    const Json json =
+        parseJson(cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")}));
+    QVERIFY2(json.ok(), json.error);
+    QCOMPARE(json.array().size(), 1);
+    QVERIFY(json.array().at(0).toObject().value(QStringLiteral("start_time")).isNull());
+    QVERIFY(json.array().at(0).toObject().value(QStringLiteral("end_time")).isDouble());
+    const Result table = cli({QStringLiteral("runs")});
+    VERIFY_EXIT(table, 0);
+    const QStringList lines = QString::fromUtf8(table.out).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    const QStringList header = lines[0].split(QRegularExpression(QStringLiteral("\\s+")));
+    const QStringList row = lines[1].split(QRegularExpression(QStringLiteral("\\s+")));
+    QCOMPARE(row.value(header.indexOf(QStringLiteral("start_time"))), QStringLiteral("unknown"));
 }
 
 // A name that clears the screen (ESC[2J), rings the bell, returns the carriage and sets the terminal's title

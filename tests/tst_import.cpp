@@ -50,6 +50,7 @@ private Q_SLOTS:
     void databaseImportMatchesGroundTruth();
     void sameRelativeKeysFromTwoSourcesStayApart();
     void growingCsvAddsOnlyNewRows();
+    void lightningRunsWithoutTimesKeepNoStart();
     void unknownPathChangesNothing();
     void cancelStopsBetweenRuns();
     void followImportsNewPoints();
@@ -168,6 +169,32 @@ void TestImport::growingCsvAddsOnlyNewRows()
     QCOMPARE(acc.size(), size_t(4));
     QVERIFY(std::isnan(acc[2].value));
     QCOMPARE(store.runs().run(ids[0])->experimentName, QStringLiteral("live"));
+}
+
+void TestImport::lightningRunsWithoutTimesKeepNoStart()
+{
+    // The real Lightning logs hold no times and the checkout made their folders: no start is stored (not the
+    // import's time), the end is each log's last write, and a second import changes neither.
+    QTemporaryDir dir;
+    const QString logs = Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs");
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport first = importPaths(store, {logs}, Format::Auto, ImportOptions{});
+    QCOMPARE(first.runsAdded, 4);
+    const ImportReport again = importPaths(store, {logs}, Format::Auto, ImportOptions{});
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    const QStringList ids = store.runs().searchRunIds(RunQuery{});
+    QCOMPARE(ids.size(), 4);
+    for (const QString &id : ids) {
+        const std::optional<Run> run = store.runs().run(id);
+        QVERIFY(run);
+        QCOMPARE(run->startMs, std::nullopt);
+        const QString csv = logs + QLatin1Char('/') + run->name + QStringLiteral("/metrics.csv");
+        QCOMPARE(run->endMs, std::optional<qint64>(QFileInfo(csv).lastModified().toMSecsSinceEpoch()));
+    }
+    // The store reads back what it wrote: the column is NULL, not 0.
+    Store reopened(dir.filePath(QStringLiteral("r.db")));
+    QCOMPARE(reopened.runs().run(ids[0])->startMs, std::nullopt);
 }
 
 void TestImport::unknownPathChangesNothing()

@@ -122,7 +122,9 @@ int runsCommand(const QString &db, const QStringList &args)
         QJsonObject row = runJson(r);
         if (format != Format::Json) {
             if (format == Format::Table) {
-                row.insert(QStringLiteral("start_time"), isoTime(r.startMs));
+                // An imported log may not tell when its run began (JSON and CSV keep null / empty).
+                row.insert(QStringLiteral("start_time"),
+                           r.startMs ? isoTime(r.startMs) : QStringLiteral("unknown"));
                 row.insert(QStringLiteral("end_time"), isoTime(r.endMs));
             }
             for (auto it = r.params.begin(); it != r.params.end(); ++it)
