@@ -3,6 +3,7 @@
 // status, its output and what the store reads back afterwards. The child never sees the user's database:
 // RUNLENS_DB is unset and HOME / XDG_* point into the test's temporary folder.
 
+#include "search/searchquery.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -170,6 +171,8 @@ private Q_SLOTS:
     void runsMalformedExpression();
     void runsCsv();
     void runsTable();
+    void runsMisspeltKeyIsNoted();
+    void runsWithoutStartTime();
     void controlCharactersNeverReachTheTerminal();
     void importReportEscapesControlCharacters();
     void integersAbove2To53StayExact();
@@ -1393,6 +1396,14 @@ void TestCli::runsMalformedExpression()
     QVERIFY2(m.hasMatch(), r.why(1));
     const int position = m.captured(1).toInt();
     QVERIFY2(position >= 0 && position <= expression.size(), r.why(1));
+    // The message the window shows below its filter bar, word for word.
+    try {
+        search::compile(option == QLatin1String("--filter") ? expression : QString(),
+                        option == QLatin1String("--order-by") ? expression : QString());
+        QFAIL("the expression compiled");
+    } catch (const search::SyntaxError &e) {
+        QCOMPARE(err, QStringLiteral("runlens runs: %1\n").arg(e.message()));
+    }
 }
 
 void TestCli::runsCsv()
@@ -1455,6 +1466,58 @@ void TestCli::runsTable()
     const Result byDefault = cliOn(m_searchDb, {QStringLiteral("runs")});
     VERIFY_EXIT(byDefault, 0);
     QCOMPARE(byDefault.out, r.out);
+}
+
+void TestCli::runsMisspeltKeyIsNoted()
+{
+    // 0 runs is still a valid answer (exit 0, the empty listing on stdout); stderr says which key no run has
+    // and the nearest one.
+    const Result r = cliOn(m_searchDb, {QStringLiteral("runs"), QStringLiteral("--format"),
+                                        QStringLiteral("json"), QStringLiteral("--filter"),
+                                        QStringLiteral("params.lrr = '0.01' and tags.tem = 'a'")});
+    VERIFY_EXIT(r, 0);
+    const Json json = parseJson(r);
+    QVERIFY2(json.ok(), json.error);
+    QVERIFY(json.array().isEmpty());
+    QCOMPARE(QString::fromUtf8(r.err),
+             QStringLiteral("runlens runs: note: No run has params.lrr; did you mean params.lr?\n"
+                            "runlens runs: note: No run has tags.tem; did you mean tags.team?\n"));
+    // Scoped to an experiment: keys of other experiments' runs do not count.
+    const Result other = cliOn(m_searchDb, {QStringLiteral("runs"), QStringLiteral("--experiment"),
+                                            QStringLiteral("other"), QStringLiteral("--filter"),
+                                            QStringLiteral("params.lr = '0.001' and metrics.los < 1")});
+    VERIFY_EXIT(other, 0);
+    QCOMPARE(QString::fromUtf8(other.err),
+             QStringLiteral("runlens runs: note: No run in experiment 'other' has metrics.los; did you mean "
+                            "metrics.loss?\n"));
+    // Known keys: nothing on stderr.
+    const Result known = cliOn(m_searchDb, {QStringLiteral("runs"), QStringLiteral("--filter"),
+                                            QStringLiteral("params.lr = '0.01'")});
+    VERIFY_EXIT(known, 0);
+    QCOMPARE(known.err, QByteArray());
+}
+
+void TestCli::runsWithoutStartTime()
+{
+    // An imported log that does not tell when its run began: JSON null, CSV empty, "unknown" in the table,
+    // never the import's time.
+    const QString dir = m_dir->filePath(QStringLiteral("lightning_logs/version_0"));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(test::writeFile(dir + QStringLiteral("/metrics.csv"), "train_loss,epoch,step\n0.5,0,9\n"));
+    VERIFY_EXIT(cli({QStringLiteral("import"), m_dir->filePath(QStringLiteral("lightning_logs"))}), 0);
+    const Json json =
+        parseJson(cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")}));
+    QVERIFY2(json.ok(), json.error);
+    QCOMPARE(json.array().size(), 1);
+    QVERIFY(json.array().at(0).toObject().value(QStringLiteral("start_time")).isNull());
+    QVERIFY(json.array().at(0).toObject().value(QStringLiteral("end_time")).isDouble());
+    const Result table = cli({QStringLiteral("runs")});
+    VERIFY_EXIT(table, 0);
+    const QStringList lines = QString::fromUtf8(table.out).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    const QStringList header = lines[0].split(QRegularExpression(QStringLiteral("\\s+")));
+    const QStringList row = lines[1].split(QRegularExpression(QStringLiteral("\\s+")));
+    QCOMPARE(row.value(header.indexOf(QStringLiteral("start_time"))), QStringLiteral("unknown"));
 }
 
 // A name that clears the screen (ESC[2J), rings the bell, returns the carriage and sets the terminal's title

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -33,7 +34,7 @@ const QString DvcOld = Fixtures + QStringLiteral("/public/dvc/iterative-example-
 const QString PacktHparams =
     Fixtures + QStringLiteral("/public/packt-dl-at-scale/chapter02/lightning_logs/version_0/hparams.yaml");
 
-constexpr qint64 FallbackMs = 1700000000123;
+constexpr qint64 FallbackMs = 1690000000321; // not one of the times the logs below hold
 
 // Keeps everything a reader hands over.
 class RecordingSink : public ImportSink
@@ -110,6 +111,20 @@ bool writeFile(const QString &path, const QByteArray &bytes)
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
+// A run spans the times its log holds; points without one (the file's time) say nothing of when it began,
+// and without any the start is unknown and the end the file's last write.
+void checkRunTimes(const SourceRun &run, QList<qint64> times)
+{
+    times.removeAll(FallbackMs);
+    if (times.isEmpty()) {
+        QCOMPARE(run.startMs, std::nullopt);
+        QCOMPARE(run.endMs, std::optional<qint64>(FallbackMs));
+        return;
+    }
+    QCOMPARE(run.startMs, std::optional<qint64>(*std::min_element(times.begin(), times.end())));
+    QCOMPARE(run.endMs, std::optional<qint64>(*std::max_element(times.begin(), times.end())));
+}
+
 qint64 mtimeMs(const QString &path)
 {
     return QFileInfo(path).lastModified().toMSecsSinceEpoch();
@@ -138,6 +153,7 @@ private Q_SLOTS:
     void lightningFixture_data();
     void lightningFixture();
     void lightningSingleFile();
+    void lightningTimesFromTheFolder();
     void talosFixture();
     void dvcLiveFolders_data();
     void dvcLiveFolders();
@@ -317,7 +333,9 @@ void TestCsvLogReader::lightningFixture()
     QVERIFY(run.id.isEmpty());
     QVERIFY(run.experiment.isEmpty());
     QCOMPARE(run.status, RunStatus::Finished);
-    QCOMPARE(run.startMs, std::optional<qint64>(mtime));
+    // The log holds no times and the checkout made the folder with its files: the start is unknown, the end
+    // the log's last write.
+    QCOMPARE(run.startMs, std::nullopt);
     QCOMPARE(run.endMs, std::optional<qint64>(mtime));
     QCOMPARE(dumpParams(run.params), QStringLiteral("batch_size=256 n_meta_layers=3 num_workers=16 "
                                                     "persistent_workers=true pin_memory=true"));
@@ -366,6 +384,52 @@ void TestCsvLogReader::lightningSingleFile()
     QCOMPARE(folder.runs[0].name, QStringLiteral("version_2"));
 }
 
+void TestCsvLogReader::lightningTimesFromTheFolder()
+{
+    // A version folder made as training began and a metrics.csv last written an hour later: the folder's
+    // birth is the start, the log's last write the end.
+    QTemporaryDir dir;
+    const QString version = dir.filePath(QStringLiteral("lightning_logs/version_0"));
+    QVERIFY(QDir().mkpath(version));
+    const QDateTime born = QFileInfo(version).birthTime();
+    if (!born.isValid())
+        QSKIP("the file system of the temporary folder records no birth times");
+    const QString csv = version + QStringLiteral("/metrics.csv");
+    QVERIFY(writeFile(csv, "train_loss,epoch,step\n0.5,0,49\n0.25,0,99\n"));
+    QVERIFY(writeFile(version + QStringLiteral("/hparams.yaml"), "lr: 0.01\n"));
+    const QDateTime end = born.addSecs(3600);
+    auto setModified = [&](const QDateTime &t) {
+        QFile f(csv);
+        return f.open(QIODevice::ReadWrite) && f.setFileTime(t, QFileDevice::FileModificationTime);
+    };
+    QVERIFY(setModified(end));
+    RecordingSink sink;
+    readCsvLog(dir.filePath(QStringLiteral("lightning_logs")), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    QCOMPARE(sink.runs[0].startMs, std::optional<qint64>(born.toMSecsSinceEpoch()));
+    QCOMPARE(sink.runs[0].endMs, std::optional<qint64>(end.toMSecsSinceEpoch()));
+    QCOMPARE(sink.runs[0].params.value(QStringLiteral("lr")), QStringLiteral("0.01"));
+
+    // Copied with its times kept (cp -a, rsync, tar): the folder is born after the log's last write, so its
+    // birth is the copy's and the start unknown.
+    const QDateTime trained = born.addDays(-3);
+    QVERIFY(setModified(trained));
+    RecordingSink copied;
+    readCsvLog(csv, copied);
+    QCOMPARE(copied.runs.size(), size_t(1));
+    QCOMPARE(copied.runs[0].startMs, std::nullopt);
+    QCOMPARE(copied.runs[0].endMs, std::optional<qint64>(trained.toMSecsSinceEpoch()));
+
+    // A time column in the log wins over the folder.
+    QVERIFY(writeFile(csv, "timestamp,train_loss,step\n1700000000.5,0.5,49\n1700000090.25,0.25,99\n"));
+    QVERIFY(setModified(end));
+    RecordingSink timed;
+    readCsvLog(csv, timed);
+    QCOMPARE(timed.runs.size(), size_t(1));
+    QCOMPARE(timed.runs[0].startMs, std::optional<qint64>(1700000000500));
+    QCOMPARE(timed.runs[0].endMs, std::optional<qint64>(1700000090250));
+}
+
 void TestCsvLogReader::talosFixture()
 {
     RecordingSink sink;
@@ -376,7 +440,8 @@ void TestCsvLogReader::talosFixture()
     const SourceRun &first = sink.runs[0];
     QCOMPARE(first.sourceKey, QStringLiteral("012920001059.csv#1"));
     QCOMPARE(first.name, QStringLiteral("012920001059 #1"));
-    QCOMPARE(first.startMs, std::optional<qint64>(mtime));
+    QCOMPARE(first.startMs, std::nullopt);
+    QCOMPARE(first.endMs, std::optional<qint64>(mtime));
     QCOMPARE(dumpMetrics(first),
              QStringLiteral("accuracy[0:0.4483841] loss[0:1.029544068366728] "
                             "precision_1[0:0.64458674] round_epochs[0:25] "
@@ -472,6 +537,9 @@ void TestCsvLogReader::dvcLiveFolders()
     } else {
         const QString file = QStringLiteral("/dvclive/plots/metrics/") + probeKey + QStringLiteral(".tsv");
         QCOMPARE(m->points.front().timestamp, mtimeMs(DvcNew + file));
+        // No timestamp column: when the run began is unknown; it ended by the files' last write.
+        QCOMPARE(run.startMs, std::nullopt);
+        QVERIFY(run.endMs && *run.endMs >= mtimeMs(DvcNew + file));
     }
 }
 
@@ -635,7 +703,8 @@ void TestCsvLogReader::csvRules()
     for (const SourceMetric &m : sink.runs[0].metrics)
         for (const MetricPoint &p : m.points)
             QCOMPARE(p.timestamp, FallbackMs);
-    QCOMPARE(sink.runs[0].startMs, std::optional<qint64>(FallbackMs));
+    QCOMPARE(sink.runs[0].startMs, std::nullopt); // no time column: not known when the run began
+    QCOMPARE(sink.runs[0].endMs, std::optional<qint64>(FallbackMs));
 }
 
 void TestCsvLogReader::timeColumn_data()
@@ -677,8 +746,7 @@ void TestCsvLogReader::timeColumn()
     for (const MetricPoint &p : findMetric(sink.runs[0], QStringLiteral("loss"))->points)
         got.append(p.timestamp);
     QCOMPARE(got, times);
-    QCOMPARE(sink.runs[0].startMs, std::optional<qint64>(*std::min_element(times.begin(), times.end())));
-    QCOMPARE(sink.runs[0].endMs, std::optional<qint64>(*std::max_element(times.begin(), times.end())));
+    checkRunTimes(sink.runs[0], times);
     QCOMPARE(int(sink.warnings.size()), warnings);
 }
 
@@ -864,8 +932,7 @@ void TestCsvLogReader::jsonLines()
         for (const MetricPoint &p : run.metrics.front().points)
             got.append(p.timestamp);
         QCOMPARE(got, times);
-        QCOMPARE(run.startMs, std::optional<qint64>(*std::min_element(times.begin(), times.end())));
-        QCOMPARE(run.endMs, std::optional<qint64>(*std::max_element(times.begin(), times.end())));
+        checkRunTimes(run, times);
     }
 }
 
@@ -886,7 +953,8 @@ void TestCsvLogReader::jsonLinesFiles()
     QCOMPARE(sink.runs[1].name, QStringLiteral("history"));
     const qint64 mtime = mtimeMs(dir.filePath(QStringLiteral("runs/b/history.ndjson")));
     QCOMPARE(sink.runs[1].metrics.front().points.front(), (MetricPoint{0, mtime, 3.0}));
-    QCOMPARE(sink.runs[1].startMs, std::optional<qint64>(mtime));
+    QCOMPARE(sink.runs[1].startMs, std::nullopt);
+    QCOMPARE(sink.runs[1].endMs, std::optional<qint64>(mtime));
 
     RecordingSink single;
     const QString log = dir.filePath(QStringLiteral("train.log"));

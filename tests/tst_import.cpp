@@ -50,6 +50,8 @@ private Q_SLOTS:
     void databaseImportMatchesGroundTruth();
     void sameRelativeKeysFromTwoSourcesStayApart();
     void growingCsvAddsOnlyNewRows();
+    void lightningRunsWithoutTimesKeepNoStart();
+    void hparamsSessionFolderIsItsRunsOnReimportToo();
     void unknownPathChangesNothing();
     void cancelStopsBetweenRuns();
     void followImportsNewPoints();
@@ -168,6 +170,55 @@ void TestImport::growingCsvAddsOnlyNewRows()
     QCOMPARE(acc.size(), size_t(4));
     QVERIFY(std::isnan(acc[2].value));
     QCOMPARE(store.runs().run(ids[0])->experimentName, QStringLiteral("live"));
+}
+
+void TestImport::lightningRunsWithoutTimesKeepNoStart()
+{
+    // The real Lightning logs hold no times and the checkout made their folders: no start is stored (not the
+    // import's time), the end is each log's last write, and a second import changes neither.
+    QTemporaryDir dir;
+    const QString logs = Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs");
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport first = importPaths(store, {logs}, Format::Auto, ImportOptions{});
+    QCOMPARE(first.runsAdded, 4);
+    const ImportReport again = importPaths(store, {logs}, Format::Auto, ImportOptions{});
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    const QStringList ids = store.runs().searchRunIds(RunQuery{});
+    QCOMPARE(ids.size(), 4);
+    for (const QString &id : ids) {
+        const std::optional<Run> run = store.runs().run(id);
+        QVERIFY(run);
+        QCOMPARE(run->startMs, std::nullopt);
+        const QString csv = logs + QLatin1Char('/') + run->name + QStringLiteral("/metrics.csv");
+        QCOMPARE(run->endMs, std::optional<qint64>(QFileInfo(csv).lastModified().toMSecsSinceEpoch()));
+    }
+    // The store reads back what it wrote: the column is NULL, not 0.
+    Store reopened(dir.filePath(QStringLiteral("r.db")));
+    QCOMPARE(reopened.runs().run(ids[0])->startMs, std::nullopt);
+}
+
+void TestImport::hparamsSessionFolderIsItsRunsOnReimportToo()
+{
+    // torch's add_hparams session folder run_a/hparams is part of run_a: two runs, run_a with the session's
+    // params and metric values; a second import adds nothing.
+    QTemporaryDir dir;
+    const QString tb = Fixtures + QStringLiteral("/tensorboard/tb");
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport first = importPaths(store, {tb}, Format::Auto, ImportOptions{});
+    QCOMPARE(first.runsAdded, 2);
+    const ImportReport again = importPaths(store, {tb}, Format::Auto, ImportOptions{});
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.runsUpdated, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    RunQuery q;
+    q.filter = QStringLiteral("attributes.run_name = 'run_a'");
+    const std::vector<Run> runs = store.runs().searchRuns(q);
+    QCOMPARE(runs.size(), size_t(1));
+    QCOMPARE(runs[0].params.value(QStringLiteral("optimizer")), QStringLiteral("adam"));
+    QVERIFY(runs[0].metrics.contains(QStringLiteral("hparam/final_loss")));
+    QCOMPARE(runs[0].metrics.value(QStringLiteral("loss")).count, qint64(300));
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(2));
 }
 
 void TestImport::unknownPathChangesNothing()

@@ -90,6 +90,8 @@ std::pair<QStringList, qint64> tensorBoardTruth()
     QStringList runs;
     for (const QJsonValue &r : truth.value(QStringLiteral("multiplexer_runs")).toArray())
         runs << r.toString();
+    // TensorBoard lists torch's hparams session folder as a run; Runlens merges it into the run it lies in.
+    runs.removeAll(QStringLiteral("run_a/hparams"));
     qint64 points = 0;
     const QJsonObject all = truth.value(QStringLiteral("runs")).toObject();
     for (auto run = all.begin(); run != all.end(); ++run) {
@@ -279,7 +281,7 @@ void TestImportUi::dropImportsFixtures()
     for (qint64 n : csvPoints)
         csvTotal += n;
     QCOMPARE(files.runs, qint64(12));
-    QCOMPARE(tbRuns.size(), 3);
+    QCOMPARE(tbRuns.size(), 2);
 
     // The report, open without blocking the window.
     ImportReportDialog *report = importer->reportDialog();

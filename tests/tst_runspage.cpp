@@ -7,6 +7,7 @@
 #include "itemmodels/roles.h"
 #include "itemmodels/runtablemodel.h"
 #include "pages/runspage.h"
+#include "screenshots.h"
 #include "search/searchquery.h"
 #include "shell/mainwindow.h"
 #include "shell/theme.h"
@@ -45,6 +46,8 @@ private Q_SLOTS:
     void starByClickingAndShortcut();
     void quickFilterNarrowsAsYouType();
     void filterCompletesKeys();
+    void invalidFilterIsNotApplied();
+    void misspeltKeyOffersTheNearest();
     void columnChooserIsRememberedPerExperiment();
     void recentDatabasesAndNewDatabase();
     void reopensTheLastExperiment();
@@ -294,6 +297,115 @@ void TestRunsPage::filterCompletesKeys()
     }
     QTRY_VERIFY(!window.isLoading());
     QCOMPARE(window.runsPage()->model()->totalCount(), qint64(2)); // runs 1 and 2 use adam and acc > 0.5
+}
+
+void TestRunsPage::invalidFilterIsNotApplied()
+{
+    const QString db = makeDatabase(QStringLiteral("invalid.db"), 30);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunsPage *page = window.runsPage();
+    RunTableModel *model = page->model();
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("runFilter"));
+    auto *count = window.findChild<QLabel *>(QStringLiteral("runCount"));
+    auto *error = window.findChild<QLabel *>(QStringLiteral("filterError"));
+    QTest::keyClicks(filter, QStringLiteral("params.optimizer = 'sgd'"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(model->totalCount(), qint64(10));
+    QTRY_COMPARE(count->text(), QStringLiteral("10 run(s)"));
+
+    // Unquoted value: the rows on screen are still the last valid filter's, so the count does not claim
+    // them for this one and the table is greyed; the message names the problem and where.
+    filter->setText(QStringLiteral("params.optimizer = sgd"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QCOMPARE(count->text(), QStringLiteral("filter not applied"));
+    QVERIFY(!page->table()->isEnabled());
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QStringLiteral("at position 19")) &&
+                 error->text().contains(QStringLiteral("found 'sgd'")),
+             qPrintable(error->text()));
+    QCOMPARE(filter->cursorPosition(), 19);
+    // Another process writing meanwhile does not make the count claim the rows either.
+    {
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("fresh");
+        init.status = RunStatus::Finished;
+        other.runs().logParam(other.runs().createRun(init).id, QStringLiteral("optimizer"),
+                              QStringLiteral("sgd"));
+    }
+    QTRY_COMPARE(model->totalCount(), qint64(11)); // the last valid filter's rows, refreshed
+    QCOMPARE(count->text(), QStringLiteral("filter not applied"));
+    test::keepScreenshot(&window, QStringLiteral("runs-invalid-filter"));
+    if (!test::screenshotFolder().isEmpty()) {
+        theme::apply(theme::Theme::Dark);
+        QTest::qWait(50);
+        test::keepScreenshot(&window, QStringLiteral("runs-invalid-filter-dark"));
+        theme::apply(theme::Theme::Light);
+    }
+
+    filter->setText(QStringLiteral("params.optimizer = 'adam'"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(count->text(), QStringLiteral("20 run(s)"));
+    QVERIFY(page->table()->isEnabled());
+    QVERIFY(!error->isVisible());
+}
+
+void TestRunsPage::misspeltKeyOffersTheNearest()
+{
+    const QString db = makeDatabase(QStringLiteral("misspelt.db"), 30);
+    MainWindow window(db);
+    window.show();
+    waitLoaded(window);
+    RunTableModel *model = window.runsPage()->model();
+    auto *filter = window.findChild<QLineEdit *>(QStringLiteral("runFilter"));
+    auto *error = window.findChild<QLabel *>(QStringLiteral("filterError"));
+    QTest::keyClicks(filter, QStringLiteral("params.optimzer = 'sgd' and metrics.los < 1"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(model->totalCount(), qint64(0));
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY(window.runsPage()->table()->isEnabled()); // a valid filter: 0 runs is its answer
+    QCOMPARE(error->text(),
+             QStringLiteral("No run in this experiment has params.optimzer; did you mean <a "
+                            "href=\"fix:0\" style=\"color: #3a86d8\">params.optimizer</a>?<br>No run in this "
+                            "experiment has metrics.los; did you mean <a "
+                            "href=\"fix:1\" style=\"color: #3a86d8\">metrics.loss</a>?"));
+    test::keepScreenshot(&window, QStringLiteral("runs-misspelt-key"));
+    if (!test::screenshotFolder().isEmpty()) { // the links and the message in the dark, and narrow
+        theme::apply(theme::Theme::Dark);
+        window.resize(760, 560);
+        QTest::qWait(50);
+        test::keepScreenshot(&window, QStringLiteral("runs-misspelt-key-dark-narrow"));
+        theme::apply(theme::Theme::Light);
+    }
+
+    // Clicking a suggestion puts that key into the filter and applies it; the other is still offered.
+    Q_EMIT error->linkActivated(QStringLiteral("fix:0"));
+    QCOMPARE(filter->text(), QStringLiteral("params.optimizer = 'sgd' and metrics.los < 1"));
+    QTRY_COMPARE(error->text(), QStringLiteral("No run in this experiment has metrics.los; did you mean <a "
+                                               "href=\"fix:0\" style=\"color: #3a86d8\">metrics.loss</a>?"));
+    Q_EMIT error->linkActivated(QStringLiteral("fix:0"));
+    QCOMPARE(filter->text(), QStringLiteral("params.optimizer = 'sgd' and metrics.loss < 1"));
+    QTRY_COMPARE(model->totalCount(), qint64(9)); // sgd: runs 0, 3, ..., 27; run 0's loss is 1
+    QTRY_VERIFY(!error->isVisible());
+
+    // A key no run has yet: said, and unsaid once another process logs a run with it.
+    filter->setText(QStringLiteral("params.momentum = '0.9'"));
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(error->text(), QStringLiteral("No run in this experiment has params.momentum"));
+    {
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("with momentum");
+        init.status = RunStatus::Finished;
+        other.runs().logParam(other.runs().createRun(init).id, QStringLiteral("momentum"),
+                              QStringLiteral("0.9"));
+    }
+    QTRY_COMPARE(model->totalCount(), qint64(1));
+    QTRY_VERIFY(!error->isVisible());
 }
 
 void TestRunsPage::columnChooserIsRememberedPerExperiment()

@@ -2,6 +2,7 @@
 // The MLflow search language: what compiles, where malformed expressions are reported, and what a real store
 // returns for filters and orderings (including non-finite metrics and hostile strings).
 
+#include "search/filterkeys.h"
 #include "search/searchquery.h"
 #include "store/store.h"
 
@@ -96,6 +97,10 @@ private Q_SLOTS:
     void search();
     void injection_data();
     void injection();
+
+    void unknownKeys_data();
+    void unknownKeys();
+    void unknownKeysOfTheStore();
 
 private:
     QTemporaryDir m_dir;
@@ -735,4 +740,74 @@ void TestSearchLanguage::injection()
 }
 
 QTEST_GUILESS_MAIN(TestSearchLanguage)
+void TestSearchLanguage::unknownKeys_data()
+{
+    QTest::addColumn<QString>("filter");
+    // One line per unknown key: "<identifier> -> <suggestion> | <corrected filter>" ("-" without one).
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("every key known") << "params.optimizer = 'adam' and metrics.loss < 1" << QStringList();
+    QTest::newRow("empty filter") << "" << QStringList();
+    QTest::newRow("attributes are the parser's") << "attributes.status = 'FINISHED'" << QStringList();
+    QTest::newRow("a letter left out")
+        << "params.optimzer = 'adam'"
+        << QStringList{"params.optimzer -> optimizer | params.optimizer = 'adam'"};
+    QTest::newRow("two letters swapped, in the second clause")
+        << "metrics.loss < 1 and  params.optimiezr = 'adam'"
+        << QStringList{"params.optimiezr -> optimizer | metrics.loss < 1 and  params.optimizer = 'adam'"};
+    QTest::newRow("another case") << "tags.Team = 'a'" << QStringList{"tags.Team -> team | tags.team = 'a'"};
+    QTest::newRow("the prefix's other spelling is replaced by the canonical one")
+        << "param.optimzer != 'sgd'"
+        << QStringList{"params.optimzer -> optimizer | params.optimizer != 'sgd'"};
+    QTest::newRow("quoted key, suggestion quoted")
+        << "metrics.`val los` < 2" << QStringList{"metrics.`val los` -> val loss | metrics.`val loss` < 2"};
+    QTest::newRow("only keys of the same kind")
+        << "metrics.optimizer > 1" << QStringList{"metrics.optimizer -> -"};
+    QTest::newRow("nothing close") << "params.momentum = '0.9'" << QStringList{"params.momentum -> -"};
+    QTest::newRow("short keys need a closer match") << "params.bs = '1'" << QStringList{"params.bs -> -"};
+    QTest::newRow("named twice, said once") << "params.x != 'a' and params.x != 'b' and tags.y IS NULL"
+                                            << QStringList{"params.x -> -", "tags.y -> -"};
+}
+
+void TestSearchLanguage::unknownKeys()
+{
+    QFETCH(QString, filter);
+    QFETCH(QStringList, expected);
+    search::KnownKeys known;
+    known.metrics = QStringList{"acc", "loss", "val loss"};
+    known.params = QStringList{"lr", "model", "optimizer"};
+    known.tags = QStringList{"team", "data.version"};
+    QStringList got;
+    for (const search::UnknownKey &u : search::unknownKeys(filter, known)) {
+        got << (u.suggestion.isEmpty()
+                    ? QStringLiteral("%1 -> -").arg(u.identifier())
+                    : QStringLiteral("%1 -> %2 | %3").arg(u.identifier(), u.suggestion, u.correctedFilter));
+        if (!u.suggestion.isEmpty()) // the corrected filter parses and names only known keys of that kind
+            QVERIFY(search::unknownKeys(u.correctedFilter, known).size() <
+                    search::unknownKeys(filter, known).size());
+    }
+    QCOMPARE(got, expected);
+}
+
+void TestSearchLanguage::unknownKeysOfTheStore()
+{
+    // The store's own keys: the misspelt filter returns no run, the key meant returns some, and the message
+    // names both.
+    Store &s = *m_store;
+    const search::KnownKeys known{s.runs().allMetricKeys(), s.runs().paramKeys(), s.runs().tagKeys()};
+    RunQuery q;
+    q.filter = QStringLiteral("params.modl LIKE 'res%'");
+    QVERIFY(s.runs().searchRunIds(q).isEmpty());
+    const QList<search::UnknownKey> unknown = search::unknownKeys(q.filter, known);
+    QCOMPARE(unknown.size(), 1);
+    QCOMPARE(search::unknownKeyMessage(unknown[0], QStringLiteral("in this experiment")),
+             QStringLiteral("No run in this experiment has params.modl; did you mean params.model?"));
+    QCOMPARE(search::unknownKeyMessage(unknown[0]),
+             QStringLiteral("No run has params.modl; did you mean params.model?"));
+    q.filter = unknown[0].correctedFilter;
+    QCOMPARE(q.filter, QStringLiteral("params.model LIKE 'res%'"));
+    QVERIFY(!s.runs().searchRunIds(q).isEmpty());
+    QVERIFY_THROWS_EXCEPTION(search::SyntaxError,
+                             search::unknownKeys(QStringLiteral("params.model ="), known));
+}
+
 #include "tst_searchlanguage.moc"

@@ -289,6 +289,40 @@ QByteArray fileVersionEvent(double wall)
     return frame(eventWire(wall, 0).len(3, "brain.Event:2").bytes);
 }
 
+// A summary of the hparams plugin (its data travels in the metadata, as TensorBoard's hp.hparams writes it).
+QByteArray hparamsEvent(double wall, QByteArrayView tag, const Wire &pluginData)
+{
+    Wire v;
+    v.len(1, tag).msg(9, pluginMetadata("hparams", pluginData.bytes));
+    Wire summary;
+    summary.msg(1, v);
+    return frame(eventWire(wall, 0).msg(5, summary).bytes);
+}
+
+// hp.hparams_config: the experiment (its content, the domains, is not read).
+QByteArray hparamsExperimentEvent(double wall)
+{
+    Wire experiment;
+    experiment.len(6, "learning rate sweep"); // Experiment.description
+    return hparamsEvent(wall, "_hparams_/experiment", Wire().varint(1, 0).msg(2, experiment));
+}
+
+// hp.hparams: one session's hyperparameters, strings and numbers.
+QByteArray hparamsSessionEvent(double wall, const QMap<QString, QVariant> &hparams)
+{
+    Wire start;
+    for (auto it = hparams.cbegin(); it != hparams.cend(); ++it) {
+        Wire value;
+        if (it.value().typeId() == QMetaType::QString)
+            value.len(3, it.value().toString().toUtf8());
+        else
+            value.f64(2, it.value().toDouble());
+        start.msg(1, Wire().len(1, it.key().toUtf8()).msg(2, value));
+    }
+    start.f64(5, wall);
+    return hparamsEvent(wall, "_hparams_/session_start_info", Wire().varint(1, 0).msg(3, start));
+}
+
 // A record header whose length CRC is valid, claiming `length` bytes of data that are not there.
 QByteArray forgedHeader(quint64 length)
 {
@@ -473,6 +507,7 @@ private Q_SLOTS:
     void groundTruthRuns();
     void runSetMatchesMultiplexer();
     void hparamsAttribution();
+    void hparamsSessionFolderLayouts();
     void sourceKeysSurviveMovingTheTree();
     void singleFolderAndSingleFile();
     void lightningLogs();
@@ -554,12 +589,18 @@ void TestTensorBoardReader::groundTruthRuns_data()
 void TestTensorBoardReader::groundTruthRuns()
 {
     QFETCH(QString, run);
-    const QJsonObject truth = groundTruth().value(QLatin1String("runs")).toObject().value(run).toObject();
-    const SourceRun *r = m_tree.runNamed(run);
+    const QJsonObject runs = groundTruth().value(QLatin1String("runs")).toObject();
+    const QJsonObject truth = runs.value(run).toObject();
+    // torch's hparams session folder is merged into the run it lies in: its points are that run's.
+    const bool merged = run == QLatin1String("run_a/hparams");
+    const QString target = merged ? QStringLiteral("run_a") : run;
+    QVERIFY(!m_tree.runNamed(QStringLiteral("run_a/hparams")));
+    const SourceRun *r = m_tree.runNamed(target);
     QVERIFY2(r, qPrintable(m_tree.runNames().join(QLatin1Char(','))));
 
-    const QStringList files = truth.value(QLatin1String("event_files")).toVariant().toStringList();
-    QCOMPARE(r->sourceKey, run + QLatin1Char('/') + files.first());
+    const QStringList files =
+        runs.value(target).toObject().value(QLatin1String("event_files")).toVariant().toStringList();
+    QCOMPARE(r->sourceKey, target + QLatin1Char('/') + files.first());
     QCOMPARE(r->status, RunStatus::Finished);
     QVERIFY(r->experiment.isEmpty());
     QVERIFY(r->id.isEmpty());
@@ -605,10 +646,17 @@ void TestTensorBoardReader::groundTruthRuns()
         }
     }
     expectedKeys.sort();
-    QCOMPARE(metricKeys(*r), expectedKeys);
-
-    // Histograms, text and the like are counted, not imported.
-    QCOMPARE(m_tree.skipsByRun.value(run), expectedSkips);
+    if (merged) {
+        for (const QString &key : expectedKeys) // beside run_a's own, compared in its row
+            QVERIFY2(metricKeys(*r).contains(key), qPrintable(key));
+    } else {
+        QStringList keys = metricKeys(*r);
+        if (run == QLatin1String("run_a")) // the session's, compared in its row
+            keys.removeIf([](const QString &k) { return k.startsWith(QLatin1String("hparam/")); });
+        QCOMPARE(keys, expectedKeys);
+        // Histograms, text and the like are counted, not imported.
+        QCOMPARE(m_tree.skipsByRun.value(run), expectedSkips);
+    }
 
     // Params: the hparams session of the run, values as text (numbers compared as numbers).
     const QJsonObject hp = truth.value(QLatin1String("hparams"))
@@ -643,30 +691,28 @@ void TestTensorBoardReader::groundTruthRuns()
 
 void TestTensorBoardReader::runSetMatchesMultiplexer()
 {
+    // TensorBoard's runs but torch's hparams session folder, which is run_a's (hparamsAttribution).
     QStringList expected = groundTruth().value(QLatin1String("multiplexer_runs")).toVariant().toStringList();
+    QVERIFY(expected.removeAll(QStringLiteral("run_a/hparams")) == 1);
     expected.sort();
     QCOMPARE(m_tree.runNames(), expected);
-    // Children are delivered before their parent.
-    QStringList order;
-    for (const SourceRun &r : m_tree.runs)
-        order << r.name;
-    QVERIFY(order.indexOf(QLatin1String("run_a/hparams")) < order.indexOf(QLatin1String("run_a")));
 }
 
 void TestTensorBoardReader::hparamsAttribution()
 {
-    // torch's add_hparams put the session in run_a/hparams; run_a has none of its own, so it gets them too.
-    const SourceRun *sub = m_tree.runNamed(QStringLiteral("run_a/hparams"));
+    // torch's add_hparams put the session (and its metric values) in run_a/hparams: one run, run_a, with
+    // the session's params and metrics beside its own.
+    QVERIFY(!m_tree.runNamed(QStringLiteral("run_a/hparams")));
     const SourceRun *parent = m_tree.runNamed(QStringLiteral("run_a"));
-    QVERIFY(sub && parent);
-    QCOMPARE(sub->params.value(QStringLiteral("optimizer")), QStringLiteral("adam"));
-    QCOMPARE(sub->params.value(QStringLiteral("lr")), QStringLiteral("0.01"));
-    QCOMPARE(sub->params.value(QStringLiteral("batch_size")), QStringLiteral("32"));
-    QCOMPARE(sub->params.value(QStringLiteral("use_bn")), QStringLiteral("1"));
-    QCOMPARE(parent->params, sub->params);
-    // The sub-run keeps its own metrics; the parent does not take them.
-    QVERIFY(metricOf(*sub, QStringLiteral("hparam/final_loss")));
-    QVERIFY(!metricOf(*parent, QStringLiteral("hparam/final_loss")));
+    QVERIFY(parent);
+    QCOMPARE(parent->params.value(QStringLiteral("optimizer")), QStringLiteral("adam"));
+    QCOMPARE(parent->params.value(QStringLiteral("lr")), QStringLiteral("0.01"));
+    QCOMPARE(parent->params.value(QStringLiteral("batch_size")), QStringLiteral("32"));
+    QCOMPARE(parent->params.value(QStringLiteral("use_bn")), QStringLiteral("1"));
+    QCOMPARE(parent->params.size(), 4);
+    QVERIFY(metricOf(*parent, QStringLiteral("hparam/final_loss")));
+    QVERIFY(metricOf(*parent, QStringLiteral("hparam/final_acc")));
+    QVERIFY(metricOf(*parent, QStringLiteral("loss")));
     // run_b's TF2 hparams live in its .hparams event file.
     const SourceRun *b = m_tree.runNamed(QStringLiteral("run_b"));
     QVERIFY(b);
@@ -674,7 +720,8 @@ void TestTensorBoardReader::hparamsAttribution()
     QCOMPARE(b->params.value(QStringLiteral("lr")), QStringLiteral("0.001"));
     QCOMPARE(b->params.value(QStringLiteral("batch_size")), QStringLiteral("64"));
 
-    // Two sub-runs that disagree: the parent gets nothing rather than a guess; one that agrees: it does.
+    // Two sessions that disagree are a sweep's runs: the parent gets nothing rather than a guess; two that
+    // agree are the parent's.
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QByteArray parentFile = readBytes(tbRoot() + QLatin1Char('/') + kRunAFile);
@@ -690,9 +737,91 @@ void TestTensorBoardReader::hparamsAttribution()
     writeBytes(dir.filePath(QStringLiteral("q/s2/events.out.tfevents.3")), hparamsFile);
     RecordingSink sink;
     readTensorBoard(dir.path(), sink);
-    QCOMPARE(sink.runNames(), QStringList({"p", "p/s1", "p/s2", "q", "q/s1", "q/s2"}));
+    QCOMPARE(sink.runNames(), QStringList({"p", "p/s1", "p/s2", "q"}));
     QVERIFY(sink.runNamed(QStringLiteral("p"))->params.isEmpty());
-    QCOMPARE(sink.runNamed(QStringLiteral("q"))->params, sink.runNamed(QStringLiteral("q/s1"))->params);
+    QCOMPARE(sink.runNamed(QStringLiteral("q"))->params, b->params);
+}
+
+void TestTensorBoardReader::hparamsSessionFolderLayouts()
+{
+    const double t0 = 1795376542.0;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&](const QString &file, const QList<QByteArray> &events) {
+        QByteArray bytes = fileVersionEvent(t0);
+        for (const QByteArray &e : events)
+            bytes += e;
+        writeBytes(dir.filePath(file), bytes);
+    };
+    const QString ev = QStringLiteral("/events.out.tfevents.%1.host.1.v2").arg(qint64(t0));
+
+    // TensorBoard's hparams tutorial: the experiment config in logs/hparam_tuning, one session with its
+    // metric per run-N sub-folder. The runs are the sub-folders, each with its own params.
+    write(QStringLiteral("tutorial/hparam_tuning") + ev, {hparamsExperimentEvent(t0)});
+    write(QStringLiteral("tutorial/hparam_tuning/run-0") + ev,
+          {hparamsSessionEvent(t0 + 1, {{"num_units", 16.0}, {"optimizer", QStringLiteral("adam")}}),
+           simpleScalarEvent(t0 + 9, 1, "accuracy", 0.75f)});
+    write(QStringLiteral("tutorial/hparam_tuning/run-1") + ev,
+          {hparamsSessionEvent(t0 + 10, {{"num_units", 32.0}, {"optimizer", QStringLiteral("sgd")}}),
+           simpleScalarEvent(t0 + 19, 1, "accuracy", 0.5f)});
+    // The same with a single session: the config-only root is still no run to merge into.
+    write(QStringLiteral("single/hparam_tuning") + ev, {hparamsExperimentEvent(t0)});
+    write(QStringLiteral("single/hparam_tuning/run-0") + ev,
+          {hparamsSessionEvent(t0 + 1, {{"num_units", 16.0}}),
+           simpleScalarEvent(t0 + 9, 1, "accuracy", 0.75f)});
+    RecordingSink tutorial;
+    readTensorBoard(dir.filePath(QStringLiteral("tutorial")), tutorial);
+    QVERIFY2(tutorial.warnings.empty(), qPrintable(tutorial.allWarnings()));
+    QCOMPARE(tutorial.runNames(),
+             QStringList({"hparam_tuning", "hparam_tuning/run-0", "hparam_tuning/run-1"}));
+    const SourceRun *run0 = tutorial.runNamed(QStringLiteral("hparam_tuning/run-0"));
+    QCOMPARE(run0->params.value(QStringLiteral("optimizer")), QStringLiteral("adam"));
+    QCOMPARE(run0->params.value(QStringLiteral("num_units")), QStringLiteral("16"));
+    QCOMPARE(metricOf(*run0, QStringLiteral("accuracy"))->points.size(), size_t(1));
+    QCOMPARE(
+        tutorial.runNamed(QStringLiteral("hparam_tuning/run-1"))->params.value(QStringLiteral("optimizer")),
+        QStringLiteral("sgd"));
+    QVERIFY(tutorial.runNamed(QStringLiteral("hparam_tuning"))->params.isEmpty());
+    RecordingSink single;
+    readTensorBoard(dir.filePath(QStringLiteral("single")), single);
+    QCOMPARE(single.runNames(), QStringList({"hparam_tuning", "hparam_tuning/run-0"}));
+    QVERIFY(metricOf(*single.runNamed(QStringLiteral("hparam_tuning/run-0")), QStringLiteral("accuracy")));
+
+    // Keras: the TensorBoard callback's train/ and validation/ sub-folders hold scalars and no session; with
+    // hp.KerasCallback the session is in the run's folder. Three runs, as TensorBoard shows them.
+    write(QStringLiteral("keras/run") + ev, {hparamsSessionEvent(t0, {{"dropout", 0.1}})});
+    write(QStringLiteral("keras/run/train") + ev, {simpleScalarEvent(t0 + 1, 0, "epoch_loss", 1.0f),
+                                                   simpleScalarEvent(t0 + 2, 1, "epoch_loss", 0.5f)});
+    write(QStringLiteral("keras/run/validation") + ev, {simpleScalarEvent(t0 + 2, 0, "epoch_loss", 1.5f)});
+    RecordingSink keras;
+    readTensorBoard(dir.filePath(QStringLiteral("keras")), keras);
+    QVERIFY2(keras.warnings.empty(), qPrintable(keras.allWarnings()));
+    QCOMPARE(keras.runNames(), QStringList({"run", "run/train", "run/validation"}));
+    QCOMPARE(keras.runNamed(QStringLiteral("run"))->params.value(QStringLiteral("dropout")),
+             QStringLiteral("0.1"));
+    QCOMPARE(
+        metricOf(*keras.runNamed(QStringLiteral("run/train")), QStringLiteral("epoch_loss"))->points.size(),
+        size_t(2));
+
+    // torch's add_hparams(run_name=...) beside a run that logs the same key itself: one run; the run's own
+    // curve stays whole, and the warning says what of the session was not taken.
+    write(QStringLiteral("torch/exp") + ev,
+          {simpleScalarEvent(t0 + 1, 0, "loss", 1.0f), simpleScalarEvent(t0 + 2, 1, "loss", 0.25f)});
+    write(QStringLiteral("torch/exp/hparams") + ev,
+          {hparamsExperimentEvent(t0 + 3), hparamsSessionEvent(t0 + 3, {{"lr", 0.1}}),
+           simpleScalarEvent(t0 + 3, 0, "loss", 0.25f), simpleScalarEvent(t0 + 3, 0, "hparam/best", 0.2f)});
+    RecordingSink torch;
+    readTensorBoard(dir.filePath(QStringLiteral("torch")), torch);
+    QCOMPARE(torch.runNames(), QStringList({"exp"}));
+    const SourceRun &exp = *torch.runNamed(QStringLiteral("exp"));
+    QCOMPARE(exp.params.value(QStringLiteral("lr")), QStringLiteral("0.1"));
+    QCOMPARE(metricOf(exp, QStringLiteral("loss"))->points.size(), size_t(2));
+    QCOMPARE(metricOf(exp, QStringLiteral("hparam/best"))->points.size(), size_t(1));
+    QCOMPARE(exp.endMs, std::optional<qint64>(qint64(t0 + 3) * 1000));
+    QCOMPARE(torch.warnings.size(), size_t(1));
+    QVERIFY2(torch.warnings[0].message.contains(
+                 QStringLiteral("metric 'loss' of the hparams session exp/hparams")),
+             qPrintable(torch.allWarnings()));
 }
 
 void TestTensorBoardReader::sourceKeysSurviveMovingTheTree()
@@ -731,7 +860,10 @@ void TestTensorBoardReader::singleFolderAndSingleFile()
     QCOMPARE(file.runs.size(), size_t(1));
     QCOMPARE(file.runs[0].name, QStringLiteral("run_a"));
     QCOMPARE(file.runs[0].sourceKey, QStringLiteral("events.out.tfevents.1795376542.vm.4135.0"));
-    compareMetrics(file.runs[0], *m_tree.runNamed(QStringLiteral("run_a")));
+    SourceRun own = *m_tree.runNamed(QStringLiteral("run_a")); // without its hparams session's metrics
+    std::erase_if(own.metrics,
+                  [](const SourceMetric &m) { return m.key.startsWith(QLatin1String("hparam/")); });
+    compareMetrics(file.runs[0], own);
     QVERIFY(file.runs[0].params.isEmpty()); // one file: no sub-run to inherit from
 
     // The buffer entry point reads the same as the folder reader.

@@ -5,6 +5,8 @@
 #include "cli/commandsupport.h"
 #include "cli/output.h"
 #include "core/jsonformat.h"
+#include "itemmodels/displaytext.h"
+#include "search/filterkeys.h"
 #include "store/store.h"
 
 #include <QCommandLineParser>
@@ -97,6 +99,19 @@ int runsCommand(const QString &db, const QStringList &args)
     if (p.isSet(QStringLiteral("experiment")))
         q.experiments << requireExperiment(store, p.value(QStringLiteral("experiment"))).id;
     const std::vector<Run> runs = store.runs().searchRuns(q);
+    // A misspelt key matches no run, which is a valid answer (exit 0), but rarely the one meant: say so.
+    if (!q.filter.trimmed().isEmpty()) {
+        const search::KnownKeys known{store.runs().allMetricKeys(q.experiments),
+                                      store.runs().paramKeys(q.experiments),
+                                      store.runs().tagKeys(q.experiments)};
+        const QString scope =
+            p.isSet(QStringLiteral("experiment"))
+                ? QStringLiteral("in experiment '%1'").arg(p.value(QStringLiteral("experiment")))
+                : QString();
+        for (const search::UnknownKey &u : search::unknownKeys(q.filter, known))
+            err() << "runlens runs: note: " << display::escapeControls(search::unknownKeyMessage(u, scope))
+                  << '\n';
+    }
 
     QStringList paramKeys, metricKeys;
     for (const Run &r : runs) {
@@ -122,7 +137,9 @@ int runsCommand(const QString &db, const QStringList &args)
         QJsonObject row = runJson(r);
         if (format != Format::Json) {
             if (format == Format::Table) {
-                row.insert(QStringLiteral("start_time"), isoTime(r.startMs));
+                // An imported log may not tell when its run began (JSON and CSV keep null / empty).
+                row.insert(QStringLiteral("start_time"),
+                           r.startMs ? isoTime(r.startMs) : QStringLiteral("unknown"));
                 row.insert(QStringLiteral("end_time"), isoTime(r.endMs));
             }
             for (auto it = r.params.begin(); it != r.params.end(); ++it)

@@ -97,6 +97,9 @@ struct NewRun
     QString user;
     RunStatus status = RunStatus::Running;
     std::optional<qint64> startMs;
+    // False keeps an empty startMs empty (an imported run whose start its source does not tell) instead of
+    // now.
+    bool startKnown = true;
     std::optional<qint64> endMs;
     QString sourceName;
     QString sourceType;

@@ -267,7 +267,9 @@ bool emitRun(Table &&table, const LogFileInfo &info, Diagnostics &diag, ImportSi
     run.sourceKey = info.sourceKey;
     run.name = info.runName;
     run.status = RunStatus::Finished;
-    run.startMs = table.firstMs.value_or(info.fallbackMs);
+    // Times the log holds are the run's; without them the start is unknown (an invented one would show as a
+    // duration) unless the caller knows it, and the end is the file's last write.
+    run.startMs = table.firstMs ? table.firstMs : info.startMs;
     run.endMs = table.lastMs.value_or(info.fallbackMs);
     run.params = std::move(params);
     run.metrics = std::move(table.metrics);
@@ -558,13 +560,14 @@ bool readTable(CsvDocument &doc, const LogFileInfo &info, Diagnostics &diag, Imp
                 ms = epochMs(v);
             else if (kind == Cell::Text)
                 ms = isoMs(QString::fromUtf8(f.view()));
-            if (ms)
+            if (ms) {
                 ts = *ms;
-            else if (kind != Cell::Empty)
+                table.seeTime(ts); // only the log's own times make the run's start and end
+            } else if (kind != Cell::Empty) {
                 diag.line(line, QStringLiteral("time '%1' is not a time; using the file's time")
                                     .arg(QString::fromUtf8(clip(f.view()))));
+            }
         }
-        table.seeTime(ts);
         for (size_t k = 0; k < columns.size(); ++k) {
             const Field &f = fields[size_t(valueCols[k])];
             double v = 0;
@@ -628,7 +631,8 @@ bool readTalos(CsvDocument &doc, const LogFileInfo &info, Diagnostics &diag, Imp
         run.sourceKey = QStringLiteral("%1#%2").arg(info.sourceKey).arg(rowNo);
         run.name = QStringLiteral("%1 #%2").arg(base).arg(rowNo);
         run.status = RunStatus::Finished;
-        run.startMs = info.fallbackMs;
+        // A scan file holds no times: when a round began is unknown, the file was last written after it.
+        run.startMs = info.startMs;
         run.endMs = info.fallbackMs;
         run.params = info.params;
         for (int i = 0; i < ncols; ++i) {
@@ -772,14 +776,15 @@ private:
                 decided = m_isTime.insert(key, jsonTime(*it).has_value());
             if (!*decided)
                 continue;
-            if (const auto ms = jsonTime(*it))
+            if (const auto ms = jsonTime(*it)) {
                 ts = *ms;
-            else
+                table.seeTime(ts);
+            } else {
                 m_diag.line(lineNo, QStringLiteral("'%1' is not a time; using the file's time").arg(key));
+            }
             timeKey = key;
             break;
         }
-        table.seeTime(ts);
         for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
             const QString key = it.key();
             if (key == stepKey || key == timeKey)
@@ -1057,6 +1062,24 @@ qint64 modifiedMs(const QFileInfo &fi)
     return fi.lastModified().toMSecsSinceEpoch();
 }
 
+// A copy (git clone, cp, unpacking an archive) makes a folder and its files within a moment; a training run
+// that logged for less than this is not told apart from a copy, and its start is left unknown.
+constexpr qint64 MinLoggingMs = 2000;
+
+// When a Lightning run began: its version folder is made as the logger starts, metrics.csv rewritten at every
+// flush to the end. The folder's birth is the start when the file system records it and it lies clearly
+// before the log's last write; a folder born after that, or with it, is a copy's, and the start is unknown.
+std::optional<qint64> lightningStartMs(const QFileInfo &log)
+{
+    const QDateTime born = QFileInfo(log.absolutePath()).birthTime();
+    if (!born.isValid())
+        return std::nullopt;
+    const qint64 ms = born.toMSecsSinceEpoch();
+    if (modifiedMs(log) - ms < MinLoggingMs)
+        return std::nullopt;
+    return ms;
+}
+
 bool lightningHint(const QFileInfo &fi)
 {
     return QFileInfo(fi.dir(), QStringLiteral("hparams.yaml")).isFile() ||
@@ -1140,6 +1163,7 @@ bool readCsvFile(const QString &path, const QString &sourceKey, ImportSink &sink
         const QString hparams = fi.dir().filePath(QStringLiteral("hparams.yaml"));
         if (QFileInfo(hparams).isFile())
             readYamlFile(hparams, info.params, sink);
+        info.startMs = lightningStartMs(fi);
     } else if (info.flavor == CsvFlavor::Unknown) {
         info.flavor = CsvFlavor::Generic; // let parseCsvBuffer say what is wrong
     }
@@ -1165,6 +1189,7 @@ bool readDvcLive(const QString &rootDir, const QStringList &files, const QString
     if (QFileInfo(params).isFile())
         readYamlFile(params, run.params, sink);
     Table all;
+    std::optional<qint64> lastWrite; // of the files read: the end when they hold no times
     for (const QString &file : files) {
         const QFileInfo fi(file);
         const auto data = readWhole(file, sink);
@@ -1173,6 +1198,7 @@ bool readDvcLive(const QString &rootDir, const QStringList &files, const QString
         LogFileInfo info;
         info.file = file;
         info.fallbackMs = modifiedMs(fi);
+        lastWrite = std::max(lastWrite.value_or(info.fallbackMs), info.fallbackMs);
         info.separator = '\t';
         info.flavor = CsvFlavor::Generic;
         Diagnostics diag(file, &sink);
@@ -1207,8 +1233,8 @@ bool readDvcLive(const QString &rootDir, const QStringList &files, const QString
     }
     if (all.metrics.empty() && run.params.isEmpty())
         return true;
-    run.startMs = all.firstMs;
-    run.endMs = all.lastMs;
+    run.startMs = all.firstMs; // unknown without a timestamp column
+    run.endMs = all.lastMs ? all.lastMs : lastWrite;
     run.metrics = std::move(all.metrics);
     return sink.run(std::move(run));
 }

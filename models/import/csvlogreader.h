@@ -105,8 +105,13 @@ struct LogFileInfo
     QString file;      // named in diagnostics
     QString sourceKey; // SourceRun::sourceKey
     QString runName;
-    qint64 fallbackMs = 0; // timestamp of points without a time of their own: the file's modification time
-    char separator = 0;    // ',' or '\t'; 0 guesses from the header line
+    // Timestamp of points without a time of their own, and the run's end when the log holds no times: the
+    // file's modification time (the log's last write).
+    qint64 fallbackMs = 0;
+    // When the run began if something other than the log tells (a Lightning version folder's birth); empty:
+    // unknown unless the log has a time column.
+    std::optional<qint64> startMs;
+    char separator = 0;                    // ',' or '\t'; 0 guesses from the header line
     CsvFlavor flavor = CsvFlavor::Unknown; // Unknown: detected from the header line alone
     QMap<QString, QString> params;         // e.g. from hparams.yaml
 };

@@ -249,6 +249,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
         init.user = r.user;
         init.status = r.status;
         init.startMs = r.startMs;
+        init.startKnown = r.startMs.has_value(); // a source that does not tell the start gets none invented
         init.endMs = r.endMs;
         init.lifecycle = r.lifecycle;
         m_store.runs().createRun(init);

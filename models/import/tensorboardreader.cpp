@@ -486,6 +486,10 @@ public:
     // Summaries inside intact records that could not be decoded (hparams content), since the last call.
     qint64 takeBadSummaries() { return std::exchange(m_badSummaries, 0); }
     bool anyEvent() const { return m_anyEvent; }
+    // The hparams plugin's session summaries (one run's hyperparameters) were among the events.
+    bool hasHParamsSession() const { return m_session; }
+    // The hparams plugin's experiment config (the domains of a sweep), written to a sweep's root folder.
+    bool hasHParamsExperiment() const { return m_experimentConfig; }
 
     // Completes the run: hparams from the events fill params not set already (hparams.yaml wins), times
     // widen startMs/endMs, skip counts go to the sink.
@@ -582,8 +586,11 @@ private:
             ++m_badSummaries;
             return;
         }
+        if (m_hp.data_case() == pb::TbHParamsPluginData::kExperiment)
+            m_experimentConfig = true;
         if (!m_hp.has_session_start_info())
             return; // experiment config (domains, metric list) and session end: nothing a run keeps
+        m_session = true;
         for (const pb::TbHParamEntry &e : m_hp.session_start_info().hparams()) {
             const QString key = QString::fromStdString(e.key());
             const QString text = valueText(e.value());
@@ -621,6 +628,8 @@ private:
     std::optional<qint64> m_lastMs;
     qint64 m_badSummaries = 0;
     bool m_anyEvent = false;
+    bool m_session = false;
+    bool m_experimentConfig = false;
 };
 
 enum class ReadOutcome { Done, Cancelled };
@@ -989,6 +998,94 @@ QString parentOf(const QString &relativePath)
     return slash < 0 ? QString() : relativePath.left(slash);
 }
 
+// Whether two sets of params could belong to one run: no key with two values.
+bool paramsAgree(const QMap<QString, QString> &a, const QMap<QString, QString> &b)
+{
+    for (auto it = a.cbegin(); it != a.cend(); ++it) {
+        const auto other = b.constFind(it.key());
+        if (other != b.cend() && *other != it.value())
+            return false;
+    }
+    return true;
+}
+
+// hparams session sub-folders waiting for the run folder they lie in, which the walk delivers after its
+// children: torch's SummaryWriter.add_hparams writes the session (and the values of its metrics) to
+// `<run>/<time>/` or `<run>/<run_name>/`, a folder TensorBoard lists as a run of its own. A parent that is
+// one run takes them in (params, metrics, times); a sweep's root (the hparams experiment config alone, as the
+// hparams tutorial writes it, or sessions that disagree) leaves them runs of their own.
+class SessionFolders
+{
+public:
+    // Keeps a session folder's run for its parent; false when it is to be delivered as a run now (its
+    // parent is no run folder of this import, or already holds sessions that disagree: a sweep).
+    bool hold(const QString &parent, SourceRun &run)
+    {
+        if (!m_runFolders.contains(parent) || m_sweeps.contains(parent))
+            return false;
+        std::vector<SourceRun> &held = m_held[parent];
+        if (!held.empty() && held.front().params != run.params) {
+            m_sweeps.insert(parent);
+            return false;
+        }
+        held.push_back(std::move(run));
+        return true;
+    }
+
+    // Sessions held for `parent` that a disagreement made a sweep's: to deliver before anything else.
+    std::vector<SourceRun> takeSweep(const QString &parent)
+    {
+        if (!m_sweeps.contains(parent))
+            return {};
+        return take(parent);
+    }
+
+    std::vector<SourceRun> take(const QString &parent)
+    {
+        std::vector<SourceRun> held;
+        if (auto it = m_held.find(parent); it != m_held.end()) {
+            held = std::move(it->second);
+            m_held.erase(it);
+        }
+        return held;
+    }
+
+    void addRunFolder(const QString &relativePath) { m_runFolders.insert(relativePath); }
+
+    // Merges `sessions` into `run`, the folder they lie in; false (nothing changed) when they cannot be one
+    // run with it: it carries a sweep's experiment config, or params of its own that differ.
+    static bool merge(SourceRun &run, bool sweepRoot, std::vector<SourceRun> &sessions, ImportSink &sink,
+                      const QString &where)
+    {
+        if (sessions.empty() || sweepRoot || !paramsAgree(run.params, sessions.front().params))
+            return false;
+        for (SourceRun &session : sessions) {
+            for (auto it = session.params.cbegin(); it != session.params.cend(); ++it)
+                run.params.insert(it.key(), it.value());
+            for (SourceMetric &m : session.metrics) {
+                const auto same = std::find_if(run.metrics.begin(), run.metrics.end(),
+                                               [&](const SourceMetric &x) { return x.key == m.key; });
+                if (same == run.metrics.end())
+                    run.metrics.push_back(std::move(m));
+                else // the run's own curve stays as it is; a session's value would be a foreign point in it
+                    sink.warning({where, QStringLiteral("metric '%1' of the hparams session %2 not taken: "
+                                                        "the run logs '%1' itself")
+                                             .arg(m.key, session.name)});
+            }
+            if (session.startMs)
+                run.startMs = std::min(run.startMs.value_or(*session.startMs), *session.startMs);
+            if (session.endMs)
+                run.endMs = std::max(run.endMs.value_or(*session.endMs), *session.endMs);
+        }
+        return true;
+    }
+
+private:
+    QSet<QString> m_runFolders;
+    QSet<QString> m_sweeps;
+    std::map<QString, std::vector<SourceRun>> m_held;
+};
+
 } // namespace
 
 quint32 crc32c(QByteArrayView data)
@@ -1055,6 +1152,15 @@ void readTensorBoard(const QString &path, ImportSink &sink)
     // Own params of runs already delivered, by their parent's relative path, for the add_hparams sub-run
     // convention (children are delivered before their parent).
     QMap<QString, std::vector<QMap<QString, QString>>> paramsByParent;
+    SessionFolders sessions;
+    for (const RunFolder &folder : runs)
+        sessions.addRunFolder(folder.relativePath);
+    // A run as the walk delivers it: its own params also go to its parent's list (see below).
+    const auto deliver = [&](SourceRun &&run, const QString &relativePath) {
+        if (!run.params.isEmpty() && !relativePath.isEmpty())
+            paramsByParent[parentOf(relativePath)].push_back(run.params);
+        return sink.run(std::move(run));
+    };
 
     for (const RunFolder &folder : runs) {
         if (sink.isCancelled())
@@ -1085,23 +1191,59 @@ void readTensorBoard(const QString &path, ImportSink &sink)
             sink.progress(std::min(done, total), total);
         }
         decoder.finish(folder.path);
-        if (!decoder.anyEvent())
-            continue; // nothing readable; the files' warnings say why
-
-        if (!singleFile) {
-            const QMap<QString, QString> own = run.params;
-            // torch's SummaryWriter.add_hparams writes the hparams session into a sub-folder run; a parent
-            // without params of its own takes them over too, provided its sub-runs carrying params agree.
-            const auto children = paramsByParent.constFind(folder.relativePath);
-            if (own.isEmpty() && children != paramsByParent.cend()) {
-                const std::vector<QMap<QString, QString>> &sets = children.value();
-                if (std::all_of(sets.begin(), sets.end(), [&](const auto &p) { return p == sets.front(); }))
-                    run.params = sets.front();
-            }
-            paramsByParent.remove(folder.relativePath);
-            if (!own.isEmpty() && !folder.relativePath.isEmpty())
-                paramsByParent[parentOf(folder.relativePath)].push_back(own);
+        if (singleFile) {
+            if (decoder.anyEvent())
+                sink.run(std::move(run));
+            return;
         }
+        std::vector<SourceRun> held = sessions.take(folder.relativePath);
+        const auto deliverHeld = [&] {
+            for (SourceRun &session : held) {
+                const QString relativePath = session.sourceKey.section(QLatin1Char('/'), 0, -2);
+                if (!deliver(std::move(session), relativePath))
+                    return false;
+            }
+            held.clear();
+            return true;
+        };
+        if (!decoder.anyEvent()) {
+            if (!deliverHeld())
+                return;
+            continue; // nothing readable; the files' warnings say why
+        }
+        // A folder holding the hparams plugin's session (and perhaps the values of its metrics) in a run's
+        // folder is that run's: it waits for its parent, which the walk reaches next.
+        if (decoder.hasHParamsSession() && !folder.relativePath.isEmpty()) {
+            const QString parent = parentOf(folder.relativePath);
+            if (sessions.hold(parent, run))
+                continue;
+            std::vector<SourceRun> sweep = sessions.takeSweep(parent);
+            for (SourceRun &session : sweep) {
+                const QString relativePath = session.sourceKey.section(QLatin1Char('/'), 0, -2);
+                if (!deliver(std::move(session), relativePath))
+                    return;
+            }
+        }
+        // The hparams tutorial's sweep root: the experiment config alone, its runs in sub-folders.
+        const bool sweepRoot =
+            decoder.hasHParamsExperiment() && !decoder.hasHParamsSession() && run.metrics.empty();
+        if (SessionFolders::merge(run, sweepRoot, held, sink, folder.path))
+            held.clear();
+        else if (!deliverHeld())
+            return;
+
+        // Sub-runs of their own carrying params (a sweep's sessions, or ones that disagree with this run): a
+        // parent without params of its own takes them over too, provided they agree.
+        const QMap<QString, QString> own = run.params;
+        const auto children = paramsByParent.constFind(folder.relativePath);
+        if (own.isEmpty() && children != paramsByParent.cend()) {
+            const std::vector<QMap<QString, QString>> &sets = children.value();
+            if (std::all_of(sets.begin(), sets.end(), [&](const auto &p) { return p == sets.front(); }))
+                run.params = sets.front();
+        }
+        paramsByParent.remove(folder.relativePath);
+        if (!own.isEmpty() && !folder.relativePath.isEmpty())
+            paramsByParent[parentOf(folder.relativePath)].push_back(own);
         if (!sink.run(std::move(run)))
             return;
     }

@@ -24,6 +24,8 @@ namespace {
 
 const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
 const char *const valueNames[] = {"last", "min", "max"};
+// The start and duration of a run whose start is not known (an imported log without times).
+const QString UnknownTime = QStringLiteral("—");
 
 QString durationText(qint64 ms)
 {
@@ -739,14 +741,14 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
             return run.name.isEmpty() ? run.id : tr("%1\n%2").arg(display::elided(run.name), run.id);
         return run.name.isEmpty() ? (raw ? QString() : run.id.left(8)) : run.name;
     case StartColumn:
-        if (!run.startMs)
-            return {};
+        if (!run.startMs) // an imported log that does not tell when its run began
+            return raw ? QVariant() : QVariant(UnknownTime);
         return raw ? QVariant(*run.startMs)
                    : QVariant(QDateTime::fromMSecsSinceEpoch(*run.startMs)
                                   .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     case DurationColumn: {
         if (!run.startMs)
-            return {};
+            return raw ? QVariant() : QVariant(UnknownTime);
         const qint64 end = run.endMs.value_or(nowMs());
         return raw ? QVariant(end - *run.startMs) : QVariant(durationText(end - *run.startMs));
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "search/searchquery.h"
+#include "search/filterkeys.h"
 
 #include <QRegularExpression>
 
@@ -112,7 +113,9 @@ struct Identifier
 {
     EntityType type = EntityType::Metric;
     QString key;
+    int position = 0; // of the prefix
     int keyPosition = 0;
+    int end = 0;                          // after the key
     const Attribute *attribute = nullptr; // for EntityType::Attribute
     // Order-by only (a Runlens extension): min(metrics.<key>) / max(metrics.<key>) sort by the metric's
     // smallest or largest value instead of its last one.
@@ -170,6 +173,9 @@ public:
         , m_part(part)
         , m_dialect(dialect)
     {}
+
+    // Where compileFilter() lists the keys its clauses name.
+    void collectKeys(QList<KeyReference> *keys) { m_keys = keys; }
 
     void compileFilter(CompiledQuery &out)
     {
@@ -271,6 +277,7 @@ private:
     SyntaxError::Part m_part;
     const SqlDialect &m_dialect;
     int m_pos = 0;
+    QList<KeyReference> *m_keys = nullptr;
 
     bool atEnd() const { return m_pos >= m_text.size(); }
     QChar peek() const { return m_text.at(m_pos); }
@@ -366,6 +373,7 @@ private:
     Identifier identifier(bool inOrderBy, bool inCall = false)
     {
         Identifier id;
+        id.position = m_pos;
         const QString prefix = keywordAt(m_pos);
         const int dot = m_pos + prefix.size();
         const bool hasDot = dot < m_text.size() && m_text.at(dot) == u'.';
@@ -401,6 +409,7 @@ private:
                 ++m_pos;
             id.key = m_text.mid(start, m_pos - start);
         }
+        id.end = m_pos;
         if (id.type == EntityType::Attribute) {
             id.attribute = findAttribute(id.key);
             if (!id.attribute)
@@ -581,6 +590,11 @@ private:
     QString clause(QVariantList &binds)
     {
         const Identifier id = identifier(false);
+        if (m_keys && id.type != EntityType::Attribute) {
+            static const QString kinds[] = {QStringLiteral("metrics"), QStringLiteral("params"),
+                                            QStringLiteral("tags")};
+            m_keys->append({kinds[int(id.type)], id.key, id.position, id.end - id.position});
+        }
         skipSpace();
         const int opPos = m_pos;
         const Op op = comparisonOperator(id);
@@ -708,6 +722,17 @@ QStringList attributeNames()
     for (const Attribute &a : attributes)
         names << QString::fromLatin1(a.name);
     return names;
+}
+
+QList<KeyReference> filterKeys(const QString &filter)
+{
+    QList<KeyReference> keys;
+    CompiledQuery unused;
+    const SqlDialect dialect;
+    Parser parser(filter, SyntaxError::Part::Filter, dialect);
+    parser.collectKeys(&keys);
+    parser.compileFilter(unused);
+    return keys;
 }
 
 CompiledQuery compile(const QString &filter, const QString &orderBy, const SqlDialect &dialect)

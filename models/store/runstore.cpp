@@ -249,8 +249,9 @@ Run RunStore::createRun(const NewRun &init)
                        "source_type, git_commit, parent_id, description, lifecycle, deleted_ms, updated_ms) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {id, init.experimentId, init.name, runStatusName(init.status),
-         fromOptional(init.startMs.value_or(now)), fromOptional(init.endMs), init.user, init.sourceName,
-         init.sourceType, init.gitCommit, init.parentId, init.description, lifecycleName(init.lifecycle),
+         init.startKnown ? fromOptional(init.startMs.value_or(now)) : fromOptional(init.startMs),
+         fromOptional(init.endMs), init.user, init.sourceName, init.sourceType, init.gitCommit, init.parentId,
+         init.description, lifecycleName(init.lifecycle),
          init.lifecycle == Lifecycle::Deleted ? QVariant(now) : QVariant(), now});
     tx.commit();
     Run r;
@@ -258,7 +259,7 @@ Run RunStore::createRun(const NewRun &init)
     r.experimentId = init.experimentId;
     r.name = init.name;
     r.status = init.status;
-    r.startMs = init.startMs.value_or(now);
+    r.startMs = init.startKnown ? std::optional<qint64>(init.startMs.value_or(now)) : init.startMs;
     r.endMs = init.endMs;
     r.user = init.user;
     r.sourceName = init.sourceName;

@@ -74,6 +74,20 @@ void readKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &
         std::move(done), std::move(failed));
 }
 
+void checkFilterKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments,
+                     const QString &filter, Done<QList<search::UnknownKey>> done, Failed failed)
+{
+    worker->run<QList<search::UnknownKey>>(
+        context,
+        [experiments, filter](Store &store) {
+            const search::KnownKeys known{store.runs().allMetricKeys(experiments),
+                                          store.runs().paramKeys(experiments),
+                                          store.runs().tagKeys(experiments)};
+            return search::unknownKeys(filter, known);
+        },
+        std::move(done), std::move(failed));
+}
+
 void readIsReadOnly(StoreWorker *worker, QObject *context, Done<bool> done, Failed failed)
 {
     worker->run<bool>(

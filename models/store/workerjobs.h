@@ -7,6 +7,7 @@
 // the data: none of them sees the Store.
 
 #include "core/types.h"
+#include "search/filterkeys.h"
 
 #include <functional>
 #include <QMap>
@@ -46,6 +47,10 @@ struct Keys
 };
 void readKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments, Done<Keys> done,
               Failed failed);
+// The keys `filter` names that no run of `experiments` has, each with the nearest existing key
+// (search::unknownKeys); a malformed filter fails with the parser's message.
+void checkFilterKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments,
+                     const QString &filter, Done<QList<search::UnknownKey>> done, Failed failed);
 // Whether the database could only be opened for reading.
 void readIsReadOnly(StoreWorker *worker, QObject *context, Done<bool> done, Failed failed = {});
 // How many runs the database holds, trashed ones included.

@@ -35,6 +35,8 @@ namespace runlens {
 namespace {
 
 constexpr int DefaultKeyColumns = 24; // per kind, shown until someone chooses columns
+// "did you mean" links below the filter: a blue that reads on light and dark, as the message's red does.
+const QString LinkColor = QStringLiteral("#3a86d8");
 
 bool alwaysShown(const QString &id)
 {
@@ -77,6 +79,14 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     QPalette errorPalette = m_filterError->palette();
     errorPalette.setColor(QPalette::WindowText, QColor(0xd0, 0x30, 0x30)); // reads on light and dark
     m_filterError->setPalette(errorPalette);
+    // "did you mean params.optimizer?": the link puts the key meant into the filter.
+    connect(m_filterError, &QLabel::linkActivated, this, [this](const QString &link) {
+        const int i = link.mid(4).toInt();
+        if (!link.startsWith(QLatin1String("fix:")) || i < 0 || i >= m_unknownKeys.size())
+            return;
+        m_filter->setText(m_unknownKeys.at(i).correctedFilter);
+        applyFilter();
+    });
     m_count->setObjectName(QStringLiteral("runCount"));
 
     m_table->setObjectName(QStringLiteral("runTable"));
@@ -157,6 +167,10 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_text, &QLineEdit::textChanged, &m_textDelay, qOverload<>(&QTimer::start));
     connect(&m_textDelay, &QTimer::timeout, this, &RunsPage::applyFilter);
     connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::totalCountChanged, this, [this] {
+        if (!m_unknownKeys.isEmpty())
+            checkFilterKeys(); // runs came or went: one may have the key now
+    });
     connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::fitColumns);
@@ -376,12 +390,61 @@ void RunsPage::applyFilter()
     q.onlyDeleted = m_trashShown;
     try {
         m_model->setQuery(q);
+        m_filterInvalid = false;
         m_filterError->setVisible(false);
+        checkFilterKeys();
     } catch (const search::SyntaxError &e) {
+        // The rows stay those of the last valid filter: greyed, and the count says they are not this one's.
+        m_filterInvalid = true;
+        ++m_keyCheckGeneration;
+        m_unknownKeys.clear();
+        m_filterError->setTextFormat(Qt::PlainText);
         m_filterError->setText(e.message());
         m_filterError->setVisible(true);
         m_filter->setCursorPosition(e.position());
     }
+    m_table->setEnabled(!m_filterInvalid);
+    updateCount();
+}
+
+void RunsPage::checkFilterKeys()
+{
+    const quint64 generation = ++m_keyCheckGeneration;
+    const QString filter = m_filter->text().trimmed();
+    if (filter.isEmpty()) {
+        showUnknownKeys({});
+        return;
+    }
+    const QList<ExperimentId> scope =
+        m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
+    jobs::checkFilterKeys(
+        m_worker, this, scope, filter,
+        [this, generation](const QList<search::UnknownKey> &unknown) {
+            if (generation == m_keyCheckGeneration)
+                showUnknownKeys(unknown);
+        },
+        [this](const QString &message) { Q_EMIT statusMessage(message); });
+}
+
+void RunsPage::showUnknownKeys(const QList<search::UnknownKey> &unknown)
+{
+    m_unknownKeys = unknown;
+    if (m_filterInvalid)
+        return;
+    QStringList lines;
+    const QString scope = m_experiment > 0 ? tr("in this experiment") : QString();
+    for (qsizetype i = 0; i < unknown.size(); ++i) {
+        const search::UnknownKey &u = unknown.at(i);
+        const QString where = scope.isEmpty() ? QString() : QLatin1Char(' ') + scope;
+        QString line = tr("No run%1 has %2").arg(where, u.identifier().toHtmlEscaped());
+        if (!u.suggestion.isEmpty())
+            line = tr("%1; did you mean <a href=\"fix:%2\" style=\"color: %3\">%4</a>?")
+                       .arg(line, QString::number(i), LinkColor, u.suggestedIdentifier().toHtmlEscaped());
+        lines << line;
+    }
+    m_filterError->setTextFormat(Qt::RichText);
+    m_filterError->setText(lines.join(QStringLiteral("<br>")));
+    m_filterError->setVisible(!lines.isEmpty());
 }
 
 void RunsPage::loadColumns()
@@ -397,6 +460,8 @@ void RunsPage::loadColumns()
                 return;
             m_columnsLoading = false;
             applyKeys(keys);
+            if (!m_unknownKeys.isEmpty())
+                checkFilterKeys(); // a key the filter names may have appeared
         },
         [this, generation](const QString &message) {
             if (generation == m_columnsGeneration)
@@ -689,6 +754,11 @@ void RunsPage::updateCount()
 {
     const qint64 total = m_model->totalCount();
     const bool trash = isTrashShown();
+    if (m_filterInvalid) {
+        m_count->setText(tr("filter not applied"));
+        m_empty->setVisible(false);
+        return;
+    }
     if (total < 0)
         m_count->setText(tr("counting…"));
     else if (trash)

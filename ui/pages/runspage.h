@@ -79,6 +79,10 @@ Q_SIGNALS:
 private:
     void createActions();
     void applyFilter();
+    // Says, below the filter, which keys it names that no run in view has, and offers the nearest (off the
+    // GUI thread: jobs::checkFilterKeys).
+    void checkFilterKeys();
+    void showUnknownKeys(const QList<search::UnknownKey> &unknown);
     // Keeps the run at the table's top where it is on screen while rows above it come and go.
     void anchorScroll(int firstChanged);
     void restoreScroll();
@@ -118,6 +122,9 @@ private:
     RunTableDelegate *m_delegate;
     FilterCompleter *m_completer;
     QTimer m_textDelay;
+    bool m_filterInvalid = false; // the filter text does not parse: the rows are those of the last valid one
+    quint64 m_keyCheckGeneration = 0;
+    QList<search::UnknownKey> m_unknownKeys; // shown below the filter
     ExperimentId m_experiment = 0;
     QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;

@@ -315,7 +315,8 @@ void RunHeaderWidget::setRun(const Run &run, const std::optional<Run> &parent)
                 .arg(display::elidedLine(run.parentId, display::MaxLabelChars).toHtmlEscaped()));
         parentLabel->setToolTip({});
     }
-    set(QStringLiteral("start"), run.startMs ? display::dateTime(*run.startMs) : QString());
+    // An imported log may not tell when its run began: say so rather than leave a gap that reads as missing.
+    set(QStringLiteral("start"), run.startMs ? display::dateTime(*run.startMs) : tr("unknown"));
     set(QStringLiteral("end"), run.endMs ? display::dateTime(*run.endMs)
                                          : (isTerminal(run.status) ? QString() : tr("still running")));
     QString duration;
@@ -323,6 +324,8 @@ void RunHeaderWidget::setRun(const Run &run, const std::optional<Run> &parent)
         duration = display::duration(*run.endMs - *run.startMs);
     else if (run.startMs && !isTerminal(run.status))
         duration = tr("%1 so far").arg(display::duration(std::max<qint64>(0, nowMs() - *run.startMs)));
+    else if (!run.startMs)
+        duration = tr("unknown");
     set(QStringLiteral("duration"), duration);
     set(QStringLiteral("user"), run.user);
     QString source = run.sourceName;
