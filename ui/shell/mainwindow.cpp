@@ -101,6 +101,11 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
         m_experiments->reload();
         m_runs->refresh();
     });
+    connect(m_import, &ImportController::landOn, this, [this](ExperimentId experiment) {
+        // Chosen once the list has it: a load that began before the last run's commit may still be running.
+        m_pendingExperiment = experiment;
+        m_experiments->reload();
+    });
     m_attach = new AttachController(
         this, [this] { return m_worker->databasePath(); }, m_import);
     connect(m_attach, &AttachController::attached, this, [this](const QString &runId) {
