@@ -48,6 +48,7 @@ private Q_SLOTS:
     void trashShowTrashAndRestore();
     void undoMovesBackFromTrash();
     void noExperimentIsNeverEdited();
+    void chooseSeveralWithMouseAndKeys();
     void mainWindowFileMenu();
 
 private:
@@ -124,6 +125,85 @@ void TestExperimentSidebar::cleanup()
     m_model.reset();
     m_worker.reset();
     m_dir.reset();
+}
+
+// Ctrl-click adds and removes one, Shift-click a range, Shift+Down and Ctrl+Space do the same from the
+// keyboard; the set survives reloads, a search that hides some of it, and loses what goes to the trash.
+void TestExperimentSidebar::chooseSeveralWithMouseAndKeys()
+{
+    QSignalSpy chosen(m_sidebar.get(), &ExperimentSidebar::experimentsChosen);
+    QVERIFY(chosen.isValid());
+    using Ids = QList<ExperimentId>;
+    const auto lastChosen = [&chosen] { return chosen.last().first().value<Ids>(); };
+    const auto ctrlClick = [this](const QString &name) {
+        QTest::mouseClick(list()->viewport(), Qt::LeftButton, Qt::ControlModifier,
+                          list()->visualRect(rowNamed(name)).center());
+    };
+    QCOMPARE(m_sidebar->chosenExperiments(), Ids{m_alpha});
+
+    ctrlClick(QStringLiteral("gamma"));
+    QCOMPARE(m_sidebar->chosenExperiments(), (Ids{m_alpha, m_gamma}));
+    QCOMPARE(chosen.count(), 1);
+    QCOMPARE(lastChosen(), (Ids{m_alpha, m_gamma}));
+    QCOMPARE(m_sidebar->currentExperiment(), m_gamma); // what Rename and Del act on
+    ctrlClick(QStringLiteral("alpha"));
+    QCOMPARE(lastChosen(), Ids{m_gamma});
+    // Ctrl-click on the last one left: it stays chosen (never "every experiment").
+    ctrlClick(QStringLiteral("gamma"));
+    QCOMPARE(m_sidebar->chosenExperiments(), Ids{m_gamma});
+    QCOMPARE(chosen.count(), 2);
+
+    click(rowNamed(QStringLiteral("alpha")));
+    QCOMPARE(lastChosen(), Ids{m_alpha});
+    QTest::mouseClick(list()->viewport(), Qt::LeftButton, Qt::ShiftModifier,
+                      list()->visualRect(rowNamed(QStringLiteral("gamma"))).center());
+    QCOMPARE(lastChosen(), (Ids{m_alpha, m_beta, m_gamma}));
+
+    // The keyboard: Down alone chooses one, Shift+Down extends, Ctrl+Down moves without choosing and
+    // Ctrl+Space adds.
+    list()->setFocus();
+    click(rowNamed(QStringLiteral("alpha")));
+    QTest::keyClick(list(), Qt::Key_Down);
+    QCOMPARE(lastChosen(), Ids{m_beta});
+    QTest::keyClick(list(), Qt::Key_Up);
+    QTest::keyClick(list(), Qt::Key_Down, Qt::ShiftModifier);
+    QCOMPARE(lastChosen(), (Ids{m_alpha, m_beta}));
+    QTest::keyClick(list(), Qt::Key_Up);
+    QCOMPARE(lastChosen(), Ids{m_alpha});
+    QTest::keyClick(list(), Qt::Key_Down, Qt::ControlModifier);
+    QTest::keyClick(list(), Qt::Key_Down, Qt::ControlModifier);
+    QCOMPARE(m_sidebar->chosenExperiments(), Ids{m_alpha});
+    QTest::keyClick(list(), Qt::Key_Space, Qt::ControlModifier);
+    QCOMPARE(lastChosen(), (Ids{m_alpha, m_gamma}));
+    const int signals = int(chosen.count());
+
+    // A reload keeps the set; a search hiding part of it does not change it, and shows it again after.
+    m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
+    QCOMPARE(m_sidebar->chosenExperiments(), (Ids{m_alpha, m_gamma}));
+    QCOMPARE(list()->selectionModel()->selectedRows().size(), 2);
+    auto *search = m_sidebar->findChild<QLineEdit *>(QStringLiteral("experimentSearch"));
+    QTest::keyClicks(search, QStringLiteral("gam"));
+    QCOMPARE(list()->model()->rowCount(), 1);
+    QCOMPARE(m_sidebar->chosenExperiments(), (Ids{m_alpha, m_gamma}));
+    search->clear();
+    QCOMPARE(list()->model()->rowCount(), 3);
+    QCOMPARE(list()->selectionModel()->selectedRows().size(), 2);
+    QCOMPARE(m_sidebar->chosenExperiments(), (Ids{m_alpha, m_gamma}));
+    QCOMPARE(int(chosen.count()), signals);
+
+    // Trashed elsewhere: it leaves the set.
+    Store(m_db).runs().setExperimentLifecycle(m_alpha, Lifecycle::Deleted);
+    m_model->reload();
+    QTRY_COMPARE(m_sidebar->chosenExperiments(), Ids{m_gamma});
+    QCOMPARE(lastChosen(), Ids{m_gamma});
+
+    // Chosen from code: several, the first current.
+    m_sidebar->selectExperiments({m_beta, m_gamma});
+    QCOMPARE(m_sidebar->currentExperiment(), m_beta);
+    QCOMPARE(lastChosen(), (Ids{m_beta, m_gamma}));
+    m_sidebar->selectExperiment(m_gamma);
+    QCOMPARE(lastChosen(), Ids{m_gamma});
 }
 
 QModelIndex TestExperimentSidebar::rowNamed(const QString &name) const

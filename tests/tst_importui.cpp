@@ -211,6 +211,7 @@ private Q_SLOTS:
     void secondDropIsQueued();
     void closingWindowDuringImport();
     void importDialog();
+    void importLandsOnBusiestExperiment();
     void reportShowsNamesAsPlainEscapedText();
 
 private:
@@ -669,6 +670,95 @@ void TestImportUi::importDialog()
     QVERIFY(offered->currentText().isEmpty()); // the default stays: each source's own name
     importer->importDialog()->reject();
     QTRY_VERIFY(!importer->importDialog());
+}
+
+// After an import the window shows the experiment that received the most runs: not MLflow's empty Default
+// (which an mlruns folder always brings, listed first), nor the experiment chosen before; an import that
+// brought nothing new leaves the choice alone.
+void TestImportUi::importLandsOnBusiestExperiment()
+{
+    const QString src = m_dir.filePath(QStringLiteral("land"));
+    QVERIFY(QDir().mkpath(src));
+    const QString mlruns = src + QStringLiteral("/mlruns");
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/mlflow-file/mlruns"), mlruns));
+    const QString csv = src + QStringLiteral("/lightning.csv");
+    QVERIFY(QFile::copy(Fixtures + LightningCsv, csv));
+    const MlflowTruth truth = mlflowTruth(QStringLiteral("mlflow-file/ground_truth.json"));
+    const qint64 image = truth.activeRuns.value(QStringLiteral("image-classification"));
+    const qint64 text = truth.activeRuns.value(QStringLiteral("text-regression"));
+    QVERIFY(image > text && text > 0);
+
+    const QString db = freshDatabase(QStringLiteral("land.db"));
+    MainWindow window(db);
+    window.resize(1200, 800);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    QVERIFY(window.isShowingWelcome());
+    ImportController *importer = window.importController();
+    auto *list = window.findChild<QListView *>(QStringLiteral("experimentList"));
+    QVERIFY(list);
+    ExperimentSidebar *sidebar = window.sidebar();
+    RunTableModel *model = window.runsPage()->model();
+    const auto idOf = [&db](const QString &name) {
+        Store store(db);
+        const auto e = store.runs().experimentByName(name);
+        return e ? e->id : ExperimentId(0);
+    };
+    const auto landedOn = [&](const QString &name, qint64 runs) {
+        QTRY_VERIFY(idOf(name) > 0);
+        QTRY_COMPARE(sidebar->currentExperiment(), idOf(name));
+        QCOMPARE(list->currentIndex().data().toString(), name);
+        QVERIFY(list->selectionModel()->isSelected(list->currentIndex()));
+        QCOMPARE(window.runsPage()->experiment(), idOf(name));
+        QTRY_COMPARE(model->totalCount(), runs);
+        QTRY_VERIFY(!window.isLoading());
+        QTRY_VERIFY(!window.isShowingWelcome());
+    };
+
+    QSignalSpy reports(importer, &ImportController::reportShown);
+    QVERIFY(reports.isValid());
+    std::unique_ptr<QMimeData> mime(urls({mlruns}));
+    QVERIFY(dragOver(&window, mime.get()));
+    QVERIFY(drop(&window, mime.get()));
+    QVERIFY(reports.wait(ImportTimeoutMs));
+    importer->reportDialog()->close();
+    landedOn(QStringLiteral("image-classification"), image);
+    if (QTest::currentTestFailed())
+        return;
+    // Default came too, empty, and sorts before it.
+    QTRY_COMPARE(list->model()->rowCount(), 3);
+    QCOMPARE(list->model()->index(0, 0).data().toString(), QStringLiteral("Default"));
+    QCOMPARE(list->model()->index(0, 0).data(RunCountRole).toLongLong(), qint64(0));
+    test::keepScreenshot(&window, QStringLiteral("import-lands-on-busiest"));
+
+    // The person moves on; importing the same store again adds nothing, so they stay.
+    const QModelIndexList textRow =
+        list->model()->match(list->model()->index(0, 0), Qt::DisplayRole, QStringLiteral("text-regression"));
+    QCOMPARE(textRow.size(), 1);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(textRow.first()).center());
+    landedOn(QStringLiteral("text-regression"), text);
+    if (QTest::currentTestFailed())
+        return;
+    mime.reset(urls({mlruns}));
+    QVERIFY(dragOver(&window, mime.get()));
+    QVERIFY(drop(&window, mime.get()));
+    QVERIFY(reports.wait(ImportTimeoutMs));
+    QCOMPARE(importer->reportDialog()->countText(Count::RunsAdded), number(0));
+    importer->reportDialog()->close();
+    QTest::qWait(300); // the reload after the import
+    landedOn(QStringLiteral("text-regression"), text);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A log of one run, named after its file: shown although another experiment was chosen.
+    mime.reset(urls({csv}));
+    QVERIFY(dragOver(&window, mime.get()));
+    QVERIFY(drop(&window, mime.get()));
+    QVERIFY(reports.wait(ImportTimeoutMs));
+    importer->reportDialog()->close();
+    landedOn(QStringLiteral("lightning"), 1);
+    if (QTest::currentTestFailed())
+        return;
 }
 
 // File names and messages in a report come from the files imported. The window shows them as plain text

@@ -236,6 +236,9 @@ private Q_SLOTS:
     void logValidity();
     void differingKeys();
     void metricSummaries();
+    void preferredMetric_data();
+    void preferredMetric();
+    void plotsStartOnLossLikeMetric();
     void axisScaleTicks_data();
     void axisScaleTicks();
     void axisScaleMapping();
@@ -427,6 +430,126 @@ void TestParamPlots::metricSummaries()
              QString());
 }
 
+void TestParamPlots::preferredMetric_data()
+{
+    // "key:n": the first n runs logged key; as many runs as the largest n.
+    QTest::addColumn<QStringList>("keys");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("demo sweep") << QStringList{"lr:30", "train/loss:30", "val/loss:30", "val/accuracy:30"}
+                                << QStringLiteral("val/loss");
+    QTest::newRow("mlflow fixture") << QStringList{"accuracy:12", "loss:12", "lr:12", "val_loss:12"}
+                                    << QStringLiteral("val_loss");
+    QTest::newRow("schedules never") << QStringList{"epoch:8", "learning_rate:8", "lr:8", "step:8",
+                                                    "reward:8"}
+                                     << QStringLiteral("reward");
+    QTest::newRow("lightning lr monitor")
+        << QStringList{"lr-Adam:5", "epoch:5", "train_loss_step:5"} << QStringLiteral("train_loss_step");
+    QTest::newRow("score when loss is rare")
+        << QStringList{"accuracy:10", "loss:1", "lr:10"} << QStringLiteral("accuracy");
+    QTest::newRow("loss on half the runs") << QStringList{"accuracy:10", "loss:5"} << QStringLiteral("loss");
+    QTest::newRow("validation before training")
+        << QStringList{"test/acc:4", "train/loss:4", "val/loss:4"} << QStringLiteral("val/loss");
+    QTest::newRow("error is loss-like")
+        << QStringList{"val/top1_acc:3", "val/top1_err:3"} << QStringLiteral("val/top1_err");
+    QTest::newRow("perplexity before bleu")
+        << QStringList{"eval/bleu:2", "eval/ppl:2"} << QStringLiteral("eval/ppl");
+    QTest::newRow("system metrics never")
+        << QStringList{"system/cpu_utilization_percentage:10", "reward:6"} << QStringLiteral("reward");
+    QTest::newRow("others: most common")
+        << QStringList{"episode_len:3", "reward:6"} << QStringLiteral("reward");
+    QTest::newRow("schedules only: most common") << QStringList{"epoch:4", "lr:3"} << QStringLiteral("epoch");
+    QTest::newRow("no metric") << QStringList{} << QString();
+}
+
+void TestParamPlots::preferredMetric()
+{
+    QFETCH(QStringList, keys);
+    QFETCH(QString, expected);
+    int total = 0;
+    for (const QString &k : keys)
+        total = std::max(total, k.section(QLatin1Char(':'), -1).toInt());
+    std::vector<Run> runs;
+    for (int i = 0; i < std::max(total, 2); ++i) {
+        Metrics metrics;
+        for (const QString &k : keys) {
+            if (i < k.section(QLatin1Char(':'), -1).toInt())
+                metrics.insert(k.section(QLatin1Char(':'), 0, -2), summaryOf(0.5 + i));
+        }
+        runs.push_back(makeRun(i, {{"seed", QString::number(i)}}, metrics));
+    }
+    QCOMPARE(MetricAxis::preferredKey(runs), expected);
+    // Both plots start there.
+    ParamScatterView scatter;
+    scatter.setRuns(runs);
+    QCOMPARE(scatter.metric(), expected);
+    ParallelCoordinatesView parallel;
+    parallel.setRuns(runs);
+    QCOMPARE(parallel.metric(), expected);
+}
+
+// On demo data (whose first key, "lr", is the schedule) and on a real MLflow store (first key "accuracy"),
+// the plots start on the validation loss; a metric the person chose stays when the runs change.
+void TestParamPlots::plotsStartOnLossLikeMetric()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    Store demo(dir.filePath(QStringLiteral("demo.db")));
+    DemoOptions options;
+    options.runs = 20;
+    options.steps = 50;
+    generateDemoData(demo, options);
+    for (const QString &experiment :
+         {QStringLiteral("image-classification"), QStringLiteral("text-regression")}) {
+        RunQuery q;
+        const auto e = demo.runs().experimentByName(experiment);
+        QVERIFY2(e, qPrintable(experiment));
+        q.experiments = {e->id};
+        const std::vector<Run> runs = demo.runs().searchRuns(q);
+        QVERIFY(runs.size() >= 5);
+        QCOMPARE(MetricAxis::keys(runs).value(0), QStringLiteral("lr")); // what the plots started on
+        const QString want = experiment == QLatin1String("image-classification")
+                                 ? QStringLiteral("val/loss")
+                                 : QStringLiteral("text/val/loss");
+        ParamScatterView scatter;
+        scatter.setRuns(runs);
+        QCOMPARE(scatter.metric(), want);
+        ParallelCoordinatesView parallel;
+        parallel.setRuns(runs);
+        QCOMPARE(parallel.metric(), want);
+        if (experiment == QLatin1String("image-classification")) {
+            for (QWidget *w : std::initializer_list<QWidget *>{&scatter, &parallel}) {
+                w->resize(1000, 600);
+                w->show();
+                QVERIFY(QTest::qWaitForWindowExposed(w));
+            }
+            saveShot(scatter, QStringLiteral("scatter-default-metric.png"));
+            saveShot(parallel, QStringLiteral("parallel-default-metric.png"));
+        }
+        // Chosen by the person: kept over the preferred key when the runs change.
+        scatter.setMetric(QStringLiteral("lr"));
+        parallel.setMetric(QStringLiteral("lr"));
+        scatter.setRuns(runs);
+        parallel.setRuns(runs);
+        QCOMPARE(scatter.metric(), QStringLiteral("lr"));
+        QCOMPARE(parallel.metric(), QStringLiteral("lr"));
+    }
+
+    const QString source = dir.filePath(QStringLiteral("src"));
+    QVERIFY(test::copyTree(Fixtures + QStringLiteral("/mlflow-file"), source));
+    Store store(dir.filePath(QStringLiteral("mlflow.db")));
+    const auto report =
+        import::importPaths(store, {source + QStringLiteral("/mlruns")}, import::Format::Auto, {});
+    QVERIFY(report.failedRuns.isEmpty());
+    const std::vector<Run> runs = loadAll(store);
+    QCOMPARE(MetricAxis::keys(runs), (QStringList{"accuracy", "loss", "lr", "val_loss"}));
+    ParamScatterView scatter;
+    scatter.setRuns(runs);
+    QCOMPARE(scatter.metric(), QStringLiteral("val_loss"));
+    ParallelCoordinatesView parallel;
+    parallel.setRuns(runs);
+    QCOMPARE(parallel.metric(), QStringLiteral("val_loss"));
+}
+
 void TestParamPlots::axisScaleTicks_data()
 {
     QTest::addColumn<double>("lo");
@@ -605,10 +728,10 @@ void TestParamPlots::scatterPlotsAndCounts()
     view.setRuns(scatterRuns());
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    // Defaults: the first param that differs, the first metric.
+    // Defaults: the first param that differs, the loss (five runs have it, acc only one).
     QCOMPARE(view.param(), QStringLiteral("batch"));
-    QCOMPARE(view.metric(), QStringLiteral("acc"));
-    QCOMPARE(plottedIds(view), ids({5}));
+    QCOMPARE(view.metric(), QStringLiteral("loss"));
+    QCOMPARE(plottedIds(view), ids({0, 1, 2, 4}));
 
     auto *param = view.findChild<QComboBox *>(QStringLiteral("paramCombo"));
     auto *metric = view.findChild<QComboBox *>(QStringLiteral("metricCombo"));

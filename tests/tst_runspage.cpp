@@ -6,6 +6,7 @@
 #include "dialogs/columnchooserdialog.h"
 #include "itemmodels/roles.h"
 #include "itemmodels/runtablemodel.h"
+#include "pages/comparepage.h"
 #include "pages/runspage.h"
 #include "screenshots.h"
 #include "search/searchquery.h"
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void recentDatabasesAndNewDatabase();
     void reopensTheLastExperiment();
     void searchingExperimentsIsNotChoosing();
+    void severalExperimentsTogether();
     void darkAppearance();
     void cellsPaintAsTheStyleDoes();
     void columnsFitTheRowsOnScreen();
@@ -514,6 +516,147 @@ void TestRunsPage::reopensTheLastExperiment()
     QCOMPARE(window.runsPage()->model()->totalCount(), qint64(1));
     QCOMPARE(window.runsPage()->model()->index(0, RunTableModel::NameColumn).data().toString(),
              QStringLiteral("lonely"));
+}
+
+// Ctrl-click in the sidebar adds an experiment: the table lists the runs of both with an Experiment column
+// (only then, and only then offered by the column chooser), the filter completes the keys of both, filter,
+// quick search and sorting work across them, runs of the two are compared, and the choice is reopened.
+void TestRunsPage::severalExperimentsTogether()
+{
+    const QString db = makeDatabase(QStringLiteral("several.db"), 3);
+    const ExperimentId main = Store(db).runs().experimentByName(QStringLiteral("main"))->id;
+    const ExperimentId other = Store(db).runs().experimentByName(QStringLiteral("other"))->id;
+    const auto columnsOffered = [this](RunsPage *page) {
+        QStringList offered;
+        QTimer::singleShot(0, this, [&offered] {
+            auto *dialog = qobject_cast<ColumnChooserDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            for (QTreeWidgetItem *item :
+                 dialog->tree()->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive))
+                offered << item->text(0);
+            dialog->reject();
+        });
+        page->chooseColumns();
+        return offered;
+    };
+    {
+        MainWindow window(db);
+        window.resize(1300, 700);
+        window.show();
+        waitLoaded(window);
+        RunsPage *page = window.runsPage();
+        RunTableModel *model = page->model();
+        QTableView *table = page->table();
+        auto *list = window.findChild<QListView *>(QStringLiteral("experimentList"));
+        auto *filter = window.findChild<QLineEdit *>(QStringLiteral("runFilter"));
+        FilterCompleter *completer = page->completer();
+        QCOMPARE(window.sidebar()->currentExperiment(), main);
+        QCOMPARE(model->totalCount(), qint64(3));
+        QVERIFY(table->isColumnHidden(RunTableModel::ExperimentColumn));
+        QVERIFY(!page->visibleColumns().contains(QStringLiteral("experiment")));
+        QVERIFY(!columnsOffered(page).contains(QStringLiteral("Experiment")));
+        filter->setFocus();
+        QTest::keyClicks(filter, QStringLiteral("metrics."));
+        QCOMPARE(completer->candidates(),
+                 (QStringList{QStringLiteral("metrics.loss"), QStringLiteral("metrics.val/acc")}));
+        filter->clear();
+
+        // Ctrl-click "other": both experiments' runs.
+        const QModelIndex otherRow = list->model()->index(1, 0);
+        QCOMPARE(otherRow.data().toString(), QStringLiteral("other"));
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::ControlModifier,
+                          list->visualRect(otherRow).center());
+        QCOMPARE(window.sidebar()->chosenExperiments(), (QList<ExperimentId>{main, other}));
+        QCOMPARE(page->experiments(), (QList<ExperimentId>{main, other}));
+        QCOMPARE(page->experiment(), ExperimentId(0));
+        QTRY_COMPARE(model->totalCount(), qint64(4));
+        QTRY_VERIFY(!window.isLoading());
+        QVERIFY(!table->isColumnHidden(RunTableModel::ExperimentColumn));
+        const QStringList columns = page->visibleColumns();
+        QCOMPARE(columns.indexOf(QStringLiteral("experiment")), columns.indexOf(QStringLiteral("name")) + 1);
+        QVERIFY(columns.contains(QStringLiteral("metric:last:reward")));
+        QVERIFY(columns.contains(QStringLiteral("metric:last:loss")));
+        QMap<QString, QString> experimentOf;
+        for (int r = 0; r < model->rowCount(); ++r)
+            experimentOf.insert(model->runAt(r).name,
+                                model->index(r, RunTableModel::ExperimentColumn).data().toString());
+        QCOMPARE(experimentOf.value(QStringLiteral("lonely")), QStringLiteral("other"));
+        QCOMPARE(experimentOf.value(QStringLiteral("run001")), QStringLiteral("main"));
+        QCOMPARE(model->headerData(RunTableModel::ExperimentColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Experiment"));
+        QVERIFY(columnsOffered(page).contains(QStringLiteral("Experiment")));
+        test::keepScreenshot(&window, QStringLiteral("runs-two-experiments"));
+
+        // The filter completes the keys of both.
+        filter->setFocus();
+        QTest::keyClicks(filter, QStringLiteral("metrics."));
+        QCOMPARE(completer->candidates(),
+                 (QStringList{QStringLiteral("metrics.loss"), QStringLiteral("metrics.reward"),
+                              QStringLiteral("metrics.val/acc")}));
+        // Filtering and sorting span both.
+        QTest::keyClicks(filter, QStringLiteral("reward = 1"));
+        QTest::keyClick(filter, Qt::Key_Return);
+        QTRY_COMPARE(model->totalCount(), qint64(1));
+        QTRY_VERIFY(!window.isLoading());
+        QCOMPARE(model->runAt(0).name, QStringLiteral("lonely"));
+        filter->clear();
+        QTRY_COMPARE(model->totalCount(), qint64(4));
+        QHeaderView *header = table->horizontalHeader();
+        QTest::mouseClick(
+            header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(RunTableModel::NameColumn) + 5, header->height() / 2));
+        QTRY_VERIFY(model->query().orderBy.startsWith(QLatin1String("attributes.run_name")));
+        QTRY_VERIFY(!window.isLoading());
+        QStringList names;
+        for (int r = 0; r < model->rowCount(); ++r)
+            names << model->runAt(r).name;
+        QStringList sorted = names;
+        sorted.sort();
+        if (model->query().orderBy.endsWith(QLatin1String("DESC")))
+            std::reverse(sorted.begin(), sorted.end());
+        QCOMPARE(names, sorted);
+        QCOMPARE(names.size(), 4);
+        // The quick search too.
+        auto *quick = window.findChild<QLineEdit *>(QStringLiteral("quickFilter"));
+        QTest::keyClicks(quick, QStringLiteral("lonely"));
+        QTRY_COMPARE(model->totalCount(), qint64(1));
+        quick->clear();
+        QTRY_COMPARE(model->totalCount(), qint64(4));
+        QTRY_VERIFY(!window.isLoading());
+
+        // Compare a run of each.
+        const int lonely = int(names.indexOf(QStringLiteral("lonely")));
+        const int run001 = int(names.indexOf(QStringLiteral("run001")));
+        window.activateWindow(); // after the column chooser's dialogs
+        QTRY_VERIFY(window.isActiveWindow());
+        table->setFocus();
+        table->selectionModel()->select(model->index(lonely, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table->selectionModel()->select(model->index(run001, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QTest::keyClick(table, Qt::Key_M, Qt::ControlModifier);
+        QTRY_COMPARE(window.comparePage()->runIds().size(), 2);
+        QVERIFY(window.comparePage()->runIds().contains(model->runAt(lonely).id));
+        QVERIFY(window.comparePage()->runIds().contains(model->runAt(run001).id));
+        QTRY_VERIFY(window.comparePage()->metricKeys().contains(QStringLiteral("reward")));
+        QVERIFY(window.comparePage()->metricKeys().contains(QStringLiteral("loss")));
+    }
+    // Reopened with both chosen, "main" current.
+    MainWindow window(db);
+    QCOMPARE(window.runsPage()->model()->query().experiments, (QList<ExperimentId>{main, other}));
+    window.show();
+    waitLoaded(window);
+    QCOMPARE(window.sidebar()->currentExperiment(), other);
+    QCOMPARE(window.sidebar()->chosenExperiments(), (QList<ExperimentId>{main, other}));
+    auto *list = window.findChild<QListView *>(QStringLiteral("experimentList"));
+    QCOMPARE(list->selectionModel()->selectedRows().size(), 2);
+    QTRY_COMPARE(window.runsPage()->model()->totalCount(), qint64(4));
+    // A plain click goes back to one.
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualRect(list->model()->index(0, 0)).center());
+    QCOMPARE(window.sidebar()->chosenExperiments(), QList<ExperimentId>{main});
+    QTRY_COMPARE(window.runsPage()->model()->totalCount(), qint64(3));
+    QVERIFY(window.runsPage()->table()->isColumnHidden(RunTableModel::ExperimentColumn));
 }
 
 void TestRunsPage::searchingExperimentsIsNotChoosing()

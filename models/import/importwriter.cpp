@@ -31,8 +31,23 @@ void ImportReport::merge(const ImportReport &o)
     for (auto it = o.skipped.begin(); it != o.skipped.end(); ++it)
         skipped[it.key()] += it.value();
     failedRuns << o.failedRuns;
+    for (auto it = o.runsByExperiment.begin(); it != o.runsByExperiment.end(); ++it)
+        runsByExperiment[it.key()] += it.value();
     failedSources << o.failedSources;
     cancelled |= o.cancelled;
+}
+
+ExperimentId ImportReport::busiestExperiment() const
+{
+    ExperimentId busiest = 0;
+    int most = 0;
+    for (auto it = runsByExperiment.begin(); it != runsByExperiment.end(); ++it) {
+        if (it.value() > most) { // ascending ids: the first of equals stays
+            busiest = it.key();
+            most = it.value();
+        }
+    }
+    return busiest;
 }
 
 int ImportReport::warningCount() const
@@ -316,10 +331,16 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
     apply(pending);
     m_report.pointsAdded += points;
     m_report.artifactsAdded += int(newArtifacts.size());
-    if (!before)
+    // Runs in the trash are not what the window shows: they do not make an experiment the busiest.
+    if (!before) {
         ++m_report.runsAdded;
-    else if (points > 0 || !newArtifacts.empty())
+        if (r.lifecycle == Lifecycle::Active)
+            ++m_report.runsByExperiment[experiment];
+    } else if (points > 0 || !newArtifacts.empty()) {
         ++m_report.runsUpdated;
+        if (before->lifecycle == Lifecycle::Active)
+            ++m_report.runsByExperiment[before->experimentId];
+    }
 }
 
 bool ImportWriter::model(const SourceModel &m)

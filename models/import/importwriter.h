@@ -36,6 +36,9 @@ struct ImportReport
     QMap<QString, QStringList> warnings; // by file
     QMap<QString, qint64> skipped;       // e.g. "histograms" -> 12
     QStringList failedRuns;              // one line per run that was rolled back
+    // Runs added or updated and not in the trash, by the experiment that holds them: where the window shows
+    // the import's result.
+    QMap<ExperimentId, int> runsByExperiment;
     // One "path: reason" line per source that could not be read: its reader stopped with an error, or it
     // gave no run at all but warnings (every run in it was refused).
     QStringList failedSources;
@@ -46,6 +49,8 @@ struct ImportReport
     QString
     toText() const; // for people: control characters from the sources escaped (display::escapeControls)
     int warningCount() const;
+    // The experiment that received the most runs (the lowest id among equals), 0 when none received any.
+    ExperimentId busiestExperiment() const;
 };
 
 // The id a run without one gets: the first 32 hex digits of sha256 of its source key.

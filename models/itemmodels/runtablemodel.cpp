@@ -22,7 +22,8 @@ namespace runlens {
 
 namespace {
 
-const char *const fixedIds[] = {"star", "status", "name", "start", "duration", "user", "source", "commit"};
+const char *const fixedIds[] = {"star", "status", "name",   "start",     "duration",
+                                "user", "source", "commit", "experiment"};
 const char *const valueNames[] = {"last", "min", "max"};
 // The start and duration of a run whose start is not known (an imported log without times).
 const QString UnknownTime = QStringLiteral("—");
@@ -133,6 +134,15 @@ void RunTableModel::setMetricColumns(const QStringList &keys)
     setColumns(metrics, m_params);
 }
 
+void RunTableModel::setExperimentNames(const QHash<ExperimentId, QString> &names)
+{
+    if (names == m_experimentNames)
+        return;
+    m_experimentNames = names;
+    if (!m_runs.empty())
+        Q_EMIT dataChanged(index(0, ExperimentColumn), index(rowCount() - 1, ExperimentColumn));
+}
+
 QString RunTableModel::fixedColumnId(int column)
 {
     return column >= 0 && column < FixedColumnCount ? QString::fromLatin1(fixedIds[column]) : QString();
@@ -140,7 +150,8 @@ QString RunTableModel::fixedColumnId(int column)
 
 QString RunTableModel::fixedColumnTitle(int column)
 {
-    static const char *titles[] = {"★", "Status", "Name", "Start", "Duration", "User", "Source", "Commit"};
+    static const char *titles[] = {"★",    "Status", "Name",   "Start",     "Duration",
+                                   "User", "Source", "Commit", "Experiment"};
     return column >= 0 && column < FixedColumnCount ? tr(titles[column]) : QString();
 }
 
@@ -758,6 +769,10 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
         return run.sourceName;
     case CommitColumn:
         return raw || role == Qt::ToolTipRole ? run.gitCommit : run.gitCommit.left(8);
+    case ExperimentColumn: {
+        const auto name = m_experimentNames.constFind(run.experimentId);
+        return name != m_experimentNames.constEnd() ? *name : QString::number(run.experimentId);
+    }
     default:
         break;
     }

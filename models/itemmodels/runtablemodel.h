@@ -35,6 +35,7 @@ public:
         UserColumn,
         SourceColumn,
         CommitColumn,
+        ExperimentColumn, // the run's experiment, by name: for listings of several experiments
         FixedColumnCount
     };
     static constexpr int PageSize = 200;
@@ -74,6 +75,8 @@ public:
     static std::optional<MetricColumn> metricColumnFromId(const QString &id);
     static std::optional<QString> paramKeyFromId(const QString &id);
     bool isMetricColumn(int column) const;
+    // The names the Experiment column shows; an experiment not named here shows its id.
+    void setExperimentNames(const QHash<ExperimentId, QString> &names);
 
     qint64 totalCount() const { return m_total; } // -1 until counted
     bool isLoading() const { return m_pending > 0; }
@@ -135,6 +138,7 @@ private:
     QStringList m_params;
     QList<MetricColumn> m_metrics;
     QHash<QString, int> m_columnIndex; // columnId -> column, rebuilt when the columns change
+    QHash<ExperimentId, QString> m_experimentNames;
     std::vector<Run> m_runs;
     qint64 m_total = -1;
     quint64 m_generation = 0; // answers for an older query are dropped

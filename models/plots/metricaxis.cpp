@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <QRegularExpression>
+#include <QSet>
 #include <set>
+#include <tuple>
 
 namespace runlens {
 
@@ -73,6 +77,114 @@ QStringList MetricAxis::keys(const std::vector<Run> &runs)
             all.insert(it.key());
     }
     return QStringList(all.begin(), all.end());
+}
+
+namespace {
+
+// A key's words: "val/top1_acc" -> val, top1, acc.
+QStringList words(const QString &key)
+{
+    static const QRegularExpression separators(QStringLiteral("[^a-z0-9]+"));
+    return key.toLower().split(separators, Qt::SkipEmptyParts);
+}
+
+QString lastSegment(const QString &key)
+{
+    return key.section(QLatin1Char('/'), -1).toLower();
+}
+
+// What training code sets rather than measures: where the run is, or the optimiser's schedule (Lightning's
+// LearningRateMonitor logs "lr-Adam").
+bool isSchedule(const QString &key)
+{
+    static const QSet<QString> names = {
+        QStringLiteral("lr"),        QStringLiteral("learning_rate"), QStringLiteral("learningrate"),
+        QStringLiteral("epoch"),     QStringLiteral("epochs"),        QStringLiteral("step"),
+        QStringLiteral("steps"),     QStringLiteral("global_step"),   QStringLiteral("iteration"),
+        QStringLiteral("iter"),      QStringLiteral("momentum"),      QStringLiteral("weight_decay"),
+        QStringLiteral("batch_idx"), QStringLiteral("timestamp"),     QStringLiteral("wall_time")};
+    const QString last = lastSegment(key);
+    if (names.contains(last))
+        return true;
+    const QStringList w = words(last);
+    return !w.isEmpty() &&
+           (w.first() == QLatin1String("lr") ||
+            (w.size() >= 2 && w[0] == QLatin1String("learning") && w[1] == QLatin1String("rate")));
+}
+
+// Their system metrics, "system/..." as MLflow names them (series/systemmetrics.h, which plots does not
+// link).
+bool isSystem(const QString &key)
+{
+    return key.startsWith(QLatin1String("system/"));
+}
+
+// 2 for what is minimised, 1 for what is maximised as a quality score, 0 for anything else.
+int lossLikeness(const QString &key)
+{
+    static const QSet<QString> losses = {
+        QStringLiteral("loss"), QStringLiteral("error"), QStringLiteral("err"), QStringLiteral("mse"),
+        QStringLiteral("mae"),  QStringLiteral("rmse"),  QStringLiteral("nll"), QStringLiteral("perplexity"),
+        QStringLiteral("ppl"),  QStringLiteral("wer"),   QStringLiteral("cer"), QStringLiteral("mape")};
+    static const QSet<QString> scores = {
+        QStringLiteral("acc"),   QStringLiteral("accuracy"),  QStringLiteral("f1"),     QStringLiteral("auc"),
+        QStringLiteral("auroc"), QStringLiteral("precision"), QStringLiteral("recall"), QStringLiteral("iou"),
+        QStringLiteral("map"),   QStringLiteral("bleu"),      QStringLiteral("rouge"),  QStringLiteral("r2"),
+        QStringLiteral("top1"),  QStringLiteral("top5"),      QStringLiteral("score")};
+    int best = 0;
+    for (const QString &w : words(lastSegment(key))) {
+        if (losses.contains(w) || w.endsWith(QLatin1String("loss")))
+            return 2;
+        if (scores.contains(w))
+            best = 1;
+    }
+    return best;
+}
+
+bool isValidation(const QString &key)
+{
+    static const QSet<QString> names = {QStringLiteral("val"),        QStringLiteral("valid"),
+                                        QStringLiteral("validation"), QStringLiteral("eval"),
+                                        QStringLiteral("evaluation"), QStringLiteral("test"),
+                                        QStringLiteral("dev")};
+    const QStringList w = words(key);
+    return std::any_of(w.begin(), w.end(), [](const QString &word) { return names.contains(word); });
+}
+
+} // namespace
+
+QString MetricAxis::preferredKey(const std::vector<Run> &runs)
+{
+    std::map<QString, int> runsWith; // by key, sorted
+    for (const Run &r : runs) {
+        for (auto it = r.metrics.constBegin(); it != r.metrics.constEnd(); ++it)
+            ++runsWith[it.key()];
+    }
+    if (runsWith.empty())
+        return {};
+    int most = 0;
+    for (const auto &[key, n] : runsWith) {
+        if (!isSchedule(key) && !isSystem(key))
+            most = std::max(most, n);
+    }
+    if (most == 0) // schedules and system metrics only: the most common of those
+        for (const auto &[key, n] : runsWith)
+            most = std::max(most, n);
+    // Measured keys before schedules and system metrics, which only win when nothing else was logged.
+    QString best;
+    std::tuple<bool, int, bool, int> bestRank{};
+    for (const auto &[key, n] : runsWith) {
+        if (2 * n < most)
+            continue;
+        const bool measured = !isSchedule(key) && !isSystem(key);
+        const std::tuple<bool, int, bool, int> rank{measured, measured ? lossLikeness(key) : 0,
+                                                    measured && isValidation(key), n};
+        if (best.isEmpty() || rank > bestRank) { // ties: the first by name stays
+            best = key;
+            bestRank = rank;
+        }
+    }
+    return best;
 }
 
 QString MetricAxis::title() const

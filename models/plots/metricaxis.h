@@ -25,6 +25,11 @@ public:
 
     // Every metric key of the runs, sorted.
     static QStringList keys(const std::vector<Run> &runs);
+    // The key a plot starts on: among the keys at least half as many runs have as the most common one, a
+    // loss-like key (loss, error, mse...) before an accuracy-like one (accuracy, f1, auc...) before others,
+    // a validation key (val, eval, test) before a training one, then the most common, then by name. Never a
+    // schedule (lr, learning_rate, epoch, step, momentum...) nor a system metric while another key exists.
+    static QString preferredKey(const std::vector<Run> &runs);
     static QString summaryName(Summary s); // "last", "min", "max"
     static double summaryValue(const MetricSummary &m, Summary s);
 

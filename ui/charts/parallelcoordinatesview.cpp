@@ -183,7 +183,9 @@ void ParallelCoordinatesView::fillMetricCombo()
     const QSignalBlocker block(m_metric);
     m_metric->clear();
     m_metric->addItems(keys);
-    m_metric->setCurrentIndex(std::max(0, int(keys.indexOf(current))));
+    const int keep = int(keys.indexOf(current));
+    m_metric->setCurrentIndex(keep >= 0 ? keep
+                                        : std::max(0, int(keys.indexOf(MetricAxis::preferredKey(m_runs)))));
 }
 
 QStringList ParallelCoordinatesView::axes() const

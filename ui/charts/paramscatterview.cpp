@@ -169,7 +169,7 @@ void ParamScatterView::fillCombos()
     const QStringList params = ParamAxis::keys(m_runs);
     const QStringList differing = m_runs.empty() ? QStringList() : ParamAxis::differingKeys(m_runs);
     refill(m_param, params, differing.value(0));
-    refill(m_metric, MetricAxis::keys(m_runs), QString());
+    refill(m_metric, MetricAxis::keys(m_runs), MetricAxis::preferredKey(m_runs));
 }
 
 QString ParamScatterView::param() const

@@ -18,7 +18,8 @@ constexpr int IdRole = Qt::UserRole + 1; // per check column: the column id it s
 } // namespace
 
 ColumnChooserDialog::ColumnChooserDialog(const QStringList &metricKeys, const QStringList &paramKeys,
-                                         const QStringList &chosen, QWidget *parent)
+                                         const QStringList &chosen, QWidget *parent,
+                                         const QStringList &unavailable)
     : QDialog(parent)
     , m_initial(chosen)
     , m_search(new QLineEdit(this))
@@ -49,7 +50,8 @@ ColumnChooserDialog::ColumnChooserDialog(const QStringList &metricKeys, const QS
     };
     auto *attributes = new QTreeWidgetItem(m_tree, {tr("Run attributes")});
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
-        if (c != RunTableModel::StarColumn && c != RunTableModel::NameColumn) // always shown
+        if (c != RunTableModel::StarColumn && c != RunTableModel::NameColumn && // always shown
+            !unavailable.contains(RunTableModel::fixedColumnId(c)))
             addItem(attributes, RunTableModel::fixedColumnTitle(c), {RunTableModel::fixedColumnId(c)});
     auto *metrics = new QTreeWidgetItem(m_tree, {tr("Metrics (%1)").arg(metricKeys.size())});
     using V = RunTableModel::MetricValue;

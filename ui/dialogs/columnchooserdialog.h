@@ -18,8 +18,10 @@ class ColumnChooserDialog : public QDialog
 {
     Q_OBJECT
 public:
+    // `unavailable`: fixed columns not offered (the Experiment column of a single experiment's runs).
     ColumnChooserDialog(const QStringList &metricKeys, const QStringList &paramKeys,
-                        const QStringList &chosen, QWidget *parent = nullptr);
+                        const QStringList &chosen, QWidget *parent = nullptr,
+                        const QStringList &unavailable = {});
     // The chosen column ids: those that were chosen before and still are, in their order, then the newly
     // chosen ones.
     QStringList chosen() const;

@@ -144,7 +144,10 @@ void ImportController::startNext()
         showStatus(tr("Not imported: %1").arg(messages.join(QStringLiteral("; "))), 20000);
     });
     connect(m_job, &ImportJob::finished, this, [this](const import::ImportReport &report) {
-        m_batchReport.merge(report);
+        import::ImportReport r = report;
+        if (m_job->databasePath() != m_databasePath())
+            r.runsByExperiment.clear(); // another database's ids: nothing to show in this one
+        m_batchReport.merge(r);
         jobEnded(true);
     });
     connect(m_job, &ImportJob::failed, this, [this](const QString &message) {
@@ -221,11 +224,14 @@ void ImportController::showReport()
     }
     import::ImportReport report = std::exchange(m_batchReport, {});
     report.cancelled |= m_batchCancelled;
+    const ExperimentId busiest = report.busiestExperiment();
     m_report->setReport(std::exchange(m_batchSources, {}), report, std::exchange(m_batchErrors, {}));
     m_batchCancelled = false;
     m_report->show();
     m_report->raise();
     Q_EMIT reportShown();
+    if (busiest > 0)
+        Q_EMIT landOn(busiest);
 }
 
 QStringList ImportController::localPaths(const QMimeData *mime, QStringList *others)

@@ -65,6 +65,9 @@ Q_SIGNALS:
     void imported();
     // The queue is empty and the report is shown.
     void reportShown();
+    // With reportShown(): the experiment of the open database that received the most runs in the batch, where
+    // the window goes to show what came in. Not emitted when no run was added or updated.
+    void landOn(runlens::ExperimentId experiment);
 
 private:
     void startNext();

@@ -325,13 +325,26 @@ void RunsPage::focusFilter()
 
 void RunsPage::showExperiment(ExperimentId id)
 {
+    showExperiments(id > 0 ? QList<ExperimentId>{id} : QList<ExperimentId>{});
+}
+
+void RunsPage::showExperiments(QList<ExperimentId> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ids.removeAll(0);
     fitRemainingColumns();
     saveLayout();
     m_hasLayout = false;
-    m_experiment = id;
+    m_experiments = ids;
     m_fitted = false;
     loadColumns();
     applyFilter();
+}
+
+void RunsPage::setExperimentNames(const QHash<ExperimentId, QString> &names)
+{
+    m_model->setExperimentNames(names);
 }
 
 void RunsPage::refresh()
@@ -384,7 +397,7 @@ void RunsPage::applyFilter()
 {
     m_textDelay.stop();
     RunQuery q = m_model->query();
-    q.experiments = m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
+    q.experiments = m_experiments;
     q.filter = m_filter->text().trimmed();
     q.text = m_text->text().trimmed();
     q.onlyDeleted = m_trashShown;
@@ -415,8 +428,7 @@ void RunsPage::checkFilterKeys()
         showUnknownKeys({});
         return;
     }
-    const QList<ExperimentId> scope =
-        m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
+    const QList<ExperimentId> scope = m_experiments; // empty: every experiment
     jobs::checkFilterKeys(
         m_worker, this, scope, filter,
         [this, generation](const QList<search::UnknownKey> &unknown) {
@@ -432,7 +444,9 @@ void RunsPage::showUnknownKeys(const QList<search::UnknownKey> &unknown)
     if (m_filterInvalid)
         return;
     QStringList lines;
-    const QString scope = m_experiment > 0 ? tr("in this experiment") : QString();
+    const QString scope = m_experiments.isEmpty()     ? QString()
+                          : m_experiments.size() == 1 ? tr("in this experiment")
+                                                      : tr("in these experiments");
     for (qsizetype i = 0; i < unknown.size(); ++i) {
         const search::UnknownKey &u = unknown.at(i);
         const QString where = scope.isEmpty() ? QString() : QLatin1Char(' ') + scope;
@@ -450,11 +464,10 @@ void RunsPage::showUnknownKeys(const QList<search::UnknownKey> &unknown)
 void RunsPage::loadColumns()
 {
     const quint64 generation = ++m_columnsGeneration;
-    const QList<ExperimentId> scope =
-        m_experiment > 0 ? QList<ExperimentId>{m_experiment} : QList<ExperimentId>{};
     m_columnsLoading = true;
+    // The keys of every experiment listed: columns, the chooser and the filter's completion offer them all.
     jobs::readKeys(
-        m_worker, this, scope,
+        m_worker, this, m_experiments,
         [this, generation](jobs::Keys keys) {
             if (generation != m_columnsGeneration)
                 return;
@@ -478,7 +491,7 @@ void RunsPage::applyKeys(const jobs::Keys &keys)
     m_paramKeySet = QSet<QString>(keys.params.begin(), keys.params.end());
     m_completer->setKeys(keys.metrics, keys.params, keys.tags);
     QSettings s = appsettings::open();
-    s.beginGroup(settingsGroup(m_experiment));
+    s.beginGroup(settingsGroup());
     const bool custom = s.contains(QStringLiteral("columns"));
     if (refreshing && custom) {
         setVisibleColumns(visibleColumns());
@@ -502,8 +515,13 @@ void RunsPage::applyKeys(const jobs::Keys &keys)
 QStringList RunsPage::defaultColumns() const
 {
     QStringList ids;
-    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c) {
+        if (c == RunTableModel::ExperimentColumn)
+            continue;
         ids << RunTableModel::fixedColumnId(c);
+        if (c == RunTableModel::NameColumn && spansExperiments()) // which experiment, right after the name
+            ids << RunTableModel::fixedColumnId(RunTableModel::ExperimentColumn);
+    }
     for (const QString &k : m_keys.metrics.mid(0, DefaultKeyColumns))
         ids << RunTableModel::metricColumnId({k, RunTableModel::MetricValue::Last});
     for (const QString &k : m_keys.params.mid(0, DefaultKeyColumns))
@@ -541,8 +559,10 @@ void RunsPage::setVisibleColumns(const QStringList &requested)
     }
     m_model->setColumns(metrics, params);
     QHeaderView *header = m_table->horizontalHeader();
+    // One experiment's runs all share it: its column would only repeat the sidebar.
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
-        m_table->setColumnHidden(c, !ids.contains(RunTableModel::fixedColumnId(c)));
+        m_table->setColumnHidden(c, !ids.contains(RunTableModel::fixedColumnId(c)) ||
+                                        (c == RunTableModel::ExperimentColumn && !spansExperiments()));
     int visual = 0;
     for (const QString &id : ids) {
         const int c = m_model->columnOf(id);
@@ -568,7 +588,10 @@ void RunsPage::showSortIndicator()
 void RunsPage::chooseColumns()
 {
     const QStringList current = visibleColumns();
-    ColumnChooserDialog dialog(m_keys.metrics, m_keys.params, current, this);
+    const QStringList unavailable =
+        spansExperiments() ? QStringList()
+                           : QStringList{RunTableModel::fixedColumnId(RunTableModel::ExperimentColumn)};
+    ColumnChooserDialog dialog(m_keys.metrics, m_keys.params, current, this, unavailable);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const QStringList chosen = dialog.chosen();
@@ -587,13 +610,18 @@ void RunsPage::chooseColumns()
             m_table->setColumnWidth(c, std::clamp(m_table->columnWidth(c), 48, 280));
         }
     QSettings s = appsettings::open();
-    s.setValue(settingsGroup(m_experiment) + QStringLiteral("/columns"), visibleColumns());
+    s.setValue(settingsGroup() + QStringLiteral("/columns"), visibleColumns());
     saveLayout();
 }
 
-QString RunsPage::settingsGroup(ExperimentId id) const
+// Per experiment as before ("runs/DB/7"; 0 for every experiment); a set of them has its own ("runs/DB/3+7").
+QString RunsPage::settingsGroup() const
 {
-    return QStringLiteral("runs/%1/%2").arg(m_databaseKey).arg(id);
+    QStringList ids;
+    for (ExperimentId id : m_experiments)
+        ids << QString::number(id);
+    return QStringLiteral("runs/%1/%2")
+        .arg(m_databaseKey, ids.isEmpty() ? QStringLiteral("0") : ids.join(QLatin1Char('+')));
 }
 
 void RunsPage::saveLayout() const
@@ -601,7 +629,7 @@ void RunsPage::saveLayout() const
     if (!m_hasLayout)
         return;
     QSettings s = appsettings::open();
-    s.beginGroup(settingsGroup(m_experiment));
+    s.beginGroup(settingsGroup());
     QVariantMap widths;
     for (int c = 0; c < m_model->columnCount(); ++c)
         if (!m_table->isColumnHidden(c))

@@ -3,7 +3,8 @@
 
 // The runs page: a filter bar taking MLflow's search language (errors inline, with their position; keys
 // completed as they are typed), a quick text filter, the trash view, and the lazy runs table with a column
-// per chosen metric and param. Column choices, order and widths are remembered per database and experiment.
+// per chosen metric and param. Column choices, order and widths are remembered per database and experiment
+// (or set of experiments). Several experiments are listed together, with an Experiment column.
 
 #include "core/types.h"
 #include "store/workerjobs.h"
@@ -36,7 +37,13 @@ public:
     ~RunsPage() override; // remembers the current experiment's columns
 
     void showExperiment(ExperimentId id); // 0: every experiment
-    ExperimentId experiment() const { return m_experiment; }
+    // The runs of all these experiments together; none: every experiment.
+    void showExperiments(QList<ExperimentId> ids);
+    // The one experiment listed, 0 when several (or every experiment) are.
+    ExperimentId experiment() const { return m_experiments.size() == 1 ? m_experiments.first() : 0; }
+    QList<ExperimentId> experiments() const { return m_experiments; }
+    // What the Experiment column shows for each experiment.
+    void setExperimentNames(const QHash<ExperimentId, QString> &names);
     void focusFilter();
     // Brings the loaded rows up to date (another process wrote), keeping selection and scroll position.
     void refresh();
@@ -95,7 +102,8 @@ private:
     void fitColumn(int column);
     void fitRemainingColumns();
     void saveLayout() const;
-    QString settingsGroup(ExperimentId id) const;
+    QString settingsGroup() const;
+    bool spansExperiments() const { return m_experiments.size() != 1; }
     QStringList defaultColumns() const;
     void trashSelected();
     QList<int> selectedRows() const; // in row order
@@ -125,8 +133,8 @@ private:
     bool m_filterInvalid = false; // the filter text does not parse: the rows are those of the last valid one
     quint64 m_keyCheckGeneration = 0;
     QList<search::UnknownKey> m_unknownKeys; // shown below the filter
-    ExperimentId m_experiment = 0;
-    QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
+    QList<ExperimentId> m_experiments; // sorted; empty: every experiment
+    QString m_sortColumn;              // the column the rows are sorted by, by RunTableModel::columnId()
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     jobs::Keys m_keys;
     QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands
@@ -135,7 +143,7 @@ private:
     bool m_layoutRestored = false; // widths came from the settings: do not fit
     bool m_fitted = false;         // columns sized to the first rows of the current experiment
     QStringList m_unfitted;        // off screen when fitted: sized once the table has been painted
-    bool m_hasLayout = false;      // m_experiment's columns are on screen (and may be saved)
+    bool m_hasLayout = false;      // m_experiments' columns are on screen (and may be saved)
 };
 
 } // namespace runlens

@@ -103,6 +103,11 @@ MainWindow::MainWindow(const QString &databasePath, QWidget *parent)
         m_experiments->reload();
         m_runs->refresh();
     });
+    connect(m_import, &ImportController::landOn, this, [this](ExperimentId experiment) {
+        // Chosen once the list has it: a load that began before the last run's commit may still be running.
+        m_pendingExperiment = experiment;
+        m_experiments->reload();
+    });
     m_attach = new AttachController(
         this, [this] { return m_worker->databasePath(); }, m_import);
     connect(m_attach, &AttachController::attached, this, [this](const QString &runId) {
@@ -296,7 +301,7 @@ bool MainWindow::openDatabase(const QString &path)
     setWindowTitle(tr("%1 — Runlens").arg(QFileInfo(m_databasePath).fileName()));
     showStatus(tr("Opening %1…").arg(m_databasePath));
 
-    connect(m_sidebar, &ExperimentSidebar::experimentChosen, m_runs, &RunsPage::showExperiment);
+    connect(m_sidebar, &ExperimentSidebar::experimentsChosen, m_runs, &RunsPage::showExperiments);
     // A new database starts outside the trash.
     {
         const QSignalBlocker quiet(m_showTrash);
@@ -308,18 +313,46 @@ bool MainWindow::openDatabase(const QString &path)
         m_showTrash->setChecked(shown);
     });
     m_runs->setCompareAction(m_compareAction);
-    // Reopen where the person left off; its runs load while the experiments list does.
-    const QString lastKey = QStringLiteral("lastExperiment/") + appsettings::databaseKey(m_databasePath);
-    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this,
-            [lastKey](ExperimentId id) { appsettings::open().setValue(lastKey, id); });
-    if (const ExperimentId last = appsettings::open().value(lastKey).toLongLong(); last > 0) {
-        m_sidebar->preselect(last);
-        m_runs->showExperiment(last);
+    // Reopen where the person left off; their runs load while the experiments list does. The current
+    // experiment first, then the others chosen with it ("lastExperiment/" alone before several could be).
+    const QString database = appsettings::databaseKey(m_databasePath);
+    const QString lastKey = QStringLiteral("lastExperiment/") + database;
+    const QString lastSetKey = QStringLiteral("lastExperiments/") + database;
+    connect(m_sidebar, &ExperimentSidebar::experimentsChosen, this, [this, lastKey, lastSetKey] {
+        const QList<ExperimentId> chosen = m_sidebar->chosenExperiments();
+        const ExperimentId current = chosen.contains(m_sidebar->currentExperiment())
+                                         ? m_sidebar->currentExperiment()
+                                         : chosen.value(0);
+        QVariantList ids{current};
+        for (ExperimentId id : chosen)
+            if (id != current)
+                ids << id;
+        QSettings s = appsettings::open();
+        s.setValue(lastKey, current);
+        s.setValue(lastSetKey, ids);
+    });
+    {
+        QSettings s = appsettings::open();
+        QList<ExperimentId> last;
+        for (const QVariant &v : s.value(lastSetKey).toList())
+            if (const ExperimentId id = v.toLongLong(); id > 0 && !last.contains(id))
+                last << id;
+        if (const ExperimentId current = s.value(lastKey).toLongLong();
+            current > 0 && last.value(0) != current)
+            last = {current}; // written by a Runlens that knew only one
+        if (!last.isEmpty()) {
+            m_sidebar->preselect(last);
+            m_runs->showExperiments(last);
+        }
     }
     connect(m_runs, &RunsPage::statusMessage, statusBar(), [this](const QString &m) { showStatus(m); });
     connect(m_sidebar, &ExperimentSidebar::statusMessage, statusBar(),
             [this](const QString &m) { showStatus(m, 10000); });
     connect(m_experiments, &ExperimentListModel::loaded, this, [this] {
+        QHash<ExperimentId, QString> names;
+        for (int r = 0; r < m_experiments->rowCount(); ++r)
+            names.insert(m_experiments->experimentAt(r).id, m_experiments->experimentAt(r).name);
+        m_runs->setExperimentNames(names);
         if (m_pendingExperiment > 0 && !m_sidebar->isShowingTrash())
             m_sidebar->selectExperiment(m_pendingExperiment);
         m_pendingExperiment = 0;
@@ -390,7 +423,7 @@ bool MainWindow::openDatabase(const QString &path)
         if (m_modelsPage && m_pages->currentWidget() == m_modelsPage)
             m_pages->setCurrentWidget(m_runs);
     };
-    connect(m_sidebar, &ExperimentSidebar::experimentChosen, this, [this, leaveModels] {
+    connect(m_sidebar, &ExperimentSidebar::experimentsChosen, this, [this, leaveModels] {
         QWidget *focus = QApplication::focusWidget();
         if (focus && m_sidebar->isAncestorOf(focus))
             leaveModels();
@@ -505,7 +538,7 @@ void MainWindow::followRunExperiment(const Run &run)
 {
     m_pendingExperiment = 0;
     if (!m_sidebar || m_runReturnsToCompare || m_sidebar->isShowingTrash() || run.experimentId <= 0 ||
-        m_sidebar->currentExperiment() == run.experimentId)
+        m_sidebar->chosenExperiments().contains(run.experimentId))
         return;
     if (m_experimentsLoaded)
         m_sidebar->selectExperiment(run.experimentId);

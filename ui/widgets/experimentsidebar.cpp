@@ -46,7 +46,7 @@ ExperimentSidebar::ExperimentSidebar(ExperimentListModel *model, QWidget *parent
     m_list->setObjectName(QStringLiteral("experimentList"));
     m_list->setModel(m_proxy);
     m_list->setItemDelegate(new ExperimentDelegate(m_list));
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_list->setEditTriggers(QAbstractItemView::EditKeyPressed);
     m_list->setContextMenuPolicy(Qt::CustomContextMenu);
     m_notice->setObjectName(QStringLiteral("sidebarNotice"));
@@ -112,23 +112,18 @@ ExperimentSidebar::ExperimentSidebar(ExperimentListModel *model, QWidget *parent
     connect(m_list, &QWidget::customContextMenuRequested, this, &ExperimentSidebar::showContextMenu);
     connect(m_notice, &QLabel::linkActivated, this, &ExperimentSidebar::noticeLinkActivated);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        // Narrowing the list is not choosing: the runs page keeps the chosen experiment even while the
-        // search hides it; it is chosen again (selected) when it shows once more.
+        // Narrowing the list is not choosing: the runs page keeps the chosen experiments even while the
+        // search hides them; they are selected again when they show once more. The current one hidden: no
+        // other row pretends to be current, so a click on any visible row is a choice.
         m_filtering = true;
         m_proxy->setFilterFixedString(text);
+        selectRows(m_chosen, m_current);
         m_filtering = false;
-        const int row = m_model->rowOf(m_current);
-        const QModelIndex index = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
-        if (m_list->currentIndex() != index) {
-            // Shown again: selected again. Hidden: no other row pretends to be current, so a click on any
-            // visible row is a choice.
-            m_filtering = true;
-            m_list->setCurrentIndex(index);
-            m_filtering = false;
-        }
     });
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { choose(current); });
+    connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ExperimentSidebar::chooseSelected);
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &ExperimentSidebar::updateActions);
     connect(model, &ExperimentListModel::loaded, this, &ExperimentSidebar::syncSelection);
 
@@ -212,7 +207,52 @@ void ExperimentSidebar::choose(const QModelIndex &current)
         clearNotice(); // it spoke of what was being done before
         Q_EMIT experimentChosen(id);
     }
+    chooseSelected();
     updateActions();
+}
+
+void ExperimentSidebar::chooseSelected()
+{
+    if (m_filtering || m_selecting)
+        return;
+    QModelIndexList rows = m_list->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QList<ExperimentId> ids;
+    for (const QModelIndex &i : rows)
+        if (const ExperimentId id = i.data(ExperimentIdRole).toLongLong(); id > 0)
+            ids << id;
+    // Ctrl-click on the last selected row leaves none selected: the current one stays chosen, never "all".
+    if (ids.isEmpty() && m_current > 0)
+        ids << m_current;
+    if (ids != m_chosen) {
+        m_chosen = ids;
+        Q_EMIT experimentsChosen(ids);
+    }
+}
+
+void ExperimentSidebar::selectRows(const QList<ExperimentId> &ids, ExperimentId current)
+{
+    const auto shown = [this](ExperimentId id) {
+        const int row = m_model->rowOf(id);
+        return row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    };
+    QItemSelection selection;
+    QModelIndex currentIndex = shown(current);
+    for (ExperimentId id : ids) {
+        const QModelIndex i = shown(id);
+        if (!i.isValid())
+            continue;
+        selection.select(i, i);
+        if (!currentIndex.isValid() && !m_filtering)
+            currentIndex = i;
+    }
+    m_selecting = true;
+    QItemSelectionModel *model = m_list->selectionModel();
+    model->setCurrentIndex(currentIndex, QItemSelectionModel::NoUpdate);
+    model->select(selection, QItemSelectionModel::ClearAndSelect);
+    m_selecting = false;
+    chooseSelected();
 }
 
 // After a load: keep the chosen experiment selected; when it went away (trashed here or elsewhere), choose
@@ -223,7 +263,8 @@ void ExperimentSidebar::syncSelection()
         const int row = m_model->rowOf(m_current);
         const QModelIndex index = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
         if (index.isValid()) {
-            m_list->setCurrentIndex(index); // also selects it again when only the current index survived
+            // Also selects them again when only the current index survived; those that went are dropped.
+            selectRows(m_chosen.contains(m_current) ? m_chosen : QList<ExperimentId>{m_current}, m_current);
             updateActions();
             return;
         }
@@ -234,25 +275,39 @@ void ExperimentSidebar::syncSelection()
     } else if (m_current != 0) {
         m_current = 0;
         m_currentRow = -1;
+        m_chosen.clear();
         Q_EMIT experimentChosen(0);
+        Q_EMIT experimentsChosen({}); // nothing to choose: the runs page lists every experiment's (none)
     }
     updateActions();
 }
 
 void ExperimentSidebar::preselect(ExperimentId id)
 {
-    if (m_current < 0 && id > 0)
-        m_current = id;
+    preselect(QList<ExperimentId>{id});
+}
+
+void ExperimentSidebar::preselect(const QList<ExperimentId> &ids)
+{
+    if (m_current >= 0 || ids.isEmpty() || ids.first() <= 0)
+        return;
+    m_current = ids.first();
+    m_chosen = ids;
+    m_chosen.removeIf([](ExperimentId id) { return id <= 0; });
+    std::sort(m_chosen.begin(), m_chosen.end()); // the list's order (by id), as chooseSelected() reads it
 }
 
 void ExperimentSidebar::selectExperiment(ExperimentId id)
 {
-    const int row = m_model->rowOf(id);
-    if (row < 0)
+    selectExperiments({id});
+}
+
+void ExperimentSidebar::selectExperiments(const QList<ExperimentId> &ids)
+{
+    const int row = m_model->rowOf(ids.value(0));
+    if (row < 0 || !m_proxy->mapFromSource(m_model->index(row, 0)).isValid())
         return;
-    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-    if (index.isValid())
-        m_list->setCurrentIndex(index);
+    selectRows(ids, ids.first());
 }
 
 void ExperimentSidebar::focusSearch()
@@ -276,8 +331,13 @@ void ExperimentSidebar::updateActions()
 void ExperimentSidebar::showContextMenu(const QPoint &pos)
 {
     const QModelIndex index = m_list->indexAt(pos);
-    if (index.isValid() && index != m_list->currentIndex())
-        m_list->setCurrentIndex(index); // the menu acts on the row it was opened on
+    if (index.isValid() && index != m_list->currentIndex()) {
+        // The menu acts on the row it was opened on; opened on one of several chosen, they stay chosen.
+        if (m_list->selectionModel()->isSelected(index))
+            m_list->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+        else
+            m_list->setCurrentIndex(index);
+    }
     auto *menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("experimentMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
