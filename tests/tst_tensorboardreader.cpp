@@ -822,6 +822,32 @@ void TestTensorBoardReader::hparamsSessionFolderLayouts()
     QVERIFY2(torch.warnings[0].message.contains(
                  QStringLiteral("metric 'loss' of the hparams session exp/hparams")),
              qPrintable(torch.allWarnings()));
+
+    // Sessions inside a session's folder: the inner one is a run of its own, never dropped on the way.
+    write(QStringLiteral("nest/run") + ev, {simpleScalarEvent(t0 + 1, 0, "loss", 1.0f)});
+    write(QStringLiteral("nest/run/a") + ev,
+          {hparamsSessionEvent(t0 + 2, {{"lr", 0.1}}), simpleScalarEvent(t0 + 2, 0, "a_metric", 0.5f)});
+    write(QStringLiteral("nest/run/a/b") + ev,
+          {hparamsSessionEvent(t0 + 3, {{"lr", 0.1}}), simpleScalarEvent(t0 + 3, 0, "b_metric", 0.25f)});
+    RecordingSink nest;
+    readTensorBoard(dir.filePath(QStringLiteral("nest")), nest);
+    QCOMPARE(nest.runNames(), QStringList({"run", "run/a/b"}));
+    QVERIFY(metricOf(*nest.runNamed(QStringLiteral("run")), QStringLiteral("a_metric")));
+    QVERIFY(metricOf(*nest.runNamed(QStringLiteral("run/a/b")), QStringLiteral("b_metric")));
+
+    // Two sessions with the same params that log the same metric are two runs (seeds not logged as
+    // hparams), not one run that keeps the first one's value.
+    write(QStringLiteral("seeds/root") + ev, {simpleScalarEvent(t0 + 1, 0, "loss", 1.0f)});
+    write(QStringLiteral("seeds/root/s0") + ev,
+          {hparamsSessionEvent(t0 + 2, {{"lr", 0.1}}), simpleScalarEvent(t0 + 2, 0, "acc", 0.5f)});
+    write(QStringLiteral("seeds/root/s1") + ev,
+          {hparamsSessionEvent(t0 + 3, {{"lr", 0.1}}), simpleScalarEvent(t0 + 3, 0, "acc", 0.75f)});
+    RecordingSink seeds;
+    readTensorBoard(dir.filePath(QStringLiteral("seeds")), seeds);
+    QVERIFY2(seeds.warnings.empty(), qPrintable(seeds.allWarnings()));
+    QCOMPARE(seeds.runNames(), QStringList({"root", "root/s0", "root/s1"}));
+    QCOMPARE(metricOf(*seeds.runNamed(QStringLiteral("root/s1")), QStringLiteral("acc"))->points.size(),
+             size_t(1));
 }
 
 void TestTensorBoardReader::sourceKeysSurviveMovingTheTree()

@@ -1021,10 +1021,20 @@ public:
     // parent is no run folder of this import, or already holds sessions that disagree: a sweep).
     bool hold(const QString &parent, SourceRun &run)
     {
-        if (!m_runFolders.contains(parent) || m_sweeps.contains(parent))
+        // A parent read already (a session folder reached through a link, which the walk reads last) has
+        // nobody left to take it.
+        if (!m_runFolders.contains(parent) || m_sweeps.contains(parent) || m_done.contains(parent))
             return false;
         std::vector<SourceRun> &held = m_held[parent];
-        if (!held.empty() && held.front().params != run.params) {
+        // Sessions that disagree, or that log the same metric twice, are two runs (a sweep), never one.
+        const auto sameKey = [&run](const SourceRun &other) {
+            return std::any_of(other.metrics.cbegin(), other.metrics.cend(), [&run](const SourceMetric &m) {
+                return std::any_of(run.metrics.cbegin(), run.metrics.cend(),
+                                   [&m](const SourceMetric &x) { return x.key == m.key; });
+            });
+        };
+        if (!held.empty() &&
+            (held.front().params != run.params || std::any_of(held.cbegin(), held.cend(), sameKey))) {
             m_sweeps.insert(parent);
             return false;
         }
@@ -1051,6 +1061,18 @@ public:
     }
 
     void addRunFolder(const QString &relativePath) { m_runFolders.insert(relativePath); }
+    void markRead(const QString &relativePath) { m_done.insert(relativePath); }
+
+    // Whatever is still held when the walk ends (a parent that was never reached): delivered as runs.
+    std::vector<SourceRun> takeAll()
+    {
+        std::vector<SourceRun> all;
+        for (auto &[parent, held] : m_held)
+            for (SourceRun &run : held)
+                all.push_back(std::move(run));
+        m_held.clear();
+        return all;
+    }
 
     // Merges `sessions` into `run`, the folder they lie in; false (nothing changed) when they cannot be one
     // run with it: it carries a sweep's experiment config, or params of its own that differ.
@@ -1083,6 +1105,7 @@ public:
 private:
     QSet<QString> m_runFolders;
     QSet<QString> m_sweeps;
+    QSet<QString> m_done;
     std::map<QString, std::vector<SourceRun>> m_held;
 };
 
@@ -1196,6 +1219,7 @@ void readTensorBoard(const QString &path, ImportSink &sink)
                 sink.run(std::move(run));
             return;
         }
+        sessions.markRead(folder.relativePath);
         std::vector<SourceRun> held = sessions.take(folder.relativePath);
         const auto deliverHeld = [&] {
             for (SourceRun &session : held) {
@@ -1215,7 +1239,13 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         // folder is that run's: it waits for its parent, which the walk reaches next.
         if (decoder.hasHParamsSession() && !folder.relativePath.isEmpty()) {
             const QString parent = parentOf(folder.relativePath);
-            if (sessions.hold(parent, run))
+            // Sessions of sessions (nested folders) go out as runs of their own first, never lost in between.
+            if (!held.empty() && sessions.hold(parent, run)) {
+                if (!deliverHeld())
+                    return;
+                continue;
+            }
+            if (held.empty() && sessions.hold(parent, run))
                 continue;
             std::vector<SourceRun> sweep = sessions.takeSweep(parent);
             for (SourceRun &session : sweep) {
@@ -1245,6 +1275,11 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         if (!own.isEmpty() && !folder.relativePath.isEmpty())
             paramsByParent[parentOf(folder.relativePath)].push_back(own);
         if (!sink.run(std::move(run)))
+            return;
+    }
+    for (SourceRun &left : sessions.takeAll()) {
+        const QString relativePath = left.sourceKey.section(QLatin1Char('/'), 0, -2);
+        if (!deliver(std::move(left), relativePath))
             return;
     }
 }
