@@ -158,7 +158,7 @@ double smallestDistance(const QList<QColor> &colors)
 
 // What a palette for lines must give: the first k colours at least this far apart (CIEDE2000 2.3 is a just
 // noticeable difference between large patches; thin lines need several times that).
-constexpr std::array<std::pair<int, double>, 3> spacing = {{{4, 15.0}, {6, 8.0}, {10, 5.0}}};
+constexpr std::array<std::pair<int, double>, 3> spacing = {{{4, 15.0}, {6, 10.0}, {10, 6.0}}};
 
 QStringList spacingProblems(const QList<QColor> &palette)
 {
@@ -465,6 +465,18 @@ void TestRunColors::mapDrawnTogetherBeatsAListing()
     map.hold(QStringLiteral("table"), members(rows + QStringList{QStringLiteral("other")}),
              RunColorMap::Policy::Listing);
     QCOMPARE(map.colorOf(QStringLiteral("other")), other);
+
+    // Beyond the palette a comparison shares colours; the table showing two runs that share one, again and
+    // again (scrolling, refreshes), recolours neither: the charts keep theirs.
+    RunColorMap wide;
+    wide.hold(QStringLiteral("compare"), members(rows.mid(0, size + 1)));
+    const QColor shared = wide.colorOf(rows[size]);
+    QCOMPARE(shared, wide.colorOf(rows[0]));
+    QSignalSpy recoloured(&wide, &RunColorMap::colorsChanged);
+    for (int i = 0; i < 3; ++i)
+        wide.hold(QStringLiteral("table"), members({rows[0], rows[size]}), RunColorMap::Policy::Listing);
+    QCOMPARE(wide.colorOf(rows[size]), shared);
+    QCOMPARE(recoloured.size(), 0);
 }
 
 void TestRunColors::mapLetsGoOfRunsNoViewHolds()

@@ -146,7 +146,8 @@ void RunColorMap::hold(const QString &view, const QList<Member> &members, Policy
         Entry &e = m_runs[m->id];
         if (!held.contains(m->id) || e.pin.isValid())
             continue;
-        if (e.slot >= 0 && (viewUse[e.slot] == 0 || !hasRoom()))
+        // A listing never recolours: its rows may share a colour that a view drawn together gave.
+        if (e.slot >= 0 && (policy == Policy::Listing || viewUse[e.slot] == 0 || !hasRoom()))
             take(e, e.slot);
         else
             take(e, bestSlot(viewUse));

@@ -135,8 +135,11 @@ void RunDiffModel::setColorMap(RunColorMap *map)
     if (!m_colors)
         return;
     connect(m_colors, &QObject::destroyed, this, [this] { m_colors = nullptr; });
-    connect(m_colors, &RunColorMap::colorsChanged, this, [this] {
-        if (columnCount() > 0)
+    connect(m_colors, &RunColorMap::colorsChanged, this, [this](const QStringList &ids) {
+        // Only when one of the compared runs changed colour: the map also answers the runs table's scrolling.
+        const bool ours =
+            std::any_of(m_runs.cbegin(), m_runs.cend(), [&ids](const Run &r) { return ids.contains(r.id); });
+        if (ours && columnCount() > 0)
             Q_EMIT headerDataChanged(Qt::Horizontal, 0, columnCount() - 1);
     });
 }
