@@ -702,6 +702,17 @@ private Q_SLOTS:
         QCOMPARE(got, labels);
     }
 
+    // Ranges no data should give but a crafted file can: no ticks rather than NaN or infinite ones.
+    void degenerateRangesGiveNoTicks()
+    {
+        QVERIFY(axisticks::linear(-9e307, 9e307, 5).empty()); // the span overflows a double
+        QVERIFY(axisticks::durations(0, 1e300, 5).empty());
+        QVERIFY(axisticks::clockTimes(-1e300, 1e300, 5).empty());
+        QVERIFY(axisticks::durations(0, 5e-324, 5).empty()); // a denormal span: too small to divide
+        for (const axisticks::Tick &t : axisticks::linear(-1.7e308, 1.7e308 / 4, 5))
+            QVERIFY(std::isfinite(t.position));
+    }
+
     // A 700x300 chart has ticks enough to read off (it had one or two on y), and the labels drawn are those
     // of the tick generator: the SVG of the chart holds them as text.
     void enoughTicksAt700x300()

@@ -10,6 +10,9 @@ namespace runlens::axisticks {
 
 namespace {
 
+// Times beyond about ±100 million years (within qint64 milliseconds and QDateTime) get no time ticks.
+constexpr double MaxTimeMs = 3.15e18;
+
 // The smallest 1, 2, 2.5 or 5 times a power of ten that is at least `raw`.
 double niceStep(double raw)
 {
@@ -164,9 +167,11 @@ std::vector<QString> numberLabels(const std::vector<double> &values, double step
 std::vector<Tick> linear(double lo, double hi, int target, bool integers)
 {
     std::vector<Tick> out;
-    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
+    if (!(hi > lo) || !std::isfinite(hi - lo)) // a span past the doubles' range (±1e308 data) gets no ticks
         return out;
     double step = closestStep(hi - lo, target, !integers);
+    if (!(step > 0) || !std::isfinite(step)) // a span too small to divide
+        return out;
     if (integers)
         step = std::max(step, 1.0);
     if (integers && step != std::floor(step))
@@ -236,7 +241,8 @@ std::vector<Tick> logarithmic(double lo10, double hi10, int target)
 std::vector<Tick> durations(double loMs, double hiMs, int target)
 {
     std::vector<Tick> out;
-    if (!(hiMs > loMs) || !std::isfinite(loMs) || !std::isfinite(hiMs))
+    if (!(hiMs > loMs) || !std::isfinite(hiMs - loMs) || std::abs(loMs) > MaxTimeMs ||
+        std::abs(hiMs) > MaxTimeMs)
         return out;
     double step = timeStep(hiMs - loMs, target);
     int decimals = 0;
@@ -246,6 +252,8 @@ std::vector<Tick> durations(double loMs, double hiMs, int target)
         if (isQuarterStep(step))
             ++decimals;
     }
+    if (!(step > 0) || !std::isfinite(step))
+        return out;
     for (double v : multiples(loMs, hiMs, step))
         out.push_back({v, durationText(v, decimals)});
     return out;
@@ -254,12 +262,15 @@ std::vector<Tick> durations(double loMs, double hiMs, int target)
 std::vector<Tick> clockTimes(double loMs, double hiMs, int target)
 {
     std::vector<Tick> out;
-    if (!(hiMs > loMs) || !std::isfinite(loMs) || !std::isfinite(hiMs))
+    if (!(hiMs > loMs) || !std::isfinite(hiMs - loMs) || std::abs(loMs) > MaxTimeMs ||
+        std::abs(hiMs) > MaxTimeMs)
         return out;
     double step = timeStep(hiMs - loMs, target);
     const bool subSecond = step == 0;
     if (subSecond)
         step = niceStep((hiMs - loMs) / std::max(1, target));
+    if (!(step > 0) || !std::isfinite(step))
+        return out;
     const QString format = subSecond               ? QStringLiteral("HH:mm:ss.zzz")
                            : hiMs - loMs > 86400e3 ? QStringLiteral("MM-dd HH:mm")
                                                    : QStringLiteral("HH:mm:ss");
