@@ -423,7 +423,10 @@ void RunsPage::applyFilter()
 void RunsPage::checkFilterKeys()
 {
     const quint64 generation = ++m_keyCheckGeneration;
-    const QString filter = m_filter->text().trimmed();
+    // The filter the rows answer, not the text being edited (which may not parse, or not be applied yet).
+    const QString filter = m_model->query().filter.trimmed();
+    if (m_filterInvalid)
+        return;
     if (filter.isEmpty()) {
         showUnknownKeys({});
         return;
