@@ -1178,11 +1178,18 @@ void readTensorBoard(const QString &path, ImportSink &sink)
     SessionFolders sessions;
     for (const RunFolder &folder : runs)
         sessions.addRunFolder(folder.relativePath);
-    // A run as the walk delivers it: its own params also go to its parent's list (see below).
-    const auto deliver = [&](SourceRun &&run, const QString &relativePath) {
-        if (!run.params.isEmpty() && !relativePath.isEmpty())
-            paramsByParent[parentOf(relativePath)].push_back(run.params);
-        return sink.run(std::move(run));
+    // Session folders' runs delivered as runs of their own: each one's params also go to its parent's list
+    // (see below). False when the sink says stop.
+    const auto deliverSessions = [&](std::vector<SourceRun> &batch) {
+        for (SourceRun &session : batch) {
+            const QString relativePath = parentOf(session.sourceKey); // the folder its event file lies in
+            if (!session.params.isEmpty() && !relativePath.isEmpty())
+                paramsByParent[parentOf(relativePath)].push_back(session.params);
+            if (!sink.run(std::move(session)))
+                return false;
+        }
+        batch.clear();
+        return true;
     };
 
     for (const RunFolder &folder : runs) {
@@ -1221,17 +1228,8 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         }
         sessions.markRead(folder.relativePath);
         std::vector<SourceRun> held = sessions.take(folder.relativePath);
-        const auto deliverHeld = [&] {
-            for (SourceRun &session : held) {
-                const QString relativePath = session.sourceKey.section(QLatin1Char('/'), 0, -2);
-                if (!deliver(std::move(session), relativePath))
-                    return false;
-            }
-            held.clear();
-            return true;
-        };
         if (!decoder.anyEvent()) {
-            if (!deliverHeld())
+            if (!deliverSessions(held))
                 return;
             continue; // nothing readable; the files' warnings say why
         }
@@ -1239,27 +1237,22 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         // folder is that run's: it waits for its parent, which the walk reaches next.
         if (decoder.hasHParamsSession() && !folder.relativePath.isEmpty()) {
             const QString parent = parentOf(folder.relativePath);
-            // Sessions of sessions (nested folders) go out as runs of their own first, never lost in between.
-            if (!held.empty() && sessions.hold(parent, run)) {
-                if (!deliverHeld())
+            if (sessions.hold(parent, run)) {
+                // Sessions of sessions (nested folders) go out as runs of their own, never lost in between.
+                if (!deliverSessions(held))
                     return;
                 continue;
             }
-            if (held.empty() && sessions.hold(parent, run))
-                continue;
             std::vector<SourceRun> sweep = sessions.takeSweep(parent);
-            for (SourceRun &session : sweep) {
-                const QString relativePath = session.sourceKey.section(QLatin1Char('/'), 0, -2);
-                if (!deliver(std::move(session), relativePath))
-                    return;
-            }
+            if (!deliverSessions(sweep))
+                return;
         }
         // The hparams tutorial's sweep root: the experiment config alone, its runs in sub-folders.
         const bool sweepRoot =
             decoder.hasHParamsExperiment() && !decoder.hasHParamsSession() && run.metrics.empty();
         if (SessionFolders::merge(run, sweepRoot, held, sink, folder.path))
             held.clear();
-        else if (!deliverHeld())
+        else if (!deliverSessions(held))
             return;
 
         // Sub-runs of their own carrying params (a sweep's sessions, or ones that disagree with this run): a
@@ -1277,11 +1270,8 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         if (!sink.run(std::move(run)))
             return;
     }
-    for (SourceRun &left : sessions.takeAll()) {
-        const QString relativePath = left.sourceKey.section(QLatin1Char('/'), 0, -2);
-        if (!deliver(std::move(left), relativePath))
-            return;
-    }
+    std::vector<SourceRun> left = sessions.takeAll(); // parents never reached
+    deliverSessions(left);
 }
 
 } // namespace runlens::import
