@@ -3,6 +3,7 @@
 // the proof that drawing the per-pixel reduction is drawing every point.
 
 #include "charts/axisticks.h"
+#include "charts/chartgrid.h"
 #include "charts/chartrenderer.h"
 #include "series/chartdata.h"
 #include "series/seriesmath.h"
@@ -711,6 +712,53 @@ private Q_SLOTS:
         QVERIFY(axisticks::durations(0, 5e-324, 5).empty()); // a denormal span: too small to divide
         for (const axisticks::Tick &t : axisticks::linear(-1.7e308, 1.7e308 / 4, 5))
             QVERIFY(std::isfinite(t.position));
+    }
+
+    // A corner legend sits in the corner of the plot as drawn: with an export's font the plot's left margin
+    // is fitted to its y labels, and the legend follows it (it stood where an unfitted margin would end).
+    void cornerLegendFollowsTheFittedPlot()
+    {
+        auto data = std::make_shared<ChartData>();
+        data->request.key = QStringLiteral("loss");
+        data->request.xAxis = ChartXAxis::Step;
+        data->x0 = 0;
+        data->x1 = 1950;
+        ChartSeries s;
+        s.runId = QStringLiteral("r");
+        for (int c = 0; c < 40; ++c) { // rising: the top-left corner holds no curve, only the legend
+            const qint64 x = c * 50;
+            s.raw.push_back({c, x, x, x, x, double(c), double(c), double(c), double(c)});
+        }
+        data->series.push_back(s);
+        const QHash<QString, ChartRunStyle> styles{
+            {QStringLiteral("r"), {QStringLiteral("r"), Qt::red, true}}};
+        const std::vector<ChartGroup> noGroups;
+        const QPalette palette = QGuiApplication::palette();
+        ChartGridStyle style;
+        QFont font = QGuiApplication::font();
+        font.setPointSizeF(8);
+        style.font = font;
+        style.legend = LegendPlacement::TopLeft;
+        const ChartGrid grid(1, 1, styles, noGroups, {QStringLiteral("r")}, palette, style);
+        const QRectF bounds(0, 0, 700, 300);
+        ChartGridCell cell{data, data->x0, data->x1, {}};
+        QImage image(700, 300, QImage::Format_RGB32);
+        image.fill(Qt::white);
+        {
+            QPainter p(&image);
+            grid.paint(p, bounds, 1, false, {cell});
+        }
+        ChartRenderer renderer(*data, styles, noGroups, cell.options, data->x0, data->x1, palette);
+        renderer.setFont(font);
+        const QRectF plot = renderer.fittedPlotRect(grid.cell(bounds, 0));
+        QVERIFY(plot.left() < ChartRenderer::plotRect(grid.cell(bounds, 0), font, false).left() - 12);
+        int swatchLeft = image.width();
+        for (int y = int(plot.top()); y < int(plot.top()) + 30; ++y)
+            for (int x = 0; x < 350; ++x)
+                if (const QRgb c = image.pixel(x, y); qRed(c) > 200 && qGreen(c) < 80 && qBlue(c) < 80)
+                    swatchLeft = std::min(swatchLeft, x);
+        QVERIFY2(swatchLeft >= plot.left() + 4 && swatchLeft <= plot.left() + 16,
+                 qPrintable(QStringLiteral("swatch at x %1, plot from %2").arg(swatchLeft).arg(plot.left())));
     }
 
     // A 700x300 chart has ticks enough to read off (it had one or two on y), and the labels drawn are those

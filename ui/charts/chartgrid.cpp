@@ -179,7 +179,7 @@ QRectF ChartGrid::cell(const QRectF &bounds, int i) const
     return cellIn(chartsArea(bounds), i);
 }
 
-QRectF ChartGrid::legendRect(const QRectF &bounds, bool yLabel) const
+QRectF ChartGrid::legendRect(const QRectF &bounds, const QRectF &firstPlot) const
 {
     const QRectF area = chartsArea(bounds);
     const LegendPlacement where = placement(bounds);
@@ -195,8 +195,10 @@ QRectF ChartGrid::legendRect(const QRectF &bounds, bool yLabel) const
     default:
         break;
     }
-    // In a corner of the first chart's plot: its right and top edges do not depend on the y labels' width.
-    const QRectF plot = ChartRenderer::plotRect(cell(bounds, 0), font(), yLabel).adjusted(4, 4, -4, -4);
+    // In a corner of the first chart's plot as drawn (its left edge follows the y labels' width).
+    const QRectF plot =
+        (firstPlot.isValid() ? firstPlot : ChartRenderer::plotRect(cell(bounds, 0), font(), false))
+            .adjusted(4, 4, -4, -4);
     const QSizeF size = layoutLegend(std::numeric_limits<double>::max() / 4, true).size;
     const bool right = where == LegendPlacement::TopRight || where == LegendPlacement::BottomRight;
     const bool top = where == LegendPlacement::TopRight || where == LegendPlacement::TopLeft;
@@ -254,6 +256,7 @@ void ChartGrid::paint(QPainter &p, const QRectF &bounds, qreal scale, bool vecto
                    Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextWordWrap, m_style.title);
         p.restore();
     }
+    QRectF firstPlot; // the legend's corner lies in it
     for (size_t i = 0; i < cells.size(); ++i) {
         const ChartGridCell &c = cells[i];
         if (!c.data)
@@ -261,10 +264,12 @@ void ChartGrid::paint(QPainter &p, const QRectF &bounds, qreal scale, bool vecto
         ChartRenderer renderer(*c.data, m_styles, m_groups, c.options, c.x0, c.x1, m_palette);
         if (m_style.font)
             renderer.setFont(*m_style.font);
-        renderer.paint(p, cell(bounds, int(i)), scale, vector);
+        const QRectF cellBounds = cell(bounds, int(i));
+        if (i == 0)
+            firstPlot = renderer.fittedPlotRect(cellBounds);
+        renderer.paint(p, cellBounds, scale, vector);
     }
-    const bool yLabel = !cells.empty() && !cells.front().options.yLabel.isEmpty();
-    const QRectF legend = legendRect(bounds, yLabel);
+    const QRectF legend = legendRect(bounds, firstPlot);
     if (!legend.isEmpty()) {
         const LegendPlacement where = placement(bounds);
         const bool column = where != LegendPlacement::Below;

@@ -51,7 +51,7 @@ public:
                const std::vector<ChartGridCell> &cells) const;
     double legendHeight(double width) const; // the legend's wrapped lines below charts this wide
     // Where the legend is drawn inside `bounds` (empty without one), for tests and callers that place text.
-    QRectF legendRect(const QRectF &bounds, bool yLabel = false) const; // yLabel: the charts have a y name
+    QRectF legendRect(const QRectF &bounds, const QRectF &firstPlot = {}) const; // firstPlot: as drawn
     QFont font() const { return m_style.font.value_or(QFont()); }
 
 private:

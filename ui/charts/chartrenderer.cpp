@@ -573,21 +573,26 @@ void ChartRenderer::paintAxes(QPainter &p, const QRectF &bounds, const QRectF &p
     p.drawRect(plot);
 }
 
+QRectF ChartRenderer::fittedPlotRect(const QRectF &bounds) const
+{
+    const QRectF plot = plotRect(bounds, m_font.value_or(QFont()), !m_options.yLabel.isEmpty());
+    if (!m_font)
+        return plot;
+    // The ticks depend on the plot's height alone: fit the left margin to their labels.
+    const QFontMetricsF fm(*m_font);
+    double widest = fm.horizontalAdvance(QStringLiteral("0.0"));
+    for (const axisticks::Tick &t : yTicks(plot))
+        widest = std::max(widest, fm.horizontalAdvance(t.label));
+    return plotRect(bounds, *m_font, !m_options.yLabel.isEmpty(), widest);
+}
+
 void ChartRenderer::paint(QPainter &p, const QRectF &bounds, qreal scale, bool vector) const
 {
     p.save();
     if (m_font)
         p.setFont(*m_font);
     p.fillRect(bounds, m_palette.color(QPalette::Base));
-    QRectF plot = plotRect(bounds, m_font.value_or(QFont()), !m_options.yLabel.isEmpty());
-    if (m_font) {
-        // The ticks depend on the plot's height alone: fit the left margin to their labels.
-        const QFontMetricsF fm(*m_font);
-        double widest = fm.horizontalAdvance(QStringLiteral("0.0"));
-        for (const axisticks::Tick &t : yTicks(plot))
-            widest = std::max(widest, fm.horizontalAdvance(t.label));
-        plot = plotRect(bounds, *m_font, !m_options.yLabel.isEmpty(), widest);
-    }
+    const QRectF plot = fittedPlotRect(bounds);
     if (plot.width() < 4 || plot.height() < 4) {
         p.restore();
         return;

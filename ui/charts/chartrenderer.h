@@ -68,6 +68,9 @@ public:
     // Text in this font (an export's), and the plot as wide as the y labels drawn allow (a narrow figure
     // keeps its room for the curves); otherwise the painter's font, laid out as the application font.
     void setFont(const QFont &font);
+    // The plot area paint() draws in: plotRect() with this renderer's font, its left margin fitted to the y
+    // labels drawn when a font was set.
+    QRectF fittedPlotRect(const QRectF &bounds) const;
     // vector: curves as paths (SVG, PDF), else rasterised at `scale` device pixels per unit.
     void paint(QPainter &p, const QRectF &bounds, qreal scale = 1, bool vector = false) const;
 
