@@ -101,9 +101,7 @@ int runsCommand(const QString &db, const QStringList &args)
     const std::vector<Run> runs = store.runs().searchRuns(q);
     // A misspelt key matches no run, which is a valid answer (exit 0), but rarely the one meant: say so.
     if (!q.filter.trimmed().isEmpty()) {
-        const search::KnownKeys known{store.runs().allMetricKeys(q.experiments),
-                                      store.runs().paramKeys(q.experiments),
-                                      store.runs().tagKeys(q.experiments)};
+        const search::KnownKeys known = store.runs().knownKeys(q.experiments);
         const QString scope =
             p.isSet(QStringLiteral("experiment"))
                 ? QStringLiteral("in experiment '%1'").arg(p.value(QStringLiteral("experiment")))

@@ -721,4 +721,9 @@ QStringList RunStore::allMetricKeys(const QList<ExperimentId> &experiments)
     return distinctKeys(QStringLiteral("series"), experiments);
 }
 
+search::KnownKeys RunStore::knownKeys(const QList<ExperimentId> &experiments)
+{
+    return {allMetricKeys(experiments), paramKeys(experiments), tagKeys(experiments)};
+}
+
 } // namespace runlens

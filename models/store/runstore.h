@@ -6,6 +6,7 @@
 // the Store (store.h: store.runs()), over its Database.
 
 #include "core/types.h"
+#include "search/filterkeys.h"
 #include "search/searchquery.h"
 
 #include <optional>
@@ -117,6 +118,8 @@ public:
     QStringList paramKeys(const QList<ExperimentId> &experiments = {});
     QStringList tagKeys(const QList<ExperimentId> &experiments = {});
     QStringList allMetricKeys(const QList<ExperimentId> &experiments = {});
+    // The three above together: what a filter over these experiments may name (search::unknownKeys).
+    search::KnownKeys knownKeys(const QList<ExperimentId> &experiments = {});
 
 private:
     void loadDetails(std::vector<Run> &runs, const std::vector<qint64> &rids);

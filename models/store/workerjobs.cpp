@@ -66,26 +66,8 @@ void readKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &
               Failed failed)
 {
     worker->run<Keys>(
-        context,
-        [experiments](Store &store) {
-            return Keys{store.runs().allMetricKeys(experiments), store.runs().paramKeys(experiments),
-                        store.runs().tagKeys(experiments)};
-        },
-        std::move(done), std::move(failed));
-}
-
-void checkFilterKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments,
-                     const QString &filter, Done<QList<search::UnknownKey>> done, Failed failed)
-{
-    worker->run<QList<search::UnknownKey>>(
-        context,
-        [experiments, filter](Store &store) {
-            const search::KnownKeys known{store.runs().allMetricKeys(experiments),
-                                          store.runs().paramKeys(experiments),
-                                          store.runs().tagKeys(experiments)};
-            return search::unknownKeys(filter, known);
-        },
-        std::move(done), std::move(failed));
+        context, [experiments](Store &store) { return store.runs().knownKeys(experiments); }, std::move(done),
+        std::move(failed));
 }
 
 void readIsReadOnly(StoreWorker *worker, QObject *context, Done<bool> done, Failed failed)

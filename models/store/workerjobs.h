@@ -40,17 +40,11 @@ void readRuns(StoreWorker *worker, QObject *context, const QStringList &ids, Don
 void readArtifacts(StoreWorker *worker, QObject *context, const QString &runId, bool withDeleted,
                    Done<std::vector<Artifact>> done, Failed failed);
 
-// The metric, param and tag keys the runs of `experiments` use (every experiment when empty).
-struct Keys
-{
-    QStringList metrics, params, tags;
-};
+// The metric, param and tag keys the runs of `experiments` use (every experiment when empty); also what a
+// filter over them may name (search::unknownKeys).
+using Keys = search::KnownKeys;
 void readKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments, Done<Keys> done,
               Failed failed);
-// The keys `filter` names that no run of `experiments` has, each with the nearest existing key
-// (search::unknownKeys); a malformed filter fails with the parser's message.
-void checkFilterKeys(StoreWorker *worker, QObject *context, const QList<ExperimentId> &experiments,
-                     const QString &filter, Done<QList<search::UnknownKey>> done, Failed failed);
 // Whether the database could only be opened for reading.
 void readIsReadOnly(StoreWorker *worker, QObject *context, Done<bool> done, Failed failed = {});
 // How many runs the database holds, trashed ones included.

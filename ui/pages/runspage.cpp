@@ -169,7 +169,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::totalCountChanged, this, [this] {
         if (!m_unknownKeys.isEmpty())
-            checkFilterKeys(); // runs came or went: one may have the key now
+            loadColumns(); // runs came or went: one may have the key now (checked when the keys are read)
     });
     connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
@@ -242,13 +242,6 @@ void RunsPage::createActions()
             allStarred = allStarred && i.data(StarredRole).toBool();
         m_model->setStarred(ids, !allStarred);
     });
-    add(tr("Co&mpare"), QKeySequence(), "compareRuns", [this] {
-        const QStringList ids = selectedRunIds();
-        if (ids.isEmpty())
-            Q_EMIT statusMessage(tr("Select the runs to compare first"));
-        else
-            Q_EMIT compareRequested(ids);
-    });
     add(tr("Move to &Trash"), QKeySequence::Delete, "trashRuns", [this] { trashSelected(); });
     add(tr("&Restore"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), "restoreRuns", [this] {
         const QStringList ids = selectedRunIds();
@@ -281,7 +274,8 @@ void RunsPage::showContextMenu(const QPoint &pos)
     };
     QMenu menu(this);
     menu.addAction(tr("&Open"), this, [this, at] { Q_EMIT runActivated(at.data(RunIdRole).toString()); });
-    menu.addAction(m_compareAction ? m_compareAction.data() : action("compareRuns"));
+    if (m_compareAction) // the window's Compare Selected Runs (Ctrl+M)
+        menu.addAction(m_compareAction.data());
     menu.addAction(tr("&Promote to Model…"), this,
                    [this, at] { Q_EMIT promoteRequested(at.data(RunIdRole).toString()); })
         ->setObjectName(QStringLiteral("promoteRun"));
@@ -409,7 +403,6 @@ void RunsPage::applyFilter()
     } catch (const search::SyntaxError &e) {
         // The rows stay those of the last valid filter: greyed, and the count says they are not this one's.
         m_filterInvalid = true;
-        ++m_keyCheckGeneration;
         m_unknownKeys.clear();
         m_filterError->setTextFormat(Qt::PlainText);
         m_filterError->setText(e.message());
@@ -420,25 +413,21 @@ void RunsPage::applyFilter()
     updateCount();
 }
 
+// Against the keys the page holds (m_keys, read with the columns): a few look-ups and, for a key no run has,
+// a bounded edit distance over the keys of its kind. While they are being read, their arrival checks.
 void RunsPage::checkFilterKeys()
 {
-    const quint64 generation = ++m_keyCheckGeneration;
+    if (m_filterInvalid || m_columnsLoading)
+        return;
     // The filter the rows answer, not the text being edited (which may not parse, or not be applied yet).
     const QString filter = m_model->query().filter.trimmed();
-    if (m_filterInvalid)
-        return;
-    if (filter.isEmpty()) {
-        showUnknownKeys({});
-        return;
+    QList<search::UnknownKey> unknown;
+    try {
+        unknown = search::unknownKeys(filter, m_keys);
+    } catch (const search::SyntaxError &) {
+        // Applied filters compiled already; nothing to say about one that does not.
     }
-    const QList<ExperimentId> scope = m_experiments; // empty: every experiment
-    jobs::checkFilterKeys(
-        m_worker, this, scope, filter,
-        [this, generation](const QList<search::UnknownKey> &unknown) {
-            if (generation == m_keyCheckGeneration)
-                showUnknownKeys(unknown);
-        },
-        [this](const QString &message) { Q_EMIT statusMessage(message); });
+    showUnknownKeys(unknown);
 }
 
 void RunsPage::showUnknownKeys(const QList<search::UnknownKey> &unknown)
@@ -476,8 +465,7 @@ void RunsPage::loadColumns()
                 return;
             m_columnsLoading = false;
             applyKeys(keys);
-            if (!m_unknownKeys.isEmpty())
-                checkFilterKeys(); // a key the filter names may have appeared
+            checkFilterKeys(); // against the keys of the experiments now listed
         },
         [this, generation](const QString &message) {
             if (generation == m_columnsGeneration)

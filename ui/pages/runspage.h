@@ -78,16 +78,14 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     // A run was opened (double-click or Enter on its row).
     void runActivated(const QString &runId);
-    // Compare (the context menu, the window's Ctrl+M) with runs selected.
-    void compareRequested(const QStringList &runIds);
     // Promote to Model… from the context menu of one run.
     void promoteRequested(const QString &runId);
 
 private:
     void createActions();
     void applyFilter();
-    // Says, below the filter, which keys it names that no run in view has, and offers the nearest (off the
-    // GUI thread: jobs::checkFilterKeys).
+    // Says, below the filter, which keys it names that no run in view has, and offers the nearest (against
+    // m_keys, which the column load reads off the GUI thread).
     void checkFilterKeys();
     void showUnknownKeys(const QList<search::UnknownKey> &unknown);
     // Keeps the run at the table's top where it is on screen while rows above it come and go.
@@ -131,10 +129,9 @@ private:
     FilterCompleter *m_completer;
     QTimer m_textDelay;
     bool m_filterInvalid = false; // the filter text does not parse: the rows are those of the last valid one
-    quint64 m_keyCheckGeneration = 0;
     QList<search::UnknownKey> m_unknownKeys; // shown below the filter
-    QList<ExperimentId> m_experiments; // sorted; empty: every experiment
-    QString m_sortColumn;              // the column the rows are sorted by, by RunTableModel::columnId()
+    QList<ExperimentId> m_experiments;       // sorted; empty: every experiment
+    QString m_sortColumn; // the column the rows are sorted by, by RunTableModel::columnId()
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     jobs::Keys m_keys;
     QSet<QString> m_metricKeySet, m_paramKeySet; // m_keys for lookups: an experiment may have thousands

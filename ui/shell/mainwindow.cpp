@@ -396,7 +396,6 @@ bool MainWindow::openDatabase(const QString &path)
     m_experiments->reload();
 
     connect(m_runs, &RunsPage::runActivated, this, &MainWindow::showRun);
-    connect(m_runs, &RunsPage::compareRequested, this, &MainWindow::showCompare);
     // Files dropped on a run's row attach to that run; on the table's empty space they import.
     QTableView *table = m_runs->table();
     m_attach->addDropTarget(table->viewport(), [table](const QPoint &pos) {
