@@ -474,12 +474,8 @@ void RunPage::syncCharts()
         return;
     }
     ensureCharts();
-    if (m_chartsRunId != m_run->id) {
-        m_charts->setRuns({*m_run});
-        m_chartsRunId = m_run->id;
-    } else if (m_chartsDirty) {
-        m_charts->refreshRuns({*m_run});
-    }
+    if (m_chartsDirty)
+        m_charts->refreshRuns({*m_run}); // another run's charts are rebuilt (setRuns) there
     m_chartsDirty = false;
     if (!m_pendingChart.isEmpty())
         m_charts->showChart(std::exchange(m_pendingChart, {}));

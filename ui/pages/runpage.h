@@ -164,7 +164,6 @@ private:
     bool m_splittersPlaced = false;
     QString m_pendingArtifact; // showArtifacts() before the list was read
     QString m_pendingChart;    // showCharts(key) before the run was read
-    QString m_chartsRunId;     // the run the charts were built for
     bool m_chartsDirty = true; // the run was read again since the charts last saw it
 
     QStackedWidget *m_stack;

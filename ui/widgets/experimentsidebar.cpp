@@ -282,11 +282,6 @@ void ExperimentSidebar::syncSelection()
     updateActions();
 }
 
-void ExperimentSidebar::preselect(ExperimentId id)
-{
-    preselect(QList<ExperimentId>{id});
-}
-
 void ExperimentSidebar::preselect(const QList<ExperimentId> &ids)
 {
     if (m_current >= 0 || ids.isEmpty() || ids.first() <= 0)

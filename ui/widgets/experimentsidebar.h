@@ -39,7 +39,6 @@ public:
     void selectExperiments(const QList<ExperimentId> &ids);
     // Before the first load: the experiments to keep chosen when they are listed (those open last time), so
     // that their runs can load while the list does.
-    void preselect(ExperimentId id);
     void preselect(const QList<ExperimentId> &ids);
     void focusSearch();
     bool isShowingTrash() const;
