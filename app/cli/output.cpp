@@ -53,7 +53,7 @@ QString tableCellText(const QJsonValue &v)
     // Counts, steps, sizes and times (qint64) stay exact; measured values are for reading.
     if (v.type() == QJsonValue::Double && v.toVariant().typeId() != QMetaType::LongLong &&
         std::isfinite(v.toDouble()) && !(v.toDouble() == 0 && std::signbit(v.toDouble())))
-        return QString::number(v.toDouble(), 'g', TableDigits);
+        return display::compactNumber(v.toDouble()); // six significant digits, as the window shows them
     return cellText(v);
 }
 

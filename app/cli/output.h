@@ -16,8 +16,6 @@ namespace runlens::cli {
 enum class Format { Table, Json, Csv };
 std::optional<Format> formatFromName(const QString &name);
 
-// Significant digits of a measured number in a table (counts, steps and times stay exact).
-constexpr int TableDigits = 6;
 // The width a table is fitted to: $COLUMNS, else the terminal's width when standard output is one; 0 (no
 // limit) when it is a pipe or a file, so that each row stays one line for grep and friends.
 int terminalWidth();
@@ -30,8 +28,8 @@ public:
     {}
     void addRow(const QJsonObject &row) { m_rows.append(row); }
     // A table is fitted to maxWidth characters (0: one line per row however long): columns that do not fit
-    // go into further blocks below, each led by the first column again. Numbers are rounded to TableDigits
-    // significant digits there; JSON and CSV keep every digit.
+    // go into further blocks below, each led by the first column again. Measured numbers are rounded there as
+    // the window shows them (display::compactNumber, six significant digits); JSON and CSV keep every digit.
     void write(QTextStream &out, Format format, int maxWidth = terminalWidth()) const;
     // JSON only: an array of the rows as given, including nested objects.
     QJsonArray rows() const { return m_rows; }
@@ -44,7 +42,7 @@ private:
 };
 
 QString cellText(const QJsonValue &v);
-// cellText for the table: measured numbers rounded to TableDigits.
+// cellText for the table: measured numbers rounded (display::compactNumber); counts, steps and times exact.
 QString tableCellText(const QJsonValue &v);
 // A whole JSON document, indented: what every --format json (and bench --json) prints.
 void writeJson(QTextStream &out, const QJsonDocument &document);

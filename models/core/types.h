@@ -186,6 +186,15 @@ inline constexpr char ParentRunId[] = "mlflow.parentRunId";
 inline constexpr char Note[] = "mlflow.note.content";
 } // namespace mlflowtag
 
+namespace systemmetrics {
+// A system metric (CPU, memory, disk, network, GPU samples), logged under "system/" as MLflow names them;
+// series/systemmetrics.h says how they are charted.
+inline bool isSystemKey(const QString &key)
+{
+    return key.startsWith(QLatin1String("system/"));
+}
+} // namespace systemmetrics
+
 QString newRunId();                   // 32 random lowercase hex characters
 bool isValidRunId(const QString &id); // 32 lowercase hex characters
 qint64 nowMs();

@@ -112,13 +112,6 @@ bool isSchedule(const QString &key)
             (w.size() >= 2 && w[0] == QLatin1String("learning") && w[1] == QLatin1String("rate")));
 }
 
-// Their system metrics, "system/..." as MLflow names them (series/systemmetrics.h, which plots does not
-// link).
-bool isSystem(const QString &key)
-{
-    return key.startsWith(QLatin1String("system/"));
-}
-
 // 2 for what is minimised, 1 for what is maximised as a quality score, 0 for anything else.
 int lossLikeness(const QString &key)
 {
@@ -164,7 +157,7 @@ QString MetricAxis::preferredKey(const std::vector<Run> &runs)
         return {};
     int most = 0;
     for (const auto &[key, n] : runsWith) {
-        if (!isSchedule(key) && !isSystem(key))
+        if (!isSchedule(key) && !systemmetrics::isSystemKey(key))
             most = std::max(most, n);
     }
     if (most == 0) // schedules and system metrics only: the most common of those
@@ -176,7 +169,7 @@ QString MetricAxis::preferredKey(const std::vector<Run> &runs)
     for (const auto &[key, n] : runsWith) {
         if (2 * n < most)
             continue;
-        const bool measured = !isSchedule(key) && !isSystem(key);
+        const bool measured = !isSchedule(key) && !systemmetrics::isSystemKey(key);
         const std::tuple<bool, int, bool, int> rank{measured, measured ? lossLikeness(key) : 0,
                                                     measured && isValidation(key), n};
         if (best.isEmpty() || rank > bestRank) { // ties: the first by name stays

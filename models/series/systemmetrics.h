@@ -6,16 +6,12 @@
 // only sample indices, so they are charted against time since the run started whatever axis the other charts
 // use, and the window shows them in a section of their own, after the run's metrics.
 
+#include "core/types.h" // isSystemKey
 #include "series/chartdata.h"
 
 #include <QString>
 
 namespace runlens::systemmetrics {
-
-inline bool isSystemKey(const QString &key)
-{
-    return key.startsWith(QLatin1String("system/"));
-}
 
 // The x axis a chart of `key` is drawn on when the person chose `chosen`.
 inline ChartXAxis chartAxis(const QString &key, ChartXAxis chosen)

@@ -12,21 +12,17 @@
 
 namespace runlens::runcolormenu {
 
-namespace {
-
-QIcon swatch(const QColor &c)
+QIcon swatch(const QColor &c, const QColor &outline)
 {
     QPixmap pm(16, 16);
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(c.darker(140));
-    p.setBrush(c);
+    p.setPen(c.isValid() ? c.darker(140) : outline);
+    p.setBrush(c.isValid() ? QBrush(c) : QBrush());
     p.drawRoundedRect(QRectF(1.5, 1.5, 13, 13), 3, 3);
     return QIcon(pm);
 }
-
-} // namespace
 
 QMenu *add(QMenu *menu, const QColor &current, bool pinned, QWidget *dialogParent,
            std::function<void(const QColor &)> apply)

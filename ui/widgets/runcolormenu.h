@@ -7,11 +7,15 @@
 
 #include <functional>
 #include <QColor>
+#include <QIcon>
 
 class QMenu;
 class QWidget;
 
 namespace runlens::runcolormenu {
+
+// A run's colour as a 16 px swatch; an invalid colour is an empty one drawn in `outline`.
+QIcon swatch(const QColor &c, const QColor &outline = QColor(Qt::gray));
 
 // Adds the submenu to `menu` and returns it. `current` is ticked when it is a palette colour; `pinned`
 // enables Automatic.

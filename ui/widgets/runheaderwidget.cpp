@@ -263,15 +263,7 @@ void RunHeaderWidget::setColor(const QColor &color, bool pinned)
 {
     m_shownColor = color;
     m_pinned = pinned;
-    QPixmap pm(16, 16);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(color.isValid() ? color.darker(140) : palette().color(QPalette::Mid));
-    p.setBrush(color.isValid() ? QBrush(color) : QBrush());
-    p.drawRoundedRect(QRectF(1.5, 1.5, 13, 13), 3, 3);
-    p.end();
-    m_color->setIcon(QIcon(pm));
+    m_color->setIcon(runcolormenu::swatch(color, palette().color(QPalette::Mid)));
     m_color->setText(pinned ? tr("Colour (pinned)") : tr("Colour"));
 }
 

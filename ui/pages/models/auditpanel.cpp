@@ -4,6 +4,7 @@
 #include "core/atomicfile.h"
 #include "core/background.h"
 #include "itemmodels/audittrailmodel.h"
+#include "itemmodels/displaytext.h"
 #include "pages/models/columnfit.h"
 #include "registry/registrycsv.h"
 #include "widgets/detailtableview.h"
@@ -28,10 +29,9 @@ AuditPanel::AuditPanel(QWidget *parent)
     m_view->setObjectName(QStringLiteral("auditTrail"));
     m_view->setModel(m_audit);
     const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    // Until fitted to the rows: the time as wide as its fixed format (date and time of day).
+    // Until fitted to the rows: the time as wide as its format (date and time of day) makes any time.
     m_view->setColumnWidth(AuditTrailModel::TimeColumn,
-                           m_view->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) +
-                               em);
+                           m_view->fontMetrics().horizontalAdvance(display::dateTime(0)) + em);
     const std::pair<int, int> auditWidths[] = {
         {AuditTrailModel::UserColumn, 7},
         {AuditTrailModel::ActionColumn, 10},
