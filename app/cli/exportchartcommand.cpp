@@ -16,6 +16,7 @@
 #include <optional>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QHash>
 #include <QPalette>
 
 namespace runlens::cli {
@@ -205,14 +206,8 @@ int exportChartCommand(const QString &db, const QStringList &args)
     if (!axis)
         throw UsageProblem{QStringLiteral("--x must be step, time or relative (got '%1')")
                                .arg(p.value(QStringLiteral("x")))};
-    double smoothing = 0;
-    if (p.isSet(QStringLiteral("smooth"))) {
-        bool ok = false;
-        smoothing = p.value(QStringLiteral("smooth")).toDouble(&ok);
-        if (!ok || !(smoothing >= 0 && smoothing <= 0.999))
-            throw UsageProblem{QStringLiteral("--smooth must be a number from 0 to 0.999 (got '%1')")
-                                   .arg(p.value(QStringLiteral("smooth")))};
-    }
+    const double smoothing =
+        p.isSet(QStringLiteral("smooth")) ? positiveNumber(p, QStringLiteral("smooth"), 0, 0.999) : 0;
     const PictureSize picture = pictureSize(p);
     ChartGridStyle gridStyle;
     gridStyle.title = p.value(QStringLiteral("title"));
@@ -234,14 +229,20 @@ int exportChartCommand(const QString &db, const QStringList &args)
     Store store = openExisting(db);
     std::vector<Run> runs;
     if (p.isSet(QStringLiteral("runs"))) {
-        // Every missing id is named at once, so that one correction makes the command work.
+        // Read in one batch, drawn in the order given; every missing id is named at once, so that one
+        // correction makes the command work.
+        QStringList ids;
+        for (const QString &id : p.value(QStringLiteral("runs")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            ids << id.trimmed();
+        QHash<QString, Run> byId;
+        for (Run &r : store.runs().runs(ids))
+            byId.insert(r.id, std::move(r));
         QStringList missing;
-        for (const QString &id :
-             p.value(QStringLiteral("runs")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            if (std::optional<Run> r = store.runs().run(id.trimmed()))
-                runs.push_back(std::move(*r));
+        for (const QString &id : std::as_const(ids)) {
+            if (const auto it = byId.constFind(id); it != byId.cend())
+                runs.push_back(*it);
             else
-                missing << id.trimmed();
+                missing << id;
         }
         if (missing.size() == 1)
             throw Error(QStringLiteral("no run with id '%1'").arg(missing.first()), Error::Kind::NotFound);
