@@ -58,6 +58,7 @@ private Q_SLOTS:
     void cellsPaintAsTheStyleDoes();
     void columnsFitTheRowsOnScreen();
     void unsortableHeadersKeepTheIndicator();
+    void sweepIsATreeByMouseAndKeys();
 
 private:
     QString makeDatabase(const QString &name, int runs);
@@ -736,6 +737,9 @@ void TestRunsPage::cellsPaintAsTheStyleDoes()
     for (int column : {int(RunTableModel::StarColumn), int(RunTableModel::NameColumn),
                        model->columnOf(QStringLiteral("metric:last:loss"))})
         QVERIFY(ourDelegate->placesTextAsCommonStyle(table, model->index(0, column)));
+    // The tree's indentation, triangle and count are the delegate's own (sweepIsATreeByMouseAndKeys): the
+    // cells are compared without them.
+    ourDelegate->setTreeColumn(-1);
     auto *plain = new QStyledItemDelegate(table);
     const auto compare = [&](const QString &what) {
         table->setItemDelegate(ourDelegate);
@@ -852,6 +856,107 @@ void TestRunsPage::unsortableHeadersKeepTheIndicator()
     QTRY_VERIFY(model->columnOf(QStringLiteral("metric:last:aaa")) >= 0);
     QCOMPARE(model->columnOf(QStringLiteral("metric:last:loss")), loss + 1);
     QTRY_VERIFY(indicatorOn(loss + 1, lossOrder));
+}
+
+// A sweep with four child runs in "main" beside three plain runs: the table lists the sweep once, with its
+// children's count, expandable by its triangle, Right/Left and +/-; a child logged by another process while
+// the window is open appears under it.
+void TestRunsPage::sweepIsATreeByMouseAndKeys()
+{
+    const QString db = makeDatabase(QStringLiteral("tree.db"), 3);
+    QString sweep;
+    {
+        Store store(db);
+        NewRun init;
+        init.experimentId = store.runs().experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("sweep");
+        init.startMs = 1'600'000'000'000; // the oldest: listed last
+        init.endMs = 1'600'000'001'000;
+        init.status = RunStatus::Finished;
+        sweep = store.runs().createRun(init).id;
+        for (int i = 0; i < 4; ++i) {
+            init.name = QStringLiteral("trial%1").arg(i);
+            init.startMs = 1'600'000'000'000 + (i + 1) * 60'000;
+            init.endMs = *init.startMs + 60'000;
+            init.parentId = sweep;
+            store.runs().createRun(init);
+        }
+    }
+    MainWindow window(db);
+    window.resize(1000, 500);
+    window.show();
+    waitLoaded(window);
+    RunsPage *page = window.runsPage();
+    QTableView *table = page->table();
+    RunTableModel *model = page->model();
+    QTRY_COMPARE(model->totalCount(), qint64(8)); // the count is of every run listed
+    QCOMPARE(model->topLevelCount(), qint64(4));
+    QTRY_COMPARE(model->rowCount(), 4);
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("runCount"))->text(), QStringLiteral("8 run(s)"));
+    const int sweepRow = model->rowOf(sweep);
+    QCOMPARE(sweepRow, 3);
+    QCOMPARE(model->childCountAt(sweepRow), qint64(4));
+    // The sweep's duration is its trials' span (the first starts at +1 min, the last ends at +5 min).
+    const QModelIndex duration = model->index(sweepRow, RunTableModel::DurationColumn);
+    QCOMPARE(duration.data().toString(), QStringLiteral("4m 0s"));
+    QCOMPARE(duration.data(Qt::ToolTipRole).toString(), QStringLiteral("span of 4 child runs"));
+
+    // A click on the triangle expands; a click elsewhere in the cell only selects.
+    auto *delegate = qobject_cast<RunTableDelegate *>(table->itemDelegate());
+    QVERIFY(delegate);
+    const QModelIndex name = model->index(sweepRow, RunTableModel::NameColumn);
+    const QRect triangle = delegate->disclosureRect(name, table->visualRect(name));
+    QVERIFY(!triangle.isEmpty());
+    QVERIFY(delegate->disclosureRect(model->index(0, RunTableModel::NameColumn), table->visualRect(name))
+                .isEmpty()); // a run without children has none
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, triangle.center());
+    QTRY_COMPARE(model->rowCount(), 8);
+    QCOMPARE(model->index(4, RunTableModel::NameColumn).data().toString(), QStringLiteral("trial3"));
+    QCOMPARE(model->depthAt(4), 1);
+    QCOMPARE(model->depthAt(7), 1);
+    QVERIFY(test::keepScreenshot(&window, QStringLiteral("runs-tree-expanded")));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, triangle.center());
+    QTRY_COMPARE(model->rowCount(), 4);
+
+    // Keys on the current row.
+    table->setFocus();
+    table->setCurrentIndex(model->index(sweepRow, RunTableModel::NameColumn));
+    QTest::keyClick(table, Qt::Key_Right);
+    QTRY_COMPARE(model->rowCount(), 8);
+    QVERIFY(model->isExpanded(sweepRow));
+    QCOMPARE(table->currentIndex().column(), int(RunTableModel::NameColumn)); // the key did not move on
+    QTest::keyClick(table, Qt::Key_Left);
+    QTRY_COMPARE(model->rowCount(), 4);
+    QTest::keyClick(table, Qt::Key_Plus);
+    QTRY_COMPARE(model->rowCount(), 8);
+
+    // A trial logged by another process appears under its sweep, which stays expanded.
+    {
+        Store other(db);
+        NewRun init;
+        init.experimentId = other.runs().experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("trial4");
+        init.startMs = 1'600'000'900'000;
+        init.parentId = sweep;
+        other.runs().createRun(init);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 9, 3000);
+    QCOMPARE(model->index(model->rowOf(sweep) + 1, RunTableModel::NameColumn).data().toString(),
+             QStringLiteral("trial4"));
+    QCOMPARE(model->childCountAt(model->rowOf(sweep)), qint64(5));
+    QCOMPARE(model->totalCount(), qint64(9));
+    QCOMPARE(model->topLevelCount(), qint64(4));
+    QTest::keyClick(table, Qt::Key_Minus);
+    QTRY_COMPARE(model->rowCount(), 4);
+
+    // Ctrl+M on the collapsed sweep compares the sweep alone.
+    window.activateWindow();
+    QTRY_VERIFY(window.isActiveWindow());
+    table->setFocus();
+    table->selectRow(model->rowOf(sweep));
+    QCOMPARE(page->selectedRunIds(), QStringList{sweep});
+    QTest::keyClick(table, Qt::Key_M, Qt::ControlModifier);
+    QTRY_COMPARE(window.comparePage()->runIds(), QStringList{sweep});
 }
 
 QTEST_MAIN(TestRunsPage)

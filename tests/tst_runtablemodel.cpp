@@ -2,6 +2,7 @@
 // The lazy runs table over a real store: pages arrive from the store worker, QAbstractItemModelTester checks
 // every change, sorting and filtering go through SQL, answers to an older query are dropped.
 
+#include "import/importer.h"
 #include "itemmodels/experimentlistmodel.h"
 #include "itemmodels/roles.h"
 #include "itemmodels/runcolormap.h"
@@ -10,6 +11,7 @@
 #include "search/searchquery.h"
 #include "store/changewatcher.h"
 #include "store/store.h"
+#include "testsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSet>
@@ -44,6 +46,13 @@ private Q_SLOTS:
     void starTrashAndColourWriteThrough();
     void minMaxColumnsShowAndSort();
     void quickTextFilter();
+    void treeListsTopLevelRunsWithCounts();
+    void treeExpandsAndCollapses();
+    void treeFilterMatchingAChildListsIt();
+    void treeCycleOfParentsEnds();
+    void treeChildWrittenElsewhereAppears();
+    void treePagesTopLevelRuns();
+    void treeOfAnMlflowImport();
 
 private:
     QTemporaryDir m_dir;
@@ -733,6 +742,330 @@ void TestRunTableModel::quickTextFilter()
     QCOMPARE(listed(QStringLiteral("f_p")), (QStringList{"r0"}));
     QCOMPARE(listed(QStringLiteral("5_%")), QStringList{});
     QCOMPARE(listed(QStringLiteral("x' OR 1=1 --")), QStringList{});
+}
+
+namespace {
+
+// A sweep p with children kid1..kid3 (kid1 has a grandchild g), a plain run x, an orphan o (its parent is no
+// run), t whose parent is in the trash and q whose parent is in another experiment. Starts grow in that
+// order: the table's default order (newest first) lists them backwards.
+QString treeDatabase(const QTemporaryDir &dir, const QString &name, QHash<QString, QString> *ids,
+                     ExperimentId *tree)
+{
+    const QString path = dir.filePath(name);
+    Store store(path);
+    const ExperimentId e = store.runs().createExperiment(QStringLiteral("tree"));
+    *tree = e;
+    const ExperimentId other = store.runs().createExperiment(QStringLiteral("elsewhere"));
+    qint64 t = 1'000'000;
+    const auto make = [&](const QString &runName, const QString &parent, ExperimentId in = 0) {
+        NewRun init;
+        init.experimentId = in ? in : e;
+        init.name = runName;
+        init.startMs = t;
+        init.endMs = t + 60'000; // each runs a minute
+        init.status = RunStatus::Finished;
+        init.parentId = parent.isEmpty() ? QString() : ids->value(parent, parent);
+        t += 1000;
+        ids->insert(runName, store.runs().createRun(init).id);
+    };
+    make(QStringLiteral("p"), {});
+    make(QStringLiteral("kid1"), QStringLiteral("p"));
+    make(QStringLiteral("kid2"), QStringLiteral("p"));
+    make(QStringLiteral("kid3"), QStringLiteral("p"));
+    make(QStringLiteral("g"), QStringLiteral("kid1"));
+    make(QStringLiteral("x"), {});
+    make(QStringLiteral("o"), QStringLiteral("0123456789abcdef0123456789abcdef"));
+    make(QStringLiteral("trashed"), {});
+    make(QStringLiteral("t"), QStringLiteral("trashed"));
+    make(QStringLiteral("q-parent"), {}, other);
+    make(QStringLiteral("q"), QStringLiteral("q-parent"));
+    store.runs().setRunLifecycle(ids->value(QStringLiteral("trashed")), Lifecycle::Deleted);
+    return path;
+}
+
+QStringList indented(const RunTableModel &model)
+{
+    QStringList out;
+    for (int r = 0; r < model.rowCount(); ++r)
+        out << QString(model.depthAt(r) * 2, QLatin1Char(' ')) +
+                   model.index(r, RunTableModel::NameColumn).data().toString();
+    return out;
+}
+
+// Expands or collapses and waits for the rows to follow.
+void expand(RunTableModel &model, const QString &name, bool expanded)
+{
+    int row = -1;
+    for (int r = 0; r < model.rowCount(); ++r)
+        if (model.index(r, RunTableModel::NameColumn).data().toString() == name)
+            row = r;
+    QVERIFY2(row >= 0, qPrintable(name));
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    model.setExpanded(row, expanded);
+    QTRY_VERIFY(refreshed.count() >= 1);
+}
+
+} // namespace
+
+void TestRunTableModel::treeListsTopLevelRunsWithCounts()
+{
+    QHash<QString, QString> ids;
+    ExperimentId tree = 0;
+    const QString db = treeDatabase(m_dir, QStringLiteral("tree-top.db"), &ids, &tree);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RunQuery q;
+    q.experiments = {tree};
+    model.setQuery(q);
+    QTRY_COMPARE(model.rowCount(), 9); // flat: every active run of the experiment
+    QVERIFY(!model.isNested());
+
+    QCOMPARE(model.topLevelCount(), qint64(9));
+
+    model.setNested(true);
+    QTRY_COMPARE(model.topLevelCount(), qint64(5));
+    QCOMPARE(model.totalCount(), qint64(9)); // what the listing matches, children included
+    QTRY_COMPARE(model.rowCount(), 5);
+    // The orphan, the child of a trashed run and the child of another experiment's run are top-level.
+    QCOMPARE(names(model), (QStringList{"q", "t", "o", "x", "p"}));
+    QCOMPARE(model.childCountAt(4), qint64(3)); // kid1..kid3; g is kid1's
+    QCOMPARE(model.index(4, 0).data(ChildCountRole).toLongLong(), qint64(3));
+    for (int r = 0; r < 4; ++r)
+        QCOMPARE(model.childCountAt(r), qint64(0));
+    // The parent's duration is its children's span (kid1 starts at +1 s, kid3 ends at +3 s + 60 s), muted.
+    const QModelIndex duration = model.index(4, RunTableModel::DurationColumn);
+    QCOMPARE(duration.data().toString(), QStringLiteral("1m 2s"));
+    QCOMPARE(duration.data(Qt::ToolTipRole).toString(), QStringLiteral("span of 3 child runs"));
+    QVERIFY(duration.data(Qt::ForegroundRole).value<QColor>().isValid());
+    // A run without children shows its own.
+    QCOMPARE(model.index(3, RunTableModel::DurationColumn).data().toString(), QStringLiteral("1m 0s"));
+    QVERIFY(!model.index(3, RunTableModel::DurationColumn).data(Qt::ForegroundRole).isValid());
+
+    model.setNested(false);
+    QTRY_COMPARE(model.rowCount(), 9);
+    QCOMPARE(model.totalCount(), qint64(9));
+    QCOMPARE(model.topLevelCount(), qint64(9));
+}
+
+void TestRunTableModel::treeExpandsAndCollapses()
+{
+    QHash<QString, QString> ids;
+    ExperimentId tree = 0;
+    const QString db = treeDatabase(m_dir, QStringLiteral("tree-expand.db"), &ids, &tree);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    RunQuery q;
+    q.experiments = {tree};
+    model.setQuery(q);
+    QTRY_COMPARE(model.rowCount(), 5);
+    QCOMPARE(model.index(3, RunTableModel::NameColumn).data().toString(), QStringLiteral("x"));
+    model.setExpanded(3, true); // no children: nothing to expand
+    QVERIFY(!model.isExpanded(3));
+    expand(model, QStringLiteral("p"), true);
+    QCOMPARE(indented(model), (QStringList{"q", "t", "o", "x", "p", "  kid3", "  kid2", "  kid1"}));
+    QVERIFY(model.isExpanded(4));
+    QVERIFY(model.index(4, 0).data(ExpandedRole).toBool());
+    QCOMPARE(model.index(7, 0).data(TreeDepthRole).toInt(), 1);
+    QCOMPARE(model.childCountAt(7), qint64(1)); // kid1 has g
+    QCOMPARE(model.topLevelCount(), qint64(5));
+    QVERIFY(!model.canFetchMore({}));
+
+    expand(model, QStringLiteral("kid1"), true);
+    QCOMPARE(indented(model), (QStringList{"q", "t", "o", "x", "p", "  kid3", "  kid2", "  kid1", "    g"}));
+
+    // Sorted like the table, children too.
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.sort(RunTableModel::NameColumn, Qt::AscendingOrder);
+    QTRY_VERIFY(reset.count() >= 1);
+    QTRY_COMPARE(model.rowCount(), 9); // expanded runs stay expanded
+    QCOMPARE(indented(model), (QStringList{"o", "p", "  kid1", "    g", "  kid2", "  kid3", "q", "t", "x"}));
+
+    const QPersistentModelIndex x(model.index(8, RunTableModel::NameColumn));
+    QCOMPARE(x.data().toString(), QStringLiteral("x"));
+    expand(model, QStringLiteral("p"), false);
+    QCOMPARE(indented(model), (QStringList{"o", "p", "q", "t", "x"}));
+    QCOMPARE(x.data().toString(), QStringLiteral("x")); // persistent indexes follow the runs
+    // kid1 stays expanded below its collapsed parent.
+    expand(model, QStringLiteral("p"), true);
+    QCOMPARE(indented(model), (QStringList{"o", "p", "  kid1", "    g", "  kid2", "  kid3", "q", "t", "x"}));
+}
+
+void TestRunTableModel::treeFilterMatchingAChildListsIt()
+{
+    QHash<QString, QString> ids;
+    ExperimentId tree = 0;
+    const QString db = treeDatabase(m_dir, QStringLiteral("tree-filter.db"), &ids, &tree);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    RunQuery q;
+    q.experiments = {tree};
+    // The filter matches a child but not its parent: the child is listed, at the top level.
+    q.filter = QStringLiteral("attributes.run_name = 'kid2'");
+    model.setQuery(q);
+    QTRY_COMPARE(model.totalCount(), qint64(1));
+    QCOMPARE(model.topLevelCount(), qint64(1));
+    QTRY_COMPARE(names(model), QStringList{"kid2"});
+    QCOMPARE(model.childCountAt(0), qint64(0));
+
+    // The parent and one child match (kid1; its child g does not): the count is of the children listed.
+    q.filter = QStringLiteral("attributes.start_time <= 1001000");
+    model.setQuery(q);
+    QTRY_COMPARE(names(model), QStringList{"p"});
+    QCOMPARE(model.childCountAt(0), qint64(1));
+    QCOMPARE(model.index(0, RunTableModel::DurationColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("span of 1 child run"));
+    expand(model, QStringLiteral("p"), true);
+    QCOMPARE(indented(model), (QStringList{"p", "  kid1"}));
+    QCOMPARE(model.childCountAt(1), qint64(0));
+
+    // The quick text filter the same way.
+    q.filter.clear();
+    q.text = QStringLiteral("kid");
+    model.setQuery(q);
+    QTRY_COMPARE(model.totalCount(), qint64(3));
+    QTRY_COMPARE(names(model), (QStringList{"kid3", "kid2", "kid1"}));
+}
+
+void TestRunTableModel::treeCycleOfParentsEnds()
+{
+    const QString db = m_dir.filePath(QStringLiteral("tree-cycle.db"));
+    {
+        // A crafted database: a -> b -> a, c below the cycle, and d its own parent.
+        Store store(db);
+        const ExperimentId e = store.runs().createExperiment(QStringLiteral("cycle"));
+        QHash<QString, QString> id;
+        for (const char *n : {"a", "b", "c", "d", "plain"}) {
+            NewRun init;
+            init.experimentId = e;
+            init.name = QString::fromLatin1(n);
+            id.insert(init.name, store.runs().createRun(init).id);
+        }
+        const QString parentTag = QStringLiteral("mlflow.parentRunId");
+        store.runs().setTag(id[QStringLiteral("a")], parentTag, id[QStringLiteral("b")]);
+        store.runs().setTag(id[QStringLiteral("b")], parentTag, id[QStringLiteral("a")]);
+        store.runs().setTag(id[QStringLiteral("c")], parentTag, id[QStringLiteral("a")]);
+        store.runs().setTag(id[QStringLiteral("d")], parentTag, id[QStringLiteral("d")]);
+        QCOMPARE(store.runs().run(id[QStringLiteral("a")])->parentId, id[QStringLiteral("b")]);
+    }
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    model.setQuery(RunQuery{});
+    // Every run is listed, each once: the cycle's runs (and what hangs below it) are top-level.
+    QTRY_COMPARE(model.totalCount(), qint64(5));
+    QTRY_COMPARE(model.rowCount(), 5);
+    QStringList sorted = names(model);
+    sorted.sort();
+    QCOMPARE(sorted, (QStringList{"a", "b", "c", "d", "plain"}));
+    // Expanding a run of the cycle ends, and lists no run twice.
+    for (const QString &n : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("d")}) {
+        expand(model, n, true);
+        QCOMPARE(model.rowCount(), 5);
+    }
+    sorted = names(model);
+    sorted.sort();
+    QCOMPARE(sorted, (QStringList{"a", "b", "c", "d", "plain"}));
+}
+
+void TestRunTableModel::treeChildWrittenElsewhereAppears()
+{
+    QHash<QString, QString> ids;
+    ExperimentId tree = 0;
+    const QString db = treeDatabase(m_dir, QStringLiteral("tree-live.db"), &ids, &tree);
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    RunQuery q;
+    q.experiments = {tree};
+    model.setQuery(q);
+    QTRY_COMPARE(model.rowCount(), 5);
+    expand(model, QStringLiteral("p"), true);
+    QCOMPARE(model.rowCount(), 8);
+    const QPersistentModelIndex parent(model.index(4, RunTableModel::NameColumn));
+    QCOMPARE(parent.data().toString(), QStringLiteral("p"));
+    {
+        Store other(db); // another connection, as the Python client or `runlens log` in another process
+        NewRun init;
+        init.experimentId = tree;
+        init.name = QStringLiteral("kid4");
+        init.startMs = 2'000'000; // the newest: first among the children
+        init.parentId = ids[QStringLiteral("p")];
+        other.runs().createRun(init);
+    }
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(indented(model), (QStringList{"q", "t", "o", "x", "p", "  kid4", "  kid3", "  kid2", "  kid1"}));
+    QCOMPARE(model.childCountAt(parent.row()), qint64(4));
+    QVERIFY(model.isExpanded(parent.row()));
+    // kid4 has not ended: the span runs until now.
+    QCOMPARE(parent.sibling(parent.row(), RunTableModel::DurationColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("span of 4 child runs"));
+}
+
+void TestRunTableModel::treePagesTopLevelRuns()
+{
+    // 1000 runs without parents: the same pages as a flat listing.
+    StoreWorker worker(m_db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.rowCount(), RunTableModel::FirstPageSize);
+    QTRY_COMPARE(model.totalCount(), qint64(Runs));
+    while (model.canFetchMore({}) || model.isLoading()) {
+        if (model.canFetchMore({}))
+            model.fetchMore({});
+        QTest::qWait(5);
+    }
+    QCOMPARE(model.rowCount(), Runs);
+    QCOMPARE(model.index(Runs - 1, RunTableModel::NameColumn).data().toString(), QStringLiteral("run-0000"));
+}
+
+void TestRunTableModel::treeOfAnMlflowImport()
+{
+    // Real MLflow 2.17 data: run-03 was logged nested under run-02 (its mlflow.parentRunId tag).
+    const QString copy = m_dir.filePath(QStringLiteral("mlflow-copy"));
+    QVERIFY(test::copyTree(QStringLiteral(RUNLENS_FIXTURES "/mlflow-file"), copy));
+    const QString db = m_dir.filePath(QStringLiteral("tree-mlflow.db"));
+    const QString parent = QStringLiteral("a73a08103c074d0fa32f4f5e1e8bf65b");
+    const QString child = QStringLiteral("75f53870daaa4afd96df5b5ad7599c80");
+    ExperimentId experiment = 0;
+    {
+        Store store(db);
+        import::importPaths(store, {copy + QStringLiteral("/mlruns")}, import::Format::Auto,
+                            import::ImportOptions{});
+        QCOMPARE(store.runs().run(child)->parentId, parent);
+        experiment = store.runs().run(parent)->experimentId;
+    }
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    RunQuery q;
+    q.experiments = {experiment};
+    model.setQuery(q);
+    QTRY_COMPARE(model.totalCount(), qint64(7)); // run-00 .. run-06
+    QTRY_COMPARE(model.topLevelCount(), qint64(6));
+    QTRY_COMPARE(model.rowCount(), 6);
+    QCOMPARE(model.rowOf(child), -1);
+    const int row = model.rowOf(parent);
+    QVERIFY(row >= 0);
+    QCOMPARE(model.childCountAt(row), qint64(1));
+    QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+    model.setExpanded(row, true);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(model.rowOf(child), row + 1);
+    QCOMPARE(model.depthAt(row + 1), 1);
+    QCOMPARE(model.index(row + 1, RunTableModel::NameColumn).data().toString(), QStringLiteral("run-03"));
 }
 
 QTEST_GUILESS_MAIN(TestRunTableModel)

@@ -41,6 +41,10 @@ enum Role : int {
     ModelNameRole,    // QString: the registered model's name, on every column of a model or version row
     ModelVersionRole, // int: the model version's number, on every column of a version row (0: none)
     TagKeyRole,       // QString: the tag's key, on every column of a tag row
+    // The runs table's tree (RunTableModel::setNested), on every column of a run row.
+    TreeDepthRole,  // int: 0 for a top-level run, 1 for its children, ...
+    ChildCountRole, // qint64: the run's children in the listing (0: no disclosure)
+    ExpandedRole,   // bool: the run's children are shown below it
 };
 
 } // namespace runlens

@@ -287,6 +287,15 @@ void RunTableModel::setPending(int delta)
     m_pending += delta;
     if (was != isLoading())
         Q_EMIT loadingChanged(isLoading());
+    // A refresh asked while loading runs when the load ends (the count may answer after the page).
+    if (was && !isLoading() && m_refreshPending)
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (m_refreshPending)
+                    refresh();
+            },
+            Qt::QueuedConnection);
 }
 
 void RunTableModel::setTotal(qint64 total)
@@ -297,10 +306,38 @@ void RunTableModel::setTotal(qint64 total)
     Q_EMIT totalCountChanged(total);
 }
 
+void RunTableModel::setNested(bool nested)
+{
+    if (nested == m_nested)
+        return;
+    m_nested = nested;
+    if (m_generation > 0)
+        reload();
+}
+
+void RunTableModel::setExpanded(int row, bool expanded)
+{
+    if (row < 0 || row >= rowCount() || !m_nested || isExpanded(row) == expanded)
+        return;
+    if (expanded && childCountAt(row) == 0)
+        return;
+    const QString id = runAt(row).id;
+    if (expanded)
+        m_expanded.insert(id);
+    else
+        m_expanded.remove(id);
+    Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1), {ExpandedRole});
+    refresh(); // the children come or go with the listing brought up to date
+}
+
 void RunTableModel::reload()
 {
     beginResetModel();
     m_runs.clear();
+    m_depth.clear();
+    m_children.clear();
+    m_topLoaded = 0;
+    m_topTotal = -1;
     m_total = -1;
     m_fetching = false;
     m_refreshing = false;
@@ -308,15 +345,25 @@ void RunTableModel::reload()
     endResetModel();
     holdShownRows(); // nothing shown until the view says which rows it shows
     const quint64 generation = m_generation;
-    const RunQuery query = m_query;
+    RunQuery query = m_query;
+    query.topLevel = m_nested;
     setPending(+1);
-    m_worker->run<qint64>(
+    // The runs listed (what the window counts) and, nested, the top-level ones (what the pages go through).
+    m_worker->run<std::pair<qint64, qint64>>(
         this,
-        [query, compiled = m_compiled](Store &store) { return store.runs().countRuns(query, compiled); },
-        [this, generation](qint64 total) {
+        [query, compiled = m_compiled](Store &store) {
+            const Database::ReadTransaction snapshot(store.database());
+            RunQuery all = query;
+            all.topLevel = false;
+            const qint64 total = store.runs().countRuns(all, compiled);
+            return std::pair(total, query.topLevel ? store.runs().countRuns(query, compiled) : total);
+        },
+        [this, generation](std::pair<qint64, qint64> counts) {
             setPending(-1);
-            if (generation == m_generation)
-                setTotal(total);
+            if (generation != m_generation)
+                return;
+            m_topTotal = counts.second;
+            setTotal(counts.first);
         },
         [this](const QString &message) {
             setPending(-1);
@@ -335,7 +382,8 @@ void RunTableModel::refresh()
     m_refreshing = true;
     RunQuery window = m_query;
     window.offset = 0;
-    window.limit = std::max<qint64>(qint64(m_runs.size()), PageSize);
+    window.topLevel = m_nested;
+    window.limit = std::max<qint64>(m_topLoaded, PageSize);
     // What the rows were read at: the store sends back the listing's ids and stamps, and in full only the
     // runs whose stamp moved (or that are new here). A logger writing every second into one run of 10,000
     // loaded ones costs one run's details, not 10,000.
@@ -350,10 +398,15 @@ void RunTableModel::refresh()
         qint64 total = 0;
         QStringList order;
         std::vector<Run> changed;
+        qint64 topTotal = 0; // the top-level runs when nested, else total
+        qint64 topCount = 0; // rows of the listing itself (its top level when nested): where paging goes on
+        QHash<QString, int> depth;
+        QHash<QString, ChildSummary> children;
     };
     m_worker->run<Answer>(
         this,
-        [window, compiled = m_compiled, loaded = std::move(loaded)](Store &store) {
+        [window, compiled = m_compiled, loaded = std::move(loaded), nested = m_nested,
+         expanded = m_expanded](Store &store) {
             QHash<QString, qint64> known;
             known.reserve(qsizetype(loaded.size()));
             for (const auto &[id, updated] : loaded)
@@ -363,12 +416,41 @@ void RunTableModel::refresh()
             // for the table to read.
             const Database::ReadTransaction snapshot(store.database());
             Answer a;
-            a.total = store.runs().countRuns(window, compiled);
+            RunQuery all = window;
+            all.topLevel = false;
+            a.total = store.runs().countRuns(all, compiled);
+            a.topTotal = nested ? store.runs().countRuns(window, compiled) : a.total;
             QStringList stale;
-            for (auto &[id, updated] : store.runs().searchRunStamps(window, compiled)) {
+            // The tree: each expanded run's children after it, depth first. A run is listed once, so a
+            // crafted cycle of parent ids ends where it meets a run already listed; depth is bounded too.
+            QSet<QString> listed;
+            const auto visit = [&](const auto &self, const QString &id, qint64 updated, int depth) -> void {
+                if (listed.contains(id))
+                    return;
+                listed.insert(id);
                 if (known.value(id, -1) != updated)
                     stale << id;
-                a.order << std::move(id);
+                a.order << id;
+                if (depth > 0)
+                    a.depth.insert(id, depth);
+                if (!nested || !expanded.contains(id) || depth >= MaxRunDepth)
+                    return;
+                RunQuery children = window;
+                children.topLevel = false;
+                children.parents = {id};
+                children.limit = -1;
+                for (const auto &[child, stamp] : store.runs().searchRunStamps(children, compiled))
+                    self(self, child, stamp, depth + 1);
+            };
+            const auto stamps = store.runs().searchRunStamps(window, compiled);
+            a.topCount = qint64(stamps.size());
+            for (const auto &[id, updated] : stamps)
+                visit(visit, id, updated, 0);
+            if (nested) {
+                const QHash<QString, ChildSummary> all = store.runs().childSummaries(window, compiled);
+                for (auto it = all.begin(); it != all.end(); ++it)
+                    if (listed.contains(it.key()))
+                        a.children.insert(it.key(), *it);
             }
             a.changed = store.runs().runs(stale);
             return a;
@@ -376,10 +458,32 @@ void RunTableModel::refresh()
         [this, generation](Answer answer) {
             if (generation != m_generation)
                 return;
+            // Rows whose place in the tree or whose children changed while the run itself did not (looked
+            // up through the few runs that are in the tree, not through every row).
+            QSet<QString> moved;
+            const auto compare = [&moved](const auto &before, const auto &after) {
+                for (auto it = before.begin(); it != before.end(); ++it)
+                    if (after.value(it.key()) != *it)
+                        moved.insert(it.key());
+                for (auto it = after.begin(); it != after.end(); ++it)
+                    if (!before.contains(it.key()))
+                        moved.insert(it.key());
+            };
+            compare(m_depth, answer.depth);
+            compare(m_children, answer.children);
+            m_depth = std::move(answer.depth);
+            m_children = std::move(answer.children);
             // Still "refreshing" while rows change: views must not fetch a page at offsets that are moving.
             const QList<int> rows = apply(answer.order, std::move(answer.changed));
+            m_topLoaded = answer.topCount;
+            if (!moved.isEmpty()) {
+                for (size_t r = 0; r < m_runs.size(); ++r)
+                    if (moved.contains(m_runs[r].id))
+                        Q_EMIT dataChanged(index(int(r), 0), index(int(r), columnCount() - 1));
+            }
             holdShownRows(); // the shown rows may be other runs now, or carry another pin
             m_refreshing = false;
+            m_topTotal = answer.topTotal;
             setTotal(answer.total);
             Q_EMIT refreshed(rows);
             if (m_refreshPending)
@@ -530,7 +634,7 @@ bool RunTableModel::canFetchMore(const QModelIndex &parent) const
     // Nothing to fetch before the first setQuery(): a view must not list every experiment meanwhile.
     if (parent.isValid() || m_fetching || m_refreshing || m_generation == 0)
         return false;
-    return m_total < 0 || qint64(m_runs.size()) < m_total;
+    return m_topTotal < 0 || m_topLoaded < m_topTotal;
 }
 
 void RunTableModel::fetchMore(const QModelIndex &parent)
@@ -539,20 +643,43 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
         return;
     m_fetching = true;
     RunQuery page = m_query;
-    page.offset = qint64(m_runs.size());
+    page.topLevel = m_nested;
+    page.offset = m_topLoaded;
     page.limit = m_runs.empty() ? FirstPageSize : PageSize;
     const quint64 generation = m_generation;
     setPending(+1);
-    m_worker->run<std::vector<Run>>(
-        this, [page, compiled = m_compiled](Store &store) { return store.runs().searchRuns(page, compiled); },
-        [this, generation](std::vector<Run> runs) {
+    struct Page
+    {
+        std::vector<Run> runs;
+        QHash<QString, ChildSummary> children; // of these runs, when nested
+    };
+    m_worker->run<Page>(
+        this,
+        [page, compiled = m_compiled](Store &store) {
+            const Database::ReadTransaction snapshot(store.database());
+            Page p;
+            p.runs = store.runs().searchRuns(page, compiled);
+            if (page.topLevel && !p.runs.empty()) {
+                RunQuery parents = page;
+                for (const Run &r : p.runs)
+                    parents.parents << r.id;
+                p.children = store.runs().childSummaries(parents, compiled);
+            }
+            return p;
+        },
+        [this, generation](Page answer) {
             setPending(-1);
             if (generation != m_generation)
                 return;
+            std::vector<Run> &runs = answer.runs;
+            m_topLoaded += qint64(runs.size()); // before dropping those listed already: the offset moves on
             if (runs.empty()) {
                 m_fetching = false;
-                if (m_total < 0 || m_total > qint64(m_runs.size()))
-                    setTotal(qint64(m_runs.size())); // the listing shrank meanwhile
+                if (m_topTotal < 0 || m_topTotal > m_topLoaded) { // the listing shrank meanwhile
+                    m_topTotal = m_topLoaded;
+                    if (!m_nested)
+                        setTotal(m_topLoaded);
+                }
                 return;
             }
             // Paging is by offset: a run that another process added above the loaded rows shifts the next
@@ -567,6 +694,17 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
                 refresh(); // the listing moved under us: bring the loaded rows up to date
                 return;
             }
+            bool expandedArrived = false;
+            for (const Run &r : runs) {
+                m_depth.remove(r.id);
+                if (const auto c = answer.children.constFind(r.id); c != answer.children.constEnd())
+                    m_children.insert(r.id, *c);
+                else
+                    m_children.remove(r.id);
+                expandedArrived = expandedArrived || m_expanded.contains(r.id);
+            }
+            if (expandedArrived)
+                m_refreshPending = true; // their children come with a refresh
             const int first = int(m_runs.size());
             beginInsertRows({}, first, first + int(runs.size()) - 1);
             m_runs.insert(m_runs.end(), std::make_move_iterator(runs.begin()),
@@ -687,6 +825,12 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
         return run.lifecycle == Lifecycle::Deleted;
     case RunColorRole:
         return colorOf(run);
+    case TreeDepthRole:
+        return m_depth.value(run.id, 0);
+    case ChildCountRole:
+        return m_children.value(run.id).count;
+    case ExpandedRole:
+        return m_expanded.contains(run.id);
     case Qt::DecorationRole: {
         if (index.column() == StatusColumn && runstatus::isLive(run.status))
             return runstatus::dot(run.status); // the live mark, as every page shows it
@@ -698,6 +842,8 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == StarColumn)
             return run.starred ? QColor(0xe0, 0x9b, 0x00) : QColor(128, 128, 128, 120);
+        if (index.column() == DurationColumn && m_children.contains(run.id))
+            return QColor(128, 128, 128); // the children's span, not a run time of the parent's own
         if (index.column() == StatusColumn) {
             switch (run.status) {
             case RunStatus::Failed:
@@ -758,6 +904,17 @@ QVariant RunTableModel::cell(const Run &run, int column, int role) const
                    : QVariant(QDateTime::fromMSecsSinceEpoch(*run.startMs)
                                   .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
     case DurationColumn: {
+        // A parent (a sweep, MLflow's nested runs) shows the span of its children in the listing: from the
+        // first one's start to the last one's end, or now while one has not ended.
+        if (const auto c = m_children.constFind(run.id); c != m_children.constEnd()) {
+            if (role == Qt::ToolTipRole)
+                return c->count == 1 ? tr("span of 1 child run") : tr("span of %1 child runs").arg(c->count);
+            if (!c->firstStartMs)
+                return raw ? QVariant() : QVariant(UnknownTime);
+            const qint64 end = c->anyOpen ? nowMs() : c->lastEndMs.value_or(*c->firstStartMs);
+            const qint64 span = std::max<qint64>(0, end - *c->firstStartMs);
+            return raw ? QVariant(span) : QVariant(durationText(span));
+        }
         if (!run.startMs)
             return raw ? QVariant() : QVariant(UnknownTime);
         const qint64 end = run.endMs.value_or(nowMs());

@@ -16,6 +16,7 @@
 #include <optional>
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QSet>
 
 namespace runlens {
 
@@ -78,7 +79,24 @@ public:
     // The names the Experiment column shows; an experiment not named here shows its id.
     void setExperimentNames(const QHash<ExperimentId, QString> &names);
 
-    qint64 totalCount() const { return m_total; } // -1 until counted
+    // Parent and child runs as a tree (off by default: a flat listing). On, the pages list top-level runs
+    // (RunQuery::topLevel: no parent, or one this listing does not show, or a crafted cycle) and an
+    // expanded run's children follow it, one level deeper, sorted like the table. Expanding and collapsing
+    // go through refresh(): the rows change when the store has answered. Expanded runs stay expanded across
+    // refreshes, sorts and filters. A run is listed once: a child already listed elsewhere (only in a
+    // crafted cycle) is left out.
+    void setNested(bool nested);
+    bool isNested() const { return m_nested; }
+    int depthAt(int row) const { return m_depth.value(runAt(row).id, 0); }
+    qint64 childCountAt(int row) const { return m_children.value(runAt(row).id).count; }
+    bool isExpanded(int row) const { return m_expanded.contains(runAt(row).id); }
+    void setExpanded(int row, bool expanded);
+
+    // The runs the listing matches, children included; -1 until counted.
+    qint64 totalCount() const { return m_total; }
+    // Those of them at the top level when nested (what the pages go through), else the same; -1 until
+    // counted.
+    qint64 topLevelCount() const { return m_topTotal; }
     bool isLoading() const { return m_pending > 0; }
     const Run &runAt(int row) const { return m_runs.at(size_t(row)); }
     int rowOf(const QString &runId) const; // -1 when not loaded
@@ -140,7 +158,13 @@ private:
     QHash<QString, int> m_columnIndex; // columnId -> column, rebuilt when the columns change
     QHash<ExperimentId, QString> m_experimentNames;
     std::vector<Run> m_runs;
+    bool m_nested = false;
+    QHash<QString, int> m_depth;             // run id -> depth, for rows below the top level
+    QHash<QString, ChildSummary> m_children; // run id -> its children in the listing, for runs with any
+    QSet<QString> m_expanded;
+    qint64 m_topLoaded = 0; // rows of the listing read so far (its top level when nested): the next offset
     qint64 m_total = -1;
+    qint64 m_topTotal = -1;
     quint64 m_generation = 0; // answers for an older query are dropped
     bool m_fetching = false;
     bool m_refreshing = false;

@@ -574,11 +574,31 @@ AssembledQuery assemble(const RunQuery &query, const search::CompiledQuery &c, c
         for (qsizetype i = 0; i < alternatives.size(); ++i)
             textBinds << pattern;
     }
+    const QString listed = where.join(QStringLiteral(" AND "));
+    QVariantList treeBinds;
+    if (query.topLevel) {
+        // The inner `r` shadows the outer one: the subquery is the listing itself, uncorrelated, evaluated
+        // once. The walk up the parents is bounded: a run on a cycle, or too deep, stops and is top-level.
+        where << QStringLiteral(
+                     "(r.parent_id = '' OR r.parent_id NOT IN (SELECT r.id FROM runs r JOIN experiments e "
+                     "ON e.id = r.experiment WHERE %1) OR r.id IN (WITH RECURSIVE up(start, cur, depth) AS ("
+                     "SELECT id, parent_id, 1 FROM runs WHERE parent_id <> '' UNION ALL SELECT up.start, "
+                     "p.parent_id, up.depth + 1 FROM up JOIN runs p ON p.id = up.cur WHERE p.parent_id <> '' "
+                     "AND up.cur <> up.start AND up.depth < %2) "
+                     "SELECT start FROM up WHERE cur = start OR depth >= %2))")
+                     .arg(listed, QString::number(MaxRunDepth));
+        treeBinds << filterBinds << c.whereBinds << textBinds;
+    }
+    if (!query.parents.isEmpty()) {
+        where << QStringLiteral("r.parent_id IN (%1)").arg(sql::placeholders(query.parents.size()));
+        for (const QString &id : query.parents)
+            treeBinds << id;
+    }
     out.sql = QStringLiteral("SELECT %1 FROM runs r JOIN experiments e ON e.id = r.experiment %2 WHERE %3")
                   .arg(columns, ordered ? c.joins : QString(), where.join(QStringLiteral(" AND ")));
     if (ordered)
         out.binds << c.joinBinds;
-    out.binds << filterBinds << c.whereBinds << textBinds;
+    out.binds << filterBinds << c.whereBinds << textBinds << treeBinds;
     if (ordered) {
         out.sql += QStringLiteral(" ORDER BY ") + c.orderBy;
         if (query.limit >= 0 || query.offset > 0) {
@@ -677,6 +697,32 @@ qint64 RunStore::countRuns(const RunQuery &query, const search::CompiledQuery &c
 {
     const AssembledQuery a = assemble(query, compiled, QStringLiteral("count(*)"), false, m_db.dialect());
     return m_db.exec(a.sql, a.binds).value(0).toLongLong();
+}
+
+QHash<QString, ChildSummary> RunStore::childSummaries(const RunQuery &query,
+                                                      const search::CompiledQuery &compiled)
+{
+    RunQuery children = query;
+    children.topLevel = false;
+    children.limit = -1;
+    children.offset = 0;
+    AssembledQuery a = assemble(children, compiled,
+                                QStringLiteral("r.parent_id, count(*), min(r.start_ms), max(r.end_ms), "
+                                               "sum(r.end_ms IS NULL)"),
+                                false, m_db.dialect());
+    a.sql += QStringLiteral(" AND r.parent_id <> '' GROUP BY r.parent_id");
+    QHash<QString, ChildSummary> out;
+    QSqlQuery q = m_db.exec(a.sql, a.binds);
+    for (; q.isValid(); q.next()) {
+        ChildSummary &s = out[q.value(0).toString()];
+        s.count = q.value(1).toLongLong();
+        if (!q.value(2).isNull())
+            s.firstStartMs = q.value(2).toLongLong();
+        if (!q.value(3).isNull())
+            s.lastEndMs = q.value(3).toLongLong();
+        s.anyOpen = q.value(4).toLongLong() > 0;
+    }
+    return out;
 }
 
 QStringList RunStore::distinctKeys(const QString &table, const QList<ExperimentId> &experiments)

@@ -10,6 +10,7 @@
 #include "search/searchquery.h"
 
 #include <optional>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -22,6 +23,19 @@ namespace runlens {
 class Database;
 class SeriesEngine;
 
+// How many parents a run may have above it before it counts as top-level (see RunQuery::topLevel).
+inline constexpr int MaxRunDepth = 64;
+
+// What the runs a query lists under one parent add up to (RunStore::childSummaries).
+struct ChildSummary
+{
+    qint64 count = 0;
+    std::optional<qint64> firstStartMs; // the earliest start among them, if any is known
+    std::optional<qint64> lastEndMs;    // the latest end among them, if any ended
+    bool anyOpen = false;               // some of them have not ended
+    friend bool operator==(const ChildSummary &, const ChildSummary &) = default;
+};
+
 struct RunQuery
 {
     QList<ExperimentId> experiments; // empty: every experiment
@@ -32,6 +46,12 @@ struct RunQuery
     QString text;
     bool includeDeleted = false;
     bool onlyDeleted = false;
+    // The runs table's tree. topLevel: only runs whose parent is not listed by the same query (no parent,
+    // an orphan, a parent filtered out, trashed or in another experiment) and runs on a cycle of parent ids
+    // or more than MaxRunDepth parents deep (a crafted database). parents, when not empty: only the runs
+    // whose parent is one of these.
+    bool topLevel = false;
+    QStringList parents;
     qint64 limit = -1; // < 0: no limit
     qint64 offset = 0;
 };
@@ -115,6 +135,10 @@ public:
     std::vector<Run> searchRuns(const RunQuery &query, const search::CompiledQuery &compiled);
     qint64 countRuns(const RunQuery &query);
     qint64 countRuns(const RunQuery &query, const search::CompiledQuery &compiled);
+    // For each run with children among the runs `query` lists (limit, offset and topLevel do not apply:
+    // the whole listing), what those children add up to, by the parent's id; one grouped query. Non-empty
+    // query.parents (at most a few hundred) narrows it to those parents.
+    QHash<QString, ChildSummary> childSummaries(const RunQuery &query, const search::CompiledQuery &compiled);
     QStringList paramKeys(const QList<ExperimentId> &experiments = {});
     QStringList tagKeys(const QList<ExperimentId> &experiments = {});
     QStringList allMetricKeys(const QList<ExperimentId> &experiments = {});

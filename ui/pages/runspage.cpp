@@ -19,9 +19,11 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QScrollBar>
 #include <QSet>
 #include <QSettings>
@@ -111,6 +113,9 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setItemDelegate(m_delegate);
+    // Parent and child runs (sweeps, MLflow's nested runs) as a tree in the Name column.
+    m_model->setNested(true);
+    m_delegate->setTreeColumn(RunTableModel::NameColumn);
 
     m_empty = new QLabel(m_table->viewport());
     m_empty->setObjectName(QStringLiteral("runsEmptyState"));
@@ -134,6 +139,7 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
 
     createActions();
     m_table->viewport()->installEventFilter(this);
+    m_table->installEventFilter(this); // Right/Left and +/- expand and collapse
 
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         if (index.isValid())
@@ -701,6 +707,46 @@ void RunsPage::fitColumn(int column)
 
 bool RunsPage::eventFilter(QObject *watched, QEvent *event)
 {
+    if ((event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick) &&
+        watched == m_table->viewport()) {
+        // A click on a disclosure triangle expands or collapses, and selects nothing (a double click there
+        // is two clicks, not opening the run).
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        const QModelIndex index = m_table->indexAt(mouse->position().toPoint());
+        if (index.isValid() && mouse->button() == Qt::LeftButton &&
+            m_delegate->disclosureRect(index, m_table->visualRect(index))
+                .contains(mouse->position().toPoint())) {
+            m_model->setExpanded(index.row(), !m_model->isExpanded(index.row()));
+            return true;
+        }
+    }
+    if (event->type() == QEvent::KeyPress && watched == m_table) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const QModelIndex current = m_table->currentIndex();
+        if (current.isValid() && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            const int row = current.row();
+            const bool parent = m_model->childCountAt(row) > 0;
+            const bool open = m_model->isExpanded(row);
+            switch (key->key()) {
+            case Qt::Key_Right:
+            case Qt::Key_Plus:
+                if (parent && !open) {
+                    m_model->setExpanded(row, true);
+                    return true;
+                }
+                break;
+            case Qt::Key_Left:
+            case Qt::Key_Minus:
+                if (open) {
+                    m_model->setExpanded(row, false);
+                    return true;
+                }
+                break;
+            default:
+                break;
+            }
+        }
+    }
     if (event->type() == QEvent::Paint && watched == m_table->viewport()) {
         if (!m_unfitted.isEmpty())
             QMetaObject::invokeMethod(this, &RunsPage::fitRemainingColumns, Qt::QueuedConnection);

@@ -72,7 +72,8 @@ public:
     QStringList selectedRunIds() const;
 
 protected:
-    bool eventFilter(QObject *watched, QEvent *event) override; // the table's first paint
+    // The table's first paint; the tree's disclosure clicks and keys.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     void statusMessage(const QString &message);

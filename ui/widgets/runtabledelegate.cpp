@@ -1,15 +1,107 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/runtabledelegate.h"
 
+#include "itemmodels/roles.h"
+
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QPainter>
 #include <QPen>
+#include <QPolygonF>
 
 namespace runlens {
 
+namespace {
+constexpr int IndentStep = 14; // per level, and the triangle's box
+} // namespace
+
+int RunTableDelegate::indentation(int depth)
+{
+    return (depth + 1) * IndentStep;
+}
+
+QRect RunTableDelegate::disclosureRect(const QModelIndex &index, const QRect &cell) const
+{
+    if (index.column() != m_treeColumn || index.data(ChildCountRole).toLongLong() <= 0)
+        return {};
+    const int depth = index.data(TreeDepthRole).toInt();
+    return QRect(cell.left() + depth * IndentStep, cell.top(), IndentStep, cell.height());
+}
+
+QSize RunTableDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QSize size = QStyledItemDelegate::sizeHint(option, index);
+    if (index.column() != m_treeColumn)
+        return size;
+    size.rwidth() += indentation(index.data(TreeDepthRole).toInt());
+    if (const qint64 children = index.data(ChildCountRole).toLongLong(); children > 0)
+        size.rwidth() += qRound(textWidth(QString::number(children), option.font)) + 8;
+    return size;
+}
+
 void RunTableDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                              const QModelIndex &index) const
+{
+    if (index.column() != m_treeColumn) {
+        paintCell(painter, option, index);
+        return;
+    }
+    // The tree column: the row's panel over the whole cell, the indentation and triangle, then the cell as
+    // usual in what is left, less the children's count at its end.
+    QStyleOptionViewItem panel = option;
+    initStyleOption(&panel, index);
+    panel.text.clear();
+    panel.features &= ~QStyleOptionViewItem::HasDecoration;
+    panel.icon = {};
+    const QWidget *widget = option.widget;
+    const QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &panel, painter, widget);
+
+    const int depth = index.data(TreeDepthRole).toInt();
+    const qint64 children = index.data(ChildCountRole).toLongLong();
+    QStyleOptionViewItem rest = option;
+    rest.rect.setLeft(option.rect.left() + indentation(depth));
+    QPalette::ColorGroup group = option.state & QStyle::State_Enabled ? QPalette::Normal : QPalette::Disabled;
+    if (group == QPalette::Normal && !(option.state & QStyle::State_Active))
+        group = QPalette::Inactive;
+    QColor muted = option.palette.color(
+        group, option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text);
+    if (children > 0) {
+        const QRect box = disclosureRect(index, option.rect);
+        const QPointF c = QRectF(box).center();
+        const qreal h = 4;
+        QPolygonF triangle;
+        if (index.data(ExpandedRole).toBool())
+            triangle << QPointF(c.x() - h, c.y() - h / 2) << QPointF(c.x() + h, c.y() - h / 2)
+                     << QPointF(c.x(), c.y() + h / 2 + 1);
+        else
+            triangle << QPointF(c.x() - h / 2, c.y() - h) << QPointF(c.x() + h / 2 + 1, c.y())
+                     << QPointF(c.x() - h / 2, c.y() + h);
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(muted);
+        painter->drawPolygon(triangle);
+        painter->restore();
+        // The count, muted, at the cell's end.
+        const QString count = QString::number(children);
+        const int width = qRound(textWidth(count, option.font)) + 8;
+        if (rest.rect.width() > 2 * width) {
+            const QRect countRect(rest.rect.right() - width + 1, rest.rect.top(), width, rest.rect.height());
+            rest.rect.setRight(countRect.left() - 1);
+            muted.setAlphaF(0.6f);
+            painter->save();
+            painter->setPen(muted);
+            painter->setFont(option.font);
+            painter->drawText(countRect.adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, count);
+            painter->restore();
+        }
+    }
+    paintCell(painter, rest, index);
+}
+
+void RunTableDelegate::paintCell(QPainter *painter, const QStyleOptionViewItem &option,
+                                 const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);

@@ -23,6 +23,17 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;
+    // The tree column's cells are wider by their indentation and count.
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    // The column that shows the runs' tree (RunTableModel::setNested): indented by TreeDepthRole, with a
+    // disclosure triangle before a run with children (ChildCountRole) and their count after it. -1: none.
+    void setTreeColumn(int column) { m_treeColumn = column; }
+    int treeColumn() const { return m_treeColumn; }
+    // Where `index`'s disclosure triangle is, within `cell` (the cell's rectangle); empty without one.
+    QRect disclosureRect(const QModelIndex &index, const QRect &cell) const;
+    // The width indentation and triangle take in the tree column at `depth`.
+    static int indentation(int depth);
 
     // The advance of `text` in `font`, remembered: the columns are fitted with the same measure just before
     // the cells are painted, and a table shows the same values again and again (statuses, users, sources).
@@ -34,7 +45,9 @@ public:
     bool placesTextAsCommonStyle(QAbstractItemView *view, const QModelIndex &index) const;
 
 private:
+    void paintCell(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
     bool placesTextAsCommonStyle(const QStyleOptionViewItem &option) const;
+    int m_treeColumn = -1;
     mutable QPointer<QStyle> m_probedStyle; // the style placesTextAsCommonStyle() last answered for
     mutable bool m_commonStyle = false;
     mutable QHash<QString, qreal> m_widths; // for m_widthsFont
