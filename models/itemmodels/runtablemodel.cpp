@@ -356,7 +356,8 @@ void RunTableModel::reload()
             RunQuery all = query;
             all.topLevel = false;
             const qint64 total = store.runs().countRuns(all, compiled);
-            return std::pair(total, query.topLevel ? store.runs().countRuns(query, compiled) : total);
+            const bool tree = query.topLevel && store.runs().anyChildRuns();
+            return std::pair(total, tree ? store.runs().countRuns(query, compiled) : total);
         },
         [this, generation](std::pair<qint64, qint64> counts) {
             setPending(-1);
@@ -406,7 +407,7 @@ void RunTableModel::refresh()
     m_worker->run<Answer>(
         this,
         [window, compiled = m_compiled, loaded = std::move(loaded), nested = m_nested,
-         expanded = m_expanded](Store &store) {
+         expanded = m_expanded](Store &store) mutable {
             QHash<QString, qint64> known;
             known.reserve(qsizetype(loaded.size()));
             for (const auto &[id, updated] : loaded)
@@ -416,6 +417,8 @@ void RunTableModel::refresh()
             // for the table to read.
             const Database::ReadTransaction snapshot(store.database());
             Answer a;
+            nested = nested && store.runs().anyChildRuns(); // without any, a flat listing
+            window.topLevel = nested;
             RunQuery all = window;
             all.topLevel = false;
             a.total = store.runs().countRuns(all, compiled);
@@ -655,8 +658,9 @@ void RunTableModel::fetchMore(const QModelIndex &parent)
     };
     m_worker->run<Page>(
         this,
-        [page, compiled = m_compiled](Store &store) {
+        [page, compiled = m_compiled](Store &store) mutable {
             const Database::ReadTransaction snapshot(store.database());
+            page.topLevel = page.topLevel && store.runs().anyChildRuns(); // without any, a flat listing
             Page p;
             p.runs = store.runs().searchRuns(page, compiled);
             if (page.topLevel && !p.runs.empty()) {

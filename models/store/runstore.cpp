@@ -699,6 +699,13 @@ qint64 RunStore::countRuns(const RunQuery &query, const search::CompiledQuery &c
     return m_db.exec(a.sql, a.binds).value(0).toLongLong();
 }
 
+bool RunStore::anyChildRuns()
+{
+    return m_db.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM runs WHERE parent_id <> '')"))
+        .value(0)
+        .toBool();
+}
+
 QHash<QString, ChildSummary> RunStore::childSummaries(const RunQuery &query,
                                                       const search::CompiledQuery &compiled)
 {

@@ -135,6 +135,9 @@ public:
     std::vector<Run> searchRuns(const RunQuery &query, const search::CompiledQuery &compiled);
     qint64 countRuns(const RunQuery &query);
     qint64 countRuns(const RunQuery &query, const search::CompiledQuery &compiled);
+    // Whether any run (in any experiment, trashed or not) has a parent: one probe of the parent index.
+    // Without one, a tree is a flat listing and costs none of its queries.
+    bool anyChildRuns();
     // For each run with children among the runs `query` lists (limit, offset and topLevel do not apply:
     // the whole listing), what those children add up to, by the parent's id; one grouped query. Non-empty
     // query.parents (at most a few hundred) narrows it to those parents.
