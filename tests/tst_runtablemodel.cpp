@@ -50,6 +50,7 @@ private Q_SLOTS:
     void treeExpandsAndCollapses();
     void treeFilterMatchingAChildListsIt();
     void treeCycleOfParentsEnds();
+    void treeDeeperThanTheLimitListsEveryRun();
     void treeChildWrittenElsewhereAppears();
     void treePagesTopLevelRuns();
     void treeOfAnMlflowImport();
@@ -958,13 +959,14 @@ void TestRunTableModel::treeCycleOfParentsEnds()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setNested(true);
     model.setQuery(RunQuery{});
-    // Every run is listed, each once: the cycle's runs (and what hangs below it) are top-level.
+    // The cycle's runs are top-level; c hangs below a, d (its own parent) is top-level too.
     QTRY_COMPARE(model.totalCount(), qint64(5));
-    QTRY_COMPARE(model.rowCount(), 5);
+    QTRY_COMPARE(model.topLevelCount(), qint64(4));
+    QTRY_COMPARE(model.rowCount(), 4);
     QStringList sorted = names(model);
     sorted.sort();
-    QCOMPARE(sorted, (QStringList{"a", "b", "c", "d", "plain"}));
-    // Expanding a run of the cycle ends, and lists no run twice.
+    QCOMPARE(sorted, (QStringList{"a", "b", "d", "plain"}));
+    // Expanding runs of the cycle ends, lists every run, and none twice.
     for (const QString &n : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("d")}) {
         expand(model, n, true);
         QCOMPARE(model.rowCount(), 5);
@@ -972,6 +974,49 @@ void TestRunTableModel::treeCycleOfParentsEnds()
     sorted = names(model);
     sorted.sort();
     QCOMPARE(sorted, (QStringList{"a", "b", "c", "d", "plain"}));
+}
+
+// A crafted chain of 70 runs, each the parent of the next: deeper than MaxRunDepth. Expanding every run with
+// children lists all 70, each once, none deeper than the limit.
+void TestRunTableModel::treeDeeperThanTheLimitListsEveryRun()
+{
+    constexpr int Chain = MaxRunDepth + 6;
+    const QString db = m_dir.filePath(QStringLiteral("tree-deep.db"));
+    {
+        Store store(db);
+        Store::Transaction tx(store);
+        NewRun init;
+        init.experimentId = store.runs().createExperiment(QStringLiteral("deep"));
+        for (int i = 0; i < Chain; ++i) {
+            init.name = QStringLiteral("r%1").arg(i, 2, 10, QLatin1Char('0'));
+            init.parentId = store.runs().createRun(init).id;
+        }
+        tx.commit();
+    }
+    StoreWorker worker(db);
+    RunTableModel model(&worker);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setNested(true);
+    model.setQuery(RunQuery{});
+    QTRY_COMPARE(model.totalCount(), qint64(Chain));
+    QTRY_VERIFY(model.topLevelCount() >= 1 && model.rowCount() == model.topLevelCount());
+    QVERIFY(model.rowCount() < Chain);
+    for (int round = 0; round < Chain; ++round) {
+        int row = 0;
+        while (row < model.rowCount() && (model.childCountAt(row) == 0 || model.isExpanded(row)))
+            ++row;
+        if (row == model.rowCount())
+            break;
+        QSignalSpy refreshed(&model, &RunTableModel::refreshed);
+        model.setExpanded(row, true);
+        QTRY_VERIFY(refreshed.count() >= 1 && !model.isLoading());
+    }
+    QCOMPARE(model.rowCount(), Chain);
+    QStringList listed = names(model);
+    listed.removeDuplicates();
+    QCOMPARE(listed.size(), Chain);
+    for (int r = 0; r < model.rowCount(); ++r)
+        QVERIFY(model.depthAt(r) <= MaxRunDepth);
 }
 
 void TestRunTableModel::treeChildWrittenElsewhereAppears()

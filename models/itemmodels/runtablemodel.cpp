@@ -330,6 +330,18 @@ void RunTableModel::setExpanded(int row, bool expanded)
     refresh(); // the children come or go with the listing brought up to date
 }
 
+int RunTableModel::parentRowOf(int row) const
+{
+    const int depth = row >= 0 && row < rowCount() ? depthAt(row) : 0;
+    if (depth == 0)
+        return -1;
+    // Children follow their parent, depth first: the parent is the nearest row above one level up.
+    for (int r = row - 1; r >= 0; --r)
+        if (depthAt(r) == depth - 1)
+            return r;
+    return -1;
+}
+
 void RunTableModel::reload()
 {
     beginResetModel();
@@ -424,8 +436,33 @@ void RunTableModel::refresh()
             a.total = store.runs().countRuns(all, compiled);
             a.topTotal = nested ? store.runs().countRuns(window, compiled) : a.total;
             QStringList stale;
-            // The tree: each expanded run's children after it, depth first. A run is listed once, so a
-            // crafted cycle of parent ids ends where it meets a run already listed; depth is bounded too.
+            // The tree: each expanded run's children after it, depth first. The children of every expanded
+            // run of one level come in one query, so a refresh costs a few queries however many are
+            // expanded. A run is listed once, so a crafted cycle of parent ids ends where it meets a run
+            // already listed; depth is bounded too.
+            const auto stamps = store.runs().searchRunStamps(window, compiled);
+            a.topCount = qint64(stamps.size());
+            QHash<QString, std::vector<std::pair<QString, qint64>>> children;
+            if (nested) {
+                QSet<QString> asked;
+                QStringList level;
+                for (const auto &[id, updated] : stamps)
+                    level << id;
+                for (int depth = 0; depth < MaxRunDepth && !level.isEmpty(); ++depth) {
+                    QStringList open;
+                    for (const QString &id : std::as_const(level))
+                        if (expanded.contains(id) && !asked.contains(id))
+                            open << id;
+                    asked.unite(QSet<QString>(open.begin(), open.end()));
+                    auto found = store.runs().childRunStamps(window, compiled, open);
+                    level.clear();
+                    for (auto it = found.begin(); it != found.end(); ++it) {
+                        for (const auto &child : *it)
+                            level << child.first;
+                        children.insert(it.key(), std::move(*it));
+                    }
+                }
+            }
             QSet<QString> listed;
             const auto visit = [&](const auto &self, const QString &id, qint64 updated, int depth) -> void {
                 if (listed.contains(id))
@@ -436,17 +473,12 @@ void RunTableModel::refresh()
                 a.order << id;
                 if (depth > 0)
                     a.depth.insert(id, depth);
-                if (!nested || !expanded.contains(id) || depth >= MaxRunDepth)
+                if (depth >= MaxRunDepth || !expanded.contains(id))
                     return;
-                RunQuery children = window;
-                children.topLevel = false;
-                children.parents = {id};
-                children.limit = -1;
-                for (const auto &[child, stamp] : store.runs().searchRunStamps(children, compiled))
-                    self(self, child, stamp, depth + 1);
+                if (const auto c = children.constFind(id); c != children.constEnd())
+                    for (const auto &[child, stamp] : *c)
+                        self(self, child, stamp, depth + 1);
             };
-            const auto stamps = store.runs().searchRunStamps(window, compiled);
-            a.topCount = qint64(stamps.size());
             for (const auto &[id, updated] : stamps)
                 visit(visit, id, updated, 0);
             if (nested) {

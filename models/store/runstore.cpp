@@ -579,10 +579,13 @@ AssembledQuery assemble(const RunQuery &query, const search::CompiledQuery &c, c
     if (query.topLevel) {
         // The inner `r` shadows the outer one: the subquery is the listing itself, uncorrelated, evaluated
         // once. The walk up the parents is bounded: a run on a cycle, or too deep, stops and is top-level.
+        // It starts only from runs that are parents and children both (the few in the middle of a tree):
+        // only they can be on a cycle, and a leaf below one of them hangs under a top-level run.
         where << QStringLiteral(
                      "(r.parent_id = '' OR r.parent_id NOT IN (SELECT r.id FROM runs r JOIN experiments e "
                      "ON e.id = r.experiment WHERE %1) OR r.id IN (WITH RECURSIVE up(start, cur, depth) AS ("
-                     "SELECT id, parent_id, 1 FROM runs WHERE parent_id <> '' UNION ALL SELECT up.start, "
+                     "SELECT id, parent_id, 1 FROM runs WHERE parent_id <> '' AND id IN (SELECT parent_id "
+                     "FROM runs WHERE parent_id <> '') UNION ALL SELECT up.start, "
                      "p.parent_id, up.depth + 1 FROM up JOIN runs p ON p.id = up.cur WHERE p.parent_id <> '' "
                      "AND up.cur <> up.start AND up.depth < %2) "
                      "SELECT start FROM up WHERE cur = start OR depth >= %2))")
@@ -646,6 +649,25 @@ std::vector<std::pair<QString, qint64>> RunStore::searchRunStamps(const RunQuery
     for (; q.isValid(); q.next())
         stamps.emplace_back(q.value(0).toString(), q.value(1).toLongLong());
     return stamps;
+}
+
+QHash<QString, std::vector<std::pair<QString, qint64>>>
+RunStore::childRunStamps(const RunQuery &query, const search::CompiledQuery &compiled,
+                         const QStringList &parents)
+{
+    QHash<QString, std::vector<std::pair<QString, qint64>>> out;
+    RunQuery children = query;
+    children.topLevel = false;
+    children.limit = -1;
+    children.offset = 0;
+    for (qsizetype start = 0; start < parents.size(); start += sql::MaxBinds) {
+        children.parents = parents.mid(start, sql::MaxBinds);
+        const AssembledQuery a = assemble(
+            children, compiled, QStringLiteral("r.id, r.updated_ms, r.parent_id"), true, m_db.dialect());
+        for (QSqlQuery q = m_db.exec(a.sql, a.binds); q.isValid(); q.next())
+            out[q.value(2).toString()].emplace_back(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    return out;
 }
 
 std::vector<Run> RunStore::runs(const QStringList &ids)
@@ -715,7 +737,7 @@ QHash<QString, ChildSummary> RunStore::childSummaries(const RunQuery &query,
     children.offset = 0;
     AssembledQuery a = assemble(children, compiled,
                                 QStringLiteral("r.parent_id, count(*), min(r.start_ms), max(r.end_ms), "
-                                               "sum(r.end_ms IS NULL)"),
+                                               "sum(CASE WHEN r.end_ms IS NULL THEN 1 ELSE 0 END)"),
                                 false, m_db.dialect());
     a.sql += QStringLiteral(" AND r.parent_id <> '' GROUP BY r.parent_id");
     QHash<QString, ChildSummary> out;

@@ -135,6 +135,11 @@ public:
     std::vector<Run> searchRuns(const RunQuery &query, const search::CompiledQuery &compiled);
     qint64 countRuns(const RunQuery &query);
     qint64 countRuns(const RunQuery &query, const search::CompiledQuery &compiled);
+    // The runs `query` lists whose parent is one of `parents` (topLevel, limit and offset do not apply), by
+    // parent, each parent's in the query's order: parent id -> its children's ids and stamps. One query per
+    // MaxBinds parents.
+    QHash<QString, std::vector<std::pair<QString, qint64>>>
+    childRunStamps(const RunQuery &query, const search::CompiledQuery &compiled, const QStringList &parents);
     // Whether any run (in any experiment, trashed or not) has a parent: one probe of the parent index.
     // Without one, a tree is a flat listing and costs none of its queries.
     bool anyChildRuns();
