@@ -59,6 +59,7 @@ private Q_SLOTS:
     void columnsFitTheRowsOnScreen();
     void unsortableHeadersKeepTheIndicator();
     void sweepIsATreeByMouseAndKeys();
+    void soleSweepOpensExpanded();
 
 private:
     QString makeDatabase(const QString &name, int runs);
@@ -929,6 +930,13 @@ void TestRunsPage::sweepIsATreeByMouseAndKeys()
     QTRY_COMPARE(model->rowCount(), 4);
     QTest::keyClick(table, Qt::Key_Plus);
     QTRY_COMPARE(model->rowCount(), 8);
+    // Left on a child goes to its parent, as in a tree (the child stays listed).
+    table->setCurrentIndex(model->index(sweepRow + 2, RunTableModel::NameColumn));
+    QCOMPARE(model->parentRowOf(sweepRow + 2), sweepRow);
+    QCOMPARE(model->parentRowOf(sweepRow), -1);
+    QTest::keyClick(table, Qt::Key_Left);
+    QCOMPARE(table->currentIndex().row(), sweepRow);
+    QCOMPARE(model->rowCount(), 8);
 
     // A trial logged by another process appears under its sweep, which stays expanded.
     {
@@ -957,6 +965,61 @@ void TestRunsPage::sweepIsATreeByMouseAndKeys()
     QCOMPARE(page->selectedRunIds(), QStringList{sweep});
     QTest::keyClick(table, Qt::Key_M, Qt::ControlModifier);
     QTRY_COMPARE(window.comparePage()->runIds(), QStringList{sweep});
+}
+
+// An experiment that is one sweep opens with it expanded (one collapsed row would hide every run); once
+// the person collapses it, it stays collapsed while other processes write.
+void TestRunsPage::soleSweepOpensExpanded()
+{
+    const QString db = makeDatabase(QStringLiteral("sole.db"), 0);
+    QString sweep;
+    {
+        Store store(db);
+        NewRun init;
+        init.experimentId = store.runs().experimentByName(QStringLiteral("main"))->id;
+        init.name = QStringLiteral("sweep");
+        init.startMs = 1'600'000'000'000;
+        sweep = store.runs().createRun(init).id;
+        init.parentId = sweep;
+        for (int i = 0; i < 3; ++i) {
+            init.name = QStringLiteral("trial%1-with-a-longer-name").arg(i);
+            init.startMs = 1'600'000'000'000 + (i + 1) * 1000;
+            store.runs().createRun(init);
+        }
+    }
+    MainWindow window(db);
+    window.resize(1000, 500);
+    window.show();
+    waitLoaded(window);
+    {
+        Store check(db);
+        window.sidebar()->selectExperiment(check.runs().experimentByName(QStringLiteral("main"))->id);
+    }
+    RunsPage *page = window.runsPage();
+    RunTableModel *model = page->model();
+    QTRY_COMPARE(model->rowCount(), 4);
+    QCOMPARE(model->topLevelCount(), qint64(1));
+    QVERIFY(model->isExpanded(0));
+    QCOMPARE(model->depthAt(3), 1);
+    // The Name column, fitted to the sweep's row alone, grew to the children's indented names and colours.
+    QTableView *table = page->table();
+    QTRY_VERIFY(table->columnWidth(RunTableModel::NameColumn) >=
+                static_cast<const QAbstractItemView *>(table)->sizeHintForColumn(RunTableModel::NameColumn));
+    QVERIFY(model->index(3, RunTableModel::NameColumn).data(Qt::DecorationRole).isValid());
+
+    table->setFocus();
+    table->setCurrentIndex(model->index(0, RunTableModel::NameColumn));
+    QTest::keyClick(table, Qt::Key_Left);
+    QTRY_COMPARE(model->rowCount(), 1);
+    {
+        Store other(db);
+        other.runs().setTag(sweep, QStringLiteral("note"), QStringLiteral("written beside the window"));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, RunTableModel::NameColumn).data(RunIdRole).toString(), sweep,
+                              3000);
+    QTest::qWait(1500); // a live refresh or two
+    QCOMPARE(model->rowCount(), 1);
+    QVERIFY(!model->isExpanded(0));
 }
 
 QTEST_MAIN(TestRunsPage)

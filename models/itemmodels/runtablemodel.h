@@ -90,6 +90,7 @@ public:
     int depthAt(int row) const { return m_depth.value(runAt(row).id, 0); }
     qint64 childCountAt(int row) const { return m_children.value(runAt(row).id).count; }
     bool isExpanded(int row) const { return m_expanded.contains(runAt(row).id); }
+    int parentRowOf(int row) const; // the row of the run `row` is listed under; -1 at the top level
     void setExpanded(int row, bool expanded);
 
     // The runs the listing matches, children included; -1 until counted.

@@ -180,6 +180,8 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::fitColumns);
+    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::expandSoleParent);
+    connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::expandSoleParent);
     connect(m_model, &RunTableModel::loadFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not load runs: %1").arg(message));
     });
@@ -198,6 +200,8 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::rowsRemoved, this, &RunsPage::restoreScroll);
     connect(m_model, &RunTableModel::layoutChanged, this, &RunsPage::restoreScroll);
     connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
+        if (std::exchange(m_widenNames, false))
+            widenNameColumn(); // the children an expansion listed
         // A live run may have logged a key the columns do not know yet (only the runs read again can have).
         for (int r : rows) {
             const Run &run = m_model->runAt(r);
@@ -705,6 +709,40 @@ void RunsPage::fitColumn(int column)
     m_table->setColumnWidth(column, std::clamp(width, 36, 280));
 }
 
+void RunsPage::expandSoleParent()
+{
+    // A listing that is one sweep (a parent and its children, as the demo's image experiment) opens
+    // expanded: a single collapsed row would hide everything there is to see. Once per run: what the
+    // person collapses stays collapsed.
+    if (m_model->topLevelCount() != 1 || m_model->rowCount() != 1 || m_model->childCountAt(0) == 0 ||
+        m_model->isExpanded(0))
+        return;
+    const QString id = m_model->runAt(0).id;
+    if (m_autoExpanded.contains(id))
+        return;
+    m_autoExpanded.insert(id);
+    expand(0, true);
+}
+
+void RunsPage::expand(int row, bool expanded)
+{
+    m_widenNames = m_widenNames || expanded;
+    m_model->setExpanded(row, expanded);
+}
+
+void RunsPage::widenNameColumn()
+{
+    // The children's names, indented, may need more room than the rows fitted before: widened to the rows
+    // on screen, never narrowed (the person may have sized it).
+    const int column = RunTableModel::NameColumn;
+    m_table->doItemsLayout(); // the rows just listed, laid out: the measure goes through the rows on screen
+    holdShownRows();          // with their colours, which take room beside the names
+    const int wanted =
+        std::min(static_cast<const QAbstractItemView *>(m_table)->sizeHintForColumn(column), 280);
+    if (wanted > m_table->columnWidth(column))
+        m_table->setColumnWidth(column, wanted);
+}
+
 bool RunsPage::eventFilter(QObject *watched, QEvent *event)
 {
     if ((event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick) &&
@@ -716,7 +754,7 @@ bool RunsPage::eventFilter(QObject *watched, QEvent *event)
         if (index.isValid() && mouse->button() == Qt::LeftButton &&
             m_delegate->disclosureRect(index, m_table->visualRect(index))
                 .contains(mouse->position().toPoint())) {
-            m_model->setExpanded(index.row(), !m_model->isExpanded(index.row()));
+            expand(index.row(), !m_model->isExpanded(index.row()));
             return true;
         }
     }
@@ -731,15 +769,23 @@ bool RunsPage::eventFilter(QObject *watched, QEvent *event)
             case Qt::Key_Right:
             case Qt::Key_Plus:
                 if (parent && !open) {
-                    m_model->setExpanded(row, true);
+                    expand(row, true);
                     return true;
                 }
                 break;
             case Qt::Key_Left:
             case Qt::Key_Minus:
                 if (open) {
-                    m_model->setExpanded(row, false);
+                    expand(row, false);
                     return true;
+                }
+                // As in a tree: Left on a child (in the Name column or before it) goes to its parent.
+                if (key->key() == Qt::Key_Left && m_model->depthAt(row) > 0 &&
+                    current.column() <= RunTableModel::NameColumn) {
+                    if (const int up = m_model->parentRowOf(row); up >= 0) {
+                        m_table->setCurrentIndex(m_model->index(up, current.column()));
+                        return true;
+                    }
                 }
                 break;
             default:

@@ -97,6 +97,9 @@ private:
     void updateCount();
     void showSortIndicator();
     void fitColumns();
+    void expandSoleParent();
+    void expand(int row, bool expanded); // the tree's disclosure, by mouse, key or expandSoleParent()
+    void widenNameColumn();
     void holdShownRows(); // the rows on screen, in the colour map
     void fitColumn(int column);
     void fitRemainingColumns();
@@ -140,6 +143,8 @@ private:
     bool m_columnsLoading = false;
     bool m_layoutRestored = false; // widths came from the settings: do not fit
     bool m_fitted = false;         // columns sized to the first rows of the current experiment
+    bool m_widenNames = false;     // an expansion asked: the Name column is widened when its rows arrive
+    QSet<QString> m_autoExpanded;  // sole parents expanded by expandSoleParent(), each once
     QStringList m_unfitted;        // off screen when fitted: sized once the table has been painted
     bool m_hasLayout = false;      // m_experiments' columns are on screen (and may be saved)
 };
