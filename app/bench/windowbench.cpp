@@ -314,20 +314,47 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
     return out;
 }
 
-TableRefreshFigures measureTableRefresh(const QString &db, int rounds)
+TableRefreshFigures measureTableRefresh(const QString &db, int rounds, bool nested)
 {
     StoreWorker worker(db);
     RunTableModel model(&worker);
+    model.setNested(nested);
     model.setQuery(RunQuery{});
-    const bool loaded = spinUntil(
-        [&] {
-            if (model.canFetchMore({}))
-                model.fetchMore({});
-            return !model.isLoading() && model.totalCount() >= 0 && model.rowCount() == model.totalCount();
-        },
-        300'000);
+    const auto loadedAll = [&](qint64 rows) {
+        return spinUntil(
+            [&] {
+                if (model.canFetchMore({}))
+                    model.fetchMore({});
+                return !model.isLoading() && rows >= 0 && model.rowCount() == rows;
+            },
+            300'000);
+    };
     TableRefreshFigures figures;
-    if (!loaded || model.rowCount() == 0)
+    if (!spinUntil([&] { return model.topLevelCount() >= 0; }, 60'000) || !loadedAll(model.topLevelCount()))
+        return figures;
+    if (nested) {
+        // One run expanded at a time, as a person would, and timed; then the rest at once.
+        QList<double> expandMs;
+        for (int row = model.rowCount() - 1; row >= 0; --row) {
+            if (model.childCountAt(row) == 0)
+                continue;
+            const int before = model.rowCount();
+            const qint64 children = model.childCountAt(row);
+            QElapsedTimer t;
+            t.start();
+            model.setExpanded(row, true);
+            if (expandMs.size() < 5) {
+                if (!spinUntil([&] { return !model.isLoading() && model.rowCount() == before + children; },
+                               60'000))
+                    return figures;
+                expandMs << double(t.nsecsElapsed()) / 1e6;
+            }
+        }
+        figures.expandMs = medianOf(expandMs);
+        if (!spinUntil([&] { return !model.isLoading() && model.rowCount() == model.totalCount(); }, 300'000))
+            return figures;
+    }
+    if (model.rowCount() == 0 || model.rowCount() != model.totalCount())
         return figures;
     figures.rows = model.rowCount();
     // The heartbeat: a 1 ms timer on the model's thread; its longest gap is the longest stall.
@@ -364,27 +391,35 @@ QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, 
                                      const std::function<void(const QString &)> &progress)
 {
     const int runs = quick ? 1000 : 10000;
+    // The same runs again as sweeps (a parent and its children, the table's tree).
+    constexpr int SweepSize = 100;
     const QString wide = dir + QStringLiteral("/window-wide.db"),
-                  empty = dir + QStringLiteral("/window-empty.db");
+                  empty = dir + QStringLiteral("/window-empty.db"),
+                  sweeps = dir + QStringLiteral("/window-sweeps.db");
     if (progress)
         progress(QStringLiteral("window: %1 runs x 30 params x 10 metrics").arg(runs));
     removeScratchDatabase(wide);
     removeScratchDatabase(empty);
+    removeScratchDatabase(sweeps);
     {
         Store store(wide);
         generateScaleData(store, ScaleOptions{runs, 30, 10, 20});
         store.database().checkpoint();
         Store{empty};
+        Store nested(sweeps);
+        generateScaleData(nested, ScaleOptions{runs, 30, 10, 20, SweepSize});
+        nested.database().checkpoint();
     }
     const QString shot = dir + QStringLiteral("/window.png");
     const QString ready = QStringLiteral("ready in (\\d+) ms");
-    QList<double> wideMs, emptyMs;
+    QList<double> wideMs, emptyMs, sweepsMs;
     for (int i = 0; i < 5; ++i) {
         const QStringList common{QStringLiteral("--screenshot"), shot,
                                  QStringLiteral("--size"),       QStringLiteral("1500x900"),
                                  QStringLiteral("--theme"),      QStringLiteral("light")};
         emptyMs << runWindow(binary, QStringList{QStringLiteral("--db"), empty} + common, ready);
         wideMs << runWindow(binary, QStringList{QStringLiteral("--db"), wide} + common, ready);
+        sweepsMs << runWindow(binary, QStringList{QStringLiteral("--db"), sweeps} + common, ready);
     }
     if (progress)
         progress(QStringLiteral("window: scrolling the whole table"));
@@ -395,7 +430,11 @@ QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, 
     if (progress)
         progress(QStringLiteral("window: refreshing a runs table with every run loaded, one run changing"));
     const TableRefreshFigures refresh = measureTableRefresh(wide, quick ? 3 : 9);
-    const double w = medianOf(wideMs), e = medianOf(emptyMs);
+    if (progress)
+        progress(
+            QStringLiteral("window: the same runs as sweeps of %1, every sweep expanded").arg(SweepSize));
+    const TableRefreshFigures tree = measureTableRefresh(sweeps, quick ? 3 : 9, true);
+    const double w = medianOf(wideMs), e = medianOf(emptyMs), sw = medianOf(sweepsMs);
     QList<BenchmarkFigure> out;
     const auto figure = [&](const QString &key, double value, const QString &unit, const QString &target,
                             std::optional<bool> meets) {
@@ -416,6 +455,18 @@ QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, 
            QStringLiteral("<= 50 ms"),
            refresh.longestStallMs >= 0 && !quick ? std::optional<bool>(refresh.longestStallMs <= 50)
                                                  : std::nullopt);
+    // The tree: opening on sweeps costs what a flat listing does; expanding one is a blink.
+    figure(QStringLiteral("window.ready_%1_runs_in_sweeps").arg(runs), sw, QStringLiteral("ms"),
+           QStringLiteral("<= 500 ms"), sw > 0 && !quick ? std::optional<bool>(sw <= 500) : std::nullopt);
+    figure(QStringLiteral("window.tree_expand_%1_children").arg(SweepSize - 1), tree.expandMs,
+           QStringLiteral("ms"), QStringLiteral("<= 100 ms"),
+           tree.expandMs >= 0 && !quick ? std::optional<bool>(tree.expandMs <= 100) : std::nullopt);
+    figure(QStringLiteral("window.tree_refresh_%1_expanded").arg(tree.rows), tree.refreshMs,
+           QStringLiteral("ms"), {}, std::nullopt);
+    figure(QStringLiteral("window.tree_refresh_longest_stall"), tree.longestStallMs, QStringLiteral("ms"),
+           QStringLiteral("<= 50 ms"),
+           tree.longestStallMs >= 0 && !quick ? std::optional<bool>(tree.longestStallMs <= 50)
+                                              : std::nullopt);
     return out;
 }
 

@@ -32,13 +32,16 @@ QList<BenchmarkFigure> measureCompare(const QString &binary, const QString &dir,
 // In the bench process: a RunTableModel with every run of `db` loaded, refreshed `rounds` times, each time
 // after another connection logged a point into one run (a live logger): the median time for a refresh to
 // land and the longest stall of the model's thread meanwhile (a 1 ms heartbeat). -1 when it could not run.
+// Nested: the table is a tree (as the runs page shows it) and every run with children is expanded first
+// (expandMs: the median time for one run's children to be listed).
 struct TableRefreshFigures
 {
     int rows = 0;
     double refreshMs = -1;
     double longestStallMs = -1;
+    double expandMs = -1;
 };
-TableRefreshFigures measureTableRefresh(const QString &db, int rounds);
+TableRefreshFigures measureTableRefresh(const QString &db, int rounds, bool nested = false);
 
 // In the bench process: starts `binary` (this executable) offscreen on scratch databases in `dir`.
 QList<BenchmarkFigure> measureWindow(const QString &binary, const QString &dir, bool quick,

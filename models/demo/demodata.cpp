@@ -191,6 +191,7 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
     const qint64 baseMs = nowMs() - qint64(options.runs) * 60'000;
     static const char *users[] = {"ana", "ben", "chen", "dana"};
     std::vector<MetricPoint> points(size_t(std::max(1, options.steps)));
+    QString sweep; // the parent of the sweep being written
     for (int r = 0; r < options.runs; ++r) {
         NewRun init;
         init.experimentId = e;
@@ -202,7 +203,12 @@ DemoSummary generateScaleData(Store &store, const ScaleOptions &options)
         init.sourceName = QStringLiteral("search.py");
         init.gitCommit = QStringLiteral("%1").arg(quint64(rng()), 16, 16, QLatin1Char('0')) +
                          QStringLiteral("%1").arg(quint64(rng()) >> 32, 8, 16, QLatin1Char('0'));
+        const bool parent = options.sweepSize > 1 && r % options.sweepSize == 0;
+        if (options.sweepSize > 1 && !parent)
+            init.parentId = sweep;
         const QString id = store.runs().createRun(init).id;
+        if (parent)
+            sweep = id;
         RunStore::Batch b;
         for (int p = 0; p < options.params; ++p)
             b.params.insert(QStringLiteral("hp_%1").arg(p, 2, 10, QLatin1Char('0')),

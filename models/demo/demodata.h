@@ -39,6 +39,7 @@ struct ScaleOptions
     int params = 30;
     int metrics = 10;
     int steps = 20;
+    int sweepSize = 0; // > 1: the runs come in sweeps of this many, the first of each the parent of the rest
 };
 DemoSummary generateScaleData(Store &store, const ScaleOptions &options);
 
