@@ -179,8 +179,8 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     });
     connect(m_model, &RunTableModel::loadingChanged, this, &RunsPage::updateCount);
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::updateCount);
+    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::expandSoleParent); // before the fit
     connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::fitColumns);
-    connect(m_model, &RunTableModel::rowsInserted, this, &RunsPage::expandSoleParent);
     connect(m_model, &RunTableModel::totalCountChanged, this, &RunsPage::expandSoleParent);
     connect(m_model, &RunTableModel::loadFailed, this, [this](const QString &message) {
         Q_EMIT statusMessage(tr("Could not load runs: %1").arg(message));
@@ -200,8 +200,12 @@ RunsPage::RunsPage(StoreWorker *worker, QWidget *parent)
     connect(m_model, &RunTableModel::rowsRemoved, this, &RunsPage::restoreScroll);
     connect(m_model, &RunTableModel::layoutChanged, this, &RunsPage::restoreScroll);
     connect(m_model, &RunTableModel::refreshed, this, [this](const QList<int> &rows) {
-        if (std::exchange(m_widenNames, false))
-            widenNameColumn(); // the children an expansion listed
+        if (std::exchange(m_widenNames, false)) { // the children an expansion listed
+            if (m_fitted)
+                widenNameColumn();
+            else
+                fitColumns(); // to the sweep that opened expanded, not to its row alone
+        }
         // A live run may have logged a key the columns do not know yet (only the runs read again can have).
         for (int r : rows) {
             const Run &run = m_model->runAt(r);
@@ -648,8 +652,8 @@ void RunsPage::saveLayout() const
 // wait between the rows' arrival and the first paint showing them.
 void RunsPage::fitColumns()
 {
-    if (m_fitted || m_columnsLoading || m_model->rowCount() == 0)
-        return;
+    if (m_fitted || m_columnsLoading || m_model->rowCount() == 0 || m_widenNames)
+        return; // (an expansion's rows come first)
     m_fitted = true;
     holdShownRows(); // the run names' colours take room beside them: measured with them
     const QHeaderView *header = m_table->horizontalHeader();
