@@ -29,6 +29,7 @@ const QString Fixtures = QStringLiteral(RUNLENS_FIXTURES);
 const QString Lightning = Fixtures + QStringLiteral("/public/driemann-ml-aos/lightning_logs");
 const QString TalosCsv =
     Fixtures + QStringLiteral("/public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m/012920001059.csv");
+const QString KerasLog = Fixtures + QStringLiteral("/public/keras/AKBoles-Voice-Identification/training.log");
 const QString DvcNew = Fixtures + QStringLiteral("/public/dvc/iterative-dvclive-exp-tracking");
 const QString DvcOld = Fixtures + QStringLiteral("/public/dvc/iterative-example-dvc-experiments");
 const QString PacktHparams =
@@ -155,6 +156,9 @@ private Q_SLOTS:
     void lightningSingleFile();
     void lightningTimesFromTheFolder();
     void talosFixture();
+    void talosScanFolder();
+    void kerasTrainingLog();
+    void csvLogsByContentInFolders();
     void dvcLiveFolders_data();
     void dvcLiveFolders();
     void dvcLiveSingleFile();
@@ -241,6 +245,19 @@ void TestCsvLogReader::looksLike_data()
     QTest::newRow("mlflow store") << Fixtures + QStringLiteral("/mlflow-file/mlruns") << false << false;
     QTest::newRow("tensorboard") << Fixtures + QStringLiteral("/tensorboard/tb") << false << false;
     QTest::newRow("talos csv") << TalosCsv << true << false;
+    QTest::newRow("talos scan folder") << QFileInfo(TalosCsv).path() << true << false;
+    QTest::newRow("keras training.log") << KerasLog << true << false;
+    QTest::newRow("folder holding a keras training.log") << QFileInfo(KerasLog).path() << true << false;
+    QTest::newRow("tsv log named .txt") << QStringLiteral("steps.txt") << true << false;
+    QTest::newRow("numeric columns, no step name") << QStringLiteral("numbers.log") << true << false;
+    QTest::newRow("talos scan named .log") << QStringLiteral("scan.log") << true << false;
+    QTest::newRow("python traceback log") << QStringLiteral("traceback.log") << false << false;
+    QTest::newRow("logging module log") << QStringLiteral("logging.log") << false << false;
+    QTest::newRow("rows without a header") << QStringLiteral("headless.log") << false << false;
+    QTest::newRow("ragged rows") << QStringLiteral("ragged.log") << false << false;
+    QTest::newRow("header only") << QStringLiteral("header-only.log") << false << false;
+    QTest::newRow("text columns without a step") << QStringLiteral("people.txt") << false << false;
+    QTest::newRow("folder of text logs") << QStringLiteral("text-logs") << false << false;
     QTest::newRow("yaml file") << Lightning + QStringLiteral("/version_1/hparams.yaml") << false << false;
     QTest::newRow("jsonl file") << QStringLiteral("a.jsonl") << false << true;
     QTest::newRow("ndjson file") << QStringLiteral("b.NDJSON") << false << true;
@@ -264,6 +281,24 @@ void TestCsvLogReader::looksLike()
                           "\xEF\xBB\xBF\n  \n{\"step\": 1, \"loss\": 2}\n"));
         QVERIFY(writeFile(dir.filePath(QStringLiteral("plain.log")), "INFO starting\n{\"loss\": 1}\n"));
         QVERIFY(writeFile(dir.filePath(QStringLiteral("pretty.json")), "{\n  \"loss\": 1\n}\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("steps.txt")), "step\tloss\n1\t0.5\n2\t0.25\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("numbers.log")), "loss,acc\n0.9,0.1\n0.5,\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("scan.log")),
+                          "round_epochs,val_loss,loss,activation\n10,0.5,0.4,relu\n"));
+        const QByteArray traceback = "Traceback (most recent call last):\n"
+                                     "  File \"train.py\", line 12, in <module>\n"
+                                     "    main(epoch, lr)\n"
+                                     "ValueError: epoch, step must be integers\n";
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("traceback.log")), traceback));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("logging.log")),
+                          "2024-05-01 10:00:01,123 INFO epoch 1\n2024-05-01 10:00:02,456 INFO epoch 2\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("headless.log")), "1,0.5\n2,0.25\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("ragged.log")), "epoch,loss\n1,0.5\n2,0.25,7\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("header-only.log")), "epoch,loss\n"));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("people.txt")), "name,age\nann,31\nbob,42\n"));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("text-logs/run1")));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("text-logs/run1/train.log")), traceback));
+        QVERIFY(writeFile(dir.filePath(QStringLiteral("text-logs/notes.txt")), "name,age\nann,31\n"));
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("jsonl-folder/run1")));
         QVERIFY(writeFile(dir.filePath(QStringLiteral("jsonl-folder/run1/history.jsonl")), "{}\n"));
         path = dir.filePath(path);
@@ -440,13 +475,14 @@ void TestCsvLogReader::talosFixture()
     const SourceRun &first = sink.runs[0];
     QCOMPARE(first.sourceKey, QStringLiteral("012920001059.csv#1"));
     QCOMPARE(first.name, QStringLiteral("012920001059 #1"));
+    QCOMPARE(first.experiment, QStringLiteral("talos_2020-01-29_00h10m")); // the scan's folder
     QCOMPARE(first.startMs, std::nullopt);
     QCOMPARE(first.endMs, std::optional<qint64>(mtime));
     QCOMPARE(dumpMetrics(first),
-             QStringLiteral("accuracy[0:0.4483841] loss[0:1.029544068366728] "
-                            "precision_1[0:0.64458674] round_epochs[0:25] "
-                            "val_accuracy[0:0.2643853724002838] val_loss[0:1.100089430809021] "
-                            "val_precision_1[0:0.4157262444496155]"));
+             QStringLiteral("accuracy[25:0.4483841] loss[25:1.029544068366728] "
+                            "precision_1[25:0.64458674] round_epochs[25:25] "
+                            "val_accuracy[25:0.2643853724002838] val_loss[25:1.100089430809021] "
+                            "val_precision_1[25:0.4157262444496155]"));
     QCOMPARE(
         dumpParams(first.params),
         QStringLiteral("activation=relu dropout=0.2 epochs=50 h_neuron_var=0.6 kernel_initializer=he_uniform "
@@ -455,9 +491,120 @@ void TestCsvLogReader::talosFixture()
     QCOMPARE(first.metrics.front().points.front().timestamp, mtime);
     QCOMPARE(sink.runs[1].sourceKey, QStringLiteral("012920001059.csv#2"));
     QCOMPARE(findMetric(sink.runs[1], QStringLiteral("round_epochs"))->points.front().value, 11.0);
+    // Every metric of a round is at the round's round_epochs (read with Python's csv module: 25, 11, 10).
+    const qint64 rounds[] = {25, 11, 10};
+    for (size_t i = 0; i < 3; ++i)
+        for (const SourceMetric &m : sink.runs[i].metrics) {
+            QCOMPARE(m.points.size(), size_t(1));
+            QCOMPARE(m.points.front().step, rounds[i]);
+        }
     QCOMPARE(sink.runs[1].params.value(QStringLiteral("use_l3")), QStringLiteral("True"));
     QCOMPARE(findMetric(sink.runs[2], QStringLiteral("loss"))->points.front().value, 1.054420885060687);
     QCOMPARE(sink.runs[2].params.value(QStringLiteral("l1_neurons")), QStringLiteral("100"));
+}
+
+// A scan folder: one file per scan, an aborted scan's empty file named in a warning and skipped, a round
+// whose round_epochs is not a number kept at step 0 with a warning.
+void TestCsvLogReader::talosScanFolder()
+{
+    QTemporaryDir dir;
+    const QString scan = dir.filePath(QStringLiteral("iris_scan"));
+    QVERIFY(QDir().mkpath(scan));
+    QVERIFY(QFile::copy(TalosCsv, scan + QStringLiteral("/012920001059.csv")));
+    const QString empty = scan + QStringLiteral("/013020001500.csv");
+    QVERIFY(writeFile(empty, ""));
+    const QString odd = scan + QStringLiteral("/013120000000.csv");
+    QVERIFY(writeFile(odd, "round_epochs,val_loss,loss,lr,shapes,use_bias\n"
+                           "7,0.5,0.25,0.001,brick,True\n"
+                           "n/a,0.75,0.5,0.01,funnel,False\n"));
+    RecordingSink sink;
+    readCsvLog(scan, sink);
+    QCOMPARE(sink.runs.size(), size_t(5));
+    for (const SourceRun &r : sink.runs)
+        QCOMPARE(r.experiment, QStringLiteral("iris_scan"));
+    QCOMPARE(sink.runs[3].sourceKey, QStringLiteral("013120000000.csv#1"));
+    QCOMPARE(dumpMetrics(sink.runs[3]), QStringLiteral("loss[7:0.25] round_epochs[7:7] val_loss[7:0.5]"));
+    QCOMPARE(dumpParams(sink.runs[3].params), QStringLiteral("lr=0.001 shapes=brick use_bias=True"));
+    QCOMPARE(dumpMetrics(sink.runs[4]), QStringLiteral("loss[0:0.5] val_loss[0:0.75]"));
+    QCOMPARE(dumpParams(sink.runs[4].params), QStringLiteral("lr=0.01 shapes=funnel use_bias=False"));
+    QCOMPARE(sink.warnings.size(), size_t(3));
+    QCOMPARE(sink.warnings[0].file, empty);
+    QVERIFY(sink.warnings[0].message.contains(QLatin1String("empty file")));
+    QCOMPARE(sink.warnings[1].file, odd);
+    QVERIFY2(
+        sink.warnings[1].message.startsWith(QLatin1String("line 3: round_epochs 'n/a' is not an integer")),
+        qPrintable(sink.warningText()));
+    QVERIFY2(sink.warnings[2].message.startsWith(QLatin1String("line 3: 'n/a' in column 'round_epochs'")),
+             qPrintable(sink.warningText()));
+}
+
+// Keras' CSVLogger as its documentation names the file: read like a .csv (counts and values read out of the
+// file with Python's csv module: 10 rows, epochs 0 to 9).
+void TestCsvLogReader::kerasTrainingLog()
+{
+    QCOMPARE(detectCsvFlavor(KerasLog), CsvFlavor::Keras);
+    for (const QString &path : {KerasLog, QFileInfo(KerasLog).path()}) {
+        RecordingSink sink;
+        readCsvLog(path, sink);
+        QVERIFY2(sink.warnings.empty(), qPrintable(sink.warningText()));
+        QCOMPARE(sink.runs.size(), size_t(1));
+        const SourceRun &run = sink.runs[0];
+        QCOMPARE(run.name, QStringLiteral("training"));
+        QCOMPARE(run.sourceKey, QStringLiteral("training.log"));
+        QCOMPARE(run.metrics.size(), size_t(4));
+        const struct
+        {
+            const char *key;
+            double first, last;
+        } truth[] = {{"acc", 0.55454545346173378, 1.0},
+                     {"loss", 0.76803038662130185, 0.004968041816027835},
+                     {"val_acc", 0.8461538553237915, 1.0},
+                     {"val_loss", 0.42321571707725525, 0.12048257887363434}};
+        for (const auto &t : truth) {
+            const SourceMetric *m = findMetric(run, QLatin1String(t.key));
+            QVERIFY2(m, t.key);
+            QCOMPARE(m->points.size(), size_t(10));
+            QCOMPARE(m->points.front().step, qint64(0));
+            QCOMPARE(m->points.back().step, qint64(9));
+            QCOMPARE(m->points.front().value, t.first);
+            QCOMPARE(m->points.back().value, t.last);
+        }
+    }
+}
+
+// A folder walk takes .log and .txt files that are CSV logs by content, and leaves text logs alone; a folder
+// with none says what it looked for.
+void TestCsvLogReader::csvLogsByContentInFolders()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("keras/run1")));
+    QVERIFY(QFile::copy(KerasLog, dir.filePath(QStringLiteral("keras/run1/training.log"))));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("keras/run1/stdout.log")),
+                      "Epoch 1/10\n32/32 [====] - loss: 0.7680 - acc: 0.5545\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("keras/history.txt")), "step\tloss\n0\t1.5\n1\t1.25\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("keras/notes.txt")), "tried lr 0.1, 0.01\n"));
+    RecordingSink sink;
+    readCsvLog(dir.filePath(QStringLiteral("keras")), sink);
+    QVERIFY2(sink.warnings.empty(), qPrintable(sink.warningText()));
+    QCOMPARE(sink.runs.size(), size_t(2));
+    QCOMPARE(sink.runs[0].sourceKey, QStringLiteral("history.txt"));
+    QCOMPARE(dumpMetrics(sink.runs[0]), QStringLiteral("loss[0:1.5 1:1.25]"));
+    QCOMPARE(sink.runs[1].sourceKey, QStringLiteral("run1/training.log"));
+    QCOMPARE(sink.runs[1].metrics.size(), size_t(4));
+
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("text")));
+    QVERIFY(QFile::copy(dir.filePath(QStringLiteral("keras/run1/stdout.log")),
+                        dir.filePath(QStringLiteral("text/stdout.log"))));
+    RecordingSink none;
+    try {
+        readCsvLog(dir.filePath(QStringLiteral("text")), none);
+        QFAIL("a folder without CSV logs must throw");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(QLatin1String("nothing to import: no CSV or TSV log found (.csv and "
+                                                    ".tsv files, or .log and .txt files")),
+                 qPrintable(e.message()));
+    }
+    QVERIFY(none.runs.empty());
 }
 
 void TestCsvLogReader::dvcLiveFolders_data()

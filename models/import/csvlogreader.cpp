@@ -7,6 +7,7 @@
 #include "core/jsonformat.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -33,6 +34,9 @@ constexpr qint64 MaxDetailedWarnings = 20;
 constexpr qsizetype MaxJsonLine = qsizetype(64) << 20;
 constexpr qint64 MaxYamlBytes = qint64(16) << 20;
 constexpr qint64 MaxProbeBytes = qint64(1) << 20; // read by the looksLike/detect functions
+constexpr qint64 ContentProbeBytes = 8192;        // read to tell a CSV log by its content
+constexpr int ContentProbeRows = 20;
+constexpr int ContentProbeFiles = 200; // files a folder probe reads to tell CSV logs by their content
 constexpr int PrescanRows = 100;
 constexpr qint64 CancelCheckRows = 65536;
 constexpr int TreeProbeDepth = 4;
@@ -631,10 +635,22 @@ bool readTalos(CsvDocument &doc, const LogFileInfo &info, Diagnostics &diag, Imp
         run.sourceKey = QStringLiteral("%1#%2").arg(info.sourceKey).arg(rowNo);
         run.name = QStringLiteral("%1 #%2").arg(base).arg(rowNo);
         run.status = RunStatus::Finished;
+        run.experiment = info.experiment;
         // A scan file holds no times: when a round began is unknown, the file was last written after it.
         run.startMs = info.startMs;
         run.endMs = info.fallbackMs;
         run.params = info.params;
+        // Each metric is the round's result after its round_epochs epochs: that is its step.
+        qint64 step = 0;
+        {
+            const Field &f = fields[size_t(roundCol)];
+            if (const auto s = parseInteger(f.p, f.end()))
+                step = *s;
+            else
+                diag.line(line, QStringLiteral("round_epochs '%1' is not an integer; the round's metrics "
+                                               "are at step 0")
+                                    .arg(QString::fromUtf8(clip(f.view()))));
+        }
         for (int i = 0; i < ncols; ++i) {
             const Field &f = fields[size_t(i)];
             const char *b = f.p;
@@ -645,7 +661,7 @@ bool readTalos(CsvDocument &doc, const LogFileInfo &info, Diagnostics &diag, Imp
             if (i >= roundCol && i <= lastMetric) {
                 double v = 0;
                 if (parseDouble(b, e, v) == Cell::Number)
-                    run.metrics.push_back({names.at(i), {MetricPoint{0, info.fallbackMs, v}}});
+                    run.metrics.push_back({names.at(i), {MetricPoint{step, info.fallbackMs, v}}});
                 else
                     diag.line(line, QStringLiteral("'%1' in column '%2' is not a number; value skipped")
                                         .arg(QString::fromUtf8(clip(QByteArrayView(b, e - b))), names.at(i)));
@@ -1042,12 +1058,12 @@ std::optional<QByteArray> readWhole(const QString &path, ImportSink &sink)
     return data;
 }
 
-QByteArray readStart(const QString &path)
+QByteArray readStart(const QString &path, qint64 bytes = MaxProbeBytes)
 {
     SourceFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
-    return f.read(MaxProbeBytes);
+    return f.read(bytes);
 }
 
 bool hasSuffix(const QFileInfo &fi, std::initializer_list<const char *> suffixes)
@@ -1164,6 +1180,8 @@ bool readCsvFile(const QString &path, const QString &sourceKey, ImportSink &sink
         if (QFileInfo(hparams).isFile())
             readYamlFile(hparams, info.params, sink);
         info.startMs = lightningStartMs(fi);
+    } else if (info.flavor == CsvFlavor::Talos) {
+        info.experiment = fi.dir().dirName(); // Talos names the folder after the scan (experiment_name)
     } else if (info.flavor == CsvFlavor::Unknown) {
         info.flavor = CsvFlavor::Generic; // let parseCsvBuffer say what is wrong
     }
@@ -1253,6 +1271,89 @@ QString dvcLiveRoot(const QString &file, const QString &importRoot)
     return fileDir;
 }
 
+// Whether the start of a file is a CSV/TSV metric log (csvlogreader.h, "By content"). `cut`: the file goes
+// on beyond `start`, whose last line may be incomplete.
+bool csvLogContent(const QByteArray &start, bool cut)
+{
+    qsizetype size = start.size();
+    if (cut) {
+        size = start.lastIndexOf('\n');
+        if (size < 0)
+            return false;
+    }
+    const char *b = start.constData();
+    const char *e = b + size;
+    const char *first = b + (size >= 3 && std::memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+    while (first < e && std::isspace(static_cast<unsigned char>(*first)))
+        ++first;
+    if (first == e || *first == '{' || *first == '[') // JSON (lines) is the JSON-lines reader's
+        return false;
+    CsvScanner scanner(b, e, guessSeparator(b, e));
+    std::vector<Field> fields;
+    qsizetype count = 0;
+    CsvScanner::Result r;
+    do
+        r = scanner.next(fields, 1001, count);
+    while (r == CsvScanner::Result::Record && isBlank(fields, count));
+    if (r != CsvScanner::Result::Record || count < 2 || count > 1000 || !isTextHeader(fields))
+        return false;
+    int stepCol = -1;
+    for (qsizetype i = 0; i < count; ++i) {
+        const Field &f = fields[size_t(i)];
+        double v = 0;
+        if (f.n > 200 || parseDouble(f.p, f.end(), v) == Cell::Number)
+            return false; // a header names its columns
+        const QString name = QString::fromUtf8(f.view()).trimmed();
+        for (const char *step : StepNames)
+            if (stepCol < 0 && name.compare(latin(step), Qt::CaseInsensitive) == 0)
+                stepCol = int(i);
+        if (stepCol < 0 && name == latin("round_epochs"))
+            stepCol = int(i);
+    }
+    const qsizetype ncols = count;
+    int rows = 0;
+    while (rows < ContentProbeRows) {
+        r = scanner.next(fields, ncols + 1, count);
+        if (r == CsvScanner::Result::End)
+            break;
+        if (r != CsvScanner::Result::Record || count != ncols)
+            return false;
+        if (isBlank(fields, count))
+            continue;
+        ++rows;
+        int numbers = 0;
+        for (qsizetype i = 0; i < ncols; ++i) {
+            const Field &f = fields[size_t(i)];
+            if (i == stepCol) {
+                if (!parseInteger(f.p, f.end()))
+                    return false;
+                continue;
+            }
+            double v = 0;
+            const Cell cell = parseDouble(f.p, f.end(), v);
+            if (cell == Cell::Number)
+                ++numbers;
+            else if (cell == Cell::Text && stepCol < 0)
+                return false; // without a step column, only numbers make a metric log
+        }
+        if (numbers == 0)
+            return false;
+    }
+    return rows > 0;
+}
+
+bool csvLogFile(const QFileInfo &fi)
+{
+    const QByteArray start = readStart(fi.filePath(), ContentProbeBytes);
+    return csvLogContent(start, fi.size() > start.size());
+}
+
+// In a folder walk, files that may be CSV logs under another name (Keras' training.log).
+bool csvLogCandidate(const QFileInfo &fi)
+{
+    return hasSuffix(fi, {"log", "txt"});
+}
+
 } // namespace
 
 // ---- public
@@ -1270,14 +1371,19 @@ bool looksLikeCsvLog(const QString &path)
 {
     const QFileInfo fi(path);
     if (fi.isFile())
-        return hasSuffix(fi, {"csv", "tsv"});
+        return hasSuffix(fi, {"csv", "tsv"}) || csvLogFile(fi);
     if (!fi.isDir())
         return false;
     int budget = TreeProbeEntries;
+    int reads = ContentProbeFiles;
     return probeTree(fi.absoluteFilePath(), 1, budget,
                      QDir(fi.absoluteFilePath()).dirName() == latin("dvclive"),
-                     [](const QFileInfo &e, bool inDvclive) {
-                         return e.fileName() == latin("metrics.csv") || (inDvclive && hasSuffix(e, {"tsv"}));
+                     [&reads](const QFileInfo &e, bool inDvclive) {
+                         if (e.fileName() == latin("metrics.csv") || (inDvclive && hasSuffix(e, {"tsv"})))
+                             return true;
+                         if (!hasSuffix(e, {"csv", "tsv"}) && !csvLogCandidate(e))
+                             return false;
+                         return --reads >= 0 && csvLogFile(e);
                      });
 }
 
@@ -1333,11 +1439,14 @@ void readCsvLog(const QString &path, ImportSink &sink)
     QStringList all;
     listFiles(root, all);
     QStringList files;
-    for (const QString &f : std::as_const(all))
-        if (hasSuffix(QFileInfo(f), {"csv", "tsv"}))
+    for (const QString &f : std::as_const(all)) {
+        const QFileInfo file(f);
+        if (hasSuffix(file, {"csv", "tsv"}) || (csvLogCandidate(file) && csvLogFile(file)))
             files.append(f);
+    }
     if (files.isEmpty())
-        throw Error(QStringLiteral("%1: no .csv or .tsv files found").arg(path));
+        throw Error(QStringLiteral("nothing to import: no CSV or TSV log found (.csv and .tsv files, or .log "
+                                   "and .txt files holding a header row and rows of numbers)"));
     QMap<QString, QStringList> dvcLive; // DVCLive folder -> its plot files
     const QDir rootDir(root);
     qint64 done = 0;
@@ -1381,7 +1490,8 @@ void readJsonLines(const QString &path, ImportSink &sink)
             if (hasSuffix(QFileInfo(f), {"jsonl", "ndjson"}))
                 files.append(f);
         if (files.isEmpty())
-            throw Error(QStringLiteral("%1: no .jsonl or .ndjson files found").arg(path));
+            throw Error(
+                QStringLiteral("nothing to import: no JSON-lines log found (.jsonl and .ndjson files)"));
     }
     const QDir rootDir(root);
     qint64 done = 0;

@@ -7,6 +7,16 @@
 //
 // The rules, in one place (tests/tst_csvlogreader.cpp checks each of them):
 //
+// By content: a file of any name is a CSV/TSV log when its first 8 KiB (whole lines) hold a header row of 2
+// to 1000 names (none a number, no control characters; not starting with `{` or `[`) and at least one row
+// below it, every row among the first 20 with as many fields as the header and at least one number; when
+// the header names a step column (step, global_step, iteration, iter, epoch, round_epochs) its cells are
+// integers, otherwise every cell is a number or empty. So Keras' `training.log` is one, a Python traceback,
+// a logging module's text or a JSON-lines .log is not. A folder walk reads .csv and .tsv files, and .log
+// and .txt files that pass this test; a folder is a CSV log folder when it holds (within four levels) a
+// metrics.csv, a .tsv inside a folder named dvclive, or a .csv/.tsv/.log/.txt file that passes it (at most
+// 200 files read).
+//
 // Text: RFC 4180 (quoted fields may hold separators, doubled quotes and line breaks; text after a closing
 // quote is kept), a UTF-8 byte-order mark at the start is skipped, LF, CRLF and CR line ends, blank lines
 // ignored. The separator is a tab for .tsv files, otherwise a comma unless the header line holds tabs and no
@@ -49,10 +59,13 @@
 //
 // Keras: header starting with `epoch` and without `step`; the step is the epoch.
 //
-// Talos (a scan result, one row per trained model): header with `round_epochs`. Each row is its own run
-// named `<file base name> #<row>` (1-based) with sourceKey `<key>#<row>`. Metrics, each a single point at
-// step 0 with the file's time: round_epochs and the block of columns after it that ends at the last column
-// named loss, val_<x>, or <x> where val_<x> exists. Every other column is a param, kept as written.
+// Talos (a scan result, one row per trained model, `<scan folder>/<timestamp>.csv`): header with
+// `round_epochs`. Each row is its own run named `<file base name> #<row>` (1-based) with sourceKey
+// `<key>#<row>`, in the experiment named after the file's folder (the scan). Metrics, each a single point at
+// step = the row's round_epochs (0, with a warning, when that is not an integer) with the file's time:
+// round_epochs and the block of columns after it that ends at the last column named loss, val_<x>, or <x>
+// where val_<x> exists. Every other column is a param, kept as written (True, 0.2, relu). An empty file (an
+// aborted scan) gives a warning naming it and no run.
 //
 // DVCLive: in a folder import, .tsv files whose header is `step<TAB>name` or `timestamp<TAB>step<TAB>name`
 // (timestamps in epoch milliseconds) are one run per DVCLive folder (the nearest enclosing folder named
@@ -87,14 +100,14 @@ enum class CsvFlavor { Unknown, Lightning, Keras, Generic, Talos };
 
 // Unknown when the file cannot be read or has no usable header line.
 CsvFlavor detectCsvFlavor(const QString &file);
-// A .csv/.tsv file, or a folder holding (within four levels) a metrics.csv file -- Lightning's version_*
-// folders -- or .tsv files inside a folder named dvclive.
+// A .csv/.tsv file or any file that is a CSV/TSV log by content, or a folder holding one (see "By content").
 bool looksLikeCsvLog(const QString &path);
 // A .jsonl/.ndjson file, a .json/.log file whose first non-empty line is a JSON object, or a folder holding
 // (within four levels) .jsonl/.ndjson files.
 bool looksLikeJsonLines(const QString &path);
-// File or folder (every .csv file one run, .tsv files one run each unless DVCLive plots, see above). Throws
-// runlens::Error when the path does not exist or a folder holds no CSV/TSV file; all else becomes warnings.
+// File or folder (every .csv file one run, .tsv files one run each unless DVCLive plots, .log/.txt files that
+// are CSV logs by content one run each, see above). Throws runlens::Error when the path does not exist or a
+// folder holds no CSV/TSV log, naming what it looked for; all else becomes warnings.
 void readCsvLog(const QString &path, ImportSink &sink);
 // File or folder of .jsonl/.ndjson files, each one run. Throws runlens::Error as readCsvLog.
 void readJsonLines(const QString &path, ImportSink &sink);
@@ -105,6 +118,7 @@ struct LogFileInfo
     QString file;      // named in diagnostics
     QString sourceKey; // SourceRun::sourceKey
     QString runName;
+    QString experiment; // SourceRun::experiment: a Talos scan's folder; empty: the import's
     // Timestamp of points without a time of their own, and the run's end when the log holds no times: the
     // file's modification time (the log's last write).
     qint64 fallbackMs = 0;
