@@ -194,6 +194,8 @@ private Q_SLOTS:
 
     void importExitStatus_data();
     void importExitStatus();
+    void importNothingFound_data();
+    void importNothingFound();
 
     void exportChartWritesNothingWithoutData();
     void exportChartOnPaper();
@@ -2220,6 +2222,95 @@ void TestCli::importExitStatus()
         QCOMPARE(j.array().size(), qsizetype(runs));
     } else {
         QCOMPARE(runs, 0);
+    }
+}
+
+void TestCli::importNothingFound_data()
+{
+    // Sources in m_dir: "text" (a folder of text logs, no data of any format), "empty" (an empty mlflow.db
+    // and an empty event file), "training.log" (Keras' CSVLogger, the fixture).
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stderrHas"); // empty: stderr empty
+    QTest::addColumn<int>("runs");
+    const auto format = [](const char *f, const char *path) {
+        return QStringList{QStringLiteral("--format"), QLatin1String(f), QLatin1String(path)};
+    };
+    QTest::newRow("keras training.log, detected")
+        << QStringList{QStringLiteral("training.log")} << 0 << QString() << 1;
+    QTest::newRow("keras training.log as csv") << format("csv", "training.log") << 0 << QString() << 1;
+    QTest::newRow("auto") << QStringList{QStringLiteral("text")} << 1
+                          << "text: format not recognised (an mlruns folder, mlflow.db, TensorBoard event "
+                             "files, CSV or JSON-lines logs)"
+                          << 0;
+    QTest::newRow("mlflow") << format("mlflow", "text") << 1
+                            << "could not import text: text is not an MLflow file store (no experiment "
+                               "folder with meta.yaml)"
+                            << 0;
+    QTest::newRow("mlflow-db") << format("mlflow-db", "empty/mlflow.db") << 1
+                               << "could not import empty/mlflow.db: empty/mlflow.db is empty, not an MLflow "
+                                  "database"
+                               << 0;
+    QTest::newRow("tensorboard") << format("tensorboard", "text") << 1
+                                 << "could not import text: no TensorBoard event files (events.out.tfevents"
+                                 << 0;
+    QTest::newRow("tensorboard, an empty event file")
+        << format("tensorboard", "empty/events.out.tfevents.1700000000.host") << 1
+        << "could not import empty/events.out.tfevents.1700000000.host: no run could be read (1 warnings)"
+        << 0;
+    QTest::newRow("csv") << format("csv", "text") << 1
+                         << "could not import text: nothing to import: no CSV or TSV log found (.csv and "
+                            ".tsv files, or .log and .txt files holding a header row and rows of numbers)"
+                         << 0;
+    QTest::newRow("jsonl") << format("jsonl", "text") << 1
+                           << "could not import text: nothing to import: no JSON-lines log found (.jsonl "
+                              "and .ndjson files)"
+                           << 0;
+}
+
+void TestCli::importNothingFound()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stderrHas);
+    QFETCH(int, runs);
+    const QDir dir(m_dir->path());
+    QVERIFY(dir.mkpath(QStringLiteral("text/run1")) && dir.mkpath(QStringLiteral("empty")));
+    const auto write = [&](const char *path, const QByteArray &bytes) {
+        QFile f(dir.filePath(QLatin1String(path)));
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    };
+    QVERIFY(write("text/run1/train.log", "Epoch 1/10\nTraceback (most recent call last):\n"));
+    QVERIFY(write("text/notes.txt", "tried lr 0.1, 0.01\n"));
+    QVERIFY(write("empty/mlflow.db", ""));
+    QVERIFY(write("empty/events.out.tfevents.1700000000.host", ""));
+    QVERIFY(QFile::copy(
+        QStringLiteral(RUNLENS_FIXTURES "/public/keras/AKBoles-Voice-Identification/training.log"),
+        dir.filePath(QStringLiteral("training.log"))));
+    const Result r = cli(QStringList{QStringLiteral("import")} + args);
+    VERIFY_EXIT(r, exitCode);
+    if (stderrHas.isEmpty())
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+    else
+        QVERIFY2(QString::fromUtf8(r.err).contains(stderrHas), r.err.constData());
+    if (!QFileInfo::exists(m_db)) {
+        QCOMPARE(runs, 0);
+        return;
+    }
+    const Result listed = cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")});
+    const Json j = parseJson(listed);
+    QVERIFY2(j.ok(), j.error.constData());
+    QCOMPARE(j.array().size(), qsizetype(runs));
+    if (runs == 1) { // Keras: 4 metrics of 10 epochs (0-9), read from the file with Python's csv module
+        const QJsonObject run = j.array().first().toObject();
+        QCOMPARE(run.value(QStringLiteral("name")).toString(), QStringLiteral("training"));
+        const QJsonObject metrics = run.value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.keys(), (QStringList{QStringLiteral("acc"), QStringLiteral("loss"),
+                                              QStringLiteral("val_acc"), QStringLiteral("val_loss")}));
+        for (const QJsonValue &m : metrics) {
+            QCOMPARE(m.toObject().value(QStringLiteral("count")).toInteger(), qint64(10));
+            QCOMPARE(m.toObject().value(QStringLiteral("last_step")).toInteger(), qint64(9));
+        }
     }
 }
 

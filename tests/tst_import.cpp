@@ -39,6 +39,31 @@ QStringList artifactLeftovers(Store &store)
     return out;
 }
 
+// What a database holds, in one comparable string: experiments, runs with their params and metric counts.
+QString databaseState(Store &store)
+{
+    QStringList lines;
+    for (const Experiment &e : store.runs().experiments(true))
+        lines << QStringLiteral("experiment %1").arg(e.name);
+    RunQuery all;
+    all.includeDeleted = true;
+    for (const Run &run : store.runs().searchRuns(all)) {
+        lines << QStringLiteral("run %1 %2 params %3").arg(run.id, run.name).arg(run.params.size());
+        const QMap<QString, qint64> counts = store.series().metricCounts(run.id);
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+            lines << QStringLiteral("  %1 %2").arg(it.key()).arg(it.value());
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+bool writeBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+const QString KerasLog = QStringLiteral("/public/keras/AKBoles-Voice-Identification/training.log");
+
 } // namespace
 
 class TestImport : public QObject
@@ -53,6 +78,12 @@ private Q_SLOTS:
     void lightningRunsWithoutTimesKeepNoStart();
     void hparamsSessionFolderIsItsRunsOnReimportToo();
     void unknownPathChangesNothing();
+    void nothingToImportFails_data();
+    void nothingToImportFails();
+    void sourceGivingNothingFails();
+    void rejectedCsvChangesNothing_data();
+    void rejectedCsvChangesNothing();
+    void talosScanFolderImport();
     void cancelStopsBetweenRuns();
     void followImportsNewPoints();
     void stalledLogWriterDoesNotHoldTheLock();
@@ -78,6 +109,9 @@ void TestImport::detectsFormats_data()
     QTest::newRow("tensorboard logs") << "tensorboard/tb" << int(Format::TensorBoard);
     QTest::newRow("lightning tensorboard logs")
         << "public/packt-dl-at-scale/chapter02/lightning_logs" << int(Format::TensorBoard);
+    QTest::newRow("keras training.log") << KerasLog.mid(1) << int(Format::Csv);
+    QTest::newRow("talos scan folder")
+        << "public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m" << int(Format::Csv);
     QTest::newRow("fixture readme is nothing") << "README.md" << int(Format::Auto);
 }
 
@@ -232,6 +266,182 @@ void TestImport::unknownPathChangesNothing()
                                                 Format::Auto, ImportOptions{}));
     QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(0));
     QVERIFY(store.runs().experiments().empty());
+}
+
+// A source in which the reader finds nothing is a failed source whose message says what was looked for, with
+// --format or detected, and the database is left as it was.
+void TestImport::nothingToImportFails_data()
+{
+    QTest::addColumn<int>("format");
+    QTest::addColumn<QString>("source"); // below the test's folder
+    QTest::addColumn<QString>("message");
+    QTest::newRow("mlflow") << int(Format::MlflowFiles) << "text"
+                            << "is not an MLflow file store (no experiment folder with meta.yaml)";
+    QTest::newRow("mlflow-db") << int(Format::MlflowDatabase) << "empty/mlflow.db"
+                               << "is empty, not an MLflow database";
+    QTest::newRow("tensorboard") << int(Format::TensorBoard) << "text"
+                                 << "no TensorBoard event files (events.out.tfevents";
+    QTest::newRow("tensorboard, an empty event file")
+        << int(Format::TensorBoard) << "empty/events.out.tfevents.1700000000.host"
+        << "no run could be read (1 warnings)";
+    QTest::newRow("csv")
+        << int(Format::Csv) << "text"
+        << "nothing to import: no CSV or TSV log found (.csv and .tsv files, or .log and .txt "
+           "files holding a header row and rows of numbers)";
+    QTest::newRow("jsonl") << int(Format::JsonLines) << "text"
+                           << "nothing to import: no JSON-lines log found (.jsonl and .ndjson files)";
+    QTest::newRow("auto")
+        << int(Format::Auto) << "text"
+        << "format not recognised (an mlruns folder, mlflow.db, TensorBoard event files, CSV "
+           "or JSON-lines logs)";
+}
+
+void TestImport::nothingToImportFails()
+{
+    QFETCH(int, format);
+    QFETCH(QString, source);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QDir root(dir.path());
+    QVERIFY(root.mkpath(QStringLiteral("text/run1")) && root.mkpath(QStringLiteral("empty")));
+    QVERIFY(writeBytes(dir.filePath(QStringLiteral("text/run1/train.log")),
+                       "Epoch 1/10\nTraceback (most recent call last):\n  File \"train.py\", line 3\n"));
+    QVERIFY(writeBytes(dir.filePath(QStringLiteral("text/notes.txt")), "tried lr 0.1, 0.01\n"));
+    QVERIFY(writeBytes(dir.filePath(QStringLiteral("empty/mlflow.db")), ""));
+    QVERIFY(writeBytes(dir.filePath(QStringLiteral("empty/events.out.tfevents.1700000000.host")), ""));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    importPaths(store, {Fixtures + KerasLog}, Format::Auto, ImportOptions{});
+    const QString before = databaseState(store);
+    QVERIFY(before.contains(QLatin1String("val_loss 10")));
+
+    const QString path = dir.filePath(source);
+    try {
+        const ImportReport r = importPaths(store, {path}, Format(format), ImportOptions{});
+        QCOMPARE(r.failedSources.size(), 1);
+        QVERIFY2(r.failedSources.first().startsWith(path + QStringLiteral(": ")),
+                 qPrintable(r.failedSources.first()));
+        QVERIFY2(r.failedSources.first().contains(message), qPrintable(r.failedSources.first()));
+        QCOMPARE(r.runsAdded, 0);
+        QCOMPARE(r.experimentsAdded, 0);
+    } catch (const Error &e) { // refused before reading: only when no format was given
+        QCOMPARE(Format(format), Format::Auto);
+        QVERIFY2(e.message().contains(message), qPrintable(e.message()));
+    }
+    QCOMPARE(databaseState(store), before);
+}
+
+// A reader that finds nothing and says nothing (no run, experiment or model, no warning) leaves a failed
+// source naming what it looked for; one experiment alone (an MLflow store without runs) is something.
+void TestImport::sourceGivingNothingFails()
+{
+    QTemporaryDir dir;
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    {
+        ImportWriter silent(store, ImportOptions{}, QStringLiteral("x"), QStringLiteral("logs"));
+        QCOMPARE(silent.finish(QStringLiteral("widget logs (*.wl)")).failedSources,
+                 QStringList{QStringLiteral("logs: nothing to import: no widget logs (*.wl) found")});
+    }
+    {
+        ImportWriter silent(store, ImportOptions{}, QStringLiteral("x"), QStringLiteral("logs"));
+        QCOMPARE(silent.finish().failedSources, QStringList{QStringLiteral("logs: nothing to import found")});
+    }
+    {
+        ImportWriter experimentOnly(store, ImportOptions{}, QStringLiteral("x"), QStringLiteral("mlruns"));
+        SourceExperiment e;
+        e.name = QStringLiteral("empty");
+        QVERIFY(experimentOnly.experiment(e));
+        QVERIFY(experimentOnly.finish(QStringLiteral("runs")).failedSources.isEmpty());
+    }
+}
+
+// Files the CSV reader rejects: each message names the file and the line, nothing is written.
+void TestImport::rejectedCsvChangesNothing_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("empty csv") << "empty.csv" << QByteArray() << "empty file; nothing imported";
+    QTest::newRow("empty training.log, named as csv")
+        << "training.csv" << QByteArray("\n\n") << "empty file; nothing imported";
+    QTest::newRow("header's quote never closed") << "quote.csv" << QByteArray("epoch,\"loss\n0,1\n")
+                                                 << "line 1: the header's quoted field is never closed";
+    QTest::newRow("quote never closed in the first row")
+        << "quote2.csv" << QByteArray("epoch,loss\n\"0,1\n1,2\n") << "line 2: a quoted field is never closed";
+    QTest::newRow("every row the wrong width") << "rows.tsv" << QByteArray("step\tloss\n0\t1\t2\n1\n")
+                                               << "line 3: 1 field(s) where the header has 2";
+    QTest::newRow("binary") << "junk.csv" << QByteArray("\x01\x02,\x03\n1,2\n", 9)
+                            << "line 1: the header holds control characters";
+    QTest::newRow("steps that are not integers")
+        << "steps.log" << QByteArray("epoch,loss\n0,1\nx,2\n") << ""; // by content not a CSV log: refused
+}
+
+void TestImport::rejectedCsvChangesNothing()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString file = dir.filePath(name);
+    QVERIFY(writeBytes(file, content));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    importPaths(store, {Fixtures + KerasLog}, Format::Auto, ImportOptions{});
+    const QString before = databaseState(store);
+    if (message.isEmpty()) {
+        QVERIFY_THROWS_EXCEPTION(Error, importPaths(store, {file}, Format::Auto, ImportOptions{}));
+    } else {
+        const ImportReport r = importPaths(store, {file}, Format::Auto, ImportOptions{});
+        QCOMPARE(r.failedSources.size(), 1);
+        QVERIFY2(r.failedSources.first().startsWith(file + QStringLiteral(": no run could be read")),
+                 qPrintable(r.failedSources.first()));
+        QVERIFY2(r.warnings.value(file).join(QLatin1Char('\n')).contains(message), qPrintable(r.toText()));
+        QCOMPARE(r.runsAdded, 0);
+    }
+    QCOMPARE(databaseState(store), before);
+}
+
+// A Talos scan folder through a real database: one run per row in the experiment named after the scan, each
+// metric one point at the row's round_epochs; again adds nothing.
+void TestImport::talosScanFolderImport()
+{
+    QTemporaryDir dir;
+    const QString scan = dir.filePath(QStringLiteral("talos_2020-01-29_00h10m"));
+    QVERIFY(
+        copyTree(Fixtures + QStringLiteral("/public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m"), scan));
+    QVERIFY(writeBytes(scan + QStringLiteral("/013020001500.csv"), "")); // an aborted scan
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    ImportOptions options;
+    options.experiment = QStringLiteral("ignored for a scan");
+    const ImportReport r = importPaths(store, {dir.path()}, Format::Auto, options);
+    QVERIFY2(r.failedSources.isEmpty() && r.failedRuns.isEmpty(), qPrintable(r.toText()));
+    QCOMPARE(r.runsAdded, 3);
+    QCOMPARE(r.warnings.value(scan + QStringLiteral("/013020001500.csv")),
+             QStringList{QStringLiteral("empty file; nothing imported")});
+    const auto experiment = store.runs().experimentByName(QStringLiteral("talos_2020-01-29_00h10m"));
+    QVERIFY(experiment);
+    RunQuery query;
+    query.experiments = {experiment->id};
+    query.orderBy = QStringLiteral("attributes.run_name");
+    const std::vector<Run> runs = store.runs().searchRuns(query);
+    QCOMPARE(runs.size(), size_t(3));
+    const qint64 rounds[] = {25, 11, 10}; // round_epochs of rows 1-3, read with Python's csv module
+    for (size_t i = 0; i < 3; ++i) {
+        QCOMPARE(runs[i].name, QStringLiteral("012920001059 #%1").arg(i + 1));
+        const QMap<QString, qint64> counts = store.series().metricCounts(runs[i].id);
+        QCOMPARE(counts.size(), 7);
+        for (const QString &key : counts.keys()) {
+            QCOMPARE(counts.value(key), qint64(1));
+            const auto summary = store.runs().metricSummary(runs[i].id, key);
+            QVERIFY(summary);
+            QCOMPARE(summary->lastStep, rounds[i]);
+        }
+        QCOMPARE(runs[i].params.size(), 10);
+    }
+    QCOMPARE(runs[1].params.value(QStringLiteral("use_l3")), QStringLiteral("True"));
+    const QString before = databaseState(store);
+    const ImportReport again = importPaths(store, {dir.path()}, Format::Auto, options);
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    QCOMPARE(databaseState(store), before);
 }
 
 void TestImport::cancelStopsBetweenRuns()

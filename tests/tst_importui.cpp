@@ -213,6 +213,7 @@ private Q_SLOTS:
     void importDialog();
     void importLandsOnBusiestExperiment();
     void reportShowsNamesAsPlainEscapedText();
+    void importOfNothingSaysWhatWasLookedFor();
 
 private:
     QString freshDatabase(const QString &name);
@@ -815,6 +816,60 @@ void TestImportUi::reportShowsNamesAsPlainEscapedText()
         QVERIFY2(!control.match(line).hasMatch(), qPrintable(line));
     QVERIFY2(dialog.text().contains(QStringLiteral("    bad\\rline\\u{2028}two\n")),
              qPrintable(dialog.text()));
+}
+
+// A source read with a chosen format that holds nothing of it: the report says so with the reader's words, as
+// `runlens import --format csv` does, and nothing is written.
+void TestImportUi::importOfNothingSaysWhatWasLookedFor()
+{
+    const QString text = m_dir.filePath(QStringLiteral("text-logs"));
+    QVERIFY(QDir().mkpath(text + QStringLiteral("/run1")));
+    {
+        QFile f(text + QStringLiteral("/run1/train.log"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Epoch 1/10\nTraceback (most recent call last):\n  File \"train.py\", line 3\n");
+    }
+    const QString db = freshDatabase(QStringLiteral("nothing.db"));
+    MainWindow window(db);
+    window.show();
+    QTRY_VERIFY(!window.isLoading());
+    ImportController *importer = window.importController();
+    window.activateWindow();
+    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+    QTRY_VERIFY(importer->importDialog());
+    ImportDialog *dialog = importer->importDialog();
+    auto *importButton = dialog->findChild<QPushButton *>(QStringLiteral("importButton"));
+    auto *list = dialog->findChild<QTreeWidget *>(QStringLiteral("importSources"));
+    auto *format = dialog->findChild<QComboBox *>(QStringLiteral("importFormat"));
+    QVERIFY(importButton && list && format);
+    dialog->addPaths({text});
+    QTRY_VERIFY(!dialog->isDetecting());
+    QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("not recognised"));
+    format->setCurrentIndex(format->findText(QStringLiteral("CSV / TSV logs")));
+    QVERIFY(importButton->isEnabled());
+
+    QSignalSpy reports(importer, &ImportController::reportShown);
+    QVERIFY(reports.isValid());
+    QTest::mouseClick(importButton, Qt::LeftButton);
+    QVERIFY(reports.wait(ImportTimeoutMs));
+    ImportReportDialog *report = importer->reportDialog();
+    QVERIFY(report && report->isVisible());
+    QCOMPARE(report->headline(), QStringLiteral("Nothing was imported from text-logs."));
+    QCOMPARE(report->countText(Count::RunsAdded), number(0));
+    QTreeWidgetItem *group = report->details()->topLevelItem(0);
+    QCOMPARE(group->text(0), QStringLiteral("Not imported (1)"));
+    QCOMPARE(group->childCount(), 1);
+    const QString shown = group->child(0)->text(0);
+    QVERIFY2(
+        shown.contains(QStringLiteral("%1: nothing to import: no CSV or TSV log found (.csv and .tsv files, "
+                                      "or .log and .txt files holding a header row and rows of numbers)")
+                           .arg(text)),
+        qPrintable(shown));
+    test::keepScreenshot(report, QStringLiteral("import-nothing-found"));
+    report->close();
+    Store store(db);
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(0));
+    QVERIFY(store.runs().experiments(true).empty());
 }
 
 QTEST_MAIN(TestImportUi)

@@ -19,17 +19,24 @@ struct Reader
     const char *name;
     bool (*detect)(const QString &);
     void (*read)(const QString &, ImportSink &);
+    // What the reader looks for, named when a source holds none of it.
+    const char *lookedFor = nullptr;
 };
 
 // In detection order: the more specific formats first.
 const QList<Reader> &readers()
 {
     static const QList<Reader> all = {
-        {Format::MlflowDatabase, "mlflow-db", looksLikeMlflowDatabase, readMlflowDatabase},
-        {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
-        {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard},
-        {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},
-        {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines},
+        {Format::MlflowDatabase, "mlflow-db", looksLikeMlflowDatabase, readMlflowDatabase,
+         "MLflow experiments, runs or models in the database"},
+        {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles,
+         "MLflow experiments or runs (<experiment>/meta.yaml, <experiment>/<run>/meta.yaml)"},
+        {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard,
+         "TensorBoard event files (events.out.tfevents*) with data"},
+        {Format::Csv, "csv", looksLikeCsvLog, readCsvLog,
+         "CSV or TSV logs (.csv, .tsv, or .log/.txt files with a header row and rows of numbers)"},
+        {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines,
+         "JSON-lines logs (.jsonl, .ndjson, or .json/.log files of one JSON object per line)"},
     };
     return all;
 }
@@ -113,7 +120,7 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         } catch (const std::exception &e) { // a library's exception must not end the program
             writer.sourceFailed(QStringLiteral("import stopped: %1").arg(QString::fromUtf8(e.what())));
         }
-        total.merge(writer.finish());
+        total.merge(writer.finish(reader->lookedFor ? QString::fromUtf8(reader->lookedFor) : QString()));
         if (total.cancelled)
             break;
     }

@@ -345,6 +345,7 @@ void ImportWriter::writeRun(SourceRun &r, const QString &id)
 
 bool ImportWriter::model(const SourceModel &m)
 {
+    ++m_modelsRead;
     // Counted only once committed, as runs are.
     int modelsAdded = 0;
     int versionsAdded = 0;
@@ -416,7 +417,7 @@ void ImportWriter::sourceFailed(const QString &message)
     m_report.failedSources << QStringLiteral("%1: %2").arg(m_sourceShown, message);
 }
 
-ImportReport ImportWriter::finish()
+ImportReport ImportWriter::finish(const QString &lookedFor)
 {
     // Runs could only be added while their experiment was active; deleted ones are deleted now.
     for (const SourceExperiment &e : m_experiments) {
@@ -430,6 +431,13 @@ ImportReport ImportWriter::finish()
         m_report.failedSources << QStringLiteral("%1: no run could be read (%2 warnings)")
                                       .arg(m_sourceShown)
                                       .arg(m_report.warningCount());
+    // A source that held nothing at all (no run, experiment or model, and nothing wrong) is not a success.
+    else if (!m_sourceFailed && !m_report.cancelled && m_runsRead == 0 && m_experiments.isEmpty() &&
+             m_modelsRead == 0)
+        m_report.failedSources
+            << (lookedFor.isEmpty()
+                    ? QStringLiteral("%1: nothing to import found").arg(m_sourceShown)
+                    : QStringLiteral("%1: nothing to import: no %2 found").arg(m_sourceShown, lookedFor));
     return m_report;
 }
 

@@ -72,8 +72,10 @@ public:
     void progress(qint64 done, qint64 total) override;
     // The reader of the source stopped with this error.
     void sourceFailed(const QString &message);
-    // Applies what had to wait for the runs (deleted experiments) and returns the report.
-    ImportReport finish();
+    // Applies what had to wait for the runs (deleted experiments) and returns the report. A source that gave
+    // nothing (no run, experiment or model) is a failed source; lookedFor says what its reader looks for
+    // ("TensorBoard event files (events.out.tfevents*)").
+    ImportReport finish(const QString &lookedFor = {});
 
 private:
     // What a transaction would add to the report and to m_reopened: applied only once it committed.
@@ -95,6 +97,7 @@ private:
     QMap<QString, SourceExperiment> m_experiments; // by name, as the source described them
     QSet<QString> m_reopened; // experiments active only for this import (created or reopened by it)
     qint64 m_runsRead = 0;    // runs the reader delivered, written or not
+    qint64 m_modelsRead = 0;  // registered models the reader delivered
     bool m_sourceFailed = false;
 };
 

@@ -109,6 +109,9 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
         m_headline->setText(tr("Import of %1 cancelled; the runs imported before are kept.").arg(what));
     else if (sources.isEmpty())
         m_headline->setText(tr("Nothing was imported."));
+    else if (!notRead.isEmpty() && report.runsAdded == 0 && report.runsUpdated == 0 &&
+             report.experimentsAdded == 0 && report.modelsAdded == 0 && report.versionsAdded == 0)
+        m_headline->setText(tr("Nothing was imported from %1.").arg(what));
     else if (!notRead.isEmpty() || !report.failedRuns.isEmpty())
         m_headline->setText(tr("Imported %1, with problems.").arg(what));
     else
