@@ -175,6 +175,7 @@ private Q_SLOTS:
     void runsWithoutStartTime();
     void controlCharactersNeverReachTheTerminal();
     void importReportEscapesControlCharacters();
+    void importCatBoostAndSkippedKinds();
     void integersAbove2To53StayExact();
 
     void experiments_data();
@@ -1635,6 +1636,32 @@ void TestCli::importReportEscapesControlCharacters()
         QJsonDocument::fromJson(json.out).object().value(QStringLiteral("warnings")).toObject();
     QCOMPARE(warnings.keys(),
              QStringList{QFileInfo(events).absoluteFilePath()}); // the exact name, by JSON's rules
+}
+
+// CatBoost's `catboost_info` (event files named exactly events.out.tfevents) is found and read as
+// TensorBoard, a second time adds nothing; what an import leaves out is one "skipped N kind" line per kind.
+void TestCli::importCatBoostAndSkippedKinds()
+{
+    const QString catboost =
+        QStringLiteral(RUNLENS_FIXTURES "/public/catboost/04JJ15-Weather_prediction/catboost_info");
+    const Result first = cli({QStringLiteral("import"), catboost});
+    VERIFY_EXIT(first, 0);
+    QVERIFY2(first.out.startsWith("1 experiments, 2 runs added (0 updated), 1199 points,"), first.why(0));
+    QVERIFY2(!first.out.contains("skipped"), first.why(0));
+    const Result again = cli({QStringLiteral("import"), catboost});
+    VERIFY_EXIT(again, 0);
+    QVERIFY2(again.out.startsWith("0 experiments, 0 runs added (0 updated), 0 points,"), again.why(0));
+
+    const QString tb = QStringLiteral(RUNLENS_FIXTURES "/tensorboard/tb");
+    const Result text = cli({QStringLiteral("import"), tb});
+    VERIFY_EXIT(text, 0);
+    const QList<QByteArray> lines = text.out.split('\n');
+    QVERIFY2(lines.contains("skipped 3 histograms") && lines.contains("skipped 1 text"), text.why(0));
+    const Result json =
+        cli({QStringLiteral("import"), tb, QStringLiteral("--report"), QStringLiteral("json")});
+    VERIFY_EXIT(json, 0);
+    QCOMPARE(QJsonDocument::fromJson(json.out).object().value(QStringLiteral("skipped")).toObject(),
+             (QJsonObject{{QStringLiteral("histograms"), 3}, {QStringLiteral("text"), 1}}));
 }
 
 // Steps (and other int64 fields) above 2^53 are printed exactly, not rounded through a double.

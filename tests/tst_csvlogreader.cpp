@@ -54,8 +54,9 @@ public:
     }
     bool model(const SourceModel &) override { return true; }
     void warning(const Diagnostic &d) override { warnings.push_back(d); }
-    void skipped(const QString &, qint64) override {}
+    void skipped(const QString &what, qint64 count) override { skips[what] += count; }
     bool isCancelled() const override { return cancelled; }
+    QMap<QString, qint64> skips;
 
     QString warningText() const
     {
@@ -173,6 +174,7 @@ private Q_SLOTS:
     void jsonLines_data();
     void jsonLines();
     void jsonLinesFiles();
+    void skippedKinds();
     void missingPathThrows();
     void stopsWhenAsked();
     void speed();
@@ -852,6 +854,41 @@ void TestCsvLogReader::csvRules()
             QCOMPARE(p.timestamp, FallbackMs);
     QCOMPARE(sink.runs[0].startMs, std::nullopt); // no time column: not known when the run began
     QCOMPARE(sink.runs[0].endMs, std::optional<qint64>(FallbackMs));
+}
+
+// Values a log holds that no metric or param takes are counted by kind for the import report, besides the
+// warnings that say where they are.
+void TestCsvLogReader::skippedKinds()
+{
+    RecordingSink csv;
+    QVERIFY(
+        parseCsvBuffer("step,loss,phase\n0,1,train\n1,oops,val\n2,3,train\n3,x,val\n", bufferInfo(), csv));
+    QCOMPARE(csv.runs.size(), size_t(1));
+    QCOMPARE(csv.skips,
+             (QMap<QString, qint64>{{QStringLiteral("text values in metric columns"), 2},
+                                    {QStringLiteral("text values in columns that vary by row"), 4}}));
+
+    QByteArray deep = "{\"step\": 2, \"cfg\": ";
+    for (int i = 0; i < 70; ++i)
+        deep += "{\"a\": ";
+    deep += "1" + QByteArray(70, '}') + "}\n";
+    RecordingSink jsonl;
+    QVERIFY(parseJsonLinesBuffer("{\"step\": 0, \"loss\": 1, \"hist\": [1, 2], \"phase\": \"a\"}\n"
+                                 "{\"step\": 1, \"loss\": 2, \"hist\": [3], \"phase\": \"b\"}\n" +
+                                     deep,
+                                 bufferInfo(QStringLiteral("log.jsonl")), jsonl));
+    QCOMPARE(jsonl.runs.size(), size_t(1));
+    QCOMPARE(jsonl.skips,
+             (QMap<QString, qint64>{{QStringLiteral("arrays"), 2},
+                                    {QStringLiteral("text values in keys that vary by row"), 2},
+                                    {QStringLiteral("values nested deeper than 64 objects"), 1}}));
+    QVERIFY2(jsonl.warningText().contains(QLatin1String("1 value(s) nested deeper than 64 objects; skipped")),
+             qPrintable(jsonl.warningText()));
+
+    // A clean log skips nothing.
+    RecordingSink clean;
+    QVERIFY(parseCsvBuffer("step,loss\n0,1\n1,2\n", bufferInfo(), clean));
+    QVERIFY(clean.skips.isEmpty());
 }
 
 void TestCsvLogReader::timeColumn_data()

@@ -14,6 +14,7 @@
 #include "pages/runspage.h"
 #include "screenshots.h"
 #include "shell/mainwindow.h"
+#include "shell/theme.h"
 #include "store/store.h"
 #include "testsupport.h"
 #include "widgets/experimentsidebar.h"
@@ -214,6 +215,8 @@ private Q_SLOTS:
     void importLandsOnBusiestExperiment();
     void reportShowsNamesAsPlainEscapedText();
     void importOfNothingSaysWhatWasLookedFor();
+    void reportListsSkippedKindsOnePerLine_data();
+    void reportListsSkippedKindsOnePerLine();
 
 private:
     QString freshDatabase(const QString &name);
@@ -870,6 +873,49 @@ void TestImportUi::importOfNothingSaysWhatWasLookedFor()
     Store store(db);
     QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(0));
     QVERIFY(store.runs().experiments(true).empty());
+}
+
+void TestImportUi::reportListsSkippedKindsOnePerLine_data()
+{
+    QTest::addColumn<bool>("dark");
+    QTest::newRow("light") << false;
+    QTest::newRow("dark") << true;
+}
+
+// What an import left out is listed one kind per line with its count (a comma-joined list of many kinds
+// was hard to read), in the window as in Copy and on the CLI.
+void TestImportUi::reportListsSkippedKindsOnePerLine()
+{
+    QFETCH(bool, dark);
+    theme::apply(dark ? theme::Theme::Dark : theme::Theme::Light);
+    import::ImportReport report;
+    report.runsAdded = 3;
+    report.pointsAdded = 1206;
+    report.skipped = {{QStringLiteral("histograms"), 1250},
+                      {QStringLiteral("images"), 40},
+                      {QStringLiteral("text"), 2},
+                      {QStringLiteral("graphs"), 1},
+                      {QStringLiteral("audio"), 12}};
+    ImportReportDialog dialog;
+    dialog.setReport({QStringLiteral("runs")}, report, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *skipped = dialog.findChild<QLabel *>(QStringLiteral("reportSkipped"));
+    QVERIFY(skipped && skipped->isVisible());
+    const QLocale locale;
+    QCOMPARE(skipped->text().split(u'\n'),
+             QStringList({QStringLiteral("Skipped (Runlens does not store these):"),
+                          QStringLiteral("    12 audio"), QStringLiteral("    1 graphs"),
+                          QStringLiteral("    %1 histograms").arg(locale.toString(1250)),
+                          QStringLiteral("    40 images"), QStringLiteral("    2 text")}));
+    // Every line is shown whole: the label is as tall as its lines.
+    QVERIFY(skipped->height() >= 6 * skipped->fontMetrics().lineSpacing());
+    for (const char *line : {"skipped 12 audio\n", "skipped 1 graphs\n", "skipped 1250 histograms\n",
+                             "skipped 40 images\n", "skipped 2 text\n"})
+        QVERIFY2(dialog.text().contains(QLatin1String(line)), qPrintable(dialog.text()));
+    test::keepScreenshot(&dialog, dark ? QStringLiteral("import-report-skipped-dark")
+                                       : QStringLiteral("import-report-skipped"));
+    theme::apply(theme::Theme::Light);
 }
 
 QTEST_MAIN(TestImportUi)

@@ -40,6 +40,11 @@ QString lightningRoot()
     return QStringLiteral(RUNLENS_FIXTURES "/public/packt-dl-at-scale/chapter02/lightning_logs");
 }
 
+QString catboostRoot()
+{
+    return QStringLiteral(RUNLENS_FIXTURES "/public/catboost/04JJ15-Weather_prediction/catboost_info");
+}
+
 const QString kRunAFile = QStringLiteral("run_a/events.out.tfevents.1795376542.vm.4135.0");
 
 // Keeps everything a reader delivers. Skip counts are reported before the run they belong to, so they are
@@ -284,6 +289,19 @@ QByteArray tensorEvent(double wall, qint64 step, QByteArrayView tag, const Wire 
     return frame(eventWire(wall, step).msg(5, summary).bytes);
 }
 
+// What torch's SummaryWriter.add_text(tag, text) writes (and the Hugging Face Trainer through it): the tag
+// with "/text_summary", plugin "text", one DT_STRING (7) element of shape [1] in string_val.
+QByteArray textEvent(double wall, QByteArrayView tag, QByteArrayView text)
+{
+    Wire dim;
+    dim.varint(1, 1);
+    Wire shape;
+    shape.msg(2, dim);
+    Wire tensor;
+    tensor.varint(1, 7).msg(2, shape).len(8, text);
+    return tensorEvent(wall, 0, tag, tensor, "text");
+}
+
 QByteArray fileVersionEvent(double wall)
 {
     return frame(eventWire(wall, 0).len(3, "brain.Event:2").bytes);
@@ -515,6 +533,10 @@ private Q_SLOTS:
     void hparamsYaml();
     void yamlParamsWinOverEventHParams();
     void hparamValueTypes();
+    void catboostEventFiles();
+    void hfTrainerTextSummaries();
+    void hfTextSummaryBad_data();
+    void hfTextSummaryBad();
     void tensorScalars_data();
     void tensorScalars();
     void malformed_data();
@@ -1107,6 +1129,193 @@ void TestTensorBoardReader::hparamValueTypes()
     QCOMPARE(bad.skips.value(QStringLiteral("corrupt records")), 1);
 }
 
+// CatBoost writes `catboost_info/{learn,test}/events.out.tfevents`, named without TensorBoard's suffix: read
+// as TensorBoard reads them (any file whose name contains "tfevents"). The counts, steps, times and values
+// were taken from the fixture with an independent Python reading of the TFRecord framing and the Event
+// protobuf (and agree with CatBoost's own learn_error.tsv/test_error.tsv of the same commit: 807 and 392
+// rows).
+void TestTensorBoardReader::catboostEventFiles()
+{
+    const QString root = catboostRoot();
+    QVERIFY(runlens::import::looksLikeTensorBoard(root));
+    QVERIFY(runlens::import::looksLikeTensorBoard(root + QStringLiteral("/learn/events.out.tfevents")));
+    RecordingSink sink;
+    readTensorBoard(root, sink);
+    QVERIFY2(sink.warnings.empty(), qPrintable(sink.allWarnings()));
+    QCOMPARE(sink.runNames(), QStringList({QStringLiteral("learn"), QStringLiteral("test")}));
+    QVERIFY(sink.skips.isEmpty());
+
+    struct Expected
+    {
+        const char *run;
+        qsizetype points;
+        float first;
+        float last;
+        double sum;
+        qint64 startMs;
+        qint64 endMs;
+    };
+    const Expected expected[] = {
+        {"learn", 807, 5.473636150360107f, 0.37673020362854004f, 444.644308835268, 1752224627000,
+         1752224628000},
+        {"test", 392, 6.101279258728027f, 0.7847911715507507f, 423.3826648592949, 1752224626000,
+         1752224627000},
+    };
+    for (const Expected &e : expected) {
+        const SourceRun *run = sink.runNamed(QLatin1String(e.run));
+        QVERIFY(run);
+        QCOMPARE(metricKeys(*run), QStringList{QStringLiteral("RMSE")});
+        const std::vector<MetricPoint> &points = run->metrics.front().points;
+        QCOMPARE(qsizetype(points.size()), e.points);
+        double sum = 0;
+        for (qsizetype i = 0; i < qsizetype(points.size()); ++i) {
+            QCOMPARE(points[size_t(i)].step, qint64(i)); // one point per iteration, 0 on
+            sum += points[size_t(i)].value;
+        }
+        QVERIFY(sameBits(points.front().value, double(e.first)));
+        QVERIFY(sameBits(points.back().value, double(e.last)));
+        QCOMPARE(sum, e.sum); // every value, in order, as float32 widened
+        QCOMPARE(run->startMs, std::optional<qint64>(e.startMs));
+        QCOMPARE(run->endMs, std::optional<qint64>(e.endMs));
+    }
+
+    // The bare file on its own is a run, too.
+    RecordingSink single;
+    readTensorBoard(root + QStringLiteral("/test/events.out.tfevents"), single);
+    QCOMPARE(single.runs.size(), size_t(1));
+    QCOMPARE(single.runs.front().metrics.front().points.size(), size_t(392));
+}
+
+// The Hugging Face Trainer's TensorBoard callback writes TrainingArguments and the model config only as JSON
+// text through add_text (tag + "/text_summary", plugin "text", one DT_STRING value: the encoding of the
+// fixture's own torch-written `notes/text_summary`). Both become params, flattened, values as written; any
+// other text is counted as skipped text.
+void TestTensorBoardReader::hfTrainerTextSummaries()
+{
+    // The real add_text record of the fixture shows the encoding this test builds: plugin "text", a string.
+    RecordingSink fixture;
+    decodeBytes(readBytes(tbRoot() + QLatin1Char('/') + kRunAFile), &fixture);
+    QCOMPARE(fixture.skips.value(QStringLiteral("text")), qint64(1));
+
+    const QByteArray args = R"({
+  "output_dir": "out",
+  "overwrite_output_dir": false,
+  "learning_rate": 5e-05,
+  "weight_decay": 0.0,
+  "num_train_epochs": 3,
+  "max_steps": -1,
+  "lr_scheduler_kwargs": {},
+  "warmup_ratio": 0.0,
+  "logging_dir": "out/runs/May10_12-00-00_host",
+  "report_to": [
+    "tensorboard"
+  ],
+  "fsdp_config": {
+    "min_num_params": 0,
+    "xla": false,
+    "nested": {"deep": 1E+3}
+  },
+  "label_names": null,
+  "run_name": "caf\u00e9 \"quoted\"\n",
+  "max_grad_norm": Infinity
+})";
+    const QByteArray config = R"({"architectures": ["BertForSequenceClassification"], "hidden_size": 768,
+ "id2label": {"0": "NEGATIVE", "1": "POSITIVE"}, "layer_norm_eps": 1e-12, "torch_dtype": "float32",
+ "use_cache": true})";
+    const QByteArray file = fileVersionEvent(1.0) + textEvent(1.0, "args/text_summary", args) +
+                            textEvent(1.0, "model_config/text_summary", config) +
+                            textEvent(1.0, "notes/text_summary", "free text") +
+                            simpleScalarEvent(2.0, 10, "train/loss", 0.5f);
+    RecordingSink sink;
+    const SourceRun run = decodeBytes(file, &sink);
+    QVERIFY2(sink.warnings.empty(), qPrintable(sink.allWarnings()));
+    const QMap<QString, QString> expected{
+        {"output_dir", "out"},
+        {"overwrite_output_dir", "false"},
+        {"learning_rate", "5e-05"},
+        {"weight_decay", "0.0"},
+        {"num_train_epochs", "3"},
+        {"max_steps", "-1"},
+        {"lr_scheduler_kwargs", "{}"},
+        {"warmup_ratio", "0.0"},
+        {"logging_dir", "out/runs/May10_12-00-00_host"},
+        {"report_to", R"(["tensorboard"])"},
+        {"fsdp_config.min_num_params", "0"},
+        {"fsdp_config.xla", "false"},
+        {"fsdp_config.nested.deep", "1E+3"},
+        {"label_names", "null"},
+        {"run_name", QStringLiteral("caf\u00e9 \"quoted\"\n")},
+        {"max_grad_norm", "Infinity"},
+        {"model_config.architectures", R"(["BertForSequenceClassification"])"},
+        {"model_config.hidden_size", "768"},
+        {"model_config.id2label.0", "NEGATIVE"},
+        {"model_config.id2label.1", "POSITIVE"},
+        {"model_config.layer_norm_eps", "1e-12"},
+        {"model_config.torch_dtype", "float32"},
+        {"model_config.use_cache", "true"},
+    };
+    QCOMPARE(run.params, expected);
+    QCOMPARE(metricKeys(run), QStringList{QStringLiteral("train/loss")});
+    QCOMPARE(sink.skips, (QMap<QString, qint64>{{QStringLiteral("text"), 1}}));
+
+    // hparams (and hparams.yaml) win over the text summaries.
+    RecordingSink both;
+    const SourceRun withHParams =
+        decodeBytes(hparamsSessionEvent(1.0, {{QStringLiteral("learning_rate"), 0.001}}) + file, &both);
+    QCOMPARE(withHParams.params.value(QStringLiteral("learning_rate")), QStringLiteral("0.001"));
+    QCOMPARE(withHParams.params.value(QStringLiteral("model_config.hidden_size")), QStringLiteral("768"));
+}
+
+void TestTensorBoardReader::hfTextSummaryBad_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("not closed") << QByteArray(R"({"lr": 1, "x": )")
+                                << QStringLiteral("at byte 15: expected a value");
+    QTest::newRow("no comma") << QByteArray(R"({"lr": 1 "x": 2})")
+                              << QStringLiteral("at byte 9: expected ',' or '}'");
+    QTest::newRow("a list") << QByteArray("[1, 2]") << QStringLiteral("at byte 0: expected a JSON object");
+    QTest::newRow("trailing") << QByteArray(R"({"a": 1} x)") << QStringLiteral("at byte 9: expected the end");
+    QTest::newRow("bad escape") << QByteArray(R"({"a": "\q"})") << QStringLiteral("unknown escape");
+    QTest::newRow("bad number") << QByteArray(R"({"a": -})") << QStringLiteral("expected a value");
+    QTest::newRow("control char") << QByteArray("{\"a\": \"x\ny\"}") << QStringLiteral("control character");
+    QTest::newRow("deep") << QByteArray("{\"a\":[") + QByteArray(100, '[') + QByteArray(100, ']') + "]}"
+                          << QStringLiteral("nested deeper than 64 levels");
+    QByteArray huge = "{\"a\": \"" + QByteArray((1 << 20) + 1, 'x') + "\"}";
+    QTest::newRow("larger than 1 MiB") << huge << QStringLiteral("larger than 1 MiB");
+    QByteArray many = "{";
+    for (int i = 0; i <= 10000; ++i)
+        many += (i ? "," : "") + QByteArray("\"k") + QByteArray::number(i) + "\":1";
+    many += "}";
+    QTest::newRow("too many keys") << many << QStringLiteral("more than 10000 keys");
+}
+
+// A text summary that is not a JSON object of bounded size is warned about, naming the file and the tag; its
+// params are not read (none of them, never half), and the rest of the run is imported.
+void TestTensorBoardReader::hfTextSummaryBad()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, problem);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path =
+        dir.filePath(QStringLiteral("runs/May10_12-00-00_host/events.out.tfevents.1.host.1.0"));
+    writeBytes(path, textEvent(1.0, "args/text_summary", text) +
+                         textEvent(1.0, "model_config/text_summary", R"({"hidden_size": 8})") +
+                         simpleScalarEvent(2.0, 1, "train/loss", 0.25f));
+    RecordingSink sink;
+    readTensorBoard(dir.filePath(QStringLiteral("runs")), sink);
+    QCOMPARE(sink.runs.size(), size_t(1));
+    const SourceRun &run = sink.runs.front();
+    QCOMPARE(run.params, (QMap<QString, QString>{{"model_config.hidden_size", "8"}}));
+    QCOMPARE(metricKeys(run), QStringList{QStringLiteral("train/loss")});
+    QCOMPARE(sink.warnings.size(), size_t(1));
+    QCOMPARE(sink.warnings.front().file, path);
+    QVERIFY2(sink.warnings.front().message.contains(QLatin1String("'args/text_summary'")) &&
+                 sink.warnings.front().message.contains(problem),
+             qPrintable(sink.allWarnings()));
+}
+
 void TestTensorBoardReader::tensorScalars_data()
 {
     QTest::addColumn<QByteArray>("file");
@@ -1621,6 +1830,9 @@ void TestTensorBoardReader::looksLikeTensorBoard_data()
     QTest::newRow("nested lightning logs")
         << QStringLiteral(RUNLENS_FIXTURES "/public/packt-dl-at-scale") << true;
     QTest::newRow("json file") << QStringLiteral(RUNLENS_FIXTURES "/tensorboard/ground_truth.json") << false;
+    QTest::newRow("catboost folder") << catboostRoot() << true;
+    QTest::newRow("catboost event file, no suffix")
+        << catboostRoot() + QStringLiteral("/learn/events.out.tfevents") << true;
     QTest::newRow("mlflow store") << QStringLiteral(RUNLENS_FIXTURES "/mlflow-file") << false;
     QTest::newRow("missing") << QStringLiteral("/nonexistent/for/sure") << false;
 }

@@ -83,6 +83,12 @@ public:
         if (m_sink)
             m_sink->warning({m_file, message});
     }
+    // Values left out, counted by kind in the import report (besides the warnings that say where).
+    void skipped(const QString &what, qint64 count)
+    {
+        if (m_sink && count > 0)
+            m_sink->skipped(what, count);
+    }
 
 private:
     QString m_file;
@@ -246,13 +252,16 @@ void finishColumns(std::vector<Column> &columns, Table &table, Diagnostics &diag
                 diag.line(b.line, QStringLiteral("'%1' in %2 '%3' is not a number; value skipped")
                                       .arg(QString::fromUtf8(b.text), what, c.name));
             diag.countUnlisted(c.textCells - qint64(c.bad.size()));
+            diag.skipped(QStringLiteral("text values in metric %1s").arg(what), c.textCells);
             table.metrics.push_back({c.name, std::move(c.points)});
         } else if (c.textCells > 0) {
-            if (!c.textVaries)
+            if (!c.textVaries) {
                 table.params.insert(c.name, QString::fromUtf8(c.firstText));
-            else
+            } else {
                 diag.note(QStringLiteral("%1 '%2' holds text that differs between rows; skipped")
                               .arg(what, c.name));
+                diag.skipped(QStringLiteral("text values in %1s that vary by row").arg(what), c.textCells);
+            }
         }
     }
 }
@@ -756,6 +765,10 @@ public:
             m_diag.note(QStringLiteral("key '%1' holds arrays (first on line %2); skipped")
                             .arg(it.key())
                             .arg(it.value()));
+        m_diag.skipped(QStringLiteral("arrays"), m_arrayValues);
+        if (m_tooDeep > 0)
+            m_diag.note(QStringLiteral("%1 value(s) nested deeper than 64 objects; skipped").arg(m_tooDeep));
+        m_diag.skipped(QStringLiteral("values nested deeper than 64 objects"), m_tooDeep);
         finishColumns(m_columns, table, m_diag, QStringLiteral("key"));
         return true;
     }
@@ -838,8 +851,10 @@ private:
             break;
         case QJsonValue::Object: {
             const QJsonObject o = v.toObject();
-            if (depth > 64)
+            if (depth > 64) {
+                ++m_tooDeep;
                 break;
+            }
             for (auto it = o.constBegin(); it != o.constEnd(); ++it)
                 addValue(key + QLatin1Char('/') + it.key(), it.value(), step, ts, lineNo, depth + 1);
             break;
@@ -847,6 +862,7 @@ private:
         case QJsonValue::Array:
             if (!m_arrays.contains(key))
                 m_arrays.insert(key, lineNo);
+            ++m_arrayValues;
             break;
         case QJsonValue::Null:
         case QJsonValue::Undefined:
@@ -860,6 +876,8 @@ private:
     QHash<QString, size_t> m_index;
     QHash<QString, bool> m_isTime;
     QMap<QString, qint64> m_arrays;
+    qint64 m_arrayValues = 0;
+    qint64 m_tooDeep = 0;
 };
 
 // ---- YAML params

@@ -28,7 +28,9 @@ namespace {
 
 namespace pb = runlens::tb;
 
-const QString kEventFilePrefix = QStringLiteral("events.out.tfevents.");
+// TensorBoard takes every file whose name contains this for an event file (IsTensorFlowEventsFile); CatBoost
+// writes one named exactly `events.out.tfevents`, without the usual `.<time>.<host>` suffix.
+const QString kEventFileMark = QStringLiteral("tfevents");
 const QString kHParamsYaml = QStringLiteral("hparams.yaml");
 
 // A TFRecord is u64 length, u32 masked CRC of the length, the data, u32 masked CRC of the data. Real event
@@ -433,6 +435,300 @@ std::optional<double> tensorScalar(const pb::TbTensor &t)
     return std::nullopt;
 }
 
+// ---- Hugging Face Trainer text summaries ----------------------------------------------------------------
+
+// The Hugging Face Trainer's TensorBoard callback writes its TrainingArguments and the model's config only as
+// JSON text (add_text: tags `args/text_summary` and `model_config/text_summary`). Their values become params.
+const std::string kArgsTextTag = "args/text_summary";
+const std::string kModelConfigTextTag = "model_config/text_summary";
+const QString kModelConfigPrefix = QStringLiteral("model_config");
+// Real ones are a few KiB with a hundred or two keys; beyond these a text is not read (with a warning).
+constexpr qsizetype kMaxTextSummaryBytes = qsizetype(1) << 20;
+constexpr qsizetype kMaxTextSummaryKeys = 10000;
+constexpr int kMaxJsonDepth = 64;
+
+// Flattens one JSON object into params: nested objects with "." between the keys, every other value as the
+// text wrote it (numbers as written, true, false, null, strings unquoted, lists as compact JSON). Python's
+// json module writes NaN and Infinity for such floats, and they are read as written, too. Never throws; a
+// text that is not such an object, or too large, gives a message naming what was expected at which byte.
+class FlatJson
+{
+public:
+    explicit FlatJson(QByteArrayView text)
+        : m_text(text)
+    {}
+
+    // The params under prefix ("" for none), or the problem (out untouched).
+    QString read(const QString &prefix, QMap<QString, QString> &out)
+    {
+        if (m_text.size() > kMaxTextSummaryBytes)
+            return QStringLiteral("larger than %1 MiB").arg(kMaxTextSummaryBytes >> 20);
+        QMap<QString, QString> params;
+        m_out = &params;
+        space();
+        if (peek() != '{')
+            fail(QStringLiteral("expected a JSON object"));
+        else
+            object(prefix, 0);
+        space();
+        if (m_error.isEmpty() && m_pos < m_text.size())
+            fail(QStringLiteral("expected the end of the text"));
+        if (!m_error.isEmpty())
+            return m_error;
+        for (auto it = params.cbegin(); it != params.cend(); ++it)
+            out.insert(it.key(), it.value());
+        return {};
+    }
+
+private:
+    char peek() const { return m_pos < m_text.size() ? m_text[m_pos] : '\0'; }
+    bool failed() const { return !m_error.isEmpty(); }
+
+    void fail(const QString &what)
+    {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("not valid JSON at byte %1: %2").arg(m_pos).arg(what);
+    }
+
+    void space()
+    {
+        while (m_pos < m_text.size() && (peek() == ' ' || peek() == '\n' || peek() == '\r' || peek() == '\t'))
+            ++m_pos;
+    }
+
+    void put(const QString &key, const QString &value)
+    {
+        if (m_out->size() >= kMaxTextSummaryKeys && !m_out->contains(key))
+            return fail(QStringLiteral("more than %1 keys").arg(kMaxTextSummaryKeys));
+        m_out->insert(key, value);
+    }
+
+    // At '{': its members become params below prefix; an empty object is kept as "{}", never lost.
+    void object(const QString &prefix, int depth)
+    {
+        ++m_pos;
+        space();
+        if (peek() == '}') {
+            ++m_pos;
+            if (!prefix.isEmpty())
+                put(prefix, QStringLiteral("{}"));
+            return;
+        }
+        for (;;) {
+            space();
+            if (peek() != '"')
+                return fail(QStringLiteral("expected a key in quotes"));
+            const QString key = string();
+            space();
+            if (failed())
+                return;
+            if (peek() != ':')
+                return fail(QStringLiteral("expected ':'"));
+            ++m_pos;
+            space();
+            const QString name = prefix.isEmpty() ? key : prefix + QLatin1Char('.') + key;
+            if (peek() == '{') {
+                if (depth + 1 >= kMaxJsonDepth)
+                    return fail(QStringLiteral("nested deeper than %1 levels").arg(kMaxJsonDepth));
+                object(name, depth + 1);
+            } else if (peek() == '"') {
+                const QString text = string();
+                if (!failed())
+                    put(name, text);
+            } else {
+                QByteArray text;
+                value(text, depth + 1);
+                if (!failed())
+                    put(name, QString::fromUtf8(text));
+            }
+            if (failed())
+                return;
+            space();
+            if (peek() == ',') {
+                ++m_pos;
+                continue;
+            }
+            if (peek() == '}') {
+                ++m_pos;
+                return;
+            }
+            return fail(QStringLiteral("expected ',' or '}'"));
+        }
+    }
+
+    // Any value, appended to out as compact JSON: the tokens as written, without the spaces between them.
+    void value(QByteArray &out, int depth)
+    {
+        space();
+        if (depth > kMaxJsonDepth)
+            return fail(QStringLiteral("nested deeper than %1 levels").arg(kMaxJsonDepth));
+        const char c = peek();
+        if (c == '{' || c == '[') {
+            const char close = c == '{' ? '}' : ']';
+            out += c;
+            ++m_pos;
+            space();
+            if (peek() == close) {
+                out += close;
+                ++m_pos;
+                return;
+            }
+            for (;;) {
+                space();
+                if (c == '{') {
+                    if (peek() != '"')
+                        return fail(QStringLiteral("expected a key in quotes"));
+                    rawString(out);
+                    space();
+                    if (failed())
+                        return;
+                    if (peek() != ':')
+                        return fail(QStringLiteral("expected ':'"));
+                    out += ':';
+                    ++m_pos;
+                }
+                value(out, depth + 1);
+                if (failed())
+                    return;
+                space();
+                if (peek() == ',') {
+                    out += ',';
+                    ++m_pos;
+                    continue;
+                }
+                if (peek() == close) {
+                    out += close;
+                    ++m_pos;
+                    return;
+                }
+                return fail(QStringLiteral("expected ',' or '%1'").arg(QLatin1Char(close)));
+            }
+        }
+        if (c == '"')
+            return rawString(out);
+        for (const char *word : {"true", "false", "null", "NaN", "Infinity", "-Infinity"}) {
+            const QByteArrayView w(word);
+            if (m_text.sliced(m_pos).startsWith(w)) {
+                out.append(w);
+                m_pos += w.size();
+                return;
+            }
+        }
+        number(out);
+    }
+
+    // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, as written.
+    void number(QByteArray &out)
+    {
+        const qsizetype start = m_pos;
+        const auto digits = [this] {
+            const qsizetype from = m_pos;
+            while (peek() >= '0' && peek() <= '9')
+                ++m_pos;
+            return m_pos > from;
+        };
+        if (peek() == '-')
+            ++m_pos;
+        if (peek() == '0')
+            ++m_pos;
+        else if (!digits())
+            return fail(QStringLiteral("expected a value"));
+        if (peek() == '.') {
+            ++m_pos;
+            if (!digits())
+                return fail(QStringLiteral("expected a digit"));
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            ++m_pos;
+            if (peek() == '+' || peek() == '-')
+                ++m_pos;
+            if (!digits())
+                return fail(QStringLiteral("expected a digit"));
+        }
+        out.append(m_text.sliced(start, m_pos - start));
+    }
+
+    // At '"': the string as written, quotes and escapes included.
+    void rawString(QByteArray &out)
+    {
+        const qsizetype start = m_pos;
+        ++m_pos;
+        for (;;) {
+            if (m_pos >= m_text.size())
+                return fail(QStringLiteral("expected '\"' (the string is not closed)"));
+            const char c = m_text[m_pos];
+            if (uchar(c) < 0x20)
+                return fail(QStringLiteral("control character in a string"));
+            ++m_pos;
+            if (c == '\\') {
+                if (m_pos >= m_text.size())
+                    return fail(QStringLiteral("expected an escape"));
+                ++m_pos;
+            } else if (c == '"') {
+                break;
+            }
+        }
+        out.append(m_text.sliced(start, m_pos - start));
+    }
+
+    // At '"': the string's value, escapes decoded.
+    QString string()
+    {
+        QByteArray raw;
+        const qsizetype start = m_pos;
+        rawString(raw);
+        if (failed())
+            return {};
+        QString s;
+        const QByteArrayView body = QByteArrayView(raw).sliced(1, raw.size() - 2);
+        qsizetype run = 0; // start of the stretch without escapes
+        for (qsizetype i = 0; i < body.size(); ++i) {
+            if (body[i] != '\\')
+                continue;
+            s += QString::fromUtf8(body.sliced(run, i - run));
+            const char e = body[i + 1];
+            static const char kSimple[] = {'"', '"',  '\\', '\\', '/', '/',  'b', '\b',
+                                           'f', '\f', 'n',  '\n', 'r', '\r', 't', '\t'};
+            bool known = false;
+            for (size_t k = 0; k < sizeof kSimple; k += 2) {
+                if (e == kSimple[k]) {
+                    s += QLatin1Char(kSimple[k + 1]);
+                    known = true;
+                }
+            }
+            if (known) {
+                i += 1;
+            } else if (e == 'u') {
+                const QByteArrayView hex = body.sliced(i + 2, std::min<qsizetype>(4, body.size() - i - 2));
+                const bool ok =
+                    hex.size() == 4 && std::all_of(hex.begin(), hex.end(), [](char h) {
+                        return (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F');
+                    });
+                const ushort unit = ok ? ushort(hex.toByteArray().toUShort(nullptr, 16)) : 0;
+                if (!ok) {
+                    m_pos = start + 1 + i;
+                    fail(QStringLiteral("expected four hex digits after \\u"));
+                    return {};
+                }
+                s += QChar(unit); // surrogate pairs come as two escapes, joined by QString
+                i += 5;
+            } else {
+                m_pos = start + 1 + i;
+                fail(QStringLiteral("unknown escape"));
+                return {};
+            }
+            run = i + 1;
+        }
+        s += QString::fromUtf8(body.sliced(run));
+        return s;
+    }
+
+    QByteArrayView m_text;
+    qsizetype m_pos = 0;
+    QMap<QString, QString> *m_out = nullptr;
+    QString m_error;
+};
+
 // ---- One run's events -----------------------------------------------------------------------------------
 
 // Turns the events of one run (possibly spread over several files) into the run's metrics and params, and
@@ -491,13 +787,17 @@ public:
     // The hparams plugin's experiment config (the domains of a sweep), written to a sweep's root folder.
     bool hasHParamsExperiment() const { return m_experimentConfig; }
 
-    // Completes the run: hparams from the events fill params not set already (hparams.yaml wins), times
-    // widen startMs/endMs, skip counts go to the sink.
+    // The event file the records come from, for warnings about their content.
+    void setFile(const QString &fileName) { m_file = fileName; }
+
+    // Completes the run: hparams from the events, then the Hugging Face Trainer's text summaries, fill params
+    // not set already (hparams.yaml wins), times widen startMs/endMs, skip counts go to the sink.
     void finish(const QString &where)
     {
-        for (auto it = m_hparams.cbegin(); it != m_hparams.cend(); ++it)
-            if (!m_run.params.contains(it.key()))
-                m_run.params.insert(it.key(), it.value());
+        for (const QMap<QString, QString> *from : {&m_hparams, &m_textParams})
+            for (auto it = from->cbegin(); it != from->cend(); ++it)
+                if (!m_run.params.contains(it.key()))
+                    m_run.params.insert(it.key(), it.value());
         if (!m_conflicts.isEmpty()) {
             QStringList keys = m_conflicts.values();
             keys.sort();
@@ -552,6 +852,8 @@ private:
             hparams(v);
         } else if (!tensor) {
             // A value with metadata only and no data: nothing to import.
+        } else if (plugin && *plugin == "text" && (tag == kArgsTextTag || tag == kModelConfigTextTag)) {
+            textSummary(tag, v.tensor());
         } else if (plugin && *plugin == "scalars") {
             if (const std::optional<double> x = tensorScalar(v.tensor()))
                 addPoint(tag, step, ms, *x);
@@ -601,6 +903,37 @@ private:
         }
     }
 
+    // The Trainer's TrainingArguments (keys as they are) or model config (under "model_config.").
+    void textSummary(const std::string &tag, const pb::TbTensor &t)
+    {
+        const QString tagName = QString::fromStdString(tag);
+        if (t.string_val_size() != 1) {
+            m_sink.warning(
+                {m_file, QStringLiteral("text summary '%1' holds %2 texts, not one; no params read "
+                                        "from it")
+                             .arg(tagName)
+                             .arg(t.string_val_size())});
+            return;
+        }
+        QMap<QString, QString> params;
+        const std::string &text = t.string_val(0);
+        const QString problem =
+            FlatJson(QByteArrayView(text.data(), qsizetype(text.size())))
+                .read(tag == kModelConfigTextTag ? kModelConfigPrefix : QString(), params);
+        if (!problem.isEmpty()) {
+            m_sink.warning(
+                {m_file,
+                 QStringLiteral("text summary '%1': %2; no params read from it").arg(tagName, problem)});
+            return;
+        }
+        for (auto it = params.cbegin(); it != params.cend(); ++it) {
+            const auto same = m_textParams.constFind(it.key());
+            if (same != m_textParams.cend() && *same != it.value())
+                m_conflicts.insert(it.key());
+            m_textParams.insert(it.key(), it.value());
+        }
+    }
+
     void skip(const QString &what) { ++m_skipped[what]; }
 
     static google::protobuf::ArenaOptions arenaOptions(char *block)
@@ -623,7 +956,9 @@ private:
     std::unordered_map<std::string, std::string> m_tagPlugin;
     std::map<QString, qint64> m_skipped;
     QMap<QString, QString> m_hparams;
+    QMap<QString, QString> m_textParams; // from the Hugging Face Trainer's text summaries
     QSet<QString> m_conflicts;
+    QString m_file;
     std::optional<qint64> m_firstMs;
     std::optional<qint64> m_lastMs;
     qint64 m_badSummaries = 0;
@@ -640,6 +975,7 @@ ReadOutcome readEventStream(ByteSource &source, const QString &fileName, RunDeco
                             EventReadStats *stats = nullptr)
 {
     RecordReader reader(source);
+    decoder.setFile(fileName);
     QByteArrayView record;
     qint64 records = 0;
     qint64 bad = 0;
@@ -888,7 +1224,7 @@ void readHParamsYaml(const QString &filePath, QMap<QString, QString> &params, Im
 
 bool isEventFileName(const QString &name)
 {
-    return name.startsWith(kEventFilePrefix);
+    return name.contains(kEventFileMark);
 }
 
 struct RunFolder
@@ -1157,7 +1493,9 @@ void readTensorBoard(const QString &path, ImportSink &sink)
         walker.walkTree(info.absoluteFilePath());
         runs = std::move(walker.runs);
         if (runs.empty())
-            throw Error(QStringLiteral("no TensorBoard event files (events.out.tfevents.*) in %1").arg(path));
+            throw Error(QStringLiteral("no TensorBoard event files (events.out.tfevents.*, or any file whose "
+                                       "name contains \"tfevents\") in %1")
+                            .arg(path));
     } else {
         SourceFile probe(info.absoluteFilePath());
         if (!probe.open(QIODevice::ReadOnly))

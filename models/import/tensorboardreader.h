@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// Reads TensorBoard logs (events.out.tfevents.* files, plus Lightning's hparams.yaml) into the import IR of
-// importsource.h: one SourceRun per folder that directly holds event files, scalars as metrics, hparams as
-// params, everything else (histograms, images, audio, text, graphs, run metadata) counted as skipped.
+// Reads TensorBoard logs (event files, plus Lightning's hparams.yaml) into the import IR of importsource.h:
+// one SourceRun per folder that directly holds event files, scalars as metrics, hparams and the Hugging Face
+// Trainer's `args` and `model_config` text summaries as params, everything else (histograms, images, audio,
+// other text, graphs, run metadata) counted as skipped. An event file is, as TensorBoard has it, any file
+// whose name contains "tfevents": events.out.tfevents.<time>.<host>..., and CatBoost's bare
+// events.out.tfevents.
 // Damaged files never abort the import: corrupt records are skipped, counted and reported per file, and a
 // file whose garbage outgrows both 1 MiB and its intact records is read no further (reported with the
 // offset).
@@ -16,16 +19,20 @@
 
 namespace runlens::import {
 
-// True when path is an events.out.tfevents.* file or a folder containing one at any depth.
+// True when path is an event file (its name contains "tfevents") or a folder containing one at any depth.
 bool looksLikeTensorBoard(const QString &path);
 
-// Reads a TensorBoard log folder (or one event file). Each folder that directly contains
-// events.out.tfevents.* files is one run; its files are read in name order. Throws runlens::Error only when
+// Reads a TensorBoard log folder (or one event file). Each folder that directly contains event files is one
+// run; its files are read in name order. Throws runlens::Error only when
 // path cannot be read at all (missing, unreadable, or a folder without any event file).
 //
 // Runs are delivered children first (post-order), so that the hparams of a torch add_hparams sub-run
 // (run/<name>/ holding only the hparams session) can also be given to its parent run when the parent has no
-// params of its own. Params from hparams.yaml take precedence over hparams summaries in the event files.
+// params of its own. Params from hparams.yaml take precedence over hparams summaries in the event files, and
+// those over the Trainer's text summaries: `args/text_summary` (TrainingArguments) gives its keys as they
+// are, nested objects flattened with ".", and `model_config/text_summary` the same under "model_config.";
+// values as the JSON text wrote them (lists as compact JSON). A text that is not such JSON, or larger than 1
+// MiB, is warned about (file and tag) and the rest of the run imported.
 void readTensorBoard(const QString &path, ImportSink &sink);
 
 // What reading one event file cost. Whatever the bytes, bytesChecksummed stays below 11 times the input's

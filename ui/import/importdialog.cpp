@@ -278,7 +278,7 @@ void ImportDialog::chooseFiles()
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add Files to Import"), s.value(QStringLiteral("import/lastFolder")).toString(),
         tr("Logs and databases (*.db *.sqlite *.csv *.tsv *.jsonl *.ndjson *.json *.log "
-           "events.out.tfevents.*);;All files (*)"));
+           "*tfevents*);;All files (*)"));
     if (files.isEmpty())
         return;
     s.setValue(QStringLiteral("import/lastFolder"), QFileInfo(files.first()).absolutePath());

@@ -124,13 +124,13 @@ void ImportReportDialog::setReport(const QStringList &sources, const import::Imp
     for (int i = 0; i < m_counts.size(); ++i)
         m_counts[i]->setText(locale.toString(values[i]));
 
+    // One line per kind, under a title line: a comma-joined list of eight kinds reads as one blur.
     QStringList skipped;
     for (auto it = report.skipped.cbegin(); it != report.skipped.cend(); ++it)
-        skipped << tr("%1 %2").arg(locale.toString(it.value()), escapeControls(it.key()));
-    m_skipped->setText(
-        skipped.isEmpty()
-            ? QString()
-            : tr("Skipped (Runlens does not store these): %1").arg(skipped.join(QStringLiteral(", "))));
+        skipped << tr("    %1 %2").arg(locale.toString(it.value()), escapeControls(it.key()));
+    m_skipped->setText(skipped.isEmpty() ? QString()
+                                         : tr("Skipped (Runlens does not store these):") + QLatin1Char('\n') +
+                                               skipped.join(QLatin1Char('\n')));
     m_skipped->setVisible(!skipped.isEmpty());
 
     m_details->clear();
