@@ -3,6 +3,7 @@
 
 #include "core/sourcefile.h"
 #include "import/csvlogreader.h"
+#include "import/kubeflowreader.h"
 #include "import/mlflowdbreader.h"
 #include "import/mlflowfilereader.h"
 #include "import/tensorboardreader.h"
@@ -27,6 +28,8 @@ const QList<Reader> &readers()
     static const QList<Reader> all = {
         {Format::MlflowDatabase, "mlflow-db", looksLikeMlflowDatabase, readMlflowDatabase},
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
+        // Before TensorBoard: a pipeline folder may hold event files among its artifacts.
+        {Format::Kubeflow, "kubeflow", looksLikeKubeflow, readKubeflow},
         {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},
         {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines},
@@ -51,6 +54,8 @@ QString formatName(Format f)
         return QStringLiteral("csv");
     case Format::JsonLines:
         return QStringLiteral("jsonl");
+    case Format::Kubeflow:
+        return QStringLiteral("kubeflow");
     }
     return {};
 }
@@ -58,7 +63,7 @@ QString formatName(Format f)
 std::optional<Format> formatFromName(const QString &name)
 {
     for (Format f : {Format::Auto, Format::MlflowFiles, Format::MlflowDatabase, Format::TensorBoard,
-                     Format::Csv, Format::JsonLines}) {
+                     Format::Csv, Format::JsonLines, Format::Kubeflow}) {
         if (name == formatName(f))
             return f;
     }
@@ -93,7 +98,8 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         if (!reader) {
             throw Error(f == Format::Auto
                             ? QStringLiteral("%1: format not recognised (an mlruns folder, mlflow.db, "
-                                             "TensorBoard event files, CSV or JSON-lines logs)")
+                                             "TensorBoard event files, CSV or JSON-lines logs, "
+                                             "Kubeflow Pipelines metrics)")
                                   .arg(path)
                             : QStringLiteral("%1: the %2 reader is not available").arg(path, formatName(f)));
         }
