@@ -197,6 +197,7 @@ private Q_SLOTS:
     void importExitStatus();
     void importNothingFound_data();
     void importNothingFound();
+    void importKubeflow();
 
     void exportChartWritesNothingWithoutData();
     void exportChartOnPaper();
@@ -2268,7 +2269,7 @@ void TestCli::importNothingFound_data()
     QTest::newRow("keras training.log as csv") << format("csv", "training.log") << 0 << QString() << 1;
     QTest::newRow("auto") << QStringList{QStringLiteral("text")} << 1
                           << "text: format not recognised (an mlruns folder, mlflow.db, TensorBoard event "
-                             "files, CSV or JSON-lines logs)"
+                             "files, CSV or JSON-lines logs, Kubeflow Pipelines metrics)"
                           << 0;
     QTest::newRow("mlflow") << format("mlflow", "text") << 1
                             << "could not import text: text is not an MLflow file store (no experiment "
@@ -2339,6 +2340,81 @@ void TestCli::importNothingFound()
             QCOMPARE(m.toObject().value(QStringLiteral("last_step")).toInteger(), qint64(9));
         }
     }
+}
+
+// Kubeflow Pipelines metrics from the fixture written after the KFP documentation's examples (values read
+// from the files with python3's json module), into a real database through the binary; again adds nothing.
+// A folder whose only metrics file is broken is refused and leaves the database without runs.
+void TestCli::importKubeflow()
+{
+    const QString kfp = m_dir->filePath(QStringLiteral("kfp"));
+    QVERIFY(test::copyTree(QStringLiteral(RUNLENS_FIXTURES "/public/kubeflow/kubeflow-website"), kfp));
+    const auto report = [&](const QStringList &args) {
+        const Result r = cli(QStringList{QStringLiteral("import")} + args +
+                             QStringList{QStringLiteral("--report"), QStringLiteral("json")});
+        return std::pair{r, QJsonDocument::fromJson(r.out).object()};
+    };
+    const auto [first, firstReport] = report({kfp});
+    VERIFY_EXIT(first, 0);
+    QCOMPARE(firstReport.value(QStringLiteral("runs_added")).toInt(), 3);
+    QCOMPARE(firstReport.value(QStringLiteral("points_added")).toInt(), 4);
+    QCOMPARE(firstReport.value(QStringLiteral("experiments_added")).toInt(), 2);
+    QCOMPARE(
+        firstReport.value(QStringLiteral("skipped")).toObject(),
+        (QJsonObject{{QStringLiteral("KFP ROC curves"), 1}, {QStringLiteral("KFP confusion matrices"), 1}}));
+
+    const auto listed = [&] {
+        const Json j =
+            parseJson(cli({QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")}));
+        QMap<QString, QJsonObject> byName;
+        for (const QJsonValue &v : j.array())
+            byName.insert(v.toObject().value(QStringLiteral("name")).toString(), v.toObject());
+        return byName;
+    };
+    QMap<QString, QJsonObject> runs = listed();
+    QCOMPARE(runs.keys(), (QStringList{QStringLiteral("digit-classification"), QStringLiteral("my-divmod"),
+                                       QStringLiteral("produce-metrics")}));
+    const auto last = [&](const QString &run, const QString &key) {
+        const QJsonObject m = runs[run].value(QStringLiteral("metrics")).toObject().value(key).toObject();
+        return std::pair{m.value(QStringLiteral("last")).toDouble(),
+                         m.value(QStringLiteral("count")).toInt()};
+    };
+    QCOMPARE(last(QStringLiteral("digit-classification"), QStringLiteral("accuracy")),
+             (std::pair{97.95918367346938, 1}));
+    QCOMPARE(last(QStringLiteral("produce-metrics"), QStringLiteral("accuracy-score")), (std::pair{0.8, 1}));
+    QCOMPARE(last(QStringLiteral("my-divmod"), QStringLiteral("quotient")), (std::pair{14.0, 1}));
+    QCOMPARE(last(QStringLiteral("my-divmod"), QStringLiteral("remainder")), (std::pair{2.0, 1}));
+    QCOMPARE(runs[QStringLiteral("digit-classification")].value(QStringLiteral("experiment")).toString(),
+             QStringLiteral("metrics-visualization-pipeline"));
+    QCOMPARE(runs[QStringLiteral("my-divmod")].value(QStringLiteral("experiment")).toString(),
+             QStringLiteral("v1-metrics-pipeline"));
+    QCOMPARE(runs[QStringLiteral("produce-metrics")]
+                 .value(QStringLiteral("tags"))
+                 .toObject()
+                 .value(QStringLiteral("kfp.format.accuracy-score")),
+             QJsonValue(QStringLiteral("PERCENTAGE")));
+
+    const auto [again, againReport] = report({kfp});
+    VERIFY_EXIT(again, 0);
+    QCOMPARE(againReport.value(QStringLiteral("runs_added")).toInt(), 0);
+    QCOMPARE(againReport.value(QStringLiteral("runs_updated")).toInt(), 0);
+    QCOMPARE(againReport.value(QStringLiteral("points_added")).toInt(), 0);
+    QCOMPARE(listed().size(), 3);
+
+    const QString brokenDb = m_dir->filePath(QStringLiteral("broken.db"));
+    const QString broken = m_dir->filePath(QStringLiteral("broken/step"));
+    QVERIFY(test::writeFile(broken + QStringLiteral("/mlpipeline-metrics.json"),
+                            "{\"metrics\": [\n{\"name\": 1"));
+    const Result refused =
+        cliOn(brokenDb, {QStringLiteral("import"), m_dir->filePath(QStringLiteral("broken"))});
+    VERIFY_EXIT(refused, 1);
+    QVERIFY2(refused.err.contains("could not import") && refused.out.contains("mlpipeline-metrics.json") &&
+                 refused.out.contains("line 2: invalid JSON"),
+             refused.why(1));
+    const Json none = parseJson(
+        cliOn(brokenDb, {QStringLiteral("runs"), QStringLiteral("--format"), QStringLiteral("json")}));
+    QVERIFY2(none.ok(), none.error);
+    QCOMPARE(none.array().size(), 0);
 }
 
 // ------------------------------------------------------------------------------------------ export-chart

@@ -16,16 +16,17 @@ namespace runlens::cli {
 int importCommand(const QString &db, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("PATH"),
-                            QStringLiteral("mlruns folders, mlflow.db files, TensorBoard log "
-                                           "folders, CSV or JSON-lines logs."),
-                            QStringLiteral("PATH..."));
+    p.addPositionalArgument(
+        QStringLiteral("PATH"),
+        QStringLiteral("mlruns folders, mlflow.db files, TensorBoard log folders, CSV or JSON-lines "
+                       "logs, Kubeflow Pipelines output folders."),
+        QStringLiteral("PATH..."));
     p.addOption({QStringLiteral("experiment"),
                  QStringLiteral("Experiment for runs whose source names none (default: "
                                 "the source's folder or file name)."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("format"),
-                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv or jsonl "
+                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv, jsonl or kubeflow "
                                 "(default auto)."),
                  QStringLiteral("FORMAT")});
     p.addOption(
@@ -49,8 +50,8 @@ int importCommand(const QString &db, const QStringList &args)
                                                    : p.value(QStringLiteral("format")));
     if (!format)
         throw UsageProblem{
-            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv or jsonl (got "
-                           "'%1')")
+            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv, jsonl or kubeflow "
+                           "(got '%1')")
                 .arg(p.value(QStringLiteral("format")))};
     const QString report = p.value(QStringLiteral("report")).isEmpty() ? QStringLiteral("text")
                                                                        : p.value(QStringLiteral("report"));

@@ -3,6 +3,7 @@
 
 #include "core/sourcefile.h"
 #include "import/csvlogreader.h"
+#include "import/kubeflowreader.h"
 #include "import/mlflowdbreader.h"
 #include "import/mlflowfilereader.h"
 #include "import/tensorboardreader.h"
@@ -31,6 +32,9 @@ const QList<Reader> &readers()
          "MLflow experiments, runs or models in the database"},
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles,
          "MLflow experiments or runs (<experiment>/meta.yaml, <experiment>/<run>/meta.yaml)"},
+        // Before TensorBoard: a pipeline folder may hold event files among its artifacts.
+        {Format::Kubeflow, "kubeflow", looksLikeKubeflow, readKubeflow,
+         "Kubeflow Pipelines metrics (mlpipeline-metrics.json, executor_output.json, metrics artifacts)"},
         {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard,
          "TensorBoard event files (events.out.tfevents*) with data"},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog,
@@ -58,6 +62,8 @@ QString formatName(Format f)
         return QStringLiteral("csv");
     case Format::JsonLines:
         return QStringLiteral("jsonl");
+    case Format::Kubeflow:
+        return QStringLiteral("kubeflow");
     }
     return {};
 }
@@ -65,7 +71,7 @@ QString formatName(Format f)
 std::optional<Format> formatFromName(const QString &name)
 {
     for (Format f : {Format::Auto, Format::MlflowFiles, Format::MlflowDatabase, Format::TensorBoard,
-                     Format::Csv, Format::JsonLines}) {
+                     Format::Csv, Format::JsonLines, Format::Kubeflow}) {
         if (name == formatName(f))
             return f;
     }
@@ -100,7 +106,8 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
         if (!reader) {
             throw Error(f == Format::Auto
                             ? QStringLiteral("%1: format not recognised (an mlruns folder, mlflow.db, "
-                                             "TensorBoard event files, CSV or JSON-lines logs)")
+                                             "TensorBoard event files, CSV or JSON-lines logs, "
+                                             "Kubeflow Pipelines metrics)")
                                   .arg(path)
                             : QStringLiteral("%1: the %2 reader is not available").arg(path, formatName(f)));
         }

@@ -22,6 +22,7 @@ ImportJob::Unit ImportJob::progressUnit(Format format)
     case Format::Auto:
     case Format::Csv:
     case Format::JsonLines:
+    case Format::Kubeflow:
         break;
     }
     return Unit::Files;
@@ -108,7 +109,8 @@ void ImportJob::work()
             format = import::detectFormat(source.path);
             if (format == Format::Auto)
                 problem = tr("format not recognised (import takes mlruns folders, mlflow.db files, "
-                             "TensorBoard event files, CSV and JSON-lines logs)");
+                             "TensorBoard event files, CSV and JSON-lines logs, Kubeflow Pipelines "
+                             "metrics)");
         }
         if (problem.isEmpty()) {
             plan.append({i, source.path, format});

@@ -30,7 +30,8 @@ namespace {
 
 // The format combo's entries, in order.
 constexpr Format ComboFormats[] = {Format::Auto,        Format::MlflowFiles, Format::MlflowDatabase,
-                                   Format::TensorBoard, Format::Csv,         Format::JsonLines};
+                                   Format::TensorBoard, Format::Csv,         Format::JsonLines,
+                                   Format::Kubeflow};
 
 QStringList localFiles(const QMimeData *mime)
 {
@@ -61,6 +62,8 @@ QString ImportDialog::formatLabel(Format format)
         return tr("CSV / TSV logs");
     case Format::JsonLines:
         return tr("JSON-lines logs");
+    case Format::Kubeflow:
+        return tr("Kubeflow Pipelines metrics");
     }
     return {};
 }
@@ -78,10 +81,11 @@ ImportDialog::ImportDialog(const QStringList &experiments, QWidget *parent)
     setWindowTitle(tr("Import Runs"));
     setAcceptDrops(true);
 
-    auto *intro = new QLabel(tr("MLflow stores (mlruns folders) and databases (mlflow.db), TensorBoard log "
-                                "folders, CSV and JSON-lines logs. Importing a source again adds only what "
-                                "is new; sources are never modified."),
-                             this);
+    auto *intro =
+        new QLabel(tr("MLflow stores (mlruns folders) and databases (mlflow.db), TensorBoard log "
+                      "folders, CSV and JSON-lines logs, Kubeflow Pipelines output folders. Importing a "
+                      "source again adds only what is new; sources are never modified."),
+                   this);
     intro->setWordWrap(true);
 
     m_list->setObjectName(QStringLiteral("importSources"));
