@@ -6,10 +6,12 @@
 
 #include "artifacts/artifactpreview.h"
 #include "artifacts/artifactstore.h"
+#include "dialogs/promotedialog.h"
 #include "import/importer.h"
 #include "itemmodels/artifacttreemodel.h"
 #include "itemmodels/roles.h"
 #include "pages/runpage.h"
+#include "screenshots.h"
 #include "shell/mainwindow.h"
 #include "store/store.h"
 #include "testsupport.h"
@@ -17,11 +19,15 @@
 #include "widgets/artifactpreviewwidget.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDirIterator>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -85,6 +91,7 @@ private Q_SLOTS:
     void softDeleteInStore();
     void browserPreviewsAndDeletes();
     void markdownFetchesNothing();
+    void registerLoggedModelFolder();
 
 private:
     QTemporaryDir m_dir;
@@ -639,6 +646,95 @@ void TestArtifactBrowser::markdownFetchesNothing()
     }
     QCOMPARE(images, 2);
     widget.markdownView()->viewport()->grab(); // laid out and painted with the placeholders
+}
+
+// An MLflow 3 logged model imported onto its run (tst_mlflowimport has why the model folder is written by the
+// test) shows as a folder named after the model, its MLmodel previewed, and Register as Model Version… on
+// the folder or its MLmodel makes it a registered version in one click on Promote.
+void TestArtifactBrowser::registerLoggedModelFolder()
+{
+    const QString experiment = QStringLiteral("346757139775306384"); // the model run's
+    const QString source = m_dir.filePath(QStringLiteral("logged-model-src"));
+    QVERIFY(test::copyTree(fixture(QStringLiteral("mlflow-file")), source));
+    const QString modelId = QStringLiteral("m-cb9ee5b748924c029ee932c3f7c078ba");
+    const QString dir =
+        source + QStringLiteral("/mlruns/") + experiment + QStringLiteral("/models/") + modelId;
+    QVERIFY(test::writeFile(
+        dir + QStringLiteral("/meta.yaml"),
+        "artifact_location: file:///tmp/x/mlruns/" + experiment.toUtf8() + "/models/" + modelId.toUtf8() +
+            "/artifacts\ncreation_timestamp: 1777951556731\nexperiment_id: '" + experiment.toUtf8() +
+            "'\nmodel_id: " + modelId.toUtf8() + "\nname: churn_model\nsource_run_id: " + ModelRun.toUtf8() +
+            "\nstatus: 2\n"));
+    // The run's own sklearn MLmodel, as the logged model's.
+    QVERIFY(QDir().mkpath(dir + QStringLiteral("/artifacts")));
+    QVERIFY(QFile::copy(SourceRoot + QStringLiteral("model/MLmodel"),
+                        dir + QStringLiteral("/artifacts/MLmodel")));
+    QVERIFY(QFile::copy(SourceRoot + QStringLiteral("model/model.pkl"),
+                        dir + QStringLiteral("/artifacts/model.pkl")));
+    const QString db = m_dir.filePath(QStringLiteral("logged-model.db"));
+    {
+        Store store(db);
+        const import::ImportReport report =
+            import::importPaths(store, {source + QStringLiteral("/mlruns")}, import::Format::Auto, {});
+        QVERIFY2(report.failedRuns.isEmpty(), qPrintable(report.failedRuns.join(QLatin1Char('\n'))));
+    }
+
+    MainWindow window(db);
+    window.resize(1500, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(!window.isLoading());
+    RunPage *page = window.runPage();
+    window.showRun(ModelRun);
+    page->showArtifacts(QStringLiteral("churn_model/MLmodel"));
+    QTRY_VERIFY(!window.isLoading());
+    ArtifactBrowser *browser = page->artifactBrowser();
+    QCOMPARE(page->tabs()->tabText(page->tabs()->currentIndex()), QStringLiteral("Artifacts (14)"));
+    QCOMPARE(int(browser->preview()->kind()), int(ArtifactPreview::Kind::MlModel));
+    test::keepScreenshot(&window, QStringLiteral("logged-model-artifacts"));
+
+    QTreeView *view = browser->view();
+    QAction *registerAction = browser->registerModelAction();
+    QVERIFY(view->actions().contains(registerAction)); // in the context menu
+    const auto click = [&](const QString &path) {
+        const QModelIndex index = browser->model()->indexOfPath(path);
+        QVERIFY2(index.isValid(), qPrintable(path));
+        view->scrollTo(index);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+        QCOMPARE(view->currentIndex().data(ArtifactPathRole).toString(), path);
+    };
+    click(QStringLiteral("churn_model/MLmodel"));
+    QVERIFY(registerAction->isEnabled());
+    QCOMPARE(browser->currentModelFolder(), std::optional<QString>(QStringLiteral("churn_model")));
+    click(QStringLiteral("churn_model/model.pkl"));
+    QVERIFY(!registerAction->isEnabled());
+    click(QStringLiteral("bundle"));
+    QVERIFY(!registerAction->isEnabled());
+    click(QStringLiteral("churn_model"));
+    QVERIFY(registerAction->isEnabled());
+
+    registerAction->trigger();
+    PromoteDialog *dialog = window.promoteDialog();
+    QVERIFY(dialog);
+    QTRY_VERIFY(!dialog->isLoading());
+    // The run has two MLflow models (MLflow 2's model/ and the logged churn_model/): the one asked for is
+    // chosen, and named after itself.
+    QCOMPARE(dialog->chosenPath(), QStringLiteral("churn_model"));
+    QCOMPARE(dialog->modelField()->currentText(), QStringLiteral("churn_model"));
+    test::keepScreenshot(dialog, QStringLiteral("register-logged-model"));
+    QSignalSpy promoted(dialog, &PromoteDialog::promoted);
+    QVERIFY(promoted.isValid());
+    QTest::mouseClick(dialog->promoteButton(), Qt::LeftButton);
+    QVERIFY(promoted.wait(10000));
+    QCOMPARE(promoted.first().at(0).toString(), QStringLiteral("churn_model"));
+    QCOMPARE(promoted.first().at(1).toInt(), 1);
+    dialog->close();
+
+    Store store(db);
+    const std::optional<ModelVersion> v = store.registry().modelVersion(QStringLiteral("churn_model"), 1);
+    QVERIFY(v);
+    QCOMPARE(v->runId, ModelRun);
+    QCOMPARE(v->source, QStringLiteral("churn_model"));
 }
 
 QTEST_MAIN(TestArtifactBrowser)

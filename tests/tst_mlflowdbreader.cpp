@@ -27,6 +27,7 @@
 
 #include <cmath>
 #include <limits>
+#include <sqlite3.h>
 
 using namespace runlens;
 using namespace runlens::import;
@@ -131,6 +132,27 @@ const QString LegacyDb =
 const QString LegacyExpected = QStringLiteral(
     "public/mlflow-tests-db/tests/resources/db/db_version_7ac759974ad8_with_metrics_expected_values.json");
 const QString ZoomcampDb = QStringLiteral("public/nda-mlops-zoomcamp-2024/week-02/mlflow.db");
+// MLflow 3.13's SQLite store with logged models, as `sqlite3 .dump` text (the project committed no .db).
+const QString Mlflow3Dump = QStringLiteral("public/mlflow3/LEMSingapore-hdb-mlops-platform/docs/historical/"
+                                           "mlflow-registry-pre-phase2-2026-06-16.sql");
+
+// Loads an SQL dump into a new database file with SQLite itself, as `sqlite3 FILE < DUMP` would.
+bool loadDump(const QString &dump, const QString &target)
+{
+    QFile f(dump);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray sql = f.readAll();
+    sqlite3 *db = nullptr;
+    bool ok = sqlite3_open(target.toUtf8().constData(), &db) == SQLITE_OK;
+    char *error = nullptr;
+    ok = ok && sqlite3_exec(db, sql.constData(), nullptr, nullptr, &error) == SQLITE_OK;
+    if (error)
+        qWarning() << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return ok;
+}
 
 // Copies a file into the test's own folder, writable so that a test may alter the copy (never the fixture).
 QString copyIn(const QTemporaryDir &dir, const QString &source,
@@ -1092,6 +1114,97 @@ private Q_SLOTS:
         QCOMPARE(sink.models[0].versions[0].tags.value(QStringLiteral("v")), QStringLiteral("1"));
         QVERIFY(!sink.models[0].versions[0].tags.contains(QStringLiteral("elsewhere"))); // team-b's, not ours
         QCOMPARE(sink.models[0].tags.value(QStringLiteral("domain")), QStringLiteral("demo"));
+    }
+
+    // MLflow 3 logged models from a real MLflow 3.13 database (hdb-mlops-platform's dump): each of the 7
+    // becomes part of its source run. Ground truth from the dump's own INSERT rows: 7 params, 5 tags and 6
+    // single-point metrics per model, source runs all in the runs table. The project did not commit the
+    // artifact files, so the test writes one model's folder where MLflow puts it
+    // (<location>/models/<model id>/artifacts) below the database's folder.
+    void loggedModels()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString db = dir.filePath(QStringLiteral("mlflow.db"));
+        QVERIFY(loadDump(fixture(Mlflow3Dump), db));
+        const QString model = QStringLiteral("m-381dfab095e04fd0985077c559c994e7");
+        const QString run = QStringLiteral("b90b186495804fb69cb246143d047dcb");
+        const QString files =
+            dir.filePath(QStringLiteral("mlruns/1/models/") + model + QStringLiteral("/artifacts"));
+        QVERIFY(test::writeFile(files + QStringLiteral("/MLmodel"),
+                                "flavors:\n  sklearn: {}\nmodel_id: " + model.toUtf8() + "\n"));
+        QVERIFY(test::writeFile(files + QStringLiteral("/model.pkl"), QByteArray(64, 'x')));
+        const QStringList before = listing(dir.path());
+
+        RecordingSink sink;
+        QVERIFY(readInto(db, sink));
+        QCOMPARE(listing(dir.path()), before); // read-only: no -wal, -shm or journal left
+        QCOMPARE(sink.countWarnings(QStringLiteral("unknown MLflow schema revision")), 0); // 3.13's is known
+        QCOMPARE(sink.runs.size(), size_t(8));
+        QCOMPARE(sink.skippedCounts.value(QStringLiteral("logged models without their run")), qint64(0));
+        QVERIFY(!sink.skippedCounts.contains(QStringLiteral("logged model")));
+        int attached = 0;
+        for (const SourceRun &r : sink.runs) {
+            if (!r.tags.contains(QStringLiteral("mlflow.logged_model.model.model_id")))
+                continue;
+            ++attached;
+            int params = 0, tags = 0;
+            for (auto it = r.params.cbegin(); it != r.params.cend(); ++it)
+                params += it.key().startsWith(QStringLiteral("model/")) ? 1 : 0;
+            for (auto it = r.tags.cbegin(); it != r.tags.cend(); ++it)
+                tags += it.key().startsWith(QStringLiteral("mlflow.logged_model.model.tags.")) ? 1 : 0;
+            QCOMPARE(params, 7);
+            QCOMPARE(tags, 5);
+            int metrics = 0;
+            for (const SourceMetric &m : r.metrics) {
+                if (m.key.startsWith(QStringLiteral("model/"))) {
+                    ++metrics;
+                    QCOMPARE(m.points.size(), size_t(1));
+                }
+            }
+            QCOMPARE(metrics, 6);
+            QCOMPARE(r.tags.value(QStringLiteral("mlflow.logged_model.model.status")),
+                     QStringLiteral("READY"));
+        }
+        QCOMPARE(attached, 7);
+
+        const SourceRun *r = sink.runById(run);
+        QVERIFY(r);
+        QCOMPARE(r->tags.value(QStringLiteral("mlflow.logged_model.model.model_id")), model);
+        QCOMPARE(r->params.value(QStringLiteral("model/n_estimators")), QStringLiteral("1000"));
+        QCOMPARE(r->params.value(QStringLiteral("n_estimators")), QStringLiteral("1000")); // the run's own
+        QCOMPARE(r->tags.value(QStringLiteral("mlflow.logged_model.model.tags.mlflow.modelVersions")),
+                 QStringLiteral("[{\"name\": \"hdb-predictor\", \"version\": 1}]"));
+        const SourceMetric *rmse = RecordingSink::metric(*r, QStringLiteral("model/test_rmse"));
+        QVERIFY(rmse);
+        QCOMPARE(rmse->points[0], (MetricPoint{0, 1777346452861, 27689.892404665723}));
+        QCOMPARE(artifactPaths(*r),
+                 (QStringList{QStringLiteral("model/MLmodel"), QStringLiteral("model/model.pkl")}));
+        // The other six models' files are not here: one line each, naming the model.
+        QCOMPARE(
+            sink.countWarnings(QStringLiteral(
+                "artifact folder not found for /Users/cheeyoungchang/hdb-mlops-platform/mlruns/1/models/m-")),
+            6);
+
+        // A model whose run is not in the file, and one that names none: one line each, nothing invented.
+        QVERIFY(alter(
+            db, {QStringLiteral("UPDATE logged_models SET source_run_id = 'ffffffffffffffffffffffffffffffff' "
+                                "WHERE model_id = 'm-72a82cd491384c26811e7927af1ca6fd'"),
+                 QStringLiteral("UPDATE logged_models SET source_run_id = NULL "
+                                "WHERE model_id = 'm-82a509e18d914655aa3e3e356e8ab7a5'")}));
+        RecordingSink again;
+        QVERIFY(readInto(db, again));
+        QCOMPARE(again.runs.size(), size_t(8));
+        QCOMPARE(again.skippedCounts.value(QStringLiteral("logged models without their run")), qint64(2));
+        QCOMPARE(
+            again.countWarnings(QStringLiteral("m-72a82cd491384c26811e7927af1ca6fd (model): its source run "
+                                               "ffffffffffffffffffffffffffffffff is not in this source")),
+            1);
+        QCOMPARE(again.countWarnings(
+                     QStringLiteral("m-82a509e18d914655aa3e3e356e8ab7a5 (model) names no source run")),
+                 1);
+        QVERIFY(!again.runById(QStringLiteral("26b45ff54a734389ae23eb2ea8b7ab68"))
+                     ->tags.contains(QStringLiteral("mlflow.logged_model.model.model_id")));
     }
 
     // Without a rowid the logging order is lost; the reader says so and orders by time.

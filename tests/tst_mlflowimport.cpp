@@ -119,6 +119,7 @@ private Q_SLOTS:
     void hostileStore();
     void publicTrackingServerStore();
     void publicOldFormatStore();
+    void loggedModelsJoinTheirRun();
 
 private:
     ImportReport importPath(const QString &path, Format f = Format::Auto);
@@ -703,6 +704,102 @@ void TestMlflowImport::publicOldFormatStore()
         QCOMPARE(run.user, QStringLiteral("bwin"));
         QVERIFY(!run.params.isEmpty());
     }
+}
+
+// MLflow 3 logged models. No public repository commits an MLflow 3 file store with a models/m-<id> folder
+// (searched: meta.yaml with model_id/source_run_id, MLflow 3 mlruns), so the test adds logged model folders
+// to the real 2.17 store, laid out as MLflow 3's FileStore writes them (meta.yaml from
+// LoggedModel.to_dictionary with the status as its proto number, params/, tags/, metrics/ whose lines carry
+// the run id, artifacts/ with the MLmodel); their content follows the real MLflow 3 rows of the
+// hdb-mlops-platform fixture.
+void TestMlflowImport::loggedModelsJoinTheirRun()
+{
+    const QString mlruns = m_source + QStringLiteral("/mlruns");
+    const QString experiment = mlruns + QStringLiteral("/260834619802499275");
+    const QString runId = QStringLiteral("90dcaec3bcd643a68b3023825b6e117d");
+    const auto addModel = [&](const QString &id, const QString &name, const QString &sourceRun) {
+        const QString dir = experiment + QStringLiteral("/models/") + id;
+        QByteArray meta =
+            "artifact_location: file:///tmp/realml/mlruns/260834619802499275/models/" + id.toUtf8() +
+            "/artifacts\ncreation_timestamp: 1777346474108\nexperiment_id: '260834619802499275'\n"
+            "last_updated_timestamp: 1777346482450\nmodel_id: " +
+            id.toUtf8() + "\nmodel_type: null\nname: " + name.toUtf8() + "\n";
+        if (!sourceRun.isEmpty())
+            meta += "source_run_id: " + sourceRun.toUtf8() + "\n";
+        meta += "status: 2\nstatus_message: null\n";
+        return writeFile(dir + QStringLiteral("/meta.yaml"), meta) &&
+               writeFile(dir + QStringLiteral("/artifacts/MLmodel"),
+                         "artifact_path: null\nflavors:\n  sklearn:\n    pickled_model: model.pkl\n"
+                         "mlflow_version: 3.1.0\nmodel_id: " +
+                             id.toUtf8() + "\n") &&
+               writeFile(dir + QStringLiteral("/artifacts/model.pkl"), QByteArray(300, '\x80')) &&
+               writeFile(dir + QStringLiteral("/params/n_estimators"), "1000") &&
+               writeFile(dir + QStringLiteral("/params/max_depth"), "6") &&
+               writeFile(dir + QStringLiteral("/tags/mlflow.user"), "cheeyoungchang") &&
+               writeFile(dir + QStringLiteral("/metrics/test_rmse"),
+                         "1777346452861 27689.892404665723 0 " + sourceRun.toUtf8() +
+                             "\n1777346452900 27001.5 1 " + sourceRun.toUtf8() + " eval_ds 3b9a5c\n");
+    };
+    const QString modelId = QStringLiteral("m-381dfab095e04fd0985077c559c994e7");
+    QVERIFY(addModel(modelId, QStringLiteral("model"), runId));
+    QVERIFY(addModel(QStringLiteral("m-f87f54e6757a48489e0f106fd862388c"), QStringLiteral("orphan"),
+                     QStringLiteral("ffffffffffffffffffffffffffffffff")));
+    QVERIFY(addModel(QStringLiteral("m-a2f7dc39cffa44f9b114328acfefdc0f"), QStringLiteral("runless"), {}));
+    const QByteArray before = treeHash(mlruns);
+
+    const ImportReport report = importPath(mlruns);
+    QVERIFY2(report.failedRuns.isEmpty(), qPrintable(report.failedRuns.join(u'\n')));
+    QCOMPARE(treeHash(mlruns), before); // the source is never written
+
+    // The model's files are artifacts of its run, under the model's name, byte for byte.
+    std::map<QString, Artifact> artifacts;
+    for (const Artifact &a : m_store->artifacts().artifacts(runId, false))
+        artifacts[a.path] = a;
+    QVERIFY(artifacts.count(QStringLiteral("model/MLmodel")));
+    QVERIFY(artifacts.count(QStringLiteral("model/model.pkl")));
+    const QString modelDir =
+        experiment + QStringLiteral("/models/") + modelId + QStringLiteral("/artifacts/");
+    QCOMPARE(artifacts[QStringLiteral("model/MLmodel")].sha256.toLatin1(),
+             test::fileSha256(modelDir + QStringLiteral("MLmodel")));
+    QCOMPARE(artifacts[QStringLiteral("model/model.pkl")].size, qint64(300));
+    // The run's own artifacts are all still there, nothing else is added.
+    QCOMPARE(int(artifacts.size()),
+             int(test::filesUnder(experiment + u'/' + runId + QStringLiteral("/artifacts")).size()) + 2);
+
+    // Params under the model's folder name, tags under mlflow.logged_model.<folder>., metrics every point.
+    const std::optional<Run> run = m_store->runs().run(runId);
+    QVERIFY(run);
+    QCOMPARE(run->params.value(QStringLiteral("model/n_estimators")), QStringLiteral("1000"));
+    QCOMPARE(run->params.value(QStringLiteral("model/max_depth")), QStringLiteral("6"));
+    QCOMPARE(run->tags.value(QStringLiteral("mlflow.logged_model.model.model_id")), modelId);
+    QCOMPARE(run->tags.value(QStringLiteral("mlflow.logged_model.model.status")), QStringLiteral("READY"));
+    QCOMPARE(run->tags.value(QStringLiteral("mlflow.logged_model.model.tags.mlflow.user")),
+             QStringLiteral("cheeyoungchang"));
+    const std::vector<MetricPoint> rmse =
+        m_store->series().metricHistory(runId, QStringLiteral("model/test_rmse"));
+    QCOMPARE(rmse.size(), size_t(2));
+    QCOMPARE(rmse[0], (MetricPoint{0, 1777346452861, 27689.892404665723}));
+    QCOMPARE(rmse[1], (MetricPoint{1, 1777346452900, 27001.5}));
+
+    // The two that have no run here: one line each, and counted.
+    QCOMPARE(report.skipped.value(QStringLiteral("logged models without their run")), qint64(2));
+    const QString text = report.toText();
+    QVERIFY2(text.contains(QStringLiteral("m-f87f54e6757a48489e0f106fd862388c")) &&
+                 text.contains(QStringLiteral("ffffffffffffffffffffffffffffffff")),
+             qPrintable(text));
+    QVERIFY2(
+        text.contains(QStringLiteral("m-a2f7dc39cffa44f9b114328acfefdc0f (runless) names no source run")),
+        qPrintable(text));
+    // No run invented for them.
+    RunQuery all;
+    all.includeDeleted = true;
+    QCOMPARE(m_store->runs().countRuns(all), qint64(12));
+
+    // Idempotent.
+    const ImportReport second = importPath(mlruns);
+    QCOMPARE(second.artifactsAdded, 0);
+    QCOMPARE(second.pointsAdded, qint64(0));
+    QCOMPARE(second.runsUpdated, 0);
 }
 
 QTEST_GUILESS_MAIN(TestMlflowImport)

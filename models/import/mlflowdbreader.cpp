@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import/mlflowdbreader.h"
 #include "core/sourcefile.h"
+#include "import/loggedmodels.h"
 
 #include "core/error.h"
 
@@ -76,7 +77,7 @@ constexpr const char *LaterRevisions[] = {
     "a1b2c3d4e5f6", "a1b2c3d4e5f7", "a1c2e3f40b56", "a1d2e3f4b5c6", "a6d4e8b2c901", "a8b9c0d1e2f3",
     "ae8bbe7743c9", "af5ce5c40568", "b0ec69213791", "b446d3984cfa", "b4c5d6e7f8a9", "b7c8d9e0f1a2",
     "b7e2c1a4d9f3", "b7e4c1a90f23", "b8c9d0e1f2a3", "c1d2e3f4a5b6", "c3a777925173", "c3d6457b6d8a",
-    "c3d7f2a1b8e4", "c3d9e7f1a2b4",
+    "c3d7f2a1b8e4", "c3d9e7f1a2b4", "da6fb0208061", // MLflow 3.13
 };
 
 // What a file stamped with a given revision must have; a missing one is reported and read around.
@@ -213,6 +214,11 @@ public:
     void reset() { sqlite3_reset(m_stmt); }
     void bind(int index, sqlite3_value *v) { sqlite3_bind_value(m_stmt, index, v); }
     void bind(int index, qint64 v) { sqlite3_bind_int64(m_stmt, index, v); }
+    void bind(int index, const QString &v)
+    {
+        const QByteArray utf8 = v.toUtf8();
+        sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    }
 
     int type(int column) const { return sqlite3_column_type(m_stmt, column); }
     qint64 int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
@@ -679,7 +685,13 @@ public:
         checkRevision();
         requireColumns();
         prepareRunLookups();
-        if (!readExperiments() || !readRuns() || !readModels())
+        if (!readExperiments())
+            return;
+        readLoggedModels();
+        if (!readRuns())
+            return;
+        m_loggedModels.reportUnclaimed(m_sink);
+        if (!readModels())
             return;
         reportSkipped();
     }
@@ -1211,7 +1223,120 @@ private:
         if (m_inputs)
             readInputs(uuid.get(), run);
         readArtifacts(variantText(row.value(ArtifactUri)), run, label);
+        m_loggedModels.attach(run, m_sink);
         return Outcome::Read;
+    }
+
+    // MLflow 3's logged_models with their params, tags and metrics (databases from before MLflow 3 have none
+    // of these tables), held until their source run is read (see loggedmodels.h). Their files are looked for
+    // below the database's folder as a run's are: MLflow writes them to <location>/models/<model
+    // id>/artifacts.
+    void readLoggedModels()
+    {
+        const Table &lm = table("logged_models");
+        if (!lm.has("model_id"))
+            return;
+        const QString what = QStringLiteral("logged models");
+        std::vector<LoggedModel> models;
+        {
+            Statement s =
+                prepare(QStringLiteral("SELECT %1, %2, %3, %4, %5, %6, %7, %8 FROM %9 ORDER BY %10, %1")
+                            .arg(lm.col("model_id"), lm.col("name"), lm.col("source_run_id"),
+                                 lm.col("status"), lm.col("model_type"), lm.col("creation_timestamp_ms"),
+                                 lm.col("artifact_location"), lm.col("lifecycle_stage"), lm.from())
+                            .arg(lm.col("creation_timestamp_ms")),
+                        what);
+            while (next(s, what)) {
+                LoggedModel m;
+                m.id = variantText(s.value(0));
+                m.name = variantText(s.value(1));
+                m.sourceRunId = variantText(s.value(2));
+                m.status = loggedModelStatusName(variantText(s.value(3)));
+                m.modelType = variantText(s.value(4));
+                m.createdMs = optionalTime(s.value(5));
+                m.where = m_path;
+                if (variantText(s.value(7)).compare(QLatin1String("deleted"), Qt::CaseInsensitive) == 0)
+                    m.status = QStringLiteral("DELETED");
+                const QString location = variantText(s.value(6));
+                if (!location.trimmed().isEmpty() && isSafeRelativePath(m.id)) {
+                    QStringList tried, refused;
+                    // The model id stands where a run's id does: <location>/models/<model id>/artifacts.
+                    const QString root = m_artifacts.locate(location, m.id, &tried, &refused);
+                    QStringList unusable;
+                    if (!root.isEmpty())
+                        ArtifactFinder::list(root, m.artifacts, unusable);
+                    else if (!refused.isEmpty())
+                        warn(QStringLiteral("logged model %1: artifacts skipped: %2")
+                                 .arg(m.id, refused.join(QStringLiteral("; "))));
+                    else
+                        warn(
+                            QStringLiteral("logged model %1: artifact folder not found for %2: its files are "
+                                           "not imported")
+                                .arg(m.id, location));
+                    if (!unusable.isEmpty())
+                        warn(QStringLiteral(
+                                 "logged model %1: %2 entries below %3 not imported (links, unusable "
+                                 "names)")
+                                 .arg(m.id)
+                                 .arg(unusable.size())
+                                 .arg(root));
+                }
+                models.push_back(std::move(m));
+            }
+        }
+        const auto pairs = [&](const char *name, const char *key, const char *value, auto into) {
+            const Table &t = table(name);
+            if (!t.has("model_id") || !t.has(key))
+                return;
+            const QString w = QString::fromLatin1(name);
+            Statement s = prepare(QStringLiteral("SELECT %1, %2 FROM %3 WHERE %4 = ?")
+                                      .arg(t.col(key), t.col(value), t.from(), t.col("model_id")),
+                                  w);
+            for (LoggedModel &m : models) {
+                s.reset();
+                s.bind(1, m.id);
+                while (next(s, w))
+                    (m.*into).insert(variantText(s.value(0)), variantText(s.value(1)));
+            }
+        };
+        pairs("logged_model_params", "param_key", "param_value", &LoggedModel::params);
+        pairs("logged_model_tags", "tag_key", "tag_value", &LoggedModel::tags);
+        const Table &mm = table("logged_model_metrics");
+        if (mm.has("model_id") && mm.has("metric_name")) {
+            const QString w = QStringLiteral("logged model metrics");
+            Statement s =
+                prepare(QStringLiteral("SELECT %1, %2, %3, %4 FROM %5 WHERE %6 = ? ORDER BY %1, %7")
+                            .arg(mm.col("metric_name"), mm.col("metric_step"), mm.col("metric_timestamp_ms"),
+                                 mm.col("metric_value"), mm.from(), mm.col("model_id"),
+                                 mm.rowid.isEmpty() ? mm.col("metric_timestamp_ms") : mm.rowid),
+                        w);
+            for (LoggedModel &m : models) {
+                s.reset();
+                s.bind(1, m.id);
+                qint64 unreadable = 0;
+                while (next(s, w)) {
+                    bool stepOk = false, timeOk = false;
+                    const auto step = toInt64(s.value(1), &stepOk);
+                    const auto time = toInt64(s.value(2), &timeOk);
+                    const std::optional<double> value = metricValue(s.value(3), false);
+                    const QString key = variantText(s.value(0));
+                    if (!stepOk || !timeOk || !value || key.isEmpty()) {
+                        ++unreadable;
+                        continue;
+                    }
+                    if (m.metrics.empty() || m.metrics.back().key != key)
+                        m.metrics.push_back({key, {}});
+                    m.metrics.back().points.push_back({step.value_or(0), time.value_or(0), *value});
+                }
+                if (unreadable > 0)
+                    warn(QStringLiteral(
+                             "logged model %1: %2 metric value(s) that are not numbers were skipped")
+                             .arg(m.id)
+                             .arg(unreadable));
+            }
+        }
+        for (LoggedModel &m : models)
+            m_loggedModels.add(std::move(m), m_sink);
     }
 
     void readPairs(Statement &s, sqlite3_value *uuid, const QString &what, QMap<QString, QString> &into)
@@ -1514,9 +1639,7 @@ private:
         if (m_deletedVersions > 0)
             m_sink.skipped(QStringLiteral("deleted model version"), m_deletedVersions);
         const std::pair<const char *, const char *> others[] = {
-            {"trace_info", "trace"},
-            {"logged_models", "logged model"},
-            {"evaluation_datasets", "evaluation dataset"}};
+            {"trace_info", "trace"}, {"evaluation_datasets", "evaluation dataset"}};
         for (const auto &[name, what] : others) {
             try {
                 const qint64 n = count(table(name));
@@ -1544,6 +1667,7 @@ private:
     Statement m_inputs;
     Statement m_inputContext;
     qint64 m_deletedVersions = 0;
+    LoggedModelIndex m_loggedModels;
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import/mlflowfilereader.h"
 #include "core/sourcefile.h"
+#include "import/loggedmodels.h"
 
 #include "core/error.h"
 
@@ -145,8 +146,9 @@ std::optional<RunStatus> statusOf(const QString &s)
     return runStatusFromName(s);
 }
 
-// "timestamp value [step]" lines. Returns false when the file could not be read at all.
-bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
+// "timestamp value [step]" lines. A logged model's metric files add the run id and, for metrics computed on
+// a dataset, its name and digest (`extraFields`). Returns false when the file could not be read at all.
+bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink, bool extraFields = false)
 {
     if (!isPlainFile(path, sink))
         return false;
@@ -183,7 +185,7 @@ bool readMetricFile(const QString &path, SourceMetric &metric, ImportSink &sink)
         const auto [vb, ve] = field();
         const auto [sb, se] = field();
         const auto [xb, xe] = field();
-        bool ok = tb != te && vb != ve && xb == xe;
+        bool ok = tb != te && vb != ve && (extraFields || xb == xe);
         // A number out of range is a malformed line, not a silent 0.
         const auto parsed = [](std::from_chars_result r, const char *end) {
             return r.ptr == end && r.ec == std::errc();
@@ -275,6 +277,7 @@ public:
             }
             total += runs.size();
             runsPerExperiment << runs;
+            readLoggedModels(dir);
         }
         qint64 done = 0;
         for (qsizetype i = 0; i < experiments.size(); ++i) {
@@ -330,6 +333,7 @@ public:
                 m_sink.progress(++done, total);
             }
         }
+        m_loggedModels.reportUnclaimed(m_sink);
         readRegistry();
     }
 
@@ -414,7 +418,82 @@ private:
         else if (!uri.isEmpty() && location.skipped.isEmpty() && ownProblem.isEmpty())
             m_sink.warning({meta, QStringLiteral("artifacts not found: %1 does not exist here, nor under %2")
                                       .arg(uri, QDir::toNativeSeparators(m_root))});
+        m_loggedModels.attach(r, m_sink);
         return r;
+    }
+
+    // MLflow 3 keeps each logged model in <experiment>/models/m-<id>/: meta.yaml (name, source_run_id,
+    // status, ...), artifacts/ (MLmodel and the model files), params/, tags/ and metrics/ like a run's. They
+    // are held until their run is read (see loggedmodels.h).
+    void readLoggedModels(const QString &experimentDir)
+    {
+        const QDir models(experimentDir + QStringLiteral("/models"));
+        if (!models.exists())
+            return;
+        for (const QString &id : models.entryList(
+                 {QStringLiteral("m-*")}, QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks, QDir::Name)) {
+            const QString dir = models.filePath(id);
+            try {
+                readLoggedModel(dir, id);
+            } catch (const std::exception &ex) {
+                m_sink.warning(
+                    {dir, QStringLiteral("logged model skipped: %1").arg(QString::fromUtf8(ex.what()))});
+                m_sink.skipped(QStringLiteral("logged models without their run"), 1);
+            }
+        }
+    }
+
+    void readLoggedModel(const QString &dir, const QString &folderName)
+    {
+        const QString meta = dir + QStringLiteral("/meta.yaml");
+        const YamlFile y(meta, m_sink);
+        if (!y.ok()) {
+            m_sink.skipped(QStringLiteral("logged models without their run"), 1);
+            return;
+        }
+        LoggedModel m;
+        m.where = meta;
+        m.id = y.string("model_id");
+        if (m.id.isEmpty())
+            m.id = folderName;
+        m.name = y.string("name");
+        m.sourceRunId = y.string("source_run_id");
+        m.status = loggedModelStatusName(y.string("status"));
+        m.modelType = y.string("model_type");
+        m.createdMs = y.integer("creation_timestamp");
+        for (const auto &[key, file] : keyFiles(dir + QStringLiteral("/params"), m_sink)) {
+            bool ok = false;
+            const QString value = readText(file, m_sink, &ok);
+            if (ok)
+                m.params.insert(key, value);
+        }
+        for (const auto &[key, file] : keyFiles(dir + QStringLiteral("/tags"), m_sink)) {
+            bool ok = false;
+            const QString value = readText(file, m_sink, &ok);
+            if (ok)
+                m.tags.insert(key, value);
+        }
+        for (const auto &[key, file] : keyFiles(dir + QStringLiteral("/metrics"), m_sink)) {
+            SourceMetric metric;
+            metric.key = key;
+            if (readMetricFile(file, metric, m_sink, true) && !metric.points.empty())
+                m.metrics.push_back(std::move(metric));
+        }
+        // Only the model's own folder in the store is read, as for runs: artifact_location was recorded on
+        // another machine and may name any place.
+        QString problem;
+        const QString folder = confinedFolder(
+            m_root, QDir(m_root).relativeFilePath(dir) + QStringLiteral("/artifacts"), &problem);
+        if (!problem.isEmpty()) {
+            m_sink.warning({meta, QStringLiteral("logged model artifacts skipped: %1").arg(problem)});
+            m_sink.skipped(QStringLiteral("artifact locations outside the run"), 1);
+        } else if (folder.isEmpty()) {
+            m_sink.warning({meta, QStringLiteral("logged model %1 has no artifacts folder here (%2)")
+                                      .arg(m.id, y.string("artifact_location"))});
+        } else {
+            m.artifacts = listArtifacts(folder, m_sink);
+        }
+        m_loggedModels.add(std::move(m), m_sink);
     }
 
     void readInputs(const QString &runDir, SourceRun &r)
@@ -526,6 +605,7 @@ private:
 
     QString m_root;
     ImportSink &m_sink;
+    LoggedModelIndex m_loggedModels;
 };
 
 } // namespace

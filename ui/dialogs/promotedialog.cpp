@@ -33,11 +33,13 @@ struct Folder
 
 } // namespace
 
-PromoteDialog::PromoteDialog(StoreWorker *worker, const QString &runId, QWidget *parent)
+PromoteDialog::PromoteDialog(StoreWorker *worker, const QString &runId, QWidget *parent,
+                             std::optional<QString> folder)
     : QDialog(parent)
     , m_worker(worker)
     , m_actions(new RegistryActions(worker, this))
     , m_runId(runId)
+    , m_initialFolder(std::move(folder))
     , m_runLabel(new QLabel(this))
     , m_model(new QComboBox(this))
     , m_folders(new QTreeWidget(this))
@@ -211,6 +213,11 @@ void PromoteDialog::applyChoices(const PromoteChoices &c)
     }
     m_folders->expandAll();
     m_folders->setCurrentItem(preselect);
+    if (m_initialFolder && choosePath(*m_initialFolder) && !m_initialFolder->isEmpty() &&
+        typed.trimmed().isEmpty()) {
+        // An MLflow 3 logged model's folder is named after the model (log_model(name=...)).
+        m_model->setEditText(m_initialFolder->section(QLatin1Char('/'), -1));
+    }
     setInputsEnabled(true);
     m_model->setFocus();
     validate();

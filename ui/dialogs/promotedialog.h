@@ -8,6 +8,7 @@
 // RegistryActions::promoteRun; the dialog then names the new version and offers to open it on the Models
 // page.
 
+#include <optional>
 #include <QDialog>
 
 class QComboBox;
@@ -29,7 +30,11 @@ class PromoteDialog : public QDialog
 {
     Q_OBJECT
 public:
-    PromoteDialog(StoreWorker *worker, const QString &runId, QWidget *parent = nullptr);
+    // `folder`: the artifact folder to choose once the run is read ("" for the whole run), its name proposed
+    // as the model's (Register as Model Version… of the artifact browser); else the first MLflow model
+    // folder.
+    PromoteDialog(StoreWorker *worker, const QString &runId, QWidget *parent = nullptr,
+                  std::optional<QString> folder = std::nullopt);
 
     QString runId() const { return m_runId; }
     bool isLoading() const { return m_loading; }
@@ -65,6 +70,7 @@ private:
     StoreWorker *m_worker;
     RegistryActions *m_actions;
     QString m_runId;
+    std::optional<QString> m_initialFolder;
     bool m_loading = false;
     bool m_promoting = false;
     bool m_loadFailed = false;

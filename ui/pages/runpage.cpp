@@ -314,6 +314,8 @@ QWidget *RunPage::buildBody()
     connect(m_artifactBrowser, &ArtifactBrowser::countChanged, this, &RunPage::updateTabTitles);
     connect(m_artifactBrowser, &ArtifactBrowser::problem, this, &RunPage::showMessage);
     connect(m_artifactBrowser, &ArtifactBrowser::statusMessage, this, &RunPage::statusMessage);
+    connect(m_artifactBrowser, &ArtifactBrowser::registerModelRequested, this,
+            &RunPage::promoteFolderRequested);
 
     // Child runs: a click opens one here.
     m_childrenView = new DetailTableView(this);

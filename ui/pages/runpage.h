@@ -117,6 +117,8 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     // Promote to Model… (header button, Model Versions tab) for the run shown.
     void promoteRequested(const QString &runId);
+    // Register as Model Version… on an MLflow model folder of the Artifacts tab ("" for the whole run).
+    void promoteFolderRequested(const QString &runId, const QString &folder);
     // A version made from this run was activated in the Model Versions tab.
     void modelVersionActivated(const QString &model, int version);
     // A run was read and shown (not on its refreshes).

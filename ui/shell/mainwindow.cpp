@@ -524,6 +524,7 @@ RunPage *MainWindow::runPage()
         return AttachController::Spot{page->runId(), page->currentRun()->name, page->rect()};
     });
     connect(m_runPage, &RunPage::promoteRequested, this, &MainWindow::promoteRun);
+    connect(m_runPage, &RunPage::promoteFolderRequested, this, &MainWindow::promoteRunFolder);
     connect(m_runPage, &RunPage::runShown, this, &MainWindow::followRunExperiment);
     connect(m_runPage, &RunPage::modelVersionActivated, this,
             [this](const QString &model, int version) { showModels(model, version); });
@@ -590,11 +591,21 @@ PromoteDialog *MainWindow::promoteDialog() const
 
 void MainWindow::promoteRun(const QString &runId)
 {
+    openPromoteDialog(runId, std::nullopt);
+}
+
+void MainWindow::promoteRunFolder(const QString &runId, const QString &folder)
+{
+    openPromoteDialog(runId, folder);
+}
+
+void MainWindow::openPromoteDialog(const QString &runId, const std::optional<QString> &folder)
+{
     if (runId.isEmpty())
         return;
     if (m_promoteDialog)
         m_promoteDialog->close();
-    auto *dialog = new PromoteDialog(m_worker.get(), runId, this);
+    auto *dialog = new PromoteDialog(m_worker.get(), runId, this, folder);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_promoteDialog = dialog;
     connect(dialog, &PromoteDialog::promoted, this, [this](const QString &model, int version) {

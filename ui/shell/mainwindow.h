@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <QMainWindow>
 #include <QPointer>
 #include <vector>
@@ -64,6 +65,9 @@ public:
     void showModels(const QString &model = {}, int version = 0);
     // Opens Promote to Model… for a run; the dialog stays reachable through promoteDialog() while open.
     void promoteRun(const QString &runId);
+    // The same with the artifact folder holding the model chosen ("" for the whole run), and the model
+    // name proposed after it: one click on Promote registers it.
+    void promoteRunFolder(const QString &runId, const QString &folder);
     PromoteDialog *promoteDialog() const;
     ExperimentSidebar *sidebar() const { return m_sidebar; }
     ImportController *importController() const { return m_import; }
@@ -115,6 +119,7 @@ private:
     void releaseWorker();
     void updateAttachActions();
     void promoteCurrentRun();
+    void openPromoteDialog(const QString &runId, const std::optional<QString> &folder);
     // View › Compare Selected Runs (Ctrl+M): the table's selection in Compare; on a run page, its charts.
     void compareCurrent();
     // Asks the store whether the database has any run, and shows the welcome page or leaves it.

@@ -103,9 +103,13 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
     m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
     m_restoreAction = new QAction(tr("&Restore"), m_view);
     m_copyPathAction = new QAction(tr("Copy &Path"), m_view);
+    m_registerAction = new QAction(tr("Register as Model &Version…"), m_view);
+    m_registerAction->setObjectName(QStringLiteral("registerModelVersion"));
+    m_registerAction->setToolTip(tr("Make this MLflow model a new version of a registered model"));
     auto *separator = new QAction(m_view);
     separator->setSeparator(true);
-    m_view->addActions({m_openAction, m_saveAction, separator, m_deleteAction, m_restoreAction});
+    m_view->addActions(
+        {m_openAction, m_saveAction, m_registerAction, separator, m_deleteAction, m_restoreAction});
     auto *separator2 = new QAction(m_view);
     separator2->setSeparator(true);
     m_view->addActions({separator2, m_copyPathAction});
@@ -189,6 +193,10 @@ ArtifactBrowser::ArtifactBrowser(StoreWorker *worker, QWidget *parent)
         if (!current().isEmpty())
             restoreArtifact(current());
     });
+    connect(m_registerAction, &QAction::triggered, this, [this] {
+        if (const std::optional<QString> folder = currentModelFolder())
+            Q_EMIT registerModelRequested(m_runId, *folder);
+    });
     connect(m_copyPathAction, &QAction::triggered, this,
             [current] { QApplication::clipboard()->setText(current()); });
     connect(m_showDeleted, &QCheckBox::toggled, this, &ArtifactBrowser::setShowDeleted);
@@ -267,6 +275,28 @@ void ArtifactBrowser::setConfirmer(std::function<bool(const QString &, const QSt
 QString ArtifactBrowser::currentPath() const
 {
     return m_model->pathAt(m_view->currentIndex());
+}
+
+std::optional<QString> ArtifactBrowser::currentModelFolder() const
+{
+    const QModelIndex index = m_view->currentIndex();
+    if (!index.isValid() || m_model->isDeleted(index))
+        return std::nullopt;
+    const QString path = m_model->pathAt(index);
+    static const QString mlmodel = QStringLiteral("MLmodel");
+    if (!m_model->isFolder(index)) {
+        if (path == mlmodel)
+            return QString();
+        if (path.endsWith(QLatin1Char('/') + mlmodel))
+            return path.left(path.size() - mlmodel.size() - 1);
+        return std::nullopt;
+    }
+    const QString file = path + QLatin1Char('/') + mlmodel;
+    for (const Artifact &a : m_model->artifactsUnder(index)) {
+        if (a.path == file && a.lifecycle == Lifecycle::Active)
+            return path;
+    }
+    return std::nullopt;
 }
 
 void ArtifactBrowser::setArtifacts(const QString &runId, std::vector<Artifact> artifacts, bool refresh)
@@ -403,6 +433,7 @@ void ArtifactBrowser::updateActions()
     m_deleteButton->setText(deleted ? tr("Restore") : tr("Delete"));
     m_restoreAction->setVisible(false); // the delete action turns into Restore on a deleted item
     m_copyPathAction->setEnabled(any);
+    m_registerAction->setEnabled(currentModelFolder().has_value());
 }
 
 // ---------------------------------------------------------------------------------------------- preview

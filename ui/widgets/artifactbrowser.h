@@ -65,6 +65,11 @@ public:
     void openArtifact(const QString &path);
     // A file is copied to `target`; a folder is copied, with everything below it, into the folder `target`.
     void saveCopy(const QString &path, const QString &target);
+    // The MLflow model folder the current item stands for: a folder holding an MLmodel file, or that MLmodel
+    // file itself ("" when it lies at the top: the whole run). Empty when the item is neither, or deleted.
+    std::optional<QString> currentModelFolder() const;
+    QAction *registerModelAction() const { return m_registerAction; }
+
     // Soft-deletes the file or folder at `path` after asking (see setConfirmer); an Undo bar follows.
     void deleteArtifact(const QString &path);
     void restoreArtifact(const QString &path);
@@ -81,6 +86,8 @@ Q_SIGNALS:
     // Something failed: the page shows it above its sections.
     void problem(const QString &message);
     void statusMessage(const QString &message);
+    // Register as Model Version…: make the model in `folder` ("" for the whole run) a registered version.
+    void registerModelRequested(const QString &runId, const QString &folder);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -116,6 +123,7 @@ private:
     QAction *m_deleteAction;
     QAction *m_restoreAction;
     QAction *m_copyPathAction;
+    QAction *m_registerAction;
     std::function<bool(const QUrl &)> m_opener;
     std::function<bool(const QString &, const QString &)> m_confirmer;
     QString m_runId;
