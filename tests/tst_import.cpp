@@ -293,7 +293,7 @@ void TestImport::nothingToImportFails_data()
     QTest::newRow("auto")
         << int(Format::Auto) << "text"
         << "format not recognised (an mlruns folder, mlflow.db, TensorBoard event files, CSV "
-           "or JSON-lines logs)";
+           "or JSON-lines logs, Kubeflow Pipelines metrics)";
 }
 
 void TestImport::nothingToImportFails()
