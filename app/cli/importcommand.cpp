@@ -25,7 +25,7 @@ int importCommand(const QString &db, const QStringList &args)
                                 "the source's folder or file name)."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("format"),
-                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv or jsonl "
+                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv, jsonl or dvc "
                                 "(default auto)."),
                  QStringLiteral("FORMAT")});
     p.addOption(
@@ -49,7 +49,7 @@ int importCommand(const QString &db, const QStringList &args)
                                                    : p.value(QStringLiteral("format")));
     if (!format)
         throw UsageProblem{
-            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv or jsonl (got "
+            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv, jsonl or dvc (got "
                            "'%1')")
                 .arg(p.value(QStringLiteral("format")))};
     const QString report = p.value(QStringLiteral("report")).isEmpty() ? QStringLiteral("text")

@@ -3,6 +3,7 @@
 
 #include "core/sourcefile.h"
 #include "import/csvlogreader.h"
+#include "import/dvcreader.h"
 #include "import/mlflowdbreader.h"
 #include "import/mlflowfilereader.h"
 #include "import/tensorboardreader.h"
@@ -27,6 +28,7 @@ const QList<Reader> &readers()
     static const QList<Reader> all = {
         {Format::MlflowDatabase, "mlflow-db", looksLikeMlflowDatabase, readMlflowDatabase},
         {Format::MlflowFiles, "mlflow", looksLikeMlflowFiles, readMlflowFiles},
+        {Format::Dvc, "dvc", looksLikeDvc, readDvc},
         {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog},
         {Format::JsonLines, "jsonl", looksLikeJsonLines, readJsonLines},
@@ -51,6 +53,8 @@ QString formatName(Format f)
         return QStringLiteral("csv");
     case Format::JsonLines:
         return QStringLiteral("jsonl");
+    case Format::Dvc:
+        return QStringLiteral("dvc");
     }
     return {};
 }
@@ -58,7 +62,7 @@ QString formatName(Format f)
 std::optional<Format> formatFromName(const QString &name)
 {
     for (Format f : {Format::Auto, Format::MlflowFiles, Format::MlflowDatabase, Format::TensorBoard,
-                     Format::Csv, Format::JsonLines}) {
+                     Format::Csv, Format::JsonLines, Format::Dvc}) {
         if (name == formatName(f))
             return f;
     }

@@ -16,8 +16,8 @@
 
 namespace runlens::import {
 
-enum class Format { Auto, MlflowFiles, MlflowDatabase, TensorBoard, Csv, JsonLines };
-QString formatName(Format f); // "auto", "mlflow", "mlflow-db", "tensorboard", "csv", "jsonl"
+enum class Format { Auto, MlflowFiles, MlflowDatabase, TensorBoard, Csv, JsonLines, Dvc };
+QString formatName(Format f); // "auto", "mlflow", "mlflow-db", "tensorboard", "csv", "jsonl", "dvc"
 std::optional<Format> formatFromName(const QString &name);
 
 struct SourceExperiment

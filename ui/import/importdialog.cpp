@@ -30,7 +30,8 @@ namespace {
 
 // The format combo's entries, in order.
 constexpr Format ComboFormats[] = {Format::Auto,        Format::MlflowFiles, Format::MlflowDatabase,
-                                   Format::TensorBoard, Format::Csv,         Format::JsonLines};
+                                   Format::TensorBoard, Format::Csv,         Format::JsonLines,
+                                   Format::Dvc};
 
 QStringList localFiles(const QMimeData *mime)
 {
@@ -61,6 +62,8 @@ QString ImportDialog::formatLabel(Format format)
         return tr("CSV / TSV logs");
     case Format::JsonLines:
         return tr("JSON-lines logs");
+    case Format::Dvc:
+        return tr("DVC project / DVCLive folder");
     }
     return {};
 }
