@@ -121,6 +121,7 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
     QString runId, modelName;
     std::optional<QString> artifact; // run:ID/artifacts[/PATH] opens the Artifacts tab (and selects PATH)
     std::optional<QString> chart;    // run:ID/charts[/KEY] opens the Charts tab (and shows KEY's chart)
+    bool datasets = false;           // run:ID/datasets opens the Datasets tab
     QStringList compareIds;
     bool showModels = false;
     if (page.startsWith(QLatin1String("run:"))) {
@@ -130,9 +131,12 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
             artifact = rest.mid(10);
         else if (rest == QLatin1String("charts") || rest.startsWith(QLatin1String("charts/")))
             chart = rest.mid(7);
+        else if (rest == QLatin1String("datasets"))
+            datasets = true;
         else if (!rest.isEmpty())
             return usageError(QStringLiteral("--page run:ID/%1: expected run:ID, run:ID/artifacts, "
-                                             "run:ID/artifacts/PATH, run:ID/charts or run:ID/charts/KEY")
+                                             "run:ID/artifacts/PATH, run:ID/charts, run:ID/charts/KEY or "
+                                             "run:ID/datasets")
                                   .arg(rest));
     } else if (page.startsWith(QLatin1String("compare:"))) {
         compareIds = page.mid(8).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -166,6 +170,8 @@ int runWindow(int argc, char **argv, const runlens::cli::Invocation &inv)
         window.runPage()->showArtifacts(*artifact);
     if (chart)
         window.runPage()->showCharts(*chart);
+    if (datasets)
+        window.runPage()->showDatasets();
     if (!compareIds.isEmpty())
         window.showCompare(compareIds);
     if (showModels)

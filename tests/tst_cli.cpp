@@ -2267,10 +2267,11 @@ void TestCli::importNothingFound_data()
     QTest::newRow("keras training.log, detected")
         << QStringList{QStringLiteral("training.log")} << 0 << QString() << 1;
     QTest::newRow("keras training.log as csv") << format("csv", "training.log") << 0 << QString() << 1;
-    QTest::newRow("auto") << QStringList{QStringLiteral("text")} << 1
-                          << "text: format not recognised (an mlruns folder, mlflow.db, TensorBoard event "
-                             "files, CSV or JSON-lines logs, Kubeflow Pipelines metrics)"
-                          << 0;
+    QTest::newRow("auto")
+        << QStringList{QStringLiteral("text")} << 1
+        << "text: format not recognised (an mlruns folder, mlflow.db, TensorBoard event "
+           "files, CSV or JSON-lines logs, Kubeflow Pipelines metrics, a DVC project or DVCLive folder)"
+        << 0;
     QTest::newRow("mlflow") << format("mlflow", "text") << 1
                             << "could not import text: text is not an MLflow file store (no experiment "
                                "folder with meta.yaml)"

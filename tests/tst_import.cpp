@@ -4,6 +4,8 @@
 
 #include "artifacts/artifactstore.h"
 #include "import/importer.h"
+#include "itemmodels/rundetails.h"
+#include "itemmodels/runinputsmodel.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -89,6 +91,8 @@ private Q_SLOTS:
     void stalledLogWriterDoesNotHoldTheLock();
     void refusedRunTakesItsExperimentFromTheReport();
     void diskFullReportsOnlyWhatWasCommitted();
+    void dvcProjectGivesTheDatasetsTab();
+    void brokenDvcLiveFileLeavesTheDatabaseUnchanged();
 };
 
 void TestImport::detectsFormats_data()
@@ -112,6 +116,9 @@ void TestImport::detectsFormats_data()
     QTest::newRow("keras training.log") << KerasLog.mid(1) << int(Format::Csv);
     QTest::newRow("talos scan folder")
         << "public/talos/tcae-FollowUpward/talos_2020-01-29_00h10m" << int(Format::Csv);
+    QTest::newRow("dvc project, 1.x dvclive")
+        << "public/dvc/iterative-magnetic-tiles-defect" << int(Format::Dvc);
+    QTest::newRow("dvclive folder") << "public/dvc/iterative-dvclive-exp-tracking" << int(Format::Dvc);
     QTest::newRow("fixture readme is nothing") << "README.md" << int(Format::Auto);
 }
 
@@ -293,7 +300,7 @@ void TestImport::nothingToImportFails_data()
     QTest::newRow("auto")
         << int(Format::Auto) << "text"
         << "format not recognised (an mlruns folder, mlflow.db, TensorBoard event files, CSV "
-           "or JSON-lines logs, Kubeflow Pipelines metrics)";
+           "or JSON-lines logs, Kubeflow Pipelines metrics, a DVC project or DVCLive folder)";
 }
 
 void TestImport::nothingToImportFails()
@@ -607,6 +614,67 @@ void TestImport::diskFullReportsOnlyWhatWasCommitted()
         const QStringList left = artifactLeftovers(store);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(u',')));
     }
+}
+
+void TestImport::dvcProjectGivesTheDatasetsTab()
+{
+    // A DVC project in a git work tree (a worktree's .git file), imported into a real database: the run
+    // page's Datasets tab lists dvc.lock's dependencies; the commit is the run's.
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("example-dvc-experiments"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/dvc/iterative-example-dvc-experiments"), src));
+    const QString gitDir = dir.filePath(QStringLiteral("repo.git/worktrees/example"));
+    QVERIFY(QDir().mkpath(gitDir));
+    QVERIFY(test::writeFile(src + QStringLiteral("/.git"), "gitdir: " + gitDir.toUtf8() + "\n"));
+    QVERIFY(test::writeFile(gitDir + QStringLiteral("/HEAD"), "48b1e50e2a4f1d6b4f5d8c1a0b7e3f9c2d6a8b10\n"));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport first = importPaths(store, {src}, Format::Auto, ImportOptions{});
+    QVERIFY2(first.warnings.isEmpty(), qPrintable(first.toText()));
+    QCOMPARE(first.runsAdded, 1);
+    QCOMPARE(first.pointsAdded, qint64(4 * 10 + 2)); // four plots of 10 rows, metrics.json's loss and acc
+    const QStringList ids = store.runs().searchRunIds(RunQuery{});
+    QCOMPARE(ids.size(), 1);
+    const RunDetails details = RunDetails::load(store, ids[0]);
+    QVERIFY(details.run);
+    QCOMPARE(details.run->tags.value(QStringLiteral("mlflow.source.git.commit")),
+             QStringLiteral("48b1e50e2a4f1d6b4f5d8c1a0b7e3f9c2d6a8b10"));
+    QCOMPARE(details.run->params.value(QStringLiteral("train.epochs")), QStringLiteral("10"));
+    RunInputsModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setInputs(details.inputs);
+    QCOMPARE(model.rowCount(), 2);
+    auto cell = [&](int row, int column) { return model.index(row, column).data().toString(); };
+    QCOMPARE(cell(0, RunInputsModel::NameColumn), QStringLiteral("data"));
+    QCOMPARE(cell(0, RunInputsModel::DigestColumn), QStringLiteral("687552951726b99c2eee15d29b4ccf0e.dir"));
+    QCOMPARE(cell(0, RunInputsModel::ContextColumn), QStringLiteral("train"));
+    QCOMPARE(cell(0, RunInputsModel::SourceTypeColumn), QStringLiteral("dvc"));
+    QCOMPARE(cell(0, RunInputsModel::SourceColumn), src + QStringLiteral("/data"));
+    QCOMPARE(cell(1, RunInputsModel::NameColumn), QStringLiteral("src"));
+    QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("17397976")));
+    // Again: nothing new, no second copy of an input.
+    const ImportReport again = importPaths(store, {src}, Format::Auto, ImportOptions{});
+    QCOMPARE(again.runsAdded, 0);
+    QCOMPARE(again.pointsAdded, qint64(0));
+    QCOMPARE(store.runs().datasetInputs(ids[0]).size(), size_t(2));
+}
+
+void TestImport::brokenDvcLiveFileLeavesTheDatabaseUnchanged()
+{
+    QTemporaryDir dir;
+    const QString src = dir.filePath(QStringLiteral("exp"));
+    QVERIFY(copyTree(Fixtures + QStringLiteral("/public/dvc/iterative-dvclive-exp-tracking"), src));
+    const QString plot = src + QStringLiteral("/dvclive/plots/metrics/epoch.tsv");
+    QByteArray bytes = test::readFile(plot);
+    bytes.replace("549\t2\n", "549\t2\t7\n"); // line 12 gets a third field
+    QVERIFY(test::writeFile(plot, bytes));
+    Store store(dir.filePath(QStringLiteral("r.db")));
+    const ImportReport r = importPaths(store, {src}, Format::Auto, ImportOptions{});
+    QCOMPARE(r.runsAdded, 0);
+    QCOMPARE(r.pointsAdded, qint64(0));
+    QCOMPARE(store.runs().countRuns(RunQuery{}), qint64(0));
+    QVERIFY2(r.warnings.value(plot).join(QLatin1Char('\n')).contains(QStringLiteral("line 12: 3 field(s)")),
+             qPrintable(r.toText()));
+    QCOMPARE(r.failedSources.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestImport)

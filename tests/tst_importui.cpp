@@ -597,8 +597,9 @@ void TestImportUi::importDialog()
     auto *message = dialog->findChild<QLabel *>(QStringLiteral("importMessage"));
     QVERIFY(importButton && remove && list && format && experiment && copy && message);
     QVERIFY(!importButton->isEnabled()); // nothing to import yet
-    QCOMPARE(format->count(), 7);
+    QCOMPARE(format->count(), 8);
     QCOMPARE(format->itemText(6), QStringLiteral("Kubeflow Pipelines metrics"));
+    QCOMPARE(format->itemText(7), QStringLiteral("DVC project / DVCLive folder"));
     QCOMPARE(format->currentText(), QStringLiteral("Detect automatically"));
 
     // What Add Files… and Add Folder… hand over; formats are detected off the GUI thread.

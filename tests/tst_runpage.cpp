@@ -235,6 +235,7 @@ private Q_SLOTS:
     void initTestCase();
     void init() { test::forgetSettings(); }
     void openedFromRunsTableShowsTheRun();
+    void showDatasetsOpensTheDatasetsTab();
     void metricsOfALiveRunUpdateInPlace();
     void backKeepsTableSelectionAndScroll();
     void modelsStayConsistentAcrossRuns();
@@ -1041,6 +1042,22 @@ void TestRunPage::sparklineShowsSpikeAndNaN()
     };
     QVERIFY(topBandAtSpike(real) > 0);
     QCOMPARE(topBandAtSpike(clipped), 0);
+}
+
+void TestRunPage::showDatasetsOpensTheDatasetsTab()
+{
+    // `--page run:ID/datasets` comes here.
+    MainWindow window(m_db);
+    openWindow(window);
+    showRunAndWait(window, m_main);
+    RunPage *page = window.runPage();
+    QVERIFY(!page->tabs()->tabText(page->tabs()->currentIndex()).startsWith(QStringLiteral("Datasets")));
+    page->showDatasets();
+    QTRY_VERIFY(page->inputsView()->isVisible());
+    QCOMPARE(page->tabs()->tabText(page->tabs()->currentIndex()), QStringLiteral("Datasets (1)"));
+    QCOMPARE(page->inputsView()->model()->rowCount(), 1);
+    // Paths sharing a long start (data/SET/images, data/SET/masks) keep the ends that tell them apart.
+    QCOMPARE(page->inputsView()->textElideMode(), Qt::ElideMiddle);
 }
 
 void TestRunPage::artifactsOpenAndSave()

@@ -26,7 +26,7 @@ int importCommand(const QString &db, const QStringList &args)
                                 "the source's folder or file name)."),
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("format"),
-                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv, jsonl or kubeflow "
+                 QStringLiteral("auto, mlflow, mlflow-db, tensorboard, csv, jsonl, kubeflow or dvc "
                                 "(default auto)."),
                  QStringLiteral("FORMAT")});
     p.addOption(
@@ -50,8 +50,9 @@ int importCommand(const QString &db, const QStringList &args)
                                                    : p.value(QStringLiteral("format")));
     if (!format)
         throw UsageProblem{
-            QStringLiteral("--format must be auto, mlflow, mlflow-db, tensorboard, csv, jsonl or kubeflow "
-                           "(got '%1')")
+            QStringLiteral(
+                "--format must be auto, mlflow, mlflow-db, tensorboard, csv, jsonl, kubeflow or dvc "
+                "(got '%1')")
                 .arg(p.value(QStringLiteral("format")))};
     const QString report = p.value(QStringLiteral("report")).isEmpty() ? QStringLiteral("text")
                                                                        : p.value(QStringLiteral("report"));

@@ -3,6 +3,7 @@
 
 #include "core/sourcefile.h"
 #include "import/csvlogreader.h"
+#include "import/dvcreader.h"
 #include "import/kubeflowreader.h"
 #include "import/mlflowdbreader.h"
 #include "import/mlflowfilereader.h"
@@ -35,6 +36,9 @@ const QList<Reader> &readers()
         // Before TensorBoard: a pipeline folder may hold event files among its artifacts.
         {Format::Kubeflow, "kubeflow", looksLikeKubeflow, readKubeflow,
          "Kubeflow Pipelines metrics (mlpipeline-metrics.json, executor_output.json, metrics artifacts)"},
+        {Format::Dvc, "dvc", looksLikeDvc, readDvc,
+         "DVC projects (dvc.yaml, dvc.lock) or DVCLive folders (plots/metrics, scalars, *.tsv with a "
+         "summary)"},
         {Format::TensorBoard, "tensorboard", looksLikeTensorBoard, readTensorBoard,
          "TensorBoard event files (events.out.tfevents*) with data"},
         {Format::Csv, "csv", looksLikeCsvLog, readCsvLog,
@@ -64,6 +68,8 @@ QString formatName(Format f)
         return QStringLiteral("jsonl");
     case Format::Kubeflow:
         return QStringLiteral("kubeflow");
+    case Format::Dvc:
+        return QStringLiteral("dvc");
     }
     return {};
 }
@@ -71,7 +77,7 @@ QString formatName(Format f)
 std::optional<Format> formatFromName(const QString &name)
 {
     for (Format f : {Format::Auto, Format::MlflowFiles, Format::MlflowDatabase, Format::TensorBoard,
-                     Format::Csv, Format::JsonLines, Format::Kubeflow}) {
+                     Format::Csv, Format::JsonLines, Format::Kubeflow, Format::Dvc}) {
         if (name == formatName(f))
             return f;
     }
@@ -107,7 +113,7 @@ ImportReport importPaths(Store &store, const QStringList &paths, Format format, 
             throw Error(f == Format::Auto
                             ? QStringLiteral("%1: format not recognised (an mlruns folder, mlflow.db, "
                                              "TensorBoard event files, CSV or JSON-lines logs, "
-                                             "Kubeflow Pipelines metrics)")
+                                             "Kubeflow Pipelines metrics, a DVC project or DVCLive folder)")
                                   .arg(path)
                             : QStringLiteral("%1: the %2 reader is not available").arg(path, formatName(f)));
         }

@@ -16,6 +16,7 @@ ImportJob::Unit ImportJob::progressUnit(Format format)
     switch (format) {
     case Format::MlflowFiles:
     case Format::MlflowDatabase:
+    case Format::Dvc:
         return Unit::Runs;
     case Format::TensorBoard:
         return Unit::Bytes;

@@ -16,8 +16,9 @@
 
 namespace runlens::import {
 
-enum class Format { Auto, MlflowFiles, MlflowDatabase, TensorBoard, Csv, JsonLines, Kubeflow };
-QString formatName(Format f); // "auto", "mlflow", "mlflow-db", "tensorboard", "csv", "jsonl", "kubeflow"
+enum class Format { Auto, MlflowFiles, MlflowDatabase, TensorBoard, Csv, JsonLines, Kubeflow, Dvc };
+// "auto", "mlflow", "mlflow-db", "tensorboard", "csv", "jsonl", "kubeflow", "dvc"
+QString formatName(Format f);
 std::optional<Format> formatFromName(const QString &name);
 
 struct SourceExperiment

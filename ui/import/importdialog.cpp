@@ -31,7 +31,7 @@ namespace {
 // The format combo's entries, in order.
 constexpr Format ComboFormats[] = {Format::Auto,        Format::MlflowFiles, Format::MlflowDatabase,
                                    Format::TensorBoard, Format::Csv,         Format::JsonLines,
-                                   Format::Kubeflow};
+                                   Format::Kubeflow,    Format::Dvc};
 
 QStringList localFiles(const QMimeData *mime)
 {
@@ -64,6 +64,8 @@ QString ImportDialog::formatLabel(Format format)
         return tr("JSON-lines logs");
     case Format::Kubeflow:
         return tr("Kubeflow Pipelines metrics");
+    case Format::Dvc:
+        return tr("DVC project / DVCLive folder");
     }
     return {};
 }

@@ -306,6 +306,9 @@ QWidget *RunPage::buildBody()
     m_inputsView = new DetailTableView(this);
     m_inputsView->setObjectName(QStringLiteral("inputsView"));
     m_inputsView->setModel(m_inputs);
+    // Dataset names are often paths that share a long start (a DVC project's data/<dataset>/images and
+    // .../masks): their ends tell them apart.
+    m_inputsView->setTextElideMode(Qt::ElideMiddle);
     m_inputsPanel =
         new SectionPanel({}, tr("No dataset inputs logged"), m_inputsView, m_inputs, nullptr, this);
 
@@ -430,6 +433,11 @@ void RunPage::showArtifacts(const QString &path)
         return;
     if (m_detailsLoading || !m_run || m_run->id != m_runId || !m_artifactBrowser->select(path))
         m_pendingArtifact = path;
+}
+
+void RunPage::showDatasets()
+{
+    m_tabs->setCurrentIndex(InputsTab);
 }
 
 void RunPage::showCharts(const QString &key)

@@ -81,6 +81,8 @@ public:
 
     // Shows the Artifacts tab; a non-empty `path` is selected (and previewed) once the run's list is read.
     void showArtifacts(const QString &path = {});
+    // Shows the Datasets tab (the run's dataset inputs: MLflow's log_input, a DVC project's dvc.lock deps).
+    void showDatasets();
 
     void goBack();
     // Before the run is left (another run, the window closed, another database): unsaved notes are saved,
