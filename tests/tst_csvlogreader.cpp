@@ -158,6 +158,7 @@ private Q_SLOTS:
     void lightningTimesFromTheFolder();
     void talosFixture();
     void talosScanFolder();
+    void talosWithoutRoundEpochs();
     void kerasTrainingLog();
     void csvLogsByContentInFolders();
     void dvcLiveFolders_data();
@@ -889,6 +890,23 @@ void TestCsvLogReader::skippedKinds()
     RecordingSink clean;
     QVERIFY(parseCsvBuffer("step,loss\n0,1\n1,2\n", bufferInfo(), clean));
     QVERIFY(clean.skips.isEmpty());
+}
+
+// A file read as Talos by request (the fuzzer found it) that has no round_epochs column: each round's metrics
+// are at step 0, and nothing is read out of bounds.
+void TestCsvLogReader::talosWithoutRoundEpochs()
+{
+    LogFileInfo info = bufferInfo(QStringLiteral("scan.csv"));
+    info.flavor = CsvFlavor::Talos;
+    RecordingSink sink;
+    QVERIFY(parseCsvBuffer("lr,loss\n0.1,0.5\n0.2,0.4\n", info, sink));
+    QCOMPARE(sink.runs.size(), size_t(2));
+    const SourceMetric *loss = findMetric(sink.runs[1], QStringLiteral("loss"));
+    QVERIFY(loss);
+    QCOMPARE(loss->points.size(), size_t(1));
+    QCOMPARE(loss->points[0].step, qint64(0));
+    QCOMPARE(loss->points[0].value, 0.4);
+    QVERIFY(sink.warnings.empty());
 }
 
 void TestCsvLogReader::timeColumn_data()

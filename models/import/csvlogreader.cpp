@@ -651,7 +651,7 @@ bool readTalos(CsvDocument &doc, const LogFileInfo &info, Diagnostics &diag, Imp
         run.params = info.params;
         // Each metric is the round's result after its round_epochs epochs: that is its step.
         qint64 step = 0;
-        {
+        if (roundCol >= 0) { // (a file read as Talos by request may lack the column)
             const Field &f = fields[size_t(roundCol)];
             if (const auto s = parseInteger(f.p, f.end()))
                 step = *s;
