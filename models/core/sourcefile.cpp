@@ -113,4 +113,34 @@ bool SourceFile::open(OpenMode mode)
     return QFile::open(mode);
 }
 
+BoundedRead readBounded(const QString &path, qint64 limit)
+{
+    BoundedRead out;
+    SourceFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        out.problem = BoundedRead::Problem::Unreadable;
+        out.error = f.errorString();
+        return out;
+    }
+    if (f.size() > limit) {
+        out.problem = BoundedRead::Problem::TooLarge;
+        return out;
+    }
+    out.data = f.read(limit + 1);
+    if (f.error() != QFileDevice::NoError) {
+        out.problem = BoundedRead::Problem::Unreadable;
+        out.error = f.errorString();
+        out.data.clear();
+    } else if (out.data.size() > limit) {
+        out.problem = BoundedRead::Problem::TooLarge;
+        out.data.clear();
+    }
+    return out;
+}
+
+qint64 lineOfOffset(const QByteArray &data, qsizetype offset)
+{
+    return 1 + data.left(std::clamp<qsizetype>(offset, 0, data.size())).count('\n');
+}
+
 } // namespace runlens

@@ -53,4 +53,18 @@ public:
     using QFile::open;
 };
 
+// The whole of a small file from elsewhere, opened as a SourceFile and read at most `limit` + 1 bytes: its
+// bytes, or why not. TooLarge also when the file grew past `limit` while it was read.
+struct BoundedRead
+{
+    enum class Problem { None, Unreadable, TooLarge };
+    QByteArray data;
+    Problem problem = Problem::None;
+    QString error; // the system's reason when Unreadable
+};
+BoundedRead readBounded(const QString &path, qint64 limit);
+
+// The 1-based line of a byte offset into data (a parser's error offset), clamped to the data.
+qint64 lineOfOffset(const QByteArray &data, qsizetype offset);
+
 } // namespace runlens

@@ -51,19 +51,14 @@ qint64 modifiedMs(const QString &path)
     return QFileInfo(path).lastModified().toMSecsSinceEpoch();
 }
 
-QByteArray readBounded(const QString &path, qint64 limit)
+QByteArray readDocument(const QString &path, qint64 limit)
 {
-    SourceFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        throw Broken{path, QStringLiteral("cannot read: %1").arg(f.errorString())};
-    if (f.size() > limit)
+    BoundedRead r = readBounded(path, limit);
+    if (r.problem == BoundedRead::Problem::Unreadable)
+        throw Broken{path, QStringLiteral("cannot read: %1").arg(r.error)};
+    if (r.problem == BoundedRead::Problem::TooLarge)
         throw Broken{path, QStringLiteral("larger than %1 MiB; not read").arg(limit >> 20)};
-    QByteArray data = f.read(limit + 1);
-    if (f.error() != QFileDevice::NoError)
-        throw Broken{path, QStringLiteral("cannot read: %1").arg(f.errorString())};
-    if (data.size() > limit)
-        throw Broken{path, QStringLiteral("larger than %1 MiB; not read").arg(limit >> 20)};
-    return data;
+    return std::move(r.data);
 }
 
 // A document that holds nothing but white space is broken input, not an empty mapping.
@@ -243,11 +238,6 @@ QByteArray quoteNonFinite(const QByteArray &in)
     return out;
 }
 
-qint64 lineOfOffset(const QByteArray &data, qsizetype offset)
-{
-    return 1 + data.left(std::clamp<qsizetype>(offset, 0, data.size())).count('\n');
-}
-
 void flattenJson(const QJsonObject &o, const QString &prefix, Summary &out, int depth)
 {
     for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
@@ -336,7 +326,7 @@ Summary parseYamlMetrics(const QByteArray &data, const QString &file)
 // Params from a YAML file, nested keys joined with ".": broken YAML refuses the run.
 void readParams(const QString &file, QMap<QString, QString> &params, ImportSink &sink)
 {
-    const QByteArray data = readBounded(file, MaxDocumentBytes);
+    const QByteArray data = readDocument(file, MaxDocumentBytes);
     const YAML::Node root = loadYaml(data, file);
     if (!root.IsMap())
         throw Broken{file, QStringLiteral("line %1: not a YAML mapping").arg(root.Mark().line + 1)};
@@ -352,7 +342,7 @@ QString yamlText(const YAML::Node &n)
 
 std::vector<DatasetInput> readLockInputs(const QString &file, const QString &projectDir)
 {
-    const YAML::Node root = loadYaml(readBounded(file, MaxDocumentBytes), file);
+    const YAML::Node root = loadYaml(readDocument(file, MaxDocumentBytes), file);
     if (!root.IsMap())
         throw Broken{file, QStringLiteral("line %1: not a YAML mapping").arg(root.Mark().line + 1)};
     // dvc.lock 2.0 and 3.0 hold `schema` and `stages`; 1.0 is the stages mapping itself.
@@ -619,7 +609,7 @@ ProjectData readProject(const QString &dir, ImportSink &sink)
         const QString file = d.filePath(latin(name));
         if (!QFileInfo(file).isFile())
             continue;
-        const QByteArray data = readBounded(file, MaxDocumentBytes);
+        const QByteArray data = readDocument(file, MaxDocumentBytes);
         p.metrics.emplace_back(file, QByteArrayView(name).endsWith(".json")
                                          ? parseJsonMetrics(data, file, false)
                                          : parseYamlMetrics(data, file));
@@ -738,7 +728,7 @@ SourceRun readDvcLiveRun(const QString &dir, const QString &root, const ProjectD
     std::optional<qint64> first, last;
     qint64 lastWrite = 0;
     for (const QString &file : std::as_const(plots)) {
-        Plot plot = parsePlot(readBounded(file, MaxPlotBytes), file);
+        Plot plot = parsePlot(readDocument(file, MaxPlotBytes), file);
         lastWrite = std::max(lastWrite, modifiedMs(file));
         if (plot.timed)
             for (const MetricPoint &p : plot.points) {
@@ -751,7 +741,7 @@ SourceRun readDvcLiveRun(const QString &dir, const QString &root, const ProjectD
             run.metrics.push_back({key, std::move(plot.points)});
     }
     if (QFileInfo(summary).isFile()) {
-        const Summary s = parseJsonMetrics(readBounded(summary, MaxDocumentBytes), summary, true);
+        const Summary s = parseJsonMetrics(readDocument(summary, MaxDocumentBytes), summary, true);
         warnSkipped(summary, s, sink);
         const qint64 ms = modifiedMs(summary);
         lastWrite = std::max(lastWrite, ms);

@@ -47,11 +47,6 @@ std::optional<QString> localPipelineName(const QString &name)
     return m.captured(1);
 }
 
-qint64 lineOf(const QByteArray &data, qsizetype offset)
-{
-    return data.left(std::clamp<qsizetype>(offset, 0, data.size())).count('\n') + 1;
-}
-
 std::optional<KubeflowFile> kindOfName(const QString &fileName)
 {
     if (fileName == V1Name)
@@ -236,29 +231,22 @@ StepNames namesFor(const QString &exec, const QString &root)
 
 std::optional<QByteArray> readFile(const QFileInfo &fi, bool quietWhenLarge, ImportSink &sink)
 {
-    if (fi.size() > MaxFileBytes) {
-        if (!quietWhenLarge)
-            sink.warning(
-                {fi.filePath(),
-                 QStringLiteral("larger than 16 MiB, the most a KFP metrics file is read to; skipped")});
+    // The size is looked at first so that a large file listed as a candidate is passed over quietly.
+    if (fi.size() > MaxFileBytes && quietWhenLarge)
         return std::nullopt;
-    }
-    SourceFile f(fi.filePath());
-    if (!f.open(QIODevice::ReadOnly)) {
-        sink.warning({fi.filePath(), QStringLiteral("cannot read: %1").arg(f.errorString())});
-        return std::nullopt;
-    }
-    QByteArray data = f.read(MaxFileBytes + 1);
-    if (f.error() != QFileDevice::NoError) {
-        sink.warning({fi.filePath(), QStringLiteral("cannot read: %1").arg(f.errorString())});
-        return std::nullopt;
-    }
-    if (data.size() > MaxFileBytes) { // grew since it was listed
+    BoundedRead r = readBounded(fi.filePath(), MaxFileBytes);
+    switch (r.problem) {
+    case BoundedRead::Problem::None:
+        return std::move(r.data);
+    case BoundedRead::Problem::Unreadable:
+        sink.warning({fi.filePath(), QStringLiteral("cannot read: %1").arg(r.error)});
+        break;
+    case BoundedRead::Problem::TooLarge:
         sink.warning({fi.filePath(),
                       QStringLiteral("larger than 16 MiB, the most a KFP metrics file is read to; skipped")});
-        return std::nullopt;
+        break;
     }
-    return data;
+    return std::nullopt;
 }
 
 // A metrics artifact file is only one when its content says so; anything else (datasets, configs) is not
@@ -359,7 +347,7 @@ int parseKubeflowFile(const QByteArray &data, KubeflowFile kind, const QString &
     const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
     if (error.error != QJsonParseError::NoError) {
         p.warn(QStringLiteral("line %1: invalid JSON (%2); nothing imported from this file")
-                   .arg(lineOf(data, error.offset))
+                   .arg(lineOfOffset(data, error.offset))
                    .arg(error.errorString()));
         return 0;
     }
